@@ -1,0 +1,24 @@
+#pragma once
+// Canonical JSON encoding of a Record (storage format and dump format).
+//
+// Grammar (keys always sorted, no whitespace, so equal records give equal
+// bytes):
+//   record  := {"c":COLLECTION,"f":{FIELD:[SIBLING,...],...},"id":ID,
+//               "s":SITE,"vv":{REPLICA:COUNTER,...}}
+//   SIBLING := [VALUE,REPLICA,COUNTER,HLC]
+
+#include <string>
+#include <string_view>
+
+#include "common/model/record.h"
+#include "common/util/status.h"
+
+namespace relais::common {
+
+std::string EncodeRecordJson(const Record& r);
+
+// Parses a record; any structural problem is InvalidArgument (DataLoss is the
+// caller's choice when the bytes came from its own storage).
+Result<Record> DecodeRecordJson(std::string_view json);
+
+}  // namespace relais::common

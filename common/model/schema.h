@@ -1,0 +1,124 @@
+#pragma once
+// Field names, allowed values and validation for each collection, plus typed
+// views over a record's winning values. Standard library only.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/model/record.h"
+
+namespace relais::common {
+
+// Winning value of each field (see merge/merge.h for how it is chosen).
+using FieldView = std::map<std::string, std::string>;
+
+namespace field {
+// appointment
+inline constexpr const char kPractitioner[] = "practitioner";
+inline constexpr const char kPatientRef[] = "patient_ref";
+inline constexpr const char kPatientName[] = "patient_name";
+inline constexpr const char kPatientBirth[] = "patient_birth";
+inline constexpr const char kStart[] = "start";        // UTC seconds
+inline constexpr const char kDuration[] = "duration";  // minutes
+inline constexpr const char kKind[] = "kind";
+inline constexpr const char kStatus[] = "status";
+inline constexpr const char kRoom[] = "room";
+inline constexpr const char kCode[] = "code";
+inline constexpr const char kNote[] = "note";
+inline constexpr const char kCheckinAt[] = "checkin_at";    // UTC seconds
+inline constexpr const char kCheckinVia[] = "checkin_via";  // kiosk|staff
+inline constexpr const char kConsultAt[] = "consult_at";    // UTC seconds
+// practitioner / site
+inline constexpr const char kName[] = "name";
+inline constexpr const char kProfession[] = "profession";
+inline constexpr const char kShareBp[] = "share_bp";  // basis points
+inline constexpr const char kPinHash[] = "pin_hash";
+// presence
+inline constexpr const char kDate[] = "date";
+inline constexpr const char kHalf[] = "half";
+inline constexpr const char kState[] = "state";
+inline constexpr const char kReplacement[] = "replacement";
+// ledger
+inline constexpr const char kAmountCents[] = "amount_cents";
+inline constexpr const char kCategory[] = "category";
+inline constexpr const char kPayer[] = "payer";
+inline constexpr const char kKey[] = "key";
+inline constexpr const char kLabel[] = "label";
+inline constexpr const char kReverses[] = "reverses";
+inline constexpr const char kMonth[] = "month";
+inline constexpr const char kCreatedAt[] = "created_at";
+}  // namespace field
+
+// Appointment statuses, in the order a day follows.
+inline const std::vector<std::string>& AppointmentStatuses() {
+  static const std::vector<std::string> k = {
+      "booked", "checked_in", "in_consultation", "done", "no_show", "cancelled"};
+  return k;
+}
+inline const std::vector<std::string>& AppointmentKinds() {
+  static const std::vector<std::string> k = {"consultation", "snp",
+                                             "visite_domicile",
+                                             "teleconsultation"};
+  return k;
+}
+inline const std::vector<std::string>& PresenceStates() {
+  static const std::vector<std::string> k = {"present", "absent", "en_visite",
+                                             "remplace"};
+  return k;
+}
+inline const std::vector<std::string>& AllocationKeys() {
+  static const std::vector<std::string> k = {"equal", "share", "presence"};
+  return k;
+}
+
+// Returns "" if `f` = `value` is acceptable for `c`, else a French message
+// naming the problem. Unknown fields are refused.
+std::string ValidateField(Collection c, const std::string& f,
+                          const std::string& value);
+
+// Returns "" if the record is well formed: known collection fields, valid
+// values, ids of reasonable size, every sibling dot covered by the record's
+// version vector, siblings sorted and unique. Otherwise a precise message.
+std::string ValidateRecord(const Record& r);
+
+// Parses a base-10 int64; false on anything else.
+bool ParseInt64(const std::string& s, int64_t* out);
+
+struct Appointment {
+  std::string id, site_id, practitioner, patient_ref, patient_name,
+      patient_birth, kind = "consultation", status = "booked", room, code,
+      note, checkin_via;
+  int64_t start = 0;  // UTC seconds
+  int64_t duration_min = 15;
+  int64_t checkin_at = 0, consult_at = 0;  // 0 = unset
+  bool deleted = false;
+};
+Appointment AppointmentFromView(const Record& r, const FieldView& v);
+
+struct Practitioner {
+  std::string id, site_id, name, profession, pin_hash;
+  int64_t share_bp = 0;
+  bool deleted = false;
+};
+Practitioner PractitionerFromView(const Record& r, const FieldView& v);
+
+struct Presence {
+  std::string id, site_id, practitioner, date, half, state, replacement, room;
+  bool deleted = false;
+};
+Presence PresenceFromView(const Record& r, const FieldView& v);
+// Deterministic id of the presence record for practitioner x date x half.
+std::string PresenceId(const std::string& practitioner,
+                       const std::string& date, const std::string& half);
+
+struct LedgerEntry {
+  std::string id, site_id, category, payer, key, label, reverses, month;
+  int64_t amount_cents = 0;
+  int64_t created_at = 0;
+  bool deleted = false;
+};
+LedgerEntry LedgerFromView(const Record& r, const FieldView& v);
+
+}  // namespace relais::common

@@ -1,0 +1,377 @@
+#include "common/replica/replica.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+namespace relais::common {
+
+namespace {
+
+std::string RandomHex(std::mt19937_64& rng, int n) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < n; ++i) s += kHex[rng() % 16];
+  return s;
+}
+
+bool IsValidSiteId(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+          c == '.'))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> Replica::Init(const std::string& path,
+                                  const std::string& site_id) {
+  if (!IsValidSiteId(site_id))
+    return Status::InvalidArgument("identifiant de site invalide: '" +
+                                   site_id + "' (lettres, chiffres, - _ .)");
+  RELAIS_ASSIGN_OR_RETURN(auto store, ReplicaStore::Open(path, true));
+  Transaction tx(store->db());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  RELAIS_ASSIGN_OR_RETURN(std::string existing, store->GetMeta("replica_id"));
+  if (!existing.empty())
+    return Status::AlreadyExists(path + " est déjà la réplique " + existing);
+  std::mt19937_64 rng(std::random_device{}());
+  const std::string id = RandomHex(rng, 16);
+  RELAIS_RETURN_IF_ERROR(store->SetMeta("replica_id", id));
+  RELAIS_RETURN_IF_ERROR(store->SetMeta("site_id", site_id));
+  RELAIS_RETURN_IF_ERROR(store->SetMeta("local_seq", "0"));
+  RELAIS_RETURN_IF_ERROR(tx.Commit());
+  return id;
+}
+
+Result<std::unique_ptr<Replica>> Replica::Open(const std::string& path,
+                                               Clock* clock) {
+  RELAIS_ASSIGN_OR_RETURN(auto store, ReplicaStore::Open(path, false));
+  RELAIS_ASSIGN_OR_RETURN(std::string rid, store->GetMeta("replica_id"));
+  RELAIS_ASSIGN_OR_RETURN(std::string site, store->GetMeta("site_id"));
+  if (rid.empty() || site.empty())
+    return Status::FailedPrecondition(
+        path + " n'est pas initialisée (lancez 'relais init')");
+  std::unique_ptr<Replica> r(new Replica(std::move(store), clock));
+  r->replica_id_ = rid;
+  r->site_id_ = site;
+  return r;
+}
+
+std::string Replica::NewId(const std::string& prefix) {
+  return prefix + "-" + RandomHex(rng_, 12);
+}
+
+Result<Hlc> Replica::NextHlc() {
+  RELAIS_ASSIGN_OR_RETURN(uint64_t last, store_->GetMetaInt("hlc"));
+  hlc_.set_last(std::max<Hlc>(last, hlc_.last()));
+  const Hlc h = hlc_.Now(clock_->NowMillis());
+  RELAIS_RETURN_IF_ERROR(store_->SetMeta("hlc", std::to_string(h)));
+  return h;
+}
+
+Result<Record> Replica::Write(Collection c, const std::string& id,
+                              const std::map<std::string, std::string>& changes) {
+  for (const auto& [f, v] : changes) {
+    std::string err = ValidateField(c, f, v);
+    if (!err.empty()) return Status::InvalidArgument(err);
+  }
+  if (id.empty() || id.size() > 128)
+    return Status::InvalidArgument("identifiant vide ou trop long");
+  Transaction tx(store_->db());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  RELAIS_ASSIGN_OR_RETURN(std::optional<Record> cur, store_->Get(c, id));
+  Record r;
+  if (cur) {
+    r = std::move(*cur);
+  } else {
+    r.collection = c;
+    r.id = id;
+    r.site_id = site_id_;
+  }
+  RELAIS_ASSIGN_OR_RETURN(Hlc h, NextHlc());
+  if (!ApplyLocalWrite(&r, replica_id_, h, changes)) return r;
+  RELAIS_RETURN_IF_ERROR(store_->PutLocal(r));
+  RELAIS_RETURN_IF_ERROR(tx.Commit());
+  return r;
+}
+
+Status Replica::AddPractitioner(const std::string& id, const std::string& name,
+                                const std::string& profession,
+                                int64_t share_bp) {
+  if (!IsValidSiteId(id))
+    return Status::InvalidArgument("identifiant de praticien invalide: '" + id + "'");
+  if (name.empty()) return Status::InvalidArgument("nom du praticien vide");
+  auto r = Write(Collection::kPractitioner, id,
+                 {{field::kName, name},
+                  {field::kProfession, profession},
+                  {field::kShareBp, std::to_string(share_bp)}});
+  return r.ok() ? Status::OK() : r.status();
+}
+
+Result<std::string> Replica::NewCode(const CivilDate& day) {
+  RELAIS_ASSIGN_OR_RETURN(std::vector<Appointment> today, AppointmentsOn(day));
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::string code;
+    for (int i = 0; i < 6; ++i) code += kCodeAlphabet[rng_() % 32];
+    bool used = std::any_of(today.begin(), today.end(),
+                            [&](const Appointment& a) { return a.code == code; });
+    if (!used) return code;
+  }
+  return Status::ResourceExhausted("plus de code de passage disponible");
+}
+
+Result<std::pair<std::string, std::string>> Replica::AddAppointment(
+    const NewAppointment& a) {
+  RELAIS_ASSIGN_OR_RETURN(auto pract, Get(Collection::kPractitioner, a.practitioner));
+  if (!pract || IsDeleted(*pract))
+    return Status::InvalidArgument("praticien inconnu: '" + a.practitioner + "'");
+  if (a.patient_name.empty())
+    return Status::InvalidArgument("nom du patient vide");
+  if (a.duration_min <= 0 || a.duration_min > 24 * 60)
+    return Status::InvalidArgument("durée invalide: " +
+                                   std::to_string(a.duration_min) + " min");
+  if (!a.patient_birth.empty() && !ParseDate(a.patient_birth).ok())
+    return Status::InvalidArgument("date de naissance invalide: '" +
+                                   a.patient_birth + "'");
+  RELAIS_ASSIGN_OR_RETURN(std::string code, NewCode(ParisDate(a.start)));
+  const std::string id = NewId("rdv");
+  std::map<std::string, std::string> f = {
+      {field::kPractitioner, a.practitioner},
+      {field::kPatientName, a.patient_name},
+      {field::kPatientBirth, a.patient_birth},
+      {field::kPatientRef,
+       a.patient_ref.empty() ? NewId("pat") : a.patient_ref},
+      {field::kStart, std::to_string(a.start)},
+      {field::kDuration, std::to_string(a.duration_min)},
+      {field::kKind, a.kind},
+      {field::kStatus, a.status},
+      {field::kCode, code}};
+  if (!a.room.empty()) f[field::kRoom] = a.room;
+  if (!a.note.empty()) f[field::kNote] = a.note;
+  RELAIS_ASSIGN_OR_RETURN(Record r, Write(Collection::kAppointment, id, f));
+  (void)r;
+  return std::make_pair(id, code);
+}
+
+Result<Appointment> Replica::CheckIn(const std::string& id,
+                                     const std::string& code,
+                                     const std::string& via) {
+  std::string target = id;
+  if (target.empty()) {
+    RELAIS_ASSIGN_OR_RETURN(std::vector<Appointment> all, AllAppointments());
+    const int64_t now = clock_->NowMillis() / 1000;
+    const Appointment* best = nullptr;
+    for (const Appointment& a : all) {
+      if (a.code != code || a.deleted || a.status == "cancelled") continue;
+      if (!best || std::llabs(a.start - now) < std::llabs(best->start - now))
+        best = &a;
+    }
+    if (!best) return Status::NotFound("aucun rendez-vous avec le code " + code);
+    target = best->id;
+  }
+  RELAIS_ASSIGN_OR_RETURN(auto rec, Get(Collection::kAppointment, target));
+  if (!rec || IsDeleted(*rec))
+    return Status::NotFound("rendez-vous inconnu: " + target);
+  Appointment a = AppointmentFromView(*rec, View(*rec));
+  if (a.status == "cancelled")
+    return Status::FailedPrecondition("ce rendez-vous est annulé");
+  if (a.status != "booked" && a.status != "no_show") return a;  // already here
+  RELAIS_ASSIGN_OR_RETURN(
+      Record r, Write(Collection::kAppointment, target,
+                      {{field::kStatus, "checked_in"},
+                       {field::kCheckinAt, std::to_string(clock_->NowMillis() / 1000)},
+                       {field::kCheckinVia, via}}));
+  return AppointmentFromView(r, View(r));
+}
+
+Status Replica::SetStatus(const std::string& id, const std::string& status) {
+  RELAIS_ASSIGN_OR_RETURN(auto rec, Get(Collection::kAppointment, id));
+  if (!rec || IsDeleted(*rec))
+    return Status::NotFound("rendez-vous inconnu: " + id);
+  std::map<std::string, std::string> f = {{field::kStatus, status}};
+  const std::string now = std::to_string(clock_->NowMillis() / 1000);
+  if (status == "in_consultation") f[field::kConsultAt] = now;
+  if (status == "checked_in") {
+    f[field::kCheckinAt] = now;
+    f[field::kCheckinVia] = "staff";
+  }
+  auto r = Write(Collection::kAppointment, id, f);
+  return r.ok() ? Status::OK() : r.status();
+}
+
+Status Replica::SetPresence(const std::string& practitioner,
+                            const std::string& date, const std::string& half,
+                            const std::string& state,
+                            const std::string& replacement,
+                            const std::string& room) {
+  RELAIS_ASSIGN_OR_RETURN(auto pract, Get(Collection::kPractitioner, practitioner));
+  if (!pract || IsDeleted(*pract))
+    return Status::InvalidArgument("praticien inconnu: '" + practitioner + "'");
+  if (!ParseDate(date).ok())
+    return Status::InvalidArgument("date invalide: '" + date + "'");
+  if (state == "remplace" && replacement.empty())
+    return Status::InvalidArgument("'remplace' demande le nom du remplaçant");
+  std::map<std::string, std::string> f = {{field::kPractitioner, practitioner},
+                                          {field::kDate, date},
+                                          {field::kHalf, half},
+                                          {field::kState, state},
+                                          {field::kReplacement, replacement},
+                                          {field::kRoom, room}};
+  auto r = Write(Collection::kPresence, PresenceId(practitioner, date, half), f);
+  return r.ok() ? Status::OK() : r.status();
+}
+
+Result<std::string> Replica::AddLedgerEntry(const NewLedgerEntry& e) {
+  RELAIS_ASSIGN_OR_RETURN(auto pract, Get(Collection::kPractitioner, e.payer));
+  if (!pract || IsDeleted(*pract))
+    return Status::InvalidArgument("payeur inconnu: '" + e.payer + "'");
+  if (e.category.empty()) return Status::InvalidArgument("catégorie vide");
+  std::string month = e.month;
+  if (month.empty()) {
+    const CivilDate d = ParisDate(clock_->NowMillis() / 1000);
+    month = FormatDate(d).substr(0, 7);
+  }
+  int y, m;
+  RELAIS_RETURN_IF_ERROR(ParseMonth(month, &y, &m));
+  if (e.reverses.empty()) {
+    if (e.amount_cents <= 0)
+      return Status::InvalidArgument(
+          "montant nul ou négatif: seule une contre-passation peut l'être");
+  } else {
+    RELAIS_ASSIGN_OR_RETURN(auto orig, Get(Collection::kLedger, e.reverses));
+    if (!orig) return Status::InvalidArgument("écriture à contre-passer inconnue: " + e.reverses);
+    RELAIS_ASSIGN_OR_RETURN(std::vector<LedgerEntry> all, LedgerAll());
+    for (const LedgerEntry& x : all)
+      if (x.reverses == e.reverses)
+        return Status::AlreadyExists("écriture déjà contre-passée par " + x.id);
+  }
+  const std::string id = NewId("ecr");
+  std::map<std::string, std::string> f = {
+      {field::kAmountCents, std::to_string(e.amount_cents)},
+      {field::kCategory, e.category},
+      {field::kPayer, e.payer},
+      {field::kKey, e.key},
+      {field::kLabel, e.label},
+      {field::kMonth, month},
+      {field::kCreatedAt, std::to_string(clock_->NowMillis() / 1000)}};
+  if (!e.reverses.empty()) f[field::kReverses] = e.reverses;
+  RELAIS_ASSIGN_OR_RETURN(Record r, Write(Collection::kLedger, id, f));
+  (void)r;
+  return id;
+}
+
+Result<std::optional<Record>> Replica::Get(Collection c, const std::string& id) {
+  return store_->Get(c, id);
+}
+
+namespace {
+template <typename T, typename F>
+Result<std::vector<T>> Project(Result<std::vector<Record>> recs, F from) {
+  if (!recs.ok()) return recs.status();
+  std::vector<T> out;
+  for (const Record& r : *recs) {
+    T t = from(r, View(r));
+    if (!t.deleted) out.push_back(std::move(t));
+  }
+  return out;
+}
+std::string Key12(int64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%012lld", static_cast<long long>(v));
+  return buf;
+}
+}  // namespace
+
+Result<std::vector<Appointment>> Replica::AppointmentsOn(const CivilDate& day) {
+  const int64_t lo = ParisLocalToUtc(day, 0, 0);
+  const int64_t hi = ParisLocalToUtc(CivilFromDays(DaysFromCivil(day) + 1), 0, 0);
+  return Project<Appointment>(
+      store_->List(Collection::kAppointment, Key12(lo), Key12(hi)),
+      AppointmentFromView);
+}
+
+Result<std::vector<Appointment>> Replica::AllAppointments() {
+  return Project<Appointment>(store_->List(Collection::kAppointment),
+                              AppointmentFromView);
+}
+
+Result<std::vector<Practitioner>> Replica::Practitioners() {
+  return Project<Practitioner>(store_->List(Collection::kPractitioner),
+                               PractitionerFromView);
+}
+
+Result<std::vector<Presence>> Replica::PresenceOn(const std::string& date) {
+  return Project<Presence>(
+      store_->List(Collection::kPresence, date, date + "~"), PresenceFromView);
+}
+
+Result<std::vector<Presence>> Replica::PresenceInMonth(const std::string& month) {
+  return Project<Presence>(
+      store_->List(Collection::kPresence, month, month + "~"), PresenceFromView);
+}
+
+Result<std::vector<LedgerEntry>> Replica::LedgerAll() {
+  return Project<LedgerEntry>(store_->List(Collection::kLedger), LedgerFromView);
+}
+
+Result<std::vector<Record>> Replica::Conflicts() {
+  RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, store_->ListAll());
+  std::vector<Record> out;
+  for (Record& r : all)
+    if (!ConflictFields(r).empty()) out.push_back(std::move(r));
+  return out;
+}
+
+Result<int64_t> Replica::PendingCount() {
+  RELAIS_ASSIGN_OR_RETURN(uint64_t cursor, store_->GetMetaInt("push_cursor"));
+  return store_->CountChangesSince(cursor);
+}
+
+Result<std::string> Replica::Dump() {
+  RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, store_->ListAll());
+  return DumpJson(all);
+}
+
+std::string DumpJson(const std::vector<Record>& records) {
+  using nlohmann::json;
+  std::string out = "[";
+  bool first = true;
+  for (const Record& r : records) {
+    json vv = json::object();
+    for (const auto& [rep, n] : r.vv.entries()) vv[rep] = n;
+    json fields = json::object();
+    json conflicts = json::object();
+    for (const auto& [name, sibs] : r.fields) {
+      if (name == kDeletedField) continue;
+      fields[name] = Winner(r.collection, name, sibs).value;
+      if (sibs.size() > 1) {
+        json arr = json::array();
+        for (const Sibling& s : sibs)
+          arr.push_back({{"value", s.value},
+                         {"replica", s.dot.replica},
+                         {"counter", s.dot.counter},
+                         {"hlc", s.hlc}});
+        conflicts[name] = {{"needs_attention",
+                            NeedsAttention(r.collection, name, sibs)},
+                           {"values", std::move(arr)}};
+      }
+    }
+    json j = {{"collection", CollectionName(r.collection)},
+              {"id", r.id},
+              {"site", r.site_id},
+              {"deleted", IsDeleted(r)},
+              {"version_vector", std::move(vv)},
+              {"fields", std::move(fields)},
+              {"conflicts", std::move(conflicts)}};
+    out += first ? "\n" : ",\n";
+    first = false;
+    out += j.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  out += "\n]\n";
+  return out;
+}
+
+}  // namespace relais::common

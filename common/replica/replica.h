@@ -1,0 +1,130 @@
+#pragma once
+// Replica: the domain operations of one house's replica over its SQLite store.
+// Used by the `relais` CLI, the kiosk and the sync client. Every operation is
+// one transaction: it either fully happens or leaves the file unchanged.
+// Errors: INVALID_ARGUMENT for bad input (nothing written), NOT_FOUND for an
+// unknown id, plus the store's errors (see storage/replica_store.h).
+// Not thread-safe: one Replica per thread.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/merge/merge.h"
+#include "common/model/schema.h"
+#include "common/storage/replica_store.h"
+#include "common/util/clock.h"
+#include "common/util/status.h"
+#include "common/util/time.h"
+
+namespace relais::common {
+
+// Alphabet of check-in codes: no 0/O/1/I, easy to read aloud.
+inline constexpr const char kCodeAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+struct NewAppointment {
+  std::string practitioner;
+  std::string patient_name;
+  std::string patient_birth;  // YYYY-MM-DD
+  std::string patient_ref;    // pseudonymous; derived if empty
+  int64_t start = 0;          // UTC seconds
+  int64_t duration_min = 15;
+  std::string kind = "consultation";
+  std::string status = "booked";
+  std::string room;
+  std::string note;
+};
+
+struct NewLedgerEntry {
+  int64_t amount_cents = 0;
+  std::string category;
+  std::string payer;  // practitioner id
+  std::string key;    // equal | share | presence
+  std::string label;
+  std::string month;     // YYYY-MM; current month if empty
+  std::string reverses;  // id of the reversed entry, or empty
+};
+
+class Replica {
+ public:
+  // Creates a new replica file for `site_id` and returns its new replica id.
+  // ALREADY_EXISTS if the file already holds a replica.
+  static Result<std::string> Init(const std::string& path,
+                                  const std::string& site_id);
+  // Opens an initialised replica. FAILED_PRECONDITION if not initialised.
+  // `clock` must outlive the Replica.
+  static Result<std::unique_ptr<Replica>> Open(
+      const std::string& path, Clock* clock = SystemClock::Default());
+
+  const std::string& replica_id() const { return replica_id_; }
+  const std::string& site_id() const { return site_id_; }
+  ReplicaStore* store() { return store_.get(); }
+  Clock* clock() { return clock_; }
+  // Seeds the id/code generator (tests).
+  void SeedForTest(uint64_t seed) { rng_.seed(seed); }
+
+  // Generic write of `changes` to (c, id), creating the record if needed
+  // (site = this replica's site). Validates every value. Returns the new
+  // state; unchanged state if nothing differed.
+  Result<Record> Write(Collection c, const std::string& id,
+                       const std::map<std::string, std::string>& changes);
+
+  Status AddPractitioner(const std::string& id, const std::string& name,
+                         const std::string& profession, int64_t share_bp = 0);
+  // Returns {id, check-in code}.
+  Result<std::pair<std::string, std::string>> AddAppointment(
+      const NewAppointment& a);
+  // Checks in by id, or by code among non-cancelled appointments (the
+  // nearest to now if the code was reused on another day).
+  Result<Appointment> CheckIn(const std::string& id, const std::string& code,
+                              const std::string& via);
+  Status SetStatus(const std::string& id, const std::string& status);
+  Status SetPresence(const std::string& practitioner, const std::string& date,
+                     const std::string& half, const std::string& state,
+                     const std::string& replacement, const std::string& room);
+  Result<std::string> AddLedgerEntry(const NewLedgerEntry& e);
+
+  // Queries.
+  Result<std::optional<Record>> Get(Collection c, const std::string& id);
+  Result<std::vector<Appointment>> AppointmentsOn(const CivilDate& day);
+  Result<std::vector<Appointment>> AllAppointments();
+  Result<std::vector<Practitioner>> Practitioners();
+  Result<std::vector<Presence>> PresenceOn(const std::string& date);
+  Result<std::vector<Presence>> PresenceInMonth(const std::string& month);
+  Result<std::vector<LedgerEntry>> LedgerAll();
+  // Records with at least one field needing attention.
+  Result<std::vector<Record>> Conflicts();
+  // Local changes not yet acknowledged by the hub.
+  Result<int64_t> PendingCount();
+
+  // Every record as canonical JSON (see DumpJson).
+  Result<std::string> Dump();
+
+  // Random identifier with a collection prefix, e.g. "rdv-3f9a2c1b7d".
+  std::string NewId(const std::string& prefix);
+
+ private:
+  Replica(std::unique_ptr<ReplicaStore> store, Clock* clock)
+      : store_(std::move(store)), clock_(clock), rng_(std::random_device{}()) {}
+  Result<Hlc> NextHlc();
+  Result<std::string> NewCode(const CivilDate& day);
+
+  std::unique_ptr<ReplicaStore> store_;
+  Clock* clock_;
+  std::mt19937_64 rng_;
+  HlcClock hlc_;
+  std::string replica_id_;
+  std::string site_id_;
+};
+
+// Canonical JSON of records for `relais dump --json`: an array sorted by
+// collection then id, one record per line, keys sorted. Each record carries
+// its site, tombstone flag, version vector, winning field values and, for
+// fields with concurrent values, every sibling. Equal states give equal bytes.
+std::string DumpJson(const std::vector<Record>& records);
+
+}  // namespace relais::common

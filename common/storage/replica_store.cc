@@ -1,0 +1,246 @@
+#include "common/storage/replica_store.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "common/codec/record_json.h"
+#include "common/merge/merge.h"
+#include "common/model/schema.h"
+
+namespace relais::common {
+
+namespace {
+
+constexpr int64_t kApplicationId = 0x52454C53;  // 'RELS'
+
+// Migration i brings the schema from version i to i + 1.
+const char* const kMigrations[] = {
+    // 0 -> 1
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE records(collection INTEGER NOT NULL, id TEXT NOT NULL,"
+    " site_id TEXT NOT NULL, state TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " k1 TEXT NOT NULL DEFAULT '', PRIMARY KEY(collection, id));"
+    "CREATE INDEX records_seq ON records(seq) WHERE seq > 0;"
+    "CREATE INDEX records_k1 ON records(collection, k1);",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
+              kReplicaSchemaVersion);
+
+}  // namespace
+
+Result<std::unique_ptr<ReplicaStore>> ReplicaStore::Open(
+    const std::string& path, bool create) {
+  RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, create));
+  std::unique_ptr<ReplicaStore> store(new ReplicaStore(std::move(db)));
+  RELAIS_RETURN_IF_ERROR(store->Migrate().WithContext(path));
+  return store;
+}
+
+Status ReplicaStore::Migrate() {
+  RELAIS_ASSIGN_OR_RETURN(int64_t app_id, db_->QueryInt("PRAGMA application_id"));
+  RELAIS_ASSIGN_OR_RETURN(int64_t version, db_->QueryInt("PRAGMA user_version"));
+  RELAIS_ASSIGN_OR_RETURN(int64_t tables,
+                          db_->QueryInt("SELECT count(*) FROM sqlite_master"));
+  if (app_id == 0 && version == 0 && tables > 0)
+    return Status::FailedPrecondition(
+        "ce fichier SQLite n'est pas une réplique Relais Santé");
+  if (app_id != 0 && app_id != kApplicationId)
+    return Status::FailedPrecondition(
+        "ce fichier SQLite n'est pas une réplique Relais Santé");
+  if (version > kReplicaSchemaVersion)
+    return Status::FailedPrecondition(
+        "schéma version " + std::to_string(version) +
+        " plus récent que ce logiciel (version " +
+        std::to_string(kReplicaSchemaVersion) + "): mettez à jour Relais");
+  if (version == kReplicaSchemaVersion) return Status::OK();
+  Transaction tx(db_.get());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  for (int64_t v = version; v < kReplicaSchemaVersion; ++v)
+    RELAIS_RETURN_IF_ERROR(db_->Exec(kMigrations[v]));
+  RELAIS_RETURN_IF_ERROR(
+      db_->Exec("PRAGMA application_id=" + std::to_string(kApplicationId)));
+  RELAIS_RETURN_IF_ERROR(db_->Exec("PRAGMA user_version=" +
+                                   std::to_string(kReplicaSchemaVersion)));
+  return tx.Commit();
+}
+
+Result<std::string> ReplicaStore::GetMeta(const std::string& key) {
+  RELAIS_ASSIGN_OR_RETURN(Stmt st,
+                          db_->Prepare("SELECT value FROM meta WHERE key=?"));
+  st.Bind(1, key);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.ColumnText(0) : std::string();
+}
+
+Result<uint64_t> ReplicaStore::GetMetaInt(const std::string& key) {
+  RELAIS_ASSIGN_OR_RETURN(std::string v, GetMeta(key));
+  if (v.empty()) return uint64_t{0};
+  int64_t n = 0;
+  if (!ParseInt64(v, &n) || n < 0)
+    return Status::DataLoss("méta-donnée '" + key + "' illisible");
+  return static_cast<uint64_t>(n);
+}
+
+Status ReplicaStore::SetMeta(const std::string& key, const std::string& value) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->Prepare("INSERT INTO meta(key, value) VALUES(?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+  st.Bind(1, key).Bind(2, value);
+  return st.Run();
+}
+
+Result<std::optional<Record>> ReplicaStore::Get(Collection c,
+                                                const std::string& id) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st,
+      db_->Prepare("SELECT state FROM records WHERE collection=? AND id=?"));
+  st.Bind(1, static_cast<int64_t>(c)).Bind(2, id);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<Record>();
+  auto rec = DecodeRecordJson(st.ColumnText(0));
+  if (!rec.ok())
+    return Status::DataLoss("enregistrement " + id + " illisible: " +
+                            rec.status().message());
+  return std::optional<Record>(std::move(rec).value());
+}
+
+std::string ReplicaStore::SortKey(const Record& r) {
+  const FieldView v = View(r);
+  auto get = [&](const char* f) {
+    auto it = v.find(f);
+    return it == v.end() ? std::string() : it->second;
+  };
+  switch (r.collection) {
+    case Collection::kAppointment: {
+      int64_t start = 0;
+      ParseInt64(get(field::kStart), &start);
+      char buf[24];
+      std::snprintf(buf, sizeof buf, "%012lld", static_cast<long long>(start));
+      return buf;
+    }
+    case Collection::kPresence: return get(field::kDate);
+    case Collection::kLedger: return get(field::kMonth);
+    default: return "";
+  }
+}
+
+Status ReplicaStore::Upsert(const Record& r, uint64_t seq) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st,
+      db_->Prepare("INSERT INTO records(collection, id, site_id, state, seq, k1)"
+                   " VALUES(?,?,?,?,?,?) ON CONFLICT(collection, id) DO UPDATE"
+                   " SET site_id=excluded.site_id, state=excluded.state,"
+                   " seq=excluded.seq, k1=excluded.k1"));
+  st.Bind(1, static_cast<int64_t>(r.collection))
+      .Bind(2, r.id)
+      .Bind(3, r.site_id)
+      .Bind(4, EncodeRecordJson(r))
+      .Bind(5, static_cast<int64_t>(seq))
+      .Bind(6, SortKey(r));
+  return st.Run();
+}
+
+Status ReplicaStore::PutLocal(const Record& r) {
+  RELAIS_ASSIGN_OR_RETURN(uint64_t seq, GetMetaInt("local_seq"));
+  ++seq;
+  RELAIS_RETURN_IF_ERROR(SetMeta("local_seq", std::to_string(seq)));
+  return Upsert(r, seq);
+}
+
+Result<ApplyStats> ReplicaStore::ApplyRemote(
+    const std::vector<Record>& incoming,
+    const std::map<std::string, std::string>& meta) {
+  Transaction tx(db_.get());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  ApplyStats stats;
+  for (const Record& in : incoming) {
+    RELAIS_ASSIGN_OR_RETURN(std::optional<Record> local,
+                            Get(in.collection, in.id));
+    if (local && local->site_id != in.site_id)
+      return Status::InvalidArgument("enregistrement " + in.id +
+                                     " reçu avec un autre site");
+    Record merged = local ? Merge(*local, in) : in;
+    if (local && merged == *local) {
+      ++stats.unchanged;
+      continue;
+    }
+    if (merged == in) {
+      RELAIS_RETURN_IF_ERROR(Upsert(merged, 0));
+    } else {
+      RELAIS_RETURN_IF_ERROR(PutLocal(merged));
+    }
+    ++stats.applied;
+    if (!ConflictFields(merged).empty()) ++stats.conflicts;
+  }
+  for (const auto& [k, v] : meta) RELAIS_RETURN_IF_ERROR(SetMeta(k, v));
+  RELAIS_RETURN_IF_ERROR(tx.Commit());
+  return stats;
+}
+
+Result<std::vector<PendingChange>> ReplicaStore::ChangesSince(
+    uint64_t after, size_t max_records, size_t max_bytes) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->Prepare("SELECT seq, state FROM records WHERE seq > ?"
+                            " ORDER BY seq LIMIT ?"));
+  st.Bind(1, static_cast<int64_t>(after))
+      .Bind(2, static_cast<int64_t>(max_records));
+  std::vector<PendingChange> out;
+  size_t bytes = 0;
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    std::string state = st.ColumnText(1);
+    if (!out.empty() && bytes + state.size() > max_bytes) break;
+    bytes += state.size();
+    auto rec = DecodeRecordJson(state);
+    if (!rec.ok()) return Status::DataLoss("enregistrement illisible");
+    out.push_back(PendingChange{static_cast<uint64_t>(st.ColumnInt(0)),
+                                std::move(rec).value()});
+  }
+  return out;
+}
+
+Result<int64_t> ReplicaStore::CountChangesSince(uint64_t after) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->Prepare("SELECT count(*) FROM records WHERE seq > ?"));
+  st.Bind(1, static_cast<int64_t>(after));
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.ColumnInt(0) : 0;
+}
+
+Result<std::vector<Record>> ReplicaStore::Collect(Stmt& st) {
+  std::vector<Record> out;
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    auto rec = DecodeRecordJson(st.ColumnText(0));
+    if (!rec.ok()) return Status::DataLoss("enregistrement illisible");
+    out.push_back(std::move(rec).value());
+  }
+  return out;
+}
+
+Result<std::vector<Record>> ReplicaStore::List(Collection c,
+                                               const std::string& lo,
+                                               const std::string& hi) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->Prepare("SELECT state FROM records WHERE collection=?"
+                            " AND k1 >= ? AND (? = '' OR k1 < ?)"
+                            " ORDER BY k1, id"));
+  st.Bind(1, static_cast<int64_t>(c)).Bind(2, lo).Bind(3, hi).Bind(4, hi);
+  return Collect(st);
+}
+
+Result<std::vector<Record>> ReplicaStore::ListAll() {
+  RELAIS_ASSIGN_OR_RETURN(Stmt st,
+                          db_->Prepare("SELECT state FROM records"));
+  RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, Collect(st));
+  std::sort(all.begin(), all.end(), [](const Record& a, const Record& b) {
+    const std::string ca = CollectionName(a.collection);
+    const std::string cb = CollectionName(b.collection);
+    return ca != cb ? ca < cb : a.id < b.id;
+  });
+  return all;
+}
+
+}  // namespace relais::common

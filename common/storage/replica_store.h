@@ -1,0 +1,100 @@
+#pragma once
+// ReplicaStore: a house's SQLite replica (one file per replica).
+//
+// Schema (version 1; PRAGMA application_id = 0x52454C53 'RELS',
+// PRAGMA user_version = schema version, upgraded by Migrate()):
+//   meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
+//     replica_id, site_id, local_seq (last sequence handed out),
+//     push_cursor (last local seq acknowledged by the hub),
+//     pull_cursor (last hub sequence applied), hlc (last stamp issued)
+//   records(collection INT, id TEXT, site_id TEXT, state TEXT (canonical
+//           JSON, see codec/record_json.h), seq INT (local change sequence,
+//           0 = nothing to send), k1 TEXT (collection-specific sort key:
+//           appointment start, presence date, ledger month),
+//           PRIMARY KEY(collection, id))
+//   index records_seq(seq) WHERE seq > 0  -> "changes since N" in O(changes)
+//   index records_k1(collection, k1)      -> day views without a full scan
+//
+// Every method that changes more than one row does it in one transaction.
+// Errors: DATA_LOSS for a corrupt/foreign file, FAILED_PRECONDITION for a
+// schema from the future or an uninitialised replica, RESOURCE_EXHAUSTED on a
+// full disk (nothing is written). Not thread-safe.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/model/record.h"
+#include "common/storage/sqlite.h"
+#include "common/util/status.h"
+
+namespace relais::common {
+
+inline constexpr int kReplicaSchemaVersion = 1;
+
+struct ApplyStats {
+  int applied = 0;     // records whose local state changed
+  int unchanged = 0;   // already known
+  int conflicts = 0;   // records left with fields needing attention
+};
+
+struct PendingChange {
+  uint64_t seq = 0;
+  Record record;
+};
+
+class ReplicaStore {
+ public:
+  // Opens an existing replica (create=false) or creates the file and schema
+  // if missing (create=true). Migrates older schemas in one transaction.
+  static Result<std::unique_ptr<ReplicaStore>> Open(const std::string& path,
+                                                    bool create);
+
+  // Metadata (see schema). Get returns "" for a missing key.
+  Result<std::string> GetMeta(const std::string& key);
+  Status SetMeta(const std::string& key, const std::string& value);
+  Result<uint64_t> GetMetaInt(const std::string& key);
+
+  Result<std::optional<Record>> Get(Collection c, const std::string& id);
+  // Stores `r` as a local change: assigns the next local sequence.
+  // REQUIRES: an open Transaction (the caller's read-modify-write).
+  Status PutLocal(const Record& r);
+
+  // Merges records received from the hub into the local state and sets the
+  // given meta keys, all in one transaction. A record whose merged state
+  // equals the incoming state needs no push (seq = 0); one that still holds
+  // something the hub lacks gets a fresh sequence.
+  Result<ApplyStats> ApplyRemote(const std::vector<Record>& incoming,
+                                 const std::map<std::string, std::string>& meta);
+
+  // Local changes with seq > after, in seq order, at most `max_records` and
+  // about `max_bytes` of state (at least one record if any).
+  Result<std::vector<PendingChange>> ChangesSince(uint64_t after,
+                                                  size_t max_records,
+                                                  size_t max_bytes);
+  Result<int64_t> CountChangesSince(uint64_t after);
+
+  // All records of a collection with lo <= k1 < hi (empty bounds = open).
+  Result<std::vector<Record>> List(Collection c, const std::string& k1_lo = "",
+                                   const std::string& k1_hi = "");
+  // Every record, sorted by collection name then id (dump order).
+  Result<std::vector<Record>> ListAll();
+
+  Db* db() { return db_.get(); }
+
+  // The sort key stored in k1 for a record.
+  static std::string SortKey(const Record& r);
+
+ private:
+  explicit ReplicaStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+  Status Migrate();
+  Status Upsert(const Record& r, uint64_t seq);
+  Result<std::vector<Record>> Collect(Stmt& st);
+
+  std::unique_ptr<Db> db_;
+};
+
+}  // namespace relais::common

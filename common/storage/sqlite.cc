@@ -1,0 +1,140 @@
+#include "common/storage/sqlite.h"
+
+#include <sqlite3.h>
+
+namespace relais::common {
+
+Status Db::Error(int rc, const std::string& what) const {
+  const std::string msg =
+      what + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return Status::ResourceExhausted("disque plein (" + msg + ")");
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status::DataLoss("fichier corrompu ou étranger (" + msg + ")");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable("base occupée (" + msg + ")");
+    case SQLITE_CANTOPEN:
+      return Status::NotFound("impossible d'ouvrir la base (" + msg + ")");
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return Status::PermissionDenied(msg);
+    case SQLITE_CONSTRAINT:
+      return Status::AlreadyExists(msg);
+    default:
+      return Status::Internal(msg);
+  }
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (create) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  std::unique_ptr<Db> db(new Db(raw));
+  if (rc != SQLITE_OK) return db->Error(rc, "ouverture de " + path);
+  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_extended_result_codes(raw, 1);
+  // Reading the schema first detects a file that is not a database at all.
+  auto probe = db->QueryInt("SELECT count(*) FROM sqlite_master");
+  if (!probe.ok()) return probe.status().WithContext(path);
+  RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
+  RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));
+  RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
+  return db;
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+Status Db::Exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (err) sqlite3_free(err);
+  if (rc != SQLITE_OK) return Error(rc, "SQL");
+  return Status::OK();
+}
+
+Result<Stmt> Db::Prepare(std::string_view sql) {
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()),
+                              &s, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "préparation SQL");
+  return Stmt(this, s);
+}
+
+Result<int64_t> Db::QueryInt(const std::string& sql) {
+  RELAIS_ASSIGN_OR_RETURN(Stmt st, Prepare(sql));
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound("aucune ligne");
+  return st.ColumnInt(0);
+}
+
+int64_t Db::changes() const { return sqlite3_changes(db_); }
+
+Stmt::~Stmt() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Stmt& Stmt::Bind(int i, int64_t v) {
+  sqlite3_bind_int64(stmt_, i, v);
+  return *this;
+}
+Stmt& Stmt::Bind(int i, std::string_view v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+Stmt& Stmt::BindNull(int i) {
+  sqlite3_bind_null(stmt_, i);
+  return *this;
+}
+
+Result<bool> Stmt::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_->Error(rc, "exécution SQL");
+}
+
+Status Stmt::Run() {
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::OK();
+  }
+}
+
+Status Stmt::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  return Status::OK();
+}
+
+int64_t Stmt::ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
+std::string Stmt::ColumnText(int i) const {
+  const unsigned char* t = sqlite3_column_text(stmt_, i);
+  int n = sqlite3_column_bytes(stmt_, i);
+  return t ? std::string(reinterpret_cast<const char*>(t), n) : std::string();
+}
+bool Stmt::ColumnIsNull(int i) const {
+  return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
+}
+
+Transaction::Transaction(Db* db) : db_(db) {
+  status_ = db_->Exec("BEGIN IMMEDIATE");
+  open_ = status_.ok();
+}
+
+Transaction::~Transaction() {
+  if (open_) (void)db_->Exec("ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  if (!open_) return status_.ok() ? Status::FailedPrecondition("transaction close") : status_;
+  Status s = db_->Exec("COMMIT");
+  if (s.ok()) open_ = false;
+  return s;
+}
+
+}  // namespace relais::common

@@ -1,0 +1,91 @@
+#pragma once
+// Thin RAII wrapper over the SQLite C API. Every SQLite error becomes a Status
+// with a canonical code: SQLITE_FULL -> RESOURCE_EXHAUSTED ("disque plein"),
+// SQLITE_CORRUPT/NOTADB -> DATA_LOSS, SQLITE_BUSY -> UNAVAILABLE, other
+// failures -> INTERNAL. Not thread-safe: one Db per thread.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/util/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace relais::common {
+
+class Db;
+
+// A prepared statement. Bind indexes start at 1.
+class Stmt {
+ public:
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, std::string_view v);
+  Stmt& BindNull(int i);
+  // Steps once. Returns true if a row is available, false when done.
+  Result<bool> Step();
+  // Steps to completion, expecting no rows.
+  Status Run();
+  Status Reset();
+
+  int64_t ColumnInt(int i) const;
+  std::string ColumnText(int i) const;
+  bool ColumnIsNull(int i) const;
+
+ private:
+  friend class Db;
+  Stmt(Db* db, sqlite3_stmt* s) : db_(db), stmt_(s) {}
+  Db* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Db {
+ public:
+  // Opens (or creates, if `create`) a database file in WAL mode with
+  // synchronous=FULL, foreign keys on and a 5 s busy timeout.
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, bool create);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  Status Exec(const std::string& sql);
+  Result<Stmt> Prepare(std::string_view sql);
+  // Runs a query returning one integer (e.g. PRAGMA user_version).
+  Result<int64_t> QueryInt(const std::string& sql);
+  int64_t changes() const;
+  sqlite3* raw() { return db_; }
+
+  // Maps the last SQLite error to a Status, prefixed by `what`.
+  Status Error(int rc, const std::string& what) const;
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// RAII transaction: BEGIN IMMEDIATE on construction, ROLLBACK in the
+// destructor unless Commit() succeeded. Check status() after construction.
+class Transaction {
+ public:
+  explicit Transaction(Db* db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  const Status& status() const { return status_; }
+  Status Commit();
+
+ private:
+  Db* db_;
+  Status status_;
+  bool open_ = false;
+};
+
+}  // namespace relais::common

@@ -1,0 +1,89 @@
+#include "tools/relais/cli_util.h"
+
+#include <iostream>
+
+namespace relais::common::cli {
+
+int Report(const Status& s) {
+  if (s.ok()) return 0;
+  std::cerr << "relais: " << s.ToString() << "\n";
+  return s.code() == StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+Result<int64_t> ParseAmountCents(const std::string& text) {
+  auto bad = [&] {
+    return Status::InvalidArgument("montant invalide: '" + text +
+                                   "' (exemple: 123.45)");
+  };
+  if (text.empty() || text.size() > 15) return bad();
+  size_t i = 0;
+  bool neg = false;
+  if (text[0] == '-') {
+    neg = true;
+    i = 1;
+  }
+  int64_t units = 0, cents = 0;
+  int digits = 0, frac = -1;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' || c == ',') {
+      if (frac >= 0 || digits == 0) return bad();
+      frac = 0;
+    } else if (c >= '0' && c <= '9') {
+      if (frac >= 0) {
+        if (++frac > 2) return bad();
+        cents = cents * 10 + (c - '0');
+      } else {
+        units = units * 10 + (c - '0');
+        ++digits;
+      }
+    } else {
+      return bad();
+    }
+  }
+  if (digits == 0 || frac == 0) return bad();
+  if (frac == 1) cents *= 10;
+  const int64_t total = units * 100 + cents;
+  return neg ? -total : total;
+}
+
+std::string FormatEuros(int64_t cents) {
+  const bool neg = cents < 0;
+  uint64_t a = neg ? static_cast<uint64_t>(-(cents + 1)) + 1
+                   : static_cast<uint64_t>(cents);
+  std::string units = std::to_string(a / 100);
+  std::string grouped;
+  for (size_t i = 0; i < units.size(); ++i) {
+    if (i > 0 && (units.size() - i) % 3 == 0) grouped += "\u202f";
+    grouped += units[i];
+  }
+  char frac[4];
+  std::snprintf(frac, sizeof frac, "%02d", static_cast<int>(a % 100));
+  return (neg ? "-" : "") + grouped + "," + frac + "\u00a0€";
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{"relais — réplique locale d'une maison de santé (Relais Santé)",
+               "relais"};
+  app.require_subcommand(1);
+  Context ctx;
+  RegisterLocalCommands(app, ctx);
+  RegisterLedgerCommands(app, ctx);
+#ifdef RELAIS_HAVE_SYNC
+  RegisterSyncCommands(app, ctx);
+#endif
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    std::cerr << "relais: " << msg << " (voir --help)\n";
+    return 2;
+  }
+  return ctx.exit_code;
+}
+
+}  // namespace relais::common::cli
