@@ -20,7 +20,7 @@ const char* const kMigrations[] = {
     "CREATE TABLE records(collection INTEGER NOT NULL, id TEXT NOT NULL,"
     " site_id TEXT NOT NULL, state TEXT NOT NULL, seq INTEGER NOT NULL,"
     " k1 TEXT NOT NULL DEFAULT '', PRIMARY KEY(collection, id));"
-    "CREATE INDEX records_seq ON records(seq) WHERE seq > 0;"
+    "CREATE INDEX records_seq ON records(seq);"
     "CREATE INDEX records_k1 ON records(collection, k1);",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==

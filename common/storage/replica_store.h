@@ -12,7 +12,7 @@
 //           0 = nothing to send), k1 TEXT (collection-specific sort key:
 //           appointment start, presence date, ledger month),
 //           PRIMARY KEY(collection, id))
-//   index records_seq(seq) WHERE seq > 0  -> "changes since N" in O(changes)
+//   index records_seq(seq)                -> "changes since N" in O(changes)
 //   index records_k1(collection, k1)      -> day views without a full scan
 //
 // Every method that changes more than one row does it in one transaction.

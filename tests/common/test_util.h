@@ -1,0 +1,53 @@
+#pragma once
+// Test helpers shared by the common tests.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "common/util/status.h"
+
+#define ASSERT_OK(expr)                                   \
+  do {                                                    \
+    const auto& relais_s_ = (expr);                       \
+    ASSERT_TRUE(relais_s_.ok())                          \
+        << ::relais::common::testing::StatusString(relais_s_);  \
+  } while (0)
+#define EXPECT_OK(expr)                                   \
+  do {                                                    \
+    const auto& relais_s_ = (expr);                       \
+    EXPECT_TRUE(relais_s_.ok())                          \
+        << ::relais::common::testing::StatusString(relais_s_);  \
+  } while (0)
+
+namespace relais::common::testing {
+
+inline std::string StatusString(const Status& s) { return s.ToString(); }
+template <typename T>
+std::string StatusString(const Result<T>& r) {
+  return r.status().ToString();
+}
+
+// A fresh temporary directory, removed at destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "relais-test-XXXXXX").string();
+    char* p = mkdtemp(tmpl.data());
+    path_ = p ? p : "/tmp";
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace relais::common::testing
