@@ -240,7 +240,7 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
     auto json = std::make_shared<bool>(false);
     cmd->add_option("--db", *db, "Fichier de la réplique")->required();
     cmd->add_flag("--json", *json, "Sortie JSON canonique (seul format)");
-    cmd->callback([&ctx, db] {
+    cmd->callback([&ctx, db, json] {
       auto r = OpenOrReport(*db, ctx);
       if (!r) return;
       auto out = r->Dump();

@@ -1,0 +1,130 @@
+// Runs the `relais` CLI in process (cli::Run) and checks the contract:
+// outputs, exit codes (2 for bad arguments), and that refused commands write
+// nothing.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/replica/replica.h"
+#include "tests/common/test_util.h"
+#include "tools/relais/cli_util.h"
+
+namespace relais::common::cli {
+namespace {
+
+struct Outcome {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Outcome RunCli(std::vector<std::string> args) {
+  args.insert(args.begin(), "relais");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  int code = Run(static_cast<int>(argv.size()), argv.data());
+  Outcome o{code, ::testing::internal::GetCapturedStdout(),
+            ::testing::internal::GetCapturedStderr()};
+  return o;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_.File("a.db");
+    Outcome o = RunCli({"init", "--db", db_, "--site", "S1"});
+    ASSERT_EQ(o.code, 0) << o.err;
+    ASSERT_EQ(o.out.size(), 17u);  // 16 hex + newline
+    o = RunCli({"practitioner", "add", "--db", db_, "--id", "p1", "--name",
+                "Dr Martin", "--profession", "medecin"});
+    ASSERT_EQ(o.code, 0) << o.err;
+  }
+  std::string Dump() { return RunCli({"dump", "--db", db_, "--json"}).out; }
+
+  testing::TempDir dir_;
+  std::string db_;
+};
+
+TEST_F(CliTest, AppointmentFlowPrintsIdAndCode) {
+  Outcome o = RunCli({"appt", "add", "--db", db_, "--practitioner", "p1",
+                      "--start", "2026-11-24T09:00", "--duration", "15",
+                      "--patient", "Jeanne Dupont", "--birth", "1950-03-02"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::string id = o.out.substr(0, o.out.find(' '));
+  std::string code = o.out.substr(o.out.find(' ') + 1);
+  code.pop_back();
+  EXPECT_EQ(code.size(), 6u);
+  o = RunCli({"appt", "checkin", "--db", db_, "--code", code});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out, id + " checked_in\n");
+  EXPECT_EQ(RunCli({"appt", "set-status", "--db", db_, "--id", id, "--status",
+                    "in_consultation"}).code, 0);
+  EXPECT_EQ(RunCli({"appt", "cancel", "--db", db_, "--id", id}).code, 0);
+  EXPECT_NE(Dump().find("\"status\":\"cancelled\""), std::string::npos);
+}
+
+TEST_F(CliTest, BadArgumentsExitTwoAndWriteNothing) {
+  const std::string before = Dump();
+  const std::vector<std::vector<std::string>> bad = {
+      {"appt", "add", "--db", db_, "--practitioner", "p1", "--start", "nonsense",
+       "--duration", "-5", "--patient", "X", "--birth", "1950-01-01"},
+      {"appt", "add", "--db", db_, "--practitioner", "p1", "--start",
+       "2026-11-24T09:00", "--duration", "15", "--patient", "X", "--birth",
+       "1950-02-30"},
+      {"appt", "set-status", "--db", db_, "--id", "x", "--status", "teleported"},
+      {"presence", "set", "--db", db_, "--practitioner", "p1", "--date",
+       "2026-11-24", "--half", "soir", "--state", "present"},
+      {"ledger", "add", "--db", db_, "--amount", "12,3,4", "--category", "loyer",
+       "--payer", "p1", "--key", "equal"},
+      {"ledger", "add", "--db", db_, "--amount", "-10", "--category", "loyer",
+       "--payer", "p1", "--key", "equal"},
+      {"ledger", "add", "--db", db_, "--amount", "10", "--category", "loyer",
+       "--payer", "inconnu", "--key", "equal"},
+      {"appt", "add", "--db", db_},
+      {"nosuchverb"},
+  };
+  for (const auto& args : bad) {
+    Outcome o = RunCli(args);
+    EXPECT_EQ(o.code, 2) << args[0] << " " << (args.size() > 1 ? args[1] : "")
+                         << ": " << o.err;
+    EXPECT_FALSE(o.err.empty());
+    EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << "one-line error: " << o.err;
+  }
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(CliTest, EveryVerbHasHelp) {
+  for (std::vector<std::string> v :
+       {std::vector<std::string>{"init"}, {"practitioner", "add"},
+        {"appt", "add"}, {"appt", "checkin"}, {"appt", "set-status"},
+        {"appt", "cancel"}, {"presence", "set"}, {"ledger", "add"},
+        {"ledger", "balance"}, {"dump"}}) {
+    v.push_back("--help");
+    Outcome o = RunCli(v);
+    EXPECT_EQ(o.code, 0) << v[0];
+    EXPECT_NE(o.out.find("--db"), std::string::npos) << v[0] << ": " << o.out;
+  }
+}
+
+TEST_F(CliTest, UnknownDatabaseIsAClearError) {
+  Outcome o = RunCli({"dump", "--db", dir_.File("absent.db"), "--json"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.err.find("absent.db"), std::string::npos) << o.err;
+}
+
+TEST(CliUtilTest, AmountsInCents) {
+  EXPECT_EQ(*ParseAmountCents("123.45"), 12345);
+  EXPECT_EQ(*ParseAmountCents("123,4"), 12340);
+  EXPECT_EQ(*ParseAmountCents("7"), 700);
+  EXPECT_EQ(*ParseAmountCents("-0.05"), -5);
+  for (const char* bad : {"", "1.234", "abc", "1..2", ".5", "5.", "1e3"})
+    EXPECT_FALSE(ParseAmountCents(bad).ok()) << bad;
+  EXPECT_EQ(FormatEuros(123456), "1\u202f234,56\u00a0€");
+  EXPECT_EQ(FormatEuros(-5), "-0,05\u00a0€");
+}
+
+}  // namespace
+}  // namespace relais::common::cli
