@@ -1,0 +1,25 @@
+#pragma once
+// Conversion between the record model (common/model/record.h) and its wire
+// form (proto/sync.proto). The only common code that includes *.pb.h.
+//
+// ToProto is total. FromProto checks the wire structure only (collection
+// known, sibling replica indexes in range, vv entries unique and non-zero,
+// field names unique) and returns INVALID_ARGUMENT naming the record and
+// the problem; domain validation (ValidateRecord) is the caller's job.
+// Thread-safe (pure functions).
+
+#include <cstdint>
+
+#include "common/model/record.h"
+#include "common/util/status.h"
+#include "proto/sync.pb.h"
+
+namespace relais::common {
+
+// Version of the sync protocol spoken by this build (SyncRequest field 1).
+inline constexpr uint32_t kProtocolVersion = 1;
+
+void ToProto(const Record& r, relais::sync::v1::Record* out);
+Result<Record> FromProto(const relais::sync::v1::Record& p);
+
+}  // namespace relais::common

@@ -1,0 +1,31 @@
+#include "server/address.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace relais::server {
+
+bool IsLoopbackAddress(const std::string& host_port) {
+  std::string host;
+  if (!host_port.empty() && host_port[0] == '[') {
+    const size_t end = host_port.find(']');
+    if (end == std::string::npos) return false;
+    host = host_port.substr(1, end - 1);
+  } else {
+    const size_t colon = host_port.rfind(':');
+    host = colon == std::string::npos ? host_port : host_port.substr(0, colon);
+  }
+  if (host.rfind("ipv4:", 0) == 0) host = host.substr(5);
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+common::Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return common::Status::NotFound("fichier introuvable: " + path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) return common::Status::Internal("lecture impossible: " + path);
+  return out.str();
+}
+
+}  // namespace relais::server

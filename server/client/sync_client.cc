@@ -1,0 +1,162 @@
+#include "server/client/sync_client.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+
+#include <grpcpp/grpcpp.h>
+
+#include "common/convert/convert.h"
+#include "common/merge/merge.h"
+#include "proto/sync.grpc.pb.h"
+#include "server/address.h"
+
+namespace relais::server {
+
+namespace pb = relais::sync::v1;
+using common::Record;
+using common::Result;
+using common::Status;
+using common::StatusCode;
+
+namespace {
+
+Result<std::shared_ptr<grpc::Channel>> MakeChannel(const SyncOptions& o) {
+  if (o.hub.empty()) return Status::InvalidArgument("adresse du hub manquante");
+  if (o.token.empty()) return Status::InvalidArgument("jeton manquant");
+  std::shared_ptr<grpc::ChannelCredentials> creds;
+  grpc::ChannelArguments args;
+  if (o.ca_file.empty()) {
+    if (!IsLoopbackAddress(o.hub))
+      return Status::InvalidArgument(
+          "connexion en clair refusée vers " + o.hub +
+          ": donnez --ca (certificat de l'autorité du hub)");
+    creds = grpc::InsecureChannelCredentials();
+  } else {
+    RELAIS_ASSIGN_OR_RETURN(std::string ca, ReadFile(o.ca_file));
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = ca;
+    creds = grpc::SslCredentials(ssl);
+    if (!o.tls_server_name.empty())
+      args.SetSslTargetNameOverride(o.tls_server_name);
+  }
+  if (o.compress) args.SetCompressionAlgorithm(GRPC_COMPRESS_GZIP);
+  args.SetMaxReceiveMessageSize(64 << 20);
+  return grpc::CreateCustomChannel(o.hub, creds, args);
+}
+
+// Our Status for a failed call, with a French explanation of the usual cases.
+Status FromGrpc(const grpc::Status& s, const std::string& hub) {
+  const auto code = static_cast<StatusCode>(s.error_code());
+  std::string what;
+  switch (s.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      what = "hub injoignable (" + hub + ")";
+      break;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      what = "le hub (" + hub + ") n'a pas répondu à temps";
+      break;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      what = "jeton refusé par le hub";
+      break;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      what = "accès refusé par le hub";
+      break;
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      what = "le hub refuse la synchronisation";
+      break;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      what = "le hub refuse un enregistrement";
+      break;
+    default:
+      what = "erreur du hub";
+  }
+  return Status(code, what + ": " + s.error_message());
+}
+
+// The HLC to store after observing the pulled records (bounded drift).
+Result<std::string> ObservedHlc(common::Replica& replica,
+                                const std::vector<Record>& records) {
+  common::Hlc remote = 0;
+  for (const Record& r : records)
+    for (const auto& [name, sibs] : r.fields)
+      for (const common::Sibling& s : sibs) remote = std::max(remote, s.hlc);
+  RELAIS_ASSIGN_OR_RETURN(uint64_t last, replica.store()->GetMetaInt("hlc"));
+  common::HlcClock clock;
+  clock.set_last(last);
+  if (remote != 0) clock.Observe(remote, replica.clock()->NowMillis());
+  return std::to_string(clock.last());
+}
+
+}  // namespace
+
+Result<SyncReport> SyncOnce(common::Replica& replica,
+                            const SyncOptions& options) {
+  RELAIS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+                          MakeChannel(options));
+  auto stub = pb::Hub::NewStub(channel);
+  common::ReplicaStore* store = replica.store();
+  SyncReport report;
+  for (;;) {
+    if (options.max_round_trips > 0 &&
+        report.round_trips >= options.max_round_trips)
+      return Status::Unavailable("liaison coupée (limite de test)");
+    RELAIS_ASSIGN_OR_RETURN(uint64_t push_cursor, store->GetMetaInt("push_cursor"));
+    RELAIS_ASSIGN_OR_RETURN(uint64_t pull_cursor, store->GetMetaInt("pull_cursor"));
+    RELAIS_ASSIGN_OR_RETURN(
+        std::vector<common::PendingChange> changes,
+        store->ChangesSince(push_cursor, options.push_batch_records,
+                            options.push_batch_bytes));
+    pb::SyncRequest req;
+    req.set_protocol_version(options.protocol_version
+                                 ? options.protocol_version
+                                 : common::kProtocolVersion);
+    req.set_replica_id(replica.replica_id());
+    req.set_site_id(replica.site_id());
+    for (const auto& c : changes) common::ToProto(c.record, req.add_push());
+    if (!changes.empty()) req.set_push_seq(changes.back().seq);
+    req.set_pull_cursor(pull_cursor);
+    req.set_max_pull_records(static_cast<uint32_t>(options.pull_batch_records));
+    req.set_max_pull_bytes(static_cast<uint32_t>(options.pull_batch_bytes));
+
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(options.deadline_ms));
+    ctx.AddMetadata("authorization", "Bearer " + options.token);
+    pb::SyncResponse resp;
+    grpc::Status gs = stub->Sync(&ctx, req, &resp);
+    ++report.round_trips;
+    if (!gs.ok()) return FromGrpc(gs, options.hub);
+    report.bytes += static_cast<int64_t>(req.ByteSizeLong() + resp.ByteSizeLong());
+    if (!changes.empty() && resp.ack_seq() != changes.back().seq)
+      return Status::Internal("accusé de réception du hub incohérent");
+
+    std::vector<Record> pulled;
+    pulled.reserve(static_cast<size_t>(resp.pull_size()));
+    for (const pb::Record& p : resp.pull()) {
+      auto r = common::FromProto(p);
+      if (!r.ok()) return r.status().WithContext("réponse du hub invalide");
+      pulled.push_back(std::move(r).value());
+    }
+    std::map<std::string, std::string> meta;
+    meta["pull_cursor"] = std::to_string(resp.pull_cursor());
+    if (!changes.empty()) meta["push_cursor"] = std::to_string(resp.ack_seq());
+    RELAIS_ASSIGN_OR_RETURN(meta["hlc"], ObservedHlc(replica, pulled));
+    // Data, both cursors and the clock move together, or not at all.
+    RELAIS_ASSIGN_OR_RETURN(common::ApplyStats stats,
+                            store->ApplyRemote(pulled, meta));
+    report.pushed += static_cast<int>(changes.size());
+    report.pulled += static_cast<int>(pulled.size());
+    report.conflicts += stats.conflicts;
+
+    RELAIS_ASSIGN_OR_RETURN(uint64_t acked, store->GetMetaInt("push_cursor"));
+    RELAIS_ASSIGN_OR_RETURN(int64_t pending, store->CountChangesSince(acked));
+    if (options.progress)
+      options.progress(SyncProgress{report.pushed, report.pulled, pending,
+                                    resp.has_more()});
+    if (pending == 0 && !resp.has_more()) return report;
+  }
+}
+
+}  // namespace relais::server

@@ -1,0 +1,67 @@
+#pragma once
+// Sync client: one sync session of a replica with the hub (see
+// docs/protocol.md). Used by `relais sync` and the kiosk's sync worker.
+//
+// Pushes local changes since the replica's push_cursor in batches, sets
+// push_cursor to the hub's acknowledgement (sent only after the hub
+// committed), and applies each pulled batch with ReplicaStore::ApplyRemote,
+// which stores pull_cursor (and push_cursor, and the observed HLC) in the
+// same transaction as the data. So a connection cut at any point loses
+// nothing and duplicates nothing: running SyncOnce again resumes.
+//
+// Errors keep the hub's canonical code with a French message:
+// UNAVAILABLE (hub unreachable / deadline), UNAUTHENTICATED (bad or revoked
+// token), PERMISSION_DENIED (out of scope, token of another replica),
+// FAILED_PRECONDITION (protocol mismatch), INVALID_ARGUMENT (bad options or
+// record refused). On error the replica keeps what earlier batches
+// committed and nothing else. Not thread-safe (the Replica is not).
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "common/replica/replica.h"
+#include "common/util/status.h"
+
+namespace relais::server {
+
+struct SyncProgress {
+  int pushed = 0;            // records acknowledged so far
+  int pulled = 0;            // records applied so far
+  int64_t pending_push = 0;  // local changes still to send
+  bool more_to_pull = false;
+};
+
+struct SyncOptions {
+  std::string hub;      // host:port
+  std::string token;    // from `relais-hub enroll`
+  std::string ca_file;  // PEM of the CA: TLS. Empty: plain text (loopback only)
+  // TLS name to check instead of the host (tests, hubs reached by IP).
+  std::string tls_server_name;
+  int64_t deadline_ms = 30000;  // per round trip
+  size_t push_batch_records = 200;
+  size_t push_batch_bytes = 512 << 10;
+  size_t pull_batch_records = 500;
+  size_t pull_batch_bytes = 1 << 20;
+  bool compress = true;  // gzip on the channel
+  // Called after each round trip.
+  std::function<void(const SyncProgress&)> progress;
+  // Tests: stop with UNAVAILABLE after this many round trips (0 = never),
+  // as if the link dropped; and the protocol version to announce.
+  int max_round_trips = 0;
+  uint32_t protocol_version = 0;  // 0 = this build's version
+};
+
+struct SyncReport {
+  int pushed = 0;       // local records acknowledged by the hub
+  int pulled = 0;       // records received and merged
+  int conflicts = 0;    // pulled records left with fields needing attention
+  int round_trips = 0;
+  int64_t bytes = 0;    // protobuf bytes sent + received (before gzip)
+};
+
+common::Result<SyncReport> SyncOnce(common::Replica& replica,
+                                    const SyncOptions& options);
+
+}  // namespace relais::server

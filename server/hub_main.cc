@@ -1,0 +1,152 @@
+// relais-hub: the sync hub of a group of houses. Thin: parses arguments and
+// wires SqliteHubStore + HubService + a gRPC server.
+//   relais-hub --db hub.db --listen 127.0.0.1:50051 [--tls-cert F --tls-key F]
+//   relais-hub enroll --db hub.db --site S [--site S2 ...] [--name N]
+//   relais-hub revoke --db hub.db (--token T | --name N)
+//   relais-hub tokens --db hub.db
+// Exit codes: 0 ok, 2 bad arguments, 1 other failures.
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "server/hub_server.h"
+#include "server/sqlite_hub_store.h"
+#include "server/token.h"
+
+namespace relais::server {
+namespace {
+
+int Report(const Status& s) {
+  if (s.ok()) return 0;
+  std::cerr << "relais-hub: " << s.message() << "\n";
+  return s.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+int Enroll(const std::string& db, const std::vector<std::string>& sites,
+           const std::string& name) {
+  auto store = SqliteHubStore::Open(db, true);
+  if (!store.ok()) return Report(store.status());
+  auto token = GenerateToken();
+  if (!token.ok()) return Report(token.status());
+  TokenInfo info;
+  info.token_hash = HashToken(*token);
+  info.name = name;
+  info.sites = sites;
+  info.created_ms = common::SystemClock::Default()->NowMillis();
+  if (int rc = Report((*store)->AddToken(info)); rc != 0) return rc;
+  std::cout << "Jeton à usage unique (affiché une seule fois), sites:";
+  for (const auto& s : sites) std::cout << " " << s;
+  std::cout << "\n" << *token << "\n";
+  return 0;
+}
+
+int Revoke(const std::string& db, const std::string& token,
+           const std::string& name) {
+  auto store = SqliteHubStore::Open(db, false);
+  if (!store.ok()) return Report(store.status());
+  if (token.empty() && name.empty())
+    return Report(Status::InvalidArgument("--token ou --name requis"));
+  int rc = Report((*store)->Revoke(token.empty() ? "" : HashToken(token), name));
+  if (rc == 0) std::cout << "jeton révoqué\n";
+  return rc;
+}
+
+int ListTokens(const std::string& db) {
+  auto store = SqliteHubStore::Open(db, false);
+  if (!store.ok()) return Report(store.status());
+  auto tokens = (*store)->ListTokens();
+  if (!tokens.ok()) return Report(tokens.status());
+  for (const TokenInfo& t : *tokens) {
+    std::cout << t.token_hash.substr(0, 12) << " " << (t.name.empty() ? "-" : t.name)
+              << " sites=";
+    for (size_t i = 0; i < t.sites.size(); ++i) std::cout << (i ? "," : "") << t.sites[i];
+    std::cout << " replica=" << (t.replica_id.empty() ? "-" : t.replica_id)
+              << (t.revoked ? " RÉVOQUÉ" : "") << "\n";
+  }
+  return 0;
+}
+
+int Serve(const std::string& db, const ServerOptions& options) {
+  // Block the signals in every thread (gRPC's included); one thread waits.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto store = SqliteHubStore::Open(db, true);
+  if (!store.ok()) return Report(store.status());
+  HubService service(**store, *common::SystemClock::Default());
+  auto running = StartHubServer(&service, options);
+  if (!running.ok()) return Report(running.status());
+  if (running->plaintext)
+    std::cerr << "relais-hub: ATTENTION: connexions en clair (sans TLS), "
+                 "acceptées seulement en boucle locale\n";
+  std::cerr << "relais-hub: à l'écoute sur " << options.listen << " (port "
+            << running->port << "), base " << db << "\n";
+  grpc::Server* server = running->server.get();
+  std::thread waiter([server, &signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    std::cerr << "relais-hub: signal " << sig
+              << " reçu, fin des synchronisations en cours...\n";
+    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  });
+  server->Wait();
+  waiter.join();
+  std::cerr << "relais-hub: arrêté\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace relais::server
+
+int main(int argc, char** argv) {
+  using namespace relais::server;
+  CLI::App app{"relais-hub: hub de synchronisation Relais Santé"};
+  std::string db;
+  ServerOptions options;
+  app.add_option("--db", db, "Base SQLite du hub");
+  app.add_option("--listen", options.listen, "Adresse d'écoute hôte:port")
+      ->capture_default_str();
+  app.add_option("--tls-cert", options.tls_cert_file, "Certificat du serveur (PEM)");
+  app.add_option("--tls-key", options.tls_key_file, "Clé privée du serveur (PEM)");
+  app.require_subcommand(0, 1);
+
+  auto* enroll = app.add_subcommand("enroll", "Inscrit une réplique et affiche son jeton");
+  std::string edb, name;
+  std::vector<std::string> sites;
+  enroll->add_option("--db", edb, "Base SQLite du hub")->required();
+  enroll->add_option("--site", sites, "Site autorisé (répétable)")->required();
+  enroll->add_option("--name", name, "Nom de la réplique (pour révoquer)");
+
+  auto* revoke = app.add_subcommand("revoke", "Révoque un jeton");
+  std::string rdb, rtoken, rname;
+  revoke->add_option("--db", rdb, "Base SQLite du hub")->required();
+  revoke->add_option("--token", rtoken, "Jeton à révoquer");
+  revoke->add_option("--name", rname, "Nom donné à l'inscription");
+
+  auto* tokens = app.add_subcommand("tokens", "Liste les jetons (empreintes)");
+  std::string tdb;
+  tokens->add_option("--db", tdb, "Base SQLite du hub")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (enroll->parsed()) return Enroll(edb, sites, name);
+  if (revoke->parsed()) return Revoke(rdb, rtoken, rname);
+  if (tokens->parsed()) return ListTokens(tdb);
+  if (db.empty()) {
+    std::cerr << "relais-hub: --db requis\n";
+    return 2;
+  }
+  return Serve(db, options);
+}

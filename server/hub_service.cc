@@ -1,0 +1,112 @@
+#include "server/hub_service.h"
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+
+#include "common/convert/convert.h"
+#include "server/token.h"
+
+namespace relais::server {
+
+namespace pb = relais::sync::v1;
+using common::Status;
+
+grpc::Status ToGrpcStatus(const Status& s) {
+  if (s.ok()) return grpc::Status::OK;
+  // common::StatusCode mirrors grpc::StatusCode value for value.
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), s.message());
+}
+
+HubService::HubService(HubStore& store, common::Clock& clock,
+                       HubServiceOptions options)
+    : store_(store), clock_(clock), options_(options) {}
+
+common::Result<Scope> HubService::Authenticate(grpc::ServerContext* context,
+                                               const pb::SyncRequest& request) {
+  const auto& md = context->client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end())
+    return Status::Unauthenticated("jeton manquant (métadonnée authorization)");
+  const std::string value(it->second.data(), it->second.size());
+  static const std::string kBearer = "Bearer ";
+  if (value.compare(0, kBearer.size(), kBearer) != 0 ||
+      value.size() == kBearer.size())
+    return Status::Unauthenticated("jeton mal formé (attendu: Bearer <jeton>)");
+  RELAIS_ASSIGN_OR_RETURN(
+      Scope scope,
+      store_.Authorize(HashToken(value.substr(kBearer.size())),
+                       request.replica_id()));
+  if (!scope.Contains(request.site_id()))
+    return Status::PermissionDenied("le site '" + request.site_id() +
+                                    "' de cette réplique est hors du périmètre"
+                                    " de ce jeton");
+  return scope;
+}
+
+Status HubService::DoSync(grpc::ServerContext* context,
+                          const pb::SyncRequest& request,
+                          pb::SyncResponse* response, int* pushed) {
+  if (request.protocol_version() != common::kProtocolVersion)
+    return Status::FailedPrecondition(
+        "version de protocole " + std::to_string(request.protocol_version()) +
+        " non prise en charge par ce hub (version " +
+        std::to_string(common::kProtocolVersion) +
+        " attendue): mettez à jour Relais Santé");
+  RELAIS_ASSIGN_OR_RETURN(Scope scope, Authenticate(context, request));
+  if (static_cast<size_t>(request.push_size()) > options_.max_push_records)
+    return Status::InvalidArgument(
+        "lot trop grand: " + std::to_string(request.push_size()) +
+        " enregistrements (maximum " +
+        std::to_string(options_.max_push_records) + ")");
+  std::vector<common::Record> batch;
+  batch.reserve(static_cast<size_t>(request.push_size()));
+  for (const pb::Record& p : request.push()) {
+    RELAIS_ASSIGN_OR_RETURN(common::Record r, common::FromProto(p));
+    batch.push_back(std::move(r));
+  }
+  RELAIS_ASSIGN_OR_RETURN(PushResult pr, store_.Push(scope, batch));
+  // The transaction has committed: the batch may be acknowledged.
+  *pushed = pr.changed;
+  if (!batch.empty()) response->set_ack_seq(request.push_seq());
+  response->set_push_accepted(static_cast<uint32_t>(pr.accepted));
+  response->set_push_changed(static_cast<uint32_t>(pr.changed));
+
+  const size_t max_records = std::clamp<size_t>(
+      request.max_pull_records() ? request.max_pull_records() : 500, 1,
+      options_.max_pull_records);
+  const size_t max_bytes = std::clamp<size_t>(
+      request.max_pull_bytes() ? request.max_pull_bytes() : 1 << 20, 1,
+      options_.max_pull_bytes);
+  RELAIS_ASSIGN_OR_RETURN(
+      PullResult pull,
+      store_.Pull(scope, request.pull_cursor(), max_records, max_bytes));
+  for (const common::Record& r : pull.records)
+    common::ToProto(r, response->add_pull());
+  response->set_pull_cursor(pull.cursor);
+  response->set_has_more(pull.has_more);
+  for (const std::string& s : scope.sites) response->add_sites(s);
+  return Status::OK();
+}
+
+grpc::Status HubService::Sync(grpc::ServerContext* context,
+                              const pb::SyncRequest* request,
+                              pb::SyncResponse* response) {
+  const int64_t start = clock_.NowMillis();
+  int pushed = 0;
+  Status s = DoSync(context, *request, response, &pushed);
+  if (!s.ok()) response->Clear();
+  std::ostringstream line;
+  line << "sync replica=" << (request->replica_id().empty() ? "?" : request->replica_id())
+       << " pushed=" << pushed << "/" << request->push_size()
+       << " pulled=" << response->pull_size()
+       << " bytes=" << request->ByteSizeLong() + response->ByteSizeLong()
+       << " ms=" << clock_.NowMillis() - start;
+  if (!s.ok()) line << " error=" << s.ToString();
+  line << "\n";
+  std::lock_guard<std::mutex> lock(log_mu_);
+  (options_.log ? *options_.log : std::cerr) << line.str() << std::flush;
+  return ToGrpcStatus(s);
+}
+
+}  // namespace relais::server
