@@ -118,6 +118,7 @@ FieldView View(const Record& r) {
   FieldView v;
   for (const auto& [name, sibs] : r.fields)
     v.emplace(name, Winner(r.collection, name, sibs).value);
+  policy::HarmonizeView(r, &v);  // fields that belong together
   return v;
 }
 

@@ -1,18 +1,147 @@
 #include "common/merge/policy.h"
 
+#include <cstdint>
+#include <limits>
 #include <tuple>
 
 namespace relais::common::policy {
 
-// Default: the latest write by hybrid logical clock; ties broken by dot, then
-// by value, so the order is total and deterministic.
-bool Beats(Collection, const std::string&, const Sibling& x,
-           const Sibling& y) {
+namespace {
+
+bool Is(Collection c, const std::string& field, Collection want_c,
+        const char* want_f) {
+  return c == want_c && field == want_f;
+}
+
+// Latest hybrid logical clock first; the dot makes it total.
+bool Later(const Sibling& x, const Sibling& y) {
   return std::tie(x.hlc, x.dot, x.value) > std::tie(y.hlc, y.dot, y.value);
 }
 
-bool Settles(Collection, const std::string&, const std::vector<Sibling>&) {
+int64_t AsInstant(const std::string& v) {
+  int64_t n = 0;
+  return ParseInt64(v, &n) ? n : std::numeric_limits<int64_t>::max();
+}
+
+bool IsTimestampField(Collection c, const std::string& field) {
+  return Is(c, field, Collection::kAppointment, field::kCheckinAt) ||
+         Is(c, field, Collection::kAppointment, field::kConsultAt);
+}
+
+// The displayed sibling of `sibs` (same as merge's Winner).
+const Sibling* Best(Collection c, const std::string& field,
+                    const std::vector<Sibling>& sibs) {
+  const Sibling* best = nullptr;
+  for (const Sibling& s : sibs)
+    if (!best || Beats(c, field, s, *best)) best = &s;
+  return best;
+}
+
+const std::vector<Sibling>* Find(const Record& r, const char* field) {
+  auto it = r.fields.find(field);
+  return it == r.fields.end() ? nullptr : &it->second;
+}
+
+// Presence: the replacement name shown must belong to the state shown.
+void HarmonizePresence(const Record& r, FieldView* view) {
+  const auto* states = Find(r, field::kState);
+  if (!states) return;
+  const Sibling* st = Best(r.collection, field::kState, *states);
+  const auto* names = Find(r, field::kReplacement);
+  if (st->value != "remplace") {
+    if (names) (*view)[field::kReplacement] = "";
+    return;
+  }
+  // Prefer the name written together with the winning state, else the
+  // latest non-empty name.
+  const Sibling* name = nullptr;
+  if (names) {
+    for (const Sibling& s : *names) {
+      if (s.value.empty()) continue;
+      if (s.dot == st->dot) {
+        name = &s;
+        break;
+      }
+      if (!name || Later(s, *name)) name = &s;
+    }
+  }
+  if (name) {
+    (*view)[field::kReplacement] = name->value;
+    return;
+  }
+  // "remplace" without any name: show the best other state instead.
+  const Sibling* other = nullptr;
+  for (const Sibling& s : *states)
+    if (s.value != "remplace" && (!other || Beats(r.collection, field::kState, s, *other)))
+      other = &s;
+  if (other) {
+    (*view)[field::kState] = other->value;
+    if (names) (*view)[field::kReplacement] = "";
+  }
+}
+
+// Appointment: checkin_via belongs to the displayed (earliest) checkin_at.
+void HarmonizeAppointment(const Record& r, FieldView* view) {
+  const auto* at = Find(r, field::kCheckinAt);
+  const auto* via = Find(r, field::kCheckinVia);
+  if (!at || !via || via->size() < 2) return;
+  const Sibling* first = Best(r.collection, field::kCheckinAt, *at);
+  for (const Sibling& s : *via) {
+    if (s.dot == first->dot) {
+      (*view)[field::kCheckinVia] = s.value;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+int StatusProgress(const std::string& status) {
+  if (status == "checked_in") return 1;
+  if (status == "in_consultation") return 2;
+  if (status == "done") return 3;
+  return 0;
+}
+
+bool Beats(Collection c, const std::string& field, const Sibling& x,
+           const Sibling& y) {
+  if (Is(c, field, Collection::kAppointment, field::kStatus)) {
+    const int px = StatusProgress(x.value), py = StatusProgress(y.value);
+    if (px != py) return px > py;
+    return Later(x, y);
+  }
+  if (IsTimestampField(c, field)) {
+    const int64_t tx = AsInstant(x.value), ty = AsInstant(y.value);
+    if (tx != ty) return tx < ty;
+    return Later(x, y);
+  }
+  if (c == Collection::kLedger) return Later(y, x);  // first write stands
+  return Later(x, y);
+}
+
+bool Settles(Collection c, const std::string& field,
+             const std::vector<Sibling>& siblings) {
+  if (Is(c, field, Collection::kAppointment, field::kStatus)) {
+    bool progress = false;
+    for (const Sibling& s : siblings) {
+      if (s.value == "cancelled") return false;  // staff must decide
+      if (StatusProgress(s.value) > 0) progress = true;
+    }
+    // A real arrival beats a presumed absence or a stale "booked".
+    return progress;
+  }
+  if (IsTimestampField(c, field) ||
+      Is(c, field, Collection::kAppointment, field::kCheckinVia))
+    return true;
+  if (Is(c, field, Collection::kPresence, field::kState) ||
+      Is(c, field, Collection::kPresence, field::kReplacement))
+    return true;
   return false;
+}
+
+void HarmonizeView(const Record& r, FieldView* view) {
+  if (r.collection == Collection::kPresence) HarmonizePresence(r, view);
+  if (r.collection == Collection::kAppointment) HarmonizeAppointment(r, view);
 }
 
 }  // namespace relais::common::policy

@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/domain/ledger.h"
+#include "common/domain/overlaps.h"
+
 namespace relais::common {
 
 namespace {
@@ -83,6 +86,10 @@ Result<Record> Replica::Write(Collection c, const std::string& id,
   Transaction tx(store_->db());
   RELAIS_RETURN_IF_ERROR(tx.status());
   RELAIS_ASSIGN_OR_RETURN(std::optional<Record> cur, store_->Get(c, id));
+  if (cur && c == Collection::kLedger)
+    return Status::FailedPrecondition(
+        "écriture comptable " + id +
+        " immuable: contre-passez-la puis saisissez-en une nouvelle");
   Record r;
   if (cur) {
     r = std::move(*cur);
@@ -113,14 +120,25 @@ Status Replica::AddPractitioner(const std::string& id, const std::string& name,
 
 Result<std::string> Replica::NewCode(const CivilDate& day) {
   RELAIS_ASSIGN_OR_RETURN(std::vector<Appointment> today, AppointmentsOn(day));
-  for (int attempt = 0; attempt < 1000; ++attempt) {
-    std::string code;
-    for (int i = 0; i < 6; ++i) code += kCodeAlphabet[rng_() % 32];
-    bool used = std::any_of(today.begin(), today.end(),
-                            [&](const Appointment& a) { return a.code == code; });
-    if (!used) return code;
-  }
-  return Status::ResourceExhausted("plus de code de passage disponible");
+  std::vector<std::string> taken;
+  for (const Appointment& a : today) taken.push_back(a.code);
+  // First character derived from the replica id (see domain/overlaps.h).
+  std::string code = domain::NewCheckinCode(replica_id_, taken, rng_);
+  if (code.empty())
+    return Status::ResourceExhausted("plus de code de passage disponible");
+  return code;
+}
+
+Result<std::string> Replica::ReissueCode(const std::string& id) {
+  RELAIS_ASSIGN_OR_RETURN(auto rec, Get(Collection::kAppointment, id));
+  if (!rec || IsDeleted(*rec))
+    return Status::NotFound("rendez-vous inconnu: " + id);
+  const Appointment a = AppointmentFromView(*rec, View(*rec));
+  RELAIS_ASSIGN_OR_RETURN(std::string code, NewCode(ParisDate(a.start)));
+  RELAIS_ASSIGN_OR_RETURN(Record r,
+                          Write(Collection::kAppointment, id, {{field::kCode, code}}));
+  (void)r;
+  return code;
 }
 
 Result<std::pair<std::string, std::string>> Replica::AddAppointment(
@@ -214,20 +232,19 @@ Status Replica::SetPresence(const std::string& practitioner,
     return Status::InvalidArgument("date invalide: '" + date + "'");
   if (state == "remplace" && replacement.empty())
     return Status::InvalidArgument("'remplace' demande le nom du remplaçant");
+  // A name only goes with "remplace" (policy::HarmonizeView relies on it).
   std::map<std::string, std::string> f = {{field::kPractitioner, practitioner},
                                           {field::kDate, date},
                                           {field::kHalf, half},
                                           {field::kState, state},
-                                          {field::kReplacement, replacement},
+                                          {field::kReplacement,
+                                           state == "remplace" ? replacement : ""},
                                           {field::kRoom, room}};
   auto r = Write(Collection::kPresence, PresenceId(practitioner, date, half), f);
   return r.ok() ? Status::OK() : r.status();
 }
 
 Result<std::string> Replica::AddLedgerEntry(const NewLedgerEntry& e) {
-  RELAIS_ASSIGN_OR_RETURN(auto pract, Get(Collection::kPractitioner, e.payer));
-  if (!pract || IsDeleted(*pract))
-    return Status::InvalidArgument("payeur inconnu: '" + e.payer + "'");
   if (e.category.empty()) return Status::InvalidArgument("catégorie vide");
   std::string month = e.month;
   if (month.empty()) {
@@ -236,17 +253,18 @@ Result<std::string> Replica::AddLedgerEntry(const NewLedgerEntry& e) {
   }
   int y, m;
   RELAIS_RETURN_IF_ERROR(ParseMonth(month, &y, &m));
-  if (e.reverses.empty()) {
-    if (e.amount_cents <= 0)
-      return Status::InvalidArgument(
-          "montant nul ou négatif: seule une contre-passation peut l'être");
-  } else {
-    RELAIS_ASSIGN_OR_RETURN(auto orig, Get(Collection::kLedger, e.reverses));
-    if (!orig) return Status::InvalidArgument("écriture à contre-passer inconnue: " + e.reverses);
+  // Amount, payer, key usable this month, reversal rules: domain/ledger.h.
+  {
     RELAIS_ASSIGN_OR_RETURN(std::vector<LedgerEntry> all, LedgerAll());
-    for (const LedgerEntry& x : all)
-      if (x.reverses == e.reverses)
-        return Status::AlreadyExists("écriture déjà contre-passée par " + x.id);
+    RELAIS_ASSIGN_OR_RETURN(std::vector<Practitioner> practs, Practitioners());
+    RELAIS_ASSIGN_OR_RETURN(std::vector<Presence> pres, PresenceInMonth(month));
+    LedgerEntry candidate;
+    candidate.amount_cents = e.amount_cents;
+    candidate.payer = e.payer;
+    candidate.key = e.key;
+    candidate.month = month;
+    candidate.reverses = e.reverses;
+    RELAIS_RETURN_IF_ERROR(domain::ValidateNewEntry(candidate, all, practs, pres));
   }
   const std::string id = NewId("ecr");
   std::map<std::string, std::string> f = {
@@ -344,9 +362,10 @@ std::string DumpJson(const std::vector<Record>& records) {
     for (const auto& [rep, n] : r.vv.entries()) vv[rep] = n;
     json fields = json::object();
     json conflicts = json::object();
+    const FieldView view = View(r);
     for (const auto& [name, sibs] : r.fields) {
       if (name == kDeletedField) continue;
-      fields[name] = Winner(r.collection, name, sibs).value;
+      fields[name] = view.at(name);
       if (sibs.size() > 1) {
         json arr = json::array();
         for (const Sibling& s : sibs)

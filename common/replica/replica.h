@@ -86,7 +86,13 @@ class Replica {
   Status SetPresence(const std::string& practitioner, const std::string& date,
                      const std::string& half, const std::string& state,
                      const std::string& replacement, const std::string& room);
+  // Validates with domain::ValidateNewEntry (positive amount unless a
+  // reversal, known payer, key usable for the month, reversal rules); nothing
+  // is written on error.
   Result<std::string> AddLedgerEntry(const NewLedgerEntry& e);
+  // Gives appointment `id` a new check-in code unique among this replica's
+  // codes of its day (to fix a clash listed by domain::FindCodeClashes).
+  Result<std::string> ReissueCode(const std::string& id);
 
   // Queries.
   Result<std::optional<Record>> Get(Collection c, const std::string& id);

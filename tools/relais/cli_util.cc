@@ -69,6 +69,7 @@ int Run(int argc, char** argv) {
   Context ctx;
   RegisterLocalCommands(app, ctx);
   RegisterLedgerCommands(app, ctx);
+  RegisterDomainCommands(app, ctx);
 #ifdef RELAIS_HAVE_SYNC
   RegisterSyncCommands(app, ctx);
 #endif

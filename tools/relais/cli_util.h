@@ -27,6 +27,8 @@ std::string FormatEuros(int64_t cents);
 // Verb groups. Each adds its subcommands to `app`; callbacks set ctx.
 void RegisterLocalCommands(CLI::App& app, Context& ctx);
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);
+// appt overlaps | code-clashes | reissue-code (after RegisterLocalCommands).
+void RegisterDomainCommands(CLI::App& app, Context& ctx);
 #ifdef RELAIS_HAVE_SYNC
 void RegisterSyncCommands(CLI::App& app, Context& ctx);
 #endif
