@@ -1,0 +1,110 @@
+#pragma once
+// In-process hub on 127.0.0.1 (ephemeral port) over a temp SQLite file, and
+// helpers to make replicas and tokens. Shared by the server tests.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "common/replica/replica.h"
+#include "proto/sync.grpc.pb.h"
+#include "server/client/sync_client.h"
+#include "server/hub_server.h"
+#include "server/sqlite_hub_store.h"
+#include "server/token.h"
+#include "tests/common/test_util.h"
+
+namespace relais::server::testing {
+
+using common::testing::TempDir;
+
+class HubFixture : public ::testing::Test {
+ protected:
+  void SetUp() override { StartHub(ServerOptions{"127.0.0.1:0", "", "", 16 << 20}); }
+  void TearDown() override { StopHub(); }
+
+  void StartHub(const ServerOptions& options) {
+    auto store = SqliteHubStore::Open(dir_.File("hub.db"), true);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    service_ = std::make_unique<HubService>(
+        *store_, *common::SystemClock::Default(),
+        HubServiceOptions{2000, 1000, 2 << 20, &log_});
+    auto running = StartHubServer(service_.get(), options);
+    ASSERT_TRUE(running.ok()) << running.status().ToString();
+    running_ = std::move(running).value();
+    address_ = "127.0.0.1:" + std::to_string(running_.port);
+  }
+
+  void StopHub() {
+    if (running_.server) running_.server->Shutdown();
+    running_.server.reset();
+    service_.reset();
+    store_.reset();
+  }
+
+  // Enrols a token for `sites` and returns it.
+  std::string Enroll(const std::vector<std::string>& sites,
+                     const std::string& name = "") {
+    auto token = GenerateToken();
+    EXPECT_TRUE(token.ok());
+    TokenInfo info;
+    info.token_hash = HashToken(*token);
+    info.sites = sites;
+    info.name = name;
+    Status s = store_->AddToken(info);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return *token;
+  }
+
+  // Creates and opens a replica of `site` in the temp dir.
+  std::unique_ptr<common::Replica> NewReplica(const std::string& file,
+                                              const std::string& site,
+                                              uint64_t seed = 1) {
+    auto id = common::Replica::Init(dir_.File(file), site);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    auto r = common::Replica::Open(dir_.File(file));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok()) return nullptr;
+    (*r)->SeedForTest(seed);
+    return std::move(r).value();
+  }
+
+  SyncOptions Options(const std::string& token) const {
+    SyncOptions o;
+    o.hub = address_;
+    o.token = token;
+    o.deadline_ms = 10000;
+    return o;
+  }
+
+  // A raw stub for hand-made requests.
+  std::unique_ptr<relais::sync::v1::Hub::Stub> Stub() const {
+    return relais::sync::v1::Hub::NewStub(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  }
+
+  // Calls Sync with `token` (none if empty).
+  grpc::Status RawSync(const std::string& token,
+                       const relais::sync::v1::SyncRequest& req,
+                       relais::sync::v1::SyncResponse* resp) const {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+    return Stub()->Sync(&ctx, req, resp);
+  }
+
+  TempDir dir_;
+  std::ostringstream log_;
+  std::unique_ptr<SqliteHubStore> store_;
+  std::unique_ptr<HubService> service_;
+  RunningServer running_;
+  std::string address_;
+};
+
+}  // namespace relais::server::testing
