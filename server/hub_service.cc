@@ -33,15 +33,8 @@ common::Result<Scope> HubService::Authenticate(grpc::ServerContext* context,
   if (value.compare(0, kBearer.size(), kBearer) != 0 ||
       value.size() == kBearer.size())
     return Status::Unauthenticated("jeton mal formé (attendu: Bearer <jeton>)");
-  RELAIS_ASSIGN_OR_RETURN(
-      Scope scope,
-      store_.Authorize(HashToken(value.substr(kBearer.size())),
-                       request.replica_id()));
-  if (!scope.Contains(request.site_id()))
-    return Status::PermissionDenied("le site '" + request.site_id() +
-                                    "' de cette réplique est hors du périmètre"
-                                    " de ce jeton");
-  return scope;
+  return store_.Authorize(HashToken(value.substr(kBearer.size())),
+                          request.replica_id(), request.site_id());
 }
 
 Status HubService::DoSync(grpc::ServerContext* context,

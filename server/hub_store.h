@@ -70,11 +70,14 @@ class HubStore {
                         const std::string& name) = 0;
   virtual Result<std::vector<TokenInfo>> ListTokens() = 0;
 
-  // Authenticates a token hash for `replica_id`, binding the token to that
-  // replica at its first use. UNAUTHENTICATED for an unknown or revoked
-  // token; PERMISSION_DENIED if the token is bound to another replica.
+  // Authenticates a token hash for `replica_id`, whose home site is
+  // `site_id`, binding the token to that replica at its first use.
+  // UNAUTHENTICATED for an unknown or revoked token; PERMISSION_DENIED if
+  // the token is bound to another replica or `site_id` is out of its scope
+  // (then nothing is bound).
   virtual Result<Scope> Authorize(const std::string& token_hash,
-                                  const std::string& replica_id) = 0;
+                                  const std::string& replica_id,
+                                  const std::string& site_id) = 0;
 
   // Merges a batch pushed by `scope.replica_id`, in ONE transaction: on any
   // error nothing of the batch is written. Each record is validated

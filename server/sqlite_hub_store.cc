@@ -185,7 +185,8 @@ Result<std::vector<TokenInfo>> SqliteHubStore::ListTokens() {
 }
 
 Result<Scope> SqliteHubStore::Authorize(const std::string& token_hash,
-                                        const std::string& replica_id) {
+                                        const std::string& replica_id,
+                                        const std::string& site_id) {
   std::lock_guard<std::mutex> lock(mu_);
   RELAIS_ASSIGN_OR_RETURN(
       Stmt st, db_->Prepare("SELECT sites, replica_id, revoked, name FROM"
@@ -197,6 +198,10 @@ Result<Scope> SqliteHubStore::Authorize(const std::string& token_hash,
   Scope scope{st.ColumnText(3), st.ColumnText(1), SplitSites(st.ColumnText(0))};
   if (replica_id.empty())
     return Status::InvalidArgument("identifiant de réplique manquant");
+  if (!scope.Contains(site_id))
+    return Status::PermissionDenied("le site '" + site_id +
+                                    "' de cette réplique est hors du"
+                                    " périmètre de ce jeton");
   if (scope.replica_id.empty()) {
     RELAIS_ASSIGN_OR_RETURN(
         Stmt bind, db_->Prepare("UPDATE tokens SET replica_id=? WHERE"

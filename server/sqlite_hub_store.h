@@ -43,7 +43,8 @@ class SqliteHubStore final : public HubStore {
                 const std::string& name) override;
   Result<std::vector<TokenInfo>> ListTokens() override;
   Result<Scope> Authorize(const std::string& token_hash,
-                          const std::string& replica_id) override;
+                          const std::string& replica_id,
+                          const std::string& site_id) override;
   Result<PushResult> Push(const Scope& scope,
                           const std::vector<Record>& batch) override;
   Result<PullResult> Pull(const Scope& scope, uint64_t after,

@@ -46,7 +46,7 @@ class HubStoreTest : public ::testing::Test {
     ASSERT_OK(store_->AddToken(TokenInfo{HashToken("tdep"), "dep", {"S2", "S1"}, "", false, 0}));
   }
   Scope Auth(const std::string& token, const std::string& replica) {
-    auto s = store_->Authorize(HashToken(token), replica);
+    auto s = store_->Authorize(HashToken(token), replica, "S1");
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? *s : Scope{};
   }
@@ -58,17 +58,20 @@ class HubStoreTest : public ::testing::Test {
 TEST_F(HubStoreTest, AuthorizeBindsTokenToFirstReplica) {
   Scope a = Auth("t1", "ra");
   EXPECT_EQ(a.sites, std::vector<std::string>{"S1"});
-  EXPECT_EQ(store_->Authorize(HashToken("t1"), "other").status().code(),
+  EXPECT_EQ(store_->Authorize(HashToken("t1"), "other", "S1").status().code(),
             StatusCode::kPermissionDenied);
-  EXPECT_EQ(store_->Authorize(HashToken("nope"), "ra").status().code(),
+  EXPECT_EQ(store_->Authorize(HashToken("nope"), "ra", "S1").status().code(),
             StatusCode::kUnauthenticated);
   ASSERT_OK(store_->Revoke(HashToken("t1"), ""));
-  EXPECT_EQ(store_->Authorize(HashToken("t1"), "ra").status().code(),
+  EXPECT_EQ(store_->Authorize(HashToken("t1"), "ra", "S1").status().code(),
             StatusCode::kUnauthenticated);
   ASSERT_OK(store_->Revoke("", "b"));
-  EXPECT_EQ(store_->Authorize(HashToken("t1b"), "rb").status().code(),
+  EXPECT_EQ(store_->Authorize(HashToken("t1b"), "rb", "S1").status().code(),
             StatusCode::kUnauthenticated);
   EXPECT_EQ(store_->Revoke("", "nobody").code(), StatusCode::kNotFound);
+  // A home site out of scope binds nothing.
+  EXPECT_EQ(store_->Authorize(HashToken("tdep"), "rx", "S3").status().code(),
+            StatusCode::kPermissionDenied);
   // Multi-site scope is sorted.
   EXPECT_EQ(Auth("tdep", "rd").sites, (std::vector<std::string>{"S1", "S2"}));
 }
