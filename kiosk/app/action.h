@@ -1,0 +1,94 @@
+#pragma once
+// Action: everything that can happen to the kiosk, as small plain structs.
+// The UI emits them; Apply() (apply.h) turns them into state changes and
+// queued effects. No ImGui, SQLite or gRPC.
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "kiosk/app/state.h"
+
+namespace relais::kiosk {
+
+namespace act {
+struct Navigate {
+  Screen to = Screen::kWelcome;
+};
+// On-screen keypad: a character, "BACK" (erase one) or "CLEAR".
+struct Keypad {
+  std::string key;
+};
+struct FocusField {
+  InputField field = InputField::kCode;
+};
+struct CheckInByCode {
+  std::string code;
+};
+// birth: "YYYY-MM-DD" or 8 digits DDMMYYYY; letters: first letters of the
+// name (3 are used).
+struct CheckInByBirth {
+  std::string birth, letters;
+};
+struct SetStatus {
+  std::string appointment_id, status;
+};
+// start_hhmm is Paris time on the planning day. walk_in = soins non
+// programmés: kind "snp", status "checked_in", start now if empty.
+struct AddAppointment {
+  std::string practitioner, patient_name, patient_birth, start_hhmm, room;
+  std::string kind = "consultation";
+  int64_t duration_min = 15;
+  bool walk_in = false;
+};
+struct SetPresence {
+  std::string practitioner, half, state, replacement, room;
+};
+// amount in cents (positive = a charge paid by `payer`).
+struct AddLedgerEntry {
+  int64_t amount_cents = 0;
+  std::string category, payer, key = "equal", label;
+};
+struct ReverseEntry {
+  std::string entry_id;
+};
+struct UnlockStaff {
+  std::string pin;
+};
+struct Lock {};
+// Moves the planning day by `delta_days` (0 = back to today).
+struct ChangeDay {
+  int delta_days = 0;
+};
+struct ChangeMonth {
+  int delta_months = 0;
+};
+struct ToggleLanguage {};
+// Keeps `value` for the field: a new write that dominates every sibling.
+struct ResolveConflict {
+  common::Collection collection = common::Collection::kAppointment;
+  std::string record_id, field, value;
+};
+// New PIN for the unlocked staff member (4 to 6 digits).
+struct SetOwnPin {
+  std::string pin;
+};
+struct Tick {
+  int64_t now_ms = 0;
+};
+struct SyncUpdate {
+  SyncStatus status;
+};
+struct DismissMessage {};
+}  // namespace act
+
+using Action =
+    std::variant<act::Navigate, act::Keypad, act::FocusField,
+                 act::CheckInByCode, act::CheckInByBirth, act::SetStatus,
+                 act::AddAppointment, act::SetPresence, act::AddLedgerEntry,
+                 act::ReverseEntry, act::UnlockStaff, act::Lock,
+                 act::ChangeDay, act::ChangeMonth, act::ToggleLanguage,
+                 act::ResolveConflict, act::SetOwnPin, act::Tick,
+                 act::SyncUpdate, act::DismissMessage>;
+
+}  // namespace relais::kiosk

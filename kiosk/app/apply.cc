@@ -1,0 +1,312 @@
+#include "kiosk/app/apply.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "common/domain/ledger.h"
+#include "kiosk/app/checkin.h"
+#include "kiosk/app/i18n.h"
+#include "kiosk/app/pin.h"
+
+namespace relais::kiosk {
+
+namespace {
+
+using common::CivilDate;
+
+std::string MonthOf(const CivilDate& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", d.year, d.month);
+  return buf;
+}
+
+void ResetPublic(AppState& s) {
+  s.form = CheckInForm{};
+  s.checkin = CheckInResult{};
+  s.screen = Screen::kWelcome;
+}
+
+void Notice(AppState& s, Msg m, bool error) {
+  s.message = Tr(s.lang, m);
+  s.message_is_error = error;
+}
+
+const common::Practitioner* FindPractitioner(const AppState& s,
+                                             const std::string& id) {
+  for (const auto& p : s.practitioners)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+// Shows the confirmation for the single match, or the secretariat message.
+void FinishCheckIn(AppState& s, const std::vector<size_t>& matches) {
+  s.checkin = CheckInResult{};
+  s.screen = Screen::kCheckInDone;
+  s.form = CheckInForm{};
+  if (matches.size() != 1) return;  // none or ambiguous: see the desk
+  const common::Appointment& a = s.today_appointments[matches[0]];
+  const common::Practitioner* p = FindPractitioner(s, a.practitioner);
+  s.checkin.ok = true;
+  s.checkin.practitioner_name = p ? p->name : "";
+  s.checkin.room = a.room;
+  s.checkin.start_hhmm = common::FormatParisTime(a.start);
+  s.checkin.patients_before = PatientsBefore(s.today_appointments, a);
+  if (a.status != "checked_in") {
+    s.effects.push_back(EffCheckIn{a.id});
+    s.today_appointments[matches[0]].status = "checked_in";  // optimistic
+  }
+}
+
+void TypeKey(CheckInForm& f, const std::string& key) {
+  std::string* field = nullptr;
+  size_t limit = 0;
+  switch (f.active) {
+    case InputField::kCode: field = &f.code; limit = 6; break;
+    case InputField::kBirth: field = &f.birth; limit = 8; break;
+    case InputField::kLetters: field = &f.letters; limit = 3; break;
+    case InputField::kPin: field = &f.pin; limit = 6; break;
+  }
+  if (key == "BACK") {
+    if (!field->empty()) field->pop_back();
+    return;
+  }
+  if (key == "CLEAR") {
+    field->clear();
+    return;
+  }
+  std::string add;
+  if (f.active == InputField::kCode) add = NormalizeCode(key);
+  else if (f.active == InputField::kLetters) add = FoldLetters(key);
+  else if (key.size() == 1 && key[0] >= '0' && key[0] <= '9') add = key;
+  for (char c : add)
+    if (field->size() < limit) *field += c;
+  // Typing the 8th birth digit moves on to the letters.
+  if (f.active == InputField::kBirth && f.birth.size() == 8)
+    f.active = InputField::kLetters;
+}
+
+struct Visitor {
+  AppState& s;
+
+  bool Staff() {
+    if (s.staff_unlocked) return true;
+    s.screen = Screen::kStaffPin;
+    return false;
+  }
+
+  void operator()(const act::Navigate& a) {
+    if (IsStaffScreen(a.to) && !s.staff_unlocked) {
+      s.form = CheckInForm{};
+      s.form.active = InputField::kPin;
+      s.screen = Screen::kStaffPin;
+      return;
+    }
+    if (a.to == Screen::kWelcome) ResetPublic(s);
+    if (a.to == Screen::kCheckInDone) {  // only reachable as "no appointment"
+      s.form = CheckInForm{};
+      s.checkin = CheckInResult{};
+      s.checkin.no_appointment = true;
+    }
+    s.screen = a.to;
+    if (a.to == Screen::kCheckInCode) s.form.active = InputField::kCode;
+    if (a.to == Screen::kCheckInBirth) s.form.active = InputField::kBirth;
+    if (a.to == Screen::kStaffPin) s.form.active = InputField::kPin;
+  }
+  void operator()(const act::Keypad& a) { TypeKey(s.form, a.key); }
+  void operator()(const act::FocusField& a) { s.form.active = a.field; }
+  void operator()(const act::CheckInByCode& a) {
+    FinishCheckIn(s, MatchByCode(s.today_appointments, a.code, s.now_ms / 1000));
+  }
+  void operator()(const act::CheckInByBirth& a) {
+    FinishCheckIn(s, MatchByBirth(s.today_appointments, NormalizeBirth(a.birth),
+                                  a.letters, s.now_ms / 1000));
+  }
+  void operator()(const act::SetStatus& a) {
+    if (!Staff()) return;
+    const auto& all = common::AppointmentStatuses();
+    if (std::find(all.begin(), all.end(), a.status) == all.end())
+      return Notice(s, Msg::kInvalidInput, true);
+    s.effects.push_back(EffSetStatus{a.appointment_id, a.status});
+  }
+  void operator()(const act::AddAppointment& a);
+  void operator()(const act::SetPresence& a) {
+    if (!Staff()) return;
+    const auto& states = common::PresenceStates();
+    const bool ok = FindPractitioner(s, a.practitioner) &&
+                    (a.half == "am" || a.half == "pm") &&
+                    std::find(states.begin(), states.end(), a.state) != states.end() &&
+                    (a.state != "remplace" || !a.replacement.empty());
+    if (!ok) return Notice(s, Msg::kInvalidInput, true);
+    s.effects.push_back(EffSetPresence{a.practitioner, common::FormatDate(s.day),
+                                       a.half, a.state,
+                                       a.state == "remplace" ? a.replacement : "",
+                                       a.room});
+  }
+  void operator()(const act::AddLedgerEntry& a) {
+    if (!Staff()) return;
+    common::LedgerEntry e;
+    e.amount_cents = a.amount_cents;
+    e.category = a.category;
+    e.payer = a.payer;
+    e.key = a.key;
+    e.label = a.label;
+    e.month = s.ledger_month;
+    common::Status st = common::domain::ValidateNewEntry(e, s.ledger, s.practitioners,
+                                                         s.month_presence);
+    if (a.category.empty()) st = common::Status::InvalidArgument(Tr(s.lang, Msg::kInvalidInput));
+    if (!st.ok()) {
+      s.message = st.message();
+      s.message_is_error = true;
+      return;
+    }
+    s.effects.push_back(EffAddLedger{a.amount_cents, a.category, a.payer, a.key,
+                                     a.label, s.ledger_month, ""});
+  }
+  void operator()(const act::ReverseEntry& a) {
+    if (!Staff()) return;
+    for (const common::LedgerEntry& e : s.ledger) {
+      if (e.id != a.entry_id) continue;
+      if (!e.reverses.empty() || IsReversedIn(e.id)) break;
+      s.effects.push_back(EffAddLedger{
+          -e.amount_cents, e.category, e.payer, e.key,
+          std::string(Tr(s.lang, Msg::kReversal)) + " : " + e.label, e.month, e.id});
+      return;
+    }
+    Notice(s, Msg::kInvalidInput, true);
+  }
+  bool IsReversedIn(const std::string& id) {
+    return std::any_of(s.ledger.begin(), s.ledger.end(),
+                       [&](const common::LedgerEntry& e) { return e.reverses == id; });
+  }
+  void operator()(const act::UnlockStaff& a) {
+    s.form.pin.clear();
+    for (const common::Practitioner& p : s.practitioners) {
+      if (p.pin_hash.empty() || !VerifyPin(a.pin, p.pin_hash)) continue;
+      s.staff_unlocked = true;
+      s.staff_user = p.id;
+      s.screen = Screen::kPlanning;
+      s.message.clear();
+      return;
+    }
+    Notice(s, Msg::kWrongPin, true);
+  }
+  void operator()(const act::Lock&) {
+    s.staff_unlocked = false;
+    s.staff_user.clear();
+    s.message.clear();
+    ResetPublic(s);
+  }
+  void operator()(const act::ChangeDay& a) {
+    if (!Staff()) return;
+    s.day = a.delta_days == 0
+                ? s.today
+                : common::CivilFromDays(common::DaysFromCivil(s.day) + a.delta_days);
+    s.effects.push_back(EffReload{});
+  }
+  void operator()(const act::ChangeMonth& a) {
+    if (!Staff()) return;
+    int y = 0, m = 0;
+    if (!common::ParseMonth(s.ledger_month, &y, &m).ok()) return;
+    int idx = y * 12 + (m - 1) + a.delta_months;
+    s.ledger_month = MonthOf(CivilDate{idx / 12, idx % 12 + 1, 1});
+    s.effects.push_back(EffReload{});  // presence of the month, for the key
+  }
+  void operator()(const act::ToggleLanguage&) {
+    s.lang = s.lang == Lang::kFr ? Lang::kEn : Lang::kFr;
+  }
+  void operator()(const act::ResolveConflict& a) {
+    if (!Staff()) return;
+    s.effects.push_back(EffResolve{a.collection, a.record_id, a.field, a.value});
+  }
+  void operator()(const act::SetOwnPin& a) {
+    if (!Staff()) return;
+    if (!IsValidPin(a.pin)) return Notice(s, Msg::kInvalidInput, true);
+    s.effects.push_back(EffSetPin{s.staff_user, a.pin});
+  }
+  void operator()(const act::Tick& a);
+  void operator()(const act::SyncUpdate& a) {
+    s.sync.enabled = a.status.enabled;
+    s.sync.online = a.status.online;
+    s.sync.last_success_ms = a.status.last_success_ms;
+    s.sync.last_error = a.status.last_error;
+  }
+  void operator()(const act::DismissMessage&) { s.message.clear(); }
+};
+
+void Visitor::operator()(const act::AddAppointment& a) {
+  if (!Staff()) return;
+  if (!FindPractitioner(s, a.practitioner) || a.patient_name.empty() ||
+      a.duration_min <= 0 || a.duration_min > 24 * 60)
+    return Notice(s, Msg::kInvalidInput, true);
+  EffAddAppointment e{a.practitioner, a.patient_name, "", a.kind, "booked", a.room};
+  e.duration_min = a.duration_min;
+  if (!a.patient_birth.empty()) {
+    e.patient_birth = NormalizeBirth(a.patient_birth);
+    if (e.patient_birth.empty()) return Notice(s, Msg::kInvalidInput, true);
+  }
+  int h = -1, m = -1;
+  const bool has_time = std::sscanf(a.start_hhmm.c_str(), "%d:%d", &h, &m) == 2 &&
+                        h >= 0 && h < 24 && m >= 0 && m < 60;
+  if (a.walk_in) {
+    e.kind = "snp";
+    e.status = "checked_in";
+    e.start = has_time ? common::ParisLocalToUtc(s.day, h, m) : s.now_ms / 1000;
+  } else {
+    if (!has_time) return Notice(s, Msg::kInvalidInput, true);
+    e.start = common::ParisLocalToUtc(s.day, h, m);
+  }
+  s.effects.push_back(e);
+}
+
+void Visitor::operator()(const act::Tick& a) {
+  s.now_ms = a.now_ms;
+  const CivilDate today = common::ParisDate(a.now_ms / 1000);
+  if (today != s.today) {  // midnight: follow the new day
+    if (s.day == s.today) s.day = today;
+    s.today = today;
+    s.effects.push_back(EffReload{});
+  }
+  const int64_t idle = a.now_ms - s.last_input_ms;
+  if (s.staff_unlocked && idle >= kStaffIdleMs) {
+    (*this)(act::Lock{});
+  } else if (!IsStaffScreen(s.screen) && s.screen != Screen::kWelcome &&
+             idle >= (s.screen == Screen::kCheckInDone ? kConfirmIdleMs
+                                                       : kPublicIdleMs)) {
+    ResetPublic(s);
+  }
+}
+
+}  // namespace
+
+bool IsStaffScreen(Screen s) {
+  return s == Screen::kPlanning || s == Screen::kPresence ||
+         s == Screen::kLedger || s == Screen::kConflicts;
+}
+
+AppState InitialState(int64_t now_ms, Lang lang) {
+  AppState s;
+  s.lang = lang;
+  s.now_ms = now_ms;
+  s.last_input_ms = now_ms;
+  s.today = common::ParisDate(now_ms / 1000);
+  s.day = s.today;
+  s.ledger_month = MonthOf(s.today);
+  s.effects.push_back(EffReload{});
+  return s;
+}
+
+void Apply(AppState& state, const Action& action) {
+  const bool is_input = !std::holds_alternative<act::Tick>(action) &&
+                        !std::holds_alternative<act::SyncUpdate>(action);
+  if (is_input) state.last_input_ms = state.now_ms;
+  // Cheap change detection for the redraw-on-change loop.
+  const Screen before_screen = state.screen;
+  const int64_t before_last = state.last_input_ms;
+  const size_t before_fx = state.effects.size();
+  std::visit(Visitor{state}, action);
+  if (is_input || state.screen != before_screen || state.effects.size() != before_fx ||
+      state.last_input_ms != before_last || std::holds_alternative<act::SyncUpdate>(action))
+    ++state.version;
+}
+
+}  // namespace relais::kiosk

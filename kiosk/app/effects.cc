@@ -1,0 +1,175 @@
+#include "kiosk/app/effects.h"
+
+#include <algorithm>
+
+#include "common/merge/merge.h"
+#include "kiosk/app/i18n.h"
+#include "kiosk/app/pin.h"
+#include "kiosk/app/planning.h"
+
+namespace relais::kiosk {
+
+namespace {
+
+using common::Status;
+
+struct Runner {
+  common::Replica& r;
+  AppState& s;
+
+  Status operator()(const EffCheckIn& e) {
+    auto a = r.CheckIn(e.appointment_id, "", "kiosk");
+    if (!a.ok()) s.checkin = CheckInResult{};  // -> "adressez-vous au secrétariat"
+    return a.status();
+  }
+  Status operator()(const EffSetStatus& e) {
+    return r.SetStatus(e.appointment_id, e.status);
+  }
+  Status operator()(const EffAddAppointment& e) {
+    common::NewAppointment a;
+    a.practitioner = e.practitioner;
+    a.patient_name = e.patient_name;
+    a.patient_birth = e.patient_birth;
+    a.start = e.start;
+    a.duration_min = e.duration_min;
+    a.kind = e.kind;
+    a.status = e.status;
+    a.room = e.room;
+    return r.AddAppointment(a).status();
+  }
+  Status operator()(const EffSetPresence& e) {
+    return r.SetPresence(e.practitioner, e.date, e.half, e.state, e.replacement,
+                         e.room);
+  }
+  Status operator()(const EffAddLedger& e) {
+    common::NewLedgerEntry n;
+    n.amount_cents = e.amount_cents;
+    n.category = e.category;
+    n.payer = e.payer;
+    n.key = e.key;
+    n.label = e.label;
+    n.month = e.month;
+    n.reverses = e.reverses;
+    return r.AddLedgerEntry(n).status();
+  }
+  Status operator()(const EffResolve& e) {
+    return r.Write(e.collection, e.record_id, {{e.field, e.value}}).status();
+  }
+  Status operator()(const EffSetPin& e) {
+    RELAIS_ASSIGN_OR_RETURN(std::string h, NewPinHash(e.pin));
+    RELAIS_RETURN_IF_ERROR(
+        r.Write(common::Collection::kPractitioner, e.practitioner,
+                {{common::field::kPinHash, h}})
+            .status());
+    s.message = Tr(s.lang, Msg::kPinChanged);
+    s.message_is_error = false;
+    return Status::OK();
+  }
+  Status operator()(const EffReload&) { return Status::OK(); }
+};
+
+// Short staff-only description of a record in conflict.
+std::string Describe(const AppState& s, const common::Record& rec) {
+  const common::FieldView v = common::View(rec);
+  auto get = [&](const char* f) {
+    auto it = v.find(f);
+    return it == v.end() ? std::string() : it->second;
+  };
+  switch (rec.collection) {
+    case common::Collection::kAppointment: {
+      int64_t start = 0;
+      common::ParseInt64(get(common::field::kStart), &start);
+      return "RDV " + common::FormatParisDateTime(start).replace(10, 1, " ") +
+             " · " + get(common::field::kPatientName);
+    }
+    case common::Collection::kPresence:
+      return std::string(Tr(s.lang, Msg::kPresence)) + " · " +
+             get(common::field::kPractitioner) + " · " + get(common::field::kDate) +
+             " " + get(common::field::kHalf);
+    case common::Collection::kPractitioner:
+      return std::string(Tr(s.lang, Msg::kPractitioner)) + " · " +
+             get(common::field::kName);
+    case common::Collection::kLedger:
+      return std::string(Tr(s.lang, Msg::kLedger)) + " · " +
+             get(common::field::kLabel);
+    case common::Collection::kSite:
+      return "Site " + rec.id;
+  }
+  return rec.id;
+}
+
+}  // namespace
+
+Status EffectRunner::Run(AppState& state, const Effect& e) {
+  const bool writes = !std::holds_alternative<EffReload>(e);
+  Status st = std::visit(Runner{*replica_, state}, e);
+  if (st.ok() && writes && on_local_write_) on_local_write_();
+  return st;
+}
+
+Status EffectRunner::RunPending(AppState& state) {
+  if (state.effects.empty()) return Status::OK();
+  Status first;
+  bool wrote = false;
+  while (!state.effects.empty()) {
+    Effect e = std::move(state.effects.front());
+    state.effects.pop_front();
+    Status st = Run(state, e);
+    wrote |= st.ok() && !std::holds_alternative<EffReload>(e);
+    if (!st.ok()) {
+      state.message = st.message();
+      state.message_is_error = true;
+      if (first.ok()) first = st;
+    }
+  }
+  if (wrote && state.message.empty()) {
+    state.message = Tr(state.lang, Msg::kSaved);
+    state.message_is_error = false;
+  }
+  Status reload = Reload(state);
+  ++state.version;
+  return first.ok() ? reload : first;
+}
+
+Status EffectRunner::LoadConflicts(AppState& state) {
+  RELAIS_ASSIGN_OR_RETURN(std::vector<common::Record> recs, replica_->Conflicts());
+  state.conflicts.clear();
+  for (const common::Record& rec : recs) {
+    for (const std::string& f : common::ConflictFields(rec)) {
+      ConflictItem item{rec.collection, rec.id, f, Describe(state, rec), {}};
+      for (const common::Sibling& sib : rec.fields.at(f))
+        item.values.push_back({sib.value, sib.dot.replica, common::HlcMillis(sib.hlc)});
+      state.conflicts.push_back(std::move(item));
+    }
+  }
+  return Status::OK();
+}
+
+Status EffectRunner::Reload(AppState& state) {
+  common::Replica& r = *replica_;
+  state.site_id = r.site_id();
+  RELAIS_ASSIGN_OR_RETURN(state.today_appointments, r.AppointmentsOn(state.today));
+  if (state.day == state.today) {
+    state.day_appointments = state.today_appointments;
+  } else {
+    RELAIS_ASSIGN_OR_RETURN(state.day_appointments, r.AppointmentsOn(state.day));
+  }
+  auto by_start = [](const common::Appointment& a, const common::Appointment& b) {
+    return a.start != b.start ? a.start < b.start : a.id < b.id;
+  };
+  std::sort(state.day_appointments.begin(), state.day_appointments.end(), by_start);
+  state.overlapping = OverlappingIds(state.day_appointments);
+  RELAIS_ASSIGN_OR_RETURN(state.practitioners, r.Practitioners());
+  std::sort(state.practitioners.begin(), state.practitioners.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
+  RELAIS_ASSIGN_OR_RETURN(state.presence, r.PresenceOn(common::FormatDate(state.day)));
+  RELAIS_ASSIGN_OR_RETURN(state.ledger, r.LedgerAll());
+  RELAIS_ASSIGN_OR_RETURN(state.month_presence, r.PresenceInMonth(state.ledger_month));
+  RELAIS_RETURN_IF_ERROR(LoadConflicts(state));
+  RELAIS_ASSIGN_OR_RETURN(state.sync.pending, r.PendingCount());
+  state.sync.conflicts = static_cast<int64_t>(state.conflicts.size());
+  ++state.version;
+  return Status::OK();
+}
+
+}  // namespace relais::kiosk

@@ -1,0 +1,152 @@
+#pragma once
+// AppState: everything the kiosk shows, as plain data owned by the kiosk
+// (never by widgets). The UI is redrawn from it every frame; Apply() (see
+// apply.h) is the only code that changes it, and the Effects executor (see
+// effects.h) the only code that touches the replica. No ImGui, SQLite or gRPC.
+
+#include <cstdint>
+#include <deque>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/model/schema.h"
+#include "common/util/time.h"
+
+namespace relais::kiosk {
+
+enum class Screen {
+  kWelcome,       // public: "Je suis arrivé(e)"
+  kCheckInCode,   // public: 6-character code on a keypad
+  kCheckInBirth,  // public: birth date + first 3 letters of the name
+  kCheckInDone,   // public: confirmation or "adressez-vous au secrétariat"
+  kStaffPin,      // public: PIN pad before the staff screens
+  kPlanning,      // staff
+  kPresence,      // staff
+  kLedger,        // staff
+  kConflicts,     // staff
+};
+bool IsStaffScreen(Screen s);
+
+enum class Lang { kFr, kEn };
+
+// Which check-in field the on-screen keypad types into.
+enum class InputField { kCode, kBirth, kLetters, kPin };
+
+// Public check-in form. Cleared on every return to the welcome screen so a
+// birth date never stays on screen for the next person.
+struct CheckInForm {
+  std::string code;     // upper-case, at most 6 characters
+  std::string birth;    // digits only, DDMMYYYY, at most 8
+  std::string letters;  // upper-case, at most 3
+  std::string pin;      // digits, at most 6 (never displayed)
+  InputField active = InputField::kCode;
+};
+
+// Result of the last check-in. Deliberately holds no patient name.
+struct CheckInResult {
+  bool ok = false;
+  std::string practitioner_name;
+  std::string room;
+  std::string start_hhmm;  // Paris time of the appointment
+  int patients_before = 0;
+  bool no_appointment = false;  // "Je n'ai pas de rendez-vous" was touched
+};
+
+// Status of the background sync, as last copied from the SyncWorker.
+struct SyncStatus {
+  bool enabled = false;  // false when the kiosk runs without --hub
+  bool online = false;
+  int64_t last_success_ms = 0;  // 0 = never
+  int64_t pending = 0;          // local changes not yet acknowledged
+  int64_t conflicts = 0;        // records needing a staff decision
+  std::string last_error;       // sticky until the next success
+};
+
+// One field with concurrent values, shown side by side.
+struct ConflictValue {
+  std::string value;
+  std::string replica;  // which replica wrote it
+  int64_t written_ms = 0;
+};
+struct ConflictItem {
+  common::Collection collection = common::Collection::kAppointment;
+  std::string record_id;
+  std::string field;
+  std::string label;  // human description of the record (staff only)
+  std::vector<ConflictValue> values;
+};
+
+// Effects: commands Apply() queues for the executor. Plain data.
+struct EffCheckIn {
+  std::string appointment_id;
+};
+struct EffSetStatus {
+  std::string appointment_id, status;
+};
+struct EffAddAppointment {
+  std::string practitioner, patient_name, patient_birth, kind, status, room;
+  int64_t start = 0;  // UTC seconds
+  int64_t duration_min = 15;
+};
+struct EffSetPresence {
+  std::string practitioner, date, half, state, replacement, room;
+};
+struct EffAddLedger {
+  int64_t amount_cents = 0;
+  std::string category, payer, key, label, month, reverses;
+};
+struct EffResolve {
+  common::Collection collection = common::Collection::kAppointment;
+  std::string record_id, field, value;
+};
+// The executor salts and hashes `pin` (see pin.h) before writing pin_hash.
+struct EffSetPin {
+  std::string practitioner, pin;
+};
+struct EffReload {};  // re-read the lists (e.g. the day changed)
+using Effect = std::variant<EffCheckIn, EffSetStatus, EffAddAppointment,
+                            EffSetPresence, EffAddLedger, EffResolve,
+                            EffSetPin, EffReload>;
+
+// Idle delays (see docs/kiosk.md): the public screens go back to the welcome
+// screen after 30 s without input (20 s once a check-in is confirmed);
+// staff screens lock themselves after 3 min.
+inline constexpr int64_t kPublicIdleMs = 30'000;
+inline constexpr int64_t kConfirmIdleMs = 20'000;
+inline constexpr int64_t kStaffIdleMs = 180'000;
+
+struct AppState {
+  Screen screen = Screen::kWelcome;
+  Lang lang = Lang::kFr;
+  int64_t now_ms = 0;         // wall clock, set by Tick
+  int64_t last_input_ms = 0;  // last non-Tick action
+  common::CivilDate today;    // Paris date of now_ms
+  common::CivilDate day;      // day shown on the planning (staff)
+  std::string ledger_month;   // YYYY-MM shown on the ledger screen
+  std::string site_id;
+
+  // Cached lists, refreshed by the executor after every effect.
+  std::vector<common::Appointment> today_appointments;  // check-in pool
+  std::vector<common::Appointment> day_appointments;    // planning day
+  std::vector<common::Practitioner> practitioners;
+  std::vector<common::Presence> presence;  // for `day`
+  std::vector<common::LedgerEntry> ledger;
+  std::vector<common::Presence> month_presence;  // ledger_month ("presence" key)
+  std::vector<ConflictItem> conflicts;
+  std::set<std::string> overlapping;  // day_appointments ids double-booked
+
+  CheckInForm form;
+  CheckInResult checkin;
+  bool staff_unlocked = false;
+  std::string staff_user;  // practitioner id that unlocked
+  std::string message;     // last staff notice or error (shown in a banner)
+  bool message_is_error = false;
+
+  SyncStatus sync;
+  std::deque<Effect> effects;  // consumed by the executor
+  uint64_t version = 0;        // bumped by every change (redraw trigger)
+};
+
+}  // namespace relais::kiosk

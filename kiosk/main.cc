@@ -1,0 +1,324 @@
+// relais-kiosk: the house's kiosk, in the shape of Dear ImGui's
+// example_glfw_opengl3 (GLFW 3.3 core profile, "#version 330 core").
+//   relais-kiosk --db site.db [--hub HOST:PORT --token T] [--lang fr|en]
+//                [--fullscreen] [--now YYYY-MM-DDTHH:MM]
+//                [--screenshot-dir DIR --frames N]
+//   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
+// Redraws only on input or a state change (glfwWaitEventsTimeout), so an
+// idle kiosk uses almost no CPU. All logic lives in kiosk/app and kiosk/ui.
+#include <GLFW/glfw3.h>
+#include <stb_image_write.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "backends/imgui_impl_glfw.h"
+#include "backends/imgui_impl_opengl3.h"
+#include "common/replica/replica.h"
+#include "imgui.h"
+#include "kiosk/app/apply.h"
+#include "kiosk/app/effects.h"
+#include "kiosk/app/pin.h"
+#include "kiosk/app/sync_worker.h"
+#include "kiosk/ui/ui.h"
+#ifdef RELAIS_HAVE_SYNC_CLIENT
+#include "server/client/sync_client.h"
+#endif
+
+namespace relais::kiosk {
+namespace {
+
+using common::Status;
+
+struct Options {
+  std::string db, hub, token, lang = "fr", now, set_pin, screenshot_dir;
+  bool fullscreen = false;
+  int frames = 4;
+  int sync_interval_s = 30;
+};
+
+constexpr const char kFont[] = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+int SetPin(const Options& o) {
+  const size_t colon = o.set_pin.find(':');
+  if (colon == std::string::npos) {
+    std::fprintf(stderr, "--set-pin attend PRATICIEN:CODE\n");
+    return 2;
+  }
+  auto rep = common::Replica::Open(o.db);
+  if (!rep.ok()) return std::fprintf(stderr, "%s\n", rep.status().ToString().c_str()), 1;
+  auto hash = NewPinHash(o.set_pin.substr(colon + 1));
+  if (!hash.ok()) return std::fprintf(stderr, "%s\n", hash.status().ToString().c_str()), 2;
+  const std::string id = o.set_pin.substr(0, colon);
+  auto cur = (*rep)->Get(common::Collection::kPractitioner, id);
+  if (!cur.ok() || !cur->has_value())
+    return std::fprintf(stderr, "praticien inconnu: %s\n", id.c_str()), 2;
+  auto w = (*rep)->Write(common::Collection::kPractitioner, id,
+                         {{common::field::kPinHash, *hash}});
+  if (!w.ok()) return std::fprintf(stderr, "%s\n", w.status().ToString().c_str()), 1;
+  std::printf("code personnel enregistré pour %s\n", id.c_str());
+  return 0;
+}
+
+ui::Fonts LoadFonts(ImGuiIO& io) {
+  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0152, 0x0153, 0x2013, 0x2014,
+                                    0x2019, 0x2019, 0x2022, 0x2022, 0x2026, 0x2026,
+                                    0x20AC, 0x20AC, 0x2190, 0x2193, 0};
+  ui::Fonts f;
+  if (std::FILE* probe = std::fopen(kFont, "rb")) {
+    std::fclose(probe);
+    f.body = io.Fonts->AddFontFromFileTTF(kFont, 22.0f, nullptr, kRanges);
+    f.large = io.Fonts->AddFontFromFileTTF(kFont, 32.0f, nullptr, kRanges);
+    f.title = io.Fonts->AddFontFromFileTTF(kFont, 52.0f, nullptr, kRanges);
+  } else {
+    std::fprintf(stderr, "police %s absente: police par défaut (sans accents)\n", kFont);
+  }
+  return f;
+}
+
+// Everything the loop needs, owned by main.
+struct Kiosk {
+  GLFWwindow* window = nullptr;
+  AppState state;
+  ui::UiScratch scratch;
+  std::unique_ptr<EffectRunner> runner;
+  common::Clock* clock = nullptr;
+  SyncWorker* worker = nullptr;
+  int input_events = 0;
+};
+
+// One ImGui frame: draw, render, then apply what the user did.
+void Frame(Kiosk& k) {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  std::vector<Action> actions;
+  ui::DrawScreen(k.state, k.scratch, &actions);
+  ImGui::Render();
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(k.window, &w, &h);
+  glViewport(0, 0, w, h);
+  glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  for (const Action& a : actions) Apply(k.state, a);
+}
+
+void Settle(Kiosk& k) {
+  Apply(k.state, act::Tick{k.clock->NowMillis()});
+  if (k.worker) {
+    SyncSnapshot snap = k.worker->Snapshot();
+    const bool fresh = snap.last_success_ms != k.state.sync.last_success_ms;
+    Apply(k.state, act::SyncUpdate{SyncStatus{true, snap.online, snap.last_success_ms,
+                                              0, 0, snap.last_error}});
+    if (fresh) k.state.effects.push_back(EffReload{});  // the hub sent changes
+  }
+  Status st = k.runner->RunPending(k.state);
+  if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
+}
+
+bool SavePng(GLFWwindow* window, const std::string& path) {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window, &w, &h);
+  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 3);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, px.data());
+  stbi_flip_vertically_on_write(1);
+  return stbi_write_png(path.c_str(), w, h, 3, px.data(), w * 3) != 0;
+}
+
+// Renders each screen for a few frames and writes docs-style PNGs.
+int Screenshots(Kiosk& k, const Options& o) {
+  struct Shot {
+    const char* name;
+    Screen screen;
+  };
+  const Shot shots[] = {{"accueil", Screen::kWelcome},     {"code", Screen::kCheckInCode},
+                        {"confirmation", Screen::kCheckInDone}, {"planning", Screen::kPlanning},
+                        {"presences", Screen::kPresence},  {"charges", Screen::kLedger},
+                        {"conflits", Screen::kConflicts}};
+  int failures = 0;
+  for (const Shot& s : shots) {
+    AppState& st = k.state;
+    st.staff_unlocked = IsStaffScreen(s.screen);  // screenshots skip the PIN
+    if (st.staff_unlocked && st.staff_user.empty() && !st.practitioners.empty())
+      st.staff_user = st.practitioners[0].id;
+    st.screen = s.screen;
+    st.message.clear();
+    if (s.screen == Screen::kCheckInCode) st.form = CheckInForm{"K7M", "", "", "", InputField::kCode};
+    if (s.screen == Screen::kCheckInDone) {
+      // Check in the first appointment that a patient could check in now;
+      // the write is dropped: screenshots never change the replica.
+      for (const common::Appointment& a : st.today_appointments) {
+        AppState probe = st;
+        Apply(probe, act::CheckInByCode{a.code});
+        if (probe.checkin.ok) {
+          probe.effects.clear();
+          st = probe;
+          break;
+        }
+      }
+    }
+    for (int i = 0; i < o.frames; ++i) {
+      Frame(k);
+      if (i + 1 == o.frames) {
+        const std::string path = o.screenshot_dir + "/kiosk-" + s.name + ".png";
+        if (!SavePng(k.window, path)) ++failures;
+        else std::printf("%s\n", path.c_str());
+      }
+      glfwSwapBuffers(k.window);
+      glfwPollEvents();
+    }
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+void MainLoop(Kiosk& k) {
+  uint64_t drawn_version = ~0ull;
+  int64_t drawn_minute = -1;
+  int extra_frames = 2;  // ImGui settles hover/active state over a few frames
+  while (!glfwWindowShouldClose(k.window)) {
+    glfwWaitEventsTimeout(0.25);
+    Settle(k);
+    const int64_t minute = k.state.now_ms / 60000;
+    if (k.input_events > 0 || k.state.version != drawn_version || minute != drawn_minute)
+      extra_frames = 3;
+    k.input_events = 0;
+    if (extra_frames <= 0) continue;  // nothing changed: no frame at all
+    --extra_frames;
+    Frame(k);
+    glfwSwapBuffers(k.window);
+    Settle(k);
+    drawn_version = k.state.version;
+    drawn_minute = minute;
+  }
+}
+
+void CountInput(GLFWwindow* w) {
+  static_cast<Kiosk*>(glfwGetWindowUserPointer(w))->input_events++;
+}
+
+GLFWwindow* OpenWindow(bool fullscreen) {
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  GLFWmonitor* mon = fullscreen ? glfwGetPrimaryMonitor() : nullptr;
+  const GLFWvidmode* mode = mon ? glfwGetVideoMode(mon) : nullptr;
+  GLFWwindow* w = glfwCreateWindow(mode ? mode->width : 1280, mode ? mode->height : 800,
+                                   "Relais Santé — borne", mon, nullptr);
+  if (!w) return nullptr;
+  glfwMakeContextCurrent(w);
+  glfwSwapInterval(1);
+  return w;
+}
+
+std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock) {
+#ifdef RELAIS_HAVE_SYNC_CLIENT
+  if (o.hub.empty()) return nullptr;
+  // The worker thread owns its own Replica (a Replica is not thread-safe).
+  auto holder = std::make_shared<std::unique_ptr<common::Replica>>();
+  auto fn = [o, holder](SyncCounts* c) -> Status {
+    if (!*holder) {
+      RELAIS_ASSIGN_OR_RETURN(*holder, common::Replica::Open(o.db));
+    }
+    server::SyncOptions so;
+    so.hub = o.hub;
+    so.token = o.token;
+    RELAIS_ASSIGN_OR_RETURN(server::SyncReport r, server::SyncOnce(**holder, so));
+    *c = SyncCounts{r.pushed, r.pulled, r.conflicts};
+    return Status::OK();
+  };
+  SyncOptions so;
+  so.interval_ms = o.sync_interval_s * 1000LL;
+  return std::make_unique<SyncWorker>(fn, clock, so);
+#else
+  if (!o.hub.empty())
+    std::fprintf(stderr, "--hub ignoré: construit sans le client de synchronisation\n");
+  (void)clock;
+  return nullptr;
+#endif
+}
+
+int Run(const Options& o) {
+  std::unique_ptr<common::FakeClock> fake;
+  common::Clock* clock = common::SystemClock::Default();
+  if (!o.now.empty()) {
+    auto t = common::ParseParisDateTime(o.now);
+    if (!t.ok()) return std::fprintf(stderr, "%s\n", t.status().ToString().c_str()), 2;
+    fake = std::make_unique<common::FakeClock>(*t * 1000);
+    clock = fake.get();
+  }
+  auto rep = common::Replica::Open(o.db, clock);
+  if (!rep.ok()) return std::fprintf(stderr, "%s\n", rep.status().ToString().c_str()), 1;
+  std::unique_ptr<SyncWorker> worker = MakeWorker(o, clock);
+
+  glfwSetErrorCallback([](int e, const char* d) { std::fprintf(stderr, "GLFW %d: %s\n", e, d); });
+  if (!glfwInit()) return 1;
+  Kiosk k;
+  k.window = OpenWindow(o.fullscreen);
+  if (!k.window) return glfwTerminate(), 1;
+  glfwSetWindowUserPointer(k.window, &k);
+  // Installed before ImGui's, which chains to them: they only count input.
+  glfwSetCursorPosCallback(k.window, [](GLFWwindow* w, double, double) { CountInput(w); });
+  glfwSetMouseButtonCallback(k.window, [](GLFWwindow* w, int, int, int) { CountInput(w); });
+  glfwSetKeyCallback(k.window, [](GLFWwindow* w, int, int, int, int) { CountInput(w); });
+  glfwSetCharCallback(k.window, [](GLFWwindow* w, unsigned) { CountInput(w); });
+  glfwSetScrollCallback(k.window, [](GLFWwindow* w, double, double) { CountInput(w); });
+  glfwSetWindowSizeCallback(k.window, [](GLFWwindow* w, int, int) { CountInput(w); });
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  k.scratch.fonts = LoadFonts(io);
+  ui::ApplyTheme();
+  ImGui_ImplGlfw_InitForOpenGL(k.window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  k.clock = clock;
+  k.worker = worker.get();
+  k.state = InitialState(clock->NowMillis(), o.lang == "en" ? Lang::kEn : Lang::kFr);
+  SyncWorker* wp = worker.get();
+  k.runner = std::make_unique<EffectRunner>(rep->get(), [wp] { if (wp) wp->Nudge(); });
+  Settle(k);
+  if (worker) worker->Start();
+
+  int rc = 0;
+  if (!o.screenshot_dir.empty()) rc = Screenshots(k, o);
+  else MainLoop(k);
+
+  if (worker) worker->Stop();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(k.window);
+  glfwTerminate();
+  return rc;
+}
+
+}  // namespace
+}  // namespace relais::kiosk
+
+int main(int argc, char** argv) {
+  relais::kiosk::Options o;
+  CLI::App app{"Relais Santé — borne d'accueil et poste de l'équipe"};
+  app.add_option("--db", o.db, "Fichier SQLite de la réplique de la maison")->required();
+  app.add_option("--hub", o.hub, "Serveur de synchronisation HOTE:PORT");
+  app.add_option("--token", o.token, "Jeton de la réplique (relais-hub enroll)");
+  app.add_option("--lang", o.lang, "Langue: fr | en")->check(CLI::IsMember({"fr", "en"}));
+  app.add_flag("--fullscreen", o.fullscreen, "Plein écran sur l'écran principal");
+  app.add_option("--now", o.now, "Heure fixe AAAA-MM-JJTHH:MM (démo, captures)");
+  app.add_option("--sync-interval", o.sync_interval_s, "Secondes entre deux synchronisations")
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--set-pin", o.set_pin, "PRATICIEN:CODE enregistre un code personnel haché");
+  app.add_option("--screenshot-dir", o.screenshot_dir, "Écrit une capture PNG par écran puis quitte");
+  app.add_option("--frames", o.frames, "Images rendues par écran en mode capture")
+      ->check(CLI::Range(2, 100));
+  CLI11_PARSE(app, argc, argv);
+  if (!o.set_pin.empty()) return relais::kiosk::SetPin(o);
+  return relais::kiosk::Run(o);
+}

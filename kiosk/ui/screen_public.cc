@@ -1,0 +1,226 @@
+// Public screens: welcome, check-in by code or birth date, confirmation and
+// the staff PIN pad. They never show a schedule or any patient name.
+#include <cstdio>
+
+#include "kiosk/app/i18n.h"
+#include "kiosk/ui/screens.h"
+#include "kiosk/ui/widgets.h"
+
+namespace relais::kiosk::ui {
+
+namespace {
+
+constexpr float kKey = 84.0f;  // keypad key size (>= 64 px touch target)
+
+// Moves the cursor so a block `w` wide is centred.
+void CenterBlock(float w) {
+  const float avail = ImGui::GetContentRegionAvail().x;
+  if (w < avail) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - w) / 2);
+}
+
+// Big "Retour" + "Aide" row at the bottom of every public screen.
+void BackRow(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  const float y = ImGui::GetWindowHeight() - kTouch - 16;
+  ImGui::SetCursorPos(ImVec2(24, y));
+  PushFontOr(ui.fonts.large);
+  if (Button(ui, Tr(s.lang, Msg::kBack), ImVec2(260, kTouch + 8), 0x5A6672))
+    out->push_back(act::Navigate{Screen::kWelcome});
+  PopFontOr(ui.fonts.large);
+}
+
+// A text field drawn as large boxes; touching it focuses it.
+void FieldBoxes(const AppState& s, UiScratch& ui, std::vector<Action>* out,
+                const std::string& value, size_t n, InputField field,
+                const char* id, const std::string& sep_after = "") {
+  const bool active = s.form.active == field;
+  const float box = 70, gap = 10;
+  float total = n * (box + gap) - gap + static_cast<float>(sep_after.size()) * 0;
+  CenterBlock(total);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  PushFontOr(ui.fonts.title);
+  for (size_t i = 0; i < n; ++i) {
+    const ImVec2 a(p.x + i * (box + gap), p.y), b(a.x + box, a.y + box + 10);
+    dl->AddRectFilled(a, b, Col(0xFFFFFF), 8);
+    dl->AddRect(a, b, Col(active ? kPrimary : 0x9AA6B2), 8, 0, active ? 4.0f : 2.0f);
+    if (i < value.size()) {
+      char c[2] = {value[i], 0};
+      const ImVec2 ts = ImGui::CalcTextSize(c);
+      dl->AddText(ImVec2(a.x + (box - ts.x) / 2, a.y + (box + 10 - ts.y) / 2),
+                  Col(kInk), c);
+    }
+  }
+  PopFontOr(ui.fonts.title);
+  ImGui::SetCursorScreenPos(p);
+  if (ImGui::InvisibleButton(id, ImVec2(total, box + 10)))
+    out->push_back(act::FocusField{field});
+  const ImVec2 a = ImGui::GetItemRectMin();
+  ui.rects[id] = Rect{a.x, a.y, total, box + 10};
+}
+
+// Grid of keys; each press emits act::Keypad.
+void Keys(UiScratch& ui, std::vector<Action>* out, const char* keys, int cols) {
+  std::string all(keys);
+  const float gap = 10;
+  CenterBlock(cols * (kKey + gap) - gap);
+  const float x0 = ImGui::GetCursorPosX();
+  PushFontOr(ui.fonts.large);
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i % cols != 0) ImGui::SameLine(0, gap);
+    else if (i > 0) ImGui::SetCursorPosX(x0);
+    char label[8] = {all[i], '#', '#', 'k', 0};
+    if (Button(ui, label, ImVec2(kKey, kKey - 8), 0xFFFFFF, kInk))
+      out->push_back(act::Keypad{std::string(1, all[i])});
+  }
+  PopFontOr(ui.fonts.large);
+}
+
+// Effacer / ← / Valider row under a keypad.
+bool EditRow(const AppState& s, UiScratch& ui, std::vector<Action>* out,
+             bool can_validate) {
+  PushFontOr(ui.fonts.large);
+  CenterBlock(200 + 140 + 300 + 20);
+  if (Button(ui, Tr(s.lang, Msg::kClear), ImVec2(200, kTouch + 8), 0x5A6672))
+    out->push_back(act::Keypad{"CLEAR"});
+  ImGui::SameLine(0, 10);
+  if (Button(ui, "<-##back", ImVec2(140, kTouch + 8), 0x5A6672))
+    out->push_back(act::Keypad{"BACK"});
+  ImGui::SameLine(0, 10);
+  ImGui::BeginDisabled(!can_validate);
+  const bool ok = Button(ui, Tr(s.lang, Msg::kValidate), ImVec2(300, kTouch + 8), kOk);
+  ImGui::EndDisabled();
+  PopFontOr(ui.fonts.large);
+  return ok && can_validate;
+}
+
+void DrawWelcome(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  ImGui::Dummy(ImVec2(0, 40));
+  CenteredText(Tr(s.lang, Msg::kWelcomeTitle), ui.fonts.title);
+  ImGui::Dummy(ImVec2(0, 6));
+  CenteredText(Tr(s.lang, Msg::kWelcomeSub), ui.fonts.large, kMuted);
+  ImGui::Dummy(ImVec2(0, 40));
+  PushFontOr(ui.fonts.title);
+  CenterBlock(620);
+  if (Button(ui, Tr(s.lang, Msg::kArrived), ImVec2(620, 150), kOk))
+    out->push_back(act::Navigate{Screen::kCheckInCode});
+  PopFontOr(ui.fonts.title);
+  ImGui::Dummy(ImVec2(0, 24));
+  PushFontOr(ui.fonts.large);
+  CenterBlock(620);
+  if (Button(ui, Tr(s.lang, Msg::kNoAppointment), ImVec2(620, 90), 0xFFFFFF, kPrimary))
+    out->push_back(act::Navigate{Screen::kCheckInDone});
+  PopFontOr(ui.fonts.large);
+  const float y = ImGui::GetWindowHeight() - 64;
+  ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - 250, y));
+  if (Button(ui, Tr(s.lang, Msg::kStaff), ImVec2(230, 56), 0xFFFFFF, kMuted))
+    out->push_back(act::Navigate{Screen::kPlanning});
+}
+
+void DrawCode(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  ImGui::Dummy(ImVec2(0, 4));
+  CenteredText(Tr(s.lang, Msg::kEnterCode), ui.fonts.large);
+  CenteredText(Tr(s.lang, Msg::kCodeHint), nullptr, kMuted);
+  ImGui::Dummy(ImVec2(0, 4));
+  FieldBoxes(s, ui, out, s.form.code, 6, InputField::kCode, "##codefield");
+  ImGui::Dummy(ImVec2(0, 6));
+  Keys(ui, out, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 12);
+  ImGui::Dummy(ImVec2(0, 4));
+  if (EditRow(s, ui, out, s.form.code.size() == 6))
+    out->push_back(act::CheckInByCode{s.form.code});
+  BackRow(s, ui, out);
+  ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - 540, ImGui::GetWindowHeight() - kTouch - 16));
+  PushFontOr(ui.fonts.large);
+  if (Button(ui, Tr(s.lang, Msg::kWithBirth), ImVec2(516, kTouch + 8), 0xFFFFFF, kPrimary))
+    out->push_back(act::Navigate{Screen::kCheckInBirth});
+  PopFontOr(ui.fonts.large);
+}
+
+std::string BirthMask(const std::string& digits) {
+  std::string mask = "JJ/MM/AAAA";
+  size_t j = 0;
+  for (size_t i = 0; i < mask.size() && j < digits.size(); ++i)
+    if (mask[i] != '/') mask[i] = digits[j++];
+  return mask;
+}
+
+void DrawBirth(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  CenteredText(Tr(s.lang, Msg::kBirthDate), ui.fonts.large);
+  FieldBoxes(s, ui, out, BirthMask(s.form.birth), 10, InputField::kBirth, "##birthfield");
+  ImGui::Dummy(ImVec2(0, 2));
+  CenteredText(Tr(s.lang, Msg::kFirstLetters), ui.fonts.large);
+  FieldBoxes(s, ui, out, s.form.letters, 3, InputField::kLetters, "##lettersfield");
+  ImGui::Dummy(ImVec2(0, 4));
+  if (s.form.active == InputField::kLetters) {
+    Keys(ui, out, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 13);
+  } else {
+    Keys(ui, out, "1234567890", 10);
+  }
+  ImGui::Dummy(ImVec2(0, 4));
+  const bool ready = s.form.birth.size() == 8 && s.form.letters.size() == 3;
+  if (EditRow(s, ui, out, ready))
+    out->push_back(act::CheckInByBirth{s.form.birth, s.form.letters});
+  BackRow(s, ui, out);
+}
+
+void DrawDone(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  ImGui::Dummy(ImVec2(0, 50));
+  const CheckInResult& r = s.checkin;
+  if (r.ok) {
+    CenteredText(Tr(s.lang, Msg::kCheckedIn), ui.fonts.title, kOk);
+    ImGui::Dummy(ImVec2(0, 20));
+    CenteredText(std::string(Tr(s.lang, Msg::kWithPractitioner)) + " " +
+                     r.practitioner_name + " " + Tr(s.lang, Msg::kAppointmentAt) +
+                     " " + r.start_hhmm,
+                 ui.fonts.large);
+    if (!r.room.empty())
+      CenteredText(std::string(Tr(s.lang, Msg::kRoom)) + " " + r.room, ui.fonts.large);
+    char buf[96];
+    if (r.patients_before == 0) std::snprintf(buf, sizeof buf, "%s", Tr(s.lang, Msg::kPatientsBefore0));
+    else if (r.patients_before == 1) std::snprintf(buf, sizeof buf, "%s", Tr(s.lang, Msg::kPatientsBefore1));
+    else std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kPatientsBeforeN), r.patients_before);
+    ImGui::Dummy(ImVec2(0, 12));
+    CenteredText(buf, ui.fonts.large, kPrimary);
+    CenteredText(Tr(s.lang, Msg::kPleaseSit), ui.fonts.large, kMuted);
+  } else {
+    CenteredText(Tr(s.lang, Msg::kSeeDesk), ui.fonts.title, kWarn);
+    ImGui::Dummy(ImVec2(0, 20));
+    CenteredText(Tr(s.lang, r.no_appointment ? Msg::kNoAppointmentHelp : Msg::kSeeDeskSub),
+                 ui.fonts.large);
+  }
+  ImGui::Dummy(ImVec2(0, 40));
+  PushFontOr(ui.fonts.large);
+  CenterBlock(360);
+  if (Button(ui, "OK##done", ImVec2(360, 90), kPrimary))
+    out->push_back(act::Navigate{Screen::kWelcome});
+  PopFontOr(ui.fonts.large);
+}
+
+void DrawPin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  ImGui::Dummy(ImVec2(0, 10));
+  CenteredText(Tr(s.lang, Msg::kEnterPin), ui.fonts.large);
+  if (!s.message.empty() && s.message_is_error)
+    CenteredText(s.message, nullptr, kDanger);
+  FieldBoxes(s, ui, out, std::string(s.form.pin.size(), '*'), 6, InputField::kPin,
+             "##pinfield");
+  ImGui::Dummy(ImVec2(0, 8));
+  Keys(ui, out, "123456789", 3);
+  Keys(ui, out, "0", 1);
+  ImGui::Dummy(ImVec2(0, 4));
+  if (EditRow(s, ui, out, s.form.pin.size() >= 4))
+    out->push_back(act::UnlockStaff{s.form.pin});
+  BackRow(s, ui, out);
+}
+
+}  // namespace
+
+void DrawPublic(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  switch (s.screen) {
+    case Screen::kCheckInCode: DrawCode(s, ui, out); break;
+    case Screen::kCheckInBirth: DrawBirth(s, ui, out); break;
+    case Screen::kCheckInDone: DrawDone(s, ui, out); break;
+    case Screen::kStaffPin: DrawPin(s, ui, out); break;
+    default: DrawWelcome(s, ui, out); break;
+  }
+}
+
+}  // namespace relais::kiosk::ui

@@ -1,0 +1,189 @@
+#include "kiosk/ui/ui.h"
+
+#include <cstdio>
+
+#include "common/util/time.h"
+#include "kiosk/app/i18n.h"
+#include "kiosk/ui/screens.h"
+#include "kiosk/ui/widgets.h"
+
+namespace relais::kiosk::ui {
+
+namespace {
+
+constexpr float kTopBar = 76.0f;
+constexpr float kStatusBar = 46.0f;
+
+void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float w = ImGui::GetIO().DisplaySize.x;
+  dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, kTopBar), Col(kPrimary));
+  PushFontOr(ui.fonts.large);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + 8, 14));
+  ImGui::PushStyleColor(ImGuiCol_Text, Rgb(0xFFFFFF));
+  ImGui::TextUnformatted(Tr(s.lang, Msg::kAppTitle));
+  ImGui::PopStyleColor();
+  PopFontOr(ui.fonts.large);
+  const bool staff = s.staff_unlocked && IsStaffScreen(s.screen);
+  if (staff) {
+    struct Tab {
+      Msg label;
+      Screen to;
+    };
+    const Tab tabs[] = {{Msg::kPlanning, Screen::kPlanning},
+                        {Msg::kPresence, Screen::kPresence},
+                        {Msg::kLedger, Screen::kLedger},
+                        {Msg::kConflicts, Screen::kConflicts}};
+    float x = 330;
+    for (const Tab& t : tabs) {
+      std::string label = Tr(s.lang, t.label);
+      if (t.to == Screen::kConflicts && !s.conflicts.empty())
+        label += " (" + std::to_string(s.conflicts.size()) + ")";
+      label += "##tab";
+      const float tw = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + 36;
+      ImGui::SetCursorScreenPos(ImVec2(x, 10));
+      const bool active = s.screen == t.to;
+      if (Button(ui, label.c_str(), ImVec2(tw, 56), active ? 0xFFFFFF : 0x0A4F8A,
+                 active ? kPrimary : 0xFFFFFF))
+        out->push_back(act::Navigate{t.to});
+      x += tw + 8;
+    }
+  }
+  const char* lang = Tr(s.lang, Msg::kLanguage);
+  const float right = w - 8;
+  ImGui::SetCursorScreenPos(ImVec2(right - 150, 10));
+  if (Button(ui, (std::string(lang) + "##lang").c_str(), ImVec2(150, 56), 0x0A4F8A))
+    out->push_back(act::ToggleLanguage{});
+  if (staff) {
+    ImGui::SetCursorScreenPos(ImVec2(right - 150 - 8 - 170, 10));
+    if (Button(ui, Tr(s.lang, Msg::kLock), ImVec2(170, 56), 0xFFFFFF, kDanger))
+      out->push_back(act::Lock{});
+  }
+  ImGui::SetCursorScreenPos(ImVec2(p.x, kTopBar + 8));
+}
+
+void DrawStatusBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  const ImVec2 size = ImGui::GetIO().DisplaySize;
+  const float y = size.y - kStatusBar;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(ImVec2(0, y), ImVec2(size.x, size.y), Col(0xE4E9EE));
+  dl->AddLine(ImVec2(0, y), ImVec2(size.x, y), Col(0xB8C2CC), 1.0f);
+  ImGui::SetCursorScreenPos(ImVec2(14, y + 10));
+  const SyncStatus& st = s.sync;
+  if (!st.enabled) Badge(Tr(s.lang, Msg::kLocalOnly), kMuted);
+  else if (st.online) Badge(Tr(s.lang, Msg::kOnline), kOk);
+  else Badge(Tr(s.lang, Msg::kOffline), kDanger);
+  char buf[160];
+  if (st.enabled) {
+    ImGui::SameLine(0, 28);
+    if (st.last_success_ms > 0) {
+      std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kSyncedAgo),
+                    RelativeTime(s.lang, s.now_ms - st.last_success_ms).c_str());
+      ImGui::TextUnformatted(buf);
+    } else {
+      ImGui::TextUnformatted(Tr(s.lang, Msg::kNeverSynced));
+    }
+    if (!st.last_error.empty() && ImGui::IsItemHovered())
+      ImGui::SetTooltip("%s", st.last_error.c_str());
+  }
+  ImGui::SameLine(0, 28);
+  std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kPendingChanges),
+                static_cast<long long>(st.pending));
+  ImGui::TextColored(Rgb(st.pending > 0 ? kWarn : kMuted), "%s", buf);
+  ImGui::SameLine(0, 28);
+  std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kConflictsToResolve),
+                static_cast<long long>(st.conflicts));
+  ImGui::TextColored(Rgb(st.conflicts > 0 ? kDanger : kMuted), "%s", buf);
+  if (st.conflicts > 0 && s.staff_unlocked && ImGui::IsItemClicked())
+    out->push_back(act::Navigate{Screen::kConflicts});
+  const std::string clock = LongDate(s.lang, s.today) + "  " +
+                            common::FormatParisTime(s.now_ms / 1000);
+  const float cw = ImGui::CalcTextSize(clock.c_str()).x;
+  ImGui::SetCursorScreenPos(ImVec2(size.x - cw - 16, y + 10));
+  ImGui::TextUnformatted(clock.c_str());
+  (void)ui;
+}
+
+void DrawBanner(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  if (s.message.empty() || !IsStaffScreen(s.screen)) return;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, Rgb(s.message_is_error ? 0xFBE3E1 : 0xE2F3E0));
+  ImGui::BeginChild("##banner", ImVec2(0, 52), false, ImGuiWindowFlags_NoScrollbar);
+  ImGui::SetCursorPos(ImVec2(12, 12));
+  ImGui::TextColored(Rgb(s.message_is_error ? kDanger : kOk), "%s", s.message.c_str());
+  ImGui::SameLine(ImGui::GetWindowWidth() - 80);
+  ImGui::SetCursorPosY(6);
+  if (Button(ui, "OK##banner", ImVec2(68, 40))) out->push_back(act::DismissMessage{});
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+}  // namespace
+
+std::string PractitionerName(const AppState& s, const std::string& id) {
+  for (const auto& p : s.practitioners)
+    if (p.id == id) return p.name.empty() ? id : p.name;
+  return id;
+}
+
+void ApplyTheme() {
+  ImGuiStyle& st = ImGui::GetStyle();
+  ImGui::StyleColorsLight(&st);
+  st.WindowRounding = 0;
+  st.FrameRounding = 8;
+  st.ChildRounding = 8;
+  st.PopupRounding = 8;
+  st.GrabRounding = 6;
+  st.WindowPadding = ImVec2(16, 12);
+  st.FramePadding = ImVec2(12, 8);
+  st.ItemSpacing = ImVec2(12, 10);
+  st.CellPadding = ImVec2(8, 6);
+  st.ScrollbarSize = 22;
+  ImVec4* c = st.Colors;
+  c[ImGuiCol_WindowBg] = Rgb(0xF3F5F8);
+  c[ImGuiCol_ChildBg] = Rgb(0xFFFFFF, 0.0f);
+  c[ImGuiCol_PopupBg] = Rgb(0xFFFFFF);
+  c[ImGuiCol_Text] = Rgb(kInk);
+  c[ImGuiCol_TextDisabled] = Rgb(kMuted);
+  c[ImGuiCol_Button] = Rgb(kPrimary);
+  c[ImGuiCol_ButtonHovered] = Rgb(kPrimaryHover);
+  c[ImGuiCol_ButtonActive] = Rgb(0x084A80);
+  c[ImGuiCol_FrameBg] = Rgb(0xFFFFFF);
+  c[ImGuiCol_Border] = Rgb(0xB8C2CC);
+  c[ImGuiCol_TableHeaderBg] = Rgb(0xDCE4EC);
+  c[ImGuiCol_Header] = Rgb(0xDCE4EC);
+  c[ImGuiCol_ModalWindowDimBg] = Rgb(0x000000, 0.45f);
+  st.FrameBorderSize = 1.0f;
+  st.PopupBorderSize = 1.0f;
+}
+
+void DrawScreen(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  const ImGuiWindowFlags flags =
+      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("##kiosk", nullptr, flags);
+  PushFontOr(ui.fonts.body);
+  DrawTopBar(s, ui, out);
+  DrawBanner(s, ui, out);
+  const float h = io.DisplaySize.y - ImGui::GetCursorScreenPos().y - kStatusBar - 6;
+  ImGui::BeginChild("##content", ImVec2(0, h), false, ImGuiWindowFlags_NoScrollbar);
+  // A staff screen is never drawn while locked (defence in depth).
+  const Screen screen =
+      IsStaffScreen(s.screen) && !s.staff_unlocked ? Screen::kWelcome : s.screen;
+  switch (screen) {
+    case Screen::kPlanning: DrawPlanning(s, ui, out); break;
+    case Screen::kPresence: DrawPresence(s, ui, out); break;
+    case Screen::kLedger: DrawLedger(s, ui, out); break;
+    case Screen::kConflicts: DrawConflicts(s, ui, out); break;
+    default: DrawPublic(s, ui, out); break;
+  }
+  ImGui::EndChild();
+  DrawStatusBar(s, ui, out);
+  PopFontOr(ui.fonts.body);
+  ImGui::End();
+}
+
+}  // namespace relais::kiosk::ui
