@@ -1,5 +1,7 @@
 #include "server/address.h"
 
+#include <arpa/inet.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -16,7 +18,11 @@ bool IsLoopbackAddress(const std::string& host_port) {
     host = colon == std::string::npos ? host_port : host_port.substr(0, colon);
   }
   if (host.rfind("ipv4:", 0) == 0) host = host.substr(5);
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  if (host == "localhost" || host == "::1") return true;
+  // A numeric 127.0.0.0/8 address, not a name like "127.example.org".
+  in_addr addr{};
+  if (inet_pton(AF_INET, host.c_str(), &addr) != 1) return false;
+  return (ntohl(addr.s_addr) >> 24) == 127;
 }
 
 common::Result<std::string> ReadFile(const std::string& path) {
