@@ -1,0 +1,442 @@
+// relais-bench: the reference workload (see docs/BENCHMARKS.md) against a
+// real relais-hub process on 127.0.0.1. Bytes are counted on the hub's side
+// of a pass-through proxy (both directions, what crossed the socket). JSON
+// lines on stdout, progress on stderr.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "common/codec/record_json.h"
+#include "common/replica/replica.h"
+#include "server/client/sync_client.h"
+#include "server/sqlite_hub_store.h"
+#include "server/token.h"
+#include "tools/bench/hub_process.h"
+#include "tools/bench/workload.h"
+#include "tools/faultproxy/fault_proxy.h"
+
+namespace relais::server::bench {
+namespace {
+
+using common::Collection;
+using common::Replica;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct Config {
+  int sites = 20;
+  int records = 2000;
+  int threads = 4;
+  uint64_t seed = 1;
+  bool poor_link = true;
+  std::string hub_bin;
+  std::string workdir;
+};
+
+struct House {
+  std::string db;
+  std::string token;
+  std::unique_ptr<Replica> rep;
+};
+
+double Now() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+class Bench {
+ public:
+  explicit Bench(Config cfg) : cfg_(std::move(cfg)) {}
+  int Run();
+
+ private:
+  std::string NewToken(const std::string& site, const std::string& name);
+  common::Result<House> NewHouse(const std::string& name, const std::string& site);
+  SyncOptions Options(const std::string& token) const;
+  // Syncs, retrying on UNAVAILABLE up to `attempts` times.
+  common::Result<SyncReport> Sync(House& h, int attempts, int* used = nullptr,
+                                  size_t batch_bytes = 0);
+  void Begin();
+  json End(const std::string& phase, int sites, int64_t records);
+  std::string SyncAll(std::vector<House>& hs, std::atomic<int>* rts);
+  bool Converged();
+  void PoorLink();
+
+  Config cfg_;
+  std::string hub_db_;
+  std::unique_ptr<SqliteHubStore> tokens_;  // closed before the hub starts
+  std::vector<std::pair<std::string, TokenInfo>> pending_tokens_;
+  HubProcess hub_;
+  std::unique_ptr<FaultProxy> proxy_;
+  std::vector<House> houses_;
+  double t0_ = 0;
+  ProcStats hub0_, self0_;
+  ProxyCounters bytes0_;
+  std::atomic<int> round_trips_{0};
+  int conflicts_ = 0;
+  bool converged_ = true;
+  json total_ = {{"seconds", 0.0}, {"bytes", 0}, {"round_trips", 0}};
+};
+
+std::string Bench::NewToken(const std::string& site, const std::string& name) {
+  auto t = GenerateToken();
+  TokenInfo info;
+  info.token_hash = HashToken(*t);
+  info.name = name;
+  info.sites = {site};
+  Status s = tokens_->AddToken(info);
+  if (!s.ok()) std::cerr << "bench: " << s.ToString() << "\n";
+  return *t;
+}
+
+common::Result<House> Bench::NewHouse(const std::string& name,
+                                      const std::string& site) {
+  House h;
+  h.db = cfg_.workdir + "/" + name + ".db";
+  auto id = Replica::Init(h.db, site);
+  if (!id.ok()) return id.status();
+  auto r = Replica::Open(h.db);
+  if (!r.ok()) return r.status();
+  h.rep = std::move(r).value();
+  return h;
+}
+
+SyncOptions Bench::Options(const std::string& token) const {
+  SyncOptions o;
+  o.hub = "127.0.0.1:" + std::to_string(proxy_->port());
+  o.token = token;
+  return o;
+}
+
+common::Result<SyncReport> Bench::Sync(House& h, int attempts, int* used,
+                                       size_t batch_bytes) {
+  SyncOptions o = Options(h.token);
+  if (batch_bytes) o.push_batch_bytes = o.pull_batch_bytes = batch_bytes;
+  common::Result<SyncReport> r = Status::Unavailable("no attempt");
+  SyncReport sum;
+  for (int a = 1; a <= attempts; ++a) {
+    if (used) *used = a;
+    r = SyncOnce(*h.rep, o);
+    if (r.ok()) {
+      sum.round_trips += r->round_trips;
+      sum.pushed += r->pushed;
+      sum.pulled += r->pulled;
+      sum.conflicts += r->conflicts;
+      return sum;
+    }
+    if (r.status().code() != common::StatusCode::kUnavailable) return r;
+  }
+  return r;
+}
+
+void Bench::Begin() {
+  t0_ = Now();
+  hub0_ = hub_.Stats();
+  self0_ = SelfStats();
+  bytes0_ = proxy_->counters();
+  round_trips_ = 0;
+}
+
+json Bench::End(const std::string& phase, int sites, int64_t records) {
+  const double secs = Now() - t0_;
+  const ProcStats h = hub_.Stats(), s = SelfStats();
+  const ProxyCounters c = proxy_->counters();
+  const int64_t bytes = (c.bytes_up - bytes0_.bytes_up) + (c.bytes_down - bytes0_.bytes_down);
+  json j = {{"phase", phase},
+            {"sites", sites},
+            {"records", records},
+            {"seconds", secs},
+            {"records_per_s", secs > 0 ? records / secs : 0},
+            {"bytes", bytes},
+            {"bytes_per_record", records ? static_cast<double>(bytes) / records : 0},
+            {"round_trips", round_trips_.load()},
+            {"conflicts", conflicts_},
+            {"converged", converged_},
+            {"hub_cpu_s", h.cpu_s - hub0_.cpu_s},
+            {"client_cpu_s", s.cpu_s - self0_.cpu_s},
+            {"hub_rss_mb", h.rss_mb}};
+  total_["seconds"] = total_["seconds"].get<double>() + secs;
+  total_["bytes"] = total_["bytes"].get<int64_t>() + bytes;
+  total_["round_trips"] = total_["round_trips"].get<int>() + round_trips_.load();
+  std::cout << j.dump() << std::endl;
+  return j;
+}
+
+std::string Bench::SyncAll(std::vector<House>& hs, std::atomic<int>* rts) {
+  return ParallelFor(static_cast<int>(hs.size()), cfg_.threads, [&](int i) {
+    auto r = Sync(hs[i], 1);
+    if (!r.ok()) return "sync " + hs[i].db + ": " + r.status().ToString();
+    *rts += r->round_trips;
+    return std::string();
+  });
+}
+
+bool Bench::Converged() {
+  // Every replica's records equal the hub's, and nothing is missing at the
+  // replica: counted per site directly in hub.db (read-only, WAL).
+  auto db = common::Db::Open(hub_db_, false);
+  if (!db.ok()) return false;
+  for (House& h : houses_) {
+    auto all = h.rep->store()->ListAll();
+    if (!all.ok()) return false;
+    auto st = (*db)->Prepare("SELECT state FROM records WHERE collection=? AND id=?");
+    for (const auto& r : *all) {
+      (void)st->Reset();
+      st->Bind(1, static_cast<int64_t>(r.collection)).Bind(2, r.id);
+      auto row = st->Step();
+      if (!row.ok() || !*row) return false;
+      auto hub_rec = common::DecodeRecordJson(st->ColumnText(0));
+      if (!hub_rec.ok() || !(*hub_rec == r)) return false;
+    }
+    auto count = (*db)->Prepare("SELECT count(*) FROM records WHERE site_id=?");
+    count->Bind(1, h.rep->site_id());
+    if (!*count->Step() || count->ColumnInt(0) != static_cast<int64_t>(all->size()))
+      return false;
+  }
+  return true;
+}
+
+int Bench::Run() {
+  fs::create_directories(cfg_.workdir);
+  hub_db_ = cfg_.workdir + "/hub.db";
+  auto store = SqliteHubStore::Open(hub_db_, true);
+  if (!store.ok()) {
+    std::cerr << "bench: " << store.status().ToString() << "\n";
+    return 1;
+  }
+  tokens_ = std::move(store).value();
+  const int n = cfg_.sites;
+  std::vector<std::string> fresh_tokens;
+  for (int i = 0; i < n; ++i) {
+    auto h = NewHouse("site" + std::to_string(i), "S" + std::to_string(i));
+    if (!h.ok()) {
+      std::cerr << "bench: " << h.status().ToString() << "\n";
+      return 1;
+    }
+    h->token = NewToken("S" + std::to_string(i), "site" + std::to_string(i));
+    houses_.push_back(std::move(h).value());
+    fresh_tokens.push_back(NewToken("S" + std::to_string(i), "fresh" + std::to_string(i)));
+  }
+  const std::string second_token = NewToken("S0", "site0-b");
+  const std::string edge_token = NewToken("EDGE", "edge");
+  tokens_.reset();
+  const int port = FreePort();
+  Status started = hub_.Start(cfg_.hub_bin, hub_db_, port, cfg_.workdir + "/hub.log");
+  if (!started.ok()) {
+    std::cerr << "bench: " << started.ToString() << "\n";
+    return 1;
+  }
+  proxy_ = std::make_unique<FaultProxy>("127.0.0.1:" + std::to_string(port), LinkProfile{});
+  if (!proxy_->Start().ok()) return 1;
+  std::string err;
+  const int64_t total_records = static_cast<int64_t>(n) * cfg_.records;
+
+  // Local writes (reported apart): each site imports its records.
+  std::cerr << "bench: écritures locales (" << total_records << " enregistrements)\n";
+  Begin();
+  err = ParallelFor(n, cfg_.threads, [&](int i) {
+    auto items = MakeAppointments(i, cfg_.records, cfg_.seed);
+    for (size_t k = 0; k < items.size(); k += 500) {
+      std::vector<Item> chunk(items.begin() + k,
+                              items.begin() + std::min(items.size(), k + 500));
+      auto w = houses_[i].rep->WriteBatch(Collection::kAppointment, chunk);
+      if (!w.ok()) return w.status().ToString();
+    }
+    return std::string();
+  });
+  if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
+  json local = End("local_write", n, total_records);
+  total_["seconds"] = total_["seconds"].get<double>() - local["seconds"].get<double>();
+
+  std::cerr << "bench: initial_push\n";
+  Begin();
+  err = SyncAll(houses_, &round_trips_);
+  if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
+  End("initial_push", n, total_records);
+
+  std::cerr << "bench: incremental\n";
+  const int per_site = std::max(1, cfg_.records / 100);
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < per_site; ++k)
+      (void)houses_[i].rep->Write(Collection::kAppointment,
+                                  "rdv-" + std::to_string(i) + "-" + std::to_string(k * 100),
+                                  {{"status", "checked_in"}});
+  Begin();
+  err = SyncAll(houses_, &round_trips_);
+  if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
+  End("incremental", n, static_cast<int64_t>(n) * per_site);
+
+  std::cerr << "bench: conflicts\n";
+  auto second = NewHouse("site0-b", "S0");
+  if (!second.ok()) return 1;
+  second->token = second_token;
+  if (!Sync(*second, 1).ok()) return 1;  // bootstrap, not timed
+  const int edits = std::min(100, cfg_.records);
+  for (int k = 0; k < edits; ++k) {
+    const std::string id = "rdv-0-" + std::to_string(k * (cfg_.records / edits) + 1);
+    (void)houses_[0].rep->Write(Collection::kAppointment, id, {{"status", "checked_in"}});
+    (void)second->rep->Write(Collection::kAppointment, id, {{"note", "modifié au secrétariat"}});
+  }
+  Begin();
+  for (House* h : {&houses_[0], &*second, &houses_[0]}) {
+    auto r = Sync(*h, 1);
+    if (!r.ok()) { std::cerr << "bench: " << r.status().ToString() << "\n"; return 1; }
+    round_trips_ += r->round_trips;
+  }
+  const double conflict_secs = Now() - t0_;
+  conflicts_ = static_cast<int>(houses_[0].rep->Conflicts()->size());
+  converged_ = *houses_[0].rep->Dump() == *second->rep->Dump();
+  t0_ = Now() - conflict_secs;  // checks above are outside the timing
+  End("conflicts", 1, edits);
+  conflicts_ = 0;
+
+  std::cerr << "bench: pull (répliques neuves)\n";
+  std::vector<House> fresh;
+  for (int i = 0; i < n; ++i) {
+    auto h = NewHouse("fresh" + std::to_string(i), "S" + std::to_string(i));
+    if (!h.ok()) return 1;
+    h->token = fresh_tokens[i];
+    fresh.push_back(std::move(h).value());
+  }
+  Begin();
+  err = SyncAll(fresh, &round_trips_);
+  if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
+  const double pull_secs = Now() - t0_;
+  for (int i = 0; i < n && converged_; ++i)
+    converged_ = *fresh[i].rep->Dump() == *houses_[i].rep->Dump() || i == 0;
+  t0_ = Now() - pull_secs;
+  End("pull", n, total_records);
+
+  std::cerr << "bench: pull_existing (rien de nouveau)\n";
+  // Site 0's original replica still has to learn the conflict merge results
+  // of its sibling; sync it once first so the phase is a true no-op.
+  (void)Sync(houses_[0], 1);
+  Begin();
+  err = SyncAll(houses_, &round_trips_);
+  if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
+  End("pull_existing", n, 0);
+
+  converged_ = converged_ && Converged();
+  int64_t disk = 0;
+  for (const auto& e : fs::directory_iterator(cfg_.workdir))
+    if (e.is_regular_file()) disk += static_cast<int64_t>(e.file_size());
+  json total = {{"phase", "total"}, {"sites", n}, {"records", total_records},
+                {"seconds", total_["seconds"]}, {"bytes", total_["bytes"]},
+                {"round_trips", total_["round_trips"]}, {"converged", converged_},
+                {"hub_cpu_s", hub_.Stats().cpu_s}, {"hub_rss_mb", hub_.Stats().rss_mb},
+                {"hub_peak_rss_mb", hub_.Stats().peak_mb},
+                {"disk_mb", static_cast<double>(disk) / 1e6}};
+  std::cout << total.dump() << std::endl;
+  if (cfg_.poor_link) {
+    houses_.clear();
+    auto h = NewHouse("edge", "EDGE");
+    if (!h.ok()) return 1;
+    h->token = edge_token;
+    houses_.push_back(std::move(h).value());
+    PoorLink();
+  }
+  hub_.Stop();
+  return converged_ ? 0 : 3;
+}
+
+void Bench::PoorLink() {
+  House& h = houses_[0];
+  const int base = std::min(2000, cfg_.records);
+  (void)h.rep->AddPractitioner("p1", "Dr Martin", "medecin");
+  (void)h.rep->WriteBatch(Collection::kAppointment, MakeAppointments(999, base, cfg_.seed));
+  if (!Sync(h, 3).ok()) return;  // the house is in sync before its day offline
+  std::mt19937_64 rng(cfg_.seed);
+  auto day = [&](int changes) {
+    const int news = changes / 5, ledger = std::max(1, changes / 20),
+              presence = changes / 10;
+    for (int k = 0; k < news; ++k) {
+      common::NewAppointment a;
+      a.practitioner = "p1";
+      a.patient_name = "Patient " + std::to_string(rng() % 1000);
+      a.start = 1795500000 + static_cast<int64_t>(rng() % 2000) * 900;
+      (void)h.rep->AddAppointment(a);
+    }
+    for (int k = 0; k < ledger; ++k)
+      (void)h.rep->AddLedgerEntry({static_cast<int64_t>(1 + rng() % 50000), "fournitures",
+                                   "p1", "equal", "achat", "2026-11", ""});
+    for (int k = 0; k < presence; ++k)
+      (void)h.rep->SetPresence("p1", "2026-11-" + std::to_string(10 + k % 18),
+                               k % 2 ? "am" : "pm", "present", "", "1");
+    for (int k = 0; k < changes - news - ledger - presence; ++k)
+      (void)h.rep->Write(Collection::kAppointment,
+                         "rdv-999-" + std::to_string(rng() % base), {{"status", "checked_in"}});
+  };
+  struct Case { std::string name; std::string profile; int changes; int64_t cut_every_ms; };
+  const std::vector<Case> cases = {{"edge_day", "edge", 200, 0},
+                                   {"edge_noop", "edge", 0, 0},
+                                   {"satellite_day", "satellite", 200, 0},
+                                   {"adsl_flaky_day", "adsl-flaky", 200, 5000},
+                                   {"adsl_flaky_week", "adsl-flaky", 1400, 5000}};
+  for (const Case& c : cases) {
+    std::cerr << "bench: lien dégradé " << c.name << "\n";
+    day(c.changes);
+    auto prof = *NamedProfile(c.profile);
+    if (c.cut_every_ms) prof.cut_every_ms = c.cut_every_ms;
+    proxy_->SetProfile(prof);
+    Begin();
+    int attempts = 0;
+    auto r = Sync(h, 20, &attempts, 64 << 10);
+    const double secs = Now() - t0_;
+    const ProxyCounters pc = proxy_->counters();
+    json j = {{"phase", "poor_link"}, {"case", c.name}, {"profile", c.profile},
+              {"changes", c.changes}, {"seconds", secs},
+              {"bytes_up", pc.bytes_up - bytes0_.bytes_up},
+              {"bytes_down", pc.bytes_down - bytes0_.bytes_down},
+              {"round_trips", r.ok() ? r->round_trips : 0}, {"attempts", attempts},
+              {"converged", r.ok() && *h.rep->PendingCount() == 0}};
+    std::cout << j.dump() << std::endl;
+    proxy_->SetProfile(LinkProfile{});
+  }
+}
+
+}  // namespace
+}  // namespace relais::server::bench
+
+int main(int argc, char** argv) {
+  using relais::server::bench::Bench;
+  using relais::server::bench::Config;
+  Config cfg;
+  bool quick = false;
+  CLI::App app{"relais-bench — charge de référence (PouchDB/CouchDB) contre un relais-hub local"};
+  app.add_option("--sites", cfg.sites, "Nombre de sites");
+  app.add_option("--records", cfg.records, "Rendez-vous par site");
+  app.add_option("--threads", cfg.threads, "Sites synchronisés en parallèle");
+  app.add_option("--seed", cfg.seed, "Graine du générateur");
+  app.add_option("--hub-bin", cfg.hub_bin, "Chemin de relais-hub");
+  app.add_option("--workdir", cfg.workdir, "Répertoire de travail (vidé)");
+  app.add_flag("--quick", quick, "Petite charge (CI): 4 sites x 200");
+  bool no_poor = false;
+  app.add_flag("--no-poor-link", no_poor, "Sans les scénarios de lien dégradé");
+  CLI11_PARSE(app, argc, argv);
+  if (quick) {
+    cfg.sites = 4;
+    cfg.records = 200;
+  }
+  cfg.poor_link = !no_poor;
+  namespace fs = std::filesystem;
+  if (cfg.hub_bin.empty()) {
+    const fs::path self = fs::read_symlink("/proc/self/exe");
+    cfg.hub_bin = (self.parent_path().parent_path().parent_path() / "server" / "relais-hub").string();
+  }
+  const bool own_dir = cfg.workdir.empty();
+  if (own_dir) {
+    std::string tmpl = (fs::temp_directory_path() / "relais-bench-XXXXXX").string();
+    cfg.workdir = mkdtemp(tmpl.data());
+  } else {
+    fs::remove_all(cfg.workdir);
+  }
+  std::cerr << "bench: " << cfg.sites << " sites x " << cfg.records << ", hub " << cfg.hub_bin
+            << ", dossier " << cfg.workdir << "\n";
+  const int rc = Bench(cfg).Run();
+  if (own_dir) fs::remove_all(cfg.workdir);
+  return rc;
+}
