@@ -112,6 +112,10 @@ Result<Record> Replica::WriteLocked(
   if (id.empty() || id.size() > 128)
     return Status::InvalidArgument("identifiant vide ou trop long");
   RELAIS_ASSIGN_OR_RETURN(std::optional<Record> cur, store_->Get(c, id));
+  if (cur && c == Collection::kLedger)
+    return Status::FailedPrecondition(
+        "écriture comptable " + id +
+        " immuable: contre-passez-la puis saisissez-en une nouvelle");
   Record r;
   if (cur) {
     r = std::move(*cur);
