@@ -1,0 +1,55 @@
+#pragma once
+// Internals of the usage aggregation shared by usage.cc and columns.cc.
+// Not part of the public API.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "common/report/report.h"
+
+namespace relais::common::report::internal {
+
+// Running totals of one site x period (or of a total row).
+struct Acc {
+  int64_t total = 0, done = 0, no_show = 0, cancelled = 0, pending = 0;
+  int64_t snp = 0, visites = 0, tele = 0, due = 0, checked_in = 0, kiosk = 0;
+  std::vector<int32_t> waits;  // minutes
+  std::unordered_set<std::string_view> patients;  // views into the records
+  // profession -> contributor (practitioner id) -> half-days present
+  std::map<std::string, std::map<std::string, int64_t>> presence;
+  int64_t open_days = 0;
+  double open_hours = 0;
+  std::map<std::string, int64_t> cents;  // category -> cents
+  bool costs = true;                     // false: costs not applicable
+
+  void Add(const Acc& o) {
+    total += o.total, done += o.done, no_show += o.no_show;
+    cancelled += o.cancelled, pending += o.pending, snp += o.snp;
+    visites += o.visites, tele += o.tele, due += o.due;
+    checked_in += o.checked_in, kiosk += o.kiosk;
+    waits.insert(waits.end(), o.waits.begin(), o.waits.end());
+    patients.insert(o.patients.begin(), o.patients.end());
+    for (const auto& [prof, m] : o.presence)
+      for (const auto& [who, n] : m) presence[prof][who] += n;
+    open_days += o.open_days, open_hours += o.open_hours;
+    for (const auto& [cat, c] : o.cents) cents[cat] += c;
+  }
+};
+
+using Extract = std::function<Cell(const Acc&)>;
+
+// Columns of every table, in display order, with one extractor per column.
+// Profession and category columns follow the sorted sets given.
+void MakeColumns(const std::set<std::string>& professions,
+                 const std::set<std::string>& categories,
+                 std::vector<Column>* cols, std::vector<Extract>* ex);
+
+double Round1(double v);
+
+}  // namespace relais::common::report::internal
