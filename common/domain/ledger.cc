@@ -5,6 +5,8 @@
 #include <numeric>
 #include <set>
 
+#include "common/domain/presence.h"
+
 namespace relais::common::domain {
 
 namespace {
@@ -92,7 +94,7 @@ Result<MemberAmounts> KeyWeights(const std::string& key, const std::string& mont
     std::map<std::string, int64_t> half_days;
     for (const Presence& pr : presence) {
       if (pr.deleted || MonthOf(pr.date) != month) continue;
-      if (pr.state == "present" || pr.state == "remplace") ++half_days[pr.practitioner];
+      if (OccupiesPremises(pr.state)) ++half_days[pr.practitioner];
     }
     for (const Practitioner* p : members) w.emplace_back(p->id, half_days[p->id]);
   } else {

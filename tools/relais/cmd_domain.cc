@@ -1,9 +1,10 @@
-// Domain queries over appointments: appt overlaps | code-clashes |
-// reissue-code. Thin: the rules live in common/domain/overlaps.h.
+// Domain queries: appt overlaps | code-clashes | reissue-code, presence
+// amplitude. Thin: the rules live in common/domain/.
 #include <iostream>
 #include <memory>
 
 #include "common/domain/overlaps.h"
+#include "common/domain/presence.h"
 #include "common/replica/replica.h"
 #include "tools/relais/cli_util.h"
 
@@ -18,10 +19,11 @@ Result<std::vector<Appointment>> Load(Replica& r, const std::string& date) {
   return r.AppointmentsOn(day);
 }
 
-CLI::App* ApptGroup(CLI::App& app) {
-  auto found = app.get_subcommands([](CLI::App* s) { return s->get_name() == "appt"; });
+// The verb group registered by cmd_local.cc, or a new one.
+CLI::App* Group(CLI::App& app, const std::string& name, const char* help) {
+  auto found = app.get_subcommands([&](CLI::App* s) { return s->get_name() == name; });
   if (!found.empty()) return found.front();
-  auto* group = app.add_subcommand("appt", "Rendez-vous");
+  auto* group = app.add_subcommand(name, help);
   group->require_subcommand(1);
   return group;
 }
@@ -51,7 +53,7 @@ void AddQuery(CLI::App* group, Context& ctx, const char* name, const char* help,
 }  // namespace
 
 void RegisterDomainCommands(CLI::App& app, Context& ctx) {
-  CLI::App* group = ApptGroup(app);
+  CLI::App* group = Group(app, "appt", "Rendez-vous");
   AddQuery(group, ctx, "overlaps",
            "Doubles réservations d'un praticien (à déplacer par l'accueil)",
            [](const std::vector<Appointment>& list) {
@@ -90,6 +92,37 @@ void RegisterDomainCommands(CLI::App& app, Context& ctx) {
         return;
       }
       std::cout << *id << " " << *code << "\n";
+    });
+  }
+  {
+    auto* cmd = Group(app, "presence", "Présences des praticiens")
+                    ->add_subcommand("amplitude",
+                                     "Amplitude d'ouverture par jour (première arrivée, "
+                                     "dernier départ)");
+    auto db = std::make_shared<std::string>();
+    auto month = std::make_shared<std::string>();
+    cmd->add_option("--db", *db, "Fichier de la réplique")->required();
+    cmd->add_option("--month", *month, "Période AAAA-MM")->required();
+    cmd->callback([&ctx, db, month] {
+      int y = 0, m = 0;
+      Status st = ParseMonth(*month, &y, &m);
+      if (!st.ok()) {
+        ctx.exit_code = Report(st);
+        return;
+      }
+      auto r = Replica::Open(*db);
+      if (!r.ok()) {
+        ctx.exit_code = Report(r.status());
+        return;
+      }
+      auto pres = (*r)->PresenceInMonth(*month);
+      if (!pres.ok()) {
+        ctx.exit_code = Report(pres.status());
+        return;
+      }
+      for (const auto& d : domain::OpeningAmplitude(*pres))
+        std::cout << d.date << "\t" << d.first_arrival << "\t" << d.last_departure
+                  << "\t" << d.half_days << " demi-journées\n";
     });
   }
 }
