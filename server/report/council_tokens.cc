@@ -1,0 +1,138 @@
+#include "server/report/council_tokens.h"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <set>
+
+namespace relais::server {
+
+using common::Result;
+using common::Status;
+
+std::string CouncilTokenHash(const std::string& token) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+         md);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : md) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> SplitSites(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    const size_t comma = std::min(s.find(',', start), s.size());
+    if (comma > start) out.push_back(s.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteCouncilTokens>> SqliteCouncilTokens::Open(
+    const std::string& path) {
+  RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<common::Db> db,
+                          common::Db::Open(path, /*create=*/true));
+  RELAIS_RETURN_IF_ERROR(db->Exec(
+      "CREATE TABLE IF NOT EXISTS council_tokens("
+      " token_hash TEXT PRIMARY KEY, sites TEXT NOT NULL,"
+      " name TEXT NOT NULL UNIQUE, created INTEGER NOT NULL)"));
+  return std::unique_ptr<SqliteCouncilTokens>(
+      new SqliteCouncilTokens(std::move(db)));
+}
+
+Result<std::string> SqliteCouncilTokens::Enroll(
+    const std::string& name, const std::vector<std::string>& sites,
+    common::Clock& clock) {
+  if (name.empty()) return Status::InvalidArgument("nom de jeton vide");
+  if (sites.empty()) return Status::InvalidArgument("aucun site autorisé");
+  std::set<std::string> sorted;
+  for (const std::string& s : sites) {
+    if (s.empty() || s.find_first_of(", \t\r\n") != std::string::npos)
+      return Status::InvalidArgument("identifiant de site invalide: '" + s +
+                                     "'");
+    sorted.insert(s);
+  }
+  std::string joined;
+  for (const std::string& s : sorted) joined += (joined.empty() ? "" : ",") + s;
+  unsigned char raw[32];
+  if (RAND_bytes(raw, sizeof raw) != 1)
+    return Status::Internal("générateur aléatoire indisponible");
+  static const char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (unsigned char b : raw) {
+    token += kHex[b >> 4];
+    token += kHex[b & 15];
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  RELAIS_ASSIGN_OR_RETURN(
+      common::Stmt exists,
+      db_->Prepare("SELECT 1 FROM council_tokens WHERE name = ?"));
+  exists.Bind(1, name);
+  RELAIS_ASSIGN_OR_RETURN(bool taken, exists.Step());
+  if (taken)
+    return Status::AlreadyExists("un jeton conseil nommé '" + name +
+                                 "' existe déjà");
+  RELAIS_ASSIGN_OR_RETURN(
+      common::Stmt ins,
+      db_->Prepare("INSERT INTO council_tokens(token_hash, sites, name, created)"
+                   " VALUES(?,?,?,?)"));
+  ins.Bind(1, CouncilTokenHash(token)).Bind(2, joined).Bind(3, name);
+  ins.Bind(4, clock.NowMillis());
+  RELAIS_RETURN_IF_ERROR(ins.Run());
+  return token;
+}
+
+Status SqliteCouncilTokens::Revoke(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RELAIS_ASSIGN_OR_RETURN(
+      common::Stmt del, db_->Prepare("DELETE FROM council_tokens WHERE name = ?"));
+  del.Bind(1, name);
+  RELAIS_RETURN_IF_ERROR(del.Run());
+  if (db_->changes() == 0)
+    return Status::NotFound("aucun jeton conseil nommé '" + name + "'");
+  return Status::OK();
+}
+
+Result<std::vector<CouncilTokenInfo>> SqliteCouncilTokens::List() {
+  std::lock_guard<std::mutex> lock(mu_);
+  RELAIS_ASSIGN_OR_RETURN(
+      common::Stmt st,
+      db_->Prepare("SELECT name, sites, created FROM council_tokens ORDER BY name"));
+  std::vector<CouncilTokenInfo> out;
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.ColumnText(0), SplitSites(st.ColumnText(1)),
+                   st.ColumnInt(2)});
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteCouncilTokens::Sites(
+    const std::string& token) {
+  if (token.empty()) return Status::Unauthenticated("jeton absent");
+  const std::string hash = CouncilTokenHash(token);
+  std::lock_guard<std::mutex> lock(mu_);
+  RELAIS_ASSIGN_OR_RETURN(
+      common::Stmt st,
+      db_->Prepare("SELECT sites FROM council_tokens WHERE token_hash = ?"));
+  st.Bind(1, hash);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Unauthenticated("jeton conseil inconnu");
+  std::vector<std::string> sites = SplitSites(st.ColumnText(0));
+  if (sites.empty()) return Status::Unauthenticated("jeton sans site");
+  return sites;
+}
+
+}  // namespace relais::server

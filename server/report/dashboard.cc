@@ -1,0 +1,209 @@
+#include "server/report/dashboard.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace relais::server {
+
+using common::report::Cell;
+using common::report::Column;
+using common::report::DisplayCell;
+using common::report::Mask;
+using common::report::Report;
+using common::report::Row;
+using common::report::Table;
+
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+const char kStyle[] = R"(<style>
+body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1d2733;background:#f7f8fa}
+h1{font-size:1.5rem;margin:0 0 .3rem}h2{font-size:1.2rem;margin:1.8rem 0 .5rem}
+h3{font-size:1rem;margin:1rem 0 .3rem;color:#445}
+form{background:#fff;border:1px solid #d5dbe3;padding:.7rem;border-radius:6px;display:flex;gap:1rem;flex-wrap:wrap;align-items:end}
+label{display:flex;flex-direction:column;font-size:.85rem}
+input,select,button{font-size:1rem;padding:.2rem .4rem}
+table{border-collapse:collapse;background:#fff;font-size:.85rem;margin-bottom:.5rem}
+th,td{border:1px solid #d5dbe3;padding:.25rem .5rem;text-align:right}
+th:first-child,td:first-child{text-align:left}
+thead th{background:#e8edf3}tr.total td{font-weight:bold;background:#f0f3f7}
+td.masque{color:#8a5a00;background:#fff7e6}
+.note{font-size:.85rem;color:#445;max-width:60rem}
+svg text{font-size:11px;fill:#1d2733}
+</style>)";
+
+std::string Attr(const std::string& s) { return HtmlEscape(s); }
+
+// Percent-encodes everything but unreserved characters (RFC 3986).
+std::string Pct(const std::string& s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Bar chart of column `col` over the non-total rows of `t`.
+std::string Bars(const Table& t, const std::string& col,
+                 const std::string& title) {
+  const int c = t.ColumnIndex(col);
+  std::vector<const Row*> rows;
+  for (const Row& r : t.rows)
+    if (!r.is_total) rows.push_back(&r);
+  if (c < 0 || rows.empty()) return "";
+  double max = 1;
+  for (const Row* r : rows) max = std::max(max, r->cells[c].value.value_or(0));
+  const int bar = 34, gap = 8, h = 120, top = 18;
+  const int width = static_cast<int>(rows.size()) * (bar + gap) + 20;
+  std::string svg = "<svg role=\"img\" aria-label=\"" + Attr(title) +
+                    "\" width=\"" + std::to_string(width) + "\" height=\"" +
+                    std::to_string(h + top + 34) + "\" viewBox=\"0 0 " +
+                    std::to_string(width) + " " + std::to_string(h + top + 34) +
+                    "\"><title>" + HtmlEscape(title) + "</title>";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Cell& cell = rows[i]->cells[c];
+    const bool masked = cell.mask != Mask::kNone;
+    const double v = cell.value.value_or(0);
+    const int bh = masked ? 6 : static_cast<int>(v / max * h);
+    const int x = 10 + static_cast<int>(i) * (bar + gap);
+    svg += "<rect x=\"" + std::to_string(x) + "\" y=\"" +
+           std::to_string(top + h - bh) + "\" width=\"" + std::to_string(bar) +
+           "\" height=\"" + std::to_string(bh) + "\" fill=\"" +
+           (masked ? "#d9b66a" : "#3a6ea5") + "\"/>";
+    svg += "<text x=\"" + std::to_string(x + bar / 2) + "\" y=\"" +
+           std::to_string(top + h - bh - 4) + "\" text-anchor=\"middle\">" +
+           HtmlEscape(DisplayCell(t.columns[c], cell)) + "</text>";
+    std::string label = rows[i]->key;
+    if (label.size() > 7) label = label.substr(label.size() - 7);
+    svg += "<text x=\"" + std::to_string(x + bar / 2) + "\" y=\"" +
+           std::to_string(top + h + 14) + "\" text-anchor=\"middle\">" +
+           HtmlEscape(label) + "</text>";
+  }
+  return svg + "</svg>";
+}
+
+// One HTML table of `t` restricted to the columns of `group`.
+std::string HtmlTable(const Table& t, const std::string& group,
+                      const std::string& row_head) {
+  std::vector<int> cols;
+  for (size_t i = 0; i < t.columns.size(); ++i)
+    if (t.columns[i].group == group) cols.push_back(static_cast<int>(i));
+  if (cols.empty()) return "";
+  std::string out = "<table data-table=\"" + Attr(t.key) + "\" data-group=\"" +
+                    Attr(group) + "\"><thead><tr><th>" + HtmlEscape(row_head) +
+                    "</th>";
+  for (int c : cols) out += "<th>" + HtmlEscape(t.columns[c].label) + "</th>";
+  out += "</tr></thead><tbody>";
+  const std::string site = t.site.empty() ? "*" : t.site;
+  for (const Row& r : t.rows) {
+    out += r.is_total ? "<tr class=\"total\">" : "<tr>";
+    out += "<td>" + HtmlEscape(r.label) + "</td>";
+    for (int c : cols) {
+      const Cell& cell = r.cells[c];
+      out += "<td data-site=\"" + Attr(t.site.empty() ? r.key : site) +
+             "\" data-row=\"" + Attr(t.site.empty() ? "total" : r.key) +
+             "\" data-table=\"" + Attr(t.key) + "\" data-col=\"" +
+             Attr(t.columns[c].key) + "\"" +
+             (cell.mask != Mask::kNone ? " class=\"masque\"" : "") + ">" +
+             HtmlEscape(DisplayCell(t.columns[c], cell)) + "</td>";
+    }
+    out += "</tr>";
+  }
+  return out + "</tbody></table>";
+}
+
+std::string Form(const Report& r, const DashboardParams& p) {
+  std::string f = "<form method=\"get\" action=\"/\">";
+  f += "<label>Du<input type=\"month\" name=\"from\" value=\"" + Attr(r.from) +
+       "\"></label>";
+  f += "<label>Au<input type=\"month\" name=\"to\" value=\"" + Attr(r.to) +
+       "\"></label>";
+  f += "<label>Découpage<select name=\"granularity\">";
+  for (const auto& [v, l] : {std::pair<const char*, const char*>{"month", "par mois"},
+                             {"week", "par semaine"}})
+    f += std::string("<option value=\"") + v + "\"" +
+         (r.granularity == v ? " selected" : "") + ">" + l + "</option>";
+  f += "</select></label><label>Site<select name=\"site\"><option value=\"\">"
+       "Tous les sites autorisés</option>";
+  for (const std::string& s : p.allowed_sites)
+    f += "<option value=\"" + Attr(s) + "\"" + (s == p.site ? " selected" : "") +
+         ">" + HtmlEscape(s) + "</option>";
+  f += "</select></label>";
+  if (!p.token.empty())
+    f += "<input type=\"hidden\" name=\"token\" value=\"" + Attr(p.token) + "\">";
+  f += "<button type=\"submit\">Afficher</button></form>";
+  return f;
+}
+
+}  // namespace
+
+std::string RenderDashboard(const Report& r, const DashboardParams& p) {
+  std::string q = "from=" + Pct(r.from) + "&to=" + Pct(r.to) +
+                  "&granularity=" + Pct(r.granularity) +
+                  (p.site.empty() ? "" : "&site=" + Pct(p.site)) +
+                  (p.token.empty() ? "" : "&token=" + Pct(p.token));
+  std::string h =
+      "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width\">"
+      "<meta name=\"referrer\" content=\"no-referrer\">"
+      "<title>Relais Santé — activité des maisons de santé</title>";
+  h += kStyle;
+  h += "</head><body><h1>Relais Santé — activité des maisons de santé</h1>";
+  h += "<p class=\"note\">Période du <b id=\"du\">" + HtmlEscape(r.from) +
+       "</b> au <b id=\"au\">" + HtmlEscape(r.to) + "</b> · données agrégées "
+       "et anonymes, calculées le " + HtmlEscape(r.generated_at) + ".</p>";
+  h += Form(r, p);
+  h += "<p class=\"note\">Secret statistique : « &lt; 11 » signale un effectif "
+       "de 1 à 10, masqué ; « s » une cellule masquée pour qu'un effectif "
+       "masqué ne puisse pas être retrouvé par différence avec un total. Les "
+       "présences par profession ne sont publiées qu'avec au moins trois "
+       "professionnels, dont aucun ne dépasse 85 % du total. "
+       "<a href=\"/api/v1/usage?" + Attr(q + "&format=csv") +
+       "\">Télécharger en CSV</a> · <a href=\"/api/v1/usage?" +
+       Attr(q + "&format=json") + "\">JSON</a></p>";
+  for (const Table& t : r.tables) {
+    const bool synth = t.site.empty();
+    h += "<section data-section=\"" + Attr(t.key) + "\"><h2>" +
+         HtmlEscape(t.title) + "</h2>";
+    h += Bars(t, "honores", "Consultations honorées — " + t.title);
+    const std::string head = synth ? "Site" : "Période";
+    h += "<h3>Activité</h3>" + HtmlTable(t, "activite", head);
+    h += "<h3>Présence et amplitude d'ouverture</h3>" +
+         HtmlTable(t, "presence", head);
+    h += "<h3>Charges mutualisées</h3>" + HtmlTable(t, "charges", head);
+    h += "</section>";
+  }
+  return h + "</body></html>";
+}
+
+std::string RenderErrorPage(int http_status, const std::string& message) {
+  return "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
+         "<title>Relais Santé — accès</title></head><body><h1>Erreur " +
+         std::to_string(http_status) + "</h1><p>" + HtmlEscape(message) +
+         "</p></body></html>";
+}
+
+}  // namespace relais::server

@@ -1,0 +1,31 @@
+#pragma once
+// The French dashboard page of the funder endpoint: a self-contained HTML
+// document (inline CSS and SVG, no script, no external asset) so it works
+// offline and under a strict Content-Security-Policy. Pure.
+
+#include <string>
+#include <vector>
+
+#include "common/report/report.h"
+
+namespace relais::server {
+
+struct DashboardParams {
+  std::string token;  // echoed in the form and links (the page is opened
+                      // with ?token=); "" to leave it out
+  std::vector<std::string> allowed_sites;  // for the site selector
+  std::string site;                        // selected site, "" = all
+};
+
+// REQUIRES: r.suppressed. Every cell carries data-site/data-row/data-col
+// attributes (tests and scrapers read them).
+std::string RenderDashboard(const common::report::Report& r,
+                            const DashboardParams& p);
+
+// A minimal French error page (401/403/400...), `message` is escaped.
+std::string RenderErrorPage(int http_status, const std::string& message);
+
+// HTML-escapes & < > " '.
+std::string HtmlEscape(const std::string& s);
+
+}  // namespace relais::server

@@ -1,0 +1,307 @@
+#include "server/report/report_server.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "common/report/usage.h"
+#include "common/util/time.h"
+#include "server/report/dashboard.h"
+
+namespace relais::server {
+
+using common::Result;
+using common::Status;
+using common::StatusCode;
+namespace report = common::report;
+
+namespace {
+
+// An HTTP outcome: status + French message (bodies are built per route).
+struct HttpError {
+  int status = 500;
+  std::string message;
+};
+
+int HttpStatus(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kNotFound: return 404;
+    default: return 503;
+  }
+}
+
+std::string TokenOf(const httplib::Request& req) {
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.size() > 7) {
+    std::string scheme = auth.substr(0, 7);
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+    if (scheme == "bearer ") return auth.substr(7);
+  }
+  return req.has_param("token") ? req.get_param_value("token") : "";
+}
+
+std::string MonthOf(int64_t days) {
+  const common::CivilDate d = common::CivilFromDays(days);
+  return common::FormatDate(d).substr(0, 7);
+}
+
+void SecurityHeaders(httplib::Response& res) {
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+}
+
+}  // namespace
+
+struct ReportServer::Impl {
+  Impl(ReportBackend& b, common::Clock& c) : backend(b), clock(c) {}
+
+  ReportBackend& backend;
+  common::Clock& clock;
+  httplib::Server http;
+  std::thread thread;
+  int port = 0;
+  bool started = false;
+  std::mutex mu;  // guards counters
+  std::map<std::pair<std::string, int>, uint64_t> requests;
+  double build_seconds = 0;
+  uint64_t builds = 0;
+
+  void Count(const std::string& route, int status) {
+    std::lock_guard<std::mutex> l(mu);
+    ++requests[{route, status}];
+  }
+
+  // Authenticates, checks parameters and builds the suppressed report.
+  // `page`: missing months default to the last six months (the dashboard).
+  Result<report::Report> Build(const httplib::Request& req, bool page,
+                               DashboardParams* p, HttpError* err) {
+    auto fail = [&](const Status& s) {
+      err->status = HttpStatus(s);
+      err->message = s.message();
+      return s;
+    };
+    const std::string token = TokenOf(req);
+    if (token.empty())
+      return fail(Status::Unauthenticated(
+          "jeton conseil absent (en-tête Authorization: Bearer ou ?token=)"));
+    auto sites = backend.CouncilSites(token);
+    if (!sites.ok()) {
+      if (sites.status().code() == StatusCode::kUnauthenticated)
+        return fail(Status::Unauthenticated("jeton conseil inconnu ou révoqué"));
+      return fail(Status::Unavailable("service momentanément indisponible"));
+    }
+    report::UsageQuery q;
+    q.now_s = clock.NowMillis() / 1000;
+    const int64_t today = common::DaysFromCivil(common::ParisDate(q.now_s));
+    q.to = req.get_param_value("to");
+    q.from = req.get_param_value("from");
+    if (page && q.to.empty()) q.to = MonthOf(today);
+    if (page && q.from.empty()) {
+      int y = 0, m = 0;
+      if (common::ParseMonth(q.to, &y, &m).ok()) {
+        m -= 5;
+        if (m < 1) m += 12, --y;
+        q.from = MonthOf(common::DaysFromCivil({y, m, 1}));
+      }
+    }
+    if (q.from.empty() || q.to.empty())
+      return fail(Status::InvalidArgument(
+          "paramètres from et to obligatoires (AAAA-MM)"));
+    const std::string g = req.has_param("granularity")
+                              ? req.get_param_value("granularity")
+                              : "month";
+    auto gran = report::ParseGranularity(g);
+    if (!gran.ok()) return fail(gran.status());
+    q.granularity = *gran;
+    const std::string site = req.get_param_value("site");
+    if (!site.empty()) {
+      if (std::find(sites->begin(), sites->end(), site) == sites->end())
+        return fail(Status::PermissionDenied(
+            "ce jeton n'autorise pas le site demandé"));
+      q.sites = {site};
+    } else {
+      q.sites = *sites;
+    }
+    p->allowed_sites = *sites;
+    p->site = site;
+    p->token = req.has_param("token") ? token : "";
+    auto records = backend.RecordsForSites(q.sites);
+    if (!records.ok())
+      return fail(Status::Unavailable("données momentanément indisponibles"));
+    const auto t0 = std::chrono::steady_clock::now();
+    auto rep = report::BuildSuppressedUsageReport(*records, q);
+    {
+      std::lock_guard<std::mutex> l(mu);
+      build_seconds += std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - t0)
+                           .count();
+      ++builds;
+    }
+    if (!rep.ok()) return fail(rep.status());
+    return rep;
+  }
+
+  void Usage(const httplib::Request& req, httplib::Response& res) {
+    DashboardParams p;
+    HttpError err;
+    auto rep = Build(req, false, &p, &err);
+    const std::string format =
+        req.has_param("format") ? req.get_param_value("format") : "json";
+    if (rep.ok() && format != "json" && format != "csv") {
+      err = {400, "format inconnu (json ou csv)"};
+    }
+    if (!rep.ok() || err.status == 400) {
+      if (err.status == 401) res.set_header("WWW-Authenticate", "Bearer");
+      res.status = err.status;
+      ErrorJson(res, err.message);
+    } else if (format == "csv") {
+      res.status = 200;
+      res.set_header("Content-Disposition",
+                     "attachment; filename=\"relais-usage-" + rep->from + "-" +
+                         rep->to + ".csv\"");
+      res.set_content(report::RenderCsv(*rep), "text/csv; charset=utf-8");
+    } else {
+      res.status = 200;
+      res.set_content(report::RenderJson(*rep),
+                      "application/json; charset=utf-8");
+    }
+    Count("usage", res.status);
+  }
+
+  // {"erreur": "..."} without a JSON library (the message is plain text).
+  static void ErrorJson(httplib::Response& res,
+                                  const std::string& message) {
+    std::string esc;
+    for (char c : message) {
+      if (c == '"' || c == '\\') esc += '\\';
+      if (static_cast<unsigned char>(c) >= 0x20) esc += c;
+    }
+    res.set_content("{\"erreur\":\"" + esc + "\"}\n",
+                    "application/json; charset=utf-8");
+  }
+
+  void Page(const httplib::Request& req, httplib::Response& res) {
+    DashboardParams p;
+    HttpError err;
+    auto rep = Build(req, true, &p, &err);
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; style-src 'unsafe-inline'; "
+                   "form-action 'self'; base-uri 'none'");
+    if (!rep.ok()) {
+      if (err.status == 401) res.set_header("WWW-Authenticate", "Bearer");
+      res.status = err.status;
+      res.set_content(RenderErrorPage(err.status, err.message),
+                      "text/html; charset=utf-8");
+    } else {
+      res.status = 200;
+      res.set_content(RenderDashboard(*rep, p), "text/html; charset=utf-8");
+    }
+    Count("dashboard", res.status);
+  }
+
+  void Metrics(httplib::Response& res) {
+    std::string out = backend.MetricsText();
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    out +=
+        "# HELP relais_report_http_requests_total Requêtes du point d'accès "
+        "financeurs, par route et code HTTP.\n"
+        "# TYPE relais_report_http_requests_total counter\n";
+    std::lock_guard<std::mutex> l(mu);
+    for (const auto& [key, n] : requests)
+      out += "relais_report_http_requests_total{route=\"" + key.first +
+             "\",code=\"" + std::to_string(key.second) + "\"} " +
+             std::to_string(n) + "\n";
+    out +=
+        "# HELP relais_report_build_seconds Temps de calcul des rapports.\n"
+        "# TYPE relais_report_build_seconds summary\n"
+        "relais_report_build_seconds_sum " + std::to_string(build_seconds) +
+        "\nrelais_report_build_seconds_count " + std::to_string(builds) + "\n";
+    res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
+  }
+
+  void Routes() {
+    http.set_read_timeout(10, 0);
+    http.set_write_timeout(30, 0);
+    http.set_payload_max_length(64 * 1024);
+    http.set_pre_routing_handler(
+        [](const httplib::Request&, httplib::Response& res) {
+          SecurityHeaders(res);
+          return httplib::Server::HandlerResponse::Unhandled;
+        });
+    http.Get("/", [this](const httplib::Request& q, httplib::Response& r) {
+      Page(q, r);
+    });
+    http.Get("/api/v1/usage",
+             [this](const httplib::Request& q, httplib::Response& r) {
+               Usage(q, r);
+             });
+    http.Get("/healthz", [](const httplib::Request&, httplib::Response& r) {
+      r.set_content("ok\n", "text/plain; charset=utf-8");
+    });
+    http.Get("/metrics", [this](const httplib::Request&, httplib::Response& r) {
+      Metrics(r);
+    });
+    // Nothing may escape as an exception (nlohmann, httplib, std).
+    http.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+          res.status = 500;
+          res.set_content("{\"erreur\":\"erreur interne\"}\n",
+                          "application/json; charset=utf-8");
+        });
+    http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (res.body.empty() && res.status == 404)
+        res.set_content("{\"erreur\":\"adresse inconnue\"}\n",
+                        "application/json; charset=utf-8");
+    });
+  }
+};
+
+ReportServer::ReportServer(ReportBackend& backend, common::Clock& clock)
+    : impl_(std::make_unique<Impl>(backend, clock)) {
+  impl_->Routes();
+}
+
+ReportServer::~ReportServer() { Stop(); }
+
+Result<int> ReportServer::Start(const std::string& host, int port) {
+  if (impl_->started) return Status::FailedPrecondition("déjà démarré");
+  int bound = -1;
+  try {
+    if (port == 0) {
+      bound = impl_->http.bind_to_any_port(host);
+    } else if (impl_->http.bind_to_port(host, port)) {
+      bound = port;
+    }
+  } catch (const std::exception& e) {
+    return Status::Unavailable(std::string("écoute impossible: ") + e.what());
+  }
+  if (bound <= 0)
+    return Status::Unavailable("écoute impossible sur " + host + ":" +
+                               std::to_string(port));
+  impl_->port = bound;
+  impl_->started = true;
+  impl_->thread = std::thread([this] { impl_->http.listen_after_bind(); });
+  // Stop() before the loop runs would be lost: wait until it serves.
+  for (int i = 0; i < 500 && !impl_->http.is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return bound;
+}
+
+void ReportServer::Stop() {
+  if (!impl_->started) return;
+  impl_->http.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->started = false;
+}
+
+int ReportServer::port() const { return impl_->port; }
+
+}  // namespace relais::server
