@@ -154,6 +154,7 @@ int Screenshots(Kiosk& k, const Options& o) {
       // Check in the first appointment that a patient could check in now;
       // the write is dropped: screenshots never change the replica.
       for (const common::Appointment& a : st.today_appointments) {
+        if (a.status != "booked") continue;
         AppState probe = st;
         Apply(probe, act::CheckInByCode{a.code});
         if (probe.checkin.ok) {

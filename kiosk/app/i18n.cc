@@ -127,6 +127,8 @@ constexpr Entry kTable[] = {
     {Msg::kNewPin, "Nouveau code personnel", "New PIN"},
     {Msg::kPinChanged, "Code personnel modifié", "PIN changed"},
     {Msg::kSecretariat, "Secrétariat", "Reception"},
+    {Msg::kCombine, "Ou saisir une autre valeur :", "Or type another value:"},
+    {Msg::kWrittenBy, "Poste", "Kiosk"},
 };
 
 const char* const kFrMonths[] = {"janvier", "février", "mars",     "avril",
@@ -191,6 +193,30 @@ std::string KindLabel(Lang lang, const std::string& k) {
   if (k == "visite_domicile") return fr ? "Visite à domicile" : "Home visit";
   if (k == "teleconsultation") return fr ? "Téléconsultation" : "Teleconsultation";
   return k;
+}
+
+std::string KeyLabel(Lang lang, const std::string& k) {
+  const bool fr = lang == Lang::kFr;
+  if (k == "equal") return fr ? "Parts égales" : "Equal shares";
+  if (k == "share") return fr ? "Quote-parts" : "Agreed shares";
+  if (k == "presence") return fr ? "Présence" : "Presence";
+  return k;
+}
+
+std::string FieldLabel(Lang lang, const std::string& f) {
+  const bool fr = lang == Lang::kFr;
+  if (f == "room") return fr ? "Salle" : "Room";
+  if (f == "status") return fr ? "Statut" : "Status";
+  if (f == "start") return fr ? "Heure" : "Time";
+  if (f == "duration") return fr ? "Durée" : "Duration";
+  if (f == "practitioner") return fr ? "Praticien" : "Practitioner";
+  if (f == "patient_name") return fr ? "Nom du patient" : "Patient name";
+  if (f == "note") return fr ? "Note" : "Note";
+  if (f == "state") return fr ? "État" : "State";
+  if (f == "replacement") return fr ? "Remplaçant" : "Replacement";
+  if (f == "name") return fr ? "Nom" : "Name";
+  if (f == "label") return fr ? "Libellé" : "Label";
+  return f;
 }
 
 std::string FormatEuros(Lang lang, int64_t cents) {

@@ -109,6 +109,8 @@ enum class Msg {
   kNewPin,
   kPinChanged,
   kSecretariat,
+  kCombine,
+  kWrittenBy,
 };
 
 const char* Tr(Lang lang, Msg m);
@@ -119,6 +121,9 @@ std::string RelativeTime(Lang lang, int64_t elapsed_ms);
 std::string StatusLabel(Lang lang, const std::string& status);
 std::string PresenceLabel(Lang lang, const std::string& state);
 std::string KindLabel(Lang lang, const std::string& kind);
+std::string KeyLabel(Lang lang, const std::string& key);
+// Record field names (as stored) to display text.
+std::string FieldLabel(Lang lang, const std::string& field);
 // "12,50 €" / "€12.50".
 std::string FormatEuros(Lang lang, int64_t cents);
 // "lundi 3 mars 2025" / "Monday 3 March 2025".

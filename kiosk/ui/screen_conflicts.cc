@@ -31,7 +31,8 @@ void Item(const AppState& s, UiScratch& ui, std::vector<Action>* out,
   PushFontOr(ui.fonts.large);
   ImGui::TextUnformatted(c.label.c_str());
   PopFontOr(ui.fonts.large);
-  ImGui::TextColored(Rgb(kMuted), "%s : %s", Tr(s.lang, Msg::kConflictFlag), c.field.c_str());
+  ImGui::TextColored(Rgb(kDanger), "%s : %s", Tr(s.lang, Msg::kConflictFlag),
+                     FieldLabel(s.lang, c.field).c_str());
   const float w = 380;
   for (size_t i = 0; i < c.values.size(); ++i) {
     const ConflictValue& v = c.values[i];
@@ -42,8 +43,10 @@ void Item(const AppState& s, UiScratch& ui, std::vector<Action>* out,
     PushFontOr(ui.fonts.large);
     ImGui::TextWrapped("%s", Pretty(s, c, v.value).c_str());
     PopFontOr(ui.fonts.large);
-    ImGui::TextColored(Rgb(kMuted), "%s · %s", v.replica.c_str(),
-                       common::FormatParisDateTime(v.written_ms / 1000).replace(10, 1, " ").c_str());
+    const std::string when = common::FormatParisDateTime(v.written_ms / 1000);
+    ImGui::TextColored(Rgb(kMuted), "%s %s · %s/%s %s", Tr(s.lang, Msg::kWrittenBy),
+                       v.replica.substr(0, 6).c_str(), when.substr(8, 2).c_str(),
+                       when.substr(5, 2).c_str(), when.substr(11, 5).c_str());
     ImGui::SetCursorPosY(170 - 64);
     const std::string label = std::string(Tr(s.lang, Msg::kKeepThis)) + "##" + key +
                               std::to_string(i);
@@ -57,6 +60,7 @@ void Item(const AppState& s, UiScratch& ui, std::vector<Action>* out,
   auto [it, fresh] = ui.combined.try_emplace(key);
   if (fresh && !c.values.empty())
     std::snprintf(it->second.data(), it->second.size(), "%s", c.values[0].value.c_str());
+  ImGui::TextColored(Rgb(kMuted), "%s", Tr(s.lang, Msg::kCombine));
   ImGui::SetNextItemWidth(w * 2 - 200);
   ImGui::InputText("##combined", it->second.data(), it->second.size());
   ImGui::SameLine();

@@ -36,14 +36,15 @@ bool ParseCents(const std::string& text, int64_t* cents) {
 
 void AddForm(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::TextUnformatted(Tr(s.lang, Msg::kAddEntry) + 2);
-  ImGui::SetNextItemWidth(140);
+  ImGui::SetNextItemWidth(130);
   ImGui::InputTextWithHint("##amount", Tr(s.lang, Msg::kAmount), ui.ledger_amount.data(),
                            ui.ledger_amount.size());
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(180);
+  ImGui::SetNextItemWidth(150);
   ImGui::InputTextWithHint("##category", Tr(s.lang, Msg::kCategory),
                            ui.ledger_category.data(), ui.ledger_category.size());
-  ImGui::SetNextItemWidth(332);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##label", Tr(s.lang, Msg::kLabel), ui.ledger_label.data(),
                            ui.ledger_label.size());
   std::vector<const char*> names;
@@ -52,11 +53,14 @@ void AddForm(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::Combo("##payer", &ui.ledger_payer, names.data(), static_cast<int>(names.size()));
   ImGui::SameLine();
   const auto& keys = common::AllocationKeys();
+  std::vector<std::string> klabels;
+  for (const auto& k : keys) klabels.push_back(KeyLabel(s.lang, k));
   std::vector<const char*> knames;
-  for (const auto& k : keys) knames.push_back(k.c_str());
-  ImGui::SetNextItemWidth(120);
+  for (const auto& k : klabels) knames.push_back(k.c_str());
+  ImGui::SetNextItemWidth(170);
   ImGui::Combo("##key", &ui.ledger_key, knames.data(), static_cast<int>(knames.size()));
-  if (!Button(ui, (std::string(Tr(s.lang, Msg::kSave)) + "##ledger").c_str(), ImVec2(200, 52), kOk))
+  ImGui::SameLine();
+  if (!Button(ui, (std::string(Tr(s.lang, Msg::kSave)) + "##ledger").c_str(), ImVec2(-1, 0), kOk))
     return;
   act::AddLedgerEntry e;
   if (!ParseCents(ui.ledger_amount.data(), &e.amount_cents)) e.amount_cents = 0;
@@ -75,14 +79,13 @@ void Entries(const AppState& s, UiScratch& ui, std::vector<Action>* out,
              const MonthLedger& m) {
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                 ImGuiTableFlags_ScrollY;
-  if (!ImGui::BeginTable("##entries", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y)))
+  if (!ImGui::BeginTable("##entries", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y)))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn(Tr(s.lang, Msg::kLabel), ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn(Tr(s.lang, Msg::kPayer), ImGuiTableColumnFlags_WidthFixed, 150);
-  ImGui::TableSetupColumn(Tr(s.lang, Msg::kKey), ImGuiTableColumnFlags_WidthFixed, 80);
-  ImGui::TableSetupColumn(Tr(s.lang, Msg::kAmount), ImGuiTableColumnFlags_WidthFixed, 120);
-  ImGui::TableSetupColumn("##act", ImGuiTableColumnFlags_WidthFixed, 150);
+  ImGui::TableSetupColumn(Tr(s.lang, Msg::kPayer), ImGuiTableColumnFlags_WidthFixed, 140);
+  ImGui::TableSetupColumn(Tr(s.lang, Msg::kAmount), ImGuiTableColumnFlags_WidthFixed, 115);
+  ImGui::TableSetupColumn("##act", ImGuiTableColumnFlags_WidthFixed, 170);
   ImGui::TableHeadersRow();
   for (const common::LedgerEntry* e : m.entries) {
     ImGui::TableNextRow(0, 52);
@@ -90,20 +93,20 @@ void Entries(const AppState& s, UiScratch& ui, std::vector<Action>* out,
     const bool reversed = IsReversed(s.ledger, e->id);
     ImGui::TextColored(Rgb(reversed || !e->reverses.empty() ? kMuted : kInk), "%s",
                        e->label.empty() ? e->category.c_str() : e->label.c_str());
-    ImGui::TextColored(Rgb(kMuted), "%s · %s%s", e->category.c_str(),
-                       common::FormatParisDateTime(e->created_at).substr(0, 10).c_str(),
+    const std::string when = common::FormatParisDateTime(e->created_at);
+    ImGui::TextColored(Rgb(kMuted), "%s/%s · %s · %s%s", when.substr(8, 2).c_str(),
+                       when.substr(5, 2).c_str(), e->category.c_str(),
+                       KeyLabel(s.lang, e->key).c_str(),
                        reversed ? (std::string(" · ") + Tr(s.lang, Msg::kReversed)).c_str() : "");
     ImGui::TableSetColumnIndex(1);
     ImGui::TextUnformatted(PractitionerName(s, e->payer).c_str());
     ImGui::TableSetColumnIndex(2);
-    ImGui::TextUnformatted(e->key.c_str());
-    ImGui::TableSetColumnIndex(3);
     ImGui::TextColored(Rgb(e->amount_cents < 0 ? kDanger : kInk), "%s",
                        FormatEuros(s.lang, e->amount_cents).c_str());
-    ImGui::TableSetColumnIndex(4);
+    ImGui::TableSetColumnIndex(3);
     if (!reversed && e->reverses.empty()) {
       const std::string label = std::string(Tr(s.lang, Msg::kReverse)) + "##" + e->id;
-      if (Button(ui, label.c_str(), ImVec2(140, 44), 0x5A6672))
+      if (Button(ui, label.c_str(), ImVec2(160, 44), 0x5A6672))
         out->push_back(act::ReverseEntry{e->id});
     }
   }
@@ -113,10 +116,10 @@ void Entries(const AppState& s, UiScratch& ui, std::vector<Action>* out,
 void Balances(const AppState& s, const MonthLedger& m) {
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg;
   if (ImGui::BeginTable("##balances", 4, flags)) {
-    ImGui::TableSetupColumn(Tr(s.lang, Msg::kPractitioner));
-    ImGui::TableSetupColumn(Tr(s.lang, Msg::kPaid));
-    ImGui::TableSetupColumn(Tr(s.lang, Msg::kShare));
-    ImGui::TableSetupColumn(Tr(s.lang, Msg::kBalance));
+    ImGui::TableSetupColumn(Tr(s.lang, Msg::kPractitioner), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(Tr(s.lang, Msg::kPaid), ImGuiTableColumnFlags_WidthFixed, 112);
+    ImGui::TableSetupColumn(Tr(s.lang, Msg::kShare), ImGuiTableColumnFlags_WidthFixed, 112);
+    ImGui::TableSetupColumn(Tr(s.lang, Msg::kBalance), ImGuiTableColumnFlags_WidthFixed, 120);
     ImGui::TableHeadersRow();
     for (const common::domain::Balance& l : m.balances) {
       ImGui::TableNextRow(0, 36);
@@ -136,11 +139,15 @@ void Balances(const AppState& s, const MonthLedger& m) {
   ImGui::TextUnformatted(Tr(s.lang, Msg::kSettlement));
   if (!m.error.empty()) ImGui::TextColored(Rgb(kDanger), "%s", m.error.c_str());
   if (m.transfers.empty()) ImGui::TextColored(Rgb(kMuted), "%s", Tr(s.lang, Msg::kNothingToSettle));
-  for (const common::domain::Transfer& t : m.transfers)
-    ImGui::BulletText("%s %s %s → %s", PractitionerName(s, t.from).c_str(),
-                      Tr(s.lang, Msg::kPays), FormatEuros(s.lang, t.cents).c_str(),
-                      PractitionerName(s, t.to).c_str());
-  ImGui::TextColored(Rgb(kMuted), "%s", Tr(s.lang, Msg::kEqualSplitNote));
+  for (const common::domain::Transfer& t : m.transfers) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s %s %s → %s", PractitionerName(s, t.from).c_str(),
+                       Tr(s.lang, Msg::kPays), FormatEuros(s.lang, t.cents).c_str(),
+                       PractitionerName(s, t.to).c_str());
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, Rgb(kMuted));
+  ImGui::TextWrapped("%s", Tr(s.lang, Msg::kEqualSplitNote));
+  ImGui::PopStyleColor();
 }
 
 }  // namespace
@@ -158,7 +165,7 @@ void DrawLedger(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::SameLine();
   ImGui::SetCursorPosY(ImGui::GetCursorPosY() - 6);
   if (Button(ui, ">##month", ImVec2(64, 52))) out->push_back(act::ChangeMonth{+1});
-  const float right_w = 540;
+  const float right_w = 570;
   ImGui::BeginChild("##ledger_left", ImVec2(ImGui::GetContentRegionAvail().x - right_w - 12, 0));
   Entries(s, ui, out, m);
   ImGui::EndChild();

@@ -15,7 +15,7 @@ namespace relais::kiosk::ui {
 
 namespace {
 
-constexpr float kCardH = 124.0f;
+constexpr float kCardH = 150.0f;
 
 bool InConflict(const AppState& s, const std::string& id) {
   for (const ConflictItem& c : s.conflicts)
@@ -25,26 +25,25 @@ bool InConflict(const AppState& s, const std::string& id) {
 
 void Toolbar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const ImVec2 b(0, 52);
-  if (Button(ui, Tr(s.lang, Msg::kPrevDay), ImVec2(150, b.y))) out->push_back(act::ChangeDay{-1});
+  if (Button(ui, Tr(s.lang, Msg::kPrevDay), ImVec2(130, b.y))) out->push_back(act::ChangeDay{-1});
   ImGui::SameLine();
-  if (Button(ui, Tr(s.lang, Msg::kToday), ImVec2(170, b.y), 0xFFFFFF, kPrimary))
+  if (Button(ui, Tr(s.lang, Msg::kToday), ImVec2(150, b.y), 0xFFFFFF, kPrimary))
     out->push_back(act::ChangeDay{0});
   ImGui::SameLine();
-  if (Button(ui, Tr(s.lang, Msg::kNextDay), ImVec2(170, b.y))) out->push_back(act::ChangeDay{+1});
-  ImGui::SameLine(0, 24);
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 4);
-  PushFontOr(ui.fonts.large);
+  if (Button(ui, Tr(s.lang, Msg::kNextDay), ImVec2(150, b.y))) out->push_back(act::ChangeDay{+1});
+  ImGui::SameLine(0, 20);
+  const float y0 = ImGui::GetCursorPosY();
+  ImGui::SetCursorPosY(y0 + 12);
   ImGui::TextUnformatted(LongDate(s.lang, s.day).c_str());
-  PopFontOr(ui.fonts.large);
   const float right = ImGui::GetWindowWidth() - 16;
-  ImGui::SameLine(right - 250 - 12 - 330);
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY() - 4);
-  if (Button(ui, Tr(s.lang, Msg::kAddAppointment), ImVec2(250, b.y))) {
+  ImGui::SameLine(right - 200 - 12 - 280);
+  ImGui::SetCursorPosY(y0);
+  if (Button(ui, Tr(s.lang, Msg::kAddAppointment), ImVec2(200, b.y))) {
     ui.appt_open = true;
     ui.appt_walk_in = false;
   }
   ImGui::SameLine(0, 12);
-  if (Button(ui, Tr(s.lang, Msg::kWalkIn), ImVec2(330, b.y), kWarn)) {
+  if (Button(ui, Tr(s.lang, Msg::kWalkIn), ImVec2(280, b.y), kWarn)) {
     ui.appt_open = true;
     ui.appt_walk_in = true;
   }
@@ -85,19 +84,24 @@ void Card(const AppState& s, UiScratch& ui, std::vector<Action>* out,
   dl->AddRectFilled(p, ImVec2(p.x + w, p.y + kCardH - 8), Col(StatusColour(a.status)), 8);
   if (overlap || conflict)
     dl->AddRect(p, ImVec2(p.x + w, p.y + kCardH - 8), Col(kDanger), 8, 0, 3.0f);
-  ImGui::SetCursorScreenPos(ImVec2(p.x + 10, p.y + 6));
+  // Text is clipped to the card so narrow columns never overlap.
+  ImGui::PushClipRect(p, ImVec2(p.x + w - 6, p.y + kCardH - 8), true);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + 10, p.y + 4));
   const std::string when = common::FormatParisTime(a.start) + "–" +
                            common::FormatParisTime(a.start + a.duration_min * 60);
-  ImGui::Text("%s%s%s", when.c_str(), a.room.empty() ? "" : "  ·  ", a.room.c_str());
+  ImGui::TextUnformatted(when.c_str());
   const std::string st = StatusLabel(s.lang, a.status);
-  ImGui::SameLine(w - ImGui::CalcTextSize(st.c_str()).x - 10);
+  ImGui::SameLine(0, 14);
   ImGui::TextColored(Rgb(kMuted), "%s", st.c_str());
-  ImGui::SetCursorScreenPos(ImVec2(p.x + 10, ImGui::GetCursorScreenPos().y - 6));
-  std::string who = a.patient_name;
-  if (a.kind != "consultation") who += "  ·  " + KindLabel(s.lang, a.kind);
-  if (overlap) who = "! " + std::string(Tr(s.lang, Msg::kOverlap)) + "  " + who;
-  if (conflict) who = "! " + std::string(Tr(s.lang, Msg::kConflictFlag)) + "  " + who;
-  ImGui::TextColored(Rgb(overlap || conflict ? kDanger : kInk), "%s", who.c_str());
+  ImGui::SetCursorScreenPos(ImVec2(p.x + 10, ImGui::GetCursorScreenPos().y - 8));
+  ImGui::TextUnformatted(a.patient_name.c_str());
+  ImGui::SetCursorScreenPos(ImVec2(p.x + 10, ImGui::GetCursorScreenPos().y - 8));
+  std::string meta = a.room;
+  if (a.kind != "consultation") meta += (meta.empty() ? "" : " · ") + KindLabel(s.lang, a.kind);
+  if (overlap) meta = std::string("! ") + Tr(s.lang, Msg::kOverlap);
+  if (conflict) meta = std::string("! ") + Tr(s.lang, Msg::kConflictFlag) + (overlap ? " · " + std::string(Tr(s.lang, Msg::kOverlap)) : "");
+  ImGui::TextColored(Rgb(overlap || conflict ? kDanger : kMuted), "%s", meta.c_str());
+  ImGui::PopClipRect();
   ImGui::SetCursorScreenPos(ImVec2(p.x + 10, ImGui::GetCursorScreenPos().y - 4));
   StatusButtons(s, ui, out, a);
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + kCardH));

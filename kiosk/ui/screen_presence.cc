@@ -34,13 +34,12 @@ void Cell(const AppState& s, UiScratch& ui, std::vector<Action>* out,
   std::string line = PresenceLabel(s.lang, cur ? cur->state : "");
   if (cur && cur->state == "remplace")
     line = std::string(Tr(s.lang, Msg::kReplacedBy)) + " " + cur->replacement;
-  PushFontOr(ui.fonts.large);
-  Badge(line, StateColour(cur ? cur->state : ""));
-  PopFontOr(ui.fonts.large);
-  ImGui::SameLine(0, 16);
-  ImGui::SetNextItemWidth(140);
+  ImGui::SetNextItemWidth(150);
   ImGui::InputTextWithHint(("##room" + key).c_str(), Tr(s.lang, Msg::kRoom),
                            it->second.data(), it->second.size());
+  ImGui::SameLine(0, 14);
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 6);
+  Badge(line, StateColour(cur ? cur->state : ""));
   struct B {
     Msg label;
     const char* state;
@@ -108,7 +107,7 @@ void DrawPresence(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
                                 ImGuiTableFlags_ScrollY;
   if (ImGui::BeginTable("##presence", 3, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(Tr(s.lang, Msg::kPractitioner), ImGuiTableColumnFlags_WidthFixed, 230);
+    ImGui::TableSetupColumn(Tr(s.lang, Msg::kPractitioner), ImGuiTableColumnFlags_WidthFixed, 250);
     ImGui::TableSetupColumn(Tr(s.lang, Msg::kMorning));
     ImGui::TableSetupColumn(Tr(s.lang, Msg::kAfternoon));
     ImGui::TableHeadersRow();

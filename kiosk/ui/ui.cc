@@ -19,13 +19,15 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetIO().DisplaySize.x;
   dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, kTopBar), Col(kPrimary));
-  PushFontOr(ui.fonts.large);
-  ImGui::SetCursorScreenPos(ImVec2(p.x + 8, 14));
-  ImGui::PushStyleColor(ImGuiCol_Text, Rgb(0xFFFFFF));
-  ImGui::TextUnformatted(Tr(s.lang, Msg::kAppTitle));
-  ImGui::PopStyleColor();
-  PopFontOr(ui.fonts.large);
   const bool staff = s.staff_unlocked && IsStaffScreen(s.screen);
+  if (!staff) {  // staff screens use the bar for their tabs
+    PushFontOr(ui.fonts.large);
+    ImGui::SetCursorScreenPos(ImVec2(p.x + 8, 18));
+    ImGui::PushStyleColor(ImGuiCol_Text, Rgb(0xFFFFFF));
+    ImGui::TextUnformatted(Tr(s.lang, Msg::kAppTitle));
+    ImGui::PopStyleColor();
+    PopFontOr(ui.fonts.large);
+  }
   if (staff) {
     struct Tab {
       Msg label;
@@ -35,7 +37,7 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
                         {Msg::kPresence, Screen::kPresence},
                         {Msg::kLedger, Screen::kLedger},
                         {Msg::kConflicts, Screen::kConflicts}};
-    float x = 330;
+    float x = 16;
     for (const Tab& t : tabs) {
       std::string label = Tr(s.lang, t.label);
       if (t.to == Screen::kConflicts && !s.conflicts.empty())
@@ -52,11 +54,13 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   }
   const char* lang = Tr(s.lang, Msg::kLanguage);
   const float right = w - 8;
-  ImGui::SetCursorScreenPos(ImVec2(right - 150, 10));
-  if (Button(ui, (std::string(lang) + "##lang").c_str(), ImVec2(150, 56), 0x0A4F8A))
+  const float lang_w = staff ? 80 : 150;
+  ImGui::SetCursorScreenPos(ImVec2(right - lang_w, 10));
+  if (Button(ui, (std::string(staff ? (s.lang == Lang::kFr ? "EN" : "FR") : lang) + "##lang").c_str(),
+             ImVec2(lang_w, 56), 0x0A4F8A))
     out->push_back(act::ToggleLanguage{});
   if (staff) {
-    ImGui::SetCursorScreenPos(ImVec2(right - 150 - 8 - 170, 10));
+    ImGui::SetCursorScreenPos(ImVec2(right - lang_w - 8 - 170, 10));
     if (Button(ui, Tr(s.lang, Msg::kLock), ImVec2(170, 56), 0xFFFFFF, kDanger))
       out->push_back(act::Lock{});
   }
