@@ -70,6 +70,7 @@ int Run(int argc, char** argv) {
   RegisterLocalCommands(app, ctx);
   RegisterLedgerCommands(app, ctx);
   RegisterDomainCommands(app, ctx);
+  RegisterReportCommands(app, ctx);
 #ifdef RELAIS_HAVE_SYNC
   RegisterSyncCommands(app, ctx);
 #endif

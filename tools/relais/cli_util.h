@@ -29,6 +29,8 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx);
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);
 // appt overlaps | code-clashes | reissue-code (after RegisterLocalCommands).
 void RegisterDomainCommands(CLI::App& app, Context& ctx);
+// report (council usage report over HTTP, libcurl).
+void RegisterReportCommands(CLI::App& app, Context& ctx);
 #ifdef RELAIS_HAVE_SYNC
 void RegisterSyncCommands(CLI::App& app, Context& ctx);
 #endif
