@@ -27,6 +27,9 @@ bool Button(UiScratch& s, const char* label, ImVec2 size, unsigned fill,
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, Rgb(fill, 0.7f));
     ImGui::PushStyleColor(ImGuiCol_Text, Rgb(text));
     pushed = 4;
+  } else {
+    ImGui::PushStyleColor(ImGuiCol_Text, Rgb(0xFFFFFF));  // on the theme blue
+    pushed = 1;
   }
   const bool clicked = ImGui::Button(label, size);
   if (pushed) ImGui::PopStyleColor(pushed);

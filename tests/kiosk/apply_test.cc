@@ -1,0 +1,245 @@
+// Apply() and the effects executor, without ImGui.
+#include <gtest/gtest.h>
+
+#include "kiosk/app/apply.h"
+#include "kiosk/app/checkin.h"
+#include "kiosk/app/i18n.h"
+#include "tests/kiosk/kiosk_fixture.h"
+
+namespace relais::kiosk::testing {
+namespace {
+
+TEST_F(KioskTest, CheckInByCodeConfirmsWithQueuePositionAndWrites) {
+  Add("dr-a", 9, 30, "AUBERT Jean", "1950-01-01", "checked_in");  // waiting, earlier
+  Add("dr-b", 9, 45, "BRUN Marc", "1960-01-01", "checked_in");    // other practitioner
+  auto [id, code] = Add("dr-a", 10, 15, "DURAND Anne", "1970-05-06");
+  AppState s = Load();
+  std::string lower = code;
+  for (char& c : lower) c = static_cast<char>(std::tolower(c));
+  Apply(s, act::CheckInByCode{lower});
+  ASSERT_EQ(s.screen, Screen::kCheckInDone);
+  ASSERT_TRUE(s.checkin.ok);
+  EXPECT_EQ(s.checkin.practitioner_name, "Dr Alice Arnaud");
+  EXPECT_EQ(s.checkin.room, "Cabinet 1");
+  EXPECT_EQ(s.checkin.start_hhmm, "10:15");
+  EXPECT_EQ(s.checkin.patients_before, 1);
+  ASSERT_EQ(s.effects.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<EffCheckIn>(s.effects.front()));
+  ASSERT_TRUE(runner_->RunPending(s).ok());
+  EXPECT_TRUE(s.effects.empty());
+  auto a = Get(id);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->status, "checked_in");
+  EXPECT_EQ(a->checkin_via, "kiosk");
+  EXPECT_EQ(writes_, 1);
+}
+
+TEST_F(KioskTest, CheckInByBirthDateAndFirstLettersFoldsAccents) {
+  auto [id, code] = Add("dr-b", 10, 30, "ÉLOI Camille", "1985-05-14");
+  AppState s = Load();
+  Apply(s, act::CheckInByBirth{"14051985", "elo"});
+  ASSERT_TRUE(s.checkin.ok);
+  EXPECT_EQ(s.checkin.practitioner_name, "Dr Bruno Bel");
+  ASSERT_TRUE(runner_->RunPending(s).ok());
+  EXPECT_EQ(Get(id)->status, "checked_in");
+}
+
+TEST_F(KioskTest, AmbiguousOrUnknownGoesToSecretariat) {
+  Add("dr-a", 10, 0, "MARTIN Paul", "1980-02-02");
+  Add("dr-b", 10, 20, "MARTINEZ Pia", "1980-02-02");
+  AppState s = Load();
+  Apply(s, act::CheckInByBirth{"02021980", "MAR"});
+  EXPECT_EQ(s.screen, Screen::kCheckInDone);
+  EXPECT_FALSE(s.checkin.ok);
+  EXPECT_TRUE(s.effects.empty());
+  Apply(s, act::CheckInByCode{"ZZZZZZ"});
+  EXPECT_FALSE(s.checkin.ok);
+  EXPECT_TRUE(s.effects.empty());
+  EXPECT_STREQ(Tr(Lang::kFr, Msg::kSeeDesk), "Merci de vous adresser au secrétariat");
+}
+
+TEST_F(KioskTest, OnlyAppointmentsWithinTheWindowMatch) {
+  auto late = Add("dr-a", 8, 50, "TARD Léo", "1990-01-01");    // 70 min ago
+  auto soon = Add("dr-a", 11, 30, "TOT Léa", "1990-01-02");    // in 90 min
+  auto far = Add("dr-a", 11, 45, "LOIN Luc", "1990-01-03");    // in 105 min
+  auto cancelled = Add("dr-a", 10, 0, "ANNUL Ana", "1990-01-04", "cancelled");
+  AppState s = Load();
+  Apply(s, act::CheckInByCode{late.second});
+  EXPECT_FALSE(s.checkin.ok);
+  Apply(s, act::CheckInByCode{soon.second});
+  EXPECT_TRUE(s.checkin.ok);
+  Apply(s, act::CheckInByCode{far.second});
+  EXPECT_FALSE(s.checkin.ok);
+  Apply(s, act::CheckInByCode{cancelled.second});
+  EXPECT_FALSE(s.checkin.ok);
+}
+
+TEST_F(KioskTest, ResultNeverContainsAPatientName) {
+  Add("dr-a", 9, 50, "SECRET Other", "1944-04-04", "checked_in");
+  auto [id, code] = Add("dr-a", 10, 5, "PRIVE Self", "1955-05-05");
+  AppState s = Load();
+  Apply(s, act::CheckInByCode{code});
+  ASSERT_TRUE(s.checkin.ok);
+  const std::string shown = s.checkin.practitioner_name + "|" + s.checkin.room + "|" +
+                            s.checkin.start_hhmm;
+  for (const char* name : {"SECRET", "Other", "PRIVE", "Self"})
+    EXPECT_EQ(shown.find(name), std::string::npos) << name;
+}
+
+TEST_F(KioskTest, IdlePublicScreensReturnToWelcomeAndForgetInput) {
+  AppState s = Load();
+  Apply(s, act::Navigate{Screen::kCheckInBirth});
+  for (const char* k : {"1", "2", "0", "3"}) Apply(s, act::Keypad{k});
+  EXPECT_EQ(s.form.birth, "1203");
+  Apply(s, act::Tick{clock_.NowMillis() + kPublicIdleMs - 1000});
+  EXPECT_EQ(s.screen, Screen::kCheckInBirth);
+  Apply(s, act::Tick{clock_.NowMillis() + kPublicIdleMs});
+  EXPECT_EQ(s.screen, Screen::kWelcome);
+  EXPECT_TRUE(s.form.birth.empty());
+  // The confirmation goes away sooner.
+  Apply(s, act::CheckInByCode{"ZZZZZZ"});
+  Apply(s, act::Tick{s.now_ms + kConfirmIdleMs});
+  EXPECT_EQ(s.screen, Screen::kWelcome);
+}
+
+TEST_F(KioskTest, StaffScreensNeedThePinAndLockThemselves) {
+  AppState s = Load();
+  Apply(s, act::Navigate{Screen::kPlanning});
+  EXPECT_EQ(s.screen, Screen::kStaffPin);
+  EXPECT_FALSE(s.staff_unlocked);
+  Apply(s, act::UnlockStaff{"9999"});
+  EXPECT_FALSE(s.staff_unlocked);
+  EXPECT_FALSE(s.message.empty());
+  for (const char* k : {"1", "2", "3", "4"}) Apply(s, act::Keypad{k});
+  EXPECT_EQ(s.form.pin, "1234");
+  Apply(s, act::UnlockStaff{s.form.pin});
+  EXPECT_TRUE(s.staff_unlocked);
+  EXPECT_EQ(s.staff_user, "dr-a");
+  EXPECT_EQ(s.screen, Screen::kPlanning);
+  EXPECT_TRUE(s.form.pin.empty());
+  Apply(s, act::Tick{s.now_ms + kStaffIdleMs});
+  EXPECT_FALSE(s.staff_unlocked);
+  EXPECT_EQ(s.screen, Screen::kWelcome);
+  Apply(s, act::UnlockStaff{"1234"});
+  Apply(s, act::Lock{});
+  EXPECT_FALSE(s.staff_unlocked);
+}
+
+TEST_F(KioskTest, StatusChangesQueueEffectsOnlyWhenUnlocked) {
+  auto [id, code] = Add("dr-a", 10, 0, "DUPONT Marie", "1948-03-12", "checked_in");
+  AppState s = Load();
+  Apply(s, act::SetStatus{id, "in_consultation"});
+  EXPECT_TRUE(s.effects.empty());
+  EXPECT_EQ(s.screen, Screen::kStaffPin);
+  Apply(s, act::UnlockStaff{"1234"});
+  Apply(s, act::SetStatus{id, "in_consultation"});
+  ASSERT_EQ(s.effects.size(), 1u);
+  const auto* e = std::get_if<EffSetStatus>(&s.effects.front());
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->status, "in_consultation");
+  Apply(s, act::SetStatus{id, "bogus"});
+  EXPECT_EQ(s.effects.size(), 1u);
+  ASSERT_TRUE(runner_->RunPending(s).ok());
+  EXPECT_EQ(Get(id)->status, "in_consultation");
+  EXPECT_EQ(s.day_appointments.front().status, "in_consultation");  // reloaded
+}
+
+TEST_F(KioskTest, WalkInAndReversalAndPinChange) {
+  AppState s = Load();
+  Apply(s, act::UnlockStaff{"1234"});
+  act::AddAppointment w;
+  w.practitioner = "ide-c";
+  w.patient_name = "PASSAGE Paul";
+  w.walk_in = true;
+  Apply(s, w);
+  act::AddLedgerEntry e;
+  e.amount_cents = 12345;
+  e.category = "loyer";
+  e.payer = "dr-b";
+  e.key = "equal";
+  e.label = "Loyer";
+  Apply(s, e);
+  ASSERT_EQ(s.effects.size(), 2u) << s.message;
+  ASSERT_TRUE(runner_->RunPending(s).ok()) << s.message;
+  ASSERT_EQ(s.today_appointments.size(), 1u);
+  EXPECT_EQ(s.today_appointments[0].kind, "snp");
+  EXPECT_EQ(s.today_appointments[0].status, "checked_in");
+  ASSERT_EQ(s.ledger.size(), 1u);
+  Apply(s, act::ReverseEntry{s.ledger[0].id});
+  ASSERT_TRUE(runner_->RunPending(s).ok()) << s.message;
+  ASSERT_EQ(s.ledger.size(), 2u);
+  int64_t sum = 0;
+  for (const auto& l : s.ledger) sum += l.amount_cents;
+  EXPECT_EQ(sum, 0);
+  Apply(s, act::ReverseEntry{s.ledger[0].id});  // already reversed / a reversal
+  EXPECT_TRUE(s.effects.empty());
+  Apply(s, act::SetOwnPin{"4321"});
+  ASSERT_TRUE(runner_->RunPending(s).ok());
+  Apply(s, act::Lock{});
+  Apply(s, act::UnlockStaff{"1234"});
+  EXPECT_FALSE(s.staff_unlocked);
+  Apply(s, act::UnlockStaff{"4321"});
+  EXPECT_TRUE(s.staff_unlocked);
+}
+
+TEST_F(KioskTest, ResolvingAConflictWritesAValueThatDominatesBoth) {
+  auto [id, code] = Add("dr-a", 10, 0, "CONFLIT Carl", "1970-01-01");
+  auto rec = replica_->Get(common::Collection::kAppointment, id);
+  ASSERT_TRUE(rec.ok() && rec->has_value());
+  const std::string other = (dir_ / "other.db").string();
+  ASSERT_TRUE(common::Replica::Init(other, "msp-test").ok());
+  auto b = common::Replica::Open(other, &clock_);
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE((*b)->store()->ApplyRemote({**rec}, {}).ok());
+  auto theirs = (*b)->Write(common::Collection::kAppointment, id, {{"room", "Cabinet 3"}});
+  ASSERT_TRUE(theirs.ok());
+  ASSERT_TRUE(replica_->Write(common::Collection::kAppointment, id, {{"room", "Cabinet 4"}}).ok());
+  ASSERT_TRUE(replica_->store()->ApplyRemote({*theirs}, {}).ok());
+  AppState s = Load();
+  ASSERT_EQ(s.conflicts.size(), 1u);
+  EXPECT_EQ(s.conflicts[0].field, "room");
+  EXPECT_EQ(s.conflicts[0].values.size(), 2u);
+  EXPECT_EQ(s.sync.conflicts, 1);
+  Apply(s, act::UnlockStaff{"1234"});
+  Apply(s, act::ResolveConflict{common::Collection::kAppointment, id, "room", "Cabinet 3"});
+  ASSERT_TRUE(runner_->RunPending(s).ok());
+  EXPECT_TRUE(s.conflicts.empty());
+  auto after = replica_->Get(common::Collection::kAppointment, id);
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_EQ((*after)->vv.Compare((*theirs).vv), common::Order::kDominates);
+  EXPECT_EQ(Get(id)->room, "Cabinet 3");
+}
+
+TEST(CheckInRulesTest, NormalisesCodesBirthDatesAndLetters) {
+  EXPECT_EQ(NormalizeCode("k7m-2qx"), "K7M2QX");
+  EXPECT_EQ(NormalizeCode("O0I1"), "");  // not in the alphabet
+  EXPECT_EQ(NormalizeBirth("31121950"), "1950-12-31");
+  EXPECT_EQ(NormalizeBirth("31021950"), "");
+  EXPECT_EQ(FoldLetters("Éloïse d'Orléans"), "ELOISEDORLEANS");
+  EXPECT_EQ(FoldLetters("Œuvre"), "OEUVRE");
+}
+
+TEST(PinTest, HashIsSaltedAndVerifies) {
+  auto a = NewPinHash("2468");
+  auto b = NewPinHash("2468");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(*a, *b);
+  EXPECT_EQ(a->find("2468"), std::string::npos);
+  EXPECT_TRUE(VerifyPin("2468", *a));
+  EXPECT_FALSE(VerifyPin("2469", *a));
+  EXPECT_FALSE(VerifyPin("2468", ""));
+  EXPECT_FALSE(VerifyPin("2468", "pbkdf2-sha256$x$00$00"));
+  EXPECT_FALSE(NewPinHash("12").ok());
+}
+
+TEST(I18nTest, EveryMessageHasBothLanguages) {
+  for (int m = 0; m <= static_cast<int>(Msg::kWrittenBy); ++m) {
+    EXPECT_STRNE(Tr(Lang::kFr, static_cast<Msg>(m)), "???") << m;
+    EXPECT_STRNE(Tr(Lang::kEn, static_cast<Msg>(m)), "???") << m;
+  }
+  EXPECT_EQ(FormatEuros(Lang::kFr, 123456), "1 234,56 €");
+  EXPECT_EQ(RelativeTime(Lang::kFr, 180000), "il y a 3 min");
+}
+
+}  // namespace
+}  // namespace relais::kiosk::testing

@@ -1,0 +1,124 @@
+// Headless ImGui frames (no window, no GL): click buttons with the legacy
+// io.MousePos / io.MouseDown API of imgui 1.86 and check the Actions.
+#include <gtest/gtest.h>
+
+#include "imgui.h"
+#include "kiosk/app/apply.h"
+#include "kiosk/ui/ui.h"
+
+namespace relais::kiosk::ui {
+namespace {
+
+class UiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1280, 800);
+    io.DeltaTime = 1.0f / 60;
+    io.IniFilename = nullptr;
+    unsigned char* px = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);  // must be built before NewFrame
+    ApplyTheme();
+    state_ = InitialState(1741597200000, Lang::kFr);  // 2025-03-10 10:00 Paris
+    state_.effects.clear();
+  }
+  void TearDown() override { ImGui::DestroyContext(); }
+
+  std::vector<Action> Frame() {
+    std::vector<Action> out;
+    ImGui::NewFrame();
+    DrawScreen(state_, scratch_, &out);
+    ImGui::Render();
+    return out;
+  }
+
+  // Draws once to learn where `label` is, then presses and releases on it.
+  std::vector<Action> Click(const std::string& label) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(-100, -100);
+    Frame();
+    auto it = scratch_.rects.find(label);
+    EXPECT_NE(it, scratch_.rects.end()) << label;
+    if (it == scratch_.rects.end()) return {};
+    io.MousePos = ImVec2(it->second.cx(), it->second.cy());
+    Frame();
+    io.MouseDown[0] = true;
+    auto a = Frame();
+    io.MouseDown[0] = false;
+    auto b = Frame();
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  }
+
+  AppState state_;
+  UiScratch scratch_;
+};
+
+TEST_F(UiTest, WelcomeArrivedButtonOpensTheCodeKeypad) {
+  auto out = Click("Je suis arrivé(e)");
+  ASSERT_EQ(out.size(), 1u);
+  const auto* nav = std::get_if<act::Navigate>(&out[0]);
+  ASSERT_NE(nav, nullptr);
+  EXPECT_EQ(nav->to, Screen::kCheckInCode);
+  const Rect r = scratch_.rects["Je suis arrivé(e)"];
+  EXPECT_GE(r.h, 64.0f);  // touch target
+  EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
+}
+
+TEST_F(UiTest, KeypadEmitsKeysAndValidateSendsTheCode) {
+  state_.screen = Screen::kCheckInCode;
+  auto out = Click("K##k");
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<act::Keypad>(out[0]));
+  EXPECT_EQ(std::get<act::Keypad>(out[0]).key, "K");
+  state_.form.code = "K7M2QX";
+  out = Click("Valider");
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<act::CheckInByCode>(out[0]));
+  EXPECT_EQ(std::get<act::CheckInByCode>(out[0]).code, "K7M2QX");
+}
+
+TEST_F(UiTest, PlanningButtonSetsStatus) {
+  common::Practitioner p;
+  p.id = "dr-a";
+  p.name = "Dr Alice Arnaud";
+  state_.practitioners = {p};
+  common::Appointment a;
+  a.id = "rdv-1";
+  a.practitioner = "dr-a";
+  a.patient_name = "DUPONT Marie";
+  a.start = 1741597200;
+  a.status = "in_consultation";
+  state_.day_appointments = {a};
+  state_.staff_unlocked = true;
+  state_.screen = Screen::kPlanning;
+  auto out = Click("Terminé##donerdv-1");
+  ASSERT_EQ(out.size(), 1u);
+  const auto* st = std::get_if<act::SetStatus>(&out[0]);
+  ASSERT_NE(st, nullptr);
+  EXPECT_EQ(st->appointment_id, "rdv-1");
+  EXPECT_EQ(st->status, "done");
+}
+
+TEST_F(UiTest, LockedStaffScreenDrawsThePublicScreenInstead) {
+  state_.screen = Screen::kPlanning;
+  state_.staff_unlocked = false;
+  Frame();
+  EXPECT_TRUE(scratch_.rects.count("Je suis arrivé(e)"));
+  EXPECT_FALSE(scratch_.rects.count("+ Rendez-vous"));
+  EXPECT_FALSE(scratch_.rects.count("Verrouiller"));
+}
+
+TEST_F(UiTest, LanguageToggleAndEnglishLabels) {
+  auto out = Click("English##lang");
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<act::ToggleLanguage>(out[0]));
+  Apply(state_, out[0]);
+  Frame();
+  EXPECT_TRUE(scratch_.rects.count("I have arrived"));
+}
+
+}  // namespace
+}  // namespace relais::kiosk::ui
