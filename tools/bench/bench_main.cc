@@ -128,7 +128,9 @@ common::Result<SyncReport> Bench::Sync(House& h, int attempts, int* used,
       sum.conflicts += r->conflicts;
       return sum;
     }
-    if (r.status().code() != common::StatusCode::kUnavailable) return r;
+    if (r.status().code() != common::StatusCode::kUnavailable &&
+        r.status().code() != common::StatusCode::kDeadlineExceeded)
+      return r;
   }
   return r;
 }
