@@ -66,6 +66,19 @@ std::string Pct(const std::string& s) {
   return out;
 }
 
+// "2026-03" -> "mars", "2026-S07" -> "S07", a site id -> its first 9 chars.
+std::string ShortLabel(const std::string& key) {
+  static const char* kShort[] = {"janv.", "févr.", "mars", "avr.",
+                                 "mai",   "juin",  "juil.", "août",
+                                 "sept.", "oct.",  "nov.", "déc."};
+  if (key.size() == 7 && key[4] == '-' && std::isdigit(key[5])) {
+    const int m = (key[5] - '0') * 10 + (key[6] - '0');
+    if (m >= 1 && m <= 12) return kShort[m - 1];
+  }
+  if (key.size() == 8 && key[5] == 'S') return key.substr(5);
+  return key.substr(0, 9);
+}
+
 // Bar chart of column `col` over the non-total rows of `t`.
 std::string Bars(const Table& t, const std::string& col,
                  const std::string& title) {
@@ -76,7 +89,7 @@ std::string Bars(const Table& t, const std::string& col,
   if (c < 0 || rows.empty()) return "";
   double max = 1;
   for (const Row* r : rows) max = std::max(max, r->cells[c].value.value_or(0));
-  const int bar = 34, gap = 8, h = 120, top = 18;
+  const int bar = 44, gap = 10, h = 110, top = 18;
   const int width = static_cast<int>(rows.size()) * (bar + gap) + 20;
   std::string svg = "<svg role=\"img\" aria-label=\"" + Attr(title) +
                     "\" width=\"" + std::to_string(width) + "\" height=\"" +
@@ -96,8 +109,7 @@ std::string Bars(const Table& t, const std::string& col,
     svg += "<text x=\"" + std::to_string(x + bar / 2) + "\" y=\"" +
            std::to_string(top + h - bh - 4) + "\" text-anchor=\"middle\">" +
            HtmlEscape(DisplayCell(t.columns[c], cell)) + "</text>";
-    std::string label = rows[i]->key;
-    if (label.size() > 7) label = label.substr(label.size() - 7);
+    std::string label = ShortLabel(rows[i]->key);
     svg += "<text x=\"" + std::to_string(x + bar / 2) + "\" y=\"" +
            std::to_string(top + h + 14) + "\" text-anchor=\"middle\">" +
            HtmlEscape(label) + "</text>";
@@ -184,7 +196,14 @@ std::string RenderDashboard(const Report& r, const DashboardParams& p) {
        "<a href=\"/api/v1/usage?" + Attr(q + "&format=csv") +
        "\">Télécharger en CSV</a> · <a href=\"/api/v1/usage?" +
        Attr(q + "&format=json") + "\">JSON</a></p>";
-  for (const Table& t : r.tables) {
+  // The synthesis first (the overview), then one section per site.
+  std::vector<const Table*> order;
+  for (const Table& t : r.tables)
+    if (t.site.empty()) order.push_back(&t);
+  for (const Table& t : r.tables)
+    if (!t.site.empty()) order.push_back(&t);
+  for (const Table* tp : order) {
+    const Table& t = *tp;
     const bool synth = t.site.empty();
     h += "<section data-section=\"" + Attr(t.key) + "\"><h2>" +
          HtmlEscape(t.title) + "</h2>";

@@ -1,0 +1,278 @@
+// The funder HTTP endpoint on 127.0.0.1 (ephemeral port): access rules,
+// JSON numbers, CSV header, no identifying string in any response, and
+// `relais report` (run in-process) against it.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "server/report/council_tokens.h"
+#include "server/report/memory_backend.h"
+#include "server/report/report_server.h"
+#include "tests/report/fixtures.h"
+#include "tools/relais/cli_util.h"
+
+namespace relais::server {
+namespace {
+
+using common::report::testing::Fixture;
+
+const char kKioskToken[] = "kiosk-token-of-a-replica";
+
+class ReportHttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("relais-report-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    auto tokens = SqliteCouncilTokens::Open((dir_ / "hub.db").string());
+    ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
+    tokens_ = std::move(*tokens);
+    // A replica token lives in the hub's own table, never in council_tokens.
+    auto db = common::Db::Open((dir_ / "hub.db").string(), false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE tokens(token_hash TEXT, sites TEXT);"
+                            "INSERT INTO tokens VALUES('" +
+                            CouncilTokenHash(kKioskToken) + "', 'A,B')")
+                    .ok());
+    auto ab = tokens_->Enroll("conseil-departemental", {"B", "A"}, clock_);
+    auto b = tokens_->Enroll("mairie-b", {"B"}, clock_);
+    ASSERT_TRUE(ab.ok() && b.ok());
+    token_ab_ = *ab;
+    token_b_ = *b;
+    records_ = Fixture();
+    backend_ = std::make_unique<HubReportBackend>(
+        tokens_.get(),
+        [this](const std::vector<std::string>&)
+            -> common::Result<std::vector<common::Record>> {
+          if (fail_) return common::Status::Unavailable("panne");
+          return records_;
+        },
+        [] { return std::string("relais_hub_syncs_total 7\n"); });
+    server_ = std::make_unique<ReportServer>(*backend_, clock_);
+    auto port = server_->Start("127.0.0.1", 0);
+    ASSERT_TRUE(port.ok()) << port.status().ToString();
+    port_ = *port;
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  httplib::Result Get(const std::string& path, const std::string& token = "") {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_connection_timeout(5);
+    c.set_read_timeout(10);
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    return c.Get(path.c_str(), h);
+  }
+
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  std::filesystem::path dir_;
+  common::FakeClock clock_{common::ParisLocalToUtc({2026, 3, 1}, 0, 0) * 1000};
+  std::unique_ptr<SqliteCouncilTokens> tokens_;
+  std::vector<common::Record> records_;
+  std::atomic<bool> fail_{false};
+  std::unique_ptr<HubReportBackend> backend_;
+  std::unique_ptr<ReportServer> server_;
+  int port_ = 0;
+  std::string token_ab_, token_b_;
+};
+
+const char kUsage[] = "/api/v1/usage?from=2026-01&to=2026-02";
+
+TEST_F(ReportHttpTest, RefusesMissingUnknownAndKioskTokens) {
+  auto none = Get(kUsage);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 401);
+  EXPECT_EQ(none->get_header_value("WWW-Authenticate"), "Bearer");
+  for (const std::string t : {"inconnu", kKioskToken}) {
+    auto r = Get(kUsage, t);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401) << t;
+    EXPECT_EQ(r->body.find("\"tableaux\""), std::string::npos);
+  }
+  auto page = Get(std::string("/?token=") + kKioskToken);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 401);
+}
+
+TEST_F(ReportHttpTest, SiteOutsideTheTokenIsForbidden) {
+  auto r = Get(std::string(kUsage) + "&site=A", token_b_);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  auto ok = Get(std::string(kUsage) + "&site=B", token_b_);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  auto revoked = tokens_->Revoke("mairie-b");
+  ASSERT_TRUE(revoked.ok());
+  auto after = Get(std::string(kUsage) + "&site=B", token_b_);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 401);
+}
+
+TEST_F(ReportHttpTest, JsonCarriesSuppressedNumbers) {
+  auto r = Get(kUsage, token_ab_);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->get_header_value("Content-Type").find("application/json"),
+            std::string::npos);
+  auto doc = nlohmann::json::parse(r->body, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_EQ(doc["sites"], nlohmann::json({"A", "B"}));
+  const auto& a = doc["tableaux"][0];
+  ASSERT_EQ(a["cle"], "site:A");
+  const auto& jan = a["lignes"][0];
+  ASSERT_EQ(jan["cle"], "2026-01");
+  EXPECT_EQ(jan["valeurs"]["honores"], 30);
+  EXPECT_EQ(jan["valeurs"]["rdv_total"], 45);
+  EXPECT_TRUE(jan["valeurs"]["non_venus"].is_null());
+  EXPECT_EQ(jan["affiche"]["non_venus"], "< 11");
+  EXPECT_EQ(jan["masques"]["non_venus"], "primaire");
+  EXPECT_EQ(jan["masques"]["annules"], "secondaire");
+  EXPECT_EQ(jan["valeurs"]["amplitude"], 9.5);
+  const auto& synth = doc["tableaux"].back();
+  EXPECT_EQ(synth["cle"], "synthese");
+  EXPECT_EQ(synth["lignes"].back()["valeurs"]["honores"], 66);
+}
+
+TEST_F(ReportHttpTest, CsvHeaderAndBadParameters) {
+  auto r = Get(std::string(kUsage) + "&format=csv&granularity=week", token_ab_);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->body.substr(0, r->body.find("\r\n")),
+            "tableau;site;periode;debut;fin;indicateur;libelle;unite;valeur;"
+            "affiche;masque");
+  EXPECT_NE(r->body.find("site:A;A;2026-S02;2026-01-05;2026-01-11;"),
+            std::string::npos);
+  for (const char* bad :
+       {"/api/v1/usage?from=2026-13&to=2026-02", "/api/v1/usage?from=2026-01",
+        "/api/v1/usage?from=2026-03&to=2026-01",
+        "/api/v1/usage?from=2026-01&to=2026-02&format=xml",
+        "/api/v1/usage?from=2026-01&to=2026-02&granularity=day"}) {
+    auto b = Get(bad, token_ab_);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->status, 400) << bad;
+  }
+  fail_ = true;
+  auto down = Get(kUsage, token_ab_);
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503);
+}
+
+TEST_F(ReportHttpTest, NoIdentifyingStringInAnyResponse) {
+  std::vector<std::string> bodies;
+  for (const std::string& path :
+       {std::string(kUsage), std::string(kUsage) + "&format=csv",
+        std::string(kUsage) + "&granularity=week",
+        std::string("/?from=2026-01&to=2026-02&token=") + token_ab_,
+        std::string("/metrics")}) {
+    auto r = Get(path, token_ab_);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << path;
+    bodies.push_back(r->body);
+  }
+  for (const std::string& body : bodies)
+    for (const char* secret :
+         {"DUPONT", "Jeanne", "1950-02-03", "ABC234", "prat-secret",
+          "patient_ref", "patient_name", "\"P1\"", "Dr g1"})
+      EXPECT_EQ(body.find(secret), std::string::npos) << secret;
+  // The page shows the numbers, per cell.
+  EXPECT_NE(bodies[3].find("data-row=\"2026-01\" data-table=\"site:A\" "
+                           "data-col=\"honores\">30<"),
+            std::string::npos);
+  EXPECT_NE(bodies[4].find("relais_hub_syncs_total 7"), std::string::npos);
+  EXPECT_NE(bodies[4].find("relais_report_http_requests_total{route=\"usage\""),
+            std::string::npos);
+}
+
+TEST_F(ReportHttpTest, HealthzNeedsNoToken) {
+  auto r = Get("/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "ok\n");
+}
+
+int RunCli(std::vector<std::string> args) {
+  args.insert(args.begin(), "relais");
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  return common::cli::Run(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST_F(ReportHttpTest, RelaisReportCommand) {
+  const std::string out = (dir_ / "rapport.csv").string();
+  EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_ab_, "--from",
+                    "2026-01", "--to", "2026-02", "--out", out}),
+            0);
+  std::ifstream f(out);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  EXPECT_EQ(ss.str().rfind("tableau;site;periode;", 0), 0u);
+  // 401 / 403 / 404: exit 1 and nothing written.
+  const std::string none = (dir_ / "none.json").string();
+  EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", "inconnu", "--from",
+                    "2026-01", "--to", "2026-02", "--format", "json", "--out",
+                    none}),
+            1);
+  EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_b_, "--site",
+                    "A", "--from", "2026-01", "--to", "2026-02", "--out", none}),
+            1);
+  EXPECT_EQ(RunCli({"report", "--url", Url() + "/autre", "--token", token_b_,
+                    "--from", "2026-01", "--to", "2026-02", "--out", none}),
+            1);
+  EXPECT_FALSE(std::filesystem::exists(none));
+  // Bad arguments: exit 2, no request needed.
+  EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_ab_, "--from",
+                    "2026-13", "--to", "2026-02"}),
+            2);
+  EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_ab_, "--from",
+                    "2026-01", "--to", "2026-02", "--format", "xml"}),
+            2);
+  // 5xx is retried (3 attempts) then reported.
+  fail_ = true;
+  EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_ab_, "--from",
+                    "2026-01", "--to", "2026-02", "--out", none}),
+            1);
+  EXPECT_FALSE(std::filesystem::exists(none));
+}
+
+TEST(CouncilTokensTest, EnrollListRevoke) {
+  common::FakeClock clock(1000);
+  auto t = SqliteCouncilTokens::Open(":memory:");
+  ASSERT_TRUE(t.ok());
+  auto tok = (*t)->Enroll("region", {"S2", "S1"}, clock);
+  ASSERT_TRUE(tok.ok());
+  EXPECT_EQ(tok->size(), 64u);
+  auto sites = (*t)->Sites(*tok);
+  ASSERT_TRUE(sites.ok());
+  EXPECT_EQ(*sites, (std::vector<std::string>{"S1", "S2"}));
+  EXPECT_EQ((*t)->Enroll("region", {"S1"}, clock).status().code(),
+            common::StatusCode::kAlreadyExists);
+  EXPECT_EQ((*t)->Enroll("x", {"a,b"}, clock).status().code(),
+            common::StatusCode::kInvalidArgument);
+  EXPECT_EQ((*t)->Enroll("x", {}, clock).status().code(),
+            common::StatusCode::kInvalidArgument);
+  EXPECT_EQ((*t)->Sites("").status().code(),
+            common::StatusCode::kUnauthenticated);
+  auto list = (*t)->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].created_ms, 1000);
+  ASSERT_TRUE((*t)->Revoke("region").ok());
+  EXPECT_EQ((*t)->Sites(*tok).status().code(),
+            common::StatusCode::kUnauthenticated);
+  EXPECT_EQ((*t)->Revoke("region").code(), common::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace relais::server

@@ -1,0 +1,116 @@
+#include "tools/report_demo/seed.h"
+
+#include <random>
+
+#include "common/merge/merge.h"
+#include "common/model/schema.h"
+#include "common/util/time.h"
+
+namespace relais::tools {
+
+using common::Collection;
+using common::Record;
+
+namespace {
+
+Record Make(Collection c, std::string id, const std::string& site,
+            const std::map<std::string, std::string>& f, uint64_t* hlc) {
+  Record r;
+  r.collection = c;
+  r.id = std::move(id);
+  r.site_id = site;
+  common::ApplyLocalWrite(&r, "seed-" + site, ++*hlc, f);
+  return r;
+}
+
+void SeedDay(const SeedSite& s, const common::CivilDate& d, int wd,
+             std::mt19937_64& rng, uint64_t* hlc, std::vector<Record>* out) {
+  const std::string date = common::FormatDate(d);
+  std::uniform_int_distribution<int> pct(0, 99), wait(3, 40), pat(0, 2999);
+  const int n = wd == 5 ? s.appointments_per_day / 3 : s.appointments_per_day;
+  for (int i = 0; i < n; ++i) {
+    const int minute = 8 * 60 + (i * (wd == 5 ? 240 : 660)) / std::max(n, 1);
+    const int64_t start = common::ParisLocalToUtc(d, minute / 60, minute % 60);
+    const int roll = pct(rng);
+    const std::string status = roll < 4 ? "no_show" : roll < 12 ? "cancelled"
+                                                                : "done";
+    const int k = pct(rng);
+    const std::string kind = k < 15 ? "snp" : k < 19 ? "visite_domicile"
+                             : k < 23 ? "teleconsultation" : "consultation";
+    std::map<std::string, std::string> f = {
+        {"start", std::to_string(start)}, {"duration", "15"},
+        {"status", status}, {"kind", kind},
+        {"patient_ref", "pat-" + s.id + "-" + std::to_string(pat(rng))},
+        {"patient_name", "PATIENT Fictif"}, {"patient_birth", "1960-01-01"},
+        {"code", "QRS234"}, {"practitioner", s.id + "-mg0"}};
+    if (status == "done" && kind != "visite_domicile" &&
+        kind != "teleconsultation") {
+      const int64_t in = start - 300;
+      f["checkin_at"] = std::to_string(in);
+      f["checkin_via"] = pct(rng) < 62 ? "kiosk" : "staff";
+      f["consult_at"] = std::to_string(in + 60 * wait(rng));
+    }
+    out->push_back(Make(Collection::kAppointment,
+                        "rdv-" + s.id + "-" + date + "-" + std::to_string(i),
+                        s.id, f, hlc));
+  }
+  auto presence = [&](const std::string& who, const char* half) {
+    out->push_back(Make(Collection::kPresence,
+                        common::PresenceId(who, date, half), s.id,
+                        {{"practitioner", who}, {"date", date}, {"half", half},
+                         {"state", pct(rng) < 90 ? "present" : "absent"}},
+                        hlc));
+  };
+  for (int g = 0; g < s.gps; ++g) {
+    const std::string who = s.id + "-mg" + std::to_string(g);
+    presence(who, "am");
+    if (wd < 5) presence(who, "pm");
+  }
+  for (int g = 0; g < s.nurses; ++g)
+    presence(s.id + "-ide" + std::to_string(g), "am");
+}
+
+}  // namespace
+
+std::vector<Record> SyntheticRecords(const SeedOptions& o) {
+  std::vector<Record> out;
+  std::mt19937_64 rng(o.seed);
+  uint64_t hlc = common::MakeHlc(1'767'225'600'000, 0);
+  for (const SeedSite& s : o.sites) {
+    for (int g = 0; g < s.gps; ++g)
+      out.push_back(Make(Collection::kPractitioner, s.id + "-mg" + std::to_string(g),
+                         s.id, {{"name", "Dr Fictif " + std::to_string(g)},
+                                {"profession", "medecin_generaliste"}},
+                         &hlc));
+    for (int g = 0; g < s.nurses; ++g)
+      out.push_back(Make(Collection::kPractitioner, s.id + "-ide" + std::to_string(g),
+                         s.id, {{"name", "IDE Fictive " + std::to_string(g)},
+                                {"profession", "ide"}},
+                         &hlc));
+    for (int m = 0; m < o.months; ++m) {
+      const int y = o.year + (o.first_month - 1 + m) / 12;
+      const int mo = (o.first_month - 1 + m) % 12 + 1;
+      char month[16];
+      std::snprintf(month, sizeof month, "%04d-%02d", y, mo);
+      for (int day = 1; day <= common::DaysInMonth(y, mo); ++day) {
+        const common::CivilDate d{y, mo, day};
+        const int wd = common::Weekday(d);
+        if (wd < 6) SeedDay(s, d, wd, rng, &hlc, &out);
+      }
+      int e = 0;
+      for (const auto& [cat, cents] :
+           {std::pair<const char*, int64_t>{"loyer", 180000},
+            {"energie", 42000}, {"secretariat", 310000}})
+        out.push_back(Make(Collection::kLedger,
+                           "led-" + s.id + "-" + month + "-" + std::to_string(e++),
+                           s.id, {{"amount_cents", std::to_string(cents)},
+                                  {"category", cat}, {"payer", s.id + "-mg0"},
+                                  {"key", "equal"}, {"month", month},
+                                  {"created_at", "1"}},
+                           &hlc));
+    }
+  }
+  return out;
+}
+
+}  // namespace relais::tools

@@ -1,0 +1,30 @@
+#pragma once
+// Synthetic, deterministic records for the report demo, benchmark and tests:
+// appointments (statuses, kinds, kiosk check-ins, waits), practitioners,
+// half-day presence and monthly shared costs. Names and refs are fake.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/model/record.h"
+
+namespace relais::tools {
+
+struct SeedSite {
+  std::string id;
+  int appointments_per_day = 30;  // working days only (Mon-Sat morning)
+  int gps = 3;                    // médecins généralistes
+  int nurses = 2;                 // IDE
+};
+
+struct SeedOptions {
+  std::vector<SeedSite> sites;
+  int year = 2026, first_month = 1, months = 6;
+  uint64_t seed = 42;
+};
+
+// REQUIRES: 1 <= first_month <= 12, months >= 1.
+std::vector<common::Record> SyntheticRecords(const SeedOptions& o);
+
+}  // namespace relais::tools
