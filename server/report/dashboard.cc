@@ -135,11 +135,12 @@ std::string HtmlTable(const Table& t, const std::string& group,
     out += "<td>" + HtmlEscape(r.label) + "</td>";
     for (int c : cols) {
       const Cell& cell = r.cells[c];
-      out += "<td data-site=\"" + Attr(t.site.empty() ? r.key : site) +
+      out += std::string(cell.mask != Mask::kNone ? "<td class=\"masque\" "
+                                                  : "<td ") +
+             "data-site=\"" + Attr(t.site.empty() ? r.key : site) +
              "\" data-row=\"" + Attr(t.site.empty() ? "total" : r.key) +
              "\" data-table=\"" + Attr(t.key) + "\" data-col=\"" +
-             Attr(t.columns[c].key) + "\"" +
-             (cell.mask != Mask::kNone ? " class=\"masque\"" : "") + ">" +
+             Attr(t.columns[c].key) + "\">" +
              HtmlEscape(DisplayCell(t.columns[c], cell)) + "</td>";
     }
     out += "</tr>";

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/report/usage.h"
 #include "common/util/time.h"
 #include "server/report/memory_backend.h"
 #include "server/report/report_server.h"
@@ -18,6 +19,33 @@
 namespace {
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
+// Prints "CHECK <data-site> <data-row> <table> <column> <display>" for a few
+// cells of the page's report: the browser test looks for them in the DOM.
+void PrintChecks(const std::vector<relais::common::Record>& records,
+                 int64_t now_s) {
+  namespace report = relais::common::report;
+  report::UsageQuery q{"2026-01", "2026-06", report::Granularity::kMonth,
+                       {"aubrac", "causses", "petite-vallee"}, now_s};
+  auto r = report::BuildSuppressedUsageReport(records, q);
+  if (!r.ok()) return;
+  const std::pair<const char*, const char*> cells[] = {
+      {"site:aubrac", "2026-01"}, {"site:causses", "total"},
+      {"site:petite-vallee", "2026-02"}, {"synthese", "total"}};
+  for (const auto& [table, row] : cells)
+    for (const report::Table& t : r->tables)
+      if (t.key == table)
+        for (const report::Row& rw : t.rows)
+          if (rw.key == row)
+            for (const char* col : {"honores", "non_venus", "rdv_total"}) {
+              const int c = t.ColumnIndex(col);
+              std::cout << "CHECK " << (t.site.empty() ? rw.key : t.site) << " "
+                        << (t.site.empty() ? "total" : rw.key) << " " << t.key
+                        << " " << col << " "
+                        << report::DisplayCell(t.columns[c], rw.cells[c])
+                        << "\n";
+            }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -34,7 +62,8 @@ int main(int argc, char** argv) {
   o.sites = {{"aubrac", 30, 3, 2}, {"causses", 22, 4, 1},
              {"petite-vallee", 2, 1, 0}};
   server::MemoryReportBackend backend;
-  backend.SetRecords(tools::SyntheticRecords(o));
+  std::vector<common::Record> records = tools::SyntheticRecords(o);
+  backend.SetRecords(records);
   backend.AddToken("demo-conseil", {"aubrac", "causses", "petite-vallee"});
   backend.AddToken("demo-causses", {"causses"});
   backend.SetMetrics(
@@ -50,6 +79,7 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
+  PrintChecks(records, clock.NowMillis() / 1000);
   std::cout << "URL: http://" << host << ":" << *bound
             << "/?token=demo-conseil&from=2026-01&to=2026-06" << std::endl;
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
