@@ -130,13 +130,20 @@ Result<Record> Replica::WriteLocked(
   return r;
 }
 
+std::string Replica::PractitionerRef(const std::string& id) const {
+  if (id.empty() || id.find('@') != std::string::npos) return id;
+  return id + "@" + site_id_;
+}
+
 Status Replica::AddPractitioner(const std::string& id, const std::string& name,
                                 const std::string& profession,
                                 int64_t share_bp) {
-  if (!IsValidSiteId(id))
+  const size_t at = id.find('@');
+  if (!IsValidSiteId(id.substr(0, at)) ||
+      (at != std::string::npos && !IsValidSiteId(id.substr(at + 1))))
     return Status::InvalidArgument("identifiant de praticien invalide: '" + id + "'");
   if (name.empty()) return Status::InvalidArgument("nom du praticien vide");
-  auto r = Write(Collection::kPractitioner, id,
+  auto r = Write(Collection::kPractitioner, PractitionerRef(id),
                  {{field::kName, name},
                   {field::kProfession, profession},
                   {field::kShareBp, std::to_string(share_bp)}});
@@ -167,7 +174,9 @@ Result<std::string> Replica::ReissueCode(const std::string& id) {
 }
 
 Result<std::pair<std::string, std::string>> Replica::AddAppointment(
-    const NewAppointment& a) {
+    const NewAppointment& in) {
+  NewAppointment a = in;
+  a.practitioner = PractitionerRef(in.practitioner);
   RELAIS_ASSIGN_OR_RETURN(auto pract, Get(Collection::kPractitioner, a.practitioner));
   if (!pract || IsDeleted(*pract))
     return Status::InvalidArgument("praticien inconnu: '" + a.practitioner + "'");
@@ -245,11 +254,12 @@ Status Replica::SetStatus(const std::string& id, const std::string& status) {
   return r.ok() ? Status::OK() : r.status();
 }
 
-Status Replica::SetPresence(const std::string& practitioner,
+Status Replica::SetPresence(const std::string& practitioner_in,
                             const std::string& date, const std::string& half,
                             const std::string& state,
                             const std::string& replacement,
                             const std::string& room) {
+  const std::string practitioner = PractitionerRef(practitioner_in);
   RELAIS_ASSIGN_OR_RETURN(auto pract, Get(Collection::kPractitioner, practitioner));
   if (!pract || IsDeleted(*pract))
     return Status::InvalidArgument("praticien inconnu: '" + practitioner + "'");
@@ -269,7 +279,9 @@ Status Replica::SetPresence(const std::string& practitioner,
   return r.ok() ? Status::OK() : r.status();
 }
 
-Result<std::string> Replica::AddLedgerEntry(const NewLedgerEntry& e) {
+Result<std::string> Replica::AddLedgerEntry(const NewLedgerEntry& in) {
+  NewLedgerEntry e = in;
+  e.payer = PractitionerRef(in.payer);
   if (e.category.empty()) return Status::InvalidArgument("catégorie vide");
   std::string month = e.month;
   if (month.empty()) {

@@ -79,6 +79,12 @@ class Replica {
       const std::vector<std::pair<std::string, std::map<std::string, std::string>>>&
           items);
 
+  // Practitioner ids are local to a site, so two houses can both have "p1":
+  // an id without '@' is qualified as "id@site" (this replica's site); an id
+  // that already has "@SITE" is kept. Every practitioner reference (record
+  // id, appointment, presence, payer) goes through this.
+  std::string PractitionerRef(const std::string& id) const;
+
   Status AddPractitioner(const std::string& id, const std::string& name,
                          const std::string& profession, int64_t share_bp = 0);
   // Returns {id, check-in code}.

@@ -64,15 +64,15 @@ TEST_F(CliTest, BalanceSettleAndExport) {
   Add("-99.99", "a", "equal", wrong);
   auto [rc, out] = Relais({"ledger", "balance", "--db", db_, "--month", "2026-11"});
   ASSERT_EQ(rc, 0);
-  EXPECT_NE(out.find("solde\ta\tDr a\tpayé 1\u202f200,00\u00a0€\tdû 550,00\u00a0€"
+  EXPECT_NE(out.find("solde\ta@msp\tDr a\tpayé 1\u202f200,00\u00a0€\tdû 550,00\u00a0€"
                      "\tsolde 650,00\u00a0€\n"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("virement\tc -> a\t460,00\u00a0€\nvirement\tb -> a\t190,00\u00a0€\n"),
+  EXPECT_NE(out.find("virement\tc@msp -> a@msp\t460,00\u00a0€\nvirement\tb@msp -> a@msp\t190,00\u00a0€\n"),
             std::string::npos)
       << out;
   auto settle = Relais({"ledger", "settle", "--db", db_, "--month", "2026-11"});
-  EXPECT_EQ(settle.second, "virement\tc -> a\t460,00\u00a0€\nvirement\tb -> a\t190,00\u00a0€\n");
+  EXPECT_EQ(settle.second, "virement\tc@msp -> a@msp\t460,00\u00a0€\nvirement\tb@msp -> a@msp\t190,00\u00a0€\n");
   const std::string csv_path = dir_.File("nov.csv");
   ASSERT_EQ(Relais({"ledger", "export", "--db", db_, "--month", "2026-11", "--out",
                     csv_path}).first,
@@ -80,7 +80,7 @@ TEST_F(CliTest, BalanceSettleAndExport) {
   std::ifstream f(csv_path);
   std::stringstream csv;
   csv << f.rdbuf();
-  EXPECT_NE(csv.str().find("a;Dr a;1200,00;550,00;650,00\r\n"), std::string::npos)
+  EXPECT_NE(csv.str().find("a@msp;Dr a;1200,00;550,00;650,00\r\n"), std::string::npos)
       << csv.str();
 }
 
@@ -108,7 +108,7 @@ TEST_F(CliTest, OverlapsListed) {
   auto [rc, out] = Relais({"appt", "overlaps", "--db", db_, "--date", "2026-11-24"});
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
-  EXPECT_EQ(out.rfind("chevauchement\ta\t", 0), 0u) << out;
+  EXPECT_EQ(out.rfind("chevauchement\ta@msp\t", 0), 0u) << out;
   EXPECT_TRUE(Relais({"appt", "overlaps", "--db", db_, "--date", "2026-11-25"})
                   .second.empty());
 }
