@@ -52,10 +52,14 @@ int SetPin(const Options& o) {
   if (!rep.ok()) return std::fprintf(stderr, "%s\n", rep.status().ToString().c_str()), 1;
   auto hash = NewPinHash(o.set_pin.substr(colon + 1));
   if (!hash.ok()) return std::fprintf(stderr, "%s\n", hash.status().ToString().c_str()), 2;
-  const std::string id = o.set_pin.substr(0, colon);
-  auto cur = (*rep)->Get(common::Collection::kPractitioner, id);
-  if (!cur.ok() || !cur->has_value())
-    return std::fprintf(stderr, "praticien inconnu: %s\n", id.c_str()), 2;
+  // Accept "id" or the site-qualified "id@site" form of the stored id.
+  const std::string arg = o.set_pin.substr(0, colon);
+  std::string id;
+  auto all = (*rep)->Practitioners();
+  if (all.ok())
+    for (const common::Practitioner& p : *all)
+      if (p.id == arg || p.id.rfind(arg + "@", 0) == 0) id = p.id;
+  if (id.empty()) return std::fprintf(stderr, "praticien inconnu: %s\n", arg.c_str()), 2;
   auto w = (*rep)->Write(common::Collection::kPractitioner, id,
                          {{common::field::kPinHash, *hash}});
   if (!w.ok()) return std::fprintf(stderr, "%s\n", w.status().ToString().c_str()), 1;

@@ -114,7 +114,7 @@ TEST_F(KioskTest, StaffScreensNeedThePinAndLockThemselves) {
   EXPECT_EQ(s.form.pin, "1234");
   Apply(s, act::UnlockStaff{s.form.pin});
   EXPECT_TRUE(s.staff_unlocked);
-  EXPECT_EQ(s.staff_user, "dr-a");
+  EXPECT_EQ(s.staff_user, Pid(s, "dr-a"));
   EXPECT_EQ(s.screen, Screen::kPlanning);
   EXPECT_TRUE(s.form.pin.empty());
   Apply(s, act::Tick{s.now_ms + kStaffIdleMs});
@@ -148,14 +148,14 @@ TEST_F(KioskTest, WalkInAndReversalAndPinChange) {
   AppState s = Load();
   Apply(s, act::UnlockStaff{"1234"});
   act::AddAppointment w;
-  w.practitioner = "ide-c";
+  w.practitioner = Pid(s, "ide-c");
   w.patient_name = "PASSAGE Paul";
   w.walk_in = true;
   Apply(s, w);
   act::AddLedgerEntry e;
   e.amount_cents = 12345;
   e.category = "loyer";
-  e.payer = "dr-b";
+  e.payer = Pid(s, "dr-b");
   e.key = "equal";
   e.label = "Loyer";
   Apply(s, e);

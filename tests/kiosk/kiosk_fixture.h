@@ -40,7 +40,12 @@ class KioskTest : public ::testing::Test {
     ASSERT_TRUE(replica_->AddPractitioner("ide-c", "Chloé Cros", "infirmier").ok());
     auto h = NewPinHash("1234");
     ASSERT_TRUE(h.ok());
-    ASSERT_TRUE(replica_->Write(common::Collection::kPractitioner, "dr-a",
+    auto all = replica_->Practitioners();
+    ASSERT_TRUE(all.ok());
+    std::string dr_a;
+    for (const auto& p : *all)
+      if (p.id.rfind("dr-a", 0) == 0) dr_a = p.id;
+    ASSERT_TRUE(replica_->Write(common::Collection::kPractitioner, dr_a,
                                 {{common::field::kPinHash, *h}}).ok());
     runner_ = std::make_unique<EffectRunner>(replica_.get(), [this] { ++writes_; });
   }
@@ -73,6 +78,13 @@ class KioskTest : public ::testing::Test {
     AppState s = InitialState(clock_.NowMillis(), Lang::kFr);
     EXPECT_TRUE(runner_->RunPending(s).ok());
     return s;
+  }
+
+  // Stored id of a practitioner ("dr-a" or a site-qualified "dr-a@site").
+  static std::string Pid(const AppState& s, const std::string& short_id) {
+    for (const auto& p : s.practitioners)
+      if (p.id == short_id || p.id.rfind(short_id + "@", 0) == 0) return p.id;
+    return short_id;
   }
 
   common::Result<common::Appointment> Get(const std::string& id) {
