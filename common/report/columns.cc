@@ -44,9 +44,16 @@ Cell Median(std::vector<int32_t> w) {
   Cell c;
   c.basis.denominator = static_cast<int64_t>(w.size());
   if (w.empty()) return c;
-  std::sort(w.begin(), w.end());
+  // O(n) selection: the totals hold every wait of the range.
   const size_t n = w.size();
-  c.value = n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2.0;
+  auto mid = w.begin() + static_cast<std::ptrdiff_t>(n / 2);
+  std::nth_element(w.begin(), mid, w.end());
+  if (n % 2) {
+    c.value = *mid;
+  } else {
+    const int32_t below = *std::max_element(w.begin(), mid);
+    c.value = (below + *mid) / 2.0;
+  }
   return c;
 }
 

@@ -1,6 +1,8 @@
 #include "common/report/usage.h"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -73,18 +75,45 @@ std::vector<Period> Periods(int64_t d0, int64_t d1, Granularity g) {
   return out;
 }
 
-// Winning value of `name`, or "" (no copy of the field map, unlike View()).
-const std::string& Field(const Record& r, const char* name) {
-  static const std::string kEmpty;
-  auto it = r.fields.find(name);
-  if (it == r.fields.end()) return kEmpty;
-  return Winner(r.collection, name, it->second).value;
-}
+// Winning values of a record's fields, read in one pass. Fast path: with a
+// single sibling per field the value is the sibling's (no map is built);
+// any concurrent siblings fall back to merge::View(), which also applies the
+// domain policies that harmonise related fields.
+class FieldTable {
+ public:
+  explicit FieldTable(const Record& r) {
+    for (const auto& [name, sibs] : r.fields) {
+      if (sibs.size() > 1) {
+        view_ = View(r);
+        n_ = 0;
+        for (const auto& [vname, value] : *view_) Add(vname, &value);
+        return;
+      }
+      Add(name, &sibs.front().value);
+    }
+  }
+  // The value of `name`, or "".
+  const std::string& Get(std::string_view name) const {
+    static const std::string kEmpty;
+    for (size_t i = 0; i < n_; ++i)
+      if (names_[i] == name) return *values_[i];
+    return kEmpty;
+  }
+  int64_t Int(std::string_view name) const {
+    int64_t v = 0;
+    return ParseInt64(Get(name), &v) ? v : 0;
+  }
+  bool deleted() const { return Get(kDeletedField) == "1"; }
 
-int64_t IntField(const Record& r, const char* name) {
-  int64_t v = 0;
-  return ParseInt64(Field(r, name), &v) ? v : 0;
-}
+ private:
+  void Add(const std::string& name, const std::string* value) {
+    if (n_ < names_.size()) names_[n_] = name, values_[n_++] = value;
+  }
+  std::optional<FieldView> view_;
+  std::array<std::string_view, 32> names_;
+  std::array<const std::string*, 32> values_;
+  size_t n_ = 0;
+};
 
 // Fast "YYYY-MM-DD" / "YYYY-MM" to days; -1 if malformed.
 int64_t DayOf(const std::string& s, bool month_only) {
@@ -130,21 +159,21 @@ bool PresentState(const std::string& s) {
   return s == "present" || s == "en_visite" || s == "remplace";
 }
 
-void ScanAppointment(const Record& r, const Range& g, int64_t now_s,
+void ScanAppointment(const FieldTable& f, const Range& g, int64_t now_s,
                      SiteAcc* s) {
-  const int64_t start = IntField(r, field::kStart);
+  const int64_t start = f.Int(field::kStart);
   const int64_t day = DaysFromCivil(ParisDate(start));
   if (day < g.d0 || day > g.d1) return;
   Acc& a = s->periods[g.period_of[day - g.d0]];
-  const std::string& status = Field(r, field::kStatus);
-  const std::string& kind = Field(r, field::kKind);
+  const std::string& status = f.Get(field::kStatus);
+  const std::string& kind = f.Get(field::kKind);
   ++a.total;
   if (status == "done") {
     ++a.done;
     if (kind == "snp") ++a.snp;
     if (kind == "visite_domicile") ++a.visites;
     if (kind == "teleconsultation") ++a.tele;
-    const std::string& ref = Field(r, field::kPatientRef);
+    const std::string& ref = f.Get(field::kPatientRef);
     if (!ref.empty()) a.patients.insert(ref);
   } else if (status == "no_show") {
     ++a.no_show;
@@ -154,42 +183,42 @@ void ScanAppointment(const Record& r, const Range& g, int64_t now_s,
   } else {
     ++a.pending;
   }
-  int64_t dur = IntField(r, field::kDuration);
+  int64_t dur = f.Int(field::kDuration);
   if (dur <= 0) dur = 15;
   if (start + dur * 60 <= now_s) ++a.due;
-  const int64_t in = IntField(r, field::kCheckinAt);
+  const int64_t in = f.Int(field::kCheckinAt);
   if (in <= 0) return;
   ++a.checked_in;
-  if (Field(r, field::kCheckinVia) == "kiosk") ++a.kiosk;
-  const int64_t seen = IntField(r, field::kConsultAt);
+  if (f.Get(field::kCheckinVia) == "kiosk") ++a.kiosk;
+  const int64_t seen = f.Int(field::kConsultAt);
   if (seen >= in && ParisDate(seen) == ParisDate(in))
     a.waits.push_back(static_cast<int32_t>((seen - in) / 60));
 }
 
-void ScanPresence(const Record& r, const Range& g,
+void ScanPresence(const FieldTable& f, const Range& g,
                   const std::unordered_map<std::string, std::string>& prof,
                   SiteAcc* s) {
-  if (!PresentState(Field(r, field::kState))) return;
-  const int64_t day = DayOf(Field(r, field::kDate), false);
+  if (!PresentState(f.Get(field::kState))) return;
+  const int64_t day = DayOf(f.Get(field::kDate), false);
   if (day < g.d0 || day > g.d1) return;
-  const std::string& half = Field(r, field::kHalf);
-  const std::string& who = Field(r, field::kPractitioner);
+  const std::string& half = f.Get(field::kHalf);
+  const std::string& who = f.Get(field::kPractitioner);
   auto it = prof.find(who);
   const std::string profession = it == prof.end() ? "autre" : it->second;
   // A replaced practitioner's half-day is worked by the replacement.
-  const std::string& repl = Field(r, field::kReplacement);
+  const std::string& repl = f.Get(field::kReplacement);
   const std::string& contributor =
-      Field(r, field::kState) == "remplace" && !repl.empty() ? repl : who;
+      f.Get(field::kState) == "remplace" && !repl.empty() ? repl : who;
   s->periods[g.period_of[day - g.d0]].presence[profession][contributor] += 1;
   s->open[day - g.d0] |= half == "am" ? 1 : half == "pm" ? 2 : 0;
 }
 
-void ScanLedger(const Record& r, const Range& g, Granularity gran,
+void ScanLedger(const FieldTable& f, const Range& g, Granularity gran,
                 SiteAcc* s, Acc* range_costs) {
-  const int64_t day = DayOf(Field(r, field::kMonth), true);
+  const int64_t day = DayOf(f.Get(field::kMonth), true);
   if (day < g.d0 || day > g.d1) return;
-  const int64_t cents = IntField(r, field::kAmountCents);
-  const std::string& cat = Field(r, field::kCategory);
+  const int64_t cents = f.Int(field::kAmountCents);
+  const std::string& cat = f.Get(field::kCategory);
   // Ledger entries are monthly: weeks show no cost, the total row does.
   if (gran == Granularity::kMonth)
     s->periods[g.month_period.at(day)].cents[cat] += cents;
@@ -248,22 +277,30 @@ Result<Report> BuildUsageReport(const std::vector<Record>& records,
   }
   // Professions come from practitioner records (only professions leave).
   std::unordered_map<std::string, std::string> profession;
-  for (const Record& r : records)
-    if (r.collection == Collection::kPractitioner && !IsDeleted(r)) {
-      std::string p = Field(r, field::kProfession);
-      profession[r.id] = p.empty() ? "autre" : p;
-    }
+  for (const Record& r : records) {
+    if (r.collection != Collection::kPractitioner) continue;
+    const FieldTable f(r);
+    if (f.deleted()) continue;
+    const std::string& p = f.Get(field::kProfession);
+    profession[r.id] = p.empty() ? "autre" : p;
+  }
   std::set<std::string> categories;
   for (const Record& r : records) {
     auto it = site_index.find(r.site_id);
-    if (it == site_index.end() || IsDeleted(r)) continue;
+    if (it == site_index.end()) continue;
+    if (r.collection != Collection::kAppointment &&
+        r.collection != Collection::kPresence &&
+        r.collection != Collection::kLedger)
+      continue;
+    const FieldTable f(r);
+    if (f.deleted()) continue;
     SiteAcc* s = &sites[it->second];
     if (r.collection == Collection::kAppointment) {
-      ScanAppointment(r, g, q.now_s, s);
+      ScanAppointment(f, g, q.now_s, s);
     } else if (r.collection == Collection::kPresence) {
-      ScanPresence(r, g, profession, s);
-    } else if (r.collection == Collection::kLedger) {
-      ScanLedger(r, g, q.granularity, s, &range_costs[it->second]);
+      ScanPresence(f, g, profession, s);
+    } else {
+      ScanLedger(f, g, q.granularity, s, &range_costs[it->second]);
     }
   }
   std::set<std::string> professions;
