@@ -122,7 +122,8 @@ class Replica {
   // Every record as canonical JSON (see DumpJson).
   Result<std::string> Dump();
 
-  // Random identifier with a collection prefix, e.g. "rdv-3f9a2c1b7d".
+  // Unique identifier with a collection prefix: "rdv-" + 6 hex digits of
+  // the replica id + 10 random hex digits.
   std::string NewId(const std::string& prefix);
 
  private:
