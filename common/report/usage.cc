@@ -197,13 +197,16 @@ void ScanAppointment(const FieldTable& f, const Range& g, int64_t now_s,
 
 void ScanPresence(const FieldTable& f, const Range& g,
                   const std::unordered_map<std::string, std::string>& prof,
-                  SiteAcc* s) {
+                  const std::string& site, SiteAcc* s) {
   if (!PresentState(f.Get(field::kState))) return;
   const int64_t day = DayOf(f.Get(field::kDate), false);
   if (day < g.d0 || day > g.d1) return;
   const std::string& half = f.Get(field::kHalf);
   const std::string& who = f.Get(field::kPractitioner);
   auto it = prof.find(who);
+  // Practitioner ids are site-qualified ("p1@SITE") by replicas; accept an
+  // unqualified reference too.
+  if (it == prof.end()) it = prof.find(who + "@" + site);
   const std::string profession = it == prof.end() ? "autre" : it->second;
   // A replaced practitioner's half-day is worked by the replacement.
   const std::string& repl = f.Get(field::kReplacement);
@@ -298,7 +301,7 @@ Result<Report> BuildUsageReport(const std::vector<Record>& records,
     if (r.collection == Collection::kAppointment) {
       ScanAppointment(f, g, q.now_s, s);
     } else if (r.collection == Collection::kPresence) {
-      ScanPresence(f, g, profession, s);
+      ScanPresence(f, g, profession, r.site_id, s);
     } else {
       ScanLedger(f, g, q.granularity, s, &range_costs[it->second]);
     }
