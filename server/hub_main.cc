@@ -14,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "server/hub_admin.h"
 #include "server/hub_server.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
@@ -135,6 +136,18 @@ int main(int argc, char** argv) {
   std::string tdb;
   tokens->add_option("--db", tdb, "Base SQLite du hub")->required();
 
+  auto* backup = app.add_subcommand(
+      "backup", "Sauvegarde à chaud la base du hub (cohérente pendant le service)");
+  std::string bdb, bout;
+  backup->add_option("--db", bdb, "Base SQLite du hub")->required();
+  backup->add_option("--out", bout, "Fichier de sauvegarde")->required();
+
+  auto* restore = app.add_subcommand(
+      "restore", "Restaure une sauvegarde (hub arrêté); les maisons renvoient ce qui manque");
+  std::string sdb, sfrom;
+  restore->add_option("--db", sdb, "Base SQLite du hub")->required();
+  restore->add_option("--from", sfrom, "Fichier de sauvegarde")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -144,6 +157,18 @@ int main(int argc, char** argv) {
   if (enroll->parsed()) return Enroll(edb, sites, name);
   if (revoke->parsed()) return Revoke(rdb, rtoken, rname);
   if (tokens->parsed()) return ListTokens(tdb);
+  if (backup->parsed() || restore->parsed()) {
+    const Status st = backup->parsed() ? BackupHub(bdb, bout) : RestoreHub(sdb, sfrom);
+    if (!st.ok()) {
+      std::cerr << "relais-hub: " << st.ToString() << "\n";
+      return st.code() == relais::common::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    std::cout << (backup->parsed() ? "sauvegarde écrite: " + bout
+                                   : "base restaurée, nouvelle époque: les maisons "
+                                     "renverront leurs données à la prochaine synchronisation")
+              << "\n";
+    return 0;
+  }
   if (db.empty()) {
     std::cerr << "relais-hub: --db requis\n";
     return 2;

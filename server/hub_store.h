@@ -100,6 +100,10 @@ class HubStore {
   virtual Result<std::optional<StoredRecord>> Get(common::Collection c,
                                                   const std::string& id) = 0;
   virtual Result<uint64_t> LastSeq() = 0;
+  // Identity of this hub's data (random, made with the database). Changed by
+  // RenewEpoch() after the data was restored from a backup.
+  virtual Result<std::string> Epoch() = 0;
+  virtual Status RenewEpoch() = 0;
 };
 
 }  // namespace relais::server

@@ -1,5 +1,7 @@
 #include "server/sqlite_hub_store.h"
 
+#include "server/token.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -88,6 +90,8 @@ Result<std::unique_ptr<SqliteHubStore>> SqliteHubStore::Open(
   RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, create));
   std::unique_ptr<SqliteHubStore> store(new SqliteHubStore(std::move(db)));
   RELAIS_RETURN_IF_ERROR(store->Migrate().WithContext(path));
+  RELAIS_ASSIGN_OR_RETURN(std::string epoch, store->Epoch());
+  if (epoch.empty()) RELAIS_RETURN_IF_ERROR(store->RenewEpoch());
   return store;
 }
 
@@ -249,6 +253,29 @@ Result<uint64_t> SqliteHubStore::LastSeqLocked() {
 Result<uint64_t> SqliteHubStore::LastSeq() {
   std::lock_guard<std::mutex> lock(mu_);
   return LastSeqLocked();
+}
+
+Result<std::string> SqliteHubStore::Epoch() {
+  std::lock_guard<std::mutex> lock(mu_);
+  RELAIS_ASSIGN_OR_RETURN(Stmt st,
+                          db_->Prepare("SELECT value FROM meta WHERE key='epoch'"));
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.ColumnText(0) : std::string();
+}
+
+Status SqliteHubStore::TEST_LimitPages(int64_t pages) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return db_->Exec("PRAGMA max_page_count=" + std::to_string(pages));
+}
+
+Status SqliteHubStore::RenewEpoch() {
+  RELAIS_ASSIGN_OR_RETURN(std::string token, GenerateToken());
+  std::lock_guard<std::mutex> lock(mu_);
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->Prepare("INSERT INTO meta(key, value) VALUES('epoch', ?)"
+                            " ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+  st.Bind(1, token.substr(0, 16));
+  return st.Run();
 }
 
 Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,

@@ -52,6 +52,12 @@ class SqliteHubStore final : public HubStore {
   Result<std::optional<StoredRecord>> Get(common::Collection c,
                                           const std::string& id) override;
   Result<uint64_t> LastSeq() override;
+  Result<std::string> Epoch() override;
+  Status RenewEpoch() override;
+
+  // Tests: caps the database at `pages` pages (PRAGMA max_page_count) to
+  // simulate a full disk.
+  Status TEST_LimitPages(int64_t pages);
 
   // The query plan of the pull query for `sites` (tests check the index).
   Result<std::string> ExplainPull(size_t sites);

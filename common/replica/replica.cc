@@ -72,7 +72,8 @@ std::string Replica::NewId(const std::string& prefix) {
 Result<Hlc> Replica::NextHlc() {
   RELAIS_ASSIGN_OR_RETURN(uint64_t last, store_->GetMetaInt("hlc"));
   hlc_.set_last(std::max<Hlc>(last, hlc_.last()));
-  const Hlc h = hlc_.Now(clock_->NowMillis());
+  RELAIS_ASSIGN_OR_RETURN(int64_t offset, CorrectedOffsetMs());
+  const Hlc h = hlc_.Now(clock_->NowMillis() + offset);
   RELAIS_RETURN_IF_ERROR(store_->SetMeta("hlc", std::to_string(h)));
   return h;
 }
@@ -130,6 +131,14 @@ Result<Record> Replica::WriteLocked(
   *changed = ApplyLocalWrite(&r, replica_id_, h, changes);
   if (*changed) RELAIS_RETURN_IF_ERROR(store_->PutLocal(r));
   return r;
+}
+
+Result<int64_t> Replica::CorrectedOffsetMs() {
+  RELAIS_ASSIGN_OR_RETURN(std::string v, store_->GetMeta("clock_offset_ms"));
+  int64_t offset = 0;
+  if (!v.empty() && !ParseInt64(v, &offset))
+    return Status::DataLoss("méta-donnée clock_offset_ms illisible");
+  return offset;
 }
 
 std::string Replica::PractitionerRef(const std::string& id) const {

@@ -79,6 +79,12 @@ class Replica {
       const std::vector<std::pair<std::string, std::map<std::string, std::string>>>&
           items);
 
+  // Offset (ms) to add to the local clock, learnt from the hub at the last
+  // sync (0 until then, or when the clocks agree within 2 s). HLC stamps use
+  // the corrected time, so a kiosk whose clock is a day off stops stamping
+  // its writes a day off once it has reached the hub.
+  Result<int64_t> CorrectedOffsetMs();
+
   // Practitioner ids are local to a site, so two houses can both have "p1":
   // an id without '@' is qualified as "id@site" (this replica's site); an id
   // that already has "@SITE" is kept. Every practitioner reference (record

@@ -208,6 +208,22 @@ Result<int64_t> ReplicaStore::CountChangesSince(uint64_t after) {
   return row ? st.ColumnInt(0) : 0;
 }
 
+Status ReplicaStore::MarkAllPending(
+    const std::map<std::string, std::string>& meta) {
+  Transaction tx(db_.get());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  RELAIS_ASSIGN_OR_RETURN(uint64_t seq, GetMetaInt("local_seq"));
+  RELAIS_ASSIGN_OR_RETURN(int64_t max_rowid,
+                          db_->QueryInt("SELECT coalesce(max(rowid), 0) FROM records"));
+  RELAIS_RETURN_IF_ERROR(
+      db_->Exec("UPDATE records SET seq = " + std::to_string(seq) + " + rowid"));
+  RELAIS_RETURN_IF_ERROR(SetMeta("local_seq", std::to_string(seq + max_rowid)));
+  RELAIS_RETURN_IF_ERROR(SetMeta("push_cursor", std::to_string(seq)));
+  RELAIS_RETURN_IF_ERROR(SetMeta("pull_cursor", "0"));
+  for (const auto& [k, v] : meta) RELAIS_RETURN_IF_ERROR(SetMeta(k, v));
+  return tx.Commit();
+}
+
 Result<std::vector<Record>> ReplicaStore::Collect(Stmt& st) {
   std::vector<Record> out;
   for (;;) {

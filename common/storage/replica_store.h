@@ -77,6 +77,11 @@ class ReplicaStore {
                                                   size_t max_bytes);
   Result<int64_t> CountChangesSince(uint64_t after);
 
+  // After the hub lost history (restored from a backup): marks every record
+  // as a local change to send again, resets pull_cursor to 0 and stores
+  // `meta`, in one transaction. Merging makes the re-send harmless.
+  Status MarkAllPending(const std::map<std::string, std::string>& meta);
+
   // All records of a collection with lo <= k1 < hi (empty bounds = open).
   Result<std::vector<Record>> List(Collection c, const std::string& k1_lo = "",
                                    const std::string& k1_hi = "");

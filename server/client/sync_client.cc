@@ -83,9 +83,10 @@ Result<std::string> ObservedHlc(common::Replica& replica,
     for (const auto& [name, sibs] : r.fields)
       for (const common::Sibling& s : sibs) remote = std::max(remote, s.hlc);
   RELAIS_ASSIGN_OR_RETURN(uint64_t last, replica.store()->GetMetaInt("hlc"));
+  RELAIS_ASSIGN_OR_RETURN(int64_t offset, replica.CorrectedOffsetMs());
   common::HlcClock clock;
   clock.set_last(last);
-  if (remote != 0) clock.Observe(remote, replica.clock()->NowMillis());
+  if (remote != 0) clock.Observe(remote, replica.clock()->NowMillis() + offset);
   return std::to_string(clock.last());
 }
 
@@ -132,6 +133,17 @@ Result<SyncReport> SyncOnce(common::Replica& replica,
     if (!changes.empty() && resp.ack_seq() != changes.back().seq)
       return Status::Internal("accusé de réception du hub incohérent");
 
+    // Did the hub lose history (restored from a backup)? Then send again
+    // everything this replica holds and pull the scope from the start.
+    RELAIS_ASSIGN_OR_RETURN(std::string known_epoch, store->GetMeta("hub_epoch"));
+    if ((!known_epoch.empty() && known_epoch != resp.hub_epoch()) ||
+        pull_cursor > resp.hub_last_seq()) {
+      if (++report.resyncs > 2)
+        return Status::Internal("le hub change d'époque en boucle: abandon");
+      RELAIS_RETURN_IF_ERROR(store->MarkAllPending({{"hub_epoch", resp.hub_epoch()}}));
+      continue;
+    }
+
     std::vector<Record> pulled;
     pulled.reserve(static_cast<size_t>(resp.pull_size()));
     for (const pb::Record& p : resp.pull()) {
@@ -141,6 +153,12 @@ Result<SyncReport> SyncOnce(common::Replica& replica,
     }
     std::map<std::string, std::string> meta;
     meta["pull_cursor"] = std::to_string(resp.pull_cursor());
+    meta["hub_epoch"] = resp.hub_epoch();
+    if (resp.hub_time_ms() > 0) {
+      // Half a round trip is noise next to the skews that matter here.
+      const int64_t offset = resp.hub_time_ms() - replica.clock()->NowMillis();
+      meta["clock_offset_ms"] = std::to_string(std::llabs(offset) > 2000 ? offset : 0);
+    }
     if (!changes.empty()) meta["push_cursor"] = std::to_string(resp.ack_seq());
     RELAIS_ASSIGN_OR_RETURN(meta["hlc"], ObservedHlc(replica, pulled));
     // Data, both cursors and the clock move together, or not at all.

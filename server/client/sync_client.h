@@ -59,6 +59,7 @@ struct SyncReport {
   int conflicts = 0;    // pulled records left with fields needing attention
   int round_trips = 0;
   int64_t bytes = 0;    // protobuf bytes sent + received (before gzip)
+  int resyncs = 0;      // full re-sends after the hub lost history
 };
 
 common::Result<SyncReport> SyncOnce(common::Replica& replica,

@@ -1,0 +1,172 @@
+// Recovery scenarios with an in-process hub: a hub restored from a backup
+// older than some replicas, clocks a day off, and full disks at the hub and
+// at a replica. Bounded and loopback only.
+#include <gtest/gtest.h>
+
+#include "common/codec/record_json.h"
+#include "server/hub_admin.h"
+#include "tests/server/hub_fixture.h"
+
+namespace relais::server {
+namespace {
+
+using common::Collection;
+using common::FakeClock;
+using common::Replica;
+
+class SyncRecoveryTest : public testing::HubFixture {
+ protected:
+  std::unique_ptr<Replica> Open(const std::string& file, const std::string& site,
+                                common::Clock* clock) {
+    EXPECT_TRUE(Replica::Init(dir_.File(file), site).ok());
+    auto r = Replica::Open(dir_.File(file), clock);
+    EXPECT_TRUE(r.ok());
+    return std::move(r).value();
+  }
+  Status Sync(Replica& r, const std::string& token, SyncReport* report = nullptr) {
+    auto res = SyncOnce(r, Options(token));
+    if (res.ok() && report) *report = *res;
+    return res.ok() ? Status::OK() : res.status();
+  }
+  int64_t HubCount() {
+    auto db = common::Db::Open(dir_.File("hub.db"), false);
+    return *(*db)->QueryInt("SELECT count(*) FROM records");
+  }
+};
+
+TEST_F(SyncRecoveryTest, HubRestoredFromOlderBackupGetsEverythingBack) {
+  auto a = NewReplica("a.db", "S1", 1), b = NewReplica("b.db", "S1", 2);
+  const std::string ta = Enroll({"S1"}), tb = Enroll({"S1"});
+  ASSERT_TRUE(a->AddPractitioner("p1", "Dr Un", "medecin").ok());
+  ASSERT_TRUE(Sync(*a, ta).ok());
+  ASSERT_TRUE(Sync(*b, tb).ok());
+  ASSERT_TRUE(BackupHub(dir_.File("hub.db"), dir_.File("backup.db")).ok());
+  // After the backup: changes at both replicas reach the hub (and are acked).
+  common::NewAppointment appt;
+  appt.practitioner = "p1";
+  appt.patient_name = "Jeanne";
+  appt.start = 1795500000;
+  ASSERT_TRUE(a->AddAppointment(appt).ok());
+  ASSERT_TRUE(b->AddLedgerEntry({5000, "loyer", "p1", "equal", "", "2026-11", ""}).ok());
+  ASSERT_TRUE(Sync(*a, ta).ok());
+  ASSERT_TRUE(Sync(*b, tb).ok());
+  ASSERT_TRUE(Sync(*a, ta).ok());
+  const int64_t before = HubCount();
+  ASSERT_EQ(before, 3);
+  // Disaster: the hub comes back from the older backup.
+  StopHub();
+  ASSERT_TRUE(RestoreHub(dir_.File("hub.db"), dir_.File("backup.db")).ok());
+  StartHub(ServerOptions{"127.0.0.1:0", "", "", 16 << 20});
+  EXPECT_EQ(HubCount(), 1);
+  SyncReport ra, rb;
+  ASSERT_TRUE(Sync(*a, ta, &ra).ok());
+  ASSERT_TRUE(Sync(*b, tb, &rb).ok());
+  ASSERT_TRUE(Sync(*a, ta).ok());
+  EXPECT_EQ(ra.resyncs, 1);
+  EXPECT_EQ(rb.resyncs, 1);
+  EXPECT_EQ(HubCount(), before);
+  EXPECT_EQ(*a->Dump(), *b->Dump());
+  EXPECT_EQ(*a->PendingCount(), 0);
+  // Steady state again: a no-op sync is one round trip.
+  SyncReport noop;
+  ASSERT_TRUE(Sync(*a, ta, &noop).ok());
+  EXPECT_EQ(noop.round_trips, 1);
+  EXPECT_EQ(noop.resyncs, 0);
+}
+
+TEST_F(SyncRecoveryTest, ClockOneDayOffConvergesAndStopsWinningAfterSync) {
+  // The in-process hub uses the real clock; "right" agrees with it.
+  const int64_t now = common::SystemClock::Default()->NowMillis();
+  FakeClock ahead(now + 86400000), behind(now - 86400000), right(now);
+  auto a = Open("a.db", "S1", &ahead), b = Open("b.db", "S1", &behind),
+       c = Open("c.db", "S1", &right);
+  const std::string ta = Enroll({"S1"}), tb = Enroll({"S1"}), tc = Enroll({"S1"});
+  ASSERT_TRUE(c->AddPractitioner("p1", "Dr Un", "medecin").ok());
+  for (auto [r, t] : {std::pair{c.get(), tc}, {a.get(), ta}, {b.get(), tb}})
+    ASSERT_TRUE(Sync(*r, t).ok());
+  // The skewed replicas learnt the hub's time.
+  EXPECT_NEAR(static_cast<double>(*a->CorrectedOffsetMs()), -86400000.0, 5000.0);
+  EXPECT_NEAR(static_cast<double>(*b->CorrectedOffsetMs()), 86400000.0, 5000.0);
+  EXPECT_EQ(*c->CorrectedOffsetMs(), 0);
+  // Concurrent presence marks: a (clock a day ahead) first, c ten seconds
+  // later in real time. The later one must win: a's clock is corrected.
+  ASSERT_TRUE(a->SetPresence("p1@S1", "2026-11-24", "am", "absent", "", "").ok());
+  right.Advance(10000);
+  ahead.Advance(10000);
+  behind.Advance(10000);
+  ASSERT_TRUE(c->SetPresence("p1@S1", "2026-11-24", "am", "present", "", "2").ok());
+  ASSERT_TRUE(b->SetPresence("p1@S1", "2026-11-24", "pm", "en_visite", "", "").ok());
+  for (int round = 0; round < 2; ++round)
+    for (auto [r, t] : {std::pair{a.get(), ta}, {b.get(), tb}, {c.get(), tc}})
+      ASSERT_TRUE(Sync(*r, t).ok());
+  EXPECT_EQ(*a->Dump(), *c->Dump());
+  EXPECT_EQ(*b->Dump(), *c->Dump());
+  auto am = c->PresenceOn("2026-11-24");
+  ASSERT_TRUE(am.ok());
+  ASSERT_EQ(am->size(), 2u);
+  EXPECT_EQ((*am)[0].state, "present");  // c's later mark, not a's skewed one
+  // Nobody's HLC ran a day ahead: stamps stay within the drift bound.
+  for (auto* r : {a.get(), b.get(), c.get()}) {
+    const auto hlc = *r->store()->GetMetaInt("hlc");
+    EXPECT_LE(common::HlcMillis(hlc), now + 10000 + 5 * 60 * 1000 + 1000);
+  }
+}
+
+TEST_F(SyncRecoveryTest, FullDiskAtTheHubIsAClearErrorAndRetrySucceeds) {
+  auto a = NewReplica("a.db", "S1");
+  const std::string ta = Enroll({"S1"});
+  ASSERT_TRUE(a->AddPractitioner("p1", "Dr Un", "medecin").ok());
+  ASSERT_TRUE(Sync(*a, ta).ok());
+  std::vector<std::pair<std::string, std::map<std::string, std::string>>> items;
+  for (int i = 0; i < 400; ++i)
+    items.push_back({"rdv-big-" + std::to_string(i),
+                     {{"practitioner", "p1@S1"}, {"start", "1795500000"},
+                      {"note", std::string(1500, 'x')}}});
+  ASSERT_TRUE(a->WriteBatch(Collection::kAppointment, items).ok());
+  auto pages = common::Db::Open(dir_.File("hub.db"), false);
+  const int64_t now_pages = *(*pages)->QueryInt("PRAGMA page_count");
+  ASSERT_TRUE(store_->TEST_LimitPages(now_pages + 20).ok());
+  auto r = SyncOnce(*a, Options(ta));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), common::StatusCode::kResourceExhausted) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("disque plein"), std::string::npos);
+  EXPECT_GT(*a->PendingCount(), 0);  // nothing acknowledged that was not stored
+  EXPECT_EQ(*(*pages)->QueryInt(
+                "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"),
+            1);
+  ASSERT_TRUE(store_->TEST_LimitPages(1 << 30).ok());  // space freed
+  ASSERT_TRUE(Sync(*a, ta).ok());
+  EXPECT_EQ(*a->PendingCount(), 0);
+  EXPECT_EQ(HubCount(), 401);
+}
+
+TEST_F(SyncRecoveryTest, FullDiskAtTheReplicaDuringPullLosesNothing) {
+  auto a = NewReplica("a.db", "S1", 1), b = NewReplica("b.db", "S1", 2);
+  const std::string ta = Enroll({"S1"}), tb = Enroll({"S1"});
+  ASSERT_TRUE(a->AddPractitioner("p1", "Dr Un", "medecin").ok());
+  std::vector<std::pair<std::string, std::map<std::string, std::string>>> items;
+  for (int i = 0; i < 300; ++i)
+    items.push_back({"rdv-" + std::to_string(i),
+                     {{"practitioner", "p1@S1"}, {"start", "1795500000"},
+                      {"note", std::string(1000, 'y')}}});
+  ASSERT_TRUE(a->WriteBatch(Collection::kAppointment, items).ok());
+  ASSERT_TRUE(Sync(*a, ta).ok());
+  const int64_t pages = *b->store()->db()->QueryInt("PRAGMA page_count");
+  ASSERT_TRUE(b->store()->db()->Exec("PRAGMA max_page_count=" + std::to_string(pages + 30)).ok());
+  SyncOptions o = Options(tb);
+  o.pull_batch_records = 50;
+  auto r = SyncOnce(*b, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), common::StatusCode::kResourceExhausted) << r.status().ToString();
+  const uint64_t cursor = *b->store()->GetMetaInt("pull_cursor");
+  const size_t kept = b->store()->ListAll()->size();
+  EXPECT_GT(kept, 0u);    // the batches that fitted were committed...
+  EXPECT_LT(kept, 301u);  // ...and the one that did not left no trace
+  EXPECT_GT(cursor, 0u);
+  ASSERT_TRUE(b->store()->db()->Exec("PRAGMA max_page_count=1073741823").ok());
+  ASSERT_TRUE(Sync(*b, tb).ok());
+  EXPECT_EQ(*a->Dump(), *b->Dump());
+}
+
+}  // namespace
+}  // namespace relais::server
