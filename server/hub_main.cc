@@ -4,17 +4,25 @@
 //   relais-hub enroll --db hub.db --site S [--site S2 ...] [--name N]
 //   relais-hub revoke --db hub.db (--token T | --name N)
 //   relais-hub tokens --db hub.db
+//   relais-hub council-enroll --db hub.db --name N --site S [--site S2 ...]
+//   relais-hub backup --db hub.db --out F;  relais-hub restore --db hub.db --from F
+// With --http-listen HOST:PORT the hub also serves the funding office's
+// dashboard, usage API, /healthz and /metrics (docs/reporting.md).
 // Exit codes: 0 ok, 2 bad arguments, 1 other failures.
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
 #include <CLI/CLI.hpp>
 
 #include "server/hub_admin.h"
+#include "server/report/council_tokens.h"
+#include "server/report/report_server.h"
 #include "server/hub_server.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
@@ -72,7 +80,38 @@ int ListTokens(const std::string& db) {
   return 0;
 }
 
-int Serve(const std::string& db, const ServerOptions& options) {
+int CouncilEnroll(const std::string& db, const std::string& name,
+                  const std::vector<std::string>& sites) {
+  auto tokens = SqliteCouncilTokens::Open(db);
+  if (!tokens.ok()) return Report(tokens.status());
+  auto token = (*tokens)->Enroll(name, sites, *common::SystemClock::Default());
+  if (!token.ok()) return Report(token.status());
+  std::cout << "Jeton de lecture pour le financeur '" << name
+            << "' (affiché une seule fois), sites:";
+  for (const auto& s : sites) std::cout << " " << s;
+  std::cout << "\n" << *token << "\n";
+  return 0;
+}
+
+// Every record of `sites`, read through the store's indexed pull.
+common::Result<std::vector<common::Record>> RecordsOf(
+    HubStore& store, const std::vector<std::string>& sites) {
+  Scope scope{"council", "council-report", sites};
+  std::sort(scope.sites.begin(), scope.sites.end());
+  std::vector<common::Record> out;
+  uint64_t after = 0;
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(PullResult p, store.Pull(scope, after, 10000, 64 << 20));
+    out.insert(out.end(), std::make_move_iterator(p.records.begin()),
+               std::make_move_iterator(p.records.end()));
+    after = p.cursor;
+    if (!p.has_more) break;
+  }
+  return out;
+}
+
+int Serve(const std::string& db, const ServerOptions& options,
+          const std::string& http_listen) {
   // Block the signals in every thread (gRPC's included); one thread waits.
   sigset_t signals;
   sigemptyset(&signals);
@@ -90,6 +129,33 @@ int Serve(const std::string& db, const ServerOptions& options) {
                  "acceptées seulement en boucle locale\n";
   std::cerr << "relais-hub: à l'écoute sur " << options.listen << " (port "
             << running->port << "), base " << db << "\n";
+  // The funding office's HTTP endpoint, on its own port.
+  std::unique_ptr<SqliteCouncilTokens> council;
+  std::unique_ptr<HubReportBackend> backend;
+  std::unique_ptr<ReportServer> report;
+  if (!http_listen.empty()) {
+    const size_t colon = http_listen.rfind(':');
+    const std::string host = colon == std::string::npos ? "" : http_listen.substr(0, colon);
+    const int http_port = colon == std::string::npos ? -1 : std::atoi(http_listen.c_str() + colon + 1);
+    if (host.empty() || http_port < 0 || http_port > 65535)
+      return Report(Status::InvalidArgument("--http-listen: hôte:port attendu, reçu '" +
+                                            http_listen + "'"));
+    auto tokens = SqliteCouncilTokens::Open(db);
+    if (!tokens.ok()) return Report(tokens.status());
+    council = std::move(tokens).value();
+    HubStore* hub_store = store->get();
+    backend = std::make_unique<HubReportBackend>(
+        council.get(),
+        [hub_store](const std::vector<std::string>& sites) {
+          return RecordsOf(*hub_store, sites);
+        },
+        [&service] { return service.MetricsText(); });
+    report = std::make_unique<ReportServer>(*backend, *common::SystemClock::Default());
+    auto port = report->Start(host, http_port);
+    if (!port.ok()) return Report(port.status());
+    std::cerr << "relais-hub: tableau de bord du financeur sur http://" << host
+              << ":" << *port << "/\n";
+  }
   grpc::Server* server = running->server.get();
   std::thread waiter([server, &signals] {
     int sig = 0;
@@ -117,6 +183,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--tls-cert", options.tls_cert_file, "Certificat du serveur (PEM)");
   app.add_option("--tls-key", options.tls_key_file, "Clé privée du serveur (PEM)");
+  std::string http_listen;
+  app.add_option("--http-listen", http_listen,
+                 "Adresse hôte:port du tableau de bord financeur (désactivé si vide)");
   app.require_subcommand(0, 1);
 
   auto* enroll = app.add_subcommand("enroll", "Inscrit une réplique et affiche son jeton");
@@ -135,6 +204,14 @@ int main(int argc, char** argv) {
   auto* tokens = app.add_subcommand("tokens", "Liste les jetons (empreintes)");
   std::string tdb;
   tokens->add_option("--db", tdb, "Base SQLite du hub")->required();
+
+  auto* council = app.add_subcommand(
+      "council-enroll", "Crée un jeton de lecture pour un financeur (agrégats seulement)");
+  std::string cdb, cname;
+  std::vector<std::string> csites;
+  council->add_option("--db", cdb, "Base SQLite du hub")->required();
+  council->add_option("--name", cname, "Nom du financeur")->required();
+  council->add_option("--site", csites, "Site visible (répétable)")->required();
 
   auto* backup = app.add_subcommand(
       "backup", "Sauvegarde à chaud la base du hub (cohérente pendant le service)");
@@ -157,6 +234,7 @@ int main(int argc, char** argv) {
   if (enroll->parsed()) return Enroll(edb, sites, name);
   if (revoke->parsed()) return Revoke(rdb, rtoken, rname);
   if (tokens->parsed()) return ListTokens(tdb);
+  if (council->parsed()) return CouncilEnroll(cdb, cname, csites);
   if (backup->parsed() || restore->parsed()) {
     const Status st = backup->parsed() ? BackupHub(bdb, bout) : RestoreHub(sdb, sfrom);
     if (!st.ok()) {
@@ -173,5 +251,5 @@ int main(int argc, char** argv) {
     std::cerr << "relais-hub: --db requis\n";
     return 2;
   }
-  return Serve(db, options);
+  return Serve(db, options, http_listen);
 }

@@ -103,8 +103,38 @@ grpc::Status HubService::Sync(grpc::ServerContext* context,
   if (!s.ok()) line << " error=" << s.ToString();
   line << "\n";
   std::lock_guard<std::mutex> lock(log_mu_);
+  ++syncs_;
+  if (!s.ok()) {
+    ++errors_;
+  } else {
+    pushed_total_ += request->push_size();
+    pulled_total_ += response->pull_size();
+    last_seen_ms_[request->replica_id()] = clock_.NowMillis();
+  }
+  bytes_total_ += static_cast<int64_t>(request->ByteSizeLong() + response->ByteSizeLong());
   (options_.log ? *options_.log : std::cerr) << line.str() << std::flush;
   return ToGrpcStatus(s);
+}
+
+std::string HubService::MetricsText() const {
+  std::lock_guard<std::mutex> lock(log_mu_);
+  std::ostringstream out;
+  out << "# HELP relais_syncs_total Sync round trips served.\n"
+      << "# TYPE relais_syncs_total counter\nrelais_syncs_total " << syncs_ << "\n"
+      << "# HELP relais_sync_errors_total Sync round trips refused or failed.\n"
+      << "# TYPE relais_sync_errors_total counter\nrelais_sync_errors_total " << errors_
+      << "\n# TYPE relais_records_pushed_total counter\nrelais_records_pushed_total "
+      << pushed_total_
+      << "\n# TYPE relais_records_pulled_total counter\nrelais_records_pulled_total "
+      << pulled_total_
+      << "\n# HELP relais_sync_bytes_total Protobuf bytes in and out (before gzip).\n"
+      << "# TYPE relais_sync_bytes_total counter\nrelais_sync_bytes_total " << bytes_total_
+      << "\n# HELP relais_replica_last_sync_seconds Last successful sync per replica.\n"
+      << "# TYPE relais_replica_last_sync_seconds gauge\n";
+  for (const auto& [replica, ms] : last_seen_ms_)
+    out << "relais_replica_last_sync_seconds{replica=\"" << replica << "\"} "
+        << ms / 1000 << "\n";
+  return out.str();
 }
 
 }  // namespace relais::server

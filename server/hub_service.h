@@ -14,8 +14,11 @@
 // must outlive the service.
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <mutex>
 #include <ostream>
+#include <string>
 
 #include "common/util/clock.h"
 #include "common/util/status.h"
@@ -43,6 +46,11 @@ class HubService final : public relais::sync::v1::Hub::Service {
                     const relais::sync::v1::SyncRequest* request,
                     relais::sync::v1::SyncResponse* response) override;
 
+  // Prometheus text exposition of the sync counters: syncs, errors, records
+  // pushed/pulled, bytes, and each replica's last successful sync (seconds
+  // since the epoch). Replica ids are pseudonymous. Thread-safe.
+  std::string MetricsText() const;
+
  private:
   // The work of Sync, in our error currency.
   common::Status DoSync(grpc::ServerContext* context,
@@ -55,7 +63,11 @@ class HubService final : public relais::sync::v1::Hub::Service {
   HubStore& store_;
   common::Clock& clock_;
   HubServiceOptions options_;
-  std::mutex log_mu_;  // one whole line at a time on options_.log
+  mutable std::mutex log_mu_;  // one whole line at a time on options_.log
+  // Counters, guarded by log_mu_.
+  int64_t syncs_ = 0, errors_ = 0, pushed_total_ = 0, pulled_total_ = 0,
+          bytes_total_ = 0;
+  std::map<std::string, int64_t> last_seen_ms_;
 };
 
 }  // namespace relais::server
