@@ -92,8 +92,32 @@ Result<std::string> ObservedHlc(common::Replica& replica,
 
 }  // namespace
 
+namespace {
+Result<SyncReport> SyncSession(common::Replica& replica,
+                               const SyncOptions& options);
+}  // namespace
+
 Result<SyncReport> SyncOnce(common::Replica& replica,
                             const SyncOptions& options) {
+  common::ReplicaStore* store = replica.store();
+  const std::string now = std::to_string(replica.clock()->NowMillis());
+  Result<SyncReport> r = SyncSession(replica, options);
+  // What `relais status` and the kiosk show. Best effort: a full disk must
+  // not hide the sync's own error.
+  if (r.ok()) {
+    (void)store->SetMeta("last_sync_ms", now);
+    (void)store->SetMeta("last_sync_error", "");
+  } else {
+    (void)store->SetMeta("last_sync_error", r.status().ToString());
+  }
+  (void)store->SetMeta("last_attempt_ms", now);
+  return r;
+}
+
+namespace {
+
+Result<SyncReport> SyncSession(common::Replica& replica,
+                               const SyncOptions& options) {
   RELAIS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
                           MakeChannel(options));
   auto stub = pb::Hub::NewStub(channel);
@@ -176,5 +200,7 @@ Result<SyncReport> SyncOnce(common::Replica& replica,
     if (pending == 0 && !resp.has_more()) return report;
   }
 }
+
+}  // namespace
 
 }  // namespace relais::server

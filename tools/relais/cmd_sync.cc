@@ -1,19 +1,87 @@
 // `relais sync`: one sync session of a replica with the hub (thin wrapper
-// over relais::server::SyncOnce, see server/client/sync_client.h).
+// over relais::server::SyncOnce, see server/client/sync_client.h), or with
+// --watch a long-running worker (common/sync/sync_worker.h: period, soon
+// after a local change, backoff with jitter when the hub is unreachable).
+// `relais status`: what a house needs to know about its replica's sync.
+#ifdef RELAIS_HAVE_SYNC  // built only with the hub targets
+#include <csignal>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "common/replica/replica.h"
+#include "common/sync/sync_worker.h"
 #include "server/client/sync_client.h"
 #include "tools/relais/cli_util.h"
 
 namespace relais::common::cli {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void OnSignal(int) { g_stop = 1; }
+
+std::string Ago(int64_t now_ms, int64_t then_ms) {
+  if (then_ms <= 0) return "jamais";
+  const int64_t s = (now_ms - then_ms) / 1000;
+  if (s < 60) return "il y a " + std::to_string(s) + " s";
+  if (s < 3600) return "il y a " + std::to_string(s / 60) + " min";
+  if (s < 86400) return "il y a " + std::to_string(s / 3600) + " h";
+  return "il y a " + std::to_string(s / 86400) + " j";
+}
+
+// Runs the worker until SIGINT/SIGTERM. The worker thread owns its own
+// Replica; this thread only watches the file for local changes (made by the
+// kiosk or other `relais` commands) and nudges.
+int Watch(const std::string& db, const server::SyncOptions& opts, int interval_s) {
+  auto sync_replica = Replica::Open(db);
+  auto watch_replica = Replica::Open(db);
+  if (!sync_replica.ok()) return Report(sync_replica.status());
+  if (!watch_replica.ok()) return Report(watch_replica.status());
+  std::shared_ptr<Replica> rep(std::move(sync_replica).value());
+  auto fn = [rep, opts](SyncCounts* c) -> Status {
+    auto r = server::SyncOnce(*rep, opts);
+    if (!r.ok()) {
+      std::cerr << "relais: synchronisation échouée: " << r.status().message() << "\n";
+      return r.status();
+    }
+    *c = SyncCounts{r->pushed, r->pulled, r->conflicts};
+    if (r->pushed || r->pulled)
+      std::cout << "synchronisé: envoyés " << r->pushed << ", reçus " << r->pulled
+                << ", conflits " << r->conflicts << std::endl;
+    return Status::OK();
+  };
+  SyncWorkerOptions wo;
+  wo.interval_ms = static_cast<int64_t>(interval_s) * 1000;
+  SyncWorker worker(fn, SystemClock::Default(), wo);
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  worker.Start();
+  int64_t last_seq = -1;
+  while (!g_stop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto seq = (*watch_replica)->store()->GetMetaInt("local_seq");
+    if (seq.ok() && static_cast<int64_t>(*seq) != last_seq) {
+      if (last_seq >= 0) worker.Nudge();
+      last_seq = static_cast<int64_t>(*seq);
+    }
+  }
+  worker.Stop();
+  const SyncSnapshot s = worker.Snapshot();
+  std::cout << "arrêt: " << s.successes << " synchronisation(s) réussie(s), " << s.failures
+            << " échec(s)\n";
+  return 0;
+}
+
+}  // namespace
 
 void RegisterSyncCommands(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("sync", "Synchronise la réplique avec le hub");
   auto db = std::make_shared<std::string>();
   auto opts = std::make_shared<server::SyncOptions>();
   auto quiet = std::make_shared<bool>(false);
+  auto watch = std::make_shared<bool>(false);
+  auto interval = std::make_shared<int>(30);
   cmd->add_option("--db", *db, "Fichier de la réplique")->required();
   cmd->add_option("--hub", opts->hub, "Adresse du hub hôte:port")->required();
   cmd->add_option("--token", opts->token, "Jeton donné par relais-hub enroll")->required();
@@ -21,7 +89,15 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--tls-name", opts->tls_server_name,
                   "Nom attendu dans le certificat du hub (si différent de l'hôte)");
   cmd->add_flag("--quiet", *quiet, "N'affiche pas la progression");
-  cmd->callback([&ctx, db, opts, quiet] {
+  cmd->add_flag("--watch", *watch,
+                "Reste actif: synchronise périodiquement et après chaque changement local");
+  cmd->add_option("--interval", *interval, "Période en secondes avec --watch")
+      ->check(CLI::Range(1, 86400));
+  cmd->callback([&ctx, db, opts, quiet, watch, interval] {
+    if (*watch) {
+      ctx.exit_code = Watch(*db, *opts, *interval);
+      return;
+    }
     auto r = Replica::Open(*db);
     if (!r.ok()) {
       ctx.exit_code = Report(r.status());
@@ -43,6 +119,43 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
               << "reçus: " << report->pulled << "\n"
               << "conflits: " << report->conflicts << "\n";
   });
+
+  auto* status = app.add_subcommand("status", "État de la réplique et de sa synchronisation");
+  auto sdb = std::make_shared<std::string>();
+  status->add_option("--db", *sdb, "Fichier de la réplique")->required();
+  status->callback([&ctx, sdb] {
+    auto r = Replica::Open(*sdb);
+    if (!r.ok()) {
+      ctx.exit_code = Report(r.status());
+      return;
+    }
+    Replica& rep = **r;
+    ReplicaStore* st = rep.store();
+    auto pending = rep.PendingCount();
+    auto conflicts = rep.Conflicts();
+    auto last_ok = st->GetMetaInt("last_sync_ms");
+    auto last_try = st->GetMetaInt("last_attempt_ms");
+    auto err = st->GetMeta("last_sync_error");
+    auto offset = rep.CorrectedOffsetMs();
+    if (!pending.ok() || !conflicts.ok() || !last_ok.ok() || !last_try.ok() || !err.ok() ||
+        !offset.ok()) {
+      ctx.exit_code = Report(Status::DataLoss("méta-données de synchronisation illisibles"));
+      return;
+    }
+    const int64_t now = rep.clock()->NowMillis();
+    const bool online = *last_ok > 0 && *last_ok >= *last_try;
+    std::cout << "réplique: " << rep.replica_id() << " (site " << rep.site_id() << ")\n"
+              << "état: " << (online ? "en ligne" : (*last_try ? "hors ligne" : "jamais synchronisée"))
+              << "\n"
+              << "dernière synchronisation réussie: " << Ago(now, static_cast<int64_t>(*last_ok))
+              << "\n"
+              << "changements en attente d'envoi: " << *pending << "\n"
+              << "conflits à résoudre: " << conflicts->size() << "\n";
+    if (!err->empty()) std::cout << "dernière erreur: " << *err << "\n";
+    if (*offset != 0)
+      std::cout << "horloge locale corrigée de " << -*offset / 1000 << " s (écart avec le hub)\n";
+  });
 }
 
 }  // namespace relais::common::cli
+#endif  // RELAIS_HAVE_SYNC

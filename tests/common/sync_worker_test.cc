@@ -1,5 +1,5 @@
 // SyncWorker: a background thread; every wait here is bounded.
-#include "kiosk/app/sync_worker.h"
+#include "common/sync/sync_worker.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-namespace relais::kiosk {
+namespace relais::common {
 namespace {
 
 // Polls `pred` for up to 5 s.
@@ -21,7 +21,7 @@ bool Eventually(F pred) {
 }
 
 TEST(SyncWorkerTest, BackoffGrowsWithJitterAndIsCapped) {
-  SyncOptions o;
+  SyncWorkerOptions o;
   o.interval_ms = 30000;
   o.min_backoff_ms = 1000;
   o.max_backoff_ms = 8000;
@@ -43,7 +43,7 @@ TEST(SyncWorkerTest, FailuresAreStickyUntilASuccess) {
   common::FakeClock clock(1000);
   std::atomic<int> calls{0};
   std::atomic<bool> fail{true};
-  SyncOptions o;
+  SyncWorkerOptions o;
   o.interval_ms = 10;
   o.min_backoff_ms = 5;
   o.max_backoff_ms = 10;
@@ -80,7 +80,7 @@ TEST(SyncWorkerTest, FailuresAreStickyUntilASuccess) {
 TEST(SyncWorkerTest, NudgeRunsARoundSoonAfterALocalChange) {
   common::FakeClock clock(0);
   std::atomic<int> calls{0};
-  SyncOptions o;
+  SyncWorkerOptions o;
   o.interval_ms = 3'600'000;  // would otherwise wait an hour
   o.nudge_delay_ms = 10;
   SyncWorker w([&](SyncCounts*) { ++calls; return common::Status::OK(); }, &clock, o);
@@ -94,4 +94,4 @@ TEST(SyncWorkerTest, NudgeRunsARoundSoonAfterALocalChange) {
 }
 
 }  // namespace
-}  // namespace relais::kiosk
+}  // namespace relais::common

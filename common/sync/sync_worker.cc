@@ -1,11 +1,11 @@
-#include "kiosk/app/sync_worker.h"
+#include "common/sync/sync_worker.h"
 
 #include <algorithm>
 #include <chrono>
 
-namespace relais::kiosk {
+namespace relais::common {
 
-int64_t NextDelayMs(int consecutive_failures, const SyncOptions& o,
+int64_t NextDelayMs(int consecutive_failures, const SyncWorkerOptions& o,
                     std::mt19937_64& rng) {
   if (consecutive_failures <= 0) return o.interval_ms;
   int64_t base = o.min_backoff_ms;
@@ -15,7 +15,7 @@ int64_t NextDelayMs(int consecutive_failures, const SyncOptions& o,
   return jitter(rng);
 }
 
-SyncWorker::SyncWorker(SyncFn fn, common::Clock* clock, SyncOptions options)
+SyncWorker::SyncWorker(SyncFn fn, Clock* clock, SyncWorkerOptions options)
     : fn_(std::move(fn)),
       clock_(clock),
       options_(options),
@@ -56,7 +56,7 @@ void SyncWorker::Loop() {
   for (;;) {
     SyncCounts counts;
     const int64_t started = clock_->NowMillis();
-    common::Status st = fn_(&counts);  // outside the lock: may take long
+    Status st = fn_(&counts);  // outside the lock: may take long
     int failures = 0;
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -97,4 +97,4 @@ void SyncWorker::Loop() {
   }
 }
 
-}  // namespace relais::kiosk
+}  // namespace relais::common
