@@ -23,8 +23,9 @@ S="$OUT/s1-secretariat.db"; A="$OUT/s1-accueil.db"
 
 say "Maisons: une réplique SQLite par poste, tout fonctionne hors ligne"
 bash tools/demo/seed_kiosk.sh "$S" "$B" "$TODAY" >/dev/null
-echo "S1 secrétariat : $(grep -c '"collection":"appointment"' <("$R" dump --db "$S" --json)) rendez-vous du jour, présences, charges communes (données fictives)"
-echo "S1 accueil     : réplique $("$R" init --db "$A" --site S1)"
+S1=$("$R" status --db "$S" | sed -n 's/.*(site \(.*\))$/\1/p')
+echo "S1 ($S1) secrétariat : $(grep -c '"collection":"appointment"' <("$R" dump --db "$S" --json)) rendez-vous du jour, présences, charges communes (données fictives)"
+echo "S1 ($S1) accueil     : réplique $("$R" init --db "$A" --site "$S1")"
 for h in s2 s3; do
   site=${h^^}
   "$R" init --db "$OUT/$h.db" --site "$site" >/dev/null
@@ -33,16 +34,16 @@ for h in s2 s3; do
     "$R" appt add --db "$OUT/$h.db" --practitioner med --start "${TODAY}T$t" --duration 20 \
       --patient "Patient $site $t" --birth 1960-01-01 >/dev/null
   done
-  echo "$site             : réplique $(sed -n 1p <("$R" status --db "$OUT/$h.db") | awk '{print $2}'), 3 rendez-vous"
+  echo "$site                  : réplique $(sed -n 1p <("$R" status --db "$OUT/$h.db") | awk '{print $2}'), 3 rendez-vous"
 done
 
 GRPC=$(port); HTTP=$(port)
 say "Hub sur 127.0.0.1:$GRPC (gRPC) et http://127.0.0.1:$HTTP (financeur)"
-declare -A SITE=([s1-accueil]=S1 [s1-secretariat]=S1 [s2]=S2 [s3]=S3) TOK
+declare -A SITE=([s1-accueil]=$S1 [s1-secretariat]=$S1 [s2]=S2 [s3]=S3) TOK
 for h in s1-secretariat s1-accueil s2 s3; do
   TOK[$h]=$("$HUB" enroll --db "$OUT/hub.db" --site "${SITE[$h]}" --name "$h" | tail -1)
 done
-COUNCIL=$("$HUB" council-enroll --db "$OUT/hub.db" --name "Conseil départemental" --site S1 --site S2 --site S3 | tail -1)
+COUNCIL=$("$HUB" council-enroll --db "$OUT/hub.db" --name "Conseil départemental" --site "$S1" --site S2 --site S3 | tail -1)
 "$HUB" --db "$OUT/hub.db" --listen "127.0.0.1:$GRPC" --http-listen "127.0.0.1:$HTTP" 2>"$OUT/hub.log" &
 HUB_PID=$!
 trap 'kill $HUB_PID 2>/dev/null || true' EXIT
