@@ -224,7 +224,7 @@ Result<Scope> SqliteHubStore::Authorize(const std::string& token_hash,
 Result<std::optional<StoredRecord>> SqliteHubStore::GetLocked(
     Collection c, const std::string& id) {
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->Prepare("SELECT state, hub_seq, origin FROM records"
+      Stmt st, db_->PrepareCached("SELECT state, hub_seq, origin FROM records"
                             " WHERE collection=? AND id=?"));
   st.Bind(1, static_cast<int64_t>(c)).Bind(2, id);
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -310,7 +310,7 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
   ++*seq;
   RELAIS_ASSIGN_OR_RETURN(
       Stmt st,
-      db_->Prepare("INSERT INTO records(collection, id, site_id, state,"
+      db_->PrepareCached("INSERT INTO records(collection, id, site_id, state,"
                    " hub_seq, origin) VALUES(?,?,?,?,?,?)"
                    " ON CONFLICT(collection, id) DO UPDATE SET"
                    " state=excluded.state, hub_seq=excluded.hub_seq,"
@@ -337,7 +337,7 @@ Result<PushResult> SqliteHubStore::Push(const Scope& scope,
     RELAIS_RETURN_IF_ERROR(PushOne(scope, r, &seq, &result));
   if (seq != first) {
     RELAIS_ASSIGN_OR_RETURN(
-        Stmt st, db_->Prepare("INSERT INTO meta(key, value) VALUES('hub_seq', ?)"
+        Stmt st, db_->PrepareCached("INSERT INTO meta(key, value) VALUES('hub_seq', ?)"
                               " ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
     st.Bind(1, std::to_string(seq));
     RELAIS_RETURN_IF_ERROR(st.Run());

@@ -25,6 +25,31 @@ bool IsDate(const std::string& s) {
   return m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
+// Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+bool IsValidUtf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int n = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
+    else return false;
+    for (int k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static const uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += static_cast<size_t>(n) + 1;
+  }
+  return true;
+}
+
 bool IsMonth(const std::string& s) {
   return s.size() == 7 && IsDate(s + "-01");
 }
@@ -92,6 +117,7 @@ std::string ValidateField(Collection c, const std::string& f,
   if (!FieldsOf(c).count(f))
     return std::string("champ inconnu '") + f + "' pour " + CollectionName(c);
   if (v.size() > kMaxValueLen) return "champ '" + f + "': valeur trop longue";
+  if (!IsValidUtf8(v)) return "champ '" + f + "': texte qui n'est pas de l'UTF-8 valide";
   if (f == kDeletedField) return (v == "0" || v == "1") ? "" : "champ '_deleted': 0 ou 1";
   switch (c) {
     case Collection::kAppointment:

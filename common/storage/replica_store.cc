@@ -66,7 +66,7 @@ Status ReplicaStore::Migrate() {
 
 Result<std::string> ReplicaStore::GetMeta(const std::string& key) {
   RELAIS_ASSIGN_OR_RETURN(Stmt st,
-                          db_->Prepare("SELECT value FROM meta WHERE key=?"));
+                          db_->PrepareCached("SELECT value FROM meta WHERE key=?"));
   st.Bind(1, key);
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.ColumnText(0) : std::string();
@@ -83,7 +83,7 @@ Result<uint64_t> ReplicaStore::GetMetaInt(const std::string& key) {
 
 Status ReplicaStore::SetMeta(const std::string& key, const std::string& value) {
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->Prepare("INSERT INTO meta(key, value) VALUES(?, ?) "
+      Stmt st, db_->PrepareCached("INSERT INTO meta(key, value) VALUES(?, ?) "
                             "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
   st.Bind(1, key).Bind(2, value);
   return st.Run();
@@ -93,7 +93,7 @@ Result<std::optional<Record>> ReplicaStore::Get(Collection c,
                                                 const std::string& id) {
   RELAIS_ASSIGN_OR_RETURN(
       Stmt st,
-      db_->Prepare("SELECT state FROM records WHERE collection=? AND id=?"));
+      db_->PrepareCached("SELECT state FROM records WHERE collection=? AND id=?"));
   st.Bind(1, static_cast<int64_t>(c)).Bind(2, id);
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<Record>();
@@ -127,7 +127,7 @@ std::string ReplicaStore::SortKey(const Record& r) {
 Status ReplicaStore::Upsert(const Record& r, uint64_t seq) {
   RELAIS_ASSIGN_OR_RETURN(
       Stmt st,
-      db_->Prepare("INSERT INTO records(collection, id, site_id, state, seq, k1)"
+      db_->PrepareCached("INSERT INTO records(collection, id, site_id, state, seq, k1)"
                    " VALUES(?,?,?,?,?,?) ON CONFLICT(collection, id) DO UPDATE"
                    " SET site_id=excluded.site_id, state=excluded.state,"
                    " seq=excluded.seq, k1=excluded.k1"));

@@ -5,6 +5,7 @@
 // failures -> INTERNAL. Not thread-safe: one Db per thread.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,7 +23,9 @@ class Db;
 // A prepared statement. Bind indexes start at 1.
 class Stmt {
  public:
-  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_), cached_(o.cached_) {
+    o.stmt_ = nullptr;
+  }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   ~Stmt();
@@ -42,9 +45,11 @@ class Stmt {
 
  private:
   friend class Db;
-  Stmt(Db* db, sqlite3_stmt* s) : db_(db), stmt_(s) {}
+  Stmt(Db* db, sqlite3_stmt* s, bool cached = false)
+      : db_(db), stmt_(s), cached_(cached) {}
   Db* db_;
   sqlite3_stmt* stmt_;
+  bool cached_;  // owned by the Db's cache: reset, not finalized, at the end
 };
 
 class Db {
@@ -58,6 +63,10 @@ class Db {
 
   Status Exec(const std::string& sql);
   Result<Stmt> Prepare(std::string_view sql);
+  // Like Prepare, but the compiled statement is kept for the next call with
+  // the same SQL (hot paths). REQUIRES: the returned Stmt is destroyed
+  // before the same SQL is prepared again through the cache.
+  Result<Stmt> PrepareCached(const std::string& sql);
   // Runs a query returning one integer (e.g. PRAGMA user_version).
   Result<int64_t> QueryInt(const std::string& sql);
   int64_t changes() const;
@@ -69,6 +78,7 @@ class Db {
  private:
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*> cache_;
 };
 
 // RAII transaction: BEGIN IMMEDIATE on construction, ROLLBACK in the

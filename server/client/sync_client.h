@@ -40,9 +40,9 @@ struct SyncOptions {
   // TLS name to check instead of the host (tests, hubs reached by IP).
   std::string tls_server_name;
   int64_t deadline_ms = 30000;  // per round trip
-  size_t push_batch_records = 200;
+  size_t push_batch_records = 1000;
   size_t push_batch_bytes = 512 << 10;
-  size_t pull_batch_records = 500;
+  size_t pull_batch_records = 1000;
   size_t pull_batch_bytes = 1 << 20;
   bool compress = true;  // gzip on the channel
   // Called after each round trip.
