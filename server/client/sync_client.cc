@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include <grpcpp/grpcpp.h>
 
@@ -43,7 +44,44 @@ Result<std::shared_ptr<grpc::Channel>> MakeChannel(const SyncOptions& o) {
   }
   if (o.compress) args.SetCompressionAlgorithm(GRPC_COMPRESS_GZIP);
   args.SetMaxReceiveMessageSize(64 << 20);
+  // Slow links: notice a dead connection within ~40 s even when idle.
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   return grpc::CreateCustomChannel(o.hub, creds, args);
+}
+
+// Channels are reused across sync sessions (one TCP + HTTP/2 handshake per
+// hub, not per sync: a no-op sync is then a single small round trip). A
+// channel whose call failed on the transport is dropped, so the next session
+// connects afresh instead of waiting on gRPC's reconnect backoff.
+class ChannelCache {
+ public:
+  Result<std::shared_ptr<grpc::Channel>> Get(const SyncOptions& o) {
+    const std::string key = Key(o);
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = channels_.find(key);
+    if (it != channels_.end()) return it->second;
+    RELAIS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> ch, MakeChannel(o));
+    channels_[key] = ch;
+    return ch;
+  }
+  void Drop(const SyncOptions& o) {
+    std::lock_guard<std::mutex> lock(mu_);
+    channels_.erase(Key(o));
+  }
+
+ private:
+  static std::string Key(const SyncOptions& o) {
+    return o.hub + "|" + o.ca_file + "|" + o.tls_server_name + "|" +
+           (o.compress ? "z" : "-");
+  }
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
+};
+
+ChannelCache& Channels() {
+  static ChannelCache* cache = new ChannelCache();  // never destroyed
+  return *cache;
 }
 
 // Our Status for a failed call, with a French explanation of the usual cases.
@@ -118,8 +156,10 @@ namespace {
 
 Result<SyncReport> SyncSession(common::Replica& replica,
                                const SyncOptions& options) {
+  if (options.hub.empty()) return Status::InvalidArgument("adresse du hub manquante");
+  if (options.token.empty()) return Status::InvalidArgument("jeton manquant");
   RELAIS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
-                          MakeChannel(options));
+                          Channels().Get(options));
   auto stub = pb::Hub::NewStub(channel);
   common::ReplicaStore* store = replica.store();
   SyncReport report;
@@ -152,7 +192,12 @@ Result<SyncReport> SyncSession(common::Replica& replica,
     pb::SyncResponse resp;
     grpc::Status gs = stub->Sync(&ctx, req, &resp);
     ++report.round_trips;
-    if (!gs.ok()) return FromGrpc(gs, options.hub);
+    if (!gs.ok()) {
+      if (gs.error_code() == grpc::StatusCode::UNAVAILABLE ||
+          gs.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+        Channels().Drop(options);
+      return FromGrpc(gs, options.hub);
+    }
     report.bytes += static_cast<int64_t>(req.ByteSizeLong() + resp.ByteSizeLong());
     if (!changes.empty() && resp.ack_seq() != changes.back().seq)
       return Status::Internal("accusé de réception du hub incohérent");
