@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test (ctest).
+# Installs what is missing, builds, runs a bounded fuzz session of the
+# decode -> validate -> merge path (libFuzzer, clang), then every test (ctest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 bash tools/build.sh
+JOBS=${JOBS:-2}
+if command -v clang++ >/dev/null && [ -n "$(ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ]; then
+  echo "fuzz: construction clang (build-fuzz) et 30 s de fuzzing"
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DRELAIS_FUZZ=ON -DRELAIS_BUILD_KIOSK=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build-fuzz -j"$JOBS" --target fuzz_sync_request >/dev/null
+  corpus=$(mktemp -d)
+  ./build-fuzz/tests/server/fuzz_sync_request -max_total_time=30 -seed=1 \
+    -artifact_prefix=build-fuzz/ "$corpus" 2>&1 | tail -n 3
+  rm -rf "$corpus"
+fi
 cd "${BUILD_DIR:-build}"
-ctest --output-on-failure -j"${JOBS:-2}" --timeout 900
+ctest --output-on-failure -j"$JOBS" --timeout 900
