@@ -89,6 +89,16 @@ void AddAdd(CLI::App* group, Context& ctx) {
   });
 }
 
+// Balances of the month (the current month if `month_arg` is empty); the
+// month used is stored in *resolved when non-null.
+Result<std::vector<domain::Balance>> BalancesOf(const std::string& db,
+                                                const std::string& month_arg,
+                                                std::string* resolved) {
+  RELAIS_ASSIGN_OR_RETURN(MonthData d, LoadMonth(db, month_arg));
+  if (resolved) *resolved = d.month;
+  return domain::MonthlyBalances(d.entries, d.practitioners, d.presence, d.month);
+}
+
 void AddBalance(CLI::App* group, Context& ctx) {
   auto* cmd = group->add_subcommand(
       "balance", "Solde par praticien (payé - dû) et virements proposés pour un mois");
@@ -97,19 +107,15 @@ void AddBalance(CLI::App* group, Context& ctx) {
   cmd->add_option("--db", *db, "Fichier de la réplique")->required();
   cmd->add_option("--month", *month, "Période AAAA-MM (mois courant par défaut)");
   cmd->callback([&ctx, db, month] {
-    auto d = LoadMonth(*db, *month);
-    if (!d.ok()) {
-      ctx.exit_code = Report(d.status());
-      return;
-    }
-    auto bal = domain::MonthlyBalances(d->entries, d->practitioners, d->presence, d->month);
+    std::string resolved;
+    auto bal = BalancesOf(*db, *month, &resolved);
     if (!bal.ok()) {
       ctx.exit_code = Report(bal.status());
       return;
     }
     int64_t total = 0;
     for (const auto& b : *bal) total += b.paid;
-    std::cout << "mois\t" << d->month << "\n";
+    std::cout << "mois\t" << resolved << "\n";
     for (const auto& b : *bal)
       std::cout << "solde\t" << b.practitioner << "\t" << b.name << "\tpayé "
                 << FormatEuros(b.paid) << "\tdû " << FormatEuros(b.owed)
@@ -127,12 +133,7 @@ void AddSettle(CLI::App* group, Context& ctx) {
   cmd->add_option("--db", *db, "Fichier de la réplique")->required();
   cmd->add_option("--month", *month, "Période AAAA-MM (mois courant par défaut)");
   cmd->callback([&ctx, db, month] {
-    auto d = LoadMonth(*db, *month);
-    if (!d.ok()) {
-      ctx.exit_code = Report(d.status());
-      return;
-    }
-    auto bal = domain::MonthlyBalances(d->entries, d->practitioners, d->presence, d->month);
+    auto bal = BalancesOf(*db, *month, nullptr);
     if (!bal.ok()) {
       ctx.exit_code = Report(bal.status());
       return;
