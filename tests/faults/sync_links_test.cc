@@ -136,7 +136,7 @@ class SyncLinksTest : public testing::HubFixture {
     }
   }
 
-  void RunProfile(const LinkProfile& profile, uint64_t seed, bool flap) {
+  void RunProfile(const LinkProfile& profile, uint64_t seed, bool flap, int steps = 70) {
     SCOPED_TRACE("profile " + profile.name + ", seed " + std::to_string(seed));
     MakeNodes(seed);
     FaultProxy proxy(address_, profile, seed);
@@ -144,7 +144,7 @@ class SyncLinksTest : public testing::HubFixture {
     ASSERT_TRUE(port.ok());
     std::mt19937_64 rng(seed);
     int failures = 0;
-    for (int step = 0; step < 70; ++step) {
+    for (int step = 0; step < steps; ++step) {
       Node& n = nodes_[rng() % nodes_.size()];
       if (rng() % 3 == 0) {
         if (flap) proxy.SetProfile(rng() % 2 ? profile : *NamedProfile("offline"));
@@ -194,6 +194,19 @@ TEST_F(SyncLinksTest, FlappingLinkOfflineAndBack) {
   p.cut_probability = 0.02;
   RunProfile(p, 23, true);
 }
+
+// The shipped named profiles, each with connections also cut mid-batch.
+class NamedProfileTest : public SyncLinksTest,
+                         public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(NamedProfileTest, ConvergesWithCutsMidBatch) {
+  LinkProfile p = *NamedProfile(GetParam());
+  p.cut_after_bytes = 3000;
+  RunProfile(p, 31, false, 40);
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, NamedProfileTest,
+                         ::testing::Values("edge", "satellite", "adsl-flaky"));
 
 TEST_F(SyncLinksTest, BlackHoleTimesOutWithClearErrorAndLosesNothing) {
   MakeNodes(5);
