@@ -34,7 +34,7 @@ namespace {
 using common::Status;
 
 struct Options {
-  std::string db, hub, token, lang = "fr", now, set_pin, screenshot_dir;
+  std::string db, hub, token, ca, lang = "fr", now, set_pin, screenshot_dir;
   bool fullscreen = false;
   int frames = 4;
   int sync_interval_s = 30;
@@ -233,6 +233,7 @@ std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock) {
     server::SyncOptions so;
     so.hub = o.hub;
     so.token = o.token;
+    so.ca_file = o.ca;
     RELAIS_ASSIGN_OR_RETURN(server::SyncReport r, server::SyncOnce(**holder, so));
     *c = SyncCounts{r.pushed, r.pulled, r.conflicts};
     return Status::OK();
@@ -314,6 +315,7 @@ int main(int argc, char** argv) {
   app.add_option("--db", o.db, "Fichier SQLite de la réplique de la maison")->required();
   app.add_option("--hub", o.hub, "Serveur de synchronisation HOTE:PORT");
   app.add_option("--token", o.token, "Jeton de la réplique (relais-hub enroll)");
+  app.add_option("--ca", o.ca, "Certificat de l'autorité du hub (PEM): TLS");
   app.add_option("--lang", o.lang, "Langue: fr | en")->check(CLI::IsMember({"fr", "en"}));
   app.add_flag("--fullscreen", o.fullscreen, "Plein écran sur l'écran principal");
   app.add_option("--now", o.now, "Heure fixe AAAA-MM-JJTHH:MM (démo, captures)");
