@@ -384,7 +384,7 @@ Result<std::vector<LedgerEntry>> Replica::LedgerAll() {
 }
 
 Result<std::vector<Record>> Replica::Conflicts() {
-  RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, store_->ListAll());
+  RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, store_->ListWithSiblings());
   std::vector<Record> out;
   for (Record& r : all)
     if (!ConflictFields(r).empty()) out.push_back(std::move(r));

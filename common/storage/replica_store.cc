@@ -248,8 +248,17 @@ Result<std::vector<Record>> ReplicaStore::List(Collection c,
 }
 
 Result<std::vector<Record>> ReplicaStore::ListAll() {
-  RELAIS_ASSIGN_OR_RETURN(Stmt st,
-                          db_->Prepare("SELECT state FROM records"));
+  RELAIS_ASSIGN_OR_RETURN(Stmt st, db_->Prepare("SELECT state FROM records"));
+  return SortedForDump(st);
+}
+
+Result<std::vector<Record>> ReplicaStore::ListWithSiblings() {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->Prepare("SELECT state FROM records WHERE instr(state, '],[') > 0"));
+  return SortedForDump(st);
+}
+
+Result<std::vector<Record>> ReplicaStore::SortedForDump(Stmt& st) {
   RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, Collect(st));
   std::sort(all.begin(), all.end(), [](const Record& a, const Record& b) {
     const std::string ca = CollectionName(a.collection);

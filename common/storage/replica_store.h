@@ -87,6 +87,11 @@ class ReplicaStore {
                                    const std::string& k1_hi = "");
   // Every record, sorted by collection name then id (dump order).
   Result<std::vector<Record>> ListAll();
+  // Records that may hold concurrent values (a field with two or more
+  // siblings), in dump order: a superset, found without decoding every
+  // record (the canonical encoding separates siblings with "],["; a value
+  // containing that text is a harmless false positive).
+  Result<std::vector<Record>> ListWithSiblings();
 
   Db* db() { return db_.get(); }
 
@@ -98,6 +103,7 @@ class ReplicaStore {
   Status Migrate();
   Status Upsert(const Record& r, uint64_t seq);
   Result<std::vector<Record>> Collect(Stmt& st);
+  Result<std::vector<Record>> SortedForDump(Stmt& st);
 
   std::unique_ptr<Db> db_;
 };

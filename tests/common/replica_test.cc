@@ -144,3 +144,28 @@ TEST_F(ReplicaTest, WriteBatchIsAllOrNothing) {
 
 }  // namespace
 }  // namespace relais::common
+
+namespace relais::common {
+namespace {
+
+TEST_F(ReplicaTest, ConflictsPrefilterKeepsOnlyRealConflicts) {
+  // A value that contains the sibling separator is a false positive of the
+  // SQL prefilter and must not be reported.
+  ASSERT_OK(rep_->Write(Collection::kSite, "S1", {{"name", "Maison ],[ du bourg"}}));
+  EXPECT_EQ(rep_->store()->ListWithSiblings()->size(), 1u);
+  EXPECT_TRUE(rep_->Conflicts()->empty());
+  // A real conflict: a concurrent write merged in from elsewhere.
+  auto rec = *rep_->Get(Collection::kSite, "S1");
+  Record other = *rec;
+  ApplyLocalWrite(&other, "other-replica", MakeHlc(1795000000000, 0), {{"name", "Autre nom"}});
+  Record mine = *rec;
+  ApplyLocalWrite(&mine, rep_->replica_id(), MakeHlc(1795000000001, 0), {{"name", "Mon nom"}});
+  ASSERT_OK(rep_->store()->ApplyRemote({Merge(mine, other)}, {}));
+  auto conflicts = rep_->Conflicts();
+  ASSERT_OK(conflicts);
+  ASSERT_EQ(conflicts->size(), 1u);
+  EXPECT_EQ((*conflicts)[0].id, "S1");
+}
+
+}  // namespace
+}  // namespace relais::common
