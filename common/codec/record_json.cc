@@ -15,6 +15,14 @@ namespace {
 
 void PutString(std::string* out, std::string_view s) {
   out->push_back('"');
+  // Fast path: nothing to escape (the usual case).
+  if (std::none_of(s.begin(), s.end(), [](char ch) {
+        return ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20;
+      })) {
+    out->append(s);
+    out->push_back('"');
+    return;
+  }
   for (unsigned char c : s) {
     if (c == '"' || c == '\\') {
       out->push_back('\\');
@@ -53,6 +61,14 @@ class Reader {
     if (!Eat('"')) return false;
     out->clear();
     while (pos_ < s_.size()) {
+      // Copy the run up to the next quote, backslash or control character.
+      size_t run = pos_;
+      while (run < s_.size() && s_[run] != '"' && s_[run] != '\\' &&
+             static_cast<unsigned char>(s_[run]) >= 0x20)
+        ++run;
+      out->append(s_.data() + pos_, run - pos_);
+      pos_ = run;
+      if (pos_ >= s_.size()) return false;
       const char c = s_[pos_++];
       if (c == '"') return true;
       if (static_cast<unsigned char>(c) < 0x20) return false;

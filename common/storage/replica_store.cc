@@ -105,10 +105,12 @@ Result<std::optional<Record>> ReplicaStore::Get(Collection c,
 }
 
 std::string ReplicaStore::SortKey(const Record& r) {
-  const FieldView v = View(r);
-  auto get = [&](const char* f) {
-    auto it = v.find(f);
-    return it == v.end() ? std::string() : it->second;
+  // Only the one field that orders the collection is resolved (not the whole
+  // view): this runs for every stored record.
+  auto get = [&](const char* f) -> std::string {
+    auto it = r.fields.find(f);
+    return it == r.fields.end() ? std::string()
+                                : Winner(r.collection, f, it->second).value;
   };
   switch (r.collection) {
     case Collection::kAppointment: {
