@@ -1,6 +1,7 @@
 #include "common/domain/overlaps.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <map>
 #include <tuple>
@@ -39,6 +40,33 @@ std::vector<Overlap> FindOverlaps(const std::vector<Appointment>& appointments) 
       if (live[j]->start >= End(*live[i])) break;
       out.push_back({*live[i], *live[j]});
     }
+  }
+  return out;
+}
+
+std::set<std::string> OverlappingIds(const std::vector<Appointment>& appointments) {
+  std::vector<const Appointment*> live;
+  for (const Appointment& a : appointments)
+    if (Counts(a)) live.push_back(&a);
+  std::sort(live.begin(), live.end(), [](const Appointment* a, const Appointment* b) {
+    return std::tie(a->practitioner, a->start, a->id) <
+           std::tie(b->practitioner, b->start, b->id);
+  });
+  std::set<std::string> out;
+  // Sorted by start within a practitioner, an appointment overlaps an
+  // earlier one iff it starts before the latest end seen so far, and a later
+  // one iff it ends after the next start.
+  int64_t max_end = 0;
+  for (size_t i = 0; i < live.size(); ++i) {
+    const bool first_of_practitioner =
+        i == 0 || live[i]->practitioner != live[i - 1]->practitioner;
+    if (first_of_practitioner) max_end = INT64_MIN;
+    const bool overlaps_earlier = !first_of_practitioner && live[i]->start < max_end;
+    const bool overlaps_later = i + 1 < live.size() &&
+                                live[i + 1]->practitioner == live[i]->practitioner &&
+                                live[i + 1]->start < End(*live[i]);
+    if (overlaps_earlier || overlaps_later) out.insert(live[i]->id);
+    max_end = std::max(max_end, End(*live[i]));
   }
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ struct Overlap {
 // an overlap). Cancelled and deleted appointments are ignored. Sorted by
 // practitioner, then first.start, then ids. O(n log n + pairs).
 std::vector<Overlap> FindOverlaps(const std::vector<Appointment>& appointments);
+
+// Ids of the appointments that take part in at least one overlap of
+// FindOverlaps, in O(n log n) whatever the number of pairs (a day view needs
+// only the flags, and a pathological day can hold millions of pairs).
+std::set<std::string> OverlappingIds(const std::vector<Appointment>& appointments);
 
 // Check-in codes.
 // Scheme: the first character is derived from the replica id, the other

@@ -147,3 +147,33 @@ TEST(DstTest, AutumnRepeatedHour) {
 
 }  // namespace
 }  // namespace relais::common::domain
+
+namespace relais::common::domain {
+namespace {
+
+// OverlappingIds flags exactly the ids that appear in FindOverlaps' pairs.
+TEST(OverlappingIdsTest, MatchesThePairsOnRandomDays) {
+  std::mt19937_64 rng(99);
+  for (int c = 0; c < 300; ++c) {
+    std::vector<Appointment> day;
+    const int n = 1 + static_cast<int>(rng() % 30);
+    for (int i = 0; i < n; ++i) {
+      Appointment a;
+      a.id = "a" + std::to_string(i);
+      a.practitioner = "p" + std::to_string(rng() % 3);
+      a.start = 1795500000 + static_cast<int64_t>(rng() % 40) * 300;
+      a.duration_min = 5 + static_cast<int64_t>(rng() % 40);
+      a.status = rng() % 8 == 0 ? "cancelled" : "booked";
+      day.push_back(a);
+    }
+    std::set<std::string> expected;
+    for (const Overlap& o : FindOverlaps(day)) {
+      expected.insert(o.first.id);
+      expected.insert(o.second.id);
+    }
+    ASSERT_EQ(OverlappingIds(day), expected) << "case " << c;
+  }
+}
+
+}  // namespace
+}  // namespace relais::common::domain
