@@ -3,6 +3,10 @@
 //   {"bench":"usage_report","sites":50,"records":N,"granularity":"month",
 //    "run":1,"ms":123.4}
 //   {"bench":"usage_report","summary":true,...,"median_ms":...,"max_ms":...}
+// With the hub store linked, a last line times the whole path the hub takes
+// for a request: read every record of the sites from a SqliteHubStore file
+// (indexed pull + decode) and aggregate, suppress, render:
+//   {"bench":"usage_report_from_hub",...,"read_ms":...,"ms":...}
 // Usage: report-bench [sites=50] [runs=7] [appointments_per_day=30]
 #include <algorithm>
 #include <chrono>
@@ -16,6 +20,10 @@
 #include "common/report/usage.h"
 #include "common/util/time.h"
 #include "tools/report_demo/seed.h"
+#ifdef RELAIS_REPORT_BENCH_HUB
+#include <filesystem>
+#include "server/sqlite_hub_store.h"
+#endif
 
 int main(int argc, char** argv) {
   using namespace relais;
@@ -83,5 +91,55 @@ int main(int argc, char** argv) {
                  sites, records.size(), common::report::GranularityName(g), runs,
                  ms[ms.size() / 2], ms.back(), bytes);
   }
+#ifdef RELAIS_REPORT_BENCH_HUB
+  {
+    namespace fs = std::filesystem;
+    const fs::path db = fs::temp_directory_path() / "report-bench-hub.db";
+    fs::remove(db);
+    auto store = server::SqliteHubStore::Open(db.string(), true);
+    if (!store.ok()) return 1;
+    server::Scope scope{"bench", "report-bench-loader", q.sites};
+    std::sort(scope.sites.begin(), scope.sites.end());
+    for (size_t i = 0; i < records.size(); i += 1000) {
+      std::vector<common::Record> batch(
+          records.begin() + static_cast<long>(i),
+          records.begin() + static_cast<long>(std::min(records.size(), i + 1000)));
+      auto p = (*store)->Push(scope, batch);
+      if (!p.ok()) {
+        std::fprintf(stderr, "%s\n", p.status().ToString().c_str());
+        return 1;
+      }
+    }
+    server::Scope reader{"council", "council-report", scope.sites};
+    q.granularity = common::report::Granularity::kMonth;
+    std::vector<double> all;
+    for (int run = 1; run <= 3; ++run) {
+      using Clock = std::chrono::steady_clock;
+      const auto t0 = Clock::now();
+      std::vector<common::Record> read;
+      uint64_t after = 0;
+      for (;;) {
+        auto p = (*store)->Pull(reader, after, 10000, 64 << 20);
+        if (!p.ok()) return 1;
+        read.insert(read.end(), std::make_move_iterator(p->records.begin()),
+                    std::make_move_iterator(p->records.end()));
+        after = p->cursor;
+        if (!p->has_more) break;
+      }
+      const double read_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      auto r = common::report::BuildUsageReport(read, q);
+      if (!r.ok()) return 1;
+      common::report::ApplySuppression(&*r);
+      const size_t bytes = common::report::RenderJson(*r).size();
+      all.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      std::fprintf(stdout,
+                   "{\"bench\":\"usage_report_from_hub\",\"sites\":%d,\"records\":%zu,"
+                   "\"run\":%d,\"read_ms\":%.1f,\"ms\":%.1f,\"json_bytes\":%zu}\n",
+                   sites, read.size(), run, read_ms, all.back(), bytes);
+    }
+    store->reset();
+    fs::remove(db);
+  }
+#endif
   return 0;
 }
