@@ -54,6 +54,13 @@ int SetPin(const Options& o) {
   if (!hash.ok()) return std::fprintf(stderr, "%s\n", hash.status().ToString().c_str()), 2;
   // Accept "id" or the site-qualified "id@site" form of the stored id.
   const std::string arg = o.set_pin.substr(0, colon);
+  if (arg == kSecretariat) {  // the secretariat's PIN lives in the site record
+    auto w = (*rep)->Write(common::Collection::kSite, (*rep)->site_id(),
+                           {{common::field::kPinHash, *hash}});
+    if (!w.ok()) return std::fprintf(stderr, "%s\n", w.status().ToString().c_str()), 1;
+    std::printf("code du secrétariat enregistré pour le site %s\n", (*rep)->site_id().c_str());
+    return 0;
+  }
   std::string id;
   auto all = (*rep)->Practitioners();
   if (all.ok())
@@ -321,7 +328,8 @@ int main(int argc, char** argv) {
   app.add_option("--now", o.now, "Heure fixe AAAA-MM-JJTHH:MM (démo, captures)");
   app.add_option("--sync-interval", o.sync_interval_s, "Secondes entre deux synchronisations")
       ->check(CLI::Range(1, 3600));
-  app.add_option("--set-pin", o.set_pin, "PRATICIEN:CODE enregistre un code personnel haché");
+  app.add_option("--set-pin", o.set_pin,
+                 "PRATICIEN:CODE ou secretariat:CODE enregistre un code personnel haché");
   app.add_option("--screenshot-dir", o.screenshot_dir, "Écrit une capture PNG par écran puis quitte");
   app.add_option("--frames", o.frames, "Images rendues par écran en mode capture")
       ->check(CLI::Range(2, 100));

@@ -71,7 +71,7 @@ std::string NeedOneOf(const std::string& f, const std::string& v,
 
 const std::set<std::string>& FieldsOf(Collection c) {
   using namespace field;
-  static const std::set<std::string> kSite = {kName, kDeletedField};
+  static const std::set<std::string> kSite = {kName, kPinHash, kDeletedField};
   static const std::set<std::string> kPract = {kName, kProfession, kShareBp,
                                                kPinHash, kDeletedField};
   static const std::set<std::string> kAppt = {

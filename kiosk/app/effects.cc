@@ -57,9 +57,10 @@ struct Runner {
   }
   Status operator()(const EffSetPin& e) {
     RELAIS_ASSIGN_OR_RETURN(std::string h, NewPinHash(e.pin));
+    const bool secretariat = e.practitioner == kSecretariat;
     RELAIS_RETURN_IF_ERROR(
-        r.Write(common::Collection::kPractitioner, e.practitioner,
-                {{common::field::kPinHash, h}})
+        r.Write(secretariat ? common::Collection::kSite : common::Collection::kPractitioner,
+                secretariat ? r.site_id() : e.practitioner, {{common::field::kPinHash, h}})
             .status());
     s.message = Tr(s.lang, Msg::kPinChanged);
     s.message_is_error = false;
@@ -160,6 +161,13 @@ Status EffectRunner::Reload(AppState& state) {
   std::sort(state.day_appointments.begin(), state.day_appointments.end(), by_start);
   state.overlapping = OverlappingIds(state.day_appointments);
   RELAIS_ASSIGN_OR_RETURN(state.practitioners, r.Practitioners());
+  RELAIS_ASSIGN_OR_RETURN(auto site, r.Get(common::Collection::kSite, r.site_id()));
+  state.secretariat_pin_hash.clear();
+  if (site) {
+    const common::FieldView v = common::View(*site);
+    auto it = v.find(common::field::kPinHash);
+    if (it != v.end()) state.secretariat_pin_hash = it->second;
+  }
   std::sort(state.practitioners.begin(), state.practitioners.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
   RELAIS_ASSIGN_OR_RETURN(state.presence, r.PresenceOn(common::FormatDate(state.day)));

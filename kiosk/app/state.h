@@ -117,6 +117,9 @@ inline constexpr int64_t kPublicIdleMs = 30'000;
 inline constexpr int64_t kConfirmIdleMs = 20'000;
 inline constexpr int64_t kStaffIdleMs = 180'000;
 
+// staff_user of a session unlocked with the secretariat's PIN.
+inline constexpr const char kSecretariat[] = "secretariat";
+
 struct AppState {
   Screen screen = Screen::kWelcome;
   Lang lang = Lang::kFr;
@@ -140,7 +143,9 @@ struct AppState {
   CheckInForm form;
   CheckInResult checkin;
   bool staff_unlocked = false;
-  std::string staff_user;  // practitioner id that unlocked
+  std::string staff_user;  // practitioner id that unlocked, or kSecretariat
+  // Hash of the secretariat's PIN (stored in the site record); "" if unset.
+  std::string secretariat_pin_hash;
   std::string message;     // last staff notice or error (shown in a banner)
   bool message_is_error = false;
 

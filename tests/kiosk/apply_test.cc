@@ -243,3 +243,27 @@ TEST(I18nTest, EveryMessageHasBothLanguages) {
 
 }  // namespace
 }  // namespace relais::kiosk::testing
+
+namespace relais::kiosk::testing {
+namespace {
+
+TEST_F(KioskTest, SecretariatHasItsOwnPin) {
+  AppState s = Load();
+  Apply(s, act::UnlockStaff{"1234"});  // a practitioner sets the secretariat's PIN
+  ASSERT_TRUE(s.staff_unlocked);
+  s.staff_user = kSecretariat;  // as if the secretary were at the desk
+  Apply(s, act::SetOwnPin{"8642"});
+  ASSERT_TRUE(runner_->RunPending(s).ok());
+  EXPECT_FALSE(s.secretariat_pin_hash.empty());
+  EXPECT_EQ(s.secretariat_pin_hash.find("8642"), std::string::npos);  // hashed
+  Apply(s, act::Lock{});
+  Apply(s, act::UnlockStaff{"8642"});
+  EXPECT_TRUE(s.staff_unlocked);
+  EXPECT_EQ(s.staff_user, kSecretariat);
+  Apply(s, act::Lock{});
+  Apply(s, act::UnlockStaff{"8643"});
+  EXPECT_FALSE(s.staff_unlocked);
+}
+
+}  // namespace
+}  // namespace relais::kiosk::testing

@@ -9,8 +9,9 @@
 #              (default: build/, searched recursively)
 #     DATE     YYYY-MM-DD of "today" (default: today in Paris)
 #
-# Demo PIN for every demo practitioner: 1234 (demo data only; set real ones
-# with `relais-kiosk --db DB --set-pin PRACTITIONER:CODE`).
+# Demo PIN for every demo practitioner: 1234, secretariat: 2468 (demo data
+# only; set real ones with `relais-kiosk --db DB --set-pin PRACTITIONER:CODE`
+# or `--set-pin secretariat:CODE`).
 set -euo pipefail
 
 DB=${1:?usage: seed_kiosk.sh DB [BIN_DIR] [DATE]}
@@ -96,4 +97,5 @@ ledger -45.00 fournitures dr-nguyen equal "Contre-passation : Fournitures (saisi
 for p in dr-martin dr-nguyen ide-roux mk-benali; do
   "$KIOSK" --db "$DB" --set-pin "$p:1234" >/dev/null
 done
+"$KIOSK" --db "$DB" --set-pin secretariat:2468 >/dev/null  # demo secretariat PIN
 echo "$DB"
