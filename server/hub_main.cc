@@ -20,6 +20,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "server/address.h"
 #include "server/hub_admin.h"
 #include "server/report/council_tokens.h"
 #include "server/report/report_server.h"
@@ -153,6 +154,9 @@ int Serve(const std::string& db, const ServerOptions& options,
     report = std::make_unique<ReportServer>(*backend, *common::SystemClock::Default());
     auto port = report->Start(host, http_port);
     if (!port.ok()) return Report(port.status());
+    if (!IsLoopbackAddress(http_listen))
+      std::cerr << "relais-hub: ATTENTION: le tableau de bord est en HTTP sans TLS sur "
+                << http_listen << "; placez-le derrière un proxy HTTPS (jetons en clair)\n";
     std::cerr << "relais-hub: tableau de bord du financeur sur http://" << host
               << ":" << *port << "/\n";
   }
