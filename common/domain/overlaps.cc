@@ -21,9 +21,9 @@ bool Counts(const Appointment& a) { return !a.deleted && a.status != "cancelled"
 
 int64_t End(const Appointment& a) { return a.start + a.duration_min * 60; }
 
-}  // namespace
-
-std::vector<Overlap> FindOverlaps(const std::vector<Appointment>& appointments) {
+// The appointments that can overlap (not cancelled, not deleted), sorted by
+// practitioner, then start, then id.
+std::vector<const Appointment*> SortedLive(const std::vector<Appointment>& appointments) {
   std::vector<const Appointment*> live;
   for (const Appointment& a : appointments)
     if (Counts(a)) live.push_back(&a);
@@ -31,6 +31,13 @@ std::vector<Overlap> FindOverlaps(const std::vector<Appointment>& appointments) 
     return std::tie(a->practitioner, a->start, a->id) <
            std::tie(b->practitioner, b->start, b->id);
   });
+  return live;
+}
+
+}  // namespace
+
+std::vector<Overlap> FindOverlaps(const std::vector<Appointment>& appointments) {
+  const std::vector<const Appointment*> live = SortedLive(appointments);
   std::vector<Overlap> out;
   for (size_t i = 0; i < live.size(); ++i) {
     // Sorted by start: later ones overlap i only while they start before
@@ -45,13 +52,7 @@ std::vector<Overlap> FindOverlaps(const std::vector<Appointment>& appointments) 
 }
 
 std::set<std::string> OverlappingIds(const std::vector<Appointment>& appointments) {
-  std::vector<const Appointment*> live;
-  for (const Appointment& a : appointments)
-    if (Counts(a)) live.push_back(&a);
-  std::sort(live.begin(), live.end(), [](const Appointment* a, const Appointment* b) {
-    return std::tie(a->practitioner, a->start, a->id) <
-           std::tie(b->practitioner, b->start, b->id);
-  });
+  const std::vector<const Appointment*> live = SortedLive(appointments);
   std::set<std::string> out;
   // Sorted by start within a practitioner, an appointment overlaps an
   // earlier one iff it starts before the latest end seen so far, and a later
