@@ -96,28 +96,8 @@ Result<std::unique_ptr<SqliteHubStore>> SqliteHubStore::Open(
 }
 
 Status SqliteHubStore::Migrate() {
-  RELAIS_ASSIGN_OR_RETURN(int64_t app_id, db_->QueryInt("PRAGMA application_id"));
-  RELAIS_ASSIGN_OR_RETURN(int64_t version, db_->QueryInt("PRAGMA user_version"));
-  RELAIS_ASSIGN_OR_RETURN(int64_t tables,
-                          db_->QueryInt("SELECT count(*) FROM sqlite_master"));
-  if ((app_id == 0 && version == 0 && tables > 0) ||
-      (app_id != 0 && app_id != kApplicationId))
-    return Status::FailedPrecondition(
-        "ce fichier SQLite n'est pas une base de hub Relais Santé");
-  if (version > kHubSchemaVersion)
-    return Status::FailedPrecondition(
-        "schéma du hub version " + std::to_string(version) +
-        " plus récent que ce logiciel: mettez à jour relais-hub");
-  if (version == kHubSchemaVersion) return Status::OK();
-  Transaction tx(db_.get());
-  RELAIS_RETURN_IF_ERROR(tx.status());
-  for (int64_t v = version; v < kHubSchemaVersion; ++v)
-    RELAIS_RETURN_IF_ERROR(db_->Exec(kMigrations[v]));
-  RELAIS_RETURN_IF_ERROR(
-      db_->Exec("PRAGMA application_id=" + std::to_string(kApplicationId)));
-  RELAIS_RETURN_IF_ERROR(
-      db_->Exec("PRAGMA user_version=" + std::to_string(kHubSchemaVersion)));
-  return tx.Commit();
+  return common::MigrateSchema(db_.get(), kApplicationId, kHubSchemaVersion, kMigrations,
+                               "une base de hub Relais Santé", "relais-hub");
 }
 
 Status SqliteHubStore::AddToken(const TokenInfo& token) {

@@ -37,31 +37,8 @@ Result<std::unique_ptr<ReplicaStore>> ReplicaStore::Open(
 }
 
 Status ReplicaStore::Migrate() {
-  RELAIS_ASSIGN_OR_RETURN(int64_t app_id, db_->QueryInt("PRAGMA application_id"));
-  RELAIS_ASSIGN_OR_RETURN(int64_t version, db_->QueryInt("PRAGMA user_version"));
-  RELAIS_ASSIGN_OR_RETURN(int64_t tables,
-                          db_->QueryInt("SELECT count(*) FROM sqlite_master"));
-  if (app_id == 0 && version == 0 && tables > 0)
-    return Status::FailedPrecondition(
-        "ce fichier SQLite n'est pas une réplique Relais Santé");
-  if (app_id != 0 && app_id != kApplicationId)
-    return Status::FailedPrecondition(
-        "ce fichier SQLite n'est pas une réplique Relais Santé");
-  if (version > kReplicaSchemaVersion)
-    return Status::FailedPrecondition(
-        "schéma version " + std::to_string(version) +
-        " plus récent que ce logiciel (version " +
-        std::to_string(kReplicaSchemaVersion) + "): mettez à jour Relais");
-  if (version == kReplicaSchemaVersion) return Status::OK();
-  Transaction tx(db_.get());
-  RELAIS_RETURN_IF_ERROR(tx.status());
-  for (int64_t v = version; v < kReplicaSchemaVersion; ++v)
-    RELAIS_RETURN_IF_ERROR(db_->Exec(kMigrations[v]));
-  RELAIS_RETURN_IF_ERROR(
-      db_->Exec("PRAGMA application_id=" + std::to_string(kApplicationId)));
-  RELAIS_RETURN_IF_ERROR(db_->Exec("PRAGMA user_version=" +
-                                   std::to_string(kReplicaSchemaVersion)));
-  return tx.Commit();
+  return MigrateSchema(db_.get(), kApplicationId, kReplicaSchemaVersion, kMigrations,
+                       "une réplique Relais Santé", "Relais");
 }
 
 Result<std::string> ReplicaStore::GetMeta(const std::string& key) {

@@ -155,6 +155,28 @@ bool Stmt::ColumnIsNull(int i) const {
   return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
 }
 
+Status MigrateSchema(Db* db, int64_t app_id, int target, const char* const* migrations,
+                     const std::string& what, const std::string& program) {
+  RELAIS_ASSIGN_OR_RETURN(int64_t have_id, db->QueryInt("PRAGMA application_id"));
+  RELAIS_ASSIGN_OR_RETURN(int64_t version, db->QueryInt("PRAGMA user_version"));
+  RELAIS_ASSIGN_OR_RETURN(int64_t tables,
+                          db->QueryInt("SELECT count(*) FROM sqlite_master"));
+  if ((have_id == 0 && version == 0 && tables > 0) || (have_id != 0 && have_id != app_id))
+    return Status::FailedPrecondition("ce fichier SQLite n'est pas " + what);
+  if (version > target)
+    return Status::FailedPrecondition(
+        "schéma version " + std::to_string(version) +
+        " plus récent que ce logiciel (version " + std::to_string(target) +
+        "): mettez à jour " + program);
+  if (version == target) return Status::OK();
+  Transaction tx(db);
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  for (int64_t v = version; v < target; ++v) RELAIS_RETURN_IF_ERROR(db->Exec(migrations[v]));
+  RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA application_id=" + std::to_string(app_id)));
+  RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=" + std::to_string(target)));
+  return tx.Commit();
+}
+
 Transaction::Transaction(Db* db) : db_(db) {
   status_ = db_->Exec("BEGIN IMMEDIATE");
   open_ = status_.ok();

@@ -98,4 +98,14 @@ class Transaction {
   bool open_ = false;
 };
 
+// Brings a database to `target` schema version: checks PRAGMA application_id
+// (`app_id`; 0 with tables present = a foreign file) and user_version, then
+// runs migrations[v] for v in [user_version, target) and stamps both pragmas,
+// in one transaction. `what` names the kind of file in French messages ("une
+// réplique Relais Santé"). FAILED_PRECONDITION for a foreign file or a schema
+// newer than `target`.
+// REQUIRES: migrations has `target` entries.
+Status MigrateSchema(Db* db, int64_t app_id, int target, const char* const* migrations,
+                     const std::string& what, const std::string& program);
+
 }  // namespace relais::common
