@@ -30,6 +30,10 @@ struct CheckInByCode {
 struct CheckInByBirth {
   std::string birth, letters;
 };
+// On the "Avec quel professionnel ?" screen: the n-th offered choice.
+struct ChooseAppointment {
+  size_t choice = 0;
+};
 struct SetStatus {
   std::string appointment_id, status;
 };
@@ -89,6 +93,6 @@ using Action =
                  act::ReverseEntry, act::UnlockStaff, act::Lock,
                  act::ChangeDay, act::ChangeMonth, act::ToggleLanguage,
                  act::ResolveConflict, act::SetOwnPin, act::Tick,
-                 act::SyncUpdate, act::DismissMessage>;
+                 act::SyncUpdate, act::DismissMessage, act::ChooseAppointment>;
 
 }  // namespace relais::kiosk

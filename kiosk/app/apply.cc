@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "common/domain/ledger.h"
 #include "kiosk/app/checkin.h"
@@ -38,12 +39,33 @@ const common::Practitioner* FindPractitioner(const AppState& s,
   return nullptr;
 }
 
-// Shows the confirmation for the single match, or the secretariat message.
+// Shows the confirmation for the single match; for several appointments of
+// ONE patient (same pseudonymous ref) with different practitioners, asks
+// "Avec quel professionnel ?" (names only, domain notes §2.3); otherwise the
+// secretariat message (two different patients never get to choose).
 void FinishCheckIn(AppState& s, const std::vector<size_t>& matches) {
   s.checkin = CheckInResult{};
   s.screen = Screen::kCheckInDone;
   s.form = CheckInForm{};
-  if (matches.size() != 1) return;  // none or ambiguous: see the desk
+  if (matches.size() > 1) {
+    std::set<std::string> patients, practitioners;
+    for (size_t i : matches) {
+      patients.insert(s.today_appointments[i].patient_ref);
+      practitioners.insert(s.today_appointments[i].practitioner);
+    }
+    if (patients.size() == 1 && practitioners.size() == matches.size() &&
+        !s.today_appointments[matches[0]].patient_ref.empty()) {
+      for (size_t i : matches) {
+        const common::Appointment& a = s.today_appointments[i];
+        const common::Practitioner* p = FindPractitioner(s, a.practitioner);
+        s.checkin.choices.push_back(
+            {i, p ? p->name : std::string(), common::FormatParisTime(a.start)});
+      }
+      s.screen = Screen::kCheckInChoose;
+    }
+    return;
+  }
+  if (matches.size() != 1) return;  // none: see the desk
   const common::Appointment& a = s.today_appointments[matches[0]];
   const common::Practitioner* p = FindPractitioner(s, a.practitioner);
   s.checkin.ok = true;
@@ -120,6 +142,13 @@ struct Visitor {
   void operator()(const act::CheckInByBirth& a) {
     FinishCheckIn(s, MatchByBirth(s.today_appointments, NormalizeBirth(a.birth),
                                   a.letters, s.now_ms / 1000));
+  }
+  void operator()(const act::ChooseAppointment& a) {
+    if (s.screen != Screen::kCheckInChoose || a.choice >= s.checkin.choices.size()) {
+      FinishCheckIn(s, {});  // the secretariat
+      return;
+    }
+    FinishCheckIn(s, {s.checkin.choices[a.choice].index});
   }
   void operator()(const act::SetStatus& a) {
     if (!Staff()) return;

@@ -50,6 +50,8 @@ constexpr Entry kTable[] = {
      "Please go to the reception desk"},
     {Msg::kSeeDeskSub, "Nous n'avons pas pu retrouver votre rendez-vous ici.",
      "We could not find your appointment here."},
+    {Msg::kWhichPractitioner, "Avec quel professionnel ?", "With which practitioner?"},
+    {Msg::kNoneOfThese, "Aucun de ceux-ci : le secrétariat", "None of these: reception"},
     {Msg::kStaff, "Espace équipe", "Staff"},
     {Msg::kEnterPin, "Code personnel de l'équipe", "Staff PIN"},
     {Msg::kWrongPin, "Code incorrect", "Wrong PIN"},

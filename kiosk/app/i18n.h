@@ -35,6 +35,8 @@ enum class Msg {
   kPleaseSit,
   kSeeDesk,
   kSeeDeskSub,
+  kWhichPractitioner,
+  kNoneOfThese,
   kStaff,
   kEnterPin,
   kWrongPin,

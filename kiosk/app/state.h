@@ -21,6 +21,7 @@ enum class Screen {
   kCheckInCode,   // public: 6-character code on a keypad
   kCheckInBirth,  // public: birth date + first 3 letters of the name
   kCheckInDone,   // public: confirmation or "adressez-vous au secrétariat"
+  kCheckInChoose, // public: "Avec quel professionnel ?" (one patient, several appointments)
   kStaffPin,      // public: PIN pad before the staff screens
   kPlanning,      // staff
   kPresence,      // staff
@@ -52,6 +53,13 @@ struct CheckInResult {
   std::string start_hhmm;  // Paris time of the appointment
   int patients_before = 0;
   bool no_appointment = false;  // "Je n'ai pas de rendez-vous" was touched
+  // When one patient has several matching appointments: practitioner name
+  // and time of each (indexes into today_appointments), to pick one.
+  struct Choice {
+    size_t index = 0;
+    std::string practitioner_name, start_hhmm;
+  };
+  std::vector<Choice> choices;
 };
 
 // Status of the background sync, as last copied from the SyncWorker.

@@ -195,6 +195,30 @@ void DrawDone(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   PopFontOr(ui.fonts.large);
 }
 
+// "Avec quel professionnel ?": one big button per practitioner (names and
+// times only, never the patient's), and a way out to the secretariat.
+void DrawChoose(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  ImGui::Dummy(ImVec2(0, 30));
+  CenteredText(Tr(s.lang, Msg::kWhichPractitioner), ui.fonts.title);
+  ImGui::Dummy(ImVec2(0, 20));
+  PushFontOr(ui.fonts.large);
+  for (size_t i = 0; i < s.checkin.choices.size(); ++i) {
+    const auto& c = s.checkin.choices[i];
+    const std::string label = c.practitioner_name + "  ·  " + c.start_hhmm + "##choice" +
+                              std::to_string(i);
+    CenterBlock(620);
+    if (Button(ui, label.c_str(), ImVec2(620, 90), kPrimary))
+      out->push_back(act::ChooseAppointment{i});
+    ImGui::Dummy(ImVec2(0, 8));
+  }
+  ImGui::Dummy(ImVec2(0, 12));
+  CenterBlock(620);
+  const std::string none = std::string(Tr(s.lang, Msg::kNoneOfThese)) + "##none";
+  if (Button(ui, none.c_str(), ImVec2(620, 80), 0xFFFFFF, kPrimary))
+    out->push_back(act::ChooseAppointment{s.checkin.choices.size()});
+  PopFontOr(ui.fonts.large);
+}
+
 void DrawPin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::Dummy(ImVec2(0, 10));
   CenteredText(Tr(s.lang, Msg::kEnterPin), ui.fonts.large);
@@ -218,6 +242,7 @@ void DrawPublic(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     case Screen::kCheckInCode: DrawCode(s, ui, out); break;
     case Screen::kCheckInBirth: DrawBirth(s, ui, out); break;
     case Screen::kCheckInDone: DrawDone(s, ui, out); break;
+    case Screen::kCheckInChoose: DrawChoose(s, ui, out); break;
     case Screen::kStaffPin: DrawPin(s, ui, out); break;
     default: DrawWelcome(s, ui, out); break;
   }

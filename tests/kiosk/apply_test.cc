@@ -44,6 +44,38 @@ TEST_F(KioskTest, CheckInByBirthDateAndFirstLettersFoldsAccents) {
   EXPECT_EQ(Get(id)->status, "checked_in");
 }
 
+TEST_F(KioskTest, OnePatientWithTwoAppointmentsChoosesThePractitioner) {
+  auto [a1, c1] = Add("dr-a", 10, 0, "LEROY Anne", "1944-04-04");
+  auto [a2, c2] = Add("dr-b", 10, 30, "LEROY Anne", "1944-04-04");
+  // Same patient: the second booking reuses the first one's pseudonymous ref.
+  const std::string ref =
+      common::View(**replica_->Get(common::Collection::kAppointment, a1))["patient_ref"];
+  ASSERT_TRUE(
+      replica_->Write(common::Collection::kAppointment, a2, {{"patient_ref", ref}}).ok());
+  AppState s = Load();
+  Apply(s, act::CheckInByBirth{"04041944", "ler"});
+  ASSERT_EQ(s.screen, Screen::kCheckInChoose);
+  ASSERT_EQ(s.checkin.choices.size(), 2u);
+  EXPECT_EQ(s.checkin.choices[0].practitioner_name, "Dr Alice Arnaud");
+  EXPECT_EQ(s.checkin.choices[1].practitioner_name, "Dr Bruno Bel");
+  EXPECT_TRUE(s.effects.empty());
+  Apply(s, act::ChooseAppointment{1});
+  ASSERT_TRUE(s.checkin.ok);
+  EXPECT_EQ(s.checkin.start_hhmm, "10:30");
+  ASSERT_TRUE(runner_->RunPending(s).ok());
+  EXPECT_EQ(Get(a2)->status, "checked_in");
+  EXPECT_EQ(Get(a1)->status, "booked");
+  // "None of these" goes to the secretariat, and so does a stale choice.
+  Apply(s, act::CheckInByBirth{"04041944", "ler"});
+  ASSERT_EQ(s.screen, Screen::kCheckInChoose);
+  Apply(s, act::ChooseAppointment{2});
+  EXPECT_EQ(s.screen, Screen::kCheckInDone);
+  EXPECT_FALSE(s.checkin.ok);
+  Apply(s, act::ChooseAppointment{0});
+  EXPECT_FALSE(s.checkin.ok);
+  EXPECT_TRUE(s.effects.empty());
+}
+
 TEST_F(KioskTest, AmbiguousOrUnknownGoesToSecretariat) {
   Add("dr-a", 10, 0, "MARTIN Paul", "1980-02-02");
   Add("dr-b", 10, 20, "MARTINEZ Pia", "1980-02-02");

@@ -67,6 +67,19 @@ TEST_F(UiTest, WelcomeArrivedButtonOpensTheCodeKeypad) {
   EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
 }
 
+TEST_F(UiTest, ChooseScreenOffersPractitionersOnlyAndAWayOut) {
+  state_.screen = Screen::kCheckInChoose;
+  state_.checkin.choices = {{3, "Dr Alice Arnaud", "10:00"}, {5, "Dr Bruno Bel", "10:30"}};
+  auto out = Click("Dr Bruno Bel  ·  10:30##choice1");
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<act::ChooseAppointment>(out[0]));
+  EXPECT_EQ(std::get<act::ChooseAppointment>(out[0]).choice, 1u);
+  EXPECT_GE(scratch_.rects["Dr Bruno Bel  ·  10:30##choice1"].h, 64.0f);
+  out = Click("Aucun de ceux-ci : le secrétariat##none");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(std::get<act::ChooseAppointment>(out[0]).choice, 2u);
+}
+
 TEST_F(UiTest, KeypadEmitsKeysAndValidateSendsTheCode) {
   state_.screen = Screen::kCheckInCode;
   auto out = Click("K##k");
