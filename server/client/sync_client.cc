@@ -140,8 +140,9 @@ Result<SyncReport> SyncOnce(common::Replica& replica,
   common::ReplicaStore* store = replica.store();
   const std::string now = std::to_string(replica.clock()->NowMillis());
   Result<SyncReport> r = SyncSession(replica, options);
-  // What `relais status` and the kiosk show. Best effort: a full disk must
-  // not hide the sync's own error.
+  // What `relais status` and the kiosk show, in one commit. Best effort: a
+  // full disk must not hide the sync's own error.
+  common::Transaction tx(store->db());
   if (r.ok()) {
     (void)store->SetMeta("last_sync_ms", now);
     (void)store->SetMeta("last_sync_error", "");
@@ -149,6 +150,7 @@ Result<SyncReport> SyncOnce(common::Replica& replica,
     (void)store->SetMeta("last_sync_error", r.status().ToString());
   }
   (void)store->SetMeta("last_attempt_ms", now);
+  (void)tx.Commit();
   return r;
 }
 
