@@ -57,6 +57,19 @@ Cell Median(std::vector<int32_t> w) {
   return c;
 }
 
+// p90 by the nearest-rank method: the smallest wait that at least 90 % of
+// the encounters did not exceed.
+Cell P90(std::vector<int32_t> w) {
+  Cell c;
+  c.basis.denominator = static_cast<int64_t>(w.size());
+  if (w.empty()) return c;
+  const size_t rank = (w.size() * 9 + 9) / 10;  // ceil(0.9 n), >= 1
+  auto at = w.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+  std::nth_element(w.begin(), at, w.end());
+  c.value = *at;
+  return c;
+}
+
 Cell HalfDays(const std::map<std::string, int64_t>& by_who) {
   int64_t sum = 0, top = 0;
   for (const auto& [who, n] : by_who) sum += n, top = std::max(top, n);
@@ -91,6 +104,9 @@ void MakeColumns(const std::set<std::string>& professions,
   add({"taux_non_venue", "Taux de non-venue", "activite", Unit::kPercent,
        Rule::kRate, "non_venus", false, ""},
       [](const Acc& a) { return Rate(a.no_show, a.due); });
+  add({"taux_annulation_tardive", "Taux d'annulation tardive (< 48 h)",
+       "activite", Unit::kPercent, Rule::kRate, "", false, ""},
+      [](const Acc& a) { return Rate(a.late_cancel, a.slots_due); });
   add({"snp", "Soins non programmés", "activite", N, Rule::kCount, "", true, ""},
       [](const Acc& a) { return Count(a.snp); });
   add({"visites_domicile", "Visites à domicile", "activite", N, Rule::kCount, "",
@@ -105,6 +121,9 @@ void MakeColumns(const std::set<std::string>& professions,
   add({"attente_mediane", "Attente médiane (min)", "activite", Unit::kMinutes,
        Rule::kMedian, "", false, ""},
       [](const Acc& a) { return Median(a.waits); });
+  add({"attente_p90", "Attente, 90e centile (min)", "activite", Unit::kMinutes,
+       Rule::kMedian, "", false, ""},
+      [](const Acc& a) { return P90(a.waits); });
   add({"patients_distincts", "Patients vus (file active)", "activite", N,
        Rule::kCount, "", false, ""},
       [](const Acc& a) {

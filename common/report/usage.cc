@@ -1,18 +1,9 @@
 #include "common/report/usage.h"
 
 #include <algorithm>
-#include <array>
-#include <optional>
-#include <cmath>
-#include <functional>
 #include <map>
 #include <set>
-#include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 
-#include "common/merge/merge.h"
-#include "common/model/schema.h"
 #include "common/report/suppression.h"
 #include "common/report/usage_internal.h"
 #include "common/util/time.h"
@@ -75,62 +66,6 @@ std::vector<Period> Periods(int64_t d0, int64_t d1, Granularity g) {
   return out;
 }
 
-// Winning values of a record's fields, read in one pass. Fast path: with a
-// single sibling per field the value is the sibling's (no map is built);
-// any concurrent siblings fall back to merge::View(), which also applies the
-// domain policies that harmonise related fields.
-class FieldTable {
- public:
-  explicit FieldTable(const Record& r) {
-    for (const auto& [name, sibs] : r.fields) {
-      if (sibs.size() > 1) {
-        view_ = View(r);
-        n_ = 0;
-        for (const auto& [vname, value] : *view_) Add(vname, &value);
-        return;
-      }
-      Add(name, &sibs.front().value);
-    }
-  }
-  // The value of `name`, or "".
-  const std::string& Get(std::string_view name) const {
-    static const std::string kEmpty;
-    for (size_t i = 0; i < n_; ++i)
-      if (names_[i] == name) return *values_[i];
-    return kEmpty;
-  }
-  int64_t Int(std::string_view name) const {
-    int64_t v = 0;
-    return ParseInt64(Get(name), &v) ? v : 0;
-  }
-  bool deleted() const { return Get(kDeletedField) == "1"; }
-
- private:
-  void Add(const std::string& name, const std::string* value) {
-    if (n_ < names_.size()) names_[n_] = name, values_[n_++] = value;
-  }
-  std::optional<FieldView> view_;
-  std::array<std::string_view, 32> names_;
-  std::array<const std::string*, 32> values_;
-  size_t n_ = 0;
-};
-
-// Fast "YYYY-MM-DD" / "YYYY-MM" to days; -1 if malformed.
-int64_t DayOf(const std::string& s, bool month_only) {
-  if (s.size() != (month_only ? 7u : 10u)) return -1;
-  auto num = [&](size_t pos, size_t n) {
-    int v = 0;
-    for (size_t i = pos; i < pos + n; ++i) {
-      if (s[i] < '0' || s[i] > '9') return -1;
-      v = v * 10 + (s[i] - '0');
-    }
-    return v;
-  };
-  const int y = num(0, 4), m = num(5, 2), d = month_only ? 1 : num(8, 2);
-  if (y < 0 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return -1;
-  return DaysFromCivil({y, m, d});
-}
-
 using internal::Acc;
 using internal::Extract;
 
@@ -155,78 +90,54 @@ double OpenHours(uint8_t halves) {
   return 0;
 }
 
-bool PresentState(const std::string& s) {
-  return s == "present" || s == "en_visite" || s == "remplace";
-}
-
-void ScanAppointment(const FieldTable& f, const Range& g, int64_t now_s,
+void ScanAppointment(const AppointmentFact& f, const Range& g, int64_t now_s,
                      SiteAcc* s) {
-  const int64_t start = f.Int(field::kStart);
-  const int64_t day = DaysFromCivil(ParisDate(start));
-  if (day < g.d0 || day > g.d1) return;
-  Acc& a = s->periods[g.period_of[day - g.d0]];
-  const std::string& status = f.Get(field::kStatus);
-  const std::string& kind = f.Get(field::kKind);
+  if (f.day < g.d0 || f.day > g.d1) return;
+  Acc& a = s->periods[g.period_of[f.day - g.d0]];
   ++a.total;
-  if (status == "done") {
-    ++a.done;
-    if (kind == "snp") ++a.snp;
-    if (kind == "visite_domicile") ++a.visites;
-    if (kind == "teleconsultation") ++a.tele;
-    const std::string& ref = f.Get(field::kPatientRef);
-    if (!ref.empty()) a.patients.insert(ref);
-  } else if (status == "no_show") {
-    ++a.no_show;
-  } else if (status == "cancelled") {
-    ++a.cancelled;
-    return;
-  } else {
-    ++a.pending;
+  const bool fell_due = f.due_s <= now_s;
+  if (fell_due) ++a.slots_due;
+  switch (f.status) {
+    case FactStatus::kDone:
+      ++a.done;
+      if (f.kind == FactKind::kSnp) ++a.snp;
+      if (f.kind == FactKind::kHomeVisit) ++a.visites;
+      if (f.kind == FactKind::kTeleconsultation) ++a.tele;
+      if (f.patient != 0) a.patients.push_back(f.patient);
+      break;
+    case FactStatus::kNoShow:
+      ++a.no_show;
+      break;
+    case FactStatus::kCancelled:
+      ++a.cancelled;
+      if (f.late_cancel) ++a.late_cancel;
+      return;
+    case FactStatus::kPending:
+      ++a.pending;
+      break;
   }
-  int64_t dur = f.Int(field::kDuration);
-  if (dur <= 0) dur = 15;
-  if (start + dur * 60 <= now_s) ++a.due;
-  const int64_t in = f.Int(field::kCheckinAt);
-  if (in <= 0) return;
+  if (fell_due) ++a.due;
+  if (f.checkin == FactCheckin::kNone) return;
   ++a.checked_in;
-  if (f.Get(field::kCheckinVia) == "kiosk") ++a.kiosk;
-  const int64_t seen = f.Int(field::kConsultAt);
-  if (seen >= in && ParisDate(seen) == ParisDate(in))
-    a.waits.push_back(static_cast<int32_t>((seen - in) / 60));
+  if (f.checkin == FactCheckin::kKiosk) ++a.kiosk;
+  if (f.wait_min >= 0) a.waits.push_back(f.wait_min);
 }
 
-void ScanPresence(const FieldTable& f, const Range& g,
-                  const std::unordered_map<std::string, std::string>& prof,
-                  const std::string& site, SiteAcc* s) {
-  if (!PresentState(f.Get(field::kState))) return;
-  const int64_t day = DayOf(f.Get(field::kDate), false);
-  if (day < g.d0 || day > g.d1) return;
-  const std::string& half = f.Get(field::kHalf);
-  const std::string& who = f.Get(field::kPractitioner);
-  auto it = prof.find(who);
-  // Practitioner ids are site-qualified ("p1@SITE") by replicas; accept an
-  // unqualified reference too.
-  if (it == prof.end()) it = prof.find(who + "@" + site);
-  const std::string profession = it == prof.end() ? "autre" : it->second;
-  // A replaced practitioner's half-day is worked by the replacement.
-  const std::string& repl = f.Get(field::kReplacement);
-  const std::string& contributor =
-      f.Get(field::kState) == "remplace" && !repl.empty() ? repl : who;
-  s->periods[g.period_of[day - g.d0]].presence[profession][contributor] += 1;
-  s->open[day - g.d0] |= half == "am" ? 1 : half == "pm" ? 2 : 0;
+void ScanPresence(const PresenceFact& f, const Range& g, SiteAcc* s) {
+  if (f.day < g.d0 || f.day > g.d1) return;
+  s->periods[g.period_of[f.day - g.d0]].presence[f.profession][f.contributor] +=
+      1;
+  s->open[f.day - g.d0] |= f.half;
 }
 
-void ScanLedger(const FieldTable& f, const Range& g, Granularity gran,
+void ScanLedger(const LedgerFact& f, const Range& g, Granularity gran,
                 SiteAcc* s, Acc* range_costs) {
-  const int64_t day = DayOf(f.Get(field::kMonth), true);
-  if (day < g.d0 || day > g.d1) return;
-  const int64_t cents = f.Int(field::kAmountCents);
-  const std::string& cat = f.Get(field::kCategory);
+  if (f.month_day < g.d0 || f.month_day > g.d1) return;
   // Ledger entries are monthly: weeks show no cost, the total row does.
   if (gran == Granularity::kMonth)
-    s->periods[g.month_period.at(day)].cents[cat] += cents;
+    s->periods[g.month_period.at(f.month_day)].cents[f.category] += f.cents;
   else
-    range_costs->cents[cat] += cents;
+    range_costs->cents[f.category] += f.cents;
 }
 
 Status CheckQuery(const UsageQuery& q, int* fy, int* fm, int* ty, int* tm) {
@@ -256,8 +167,7 @@ Row MakeRow(std::string key, std::string label, int64_t first, int64_t last,
 
 }  // namespace
 
-Result<Report> BuildUsageReport(const std::vector<Record>& records,
-                                const UsageQuery& q) {
+Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
   int fy = 0, fm = 0, ty = 0, tm = 0;
   RELAIS_RETURN_IF_ERROR(CheckQuery(q, &fy, &fm, &ty, &tm));
   Range g;
@@ -270,41 +180,21 @@ Result<Report> BuildUsageReport(const std::vector<Record>& records,
       g.period_of[d - g.d0] = static_cast<int>(i);
     g.month_period[periods[i].first] = static_cast<int>(i);
   }
-  std::unordered_map<std::string, size_t> site_index;
   std::vector<SiteAcc> sites(q.sites.size());
   std::vector<Acc> range_costs(q.sites.size());
-  for (size_t i = 0; i < q.sites.size(); ++i) {
-    site_index[q.sites[i]] = i;
-    sites[i].periods.resize(periods.size());
-    sites[i].open.assign(g.period_of.size(), 0);
-  }
-  // Professions come from practitioner records (only professions leave).
-  std::unordered_map<std::string, std::string> profession;
-  for (const Record& r : records) {
-    if (r.collection != Collection::kPractitioner) continue;
-    const FieldTable f(r);
-    if (f.deleted()) continue;
-    const std::string& p = f.Get(field::kProfession);
-    profession[r.id] = p.empty() ? "autre" : p;
-  }
   std::set<std::string> categories;
-  for (const Record& r : records) {
-    auto it = site_index.find(r.site_id);
-    if (it == site_index.end()) continue;
-    if (r.collection != Collection::kAppointment &&
-        r.collection != Collection::kPresence &&
-        r.collection != Collection::kLedger)
-      continue;
-    const FieldTable f(r);
-    if (f.deleted()) continue;
-    SiteAcc* s = &sites[it->second];
-    if (r.collection == Collection::kAppointment) {
+  for (size_t i = 0; i < q.sites.size(); ++i) {
+    SiteAcc* s = &sites[i];
+    s->periods.resize(periods.size());
+    s->open.assign(g.period_of.size(), 0);
+    auto it = facts.find(q.sites[i]);
+    if (it == facts.end()) continue;
+    for (const AppointmentFact& f : it->second.appointments)
       ScanAppointment(f, g, q.now_s, s);
-    } else if (r.collection == Collection::kPresence) {
-      ScanPresence(f, g, profession, r.site_id, s);
-    } else {
-      ScanLedger(f, g, q.granularity, s, &range_costs[it->second]);
-    }
+    for (const PresenceFact& f : it->second.presence) ScanPresence(f, g, s);
+    for (const LedgerFact& f : it->second.ledger)
+      ScanLedger(f, g, q.granularity, s, &range_costs[i]);
+    for (Acc& a : s->periods) a.FinishPatients();
   }
   std::set<std::string> professions;
   for (size_t i = 0; i < sites.size(); ++i) {
@@ -354,6 +244,26 @@ Result<Report> BuildUsageReport(const std::vector<Record>& records,
   synth.rows.push_back(MakeRow("total", "Total", g.d0, g.d1, true, grand, ex));
   rep.tables.push_back(std::move(synth));
   return rep;
+}
+
+Status QueryDays(const UsageQuery& q, int64_t* first_day, int64_t* last_day) {
+  int fy = 0, fm = 0, ty = 0, tm = 0;
+  RELAIS_RETURN_IF_ERROR(CheckQuery(q, &fy, &fm, &ty, &tm));
+  *first_day = DaysFromCivil({fy, fm, 1});
+  *last_day = DaysFromCivil({ty, tm, DaysInMonth(ty, tm)});
+  return Status::OK();
+}
+
+Result<Report> BuildUsageReport(const std::vector<Record>& records,
+                                const UsageQuery& q) {
+  return BuildUsageReport(FactsFromRecords(records, q.sites), q);
+}
+
+Result<Report> BuildSuppressedUsageReport(const FactSet& facts,
+                                          const UsageQuery& q) {
+  RELAIS_ASSIGN_OR_RETURN(Report r, BuildUsageReport(facts, q));
+  ApplySuppression(&r);
+  return r;
 }
 
 Result<Report> BuildSuppressedUsageReport(const std::vector<Record>& records,

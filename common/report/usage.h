@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/model/record.h"
+#include "common/report/facts.h"
 #include "common/report/report.h"
 #include "common/util/status.h"
 
@@ -32,14 +33,25 @@ struct UsageQuery {
 };
 
 // Builds the report WITHOUT suppression (cells keep their true values and
-// masking basis). Deleted records are skipped. Errors: INVALID_ARGUMENT for
-// a bad month, from > to, a range over kMaxMonths, or a bad site list.
-// Cost: O(records + days x sites).
+// masking basis) from the facts of q.sites (facts of other sites and outside
+// the range are ignored). Errors: INVALID_ARGUMENT for a bad month,
+// from > to, a range over kMaxMonths, or a bad site list.
+// Cost: O(facts of the sites + days x sites).
+Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q);
+
+// Same, from merged records: FactsFromRecords() then the above. Deleted
+// records are skipped.
 Result<Report> BuildUsageReport(const std::vector<Record>& records,
                                 const UsageQuery& q);
 
 // BuildUsageReport() followed by ApplySuppression(): what may leave the hub.
+Result<Report> BuildSuppressedUsageReport(const FactSet& facts,
+                                          const UsageQuery& q);
 Result<Report> BuildSuppressedUsageReport(const std::vector<Record>& records,
                                           const UsageQuery& q);
+
+// The first and last day (days since 1970-01-01) covered by from..to, or
+// INVALID_ARGUMENT as BuildUsageReport() would report it.
+Status QueryDays(const UsageQuery& q, int64_t* first_day, int64_t* last_day);
 
 }  // namespace relais::common::report

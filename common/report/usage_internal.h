@@ -2,13 +2,13 @@
 // Internals of the usage aggregation shared by usage.cc and columns.cc.
 // Not part of the public API.
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
-#include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "common/report/report.h"
@@ -19,8 +19,12 @@ namespace relais::common::report::internal {
 struct Acc {
   int64_t total = 0, done = 0, no_show = 0, cancelled = 0, pending = 0;
   int64_t snp = 0, visites = 0, tele = 0, due = 0, checked_in = 0, kiosk = 0;
+  int64_t late_cancel = 0;  // cancelled < 48 h before the start
+  int64_t slots_due = 0;    // appointments whose end has passed, any status
   std::vector<int32_t> waits;  // minutes
-  std::unordered_set<std::string_view> patients;  // views into the records
+  // Pseudonyms of the patients seen; sorted and unique once FinishPatients()
+  // ran (Add() keeps that).
+  std::vector<uint64_t> patients;
   // profession -> contributor (practitioner id) -> half-days present
   std::map<std::string, std::map<std::string, int64_t>> presence;
   int64_t open_days = 0;
@@ -33,12 +37,22 @@ struct Acc {
     cancelled += o.cancelled, pending += o.pending, snp += o.snp;
     visites += o.visites, tele += o.tele, due += o.due;
     checked_in += o.checked_in, kiosk += o.kiosk;
+    late_cancel += o.late_cancel, slots_due += o.slots_due;
     waits.insert(waits.end(), o.waits.begin(), o.waits.end());
-    patients.insert(o.patients.begin(), o.patients.end());
+    std::vector<uint64_t> both;
+    both.reserve(patients.size() + o.patients.size());
+    std::set_union(patients.begin(), patients.end(), o.patients.begin(),
+                   o.patients.end(), std::back_inserter(both));
+    patients.swap(both);
     for (const auto& [prof, m] : o.presence)
       for (const auto& [who, n] : m) presence[prof][who] += n;
     open_days += o.open_days, open_hours += o.open_hours;
     for (const auto& [cat, c] : o.cents) cents[cat] += c;
+  }
+  void FinishPatients() {
+    std::sort(patients.begin(), patients.end());
+    patients.erase(std::unique(patients.begin(), patients.end()),
+                   patients.end());
   }
 };
 

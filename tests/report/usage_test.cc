@@ -133,16 +133,16 @@ TEST(UsageReportTest, WeeksPartitionTheRange) {
 TEST(UsageReportTest, RejectsBadQueries) {
   UsageQuery q = Query();
   q.from = "2026-13";
-  EXPECT_EQ(BuildUsageReport({}, q).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(BuildUsageReport(FactSet{}, q).status().code(), StatusCode::kInvalidArgument);
   q = Query();
   q.from = "2026-03";
-  EXPECT_FALSE(BuildUsageReport({}, q).ok());
+  EXPECT_FALSE(BuildUsageReport(FactSet{}, q).ok());
   q = Query();
   q.from = "2020-01";
-  EXPECT_FALSE(BuildUsageReport({}, q).ok());  // > 36 months
+  EXPECT_FALSE(BuildUsageReport(FactSet{}, q).ok());  // > 36 months
   q = Query();
   q.sites = {"A", "A"};
-  EXPECT_FALSE(BuildUsageReport({}, q).ok());
+  EXPECT_FALSE(BuildUsageReport(FactSet{}, q).ok());
   EXPECT_FALSE(ParseGranularity("day").ok());
 }
 
