@@ -23,6 +23,7 @@
 #include "server/address.h"
 #include "server/hub_admin.h"
 #include "server/report/council_tokens.h"
+#include "server/report/fact_store.h"
 #include "server/report/report_server.h"
 #include "server/hub_server.h"
 #include "server/sqlite_hub_store.h"
@@ -94,21 +95,12 @@ int CouncilEnroll(const std::string& db, const std::string& name,
   return 0;
 }
 
-// Every record of `sites`, read through the store's indexed pull.
-common::Result<std::vector<common::Record>> RecordsOf(
-    HubStore& store, const std::vector<std::string>& sites) {
-  Scope scope{"council", "council-report", sites};
-  std::sort(scope.sites.begin(), scope.sites.end());
-  std::vector<common::Record> out;
-  uint64_t after = 0;
-  for (;;) {
-    RELAIS_ASSIGN_OR_RETURN(PullResult p, store.Pull(scope, after, 10000, 64 << 20));
-    out.insert(out.end(), std::make_move_iterator(p.records.begin()),
-               std::make_move_iterator(p.records.end()));
-    after = p.cursor;
-    if (!p.has_more) break;
-  }
-  return out;
+// The aggregate store's file beside the hub's: hub.db -> hub-agregats.db.
+std::string FactStorePath(const std::string& db) {
+  const std::string ext = ".db";
+  if (db.size() > ext.size() && db.compare(db.size() - ext.size(), ext.size(), ext) == 0)
+    return db.substr(0, db.size() - ext.size()) + "-agregats.db";
+  return db + "-agregats.db";
 }
 
 int Serve(const std::string& db, const ServerOptions& options,
@@ -132,6 +124,7 @@ int Serve(const std::string& db, const ServerOptions& options,
             << running->port << "), base " << db << "\n";
   // The funding office's HTTP endpoint, on its own port.
   std::unique_ptr<SqliteCouncilTokens> council;
+  std::unique_ptr<LiveFacts> facts;
   std::unique_ptr<HubReportBackend> backend;
   std::unique_ptr<ReportServer> report;
   if (!http_listen.empty()) {
@@ -144,12 +137,19 @@ int Serve(const std::string& db, const ServerOptions& options,
     auto tokens = SqliteCouncilTokens::Open(db);
     if (!tokens.ok()) return Report(tokens.status());
     council = std::move(tokens).value();
-    HubStore* hub_store = store->get();
+    // The dashboard reads its own aggregate store (domain notes §4.3), kept
+    // current from the hub's change feed.
+    const std::string facts_path = FactStorePath(db);
+    auto fact_store = FactStore::Open(facts_path, true);
+    if (!fact_store.ok()) return Report(fact_store.status());
+    facts = std::make_unique<LiveFacts>(
+        store->get(), std::move(fact_store).value(), std::chrono::seconds(2),
+        [](const std::string& line) { std::cerr << "relais-hub: " << line << "\n"; });
+    LiveFacts* live = facts.get();
     backend = std::make_unique<HubReportBackend>(
         council.get(),
-        [hub_store](const std::vector<std::string>& sites) {
-          return RecordsOf(*hub_store, sites);
-        },
+        [live](const std::vector<std::string>& sites, int64_t first_day,
+               int64_t last_day) { return live->Facts(sites, first_day, last_day); },
         [&service] { return service.MetricsText(); });
     report = std::make_unique<ReportServer>(*backend, *common::SystemClock::Default());
     auto port = report->Start(host, http_port);

@@ -92,7 +92,9 @@ class HubStore {
   // Records in scope with hub_seq > after, in hub_seq order, at most
   // `max_records` and about `max_bytes` (at least one record if any),
   // leaving out records whose current state came from scope.replica_id's own
-  // push (it holds them already). Cost: O(changes in scope), via an index.
+  // push (it holds them already; an empty replica_id leaves nothing out).
+  // Cost: O(changes in scope), via an index; pulling one site at a time
+  // needs no sort.
   virtual Result<PullResult> Pull(const Scope& scope, uint64_t after,
                                   size_t max_records, size_t max_bytes) = 0;
 
@@ -100,6 +102,8 @@ class HubStore {
   virtual Result<std::optional<StoredRecord>> Get(common::Collection c,
                                                   const std::string& id) = 0;
   virtual Result<uint64_t> LastSeq() = 0;
+  // Every site that has at least one record, sorted. Cost: O(sites x log n).
+  virtual Result<std::vector<std::string>> Sites() = 0;
   // Identity of this hub's data (random, made with the database). Changed by
   // RenewEpoch() after the data was restored from a backup.
   virtual Result<std::string> Epoch() = 0;

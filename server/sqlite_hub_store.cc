@@ -327,11 +327,17 @@ Result<PushResult> SqliteHubStore::Push(const Scope& scope,
 }
 
 namespace {
+// Parameters: ?1..?sites the sites, then the hub_seq floor, the pulling
+// replica ('' = leave nothing out) and the limit.
 std::string PullSql(size_t sites) {
   std::string in;
-  for (size_t i = 0; i < sites; ++i) in += i ? ",?" : "?";
+  for (size_t i = 1; i <= sites; ++i) in += (i > 1 ? ",?" : "?") + std::to_string(i);
+  const std::string after = "?" + std::to_string(sites + 1);
+  const std::string replica = "?" + std::to_string(sites + 2);
+  const std::string limit = "?" + std::to_string(sites + 3);
   return "SELECT state, hub_seq FROM records WHERE site_id IN (" + in +
-         ") AND hub_seq > ? AND origin != ? ORDER BY hub_seq LIMIT ?";
+         ") AND hub_seq > " + after + " AND (" + replica + " = '' OR origin != " +
+         replica + ") ORDER BY hub_seq LIMIT " + limit;
 }
 }  // namespace
 
@@ -367,6 +373,25 @@ Result<PullResult> SqliteHubStore::Pull(const Scope& scope, uint64_t after,
   // Nothing more in scope up to `last`: jump the cursor past the sequences
   // of other sites and of the replica's own pushes.
   if (!out.has_more) out.cursor = std::max(after, last);
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteHubStore::Sites() {
+  std::lock_guard<std::mutex> lock(mu_);
+  // A skip scan over records_site_seq: one index probe per site.
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->PrepareCached(
+                   "WITH RECURSIVE s(site) AS ("
+                   " SELECT MIN(site_id) FROM records UNION ALL"
+                   " SELECT (SELECT MIN(site_id) FROM records WHERE site_id > s.site)"
+                   " FROM s WHERE s.site IS NOT NULL)"
+                   " SELECT site FROM s WHERE site IS NOT NULL"));
+  std::vector<std::string> out;
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(st.ColumnText(0));
+  }
   return out;
 }
 

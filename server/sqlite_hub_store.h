@@ -52,6 +52,7 @@ class SqliteHubStore final : public HubStore {
   Result<std::optional<StoredRecord>> Get(common::Collection c,
                                           const std::string& id) override;
   Result<uint64_t> LastSeq() override;
+  Result<std::vector<std::string>> Sites() override;
   Result<std::string> Epoch() override;
   Status RenewEpoch() override;
 

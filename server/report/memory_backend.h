@@ -16,15 +16,17 @@ class MemoryReportBackend final : public ReportBackend {
     std::lock_guard<std::mutex> l(mu_);
     tokens_[token] = std::move(sites);
   }
-  void SetRecords(std::vector<common::Record> records) {
+  // Projects `records` to facts (FactsFromRecords) once, here.
+  void SetRecords(const std::vector<common::Record>& records) {
+    common::report::FactSet facts = common::report::FactsFromRecords(records);
     std::lock_guard<std::mutex> l(mu_);
-    records_ = std::move(records);
+    facts_ = std::move(facts);
   }
   void SetMetrics(std::string text) {
     std::lock_guard<std::mutex> l(mu_);
     metrics_ = std::move(text);
   }
-  // Makes RecordsForSites fail with `s` (OK to clear).
+  // Makes Facts fail with `s` (OK to clear).
   void FailRecords(common::Status s) {
     std::lock_guard<std::mutex> l(mu_);
     fail_ = std::move(s);
@@ -38,11 +40,11 @@ class MemoryReportBackend final : public ReportBackend {
       return common::Status::Unauthenticated("jeton conseil inconnu");
     return it->second;
   }
-  common::Result<std::vector<common::Record>> RecordsForSites(
-      const std::vector<std::string>&) override {
+  common::Result<common::report::FactSet> Facts(
+      const std::vector<std::string>&, int64_t, int64_t) override {
     std::lock_guard<std::mutex> l(mu_);
     if (!fail_.ok()) return fail_;
-    return records_;
+    return facts_;
   }
   std::string MetricsText() override {
     std::lock_guard<std::mutex> l(mu_);
@@ -52,7 +54,7 @@ class MemoryReportBackend final : public ReportBackend {
  private:
   std::mutex mu_;
   std::map<std::string, std::vector<std::string>> tokens_;
-  std::vector<common::Record> records_;
+  common::report::FactSet facts_;
   std::string metrics_;
   common::Status fail_;
 };

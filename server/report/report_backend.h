@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/model/record.h"
+#include "common/report/facts.h"
 #include "common/util/status.h"
 
 namespace relais::server {
@@ -27,11 +27,13 @@ class ReportBackend {
   virtual common::Result<std::vector<std::string>> CouncilSites(
       const std::string& token) = 0;
 
-  // Merged records of `sites` (every collection; tombstones included, the
-  // aggregation skips them). May return records of other sites too: they
-  // are ignored.
-  virtual common::Result<std::vector<common::Record>> RecordsForSites(
-      const std::vector<std::string>& sites) = 0;
+  // Report facts of `sites` over the days [first_day, last_day] (days since
+  // 1970-01-01), up to date with what the hub has merged. May hold facts of
+  // other sites or days too: they are ignored. UNAVAILABLE (with a French
+  // message for the user) while the aggregates are still being prepared.
+  virtual common::Result<common::report::FactSet> Facts(
+      const std::vector<std::string>& sites, int64_t first_day,
+      int64_t last_day) = 0;
 
   // Prometheus text exposition of the hub's own counters (syncs, bytes,
   // errors, replicas last seen), "" if none. Must contain no health data.
@@ -51,31 +53,33 @@ class CouncilTokenChecker {
 // Thread safety: that of the parts (the functions are called concurrently).
 class HubReportBackend final : public ReportBackend {
  public:
-  using RecordsFn = std::function<common::Result<std::vector<common::Record>>(
-      const std::vector<std::string>& sites)>;
+  using FactsFn = std::function<common::Result<common::report::FactSet>(
+      const std::vector<std::string>& sites, int64_t first_day,
+      int64_t last_day)>;
   using MetricsFn = std::function<std::string()>;
 
   // `tokens` must outlive this object. `metrics` may be empty.
-  HubReportBackend(CouncilTokenChecker* tokens, RecordsFn records,
+  HubReportBackend(CouncilTokenChecker* tokens, FactsFn facts,
                    MetricsFn metrics)
       : tokens_(tokens),
-        records_(std::move(records)),
+        facts_(std::move(facts)),
         metrics_(std::move(metrics)) {}
 
   common::Result<std::vector<std::string>> CouncilSites(
       const std::string& token) override {
     return tokens_->Sites(token);
   }
-  common::Result<std::vector<common::Record>> RecordsForSites(
-      const std::vector<std::string>& sites) override {
-    if (!records_) return common::Status::Unavailable("pas de source");
-    return records_(sites);
+  common::Result<common::report::FactSet> Facts(
+      const std::vector<std::string>& sites, int64_t first_day,
+      int64_t last_day) override {
+    if (!facts_) return common::Status::Unavailable("pas de source");
+    return facts_(sites, first_day, last_day);
   }
   std::string MetricsText() override { return metrics_ ? metrics_() : ""; }
 
  private:
   CouncilTokenChecker* tokens_;
-  RecordsFn records_;
+  FactsFn facts_;
   MetricsFn metrics_;
 };
 

@@ -133,11 +133,16 @@ struct ReportServer::Impl {
     p->allowed_sites = *sites;
     p->site = site;
     p->token = req.has_param("token") ? token : "";
-    auto records = backend.RecordsForSites(q.sites);
-    if (!records.ok())
-      return fail(Status::Unavailable("données momentanément indisponibles"));
+    int64_t first_day = 0, last_day = 0;
+    if (Status s = report::QueryDays(q, &first_day, &last_day); !s.ok())
+      return fail(s);
     const auto t0 = std::chrono::steady_clock::now();
-    auto rep = report::BuildSuppressedUsageReport(*records, q);
+    auto facts = backend.Facts(q.sites, first_day, last_day);
+    if (!facts.ok())
+      return fail(facts.status().code() == common::StatusCode::kUnavailable
+                      ? facts.status()
+                      : Status::Unavailable("données momentanément indisponibles"));
+    auto rep = report::BuildSuppressedUsageReport(*facts, q);
     {
       std::lock_guard<std::mutex> l(mu);
       build_seconds += std::chrono::duration<double>(

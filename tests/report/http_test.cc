@@ -49,10 +49,10 @@ class ReportHttpTest : public ::testing::Test {
     records_ = Fixture();
     backend_ = std::make_unique<HubReportBackend>(
         tokens_.get(),
-        [this](const std::vector<std::string>&)
-            -> common::Result<std::vector<common::Record>> {
+        [this](const std::vector<std::string>&, int64_t, int64_t)
+            -> common::Result<common::report::FactSet> {
           if (fail_) return common::Status::Unavailable("panne");
-          return records_;
+          return common::report::FactsFromRecords(records_);
         },
         [] { return std::string("relais_hub_syncs_total 7\n"); });
     server_ = std::make_unique<ReportServer>(*backend_, clock_);

@@ -1,0 +1,431 @@
+#include "server/report/fact_store.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <cstring>
+#include <map>
+
+#include "common/model/record.h"
+
+namespace relais::server {
+
+using common::Db;
+using common::Result;
+using common::Status;
+using common::Stmt;
+using common::Transaction;
+using common::report::AppointmentFact;
+using common::report::FactCheckin;
+using common::report::FactKind;
+using common::report::FactSet;
+using common::report::FactStatus;
+using common::report::LedgerFact;
+using common::report::PresenceFact;
+using common::report::RecordFact;
+
+namespace {
+
+constexpr int64_t kApplicationId = 0x52454C46;  // 'RELF'
+
+const char* const kMigrations[] = {
+    // 0 -> 1
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE watermarks(site TEXT PRIMARY KEY, seq INTEGER NOT NULL)"
+    " WITHOUT ROWID;"
+    "CREATE TABLE appointments(site TEXT NOT NULL, day INTEGER NOT NULL,"
+    " rid TEXT NOT NULL, status INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    " checkin INTEGER NOT NULL, late INTEGER NOT NULL, wait INTEGER NOT NULL,"
+    " due INTEGER NOT NULL, patient INTEGER NOT NULL,"
+    " PRIMARY KEY(site, day, rid)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX appointments_rid ON appointments(rid);"
+    "CREATE TABLE presence(site TEXT NOT NULL, day INTEGER NOT NULL,"
+    " rid TEXT NOT NULL, half INTEGER NOT NULL, practitioner TEXT NOT NULL,"
+    " contributor TEXT NOT NULL, PRIMARY KEY(site, day, rid)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX presence_rid ON presence(rid);"
+    "CREATE TABLE ledger(site TEXT NOT NULL, day INTEGER NOT NULL,"
+    " rid TEXT NOT NULL, cents INTEGER NOT NULL, category TEXT NOT NULL,"
+    " PRIMARY KEY(site, day, rid)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX ledger_rid ON ledger(rid);"
+    "CREATE TABLE practitioners(id TEXT PRIMARY KEY, site TEXT NOT NULL,"
+    " profession TEXT NOT NULL) WITHOUT ROWID;",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
+              kFactSchemaVersion);
+
+constexpr const char* kFactTables[] = {"appointments", "presence", "ledger"};
+
+std::string Hex(const std::string& raw) {
+  static const char* k = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) out += k[c >> 4], out += k[c & 15];
+  return out;
+}
+
+bool Unhex(const std::string& hex, std::string* raw) {
+  if (hex.size() % 2) return false;
+  raw->clear();
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    auto nib = [](char c) {
+      return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    const int hi = nib(hex[i]), lo = nib(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    *raw += static_cast<char>(hi * 16 + lo);
+  }
+  return true;
+}
+
+Result<std::string> MetaGet(Db* db, const std::string& key) {
+  RELAIS_ASSIGN_OR_RETURN(Stmt st,
+                          db->PrepareCached("SELECT value FROM meta WHERE key=?"));
+  st.Bind(1, key);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.ColumnText(0) : std::string();
+}
+
+Status MetaSet(Db* db, const std::string& key, const std::string& value) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db->PrepareCached("INSERT INTO meta(key, value) VALUES(?,?)"
+                                 " ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+  st.Bind(1, key).Bind(2, value);
+  return st.Run();
+}
+
+Status SetWatermark(Db* db, const std::string& site, uint64_t seq) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db->PrepareCached("INSERT INTO watermarks(site, seq) VALUES(?,?)"
+                                 " ON CONFLICT(site) DO UPDATE SET seq=excluded.seq"));
+  st.Bind(1, site).Bind(2, static_cast<int64_t>(seq));
+  return st.Run();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FactStore>> FactStore::Open(const std::string& path,
+                                                   bool create) {
+  RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, create));
+  std::unique_ptr<FactStore> store(new FactStore(std::move(db)));
+  RELAIS_RETURN_IF_ERROR(store->Init().WithContext(path));
+  return store;
+}
+
+Status FactStore::Init() {
+  RELAIS_RETURN_IF_ERROR(common::MigrateSchema(
+      db_.get(), kApplicationId, kFactSchemaVersion, kMigrations,
+      "un magasin d'agrégats Relais Santé", "relais-hub"));
+  RELAIS_ASSIGN_OR_RETURN(std::string hex, MetaGet(db_.get(), "pseudonym_key"));
+  if (!hex.empty()) {
+    if (!Unhex(hex, &key_) || key_.size() != 32)
+      return Status::DataLoss("clé de pseudonymisation illisible");
+    return Status::OK();
+  }
+  unsigned char buf[32];
+  if (RAND_bytes(buf, sizeof buf) != 1)
+    return Status::Internal("RAND_bytes a échoué");
+  key_.assign(reinterpret_cast<const char*>(buf), sizeof buf);
+  Transaction tx(db_.get());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  RELAIS_RETURN_IF_ERROR(MetaSet(db_.get(), "pseudonym_key", Hex(key_)));
+  return tx.Commit();
+}
+
+uint64_t FactStore::Pseudonym(std::string_view patient_ref) const {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+       reinterpret_cast<const unsigned char*>(patient_ref.data()),
+       patient_ref.size(), mac, &len);
+  uint64_t v = 0;
+  std::memcpy(&v, mac, sizeof v);
+  return v == 0 ? 1 : v;
+}
+
+Status FactStore::ResetForEpoch(const std::string& epoch) {
+  Transaction tx(db_.get());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  for (const char* t : kFactTables)
+    RELAIS_RETURN_IF_ERROR(db_->Exec(std::string("DELETE FROM ") + t));
+  RELAIS_RETURN_IF_ERROR(db_->Exec("DELETE FROM practitioners"));
+  RELAIS_RETURN_IF_ERROR(db_->Exec("DELETE FROM watermarks"));
+  RELAIS_RETURN_IF_ERROR(MetaSet(db_.get(), "hub_epoch", epoch));
+  return tx.Commit();
+}
+
+Status FactStore::Apply(const common::Record& r) {
+  using common::Collection;
+  const char* table = nullptr;
+  switch (r.collection) {
+    case Collection::kAppointment: table = "appointments"; break;
+    case Collection::kPresence: table = "presence"; break;
+    case Collection::kLedger: table = "ledger"; break;
+    case Collection::kPractitioner: table = "practitioners"; break;
+    case Collection::kSite: return Status::OK();
+  }
+  const std::string key_col = r.collection == Collection::kPractitioner ? "id" : "rid";
+  {
+    RELAIS_ASSIGN_OR_RETURN(
+        Stmt del, db_->PrepareCached(std::string("DELETE FROM ") + table +
+                                     " WHERE " + key_col + "=?"));
+    del.Bind(1, r.id);
+    RELAIS_RETURN_IF_ERROR(del.Run());
+  }
+  const RecordFact f = common::report::ProjectRecord(
+      r, [this](std::string_view ref) { return Pseudonym(ref); });
+  switch (f.kind) {
+    case RecordFact::Kind::kNone:
+      return Status::OK();
+    case RecordFact::Kind::kAppointment: {
+      const AppointmentFact& a = f.appointment;
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached(
+                       "INSERT INTO appointments(site, day, rid, status, kind,"
+                       " checkin, late, wait, due, patient)"
+                       " VALUES(?,?,?,?,?,?,?,?,?,?)"));
+      st.Bind(1, r.site_id)
+          .Bind(2, a.day)
+          .Bind(3, r.id)
+          .Bind(4, static_cast<int64_t>(a.status))
+          .Bind(5, static_cast<int64_t>(a.kind))
+          .Bind(6, static_cast<int64_t>(a.checkin))
+          .Bind(7, a.late_cancel ? 1 : 0)
+          .Bind(8, a.wait_min)
+          .Bind(9, a.due_s)
+          .Bind(10, static_cast<int64_t>(a.patient));
+      return st.Run();
+    }
+    case RecordFact::Kind::kPresence: {
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached(
+                       "INSERT INTO presence(site, day, rid, half, practitioner,"
+                       " contributor) VALUES(?,?,?,?,?,?)"));
+      st.Bind(1, r.site_id)
+          .Bind(2, f.presence.day)
+          .Bind(3, r.id)
+          .Bind(4, f.presence.half)
+          .Bind(5, f.practitioner)
+          .Bind(6, f.presence.contributor);
+      return st.Run();
+    }
+    case RecordFact::Kind::kLedger: {
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached("INSERT INTO ledger(site, day, rid, cents,"
+                                      " category) VALUES(?,?,?,?,?)"));
+      st.Bind(1, r.site_id)
+          .Bind(2, f.ledger.month_day)
+          .Bind(3, r.id)
+          .Bind(4, f.ledger.cents)
+          .Bind(5, f.ledger.category);
+      return st.Run();
+    }
+    case RecordFact::Kind::kPractitioner: {
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached("INSERT INTO practitioners(id, site,"
+                                      " profession) VALUES(?,?,?)"));
+      st.Bind(1, r.id).Bind(2, r.site_id).Bind(3, f.profession);
+      return st.Run();
+    }
+  }
+  return Status::OK();
+}
+
+Result<CatchUpResult> FactStore::CatchUp(HubStore& hub, size_t max_records,
+                                         size_t batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  CatchUpResult out;
+  RELAIS_ASSIGN_OR_RETURN(std::string epoch, hub.Epoch());
+  RELAIS_ASSIGN_OR_RETURN(std::string known, MetaGet(db_.get(), "hub_epoch"));
+  if (epoch != known) RELAIS_RETURN_IF_ERROR(ResetForEpoch(epoch));
+  // The hub's last sequence before its site list: a site that appears after
+  // this point is caught up by the next call.
+  RELAIS_ASSIGN_OR_RETURN(uint64_t last, hub.LastSeq());
+  RELAIS_ASSIGN_OR_RETURN(std::vector<std::string> sites, hub.Sites());
+  std::map<std::string, uint64_t> marks;
+  {
+    RELAIS_ASSIGN_OR_RETURN(Stmt st,
+                            db_->Prepare("SELECT site, seq FROM watermarks"));
+    for (;;) {
+      RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      marks[st.ColumnText(0)] = static_cast<uint64_t>(st.ColumnInt(1));
+    }
+  }
+  // Sites with nothing new only get their watermark moved, all in one commit.
+  std::map<std::string, uint64_t> idle;
+  bool stopped = false;
+  for (const std::string& site : sites) {
+    uint64_t mark = marks[site];
+    while (!stopped && mark < last) {
+      const Scope scope{"faits-rapport", "", {site}};
+      RELAIS_ASSIGN_OR_RETURN(PullResult p, hub.Pull(scope, mark, batch, 64 << 20));
+      if (p.records.empty()) {
+        if (p.cursor > mark) idle[site] = p.cursor;
+        mark = p.cursor;
+        break;
+      }
+      Transaction tx(db_.get());
+      RELAIS_RETURN_IF_ERROR(tx.status());
+      for (const common::Record& r : p.records) RELAIS_RETURN_IF_ERROR(Apply(r));
+      RELAIS_RETURN_IF_ERROR(SetWatermark(db_.get(), site, p.cursor));
+      RELAIS_RETURN_IF_ERROR(tx.Commit());
+      out.applied += p.records.size();
+      mark = p.cursor;
+      if (!p.has_more) break;
+      if (max_records && out.applied >= max_records) stopped = true;
+    }
+    if (mark < last) out.behind += last - mark;
+  }
+  if (!idle.empty()) {
+    Transaction tx(db_.get());
+    RELAIS_RETURN_IF_ERROR(tx.status());
+    for (const auto& [site, seq] : idle)
+      RELAIS_RETURN_IF_ERROR(SetWatermark(db_.get(), site, seq));
+    RELAIS_RETURN_IF_ERROR(tx.Commit());
+  }
+  out.complete = out.behind == 0;
+  return out;
+}
+
+Result<FactSet> FactStore::Read(const std::vector<std::string>& sites,
+                                int64_t first_day, int64_t last_day) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, std::string> professions;
+  {
+    RELAIS_ASSIGN_OR_RETURN(
+        Stmt st, db_->PrepareCached("SELECT id, profession FROM practitioners"));
+    for (;;) {
+      RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      professions[st.ColumnText(0)] = st.ColumnText(1);
+    }
+  }
+  FactSet out;
+  for (const std::string& site : sites) {
+    common::report::SiteFacts& s = out[site];
+    {
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached(
+                       "SELECT day, status, kind, checkin, late, wait, due,"
+                       " patient FROM appointments WHERE site=? AND day"
+                       " BETWEEN ? AND ?"));
+      st.Bind(1, site).Bind(2, first_day).Bind(3, last_day);
+      for (;;) {
+        RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        AppointmentFact a;
+        a.day = static_cast<int32_t>(st.ColumnInt(0));
+        a.status = static_cast<FactStatus>(st.ColumnInt(1));
+        a.kind = static_cast<FactKind>(st.ColumnInt(2));
+        a.checkin = static_cast<FactCheckin>(st.ColumnInt(3));
+        a.late_cancel = st.ColumnInt(4) != 0;
+        a.wait_min = static_cast<int32_t>(st.ColumnInt(5));
+        a.due_s = st.ColumnInt(6);
+        a.patient = static_cast<uint64_t>(st.ColumnInt(7));
+        s.appointments.push_back(a);
+      }
+    }
+    {
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached(
+                       "SELECT day, half, practitioner, contributor FROM presence"
+                       " WHERE site=? AND day BETWEEN ? AND ?"));
+      st.Bind(1, site).Bind(2, first_day).Bind(3, last_day);
+      for (;;) {
+        RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        PresenceFact p;
+        p.day = static_cast<int32_t>(st.ColumnInt(0));
+        p.half = static_cast<uint8_t>(st.ColumnInt(1));
+        p.profession =
+            common::report::ProfessionOf(professions, st.ColumnText(2), site);
+        p.contributor = st.ColumnText(3);
+        s.presence.push_back(std::move(p));
+      }
+    }
+    {
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached("SELECT day, cents, category FROM ledger"
+                                      " WHERE site=? AND day BETWEEN ? AND ?"));
+      // Ledger facts sit on the first day of their month.
+      st.Bind(1, site).Bind(2, first_day).Bind(3, last_day);
+      for (;;) {
+        RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        s.ledger.push_back({static_cast<int32_t>(st.ColumnInt(0)),
+                            st.ColumnInt(1), st.ColumnText(2)});
+      }
+    }
+  }
+  return out;
+}
+
+LiveFacts::LiveFacts(HubStore* hub, std::unique_ptr<FactStore> facts,
+                     std::chrono::milliseconds period,
+                     std::function<void(const std::string&)> log)
+    : hub_(hub), facts_(std::move(facts)), period_(period), log_(std::move(log)) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+LiveFacts::~LiveFacts() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void LiveFacts::Run() {
+  std::string last_error;
+  size_t total = 0;
+  const auto started = std::chrono::steady_clock::now();
+  bool announced = false;
+  for (;;) {
+    // Small transactions, the lock released in between: requests interleave.
+    auto r = facts_->CatchUp(*hub_, 20000);
+    if (!r.ok()) {
+      const std::string e = r.status().ToString();
+      if (log_ && e != last_error) log_("agrégats du financeur: " + e);
+      last_error = e;
+    } else {
+      last_error.clear();
+      total += r->applied;
+      if (!r->complete && log_ && total % 100000 < r->applied)
+        log_("agrégats du financeur: " + std::to_string(total) +
+             " enregistrements intégrés...");
+      if (r->complete && !announced) {
+        announced = true;
+        if (log_ && total > 0) {
+          const double s = std::chrono::duration<double>(
+                               std::chrono::steady_clock::now() - started)
+                               .count();
+          log_("agrégats du financeur à jour: " + std::to_string(total) +
+               " enregistrements en " + std::to_string(static_cast<int>(s)) +
+               " s");
+        }
+      }
+      if (!r->complete) {
+        std::lock_guard<std::mutex> l(mu_);
+        if (stop_) return;
+        continue;  // more to do: no pause
+      }
+    }
+    std::unique_lock<std::mutex> l(mu_);
+    if (cv_.wait_for(l, period_, [this] { return stop_; })) return;
+  }
+}
+
+Result<FactSet> LiveFacts::Facts(const std::vector<std::string>& sites,
+                                 int64_t first_day, int64_t last_day) {
+  RELAIS_ASSIGN_OR_RETURN(CatchUpResult r,
+                          facts_->CatchUp(*hub_, kRequestBudget));
+  if (!r.complete)
+    return Status::Unavailable(
+        "agrégats en cours de préparation (encore au plus " +
+        std::to_string(r.behind) +
+        " modifications à intégrer); réessayez dans une minute");
+  return facts_->Read(sites, first_day, last_day);
+}
+
+}  // namespace relais::server

@@ -1,0 +1,130 @@
+#pragma once
+// FactStore: the funding office's aggregate store (domain notes §4.3: "the
+// funder dashboard reads a separate aggregate store and never reads the
+// health-data store"). A SQLite file of its own, holding one compact,
+// pseudonymised fact per merged record (common/report/facts.h), kept up to
+// date from the hub's change feed.
+//
+// Derived data, rebuilt at will: for each site it remembers the hub
+// sequence it has applied (its watermark) and the hub's epoch. CatchUp()
+// pulls each site's changes after its watermark and applies them with the
+// new watermark in ONE transaction, so a crash (or a full disk) at any point
+// loses nothing: the next CatchUp() resumes from the last commit. If the
+// hub's epoch changed (hub restored from a backup, sequences restarted),
+// every fact is dropped and rebuilt.
+//
+// Schema (PRAGMA application_id 'RELF', user_version 1):
+//   meta(key, value)                 hub_epoch, pseudonym_key (hex, random)
+//   watermarks(site, seq)
+//   appointments(site, day, rid, status, kind, checkin, late, wait, due,
+//                patient)            PRIMARY KEY(site, day, rid)
+//   presence(site, day, rid, half, practitioner, contributor)
+//   ledger(site, day, rid, cents, category)
+//   practitioners(id, site, profession)
+// Facts are clustered by (site, day): a report over some sites and months
+// reads exactly those rows, in order. `rid` (the record id) is unique per
+// table and indexed, to replace a record's fact when it changes.
+// A patient is HMAC-SHA256(pseudonym_key, patient_ref) cut to 64 bits; the
+// key is stored only here, so the file alone links nothing to a patient_ref.
+//
+// Thread-safe: one connection behind a mutex.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "common/report/facts.h"
+#include "common/storage/sqlite.h"
+#include "common/util/status.h"
+#include "server/hub_store.h"
+
+namespace relais::server {
+
+inline constexpr int kFactSchemaVersion = 1;
+
+struct CatchUpResult {
+  size_t applied = 0;    // records projected by this call
+  bool complete = true;  // every site is at the hub's last sequence
+  uint64_t behind = 0;   // sum over sites of (hub last seq - watermark),
+                         // an upper bound of the changes still to apply
+};
+
+class FactStore {
+ public:
+  // Opens or (if `create`) creates the fact store at `path` (":memory:"
+  // works). DATA_LOSS / FAILED_PRECONDITION for a foreign or future file.
+  static common::Result<std::unique_ptr<FactStore>> Open(
+      const std::string& path, bool create);
+
+  // Applies the hub's changes since the last call, at most about
+  // `max_records` of them (0 = no limit) in transactions of `batch`
+  // records. Errors from the hub or the disk leave the store at its last
+  // commit.
+  common::Result<CatchUpResult> CatchUp(HubStore& hub, size_t max_records = 0,
+                                        size_t batch = 2000);
+
+  // Facts of `sites` whose day lies in [first_day, last_day] (days since
+  // 1970-01-01; ledger facts by the first day of their month), with the
+  // profession of each presence joined from the practitioner facts.
+  common::Result<common::report::FactSet> Read(
+      const std::vector<std::string>& sites, int64_t first_day,
+      int64_t last_day);
+
+  // The pseudonym of a patient_ref under this store's key (tests).
+  uint64_t Pseudonym(std::string_view patient_ref) const;
+
+ private:
+  explicit FactStore(std::unique_ptr<common::Db> db) : db_(std::move(db)) {}
+  common::Status Init();
+  // REQUIRES: mu_ held, open transaction.
+  common::Status Apply(const common::Record& r);
+  common::Status ResetForEpoch(const std::string& epoch);
+
+  std::mutex mu_;
+  std::unique_ptr<common::Db> db_;  // GUARDED_BY(mu_)
+  std::string key_;                 // pseudonym key (raw bytes)
+};
+
+// Keeps a FactStore current while the hub runs: a background thread catches
+// up every `period`, and Facts() applies what is left (a bounded amount)
+// before reading, so a report includes everything merged before it was
+// asked for. Thread-safe.
+class LiveFacts {
+ public:
+  // Changes a request may apply itself before answering UNAVAILABLE
+  // ("agrégats en préparation") and leaving the rest to the thread.
+  static constexpr size_t kRequestBudget = 20000;
+
+  // `hub` must outlive this object. `log` receives progress and errors (in
+  // French), may be empty.
+  LiveFacts(HubStore* hub, std::unique_ptr<FactStore> facts,
+            std::chrono::milliseconds period,
+            std::function<void(const std::string&)> log = nullptr);
+  ~LiveFacts();  // stops and joins the thread
+  LiveFacts(const LiveFacts&) = delete;
+  LiveFacts& operator=(const LiveFacts&) = delete;
+
+  common::Result<common::report::FactSet> Facts(
+      const std::vector<std::string>& sites, int64_t first_day,
+      int64_t last_day);
+
+ private:
+  void Run();
+
+  HubStore* hub_;
+  std::unique_ptr<FactStore> facts_;
+  std::chrono::milliseconds period_;
+  std::function<void(const std::string&)> log_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
+}  // namespace relais::server
