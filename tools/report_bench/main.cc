@@ -1,12 +1,17 @@
 // report-bench: times the funder report over a year of synthetic data.
-// Prints one JSON line per measurement, then a summary line:
-//   {"bench":"usage_report","sites":50,"records":N,"granularity":"month",
-//    "run":1,"ms":123.4}
-//   {"bench":"usage_report","summary":true,...,"median_ms":...,"max_ms":...}
-// With the hub store linked, a last line times the whole path the hub takes
-// for a request: read every record of the sites from a SqliteHubStore file
-// (indexed pull + decode) and aggregate, suppress, render:
-//   {"bench":"usage_report_from_hub",...,"read_ms":...,"ms":...}
+// Prints one JSON line per measurement, then a summary line per kind.
+//
+//   usage_report (in memory): aggregation + suppression + JSON over facts
+//     already in memory (FactsFromRecords done once, outside the timing).
+//   With the hub linked, the path relais-hub really takes:
+//   facts_build: a SqliteHubStore holding every record; the aggregate store
+//     (FactStore) built from scratch from the hub's change feed, once.
+//   usage_report_from_hub: one request = catch-up (nothing new) + read the
+//     facts of the sites and months from the aggregate store + aggregate +
+//     suppress + JSON. This is the latency the issue targets.
+//   facts_catch_up_day: a day of activity at every site (status changes of
+//     that day's appointments) pushed to the hub, then the catch-up a
+//     request would do.
 // Usage: report-bench [sites=50] [runs=7] [appointments_per_day=30]
 #include <algorithm>
 #include <chrono>
@@ -15,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/report/facts.h"
 #include "common/report/report.h"
 #include "common/report/suppression.h"
 #include "common/report/usage.h"
@@ -22,11 +28,29 @@
 #include "tools/report_demo/seed.h"
 #ifdef RELAIS_REPORT_BENCH_HUB
 #include <filesystem>
+
+#include "common/model/schema.h"
+#include "server/report/fact_store.h"
 #include "server/sqlite_hub_store.h"
 #endif
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double MsSince(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace relais;
+  namespace report = common::report;
   const int sites = argc > 1 ? std::atoi(argv[1]) : 50;
   const int runs = argc > 2 ? std::atoi(argv[2]) : 7;
   const int per_day = argc > 3 ? std::atoi(argv[3]) : 30;
@@ -38,68 +62,64 @@ int main(int argc, char** argv) {
   o.months = 12;
   for (int i = 0; i < sites; ++i)
     o.sites.push_back({"site-" + std::to_string(i), per_day, 3, 2});
-  const auto g0 = std::chrono::steady_clock::now();
-  const std::vector<common::Record> records = tools::SyntheticRecords(o);
-  const double gen_ms = std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - g0).count();
+  const auto g0 = Clock::now();
+  std::vector<common::Record> records = tools::SyntheticRecords(o);
   std::fprintf(stdout,
                "{\"bench\":\"seed\",\"sites\":%d,\"records\":%zu,\"ms\":%.1f}\n",
-               sites, records.size(), gen_ms);
-  common::report::UsageQuery q;
+               sites, records.size(), MsSince(g0));
+  report::UsageQuery q;
   q.from = "2026-01";
   q.to = "2026-12";
   for (const auto& s : o.sites) q.sites.push_back(s.id);
   q.now_s = common::ParisLocalToUtc({2027, 1, 1}, 0, 0);
-  for (auto g : {common::report::Granularity::kMonth,
-                 common::report::Granularity::kWeek}) {
+  const report::FactSet in_memory = report::FactsFromRecords(records, q.sites);
+  for (auto g : {report::Granularity::kMonth, report::Granularity::kWeek}) {
     q.granularity = g;
     std::vector<double> ms;
     size_t bytes = 0;
     for (int run = 1; run <= runs; ++run) {
-      using Clock = std::chrono::steady_clock;
-      auto since = [](Clock::time_point t) {
-        return std::chrono::duration<double, std::milli>(Clock::now() - t)
-            .count();
-      };
       const auto t0 = Clock::now();
-      auto r = common::report::BuildUsageReport(records, q);
+      auto r = report::BuildUsageReport(in_memory, q);
       if (!r.ok()) {
         std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
         return 1;
       }
-      const double build_ms = since(t0);
+      const double build_ms = MsSince(t0);
       const auto t1 = Clock::now();
-      common::report::ApplySuppression(&*r);
-      const double secret_ms = since(t1);
+      report::ApplySuppression(&*r);
+      const double secret_ms = MsSince(t1);
       const auto t2 = Clock::now();
-      bytes = common::report::RenderJson(*r).size();
-      const double json_ms = since(t2);
-      ms.push_back(since(t0));
+      bytes = report::RenderJson(*r).size();
+      const double json_ms = MsSince(t2);
+      ms.push_back(MsSince(t0));
       std::fprintf(stdout,
-                   "{\"bench\":\"usage_report\",\"sites\":%d,\"records\":%zu,"
-                   "\"granularity\":\"%s\",\"run\":%d,\"ms\":%.1f,"
-                   "\"aggregate_ms\":%.1f,\"suppress_ms\":%.1f,"
-                   "\"json_ms\":%.1f}\n",
-                   sites, records.size(), common::report::GranularityName(g),
-                   run, ms.back(), build_ms, secret_ms, json_ms);
+                   "{\"bench\":\"usage_report\",\"source\":\"memory\","
+                   "\"sites\":%d,\"records\":%zu,\"granularity\":\"%s\","
+                   "\"run\":%d,\"ms\":%.1f,\"aggregate_ms\":%.1f,"
+                   "\"suppress_ms\":%.1f,\"json_ms\":%.1f}\n",
+                   sites, records.size(), report::GranularityName(g), run,
+                   ms.back(), build_ms, secret_ms, json_ms);
     }
-    std::sort(ms.begin(), ms.end());
     std::fprintf(stdout,
-                 "{\"bench\":\"usage_report\",\"summary\":true,\"sites\":%d,"
-                 "\"records\":%zu,\"granularity\":\"%s\",\"runs\":%d,"
-                 "\"median_ms\":%.1f,\"max_ms\":%.1f,\"json_bytes\":%zu}\n",
-                 sites, records.size(), common::report::GranularityName(g), runs,
-                 ms[ms.size() / 2], ms.back(), bytes);
+                 "{\"bench\":\"usage_report\",\"source\":\"memory\","
+                 "\"summary\":true,\"sites\":%d,\"records\":%zu,"
+                 "\"granularity\":\"%s\",\"runs\":%d,\"median_ms\":%.1f,"
+                 "\"max_ms\":%.1f,\"json_bytes\":%zu}\n",
+                 sites, records.size(), report::GranularityName(g), runs,
+                 Median(ms), *std::max_element(ms.begin(), ms.end()), bytes);
   }
 #ifdef RELAIS_REPORT_BENCH_HUB
   {
     namespace fs = std::filesystem;
-    const fs::path db = fs::temp_directory_path() / "report-bench-hub.db";
-    fs::remove(db);
-    auto store = server::SqliteHubStore::Open(db.string(), true);
+    const fs::path dir = fs::temp_directory_path() /
+                         ("report-bench-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    auto store = server::SqliteHubStore::Open((dir / "hub.db").string(), true);
     if (!store.ok()) return 1;
     server::Scope scope{"bench", "report-bench-loader", q.sites};
     std::sort(scope.sites.begin(), scope.sites.end());
+    const auto l0 = Clock::now();
     for (size_t i = 0; i < records.size(); i += 1000) {
       std::vector<common::Record> batch(
           records.begin() + static_cast<long>(i),
@@ -110,35 +130,91 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
-    server::Scope reader{"council", "council-report", scope.sites};
-    q.granularity = common::report::Granularity::kMonth;
-    std::vector<double> all;
-    for (int run = 1; run <= 3; ++run) {
-      using Clock = std::chrono::steady_clock;
-      const auto t0 = Clock::now();
-      std::vector<common::Record> read;
-      uint64_t after = 0;
-      for (;;) {
-        auto p = (*store)->Pull(reader, after, 10000, 64 << 20);
-        if (!p.ok()) return 1;
-        read.insert(read.end(), std::make_move_iterator(p->records.begin()),
-                    std::make_move_iterator(p->records.end()));
-        after = p->cursor;
-        if (!p->has_more) break;
-      }
-      const double read_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-      auto r = common::report::BuildUsageReport(read, q);
-      if (!r.ok()) return 1;
-      common::report::ApplySuppression(&*r);
-      const size_t bytes = common::report::RenderJson(*r).size();
-      all.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-      std::fprintf(stdout,
-                   "{\"bench\":\"usage_report_from_hub\",\"sites\":%d,\"records\":%zu,"
-                   "\"run\":%d,\"read_ms\":%.1f,\"ms\":%.1f,\"json_bytes\":%zu}\n",
-                   sites, read.size(), run, read_ms, all.back(), bytes);
+    std::fprintf(stdout, "{\"bench\":\"hub_load\",\"records\":%zu,\"ms\":%.1f}\n",
+                 records.size(), MsSince(l0));
+    auto facts = server::FactStore::Open((dir / "hub-agregats.db").string(), true);
+    if (!facts.ok()) return 1;
+    const auto b0 = Clock::now();
+    auto built = (*facts)->CatchUp(**store);
+    if (!built.ok() || !built->complete) {
+      std::fprintf(stderr, "catch-up failed\n");
+      return 1;
     }
+    const double build_ms = MsSince(b0);
+    std::fprintf(stdout,
+                 "{\"bench\":\"facts_build\",\"records\":%zu,\"ms\":%.1f,"
+                 "\"records_per_s\":%.0f,\"facts_db_bytes\":%ju,"
+                 "\"hub_db_bytes\":%ju}\n",
+                 built->applied, build_ms, built->applied / (build_ms / 1000),
+                 static_cast<uintmax_t>(fs::file_size(dir / "hub-agregats.db")),
+                 static_cast<uintmax_t>(fs::file_size(dir / "hub.db")));
+    int64_t d0 = 0, d1 = 0;
+    if (!report::QueryDays(q, &d0, &d1).ok()) return 1;
+    for (auto g : {report::Granularity::kMonth, report::Granularity::kWeek}) {
+      q.granularity = g;
+      std::vector<double> all;
+      size_t bytes = 0;
+      for (int run = 1; run <= runs; ++run) {
+        const auto t0 = Clock::now();
+        auto c = (*facts)->CatchUp(**store, 20000);
+        if (!c.ok()) return 1;
+        auto f = (*facts)->Read(q.sites, d0, d1);
+        if (!f.ok()) return 1;
+        const double read_ms = MsSince(t0);
+        auto r = report::BuildUsageReport(*f, q);
+        if (!r.ok()) return 1;
+        report::ApplySuppression(&*r);
+        bytes = report::RenderJson(*r).size();
+        all.push_back(MsSince(t0));
+        std::fprintf(stdout,
+                     "{\"bench\":\"usage_report_from_hub\",\"sites\":%d,"
+                     "\"granularity\":\"%s\",\"run\":%d,\"read_ms\":%.1f,"
+                     "\"ms\":%.1f}\n",
+                     sites, report::GranularityName(g), run, read_ms, all.back());
+      }
+      std::fprintf(stdout,
+                   "{\"bench\":\"usage_report_from_hub\",\"summary\":true,"
+                   "\"sites\":%d,\"records\":%zu,\"granularity\":\"%s\","
+                   "\"runs\":%d,\"median_ms\":%.1f,\"max_ms\":%.1f,"
+                   "\"json_bytes\":%zu}\n",
+                   sites, records.size(), report::GranularityName(g), runs,
+                   Median(all), *std::max_element(all.begin(), all.end()), bytes);
+    }
+    // A day of activity everywhere: every appointment of one day changes
+    // status (a new write by the loader replica), then one catch-up.
+    const int64_t day = common::DaysFromCivil({2026, 6, 15});
+    std::vector<common::Record> changed;
+    uint64_t counter = 1u << 30;
+    for (const common::Record& r : records) {
+      if (r.collection != common::Collection::kAppointment) continue;
+      auto f = r.fields.find(common::field::kStart);
+      int64_t start = 0;
+      if (f == r.fields.end() ||
+          !common::ParseInt64(f->second.front().value, &start) ||
+          common::DaysFromCivil(common::ParisDate(start)) != day)
+        continue;
+      common::Record c = r;
+      const common::Dot dot{"report-bench-loader", ++counter};
+      c.vv.Set(dot.replica, dot.counter);
+      c.fields[common::field::kStatus] = {
+          {"no_show", dot, common::MakeHlc(start * 1000 + 3600000, 0)}};
+      changed.push_back(std::move(c));
+    }
+    auto p = (*store)->Push(scope, changed);
+    if (!p.ok()) {
+      std::fprintf(stderr, "%s\n", p.status().ToString().c_str());
+      return 1;
+    }
+    const auto c0 = Clock::now();
+    auto c = (*facts)->CatchUp(**store, 20000);
+    if (!c.ok()) return 1;
+    std::fprintf(stdout,
+                 "{\"bench\":\"facts_catch_up_day\",\"sites\":%d,"
+                 "\"changed_records\":%zu,\"applied\":%zu,\"ms\":%.1f}\n",
+                 sites, changed.size(), c->applied, MsSince(c0));
+    facts->reset();
     store->reset();
-    fs::remove(db);
+    fs::remove_all(dir);
   }
 #endif
   return 0;
