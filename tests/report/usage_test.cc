@@ -50,6 +50,10 @@ TEST(UsageReportTest, RawCountsMatchHandComputation) {
   EXPECT_EQ(V(*r, "site:A", "2026-01", "visites_domicile"), 2);
   EXPECT_EQ(V(*r, "site:A", "2026-01", "part_borne"), 53.6);  // 15 / 28
   EXPECT_EQ(V(*r, "site:A", "2026-01", "attente_mediane"), 14.5);
+  // Nearest rank: ceil(0.9 x 28) = 26th of the waits 1..28.
+  EXPECT_EQ(V(*r, "site:A", "2026-01", "attente_p90"), 26);
+  // Every cancellation was written long before its slot.
+  EXPECT_EQ(V(*r, "site:A", "2026-01", "taux_annulation_tardive"), 0);
   EXPECT_EQ(V(*r, "site:A", "2026-01", "patients_distincts"), 10);
   EXPECT_EQ(V(*r, "site:A", "2026-01", "presence_medecin_generaliste"), 12);
   EXPECT_EQ(V(*r, "site:A", "2026-01", "presence_ide"), 1);
@@ -63,6 +67,43 @@ TEST(UsageReportTest, RawCountsMatchHandComputation) {
   EXPECT_EQ(V(*r, "site:A", "total", "charges_total"), 265000);
   EXPECT_EQ(V(*r, "synthese", "total", "honores"), 66);  // C ignored
   EXPECT_EQ(V(*r, "synthese", "B", "rdv_total"), 11);
+}
+
+// A cancellation is late when it was written (its HLC wall time) less than
+// 48 h before the start; the rate is over every slot that fell due.
+TEST(UsageReportTest, LateCancellationUsesWhenTheCancellationWasWritten) {
+  std::vector<Record> v;
+  const int64_t start = ParisLocalToUtc({2026, 1, 10}, 10, 0);
+  for (int i = 0; i < 20; ++i) {
+    Record r = testing::Appt("A", "x" + std::to_string(i), "2026-01-10", 10, 0,
+                             i < 15 ? "booked" : "done", "consultation",
+                             "P" + std::to_string(i));
+    if (i < 12)  // cancelled 24 h before: late
+      ApplyLocalWrite(&r, "rep-test", MakeHlc((start - 24 * 3600) * 1000, 0),
+                      {{"status", "cancelled"}});
+    else if (i < 15)  // 72 h before: not late
+      ApplyLocalWrite(&r, "rep-test", MakeHlc((start - 72 * 3600) * 1000, 0),
+                      {{"status", "cancelled"}});
+    v.push_back(r);
+  }
+  // A slot that has not fallen due yet counts in neither part.
+  Record later = testing::Appt("A", "later", "2026-02-27", 23, 50, "booked",
+                               "consultation", "L");
+  ApplyLocalWrite(&later, "rep-test", MakeHlc(start * 1000, 0),
+                  {{"status", "cancelled"}});
+  v.push_back(later);
+  UsageQuery q = Query();
+  q.sites = {"A"};
+  q.now_s = ParisLocalToUtc({2026, 2, 27}, 12, 0);
+  auto r = BuildUsageReport(v, q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(V(*r, "site:A", "2026-01", "annules"), 15);
+  EXPECT_EQ(V(*r, "site:A", "2026-01", "taux_annulation_tardive"), 60);  // 12/20
+  EXPECT_EQ(V(*r, "site:A", "2026-02", "annules"), 1);
+  EXPECT_EQ(C(*r, "site:A", "2026-02", "taux_annulation_tardive").basis.denominator, 0);
+  // 12 late of 20: the complement (8) is 1..10, so the rate is masked.
+  ApplySuppression(&*r);
+  EXPECT_FALSE(C(*r, "site:A", "2026-01", "taux_annulation_tardive").value.has_value());
 }
 
 TEST(UsageReportTest, PrimaryAndSecondarySuppression) {
