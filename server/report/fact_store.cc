@@ -142,6 +142,12 @@ uint64_t FactStore::Pseudonym(std::string_view patient_ref) const {
   return v == 0 ? 1 : v;
 }
 
+Status FactStore::TEST_LimitPages(int64_t pages) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return db_->Exec("PRAGMA max_page_count=" +
+                   std::to_string(pages > 0 ? pages : 1073741823));
+}
+
 Status FactStore::ResetForEpoch(const std::string& epoch) {
   Transaction tx(db_.get());
   RELAIS_RETURN_IF_ERROR(tx.status());

@@ -79,6 +79,9 @@ class FactStore {
   // The pseudonym of a patient_ref under this store's key (tests).
   uint64_t Pseudonym(std::string_view patient_ref) const;
 
+  // Tests: caps the file at `pages` pages (a full disk); 0 lifts the cap.
+  common::Status TEST_LimitPages(int64_t pages);
+
  private:
   explicit FactStore(std::unique_ptr<common::Db> db) : db_(std::move(db)) {}
   common::Status Init();
