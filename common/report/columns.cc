@@ -129,6 +129,9 @@ void MakeColumns(const std::set<std::string>& professions,
       [](const Acc& a) {
         return Count(static_cast<int64_t>(a.patients.size()));
       });
+  add({"nouveaux_patients", "Nouveaux patients (1re consultation au site)",
+       "activite", N, Rule::kCount, "", true, ""},
+      [](const Acc& a) { return Count(a.new_patients); });
   for (const std::string& p : professions)
     add({"presence_" + p, "Demi-journées : " + ProfessionLabel(p), "presence",
          Unit::kHalfDays, Rule::kProfessional, "", true, "presence_total"},

@@ -219,6 +219,15 @@ FactSet FactsFromRecords(const std::vector<Record>& records,
         break;
     }
   }
+  for (auto& [site, facts] : out) {
+    std::map<uint64_t, int32_t> first;
+    for (const AppointmentFact& a : facts.appointments) {
+      if (a.status != FactStatus::kDone || a.patient == 0) continue;
+      auto [it, fresh] = first.emplace(a.patient, a.day);
+      if (!fresh) it->second = std::min(it->second, a.day);
+    }
+    for (const auto& [patient, day] : first) facts.first_visits.push_back(day);
+  }
   return out;
 }
 

@@ -72,6 +72,9 @@ struct SiteFacts {
   std::vector<AppointmentFact> appointments;
   std::vector<PresenceFact> presence;
   std::vector<LedgerFact> ledger;
+  // One entry per patient whose first `done` appointment ever at this site
+  // falls in the facts' range: that day (new patients, domain notes §4.2).
+  std::vector<int32_t> first_visits;
 };
 // site id -> its facts.
 using FactSet = std::map<std::string, SiteFacts>;
@@ -106,7 +109,8 @@ std::string ProfessionOf(
     const std::map<std::string, std::string>& professions,
     const std::string& practitioner, const std::string& site);
 
-// Facts of every record of `sites` (empty = all sites), professions joined.
+// Facts of every record of `sites` (empty = all sites), professions joined,
+// first visits computed over all the records' history.
 FactSet FactsFromRecords(const std::vector<Record>& records,
                          const std::vector<std::string>& sites = {},
                          const Pseudonymizer& pseudonym = nullptr);

@@ -194,6 +194,9 @@ Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
     for (const PresenceFact& f : it->second.presence) ScanPresence(f, g, s);
     for (const LedgerFact& f : it->second.ledger)
       ScanLedger(f, g, q.granularity, s, &range_costs[i]);
+    for (int32_t day : it->second.first_visits)
+      if (day >= g.d0 && day <= g.d1)
+        ++s->periods[g.period_of[day - g.d0]].new_patients;
     for (Acc& a : s->periods) a.FinishPatients();
   }
   std::set<std::string> professions;

@@ -20,6 +20,7 @@ struct Acc {
   int64_t total = 0, done = 0, no_show = 0, cancelled = 0, pending = 0;
   int64_t snp = 0, visites = 0, tele = 0, due = 0, checked_in = 0, kiosk = 0;
   int64_t late_cancel = 0;  // cancelled < 48 h before the start
+  int64_t new_patients = 0;  // first done ever at the site
   int64_t slots_due = 0;    // appointments whose end has passed, any status
   std::vector<int32_t> waits;  // minutes
   // Pseudonyms of the patients seen; sorted and unique once FinishPatients()
@@ -38,6 +39,7 @@ struct Acc {
     visites += o.visites, tele += o.tele, due += o.due;
     checked_in += o.checked_in, kiosk += o.kiosk;
     late_cancel += o.late_cancel, slots_due += o.slots_due;
+    new_patients += o.new_patients;
     waits.insert(waits.end(), o.waits.begin(), o.waits.end());
     std::vector<uint64_t> both;
     both.reserve(patients.size() + o.patients.size());

@@ -50,6 +50,14 @@ const char* const kMigrations[] = {
     "CREATE UNIQUE INDEX ledger_rid ON ledger(rid);"
     "CREATE TABLE practitioners(id TEXT PRIMARY KEY, site TEXT NOT NULL,"
     " profession TEXT NOT NULL) WITHOUT ROWID;",
+    // 1 -> 2: first visits (new patients). Forgetting the watermarks makes
+    // the next catch-up re-project every record, which fills the table.
+    "CREATE TABLE first_visits(site TEXT NOT NULL, day INTEGER NOT NULL,"
+    " patient INTEGER NOT NULL, PRIMARY KEY(site, day, patient)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX first_visits_patient ON first_visits(site, patient);"
+    "CREATE INDEX appointments_done ON appointments(site, patient, day)"
+    " WHERE status=1;"
+    "DELETE FROM watermarks;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kFactSchemaVersion);
@@ -154,12 +162,13 @@ Status FactStore::ResetForEpoch(const std::string& epoch) {
   for (const char* t : kFactTables)
     RELAIS_RETURN_IF_ERROR(db_->Exec(std::string("DELETE FROM ") + t));
   RELAIS_RETURN_IF_ERROR(db_->Exec("DELETE FROM practitioners"));
+  RELAIS_RETURN_IF_ERROR(db_->Exec("DELETE FROM first_visits"));
   RELAIS_RETURN_IF_ERROR(db_->Exec("DELETE FROM watermarks"));
   RELAIS_RETURN_IF_ERROR(MetaSet(db_.get(), "hub_epoch", epoch));
   return tx.Commit();
 }
 
-Status FactStore::Apply(const common::Record& r) {
+Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
   using common::Collection;
   const char* table = nullptr;
   switch (r.collection) {
@@ -170,6 +179,15 @@ Status FactStore::Apply(const common::Record& r) {
     case Collection::kSite: return Status::OK();
   }
   const std::string key_col = r.collection == Collection::kPractitioner ? "id" : "rid";
+  if (r.collection == Collection::kAppointment) {
+    // The patient of the fact being replaced may lose their first visit.
+    RELAIS_ASSIGN_OR_RETURN(
+        Stmt old, db_->PrepareCached("SELECT site, patient FROM appointments"
+                                     " WHERE rid=? AND status=1"));
+    old.Bind(1, r.id);
+    RELAIS_ASSIGN_OR_RETURN(bool row, old.Step());
+    if (row) touched->emplace(old.ColumnText(0), old.ColumnInt(1));
+  }
   {
     RELAIS_ASSIGN_OR_RETURN(
         Stmt del, db_->PrepareCached(std::string("DELETE FROM ") + table +
@@ -189,6 +207,8 @@ Status FactStore::Apply(const common::Record& r) {
                        "INSERT INTO appointments(site, day, rid, status, kind,"
                        " checkin, late, wait, due, patient)"
                        " VALUES(?,?,?,?,?,?,?,?,?,?)"));
+      if (a.status == FactStatus::kDone && a.patient != 0)
+        touched->emplace(r.site_id, static_cast<int64_t>(a.patient));
       st.Bind(1, r.site_id)
           .Bind(2, a.day)
           .Bind(3, r.id)
@@ -236,6 +256,30 @@ Status FactStore::Apply(const common::Record& r) {
   return Status::OK();
 }
 
+Status FactStore::UpdateFirstVisits(const PatientSet& touched) {
+  for (const auto& [site, patient] : touched) {
+    RELAIS_ASSIGN_OR_RETURN(
+        Stmt del, db_->PrepareCached(
+                      "DELETE FROM first_visits WHERE site=? AND patient=?"));
+    del.Bind(1, site).Bind(2, patient);
+    RELAIS_RETURN_IF_ERROR(del.Run());
+    RELAIS_ASSIGN_OR_RETURN(
+        Stmt first, db_->PrepareCached(
+                        "SELECT MIN(day) FROM appointments WHERE site=? AND"
+                        " patient=? AND status=1"));
+    first.Bind(1, site).Bind(2, patient);
+    RELAIS_ASSIGN_OR_RETURN(bool row, first.Step());
+    if (!row || first.ColumnIsNull(0)) continue;
+    const int64_t day = first.ColumnInt(0);
+    RELAIS_ASSIGN_OR_RETURN(
+        Stmt ins, db_->PrepareCached("INSERT INTO first_visits(site, day,"
+                                     " patient) VALUES(?,?,?)"));
+    ins.Bind(1, site).Bind(2, day).Bind(3, patient);
+    RELAIS_RETURN_IF_ERROR(ins.Run());
+  }
+  return Status::OK();
+}
+
 Result<CatchUpResult> FactStore::CatchUp(HubStore& hub, size_t max_records,
                                          size_t batch) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -272,7 +316,10 @@ Result<CatchUpResult> FactStore::CatchUp(HubStore& hub, size_t max_records,
       }
       Transaction tx(db_.get());
       RELAIS_RETURN_IF_ERROR(tx.status());
-      for (const common::Record& r : p.records) RELAIS_RETURN_IF_ERROR(Apply(r));
+      PatientSet touched;
+      for (const common::Record& r : p.records)
+        RELAIS_RETURN_IF_ERROR(Apply(r, &touched));
+      RELAIS_RETURN_IF_ERROR(UpdateFirstVisits(touched));
       RELAIS_RETURN_IF_ERROR(SetWatermark(db_.get(), site, p.cursor));
       RELAIS_RETURN_IF_ERROR(tx.Commit());
       out.applied += p.records.size();
@@ -347,6 +394,17 @@ Result<FactSet> FactStore::Read(const std::vector<std::string>& sites,
             common::report::ProfessionOf(professions, st.ColumnText(2), site);
         p.contributor = st.ColumnText(3);
         s.presence.push_back(std::move(p));
+      }
+    }
+    {
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached("SELECT day FROM first_visits WHERE"
+                                      " site=? AND day BETWEEN ? AND ?"));
+      st.Bind(1, site).Bind(2, first_day).Bind(3, last_day);
+      for (;;) {
+        RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        s.first_visits.push_back(static_cast<int32_t>(st.ColumnInt(0)));
       }
     }
     {

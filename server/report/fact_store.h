@@ -13,7 +13,7 @@
 // hub's epoch changed (hub restored from a backup, sequences restarted),
 // every fact is dropped and rebuilt.
 //
-// Schema (PRAGMA application_id 'RELF', user_version 1):
+// Schema (PRAGMA application_id 'RELF', user_version 2):
 //   meta(key, value)                 hub_epoch, pseudonym_key (hex, random)
 //   watermarks(site, seq)
 //   appointments(site, day, rid, status, kind, checkin, late, wait, due,
@@ -21,6 +21,9 @@
 //   presence(site, day, rid, half, practitioner, contributor)
 //   ledger(site, day, rid, cents, category)
 //   practitioners(id, site, profession)
+//   first_visits(site, day, patient)  each patient's first done day at the
+//                                     site (new patients), kept exact under
+//                                     changes via index appointments_done
 // Facts are clustered by (site, day): a report over some sites and months
 // reads exactly those rows, in order. `rid` (the record id) is unique per
 // table and indexed, to replace a record's fact when it changes.
@@ -35,6 +38,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <utility>
 #include <thread>
 #include <string>
 #include <vector>
@@ -46,7 +51,7 @@
 
 namespace relais::server {
 
-inline constexpr int kFactSchemaVersion = 1;
+inline constexpr int kFactSchemaVersion = 2;
 
 struct CatchUpResult {
   size_t applied = 0;    // records projected by this call
@@ -85,8 +90,11 @@ class FactStore {
  private:
   explicit FactStore(std::unique_ptr<common::Db> db) : db_(std::move(db)) {}
   common::Status Init();
+  // (site, patient pseudonym) pairs whose first visit may have changed.
+  using PatientSet = std::set<std::pair<std::string, int64_t>>;
   // REQUIRES: mu_ held, open transaction.
-  common::Status Apply(const common::Record& r);
+  common::Status Apply(const common::Record& r, PatientSet* touched);
+  common::Status UpdateFirstVisits(const PatientSet& touched);
   common::Status ResetForEpoch(const std::string& epoch);
 
   std::mutex mu_;

@@ -112,6 +112,9 @@ inline std::vector<Record> Fixture() {
   for (int i = 0; i < 12; ++i)
     v.push_back(Appt("A", "fc" + std::to_string(i), "2026-02-11", 8, 30,
                      "cancelled", "consultation", "R" + std::to_string(i)));
+  // P0 was first seen in December (before the range): not new in January.
+  v.push_back(Appt("A", "dec", "2025-12-10", 9, 0, "done", "consultation",
+                   "P0"));
   // A deleted appointment counts for nothing.
   Record del = Appt("A", "gone", "2026-01-20", 9, 0, "done", "snp", "Z");
   ApplyLocalWrite(&del, "rep-test", MakeHlc(1'800'000'000'000, 0),

@@ -55,6 +55,11 @@ TEST(UsageReportTest, RawCountsMatchHandComputation) {
   // Every cancellation was written long before its slot.
   EXPECT_EQ(V(*r, "site:A", "2026-01", "taux_annulation_tardive"), 0);
   EXPECT_EQ(V(*r, "site:A", "2026-01", "patients_distincts"), 10);
+  // P1..P9 (P0 came in December), then the 25 Q patients.
+  EXPECT_EQ(V(*r, "site:A", "2026-01", "nouveaux_patients"), 9);
+  EXPECT_EQ(V(*r, "site:A", "2026-02", "nouveaux_patients"), 25);
+  EXPECT_EQ(V(*r, "site:A", "total", "nouveaux_patients"), 34);
+  EXPECT_EQ(V(*r, "synthese", "total", "nouveaux_patients"), 45);  // + B's 11
   EXPECT_EQ(V(*r, "site:A", "2026-01", "presence_medecin_generaliste"), 12);
   EXPECT_EQ(V(*r, "site:A", "2026-01", "presence_ide"), 1);
   EXPECT_EQ(V(*r, "site:A", "2026-01", "jours_ouverts"), 3);
