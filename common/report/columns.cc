@@ -159,6 +159,22 @@ void MakeColumns(const std::set<std::string>& professions,
         if (a.open_days > 0) c.value = Round1(a.open_hours / a.open_days);
         return c;
       });
+  auto coverage = [](int64_t covered, int64_t required) {
+    Cell c;
+    if (required > 0) c.value = Round1(100.0 * covered / required);
+    return c;
+  };
+  add({"couverture_amplitude", "Couverture de l'amplitude ACI (%)", "presence",
+       Unit::kPercent, Rule::kNone, "", false, ""},
+      [coverage](const Acc& a) {
+        return coverage(a.span_covered, a.span_required);
+      });
+  add({"couverture_amplitude_medecins",
+       "Couverture de l'amplitude ACI, médecins (%)", "presence",
+       Unit::kPercent, Rule::kNone, "", false, ""},
+      [coverage](const Acc& a) {
+        return coverage(a.span_covered_md, a.span_required);
+      });
   auto cost = [](const Acc& a, int64_t cents) {
     return a.costs ? Count(cents) : Cell{};
   };

@@ -72,7 +72,8 @@ using internal::Extract;
 // Per-site accumulators: one per period, filled by Scan().
 struct SiteAcc {
   std::vector<Acc> periods;
-  std::vector<uint8_t> open;  // per day of the range: 1 = am, 2 = pm
+  std::vector<uint8_t> open;     // per day of the range: 1 = am, 2 = pm
+  std::vector<uint8_t> open_md;  // same, doctors only
 };
 
 struct Range {
@@ -88,6 +89,23 @@ double OpenHours(uint8_t halves) {
   if (halves == 1) return 4.5;
   if (halves == 2) return 6.5;
   return 0;
+}
+
+// ACI opening span (domain notes §3): 30-minute buckets required Mon-Fri
+// 08:00-20:00 (24) and Saturday 08:00-12:00 (8); a half-day present covers
+// am 08:00-12:30 (9 buckets, 8 of them on Saturday) or pm 13:30-20:00 (13;
+// none required on Saturday).
+int RequiredBuckets(int weekday) {
+  return weekday < 5 ? 24 : weekday == 5 ? 8 : 0;
+}
+int CoveredBuckets(int weekday, uint8_t halves) {
+  if (weekday > 5) return 0;
+  if (weekday == 5) return (halves & 1) ? 8 : 0;
+  return ((halves & 1) ? 9 : 0) + ((halves & 2) ? 13 : 0);
+}
+
+bool IsDoctor(const std::string& profession) {
+  return profession.rfind("medecin", 0) == 0 || profession == "specialiste";
 }
 
 void ScanAppointment(const AppointmentFact& f, const Range& g, int64_t now_s,
@@ -128,6 +146,7 @@ void ScanPresence(const PresenceFact& f, const Range& g, SiteAcc* s) {
   s->periods[g.period_of[f.day - g.d0]].presence[f.profession][f.contributor] +=
       1;
   s->open[f.day - g.d0] |= f.half;
+  if (IsDoctor(f.profession)) s->open_md[f.day - g.d0] |= f.half;
 }
 
 void ScanLedger(const LedgerFact& f, const Range& g, Granularity gran,
@@ -187,6 +206,7 @@ Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
     SiteAcc* s = &sites[i];
     s->periods.resize(periods.size());
     s->open.assign(g.period_of.size(), 0);
+    s->open_md.assign(g.period_of.size(), 0);
     auto it = facts.find(q.sites[i]);
     if (it == facts.end()) continue;
     for (const AppointmentFact& f : it->second.appointments)
@@ -202,8 +222,12 @@ Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
   std::set<std::string> professions;
   for (size_t i = 0; i < sites.size(); ++i) {
     for (size_t d = 0; d < sites[i].open.size(); ++d) {
-      if (!sites[i].open[d]) continue;
       Acc& a = sites[i].periods[g.period_of[d]];
+      const int wd = Weekday(CivilFromDays(g.d0 + static_cast<int64_t>(d)));
+      a.span_required += RequiredBuckets(wd);
+      a.span_covered += CoveredBuckets(wd, sites[i].open[d]);
+      a.span_covered_md += CoveredBuckets(wd, sites[i].open_md[d]);
+      if (!sites[i].open[d]) continue;
       ++a.open_days;
       a.open_hours += OpenHours(sites[i].open[d]);
     }

@@ -30,6 +30,9 @@ struct Acc {
   std::map<std::string, std::map<std::string, int64_t>> presence;
   int64_t open_days = 0;
   double open_hours = 0;
+  // ACI opening span, in 30-minute buckets: required, covered by anyone
+  // present, covered by a doctor.
+  int64_t span_required = 0, span_covered = 0, span_covered_md = 0;
   std::map<std::string, int64_t> cents;  // category -> cents
   bool costs = true;                     // false: costs not applicable
 
@@ -49,6 +52,8 @@ struct Acc {
     for (const auto& [prof, m] : o.presence)
       for (const auto& [who, n] : m) presence[prof][who] += n;
     open_days += o.open_days, open_hours += o.open_hours;
+    span_required += o.span_required, span_covered += o.span_covered;
+    span_covered_md += o.span_covered_md;
     for (const auto& [cat, c] : o.cents) cents[cat] += c;
   }
   void FinishPatients() {

@@ -64,6 +64,11 @@ TEST(UsageReportTest, RawCountsMatchHandComputation) {
   EXPECT_EQ(V(*r, "site:A", "2026-01", "presence_ide"), 1);
   EXPECT_EQ(V(*r, "site:A", "2026-01", "jours_ouverts"), 3);
   EXPECT_EQ(V(*r, "site:A", "2026-01", "amplitude"), 9.5);
+  // January 2026: 22 weekdays x 24 + 5 Saturdays x 8 = 568 required
+  // buckets; covered 22 + 22 (GPs, am+pm, Mon 5 and Tue 6) + 9 (nurse am).
+  EXPECT_EQ(V(*r, "site:A", "2026-01", "couverture_amplitude"), 9.3);  // 53
+  EXPECT_EQ(V(*r, "site:A", "2026-01", "couverture_amplitude_medecins"),
+            7.7);  // 44 / 568
   EXPECT_EQ(V(*r, "site:A", "2026-01", "charges_energie"), 25000);
   EXPECT_EQ(V(*r, "site:A", "2026-02", "amplitude"), -1);  // not applicable
   EXPECT_EQ(V(*r, "site:A", "total", "rdv_total"), 97);
@@ -109,6 +114,24 @@ TEST(UsageReportTest, LateCancellationUsesWhenTheCancellationWasWritten) {
   // 12 late of 20: the complement (8) is 1..10, so the rate is masked.
   ApplySuppression(&*r);
   EXPECT_FALSE(C(*r, "site:A", "2026-01", "taux_annulation_tardive").value.has_value());
+}
+
+// Saturday counts 08:00-12:00 only; Sunday is not required and not counted.
+TEST(UsageReportTest, OpeningSpanCoverageOnAWeekend) {
+  std::vector<Record> v = {
+      testing::Pract("A", "g1", "medecin_generaliste"),
+      testing::Pres("A", "g1", "2026-01-10", "am"),
+      testing::Pres("A", "g1", "2026-01-10", "pm"),
+      testing::Pres("A", "g1", "2026-01-11", "am")};
+  UsageQuery q = Query(Granularity::kWeek);
+  q.sites = {"A"};
+  auto r = BuildUsageReport(v, q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // ISO week 2 (Mon 5 - Sun 11 January): 5 x 24 + 8 = 128 required.
+  EXPECT_EQ(V(*r, "site:A", "2026-S02", "couverture_amplitude"), 6.3);  // 8
+  EXPECT_EQ(V(*r, "site:A", "2026-S02", "couverture_amplitude_medecins"), 6.3);
+  EXPECT_EQ(V(*r, "site:A", "2026-S03", "couverture_amplitude"), 0);
+  EXPECT_EQ(V(*r, "site:A", "2026-S02", "jours_ouverts"), 2);
 }
 
 TEST(UsageReportTest, PrimaryAndSecondarySuppression) {
