@@ -1,6 +1,7 @@
 #include "common/report/usage.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -269,6 +270,23 @@ Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
     rep.tables.push_back(std::move(t));
   }
   synth.rows.push_back(MakeRow("total", "Total", g.d0, g.d1, true, grand, ex));
+  // Cost per consultation, organisation level only (domain notes §4.2): the
+  // synthesis total row; shared costs / consultations done, in cents,
+  // masked like a median when it averages 1..10 consultations.
+  synth.columns.push_back({"cout_par_consultation",
+                           "Coût mutualisé par consultation", "charges",
+                           Unit::kCents, Rule::kMedian, "", false, ""});
+  for (Row& row : synth.rows) {
+    Cell c;
+    if (row.is_total) {
+      int64_t cents = 0;
+      for (const auto& [cat, v] : grand.cents) cents += v;
+      c.basis.denominator = grand.done;
+      if (grand.done > 0)
+        c.value = std::round(static_cast<double>(cents) / grand.done);
+    }
+    row.cells.push_back(c);
+  }
   rep.tables.push_back(std::move(synth));
   return rep;
 }

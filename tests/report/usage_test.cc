@@ -77,6 +77,9 @@ TEST(UsageReportTest, RawCountsMatchHandComputation) {
   EXPECT_EQ(V(*r, "site:A", "total", "charges_total"), 265000);
   EXPECT_EQ(V(*r, "synthese", "total", "honores"), 66);  // C ignored
   EXPECT_EQ(V(*r, "synthese", "B", "rdv_total"), 11);
+  // Organisation level only: 265,000 cents / 66 consultations.
+  EXPECT_EQ(V(*r, "synthese", "total", "cout_par_consultation"), 4015);
+  EXPECT_EQ(V(*r, "synthese", "A", "cout_par_consultation"), -1);
 }
 
 // A cancellation is late when it was written (its HLC wall time) less than
