@@ -67,7 +67,7 @@ struct Column {
 };
 
 struct Row {
-  std::string key;    // "2026-01", "2026-S03", a site id, or "total"
+  std::string key;  // "2026-01", "2026-S03", "2026-T1", a site id, "total"
   std::string label;  // French label
   std::string first_day, last_day;  // YYYY-MM-DD covered by the row
   bool is_total = false;
@@ -86,7 +86,7 @@ struct Table {
 
 struct Report {
   std::string from, to;      // YYYY-MM, inclusive
-  std::string granularity;   // "week" | "month"
+  std::string granularity;   // "week" | "month" | "quarter" | "auto"
   std::string generated_at;  // UTC ISO-8601
   std::vector<std::string> sites;
   std::vector<Table> tables;  // per site in `sites` order, then "synthese"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "common/report/suppression.h"
@@ -14,12 +15,20 @@ namespace relais::common::report {
 Result<Granularity> ParseGranularity(const std::string& s) {
   if (s == "month" || s == "mois") return Granularity::kMonth;
   if (s == "week" || s == "semaine") return Granularity::kWeek;
+  if (s == "quarter" || s == "trimestre") return Granularity::kQuarter;
+  if (s == "auto") return Granularity::kAuto;
   return Status::InvalidArgument("granularité inconnue: '" + s +
-                                 "' (week ou month)");
+                                 "' (week, month, quarter ou auto)");
 }
 
 const char* GranularityName(Granularity g) {
-  return g == Granularity::kWeek ? "week" : "month";
+  switch (g) {
+    case Granularity::kWeek: return "week";
+    case Granularity::kMonth: return "month";
+    case Granularity::kQuarter: return "quarter";
+    case Granularity::kAuto: return "auto";
+  }
+  return "month";
 }
 
 namespace {
@@ -37,6 +46,25 @@ std::string Two(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
 
 std::vector<Period> Periods(int64_t d0, int64_t d1, Granularity g) {
   std::vector<Period> out;
+  if (g == Granularity::kQuarter) {
+    // Calendar quarters, clipped to the range.
+    for (int64_t d = d0; d <= d1;) {
+      const CivilDate c = CivilFromDays(d);
+      const int q = (c.month - 1) / 3 + 1;
+      const int end_month = q * 3;
+      const int64_t end = DaysFromCivil({c.year, end_month,
+                                         DaysInMonth(c.year, end_month)});
+      const int64_t last = std::min(end, d1);
+      const bool whole = c.month == end_month - 2 && c.day == 1 && last == end;
+      out.push_back({std::to_string(c.year) + "-T" + std::to_string(q),
+                     (q == 1 ? std::string("1er") : std::to_string(q) + "e") +
+                         " trimestre " + std::to_string(c.year) +
+                         (whole ? "" : " (partiel)"),
+                     d, last});
+      d = last + 1;
+    }
+    return out;
+  }
   if (g == Granularity::kMonth) {
     for (int64_t d = d0; d <= d1;) {
       const CivilDate c = CivilFromDays(d);
@@ -80,7 +108,6 @@ struct SiteAcc {
 struct Range {
   int64_t d0 = 0, d1 = 0;
   std::vector<int> period_of;  // day - d0 -> period index
-  std::map<int64_t, int> month_period;  // first day of month -> period
 };
 
 // Opening span of a day from its half-days present (domain notes §3):
@@ -154,8 +181,8 @@ void ScanLedger(const LedgerFact& f, const Range& g, Granularity gran,
                 SiteAcc* s, Acc* range_costs) {
   if (f.month_day < g.d0 || f.month_day > g.d1) return;
   // Ledger entries are monthly: weeks show no cost, the total row does.
-  if (gran == Granularity::kMonth)
-    s->periods[g.month_period.at(f.month_day)].cents[f.category] += f.cents;
+  if (gran != Granularity::kWeek)
+    s->periods[g.period_of[f.month_day - g.d0]].cents[f.category] += f.cents;
   else
     range_costs->cents[f.category] += f.cents;
 }
@@ -185,9 +212,8 @@ Row MakeRow(std::string key, std::string label, int64_t first, int64_t last,
   return row;
 }
 
-}  // namespace
-
-Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
+// One granularity for every site. REQUIRES: q.granularity != kAuto.
+Result<Report> BuildFixed(const FactSet& facts, const UsageQuery& q) {
   int fy = 0, fm = 0, ty = 0, tm = 0;
   RELAIS_RETURN_IF_ERROR(CheckQuery(q, &fy, &fm, &ty, &tm));
   Range g;
@@ -198,7 +224,6 @@ Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
   for (size_t i = 0; i < periods.size(); ++i) {
     for (int64_t d = periods[i].first; d <= periods[i].last; ++d)
       g.period_of[d - g.d0] = static_cast<int>(i);
-    g.month_period[periods[i].first] = static_cast<int>(i);
   }
   std::vector<SiteAcc> sites(q.sites.size());
   std::vector<Acc> range_costs(q.sites.size());
@@ -256,7 +281,7 @@ Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
     for (size_t p = 0; p < periods.size(); ++p) {
       Acc& a = sites[i].periods[p];
       site_total.Add(a);
-      a.costs = q.granularity == Granularity::kMonth;
+      a.costs = q.granularity != Granularity::kWeek;
       t.rows.push_back(MakeRow(periods[p].key, periods[p].label,
                                periods[p].first, periods[p].last, false, a,
                                ex));
@@ -288,6 +313,44 @@ Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
     row.cells.push_back(c);
   }
   rep.tables.push_back(std::move(synth));
+  return rep;
+}
+
+}  // namespace
+
+Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
+  if (q.granularity != Granularity::kAuto) return BuildFixed(facts, q);
+  UsageQuery month = q;
+  month.granularity = Granularity::kMonth;
+  RELAIS_ASSIGN_OR_RETURN(Report rep, BuildFixed(facts, month));
+  rep.granularity = GranularityName(Granularity::kAuto);
+  std::optional<Report> quarters;
+  for (Table& t : rep.tables) {
+    if (t.site.empty()) continue;  // the synthesis covers the whole range
+    bool small = false;
+    const int total = t.ColumnIndex("rdv_total");
+    const int done = t.ColumnIndex("honores");
+    for (const Row& row : t.rows) {
+      if (row.is_total) continue;
+      for (int c : {total, done}) {
+        const double v = c >= 0 ? row.cells[c].value.value_or(0) : 0;
+        if (v >= 1 && v <= 10) small = true;
+      }
+    }
+    if (!small) continue;
+    if (!quarters) {
+      UsageQuery quarter = q;
+      quarter.granularity = Granularity::kQuarter;
+      RELAIS_ASSIGN_OR_RETURN(Report qr, BuildFixed(facts, quarter));
+      quarters = std::move(qr);
+    }
+    for (Table& qt : quarters->tables)
+      if (qt.key == t.key) {
+        t.rows = std::move(qt.rows);
+        t.title += " (par trimestre : activité mensuelle trop faible pour"
+                   " être publiée)";
+      }
+  }
   return rep;
 }
 

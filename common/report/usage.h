@@ -14,8 +14,12 @@
 
 namespace relais::common::report {
 
-enum class Granularity { kWeek, kMonth };
-// "week" | "month"; INVALID_ARGUMENT otherwise.
+// kAuto: month per site, except a site whose monthly activity would show
+// small counts (some month with 1..10 appointments or consultations), which
+// is rolled up to quarters (domain notes §4.3, first roll-up level).
+enum class Granularity { kWeek, kMonth, kQuarter, kAuto };
+// "week" | "month" | "quarter" | "auto" (or semaine, mois, trimestre);
+// INVALID_ARGUMENT otherwise.
 Result<Granularity> ParseGranularity(const std::string& s);
 const char* GranularityName(Granularity g);
 

@@ -155,8 +155,11 @@ std::string Form(const Report& r, const DashboardParams& p) {
   f += "<label>Au<input type=\"month\" name=\"to\" value=\"" + Attr(r.to) +
        "\"></label>";
   f += "<label>Découpage<select name=\"granularity\">";
-  for (const auto& [v, l] : {std::pair<const char*, const char*>{"month", "par mois"},
-                             {"week", "par semaine"}})
+  for (const auto& [v, l] :
+       {std::pair<const char*, const char*>{"auto", "par mois (trimestre pour les petits sites)"},
+        {"month", "par mois"},
+        {"quarter", "par trimestre"},
+        {"week", "par semaine"}})
     f += std::string("<option value=\"") + v + "\"" +
          (r.granularity == v ? " selected" : "") + ">" + l + "</option>";
   f += "</select></label><label>Site<select name=\"site\"><option value=\"\">"

@@ -117,7 +117,7 @@ struct ReportServer::Impl {
           "paramètres from et to obligatoires (AAAA-MM)"));
     const std::string g = req.has_param("granularity")
                               ? req.get_param_value("granularity")
-                              : "month";
+                              : "auto";
     auto gran = report::ParseGranularity(g);
     if (!gran.ok()) return fail(gran.status());
     q.granularity = *gran;

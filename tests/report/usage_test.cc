@@ -137,6 +137,47 @@ TEST(UsageReportTest, OpeningSpanCoverageOnAWeekend) {
   EXPECT_EQ(V(*r, "site:A", "2026-S02", "jours_ouverts"), 2);
 }
 
+TEST(UsageReportTest, QuartersIncludeCostsAndArePartialWhenClipped) {
+  auto r = BuildUsageReport(Fixture(), Query(Granularity::kQuarter));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->granularity, "quarter");
+  const Table& a = r->tables[0];
+  ASSERT_EQ(a.rows.size(), 2u);  // 2026-T1 (January-February), total
+  EXPECT_EQ(a.rows[0].key, "2026-T1");
+  EXPECT_EQ(a.rows[0].label, "1er trimestre 2026 (partiel)");
+  EXPECT_EQ(a.rows[0].last_day, "2026-02-28");
+  EXPECT_EQ(V(*r, "site:A", "2026-T1", "rdv_total"), 97);
+  EXPECT_EQ(V(*r, "site:A", "2026-T1", "charges_total"), 265000);
+  EXPECT_EQ(V(*r, "site:A", "2026-T1", "nouveaux_patients"), 34);
+}
+
+// Automatic roll-up (§4.3): a site with a month of 1..10 appointments is
+// shown by quarter; the others stay monthly.
+TEST(UsageReportTest, AutoRollsUpSmallSitesToQuarters) {
+  std::vector<Record> v = Fixture();
+  for (int i = 0; i < 5; ++i)
+    v.push_back(testing::Appt("D", "d" + std::to_string(i), "2026-01-20", 9,
+                              0, "done", "consultation",
+                              "D" + std::to_string(i)));
+  UsageQuery q = Query(Granularity::kAuto);
+  q.sites = {"A", "B", "D"};
+  auto r = BuildUsageReport(v, q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->granularity, "auto");
+  ASSERT_EQ(r->tables.size(), 4u);
+  EXPECT_EQ(r->tables[0].rows.size(), 3u);  // A: January, February, total
+  EXPECT_EQ(r->tables[1].rows.size(), 3u);  // B: 11 and 0 are publishable
+  const Table& d = r->tables[2];
+  ASSERT_EQ(d.rows.size(), 2u);
+  EXPECT_EQ(d.rows[0].key, "2026-T1");
+  EXPECT_NE(d.title.find("trimestre"), std::string::npos);
+  EXPECT_EQ(V(*r, "site:D", "2026-T1", "rdv_total"), 5);
+  EXPECT_EQ(V(*r, "synthese", "D", "rdv_total"), 5);
+  // Still masked once suppressed: 5 is a small count in any grain.
+  ApplySuppression(&*r);
+  EXPECT_FALSE(C(*r, "site:D", "2026-T1", "rdv_total").value.has_value());
+}
+
 TEST(UsageReportTest, PrimaryAndSecondarySuppression) {
   auto r = BuildSuppressedUsageReport(Fixture(), Query());
   ASSERT_TRUE(r.ok()) << r.status().ToString();

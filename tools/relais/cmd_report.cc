@@ -22,7 +22,7 @@ namespace relais::common::cli {
 namespace {
 
 struct ReportArgs {
-  std::string url, token, from, to, format = "csv", site, granularity = "month",
+  std::string url, token, from, to, format = "csv", site, granularity = "auto",
                                     out;
 };
 
@@ -167,7 +167,7 @@ void RegisterReportCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--format", a->format, "csv (défaut) ou json")
       ->check(CLI::IsMember({"csv", "json"}));
   cmd->add_option("--site", a->site, "Un seul site (sinon tous ceux du jeton)");
-  cmd->add_option("--granularity", a->granularity, "month (défaut) ou week")
+  cmd->add_option("--granularity", a->granularity, "auto (défaut : mois, trimestre pour les petits sites), month, quarter ou week")
       ->check(CLI::IsMember({"month", "week"}));
   cmd->add_option("--out", a->out, "Fichier de sortie (sinon sortie standard)");
   cmd->callback([&ctx, a] { ctx.exit_code = Report(RunReport(*a)); });
