@@ -50,9 +50,18 @@ void SeedDay(const SeedSite& s, const common::CivilDate& d, int wd,
       f["checkin_via"] = pct(rng) < 62 ? "kiosk" : "staff";
       f["consult_at"] = std::to_string(in + 60 * wait(rng));
     }
-    out->push_back(Make(Collection::kAppointment,
-                        "rdv-" + s.id + "-" + date + "-" + std::to_string(i),
-                        s.id, f, hlc));
+    Record r = Make(Collection::kAppointment,
+                    "rdv-" + s.id + "-" + date + "-" + std::to_string(i), s.id,
+                    f, hlc);
+    if (status == "cancelled") {
+      // Written when the patient cancelled: about a third less than 48 h
+      // before the slot (late), the others 2 to 14 days before.
+      std::uniform_int_distribution<int> late(1, 47), early(49, 14 * 24);
+      const int64_t lead_h = pct(rng) < 35 ? late(rng) : early(rng);
+      r.fields["status"].front().hlc =
+          common::MakeHlc((start - lead_h * 3600) * 1000, 0);
+    }
+    out->push_back(std::move(r));
   }
   auto presence = [&](const std::string& who, const char* half) {
     out->push_back(Make(Collection::kPresence,
