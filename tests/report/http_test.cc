@@ -167,6 +167,9 @@ TEST_F(ReportHttpTest, CsvHeaderAndBadParameters) {
   auto down = Get(kUsage, token_ab_);
   ASSERT_TRUE(down);
   EXPECT_EQ(down->status, 503);
+  // The backend's own explanation (e.g. aggregates still being prepared)
+  // reaches the user.
+  EXPECT_NE(down->body.find("panne"), std::string::npos) << down->body;
 }
 
 TEST_F(ReportHttpTest, NoIdentifyingStringInAnyResponse) {

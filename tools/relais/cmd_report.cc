@@ -14,6 +14,8 @@
 #include <mutex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "common/util/time.h"
 #include "tools/relais/cli_util.h"
 
@@ -68,6 +70,14 @@ Status HttpStatusMessage(long code, const std::string& site) {
   }
 }
 
+// The hub's own explanation ({"erreur": "..."}), appended to `s`.
+Status WithHubMessage(const Status& s, const std::string& body) {
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("erreur") || !j["erreur"].is_string())
+    return s;
+  return Status(s.code(), s.message() + " : " + j["erreur"].get<std::string>());
+}
+
 // Fetches the report body; retries transient failures.
 Result<std::string> Fetch(const ReportArgs& a) {
   static std::once_flag once;
@@ -112,7 +122,7 @@ Result<std::string> Fetch(const ReportArgs& a) {
     long code = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     if (code == 200) return body;
-    last = HttpStatusMessage(code, a.site);
+    last = WithHubMessage(HttpStatusMessage(code, a.site), body);
     if (code < 500) return last;
     std::cerr << "relais: tentative " << attempt << "/3: HTTP " << code << "\n";
   }
