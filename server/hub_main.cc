@@ -150,7 +150,7 @@ int Serve(const std::string& db, const ServerOptions& options,
         council.get(),
         [live](const std::vector<std::string>& sites, int64_t first_day,
                int64_t last_day) { return live->Facts(sites, first_day, last_day); },
-        [&service] { return service.MetricsText(); });
+        [&service, live] { return service.MetricsText() + live->MetricsText(); });
     report = std::make_unique<ReportServer>(*backend, *common::SystemClock::Default());
     auto port = report->Start(host, http_port);
     if (!port.ok()) return Report(port.status());

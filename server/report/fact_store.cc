@@ -440,6 +440,30 @@ LiveFacts::~LiveFacts() {
   thread_.join();
 }
 
+void LiveFacts::Record(const Result<CatchUpResult>& r) {
+  if (!r.ok()) {
+    ++errors_;
+    return;
+  }
+  applied_ += r->applied;
+  behind_ = r->behind;
+}
+
+std::string LiveFacts::MetricsText() const {
+  return "# HELP relais_report_facts_applied_total Records projected into the"
+         " funding office's aggregate store since start.\n"
+         "# TYPE relais_report_facts_applied_total counter\n"
+         "relais_report_facts_applied_total " + std::to_string(applied_.load()) +
+         "\n# HELP relais_report_facts_behind Hub changes not yet in the"
+         " aggregate store at the last catch-up.\n"
+         "# TYPE relais_report_facts_behind gauge\n"
+         "relais_report_facts_behind " + std::to_string(behind_.load()) +
+         "\n# HELP relais_report_facts_errors_total Failed catch-ups.\n"
+         "# TYPE relais_report_facts_errors_total counter\n"
+         "relais_report_facts_errors_total " + std::to_string(errors_.load()) +
+         "\n";
+}
+
 void LiveFacts::Run() {
   std::string last_error;
   size_t total = 0;
@@ -448,6 +472,7 @@ void LiveFacts::Run() {
   for (;;) {
     // Small transactions, the lock released in between: requests interleave.
     auto r = facts_->CatchUp(*hub_, 20000);
+    Record(r);
     if (!r.ok()) {
       const std::string e = r.status().ToString();
       if (log_ && e != last_error) log_("agrégats du financeur: " + e);
@@ -482,8 +507,9 @@ void LiveFacts::Run() {
 
 Result<FactSet> LiveFacts::Facts(const std::vector<std::string>& sites,
                                  int64_t first_day, int64_t last_day) {
-  RELAIS_ASSIGN_OR_RETURN(CatchUpResult r,
-                          facts_->CatchUp(*hub_, kRequestBudget));
+  auto caught = facts_->CatchUp(*hub_, kRequestBudget);
+  Record(caught);
+  RELAIS_ASSIGN_OR_RETURN(CatchUpResult r, std::move(caught));
   if (!r.complete)
     return Status::Unavailable(
         "agrégats en cours de préparation (encore au plus " +

@@ -32,6 +32,7 @@
 //
 // Thread-safe: one connection behind a mutex.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -125,8 +126,14 @@ class LiveFacts {
       const std::vector<std::string>& sites, int64_t first_day,
       int64_t last_day);
 
+  // Prometheus text: relais_report_facts_applied_total (records projected
+  // since start), relais_report_facts_behind (changes not yet applied at the
+  // last catch-up), relais_report_facts_errors_total.
+  std::string MetricsText() const;
+
  private:
   void Run();
+  void Record(const common::Result<CatchUpResult>& r);
 
   HubStore* hub_;
   std::unique_ptr<FactStore> facts_;
@@ -135,6 +142,7 @@ class LiveFacts {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;  // GUARDED_BY(mu_)
+  std::atomic<uint64_t> applied_{0}, behind_{0}, errors_{0};
   std::thread thread_;
 };
 

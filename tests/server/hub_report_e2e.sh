@@ -43,5 +43,7 @@ python3 - "$P" <<'PY' || fail "metrics"
 import sys, urllib.request
 body = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=5).read().decode()
 assert "relais_syncs_total 2" in body, body
+assert "relais_report_facts_applied_total 14" in body, body
+assert "relais_report_facts_behind 0" in body, body
 PY
 echo "1 passed, 0 failed"
