@@ -2,12 +2,12 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include <cstring>
 #include <map>
 
 #include "common/model/record.h"
+#include "server/token.h"
 
 namespace relais::server {
 
@@ -64,27 +64,6 @@ static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
 
 constexpr const char* kFactTables[] = {"appointments", "presence", "ledger"};
 
-std::string Hex(const std::string& raw) {
-  static const char* k = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) out += k[c >> 4], out += k[c & 15];
-  return out;
-}
-
-bool Unhex(const std::string& hex, std::string* raw) {
-  if (hex.size() % 2) return false;
-  raw->clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    auto nib = [](char c) {
-      return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    };
-    const int hi = nib(hex[i]), lo = nib(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    *raw += static_cast<char>(hi * 16 + lo);
-  }
-  return true;
-}
-
 Result<std::string> MetaGet(Db* db, const std::string& key) {
   RELAIS_ASSIGN_OR_RETURN(Stmt st,
                           db->PrepareCached("SELECT value FROM meta WHERE key=?"));
@@ -123,19 +102,17 @@ Status FactStore::Init() {
   RELAIS_RETURN_IF_ERROR(common::MigrateSchema(
       db_.get(), kApplicationId, kFactSchemaVersion, kMigrations,
       "un magasin d'agrégats Relais Santé", "relais-hub"));
-  RELAIS_ASSIGN_OR_RETURN(std::string hex, MetaGet(db_.get(), "pseudonym_key"));
-  if (!hex.empty()) {
-    if (!Unhex(hex, &key_) || key_.size() != 32)
+  // The HMAC key: 32 random bytes, kept as their 64 hex characters.
+  RELAIS_ASSIGN_OR_RETURN(key_, MetaGet(db_.get(), "pseudonym_key"));
+  if (!key_.empty()) {
+    if (key_.size() != 64)
       return Status::DataLoss("clé de pseudonymisation illisible");
     return Status::OK();
   }
-  unsigned char buf[32];
-  if (RAND_bytes(buf, sizeof buf) != 1)
-    return Status::Internal("RAND_bytes a échoué");
-  key_.assign(reinterpret_cast<const char*>(buf), sizeof buf);
+  RELAIS_ASSIGN_OR_RETURN(key_, GenerateToken());
   Transaction tx(db_.get());
   RELAIS_RETURN_IF_ERROR(tx.status());
-  RELAIS_RETURN_IF_ERROR(MetaSet(db_.get(), "pseudonym_key", Hex(key_)));
+  RELAIS_RETURN_IF_ERROR(MetaSet(db_.get(), "pseudonym_key", key_));
   return tx.Commit();
 }
 

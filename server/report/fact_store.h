@@ -14,7 +14,8 @@
 // every fact is dropped and rebuilt.
 //
 // Schema (PRAGMA application_id 'RELF', user_version 2):
-//   meta(key, value)                 hub_epoch, pseudonym_key (hex, random)
+//   meta(key, value)                 hub_epoch, pseudonym_key (32 random
+//                                    bytes in hex, the HMAC key)
 //   watermarks(site, seq)
 //   appointments(site, day, rid, status, kind, checkin, late, wait, due,
 //                patient)            PRIMARY KEY(site, day, rid)
@@ -100,7 +101,7 @@ class FactStore {
 
   std::mutex mu_;
   std::unique_ptr<common::Db> db_;  // GUARDED_BY(mu_)
-  std::string key_;                 // pseudonym key (raw bytes)
+  std::string key_;                 // pseudonym key (64 hex characters)
 };
 
 // Keeps a FactStore current while the hub runs: a background thread catches
