@@ -225,9 +225,10 @@ Result<std::optional<StoredRecord>> SqliteHubStore::Get(Collection c,
 
 Result<uint64_t> SqliteHubStore::LastSeqLocked() {
   RELAIS_ASSIGN_OR_RETURN(
-      int64_t n, db_->QueryInt("SELECT coalesce((SELECT CAST(value AS INTEGER)"
-                               " FROM meta WHERE key='hub_seq'), 0)"));
-  return static_cast<uint64_t>(n);
+      Stmt st, db_->PrepareCached("SELECT coalesce((SELECT CAST(value AS"
+                                  " INTEGER) FROM meta WHERE key='hub_seq'), 0)"));
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  return static_cast<uint64_t>(row ? st.ColumnInt(0) : 0);
 }
 
 Result<uint64_t> SqliteHubStore::LastSeq() {
@@ -237,8 +238,8 @@ Result<uint64_t> SqliteHubStore::LastSeq() {
 
 Result<std::string> SqliteHubStore::Epoch() {
   std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(Stmt st,
-                          db_->Prepare("SELECT value FROM meta WHERE key='epoch'"));
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->PrepareCached("SELECT value FROM meta WHERE key='epoch'"));
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.ColumnText(0) : std::string();
 }
@@ -269,7 +270,8 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
   ++result->accepted;
   RELAIS_ASSIGN_OR_RETURN(std::optional<StoredRecord> have,
                           GetLocked(in.collection, in.id));
-  Record merged = in;
+  // A record the hub has never seen is stored as pushed (no copy, no merge).
+  std::optional<Record> merged;
   if (have) {
     const Record& h = have->record;
     if (h.site_id != in.site_id)
@@ -284,8 +286,9 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
           std::to_string(ours) + "); réplique restaurée d'une sauvegarde ?");
     RELAIS_RETURN_IF_ERROR(CheckDots(h, in));
     merged = common::Merge(h, in);
-    if (merged == h) return Status::OK();  // already known: no new hub_seq
+    if (*merged == h) return Status::OK();  // already known: no new hub_seq
   }
+  const Record& state = merged ? *merged : in;
   ++result->changed;
   ++*seq;
   RELAIS_ASSIGN_OR_RETURN(
@@ -295,12 +298,12 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
                    " ON CONFLICT(collection, id) DO UPDATE SET"
                    " state=excluded.state, hub_seq=excluded.hub_seq,"
                    " origin=excluded.origin"));
-  st.Bind(1, static_cast<int64_t>(merged.collection))
-      .Bind(2, merged.id)
-      .Bind(3, merged.site_id)
-      .Bind(4, common::EncodeRecordJson(merged))
+  st.Bind(1, static_cast<int64_t>(state.collection))
+      .Bind(2, state.id)
+      .Bind(3, state.site_id)
+      .Bind(4, common::EncodeRecordJson(state))
       .Bind(5, static_cast<int64_t>(*seq))
-      .Bind(6, merged == in ? scope.replica_id : std::string());
+      .Bind(6, !merged || *merged == in ? scope.replica_id : std::string());
   return st.Run();
 }
 
@@ -348,7 +351,7 @@ Result<PullResult> SqliteHubStore::Pull(const Scope& scope, uint64_t after,
   max_records = std::max<size_t>(max_records, 1);
   std::lock_guard<std::mutex> lock(mu_);
   RELAIS_ASSIGN_OR_RETURN(uint64_t last, LastSeqLocked());
-  RELAIS_ASSIGN_OR_RETURN(Stmt st, db_->Prepare(PullSql(scope.sites.size())));
+  RELAIS_ASSIGN_OR_RETURN(Stmt st, db_->PrepareCached(PullSql(scope.sites.size())));
   int i = 1;
   for (const std::string& s : scope.sites) st.Bind(i++, s);
   st.Bind(i, static_cast<int64_t>(after));
