@@ -70,6 +70,14 @@ Cell P90(std::vector<int32_t> w) {
   return c;
 }
 
+}  // namespace
+
+bool IsDoctorProfession(const std::string& profession) {
+  return profession.rfind("medecin", 0) == 0 || profession == "specialiste";
+}
+
+namespace {
+
 Cell HalfDays(const std::map<std::string, int64_t>& by_who) {
   int64_t sum = 0, top = 0;
   for (const auto& [who, n] : by_who) sum += n, top = std::max(top, n);
@@ -169,11 +177,21 @@ void MakeColumns(const std::set<std::string>& professions,
       [coverage](const Acc& a) {
         return coverage(a.span_covered, a.span_required);
       });
+  // Doctors only: tied to a few professionals, so the INSEE business rule
+  // applies (>= 3 doctors, none > 85 % of the doctors' half-days).
   add({"couverture_amplitude_medecins",
        "Couverture de l'amplitude ACI, médecins (%)", "presence",
-       Unit::kPercent, Rule::kNone, "", false, ""},
+       Unit::kPercent, Rule::kProfessional, "", false, ""},
       [coverage](const Acc& a) {
-        return coverage(a.span_covered_md, a.span_required);
+        std::map<std::string, int64_t> doctors;
+        for (const auto& [prof, m] : a.presence)
+          if (IsDoctorProfession(prof))
+            for (const auto& [who, n] : m) doctors[who] += n;
+        Cell c = coverage(a.span_covered_md, a.span_required);
+        const Cell basis = HalfDays(doctors);
+        c.basis.contributors = basis.basis.contributors;
+        c.basis.top_share = basis.basis.top_share;
+        return c;
       });
   auto cost = [](const Acc& a, int64_t cents) {
     return a.costs ? Count(cents) : Cell{};

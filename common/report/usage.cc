@@ -132,10 +132,6 @@ int CoveredBuckets(int weekday, uint8_t halves) {
   return ((halves & 1) ? 9 : 0) + ((halves & 2) ? 13 : 0);
 }
 
-bool IsDoctor(const std::string& profession) {
-  return profession.rfind("medecin", 0) == 0 || profession == "specialiste";
-}
-
 void ScanAppointment(const AppointmentFact& f, const Range& g, int64_t now_s,
                      SiteAcc* s) {
   if (f.day < g.d0 || f.day > g.d1) return;
@@ -174,7 +170,7 @@ void ScanPresence(const PresenceFact& f, const Range& g, SiteAcc* s) {
   s->periods[g.period_of[f.day - g.d0]].presence[f.profession][f.contributor] +=
       1;
   s->open[f.day - g.d0] |= f.half;
-  if (IsDoctor(f.profession)) s->open_md[f.day - g.d0] |= f.half;
+  if (internal::IsDoctorProfession(f.profession)) s->open_md[f.day - g.d0] |= f.half;
 }
 
 void ScanLedger(const LedgerFact& f, const Range& g, Granularity gran,

@@ -73,4 +73,8 @@ void MakeColumns(const std::set<std::string>& professions,
 
 double Round1(double v);
 
+// Doctors, for the opening-span variant: professions "medecin*" and
+// "specialiste".
+bool IsDoctorProfession(const std::string& profession);
+
 }  // namespace relais::common::report::internal

@@ -135,6 +135,12 @@ TEST(UsageReportTest, OpeningSpanCoverageOnAWeekend) {
   EXPECT_EQ(V(*r, "site:A", "2026-S02", "couverture_amplitude_medecins"), 6.3);
   EXPECT_EQ(V(*r, "site:A", "2026-S03", "couverture_amplitude"), 0);
   EXPECT_EQ(V(*r, "site:A", "2026-S02", "jours_ouverts"), 2);
+  // One doctor: the doctors-only figure would reveal her presence (INSEE
+  // rule: >= 3 contributors); the structure-level figure stays.
+  ApplySuppression(&*r);
+  EXPECT_FALSE(
+      C(*r, "site:A", "2026-S02", "couverture_amplitude_medecins").value);
+  EXPECT_EQ(V(*r, "site:A", "2026-S02", "couverture_amplitude"), 6.3);
 }
 
 TEST(UsageReportTest, QuartersIncludeCostsAndArePartialWhenClipped) {
@@ -181,6 +187,8 @@ TEST(UsageReportTest, AutoRollsUpSmallSitesToQuarters) {
 TEST(UsageReportTest, PrimaryAndSecondarySuppression) {
   auto r = BuildSuppressedUsageReport(Fixture(), Query());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Three GPs with 4 half-days each: the doctors' coverage is shown.
+  EXPECT_EQ(V(*r, "site:A", "2026-01", "couverture_amplitude_medecins"), 7.7);
   auto mask = [&](const char* t, const char* row, const char* col) {
     return C(*r, t, row, col).mask;
   };
