@@ -7,13 +7,20 @@
 # replicas converge byte for byte and that S2 never sees S1's data, prints the
 # funding office's dashboard URL and report, and runs the kiosk (under Xvfb
 # when there is no display) saving screenshots. Output in ./demo-out.
+# RELAIS_DEMO_SKIP_BUILD=1 (the ctest demo_smoke) runs on an existing
+# BUILD_DIR, writing to RELAIS_DEMO_OUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
-bash tools/build.sh
+if [ -z "${RELAIS_DEMO_SKIP_BUILD:-}" ]; then
+  bash tools/setup.sh
+  bash tools/build.sh
+fi
 ROOT=$(pwd)
-B="$ROOT/${BUILD_DIR:-build}"
-OUT="$ROOT/demo-out"
+case "${BUILD_DIR:-build}" in
+  /*) B=$BUILD_DIR ;;
+  *) B="$ROOT/${BUILD_DIR:-build}" ;;
+esac
+OUT=${RELAIS_DEMO_OUT:-"$ROOT/demo-out"}
 rm -rf "$OUT"; mkdir -p "$OUT/screens"
 R="$B/tools/relais"; HUB="$B/server/relais-hub"; KIOSK="$B/kiosk/relais-kiosk"
 TODAY=$(TZ=Europe/Paris date +%F); MONTH=${TODAY:0:7}
@@ -85,7 +92,7 @@ say "Financeur: agrégats anonymisés (cellules < 11 masquées)"
 echo "Tableau de bord : http://127.0.0.1:$HTTP/?token=$COUNCIL"
 "$R" report --url "http://127.0.0.1:$HTTP" --token "$COUNCIL" --from "$MONTH" --to "$MONTH" \
   --format csv --out "$OUT/rapport-$MONTH.csv"
-grep -E "^site:[^;]*;[^;]*;$MONTH;.*;(rdv_total|honores|non_venus);" "$OUT/rapport-$MONTH.csv" | cut -d';' -f2,6,10 | tr ';' '\t'
+grep -E "^site:[^;]*;[^;]*;[0-9][^;]*;.*;(rdv_total|honores|non_venus);" "$OUT/rapport-$MONTH.csv" | cut -d';' -f2,3,6,10 | tr ';' '\t'
 tail -n 2 "$OUT/hub.log" | sed 's/^/hub: /'
 
 say "Borne (kiosk) sur la réplique d'accueil de S1"

@@ -321,6 +321,12 @@ Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
   RELAIS_ASSIGN_OR_RETURN(Report rep, BuildFixed(facts, month));
   rep.granularity = GranularityName(Granularity::kAuto);
   std::optional<Report> quarters;
+  // Quarters only help if they group months (a one-month range, or one
+  // month per quarter, would only relabel the rows).
+  int64_t d0 = 0, d1 = 0;
+  RELAIS_RETURN_IF_ERROR(QueryDays(q, &d0, &d1));
+  const bool coarser = Periods(d0, d1, Granularity::kQuarter).size() <
+                       Periods(d0, d1, Granularity::kMonth).size();
   for (Table& t : rep.tables) {
     if (t.site.empty()) continue;  // the synthesis covers the whole range
     bool small = false;
@@ -333,7 +339,7 @@ Result<Report> BuildUsageReport(const FactSet& facts, const UsageQuery& q) {
         if (v >= 1 && v <= 10) small = true;
       }
     }
-    if (!small) continue;
+    if (!small || !coarser) continue;
     if (!quarters) {
       UsageQuery quarter = q;
       quarter.granularity = Granularity::kQuarter;

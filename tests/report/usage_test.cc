@@ -182,6 +182,12 @@ TEST(UsageReportTest, AutoRollsUpSmallSitesToQuarters) {
   // Still masked once suppressed: 5 is a small count in any grain.
   ApplySuppression(&*r);
   EXPECT_FALSE(C(*r, "site:D", "2026-T1", "rdv_total").value.has_value());
+  // A one-month range: a quarter would group nothing, months stay.
+  q.to = "2026-01";
+  auto one = BuildUsageReport(v, q);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->tables[2].rows[0].key, "2026-01");
+  EXPECT_EQ(one->tables[2].title.find("trimestre"), std::string::npos);
 }
 
 TEST(UsageReportTest, PrimaryAndSecondarySuppression) {
