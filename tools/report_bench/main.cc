@@ -9,6 +9,8 @@
 //   usage_report_from_hub: one request = catch-up (nothing new) + read the
 //     facts of the sites and months from the aggregate store + aggregate +
 //     suppress + JSON. This is the latency the issue targets.
+//   usage_report_from_hub with "cold": the same once more after the kernel
+//     dropped its page cache (root only).
 //   facts_catch_up_day: a day of activity at every site (status changes of
 //     that day's appointments) pushed to the hub, then the catch-up a
 //     request would do.
@@ -27,6 +29,8 @@
 #include "common/util/time.h"
 #include "tools/report_demo/seed.h"
 #ifdef RELAIS_REPORT_BENCH_HUB
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "common/model/schema.h"
@@ -179,6 +183,36 @@ int main(int argc, char** argv) {
                    "\"json_bytes\":%zu}\n",
                    sites, records.size(), report::GranularityName(g), runs,
                    Median(all), *std::max_element(all.begin(), all.end()), bytes);
+    }
+    // One request with a cold page cache (the store reopened after the
+    // kernel dropped its caches; needs root, skipped otherwise).
+    {
+      q.granularity = report::Granularity::kMonth;
+      facts->reset();
+      ::sync();
+      std::FILE* drop = std::fopen("/proc/sys/vm/drop_caches", "w");
+      const bool dropped = drop && std::fputs("3\n", drop) >= 0 &&
+                           std::fclose(drop) == 0;
+      if (!dropped && drop) std::fclose(drop);
+      const auto t0 = Clock::now();
+      facts = server::FactStore::Open((dir / "hub-agregats.db").string(), false);
+      if (!facts.ok()) return 1;
+      auto c = (*facts)->CatchUp(**store, 20000);
+      auto f = (*facts)->Read(q.sites, d0, d1);
+      if (!c.ok() || !f.ok()) return 1;
+      auto r = report::BuildSuppressedUsageReport(*f, q);
+      if (!r.ok()) return 1;
+      const size_t bytes = report::RenderJson(*r).size();
+      if (dropped)
+        std::fprintf(stdout,
+                     "{\"bench\":\"usage_report_from_hub\",\"cold\":true,"
+                     "\"sites\":%d,\"granularity\":\"month\",\"ms\":%.1f,"
+                     "\"json_bytes\":%zu}\n",
+                     sites, MsSince(t0), bytes);
+      else
+        std::fprintf(stdout,
+                     "{\"bench\":\"usage_report_from_hub\",\"cold\":"
+                     "\"skipped: dropping the page cache needs root\"}\n");
     }
     // A day of activity everywhere: every appointment of one day changes
     // status (a new write by the loader replica), then one catch-up.
