@@ -7,7 +7,8 @@
 //   relais-hub council-enroll --db hub.db --name N --site S [--site S2 ...]
 //   relais-hub backup --db hub.db --out F;  relais-hub restore --db hub.db --from F
 // With --http-listen HOST:PORT the hub also serves the funding office's
-// dashboard, usage API, /healthz and /metrics (docs/reporting.md).
+// dashboard, usage API, /healthz and /metrics (docs/reporting.md), from its
+// aggregate store (--report-db, default <db>-agregats.db).
 // Exit codes: 0 ok, 2 bad arguments, 1 other failures.
 #include <pthread.h>
 #include <signal.h>
@@ -104,7 +105,7 @@ std::string FactStorePath(const std::string& db) {
 }
 
 int Serve(const std::string& db, const ServerOptions& options,
-          const std::string& http_listen) {
+          const std::string& http_listen, const std::string& report_db) {
   // Block the signals in every thread (gRPC's included); one thread waits.
   sigset_t signals;
   sigemptyset(&signals);
@@ -139,18 +140,35 @@ int Serve(const std::string& db, const ServerOptions& options,
     council = std::move(tokens).value();
     // The dashboard reads its own aggregate store (domain notes §4.3), kept
     // current from the hub's change feed.
-    const std::string facts_path = FactStorePath(db);
-    auto fact_store = FactStore::Open(facts_path, true);
-    if (!fact_store.ok()) return Report(fact_store.status());
-    facts = std::make_unique<LiveFacts>(
-        store->get(), std::move(fact_store).value(), std::chrono::seconds(2),
-        [](const std::string& line) { std::cerr << "relais-hub: " << line << "\n"; });
+    // Derived data: a damaged file is moved aside and rebuilt; if the store
+    // cannot be opened at all, sync goes on and the dashboard says why.
+    const std::string facts_path = report_db.empty() ? FactStorePath(db) : report_db;
+    std::string note;
+    auto fact_store = FactStore::OpenOrRebuild(facts_path, &note);
+    if (!note.empty()) std::cerr << "relais-hub: ATTENTION: " << note << "\n";
+    Status facts_error;
+    if (fact_store.ok()) {
+      facts = std::make_unique<LiveFacts>(
+          store->get(), std::move(fact_store).value(), std::chrono::seconds(2),
+          [](const std::string& line) { std::cerr << "relais-hub: " << line << "\n"; });
+    } else {
+      facts_error = Status::Unavailable("magasin d'agrégats indisponible (" +
+                                        facts_path + "): " +
+                                        fact_store.status().ToString());
+      std::cerr << "relais-hub: ATTENTION: " << facts_error.message()
+                << "; la synchronisation continue, le tableau de bord répondra 503\n";
+    }
     LiveFacts* live = facts.get();
     backend = std::make_unique<HubReportBackend>(
         council.get(),
-        [live](const std::vector<std::string>& sites, int64_t first_day,
-               int64_t last_day) { return live->Facts(sites, first_day, last_day); },
-        [&service, live] { return service.MetricsText() + live->MetricsText(); });
+        [live, facts_error](const std::vector<std::string>& sites, int64_t first_day,
+                            int64_t last_day) -> common::Result<common::report::FactSet> {
+          if (!live) return facts_error;
+          return live->Facts(sites, first_day, last_day);
+        },
+        [&service, live] {
+          return service.MetricsText() + (live ? live->MetricsText() : std::string());
+        });
     report = std::make_unique<ReportServer>(*backend, *common::SystemClock::Default());
     auto port = report->Start(host, http_port);
     if (!port.ok()) return Report(port.status());
@@ -190,6 +208,10 @@ int main(int argc, char** argv) {
   std::string http_listen;
   app.add_option("--http-listen", http_listen,
                  "Adresse hôte:port du tableau de bord financeur (désactivé si vide)");
+  std::string report_db;
+  app.add_option("--report-db", report_db,
+                 "Magasin d'agrégats du financeur (défaut: <db>-agregats.db à côté "
+                 "de la base; données dérivées, reconstruites si absentes)");
   app.require_subcommand(0, 1);
 
   auto* enroll = app.add_subcommand("enroll", "Inscrit une réplique et affiche son jeton");
@@ -255,5 +277,5 @@ int main(int argc, char** argv) {
     std::cerr << "relais-hub: --db requis\n";
     return 2;
   }
-  return Serve(db, options, http_listen);
+  return Serve(db, options, http_listen, report_db);
 }

@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <map>
 
 #include "common/model/record.h"
@@ -96,6 +98,35 @@ Result<std::unique_ptr<FactStore>> FactStore::Open(const std::string& path,
   std::unique_ptr<FactStore> store(new FactStore(std::move(db)));
   RELAIS_RETURN_IF_ERROR(store->Init().WithContext(path));
   return store;
+}
+
+Result<std::unique_ptr<FactStore>> FactStore::OpenOrRebuild(
+    const std::string& path, std::string* note) {
+  note->clear();
+  auto first = Open(path, true);
+  if (first.ok()) return first;
+  const common::StatusCode code = first.status().code();
+  if (code != common::StatusCode::kDataLoss &&
+      code != common::StatusCode::kFailedPrecondition)
+    return first.status();
+  const std::string aside =
+      path + ".illisible-" +
+      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+  std::error_code ec;
+  std::filesystem::rename(path, aside, ec);
+  if (ec)
+    return Status::Internal("impossible d'écarter " + path + " (" +
+                            ec.message() + "): " + first.status().ToString());
+  for (const char* suffix : {"-wal", "-shm"}) {
+    std::error_code ignored;
+    if (std::filesystem::exists(path + suffix, ignored))
+      std::filesystem::rename(path + suffix, aside + suffix, ignored);
+  }
+  *note = "magasin d'agrégats illisible (" + first.status().ToString() +
+          "), mis de côté sous " + aside + " et reconstruit";
+  return Open(path, true);
 }
 
 Status FactStore::Init() {

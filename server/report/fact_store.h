@@ -69,6 +69,15 @@ class FactStore {
   static common::Result<std::unique_ptr<FactStore>> Open(
       const std::string& path, bool create);
 
+  // Open(path, true), but a file that is not a readable fact store
+  // (corrupt, foreign, from a newer version) is derived data: it is moved
+  // aside to `path.illisible-<unix seconds>` (with its -wal/-shm), never
+  // deleted, and a new store is created (rebuilt by the next CatchUp()).
+  // `*note` then says so, in French. Other errors (permissions, full disk)
+  // are returned.
+  static common::Result<std::unique_ptr<FactStore>> OpenOrRebuild(
+      const std::string& path, std::string* note);
+
   // Applies the hub's changes since the last call, at most about
   // `max_records` of them (0 = no limit) in transactions of `batch`
   // records. Errors from the hub or the disk leave the store at its last

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -280,6 +281,35 @@ TEST_F(FactStoreTest, RefusesAForeignFileAndKeepsItsKey) {
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ((*reopened)->Pseudonym("patient-42"), before);
   EXPECT_NE((*reopened)->Pseudonym("patient-43"), before);
+}
+
+TEST_F(FactStoreTest, ADamagedFileIsMovedAsideAndRebuilt) {
+  ASSERT_TRUE(facts_->CatchUp(*hub_).ok());
+  facts_.reset();
+  const std::string path = dir_.File("hub-agregats.db");
+  {
+    std::ofstream junk(path, std::ios::binary | std::ios::trunc);
+    junk << std::string(8192, 'x');
+  }
+  std::string note;
+  auto rebuilt = FactStore::OpenOrRebuild(path, &note);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().ToString();
+  EXPECT_NE(note.find("mis de côté"), std::string::npos) << note;
+  int aside = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir_.path()))
+    if (e.path().filename().string().rfind("hub-agregats.db.illisible-", 0) == 0)
+      ++aside;
+  EXPECT_EQ(aside, 1);  // kept, not deleted
+  facts_ = std::move(rebuilt).value();
+  auto c = facts_->CatchUp(*hub_);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->applied, records_.size());
+  ExpectSameReports();
+  // A healthy file opens as is.
+  facts_.reset();
+  auto again = FactStore::OpenOrRebuild(path, &note);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(note.empty()) << note;
 }
 
 TEST_F(FactStoreTest, LiveFactsCatchesUpInTheBackgroundAndOnRequest) {

@@ -21,6 +21,9 @@ done
 T=$("$H" enroll --db "$W/hub.db" --site S1 | tail -1)
 C=$("$H" council-enroll --db "$W/hub.db" --name departement --site S1 | tail -1)
 C2=$("$H" council-enroll --db "$W/hub.db" --name autre --site S9 | tail -1)
+# A damaged aggregate store (derived data) must not stop the hub: moved aside
+# and rebuilt.
+head -c 8192 /dev/urandom > "$W/hub-agregats.db"
 "$H" --db "$W/hub.db" --listen "127.0.0.1:$G" --http-listen "127.0.0.1:$P" 2>"$W/hub.log" &
 HUB_PID=$!
 for _ in $(seq 50); do python3 -c "import socket;socket.create_connection(('127.0.0.1',$P),0.2)" 2>/dev/null && break; sleep 0.1; done
@@ -29,6 +32,8 @@ for _ in $(seq 50); do python3 -c "import socket;socket.create_connection(('127.
 grep -q "^site:S1;S1;2026-11;.*;honores;[^;]*;nombre;12;12;" "$W/r.csv" || fail "12 consultations done not in CSV: $(grep honores "$W/r.csv")"
 grep -qi "secret" "$W/r.csv" && fail "a patient name leaked"
 [ -s "$W/hub-agregats.db" ] || fail "no aggregate store beside hub.db"
+grep -q "mis de côté" "$W/hub.log" || fail "the damaged store was not reported"
+ls "$W"/hub-agregats.db.illisible-* >/dev/null || fail "the damaged store was not kept aside"
 # A change synced after a report is in the next report (catch-up on request).
 id=$("$R" appt list --db "$W/a.db" --date 2026-11-11 | cut -f2 | head -1)
 "$R" appt set-status --db "$W/a.db" --id "$id" --status no_show >/dev/null || fail "set-status $id"
