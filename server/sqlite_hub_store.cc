@@ -270,6 +270,27 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
   ++result->accepted;
   RELAIS_ASSIGN_OR_RETURN(std::optional<StoredRecord> have,
                           GetLocked(in.collection, in.id));
+  // A delta (proto Record.partial) is completed with the hub's other fields;
+  // it needs a record the hub holds.
+  std::optional<Record> completed;
+  if (in.partial) {
+    if (!have)
+      return Status::Aborted(Describe(in) +
+                             ": état partiel d'un enregistrement que le hub ne"
+                             " connaît pas; renvoyez l'état complet");
+    if (have->record.site_id != in.site_id)
+      return Status::InvalidArgument(Describe(in) + ": changement de site ('" +
+                                     have->record.site_id + "' -> '" +
+                                     in.site_id + "')");
+    completed = common::CompleteDelta(in, have->record);
+  }
+  const Record& incoming = completed ? *completed : in;
+  return StoreMerged(scope, incoming, have, seq, result);
+}
+
+Status SqliteHubStore::StoreMerged(const Scope& scope, const Record& in,
+                                   const std::optional<StoredRecord>& have,
+                                   uint64_t* seq, PushResult* result) {
   // A record the hub has never seen is stored as pushed (no copy, no merge).
   std::optional<Record> merged;
   if (have) {

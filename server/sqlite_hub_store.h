@@ -74,6 +74,11 @@ class SqliteHubStore final : public HubStore {
   // Validates and merges one record. REQUIRES: mu_ held, open transaction.
   Status PushOne(const Scope& scope, const Record& in, uint64_t* seq,
                  PushResult* result);
+  // Merges a whole incoming state into `have` and writes it with a new
+  // hub_seq if it changed. REQUIRES: mu_ held, open transaction.
+  Status StoreMerged(const Scope& scope, const Record& in,
+                     const std::optional<StoredRecord>& have, uint64_t* seq,
+                     PushResult* result);
 
   std::mutex mu_;
   std::unique_ptr<common::Db> db_;  // GUARDED_BY(mu_)

@@ -240,4 +240,19 @@ Result<Record> DecodeRecordJson(std::string_view text) {
   return r;
 }
 
+Result<VersionVector> DecodeVersionVectorJson(std::string_view text) {
+  Reader in(text);
+  VersionVector vv;
+  std::string rep;
+  const bool ok = in.Eat('{') && Items(in, '}', [&] {
+    uint64_t n = 0;
+    if (!in.String(&rep) || !in.Eat(':') || !in.Uint(&n)) return false;
+    vv.Set(rep, n);
+    return true;
+  });
+  if (!ok || !in.AtEnd())
+    return Status::InvalidArgument("vecteur de version JSON invalide");
+  return vv;
+}
+
 }  // namespace relais::common

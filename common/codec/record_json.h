@@ -21,4 +21,8 @@ std::string EncodeRecordJson(const Record& r);
 // caller's choice when the bytes came from its own storage).
 Result<Record> DecodeRecordJson(std::string_view json);
 
+// The "vv" member alone: {"REPLICA":COUNTER,...} (also what SQLite's
+// json_extract(state, '$.vv') returns). InvalidArgument if malformed.
+Result<VersionVector> DecodeVersionVectorJson(std::string_view json);
+
 }  // namespace relais::common

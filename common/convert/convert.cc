@@ -10,6 +10,7 @@ namespace pb = relais::sync::v1;
 void ToProto(const Record& r, pb::Record* out) {
   out->Clear();
   out->set_collection(static_cast<pb::Collection>(r.collection));
+  out->set_partial(r.partial);
   out->set_id(r.id);
   out->set_site_id(r.site_id);
   // Index of each replica in the vv list, for the siblings' dots.
@@ -72,6 +73,7 @@ Result<Record> FromProto(const pb::Record& p) {
     }
     if (sibs.empty()) return bad("champ '" + f.name() + "' sans valeur");
   }
+  r.partial = p.partial();
   return r;
 }
 

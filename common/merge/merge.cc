@@ -147,4 +147,25 @@ void HlcClock::Observe(Hlc remote, int64_t wall_ms) {
   if (remote > last_) last_ = remote;
 }
 
+bool TrimToDelta(Record* r, const VersionVector& acked) {
+  if (acked.empty() || r->partial) return false;
+  std::vector<std::string> old;
+  for (const auto& [name, sibs] : r->fields) {
+    bool fresh = false;
+    for (const Sibling& s : sibs) fresh = fresh || !acked.Includes(s.dot);
+    if (!fresh) old.push_back(name);
+  }
+  if (old.empty() || old.size() == r->fields.size()) return false;
+  for (const std::string& name : old) r->fields.erase(name);
+  r->partial = true;
+  return true;
+}
+
+Record CompleteDelta(const Record& partial, const Record& have) {
+  Record out = partial;
+  out.partial = false;
+  for (const auto& [name, sibs] : have.fields) out.fields.emplace(name, sibs);
+  return out;
+}
+
 }  // namespace relais::common

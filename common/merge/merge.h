@@ -55,6 +55,21 @@ std::vector<std::string> ConflictFields(const Record& r);
 // True if the record is a tombstone.
 bool IsDeleted(const Record& r);
 
+// Delta push. `acked` is the version vector of a state of `r` that the hub
+// has merged (acknowledged a push of it, or sent it): the hub holds every
+// write it covers, or a write that replaced it. Keeps in `r` only the fields
+// with a sibling whose write `acked` does not cover, and marks `r` partial.
+// Returns false, leaving `r` whole, when that would not make it smaller
+// (`acked` empty, every field has a new write) or would leave no field.
+bool TrimToDelta(Record* r, const VersionVector& acked);
+
+// The hub's side: `partial` completed with the fields it left out, taken
+// from `have` (the hub's state). Merge(have, result) is then what merging
+// the sender's whole state would give, provided the sender trimmed with an
+// `acked` vector of a state the hub merged.
+// REQUIRES: partial.partial, same collection, id and site as `have`.
+Record CompleteDelta(const Record& partial, const Record& have);
+
 // Hybrid logical clock. Not thread-safe; the owner serialises calls.
 // Now() never goes backwards and is at least the wall clock. Observe() folds
 // in a remote stamp but never lets the clock run more than `max_drift_ms`

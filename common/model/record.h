@@ -87,6 +87,10 @@ struct Record {
   VersionVector vv;
   // Field name -> siblings, sorted by dot, never empty.
   std::map<std::string, std::vector<Sibling>> fields;
+  // In transit only (a push, see TrimToDelta): `fields` holds only the
+  // fields with writes the hub may lack; the others are unchanged there.
+  // Never stored, never merged as is (the hub completes it first).
+  bool partial = false;
 
   bool operator==(const Record&) const = default;
 };

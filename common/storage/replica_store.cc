@@ -22,6 +22,8 @@ const char* const kMigrations[] = {
     " k1 TEXT NOT NULL DEFAULT '', PRIMARY KEY(collection, id));"
     "CREATE INDEX records_seq ON records(seq);"
     "CREATE INDEX records_k1 ON records(collection, k1);",
+    // 1 -> 2: delta pushes. Existing records send their whole state once.
+    "ALTER TABLE records ADD COLUMN acked_vv TEXT NOT NULL DEFAULT '';",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kReplicaSchemaVersion);
@@ -104,18 +106,27 @@ std::string ReplicaStore::SortKey(const Record& r) {
 }
 
 Status ReplicaStore::Upsert(const Record& r, uint64_t seq) {
+  // acked_vv (see the header): a state from the hub (seq 0) is merged
+  // there; otherwise the previous state's vv if it was acknowledged.
+  RELAIS_ASSIGN_OR_RETURN(uint64_t push_cursor, GetMetaInt("push_cursor"));
   RELAIS_ASSIGN_OR_RETURN(
       Stmt st,
-      db_->PrepareCached("INSERT INTO records(collection, id, site_id, state, seq, k1)"
-                   " VALUES(?,?,?,?,?,?) ON CONFLICT(collection, id) DO UPDATE"
-                   " SET site_id=excluded.site_id, state=excluded.state,"
-                   " seq=excluded.seq, k1=excluded.k1"));
+      db_->PrepareCached(
+          "INSERT INTO records(collection, id, site_id, state, seq, k1, acked_vv)"
+          " VALUES(?1,?2,?3,?4,?5,?6,"
+          " CASE WHEN ?5 = 0 THEN json_extract(?4, '$.vv') ELSE '' END)"
+          " ON CONFLICT(collection, id) DO UPDATE SET site_id=excluded.site_id,"
+          " state=excluded.state, seq=excluded.seq, k1=excluded.k1,"
+          " acked_vv = CASE WHEN excluded.seq = 0 THEN excluded.acked_vv"
+          " WHEN records.seq <= ?7 THEN json_extract(records.state, '$.vv')"
+          " ELSE records.acked_vv END"));
   st.Bind(1, static_cast<int64_t>(r.collection))
       .Bind(2, r.id)
       .Bind(3, r.site_id)
       .Bind(4, EncodeRecordJson(r))
       .Bind(5, static_cast<int64_t>(seq))
-      .Bind(6, SortKey(r));
+      .Bind(6, SortKey(r))
+      .Bind(7, static_cast<int64_t>(push_cursor));
   return st.Run();
 }
 
@@ -159,8 +170,8 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
 Result<std::vector<PendingChange>> ReplicaStore::ChangesSince(
     uint64_t after, size_t max_records, size_t max_bytes) {
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->Prepare("SELECT seq, state FROM records WHERE seq > ?"
-                            " ORDER BY seq LIMIT ?"));
+      Stmt st, db_->Prepare("SELECT seq, state, acked_vv FROM records"
+                            " WHERE seq > ? ORDER BY seq LIMIT ?"));
   st.Bind(1, static_cast<int64_t>(after))
       .Bind(2, static_cast<int64_t>(max_records));
   std::vector<PendingChange> out;
@@ -173,8 +184,15 @@ Result<std::vector<PendingChange>> ReplicaStore::ChangesSince(
     bytes += state.size();
     auto rec = DecodeRecordJson(state);
     if (!rec.ok()) return Status::DataLoss("enregistrement illisible");
-    out.push_back(PendingChange{static_cast<uint64_t>(st.ColumnInt(0)),
-                                std::move(rec).value()});
+    PendingChange change{static_cast<uint64_t>(st.ColumnInt(0)),
+                         std::move(rec).value(), {}};
+    const std::string acked = st.ColumnText(2);
+    if (!acked.empty()) {
+      // Unreadable: send the whole state (always correct).
+      auto vv = DecodeVersionVectorJson(acked);
+      if (vv.ok()) change.acked = std::move(vv).value();
+    }
+    out.push_back(std::move(change));
   }
   return out;
 }
@@ -195,7 +213,8 @@ Status ReplicaStore::MarkAllPending(
   RELAIS_ASSIGN_OR_RETURN(int64_t max_rowid,
                           db_->QueryInt("SELECT coalesce(max(rowid), 0) FROM records"));
   RELAIS_RETURN_IF_ERROR(
-      db_->Exec("UPDATE records SET seq = " + std::to_string(seq) + " + rowid"));
+      db_->Exec("UPDATE records SET seq = " + std::to_string(seq) +
+                " + rowid, acked_vv = ''"));
   RELAIS_RETURN_IF_ERROR(SetMeta("local_seq", std::to_string(seq + max_rowid)));
   RELAIS_RETURN_IF_ERROR(SetMeta("push_cursor", std::to_string(seq)));
   RELAIS_RETURN_IF_ERROR(SetMeta("pull_cursor", "0"));

@@ -1,7 +1,7 @@
 #pragma once
 // ReplicaStore: a house's SQLite replica (one file per replica).
 //
-// Schema (version 1; PRAGMA application_id = 0x52454C53 'RELS',
+// Schema (version 2; PRAGMA application_id = 0x52454C53 'RELS',
 // PRAGMA user_version = schema version, upgraded by Migrate()):
 //   meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
 //     replica_id, site_id, local_seq (last sequence handed out),
@@ -11,9 +11,19 @@
 //           JSON, see codec/record_json.h), seq INT (local change sequence,
 //           0 = nothing to send), k1 TEXT (collection-specific sort key:
 //           appointment start, presence date, ledger month),
+//           acked_vv TEXT (version vector, canonical JSON, of a state of
+//           the record the hub has merged, '' = none; see below),
 //           PRIMARY KEY(collection, id))
 //   index records_seq(seq)                -> "changes since N" in O(changes)
 //   index records_k1(collection, k1)      -> day views without a full scan
+//
+// acked_vv, for delta pushes (merge.h TrimToDelta): a state the hub sent
+// (ApplyRemote with nothing local to add) is merged there; a state whose seq
+// is <= push_cursor was acknowledged. So a local change of a record records
+// the previous state's vv if that state was acknowledged, else keeps the
+// value it had. MarkAllPending() clears it (the hub lost history).
+// Records reach ApplyRemote() only from the hub: that is what makes its
+// states "merged there".
 //
 // Every method that changes more than one row does it in one transaction.
 // Errors: DATA_LOSS for a corrupt/foreign file, FAILED_PRECONDITION for a
@@ -33,7 +43,7 @@
 
 namespace relais::common {
 
-inline constexpr int kReplicaSchemaVersion = 1;
+inline constexpr int kReplicaSchemaVersion = 2;
 
 struct ApplyStats {
   int applied = 0;     // records whose local state changed
@@ -44,6 +54,7 @@ struct ApplyStats {
 struct PendingChange {
   uint64_t seq = 0;
   Record record;
+  VersionVector acked;  // see acked_vv above; empty = send the whole state
 };
 
 class ReplicaStore {

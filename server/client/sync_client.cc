@@ -181,7 +181,12 @@ Result<SyncReport> SyncSession(common::Replica& replica,
                                  : common::kProtocolVersion);
     req.set_replica_id(replica.replica_id());
     req.set_site_id(replica.site_id());
-    for (const auto& c : changes) common::ToProto(c.record, req.add_push());
+    // Delta push: each record carries only the fields with writes the hub
+    // may lack (see ReplicaStore acked_vv and merge.h TrimToDelta).
+    for (auto& c : changes) {
+      if (!options.whole_states) common::TrimToDelta(&c.record, c.acked);
+      common::ToProto(c.record, req.add_push());
+    }
     if (!changes.empty()) req.set_push_seq(changes.back().seq);
     req.set_pull_cursor(pull_cursor);
     req.set_max_pull_records(static_cast<uint32_t>(options.pull_batch_records));
@@ -198,6 +203,14 @@ Result<SyncReport> SyncSession(common::Replica& replica,
       if (gs.error_code() == grpc::StatusCode::UNAVAILABLE ||
           gs.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
         Channels().Drop(options);
+      // A delta the hub cannot complete (it lacks the record: restored, or
+      // replaced): send whole states again, as after a new epoch.
+      if (gs.error_code() == grpc::StatusCode::ABORTED) {
+        if (++report.resyncs > 2) return FromGrpc(gs, options.hub);
+        RELAIS_ASSIGN_OR_RETURN(std::string epoch, store->GetMeta("hub_epoch"));
+        RELAIS_RETURN_IF_ERROR(store->MarkAllPending({{"hub_epoch", epoch}}));
+        continue;
+      }
       return FromGrpc(gs, options.hub);
     }
     report.bytes += static_cast<int64_t>(req.ByteSizeLong() + resp.ByteSizeLong());
@@ -220,6 +233,9 @@ Result<SyncReport> SyncSession(common::Replica& replica,
     for (const pb::Record& p : resp.pull()) {
       auto r = common::FromProto(p);
       if (!r.ok()) return r.status().WithContext("réponse du hub invalide");
+      if (r->partial)
+        return Status::InvalidArgument(
+            "réponse du hub invalide: état partiel reçu (" + p.id() + ")");
       pulled.push_back(std::move(r).value());
     }
     std::map<std::string, std::string> meta;

@@ -45,6 +45,8 @@ struct SyncOptions {
   size_t pull_batch_records = 1000;
   size_t pull_batch_bytes = 1 << 20;
   bool compress = true;  // gzip on the channel
+  // Push whole record states instead of deltas (tests, comparisons).
+  bool whole_states = false;
   // Called after each round trip.
   std::function<void(const SyncProgress&)> progress;
   // Tests: stop with UNAVAILABLE after this many round trips (0 = never),
