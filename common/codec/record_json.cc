@@ -123,6 +123,19 @@ bool Items(Reader& in, char close, F item) {
   return in.Eat(close);
 }
 
+void AppendVv(std::string* out, const VersionVector& vv) {
+  out->push_back('{');
+  bool first = true;
+  for (const auto& [rep, n] : vv.entries()) {
+    if (!first) out->push_back(',');
+    first = false;
+    PutString(out, rep);
+    out->push_back(':');
+    PutUint(out, n);
+  }
+  out->push_back('}');
+}
+
 }  // namespace
 
 std::string EncodeRecordJson(const Record& r) {
@@ -155,16 +168,15 @@ std::string EncodeRecordJson(const Record& r) {
   PutString(&out, r.id);
   out.append(",\"s\":");
   PutString(&out, r.site_id);
-  out.append(",\"vv\":{");
-  bool first = true;
-  for (const auto& [rep, n] : r.vv.entries()) {
-    if (!first) out.push_back(',');
-    first = false;
-    PutString(&out, rep);
-    out.push_back(':');
-    PutUint(&out, n);
-  }
-  out.append("}}");
+  out.append(",\"vv\":");
+  AppendVv(&out, r.vv);
+  out.push_back('}');
+  return out;
+}
+
+std::string EncodeVersionVectorJson(const VersionVector& vv) {
+  std::string out;
+  AppendVv(&out, vv);
   return out;
 }
 

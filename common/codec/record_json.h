@@ -21,8 +21,10 @@ std::string EncodeRecordJson(const Record& r);
 // caller's choice when the bytes came from its own storage).
 Result<Record> DecodeRecordJson(std::string_view json);
 
-// The "vv" member alone: {"REPLICA":COUNTER,...} (also what SQLite's
-// json_extract(state, '$.vv') returns). InvalidArgument if malformed.
+// The "vv" member alone: {"REPLICA":COUNTER,...}, byte for byte what
+// SQLite's json_extract(state, '$.vv') returns for a canonical state.
+std::string EncodeVersionVectorJson(const VersionVector& vv);
+// InvalidArgument if malformed.
 Result<VersionVector> DecodeVersionVectorJson(std::string_view json);
 
 }  // namespace relais::common

@@ -108,13 +108,15 @@ std::string ReplicaStore::SortKey(const Record& r) {
 Status ReplicaStore::Upsert(const Record& r, uint64_t seq) {
   // acked_vv (see the header): a state from the hub (seq 0) is merged
   // there; otherwise the previous state's vv if it was acknowledged.
-  RELAIS_ASSIGN_OR_RETURN(uint64_t push_cursor, GetMetaInt("push_cursor"));
+  uint64_t push_cursor = 0;
+  if (seq != 0) {
+    RELAIS_ASSIGN_OR_RETURN(push_cursor, GetMetaInt("push_cursor"));
+  }
   RELAIS_ASSIGN_OR_RETURN(
       Stmt st,
       db_->PrepareCached(
           "INSERT INTO records(collection, id, site_id, state, seq, k1, acked_vv)"
-          " VALUES(?1,?2,?3,?4,?5,?6,"
-          " CASE WHEN ?5 = 0 THEN json_extract(?4, '$.vv') ELSE '' END)"
+          " VALUES(?1,?2,?3,?4,?5,?6,?8)"
           " ON CONFLICT(collection, id) DO UPDATE SET site_id=excluded.site_id,"
           " state=excluded.state, seq=excluded.seq, k1=excluded.k1,"
           " acked_vv = CASE WHEN excluded.seq = 0 THEN excluded.acked_vv"
@@ -126,7 +128,8 @@ Status ReplicaStore::Upsert(const Record& r, uint64_t seq) {
       .Bind(4, EncodeRecordJson(r))
       .Bind(5, static_cast<int64_t>(seq))
       .Bind(6, SortKey(r))
-      .Bind(7, static_cast<int64_t>(push_cursor));
+      .Bind(7, static_cast<int64_t>(push_cursor))
+      .Bind(8, seq == 0 ? EncodeVersionVectorJson(r.vv) : std::string());
   return st.Run();
 }
 
