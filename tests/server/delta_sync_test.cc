@@ -52,7 +52,19 @@ void Exec(const std::string& db, const std::string& sql) {
   sqlite3_close(h);
 }
 
-using DeltaSyncTest = HubFixture;
+class DeltaSyncTest : public HubFixture {
+ protected:
+  // The hub holds exactly the replica's state of appointment `id`.
+  void ExpectHubHolds(common::Replica& r, const std::string& id) {
+    auto stored = store_->Get(Collection::kAppointment, id);
+    ASSERT_OK(stored);
+    ASSERT_TRUE(stored->has_value()) << id;
+    auto mine = r.Get(Collection::kAppointment, id);
+    ASSERT_OK(mine);
+    ASSERT_TRUE(mine->has_value()) << id;
+    EXPECT_EQ((*stored)->record, **mine) << id;
+  }
+};
 
 TEST_F(DeltaSyncTest, AChangeSendsOnlyItsFieldsAndEveryoneConverges) {
   auto a = NewReplica("a.db", "S1", 1), b = NewReplica("b.db", "S1", 2);
@@ -87,14 +99,7 @@ TEST_F(DeltaSyncTest, AChangeSendsOnlyItsFieldsAndEveryoneConverges) {
   EXPECT_EQ(r->pushed, 20);
   EXPECT_EQ(r->resyncs, 0);
   // The hub holds whole, equal states; b gets them.
-  for (const std::string& id : ids) {
-    auto stored = store_->Get(Collection::kAppointment, id);
-    ASSERT_OK(stored);
-    ASSERT_TRUE(stored->has_value());
-    auto mine = a->Get(Collection::kAppointment, id);
-    ASSERT_OK(mine);
-    EXPECT_EQ((*stored)->record, **mine);
-  }
+  for (const std::string& id : ids) ExpectHubHolds(*a, id);
   ASSERT_OK(SyncOnce(*b, Options(tb)));
   EXPECT_EQ(Dump(*a), Dump(*b));
 }
@@ -138,12 +143,7 @@ TEST_F(DeltaSyncTest, AHubWithoutTheRecordAbortsAndWholeStatesRecover) {
   auto r = SyncOnce(*a, Options(ta));
   ASSERT_OK(r);
   EXPECT_EQ(r->resyncs, 1);
-  auto stored = store_->Get(Collection::kAppointment, ids[1]);
-  ASSERT_OK(stored);
-  ASSERT_TRUE(stored->has_value()) << "whole state sent again";
-  auto mine = a->Get(Collection::kAppointment, ids[1]);
-  ASSERT_OK(mine);
-  EXPECT_EQ((*stored)->record, **mine);
+  ExpectHubHolds(*a, ids[1]);  // the whole state, sent again
   EXPECT_EQ(*a->PendingCount(), 0);
 }
 
@@ -151,18 +151,7 @@ TEST_F(DeltaSyncTest, AHandMadeDeltaForAnUnknownRecordIsAbortedAndWritesNothing)
   auto a = NewReplica("a.db", "S1", 1);
   const std::string ta = Enroll({"S1"});
   AddAppointments(*a, 1);
-  auto changes = a->store()->ChangesSince(0, 100, 1 << 20);
-  ASSERT_OK(changes);
-  pb::SyncRequest req;
-  req.set_protocol_version(common::kProtocolVersion);
-  req.set_replica_id(a->replica_id());
-  req.set_site_id("S1");
-  for (const auto& ch : *changes) {
-    common::Record r = ch.record;
-    r.partial = true;
-    common::ToProto(r, req.add_push());
-  }
-  req.set_push_seq(changes->back().seq);
+  pb::SyncRequest req = PushRequest(*a, [](common::Record* r) { r->partial = true; });
   pb::SyncResponse resp;
   const grpc::Status s = RawSync(ta, req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED) << s.error_message();
@@ -193,14 +182,7 @@ TEST_F(DeltaSyncTest, AReplicaFromBeforeDeltasMigratesAndStaysCorrect) {
   for (const common::PendingChange& c : *pending)
     EXPECT_EQ(c.acked.empty(), c.record.id == ids[1]) << c.record.id;
   ASSERT_OK(SyncOnce(*a, Options(ta)));
-  for (const std::string& id : ids) {
-    auto stored = store_->Get(Collection::kAppointment, id);
-    ASSERT_OK(stored);
-    ASSERT_TRUE(stored->has_value());
-    auto mine = a->Get(Collection::kAppointment, id);
-    ASSERT_OK(mine);
-    EXPECT_EQ((*stored)->record, **mine);
-  }
+  for (const std::string& id : ids) ExpectHubHolds(*a, id);
 }
 
 }  // namespace

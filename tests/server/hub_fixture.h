@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/convert/convert.h"
 #include "common/replica/replica.h"
 #include "proto/sync.grpc.pb.h"
 #include "server/client/sync_client.h"
@@ -81,6 +83,26 @@ class HubFixture : public ::testing::Test {
     o.token = token;
     o.deadline_ms = 10000;
     return o;
+  }
+
+  // A hand-made request pushing every pending change of `r` (each passed
+  // through `edit` first, if given) in one batch.
+  relais::sync::v1::SyncRequest PushRequest(
+      common::Replica& r,
+      const std::function<void(common::Record*)>& edit = nullptr) {
+    relais::sync::v1::SyncRequest req;
+    req.set_protocol_version(common::kProtocolVersion);
+    req.set_replica_id(r.replica_id());
+    req.set_site_id(r.site_id());
+    auto changes = r.store()->ChangesSince(0, 1000, 16 << 20);
+    EXPECT_TRUE(changes.ok() && !changes->empty());
+    if (!changes.ok() || changes->empty()) return req;
+    for (common::PendingChange& ch : *changes) {
+      if (edit) edit(&ch.record);
+      common::ToProto(ch.record, req.add_push());
+    }
+    req.set_push_seq(changes->back().seq);
+    return req;
   }
 
   // A raw stub for hand-made requests.

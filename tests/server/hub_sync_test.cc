@@ -224,17 +224,10 @@ TEST_F(HubSyncTest, LostAckRePushIsIdempotent) {
   AddAppointments(*a, 4);
   // The hub commits this batch but the replica never learns it (no cursor
   // update), as if the response was lost.
-  auto changes = a->store()->ChangesSince(0, 100, 1 << 20);
-  ASSERT_OK(changes);
-  pb::SyncRequest req;
-  req.set_protocol_version(common::kProtocolVersion);
-  req.set_replica_id(a->replica_id());
-  req.set_site_id("S1");
-  for (const auto& ch : *changes) common::ToProto(ch.record, req.add_push());
-  req.set_push_seq(changes->back().seq);
+  const pb::SyncRequest req = PushRequest(*a);
   pb::SyncResponse resp;
   ASSERT_TRUE(RawSync(ta, req, &resp).ok());
-  EXPECT_EQ(resp.ack_seq(), changes->back().seq);
+  EXPECT_EQ(resp.ack_seq(), req.push_seq());
   EXPECT_EQ(resp.push_changed(), 5u);
   const uint64_t seq = *store_->LastSeq();
   auto r = SyncOnce(*a, Options(ta));
