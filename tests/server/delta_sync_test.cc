@@ -18,24 +18,6 @@ namespace {
 namespace pb = relais::sync::v1;
 using common::Collection;
 
-std::vector<std::string> AddAppointments(common::Replica& r, int n) {
-  std::vector<std::string> ids;
-  if (!r.Get(Collection::kPractitioner, "p1")->has_value()) {
-    EXPECT_TRUE(r.AddPractitioner("p1", "Dr Martin", "medecin").ok());
-  }
-  for (int i = 0; i < n; ++i) {
-    common::NewAppointment a;
-    a.practitioner = "p1";
-    a.patient_name = "Patient " + std::to_string(i);
-    a.patient_birth = "1950-03-02";
-    a.start = 1795000000 + 900 * i;
-    auto id = r.AddAppointment(a);
-    EXPECT_TRUE(id.ok()) << id.status().ToString();
-    if (id.ok()) ids.push_back(id->first);  // (id, check-in code)
-  }
-  return ids;
-}
-
 std::string Dump(common::Replica& r) {
   auto d = r.Dump();
   EXPECT_TRUE(d.ok()) << d.status().ToString();

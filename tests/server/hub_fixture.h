@@ -25,6 +25,28 @@ namespace relais::server::testing {
 
 using common::testing::TempDir;
 
+// Adds practitioner p1 (once) and `n` appointments with him at `r`;
+// returns their ids.
+inline std::vector<std::string> AddAppointments(common::Replica& r, int n) {
+  std::vector<std::string> ids;
+  auto p1 = r.Get(common::Collection::kPractitioner, "p1");
+  EXPECT_TRUE(p1.ok());
+  if (p1.ok() && !p1->has_value()) {
+    EXPECT_TRUE(r.AddPractitioner("p1", "Dr Martin", "medecin").ok());
+  }
+  for (int i = 0; i < n; ++i) {
+    common::NewAppointment a;
+    a.practitioner = "p1";
+    a.patient_name = "Patient " + std::to_string(i);
+    a.patient_birth = "1950-03-02";
+    a.start = 1795000000 + 900 * i;
+    auto added = r.AddAppointment(a);
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    if (added.ok()) ids.push_back(added->first);  // (id, check-in code)
+  }
+  return ids;
+}
+
 class HubFixture : public ::testing::Test {
  protected:
   void SetUp() override { StartHub(ServerOptions{"127.0.0.1:0", "", "", 16 << 20}); }

@@ -12,19 +12,6 @@ namespace pb = relais::sync::v1;
 using common::Collection;
 using common::StatusCode;
 
-void AddAppointments(common::Replica& r, int n) {
-  if (!r.Get(Collection::kPractitioner, "p1")->has_value())
-    ASSERT_OK(r.AddPractitioner("p1", "Dr Martin", "medecin"));
-  for (int i = 0; i < n; ++i) {
-    common::NewAppointment a;
-    a.practitioner = "p1";
-    a.patient_name = "Patient " + std::to_string(i);
-    a.patient_birth = "1950-03-02";
-    a.start = 1795000000 + 900 * i;
-    ASSERT_OK(r.AddAppointment(a));
-  }
-}
-
 std::string MustDump(common::Replica& r) {
   auto d = r.Dump();
   EXPECT_TRUE(d.ok()) << d.status().ToString();
