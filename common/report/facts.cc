@@ -125,8 +125,16 @@ void ProjectAppointment(const Record& r, const FieldTable& f,
 
 }  // namespace
 
+int64_t LatestWriteMs(const Record& r) {
+  int64_t ms = 0;
+  for (const auto& [name, sibs] : r.fields)
+    for (const Sibling& s : sibs) ms = std::max(ms, HlcMillis(s.hlc));
+  return ms;
+}
+
 RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
   RecordFact out;
+  out.written_ms = LatestWriteMs(r);
   if (r.collection == Collection::kSite) return out;
   const FieldTable f(r);
   if (f.deleted()) return out;
@@ -198,10 +206,12 @@ FactSet FactsFromRecords(const std::vector<Record>& records,
   }
   FactSet out;
   for (const Record& r : records) {
+    if (!wanted.empty() && !wanted.count(r.site_id)) continue;
+    int64_t& last = out[r.site_id].last_write_ms;
+    last = std::max(last, LatestWriteMs(r));
     if (r.collection == Collection::kPractitioner ||
         r.collection == Collection::kSite)
       continue;
-    if (!wanted.empty() && !wanted.count(r.site_id)) continue;
     RecordFact rf = ProjectRecord(r, pseudo);
     switch (rf.kind) {
       case RecordFact::Kind::kAppointment:

@@ -75,6 +75,10 @@ struct SiteFacts {
   // One entry per patient whose first `done` appointment ever at this site
   // falls in the facts' range: that day (new patients, domain notes §4.2).
   std::vector<int32_t> first_visits;
+  // Wall time (UTC ms, the writing replica's hybrid clock) of the latest
+  // write in any record of the site the hub holds; 0 if none. Tells the
+  // funder how fresh the site's figures are.
+  int64_t last_write_ms = 0;
 };
 // site id -> its facts.
 using FactSet = std::map<std::string, SiteFacts>;
@@ -95,12 +99,16 @@ struct RecordFact {
   std::string practitioner;    // presence: practitioner id; practitioner: id
   LedgerFact ledger;
   std::string profession;      // practitioner: their profession, or "autre"
+  int64_t written_ms = 0;      // latest write in the record (any kind)
 };
 
 // Projects one record (its winning values; concurrent siblings resolved by
 // the merge policies). A presence that does not count (absent, or not a
 // present/en_visite/remplacé state) projects to kNone.
 RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym);
+
+// The latest write's wall time in `r` (UTC ms), 0 if none.
+int64_t LatestWriteMs(const Record& r);
 
 // The profession of `practitioner` at `site` from `professions` (id ->
 // profession), trying the id as stored then site-qualified; "autre" if

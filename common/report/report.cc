@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/util/time.h"
+
 namespace relais::common::report {
 
 const char* UnitName(Unit u) {
@@ -145,11 +147,15 @@ std::string RenderJson(const Report& r) {
                       {"affiche", shown},
                       {"masques", masks}});
     }
-    tables.push_back({{"cle", t.key},
-                      {"titre", t.title},
-                      {"site", t.site},
-                      {"colonnes", cols},
-                      {"lignes", rows}});
+    json table = {{"cle", t.key},
+                  {"titre", t.title},
+                  {"site", t.site},
+                  {"colonnes", cols},
+                  {"lignes", rows}};
+    if (!t.site.empty())
+      table["derniere_donnee"] =
+          t.last_write_ms > 0 ? json(FormatUtc(t.last_write_ms / 1000)) : json();
+    tables.push_back(std::move(table));
   }
   doc["tableaux"] = tables;
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -78,6 +78,9 @@ struct Table {
   std::string key;    // "site:<id>" or "synthese"
   std::string title;  // French
   std::string site;   // site id, or "" for the synthesis
+  // Site tables: UTC ms of the latest write the hub holds for the site
+  // (0 = none); the funder's measure of how fresh the figures are.
+  int64_t last_write_ms = 0;
   std::vector<Column> columns;
   std::vector<Row> rows;
   // Index of the column `key`, or -1.
@@ -88,6 +91,7 @@ struct Report {
   std::string from, to;      // YYYY-MM, inclusive
   std::string granularity;   // "week" | "month" | "quarter" | "auto"
   std::string generated_at;  // UTC ISO-8601
+  int64_t generated_at_s = 0;  // the same, UTC seconds
   std::vector<std::string> sites;
   std::vector<Table> tables;  // per site in `sites` order, then "synthese"
   bool suppressed = false;    // set by ApplySuppression()

@@ -268,11 +268,14 @@ Result<Report> BuildFixed(const FactSet& facts, const UsageQuery& q) {
   rep.to = q.to;
   rep.granularity = GranularityName(q.granularity);
   rep.generated_at = FormatUtc(q.now_s);
+  rep.generated_at_s = q.now_s;
   rep.sites = q.sites;
-  Table synth{"synthese", "Synthèse de tous les sites", "", cols, {}};
+  Table synth{"synthese", "Synthèse de tous les sites", "", 0, cols, {}};
   Acc grand;
   for (size_t i = 0; i < sites.size(); ++i) {
-    Table t{"site:" + q.sites[i], "Site " + q.sites[i], q.sites[i], cols, {}};
+    Table t{"site:" + q.sites[i], "Site " + q.sites[i], q.sites[i], 0, cols, {}};
+    if (auto f = facts.find(q.sites[i]); f != facts.end())
+      t.last_write_ms = f->second.last_write_ms;
     Acc site_total;
     for (size_t p = 0; p < periods.size(); ++p) {
       Acc& a = sites[i].periods[p];

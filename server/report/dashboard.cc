@@ -1,5 +1,7 @@
 #include "server/report/dashboard.h"
 
+#include "common/util/time.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -45,6 +47,7 @@ th:first-child,td:first-child{text-align:left}
 thead th{background:#e8edf3}tr.total td{font-weight:bold;background:#f0f3f7}
 td.masque{color:#8a5a00;background:#fff7e6}
 .note{font-size:.85rem;color:#445;max-width:60rem}
+.stale{color:#9b2c00;font-weight:bold}
 svg text{font-size:11px;fill:#1d2733}
 </style>)";
 
@@ -148,6 +151,27 @@ std::string HtmlTable(const Table& t, const std::string& group,
   return out + "</tbody></table>";
 }
 
+// How fresh a site's figures are: the latest write the hub holds, and a
+// warning after 48 h without any (a house offline sends nothing).
+std::string Freshness(const Table& t, int64_t now_s) {
+  if (t.last_write_ms <= 0)
+    return "<p class=\"note stale\" data-fraicheur=\"aucune\">Aucune donnée "
+           "reçue de ce site.</p>";
+  const int64_t last_s = t.last_write_ms / 1000;
+  std::string when = common::FormatParisDateTime(last_s);  // YYYY-MM-DDTHH:MM
+  when = when.substr(8, 2) + "/" + when.substr(5, 2) + "/" + when.substr(0, 4) +
+         " à " + when.substr(11, 5);
+  std::string h = "<p class=\"note\" data-fraicheur=\"" + Attr(when) +
+                  "\">Dernière donnée reçue du site : " + HtmlEscape(when) +
+                  " (heure de Paris).";
+  const int64_t days = (now_s - last_s) / 86400;
+  if (now_s - last_s > 48 * 3600)
+    h += " <span class=\"stale\">Rien de nouveau depuis " + std::to_string(days) +
+         " jours : les chiffres récents de ce site peuvent être incomplets "
+         "(maison hors ligne ?).</span>";
+  return h + "</p>";
+}
+
 std::string Form(const Report& r, const DashboardParams& p) {
   std::string f = "<form method=\"get\" action=\"/\">";
   f += "<label>Du<input type=\"month\" name=\"from\" value=\"" + Attr(r.from) +
@@ -211,6 +235,7 @@ std::string RenderDashboard(const Report& r, const DashboardParams& p) {
     const bool synth = t.site.empty();
     h += "<section data-section=\"" + Attr(t.key) + "\"><h2>" +
          HtmlEscape(t.title) + "</h2>";
+    if (!synth) h += Freshness(t, r.generated_at_s);
     h += Bars(t, "honores", "Consultations honorées — " + t.title);
     const std::string head = synth ? "Site" : "Période";
     h += "<h3>Activité</h3>" + HtmlTable(t, "activite", head);

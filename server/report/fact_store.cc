@@ -60,6 +60,10 @@ const char* const kMigrations[] = {
     "CREATE INDEX appointments_done ON appointments(site, patient, day)"
     " WHERE status=1;"
     "DELETE FROM watermarks;",
+    // 2 -> 3: how fresh each site's data is. Re-projected like 1 -> 2.
+    "CREATE TABLE site_activity(site TEXT PRIMARY KEY,"
+    " last_write_ms INTEGER NOT NULL) WITHOUT ROWID;"
+    "DELETE FROM watermarks;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kFactSchemaVersion);
@@ -171,6 +175,7 @@ Status FactStore::ResetForEpoch(const std::string& epoch) {
     RELAIS_RETURN_IF_ERROR(db_->Exec(std::string("DELETE FROM ") + t));
   RELAIS_RETURN_IF_ERROR(db_->Exec("DELETE FROM practitioners"));
   RELAIS_RETURN_IF_ERROR(db_->Exec("DELETE FROM first_visits"));
+  RELAIS_RETURN_IF_ERROR(db_->Exec("DELETE FROM site_activity"));
   RELAIS_RETURN_IF_ERROR(db_->Exec("DELETE FROM watermarks"));
   RELAIS_RETURN_IF_ERROR(MetaSet(db_.get(), "hub_epoch", epoch));
   return tx.Commit();
@@ -178,6 +183,15 @@ Status FactStore::ResetForEpoch(const std::string& epoch) {
 
 Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
   using common::Collection;
+  {
+    RELAIS_ASSIGN_OR_RETURN(
+        Stmt st, db_->PrepareCached(
+                     "INSERT INTO site_activity(site, last_write_ms) VALUES(?,?)"
+                     " ON CONFLICT(site) DO UPDATE SET last_write_ms ="
+                     " max(last_write_ms, excluded.last_write_ms)"));
+    st.Bind(1, r.site_id).Bind(2, common::report::LatestWriteMs(r));
+    RELAIS_RETURN_IF_ERROR(st.Run());
+  }
   const char* table = nullptr;
   switch (r.collection) {
     case Collection::kAppointment: table = "appointments"; break;
@@ -367,6 +381,14 @@ Result<FactSet> FactStore::Read(const std::vector<std::string>& sites,
   FactSet out;
   for (const std::string& site : sites) {
     common::report::SiteFacts& s = out[site];
+    {
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached(
+                       "SELECT last_write_ms FROM site_activity WHERE site=?"));
+      st.Bind(1, site);
+      RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (row) s.last_write_ms = st.ColumnInt(0);
+    }
     {
       RELAIS_ASSIGN_OR_RETURN(
           Stmt st, db_->PrepareCached(

@@ -13,7 +13,7 @@
 // hub's epoch changed (hub restored from a backup, sequences restarted),
 // every fact is dropped and rebuilt.
 //
-// Schema (PRAGMA application_id 'RELF', user_version 2):
+// Schema (PRAGMA application_id 'RELF', user_version 3):
 //   meta(key, value)                 hub_epoch, pseudonym_key (32 random
 //                                    bytes in hex, the HMAC key)
 //   watermarks(site, seq)
@@ -22,6 +22,7 @@
 //   presence(site, day, rid, half, practitioner, contributor)
 //   ledger(site, day, rid, cents, category)
 //   practitioners(id, site, profession)
+//   site_activity(site, last_write_ms) latest write held for the site
 //   first_visits(site, day, patient)  each patient's first done day at the
 //                                     site (new patients), kept exact under
 //                                     changes via index appointments_done
@@ -53,7 +54,7 @@
 
 namespace relais::server {
 
-inline constexpr int kFactSchemaVersion = 2;
+inline constexpr int kFactSchemaVersion = 3;
 
 struct CatchUpResult {
   size_t applied = 0;    // records projected by this call

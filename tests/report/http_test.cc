@@ -193,6 +193,13 @@ TEST_F(ReportHttpTest, NoIdentifyingStringInAnyResponse) {
   EXPECT_NE(bodies[3].find("data-row=\"2026-01\" data-table=\"site:A\" "
                            "data-col=\"honores\">30<"),
             std::string::npos);
+  // How fresh each site is: the fixture's writes date from 2027-01-15
+  // (site A's latest) and 2023 (B); the clock says 2026-03-01.
+  EXPECT_NE(bodies[3].find("Dernière donnée reçue du site : 14/11/2023"),
+            std::string::npos);
+  EXPECT_NE(bodies[3].find("Rien de nouveau depuis"), std::string::npos);
+  EXPECT_NE(bodies[0].find("\"derniere_donnee\":\"2023-11-14T"),
+            std::string::npos);
   EXPECT_NE(bodies[4].find("relais_hub_syncs_total 7"), std::string::npos);
   EXPECT_NE(bodies[4].find("relais_report_http_requests_total{route=\"usage\""),
             std::string::npos);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "tools/report_demo/seed.h"
 
 #include <random>
@@ -26,6 +27,10 @@ Record Make(Collection c, std::string id, const std::string& site,
 void SeedDay(const SeedSite& s, const common::CivilDate& d, int wd,
              std::mt19937_64& rng, uint64_t* hlc, std::vector<Record>* out) {
   const std::string date = common::FormatDate(d);
+  // Writes follow the calendar: the day's records are written that evening
+  // (so the funder's "dernière donnée reçue" is realistic).
+  *hlc = std::max<uint64_t>(
+      *hlc, common::MakeHlc(common::ParisLocalToUtc(d, 19, 0) * 1000, 0));
   std::uniform_int_distribution<int> pct(0, 99), wait(3, 40), pat(0, 2999);
   const int n = wd == 5 ? s.appointments_per_day / 3 : s.appointments_per_day;
   for (int i = 0; i < n; ++i) {
