@@ -16,6 +16,7 @@
 
 #include "common/merge/merge.h"
 #include "common/model/schema.h"
+#include "common/replica/inputs.h"
 #include "common/storage/replica_store.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
@@ -25,29 +26,6 @@ namespace relais::common {
 
 // Alphabet of check-in codes: no 0/O/1/I, easy to read aloud.
 inline constexpr const char kCodeAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-
-struct NewAppointment {
-  std::string practitioner;
-  std::string patient_name;
-  std::string patient_birth;  // YYYY-MM-DD
-  std::string patient_ref;    // pseudonymous; derived if empty
-  int64_t start = 0;          // UTC seconds
-  int64_t duration_min = 15;
-  std::string kind = "consultation";
-  std::string status = "booked";
-  std::string room;
-  std::string note;
-};
-
-struct NewLedgerEntry {
-  int64_t amount_cents = 0;
-  std::string category;
-  std::string payer;  // practitioner id
-  std::string key;    // equal | share | presence
-  std::string label;
-  std::string month;     // YYYY-MM; current month if empty
-  std::string reverses;  // id of the reversed entry, or empty
-};
 
 class Replica {
  public:

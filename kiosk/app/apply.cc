@@ -188,8 +188,8 @@ struct Visitor {
       s.message_is_error = true;
       return;
     }
-    s.effects.push_back(EffAddLedger{a.amount_cents, a.category, a.payer, a.key,
-                                     a.label, s.ledger_month, ""});
+    s.effects.push_back(EffAddLedger{{a.amount_cents, a.category, a.payer, a.key,
+                                      a.label, s.ledger_month, ""}});
   }
   void operator()(const act::ReverseEntry& a) {
     if (!Staff()) return;
@@ -197,8 +197,9 @@ struct Visitor {
       if (e.id != a.entry_id) continue;
       if (!e.reverses.empty() || IsReversedIn(e.id)) break;
       s.effects.push_back(EffAddLedger{
-          -e.amount_cents, e.category, e.payer, e.key,
-          std::string(Tr(s.lang, Msg::kReversal)) + " : " + e.label, e.month, e.id});
+          {-e.amount_cents, e.category, e.payer, e.key,
+           std::string(Tr(s.lang, Msg::kReversal)) + " : " + e.label, e.month,
+           e.id}});
       return;
     }
     Notice(s, Msg::kInvalidInput, true);
@@ -274,7 +275,11 @@ void Visitor::operator()(const act::AddAppointment& a) {
   if (!FindPractitioner(s, a.practitioner) || a.patient_name.empty() ||
       a.duration_min <= 0 || a.duration_min > 24 * 60)
     return Notice(s, Msg::kInvalidInput, true);
-  EffAddAppointment e{a.practitioner, a.patient_name, "", a.kind, "booked", a.room};
+  common::NewAppointment e;
+  e.practitioner = a.practitioner;
+  e.patient_name = a.patient_name;
+  e.kind = a.kind;
+  e.room = a.room;
   e.duration_min = a.duration_min;
   if (!a.patient_birth.empty()) {
     e.patient_birth = NormalizeBirth(a.patient_birth);
@@ -291,7 +296,7 @@ void Visitor::operator()(const act::AddAppointment& a) {
     if (!has_time) return Notice(s, Msg::kInvalidInput, true);
     e.start = common::ParisLocalToUtc(s.day, h, m);
   }
-  s.effects.push_back(e);
+  s.effects.push_back(EffAddAppointment{std::move(e)});
 }
 
 void Visitor::operator()(const act::Tick& a) {

@@ -26,31 +26,14 @@ struct Runner {
     return r.SetStatus(e.appointment_id, e.status);
   }
   Status operator()(const EffAddAppointment& e) {
-    common::NewAppointment a;
-    a.practitioner = e.practitioner;
-    a.patient_name = e.patient_name;
-    a.patient_birth = e.patient_birth;
-    a.start = e.start;
-    a.duration_min = e.duration_min;
-    a.kind = e.kind;
-    a.status = e.status;
-    a.room = e.room;
-    return r.AddAppointment(a).status();
+    return r.AddAppointment(e.appointment).status();
   }
   Status operator()(const EffSetPresence& e) {
     return r.SetPresence(e.practitioner, e.date, e.half, e.state, e.replacement,
                          e.room);
   }
   Status operator()(const EffAddLedger& e) {
-    common::NewLedgerEntry n;
-    n.amount_cents = e.amount_cents;
-    n.category = e.category;
-    n.payer = e.payer;
-    n.key = e.key;
-    n.label = e.label;
-    n.month = e.month;
-    n.reverses = e.reverses;
-    return r.AddLedgerEntry(n).status();
+    return r.AddLedgerEntry(e.entry).status();
   }
   Status operator()(const EffResolve& e) {
     return r.Write(e.collection, e.record_id, {{e.field, e.value}}).status();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/model/schema.h"
+#include "common/replica/inputs.h"
 #include "common/util/time.h"
 
 namespace relais::kiosk {
@@ -94,16 +95,13 @@ struct EffSetStatus {
   std::string appointment_id, status;
 };
 struct EffAddAppointment {
-  std::string practitioner, patient_name, patient_birth, kind, status, room;
-  int64_t start = 0;  // UTC seconds
-  int64_t duration_min = 15;
+  common::NewAppointment appointment;
 };
 struct EffSetPresence {
   std::string practitioner, date, half, state, replacement, room;
 };
 struct EffAddLedger {
-  int64_t amount_cents = 0;
-  std::string category, payer, key, label, month, reverses;
+  common::NewLedgerEntry entry;
 };
 struct EffResolve {
   common::Collection collection = common::Collection::kAppointment;
