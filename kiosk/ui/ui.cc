@@ -130,6 +130,18 @@ std::string PractitionerName(const AppState& s, const std::string& id) {
   return id;
 }
 
+void CreateHeadlessContext(float width, float height) {
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(width, height);
+  io.DeltaTime = 1.0f / 60;
+  io.IniFilename = nullptr;
+  unsigned char* px = nullptr;
+  int w = 0, h = 0;
+  io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);  // must be built before NewFrame
+  ApplyTheme();
+}
+
 void ApplyTheme() {
   ImGuiStyle& st = ImGui::GetStyle();
   ImGui::StyleColorsLight(&st);

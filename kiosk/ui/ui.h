@@ -69,6 +69,12 @@ struct UiScratch {
 // Sets colours, rounding and spacing for a high-contrast touch kiosk.
 void ApplyTheme();
 
+// Creates an ImGui context with no window or renderer (tests, benchmarks):
+// a `width` x `height` display at 60 frames/s, no .ini file, the font atlas
+// built (NewFrame needs it) and the kiosk theme. The caller destroys it
+// with ImGui::DestroyContext().
+void CreateHeadlessContext(float width, float height);
+
 // Draws the whole kiosk for this frame and appends what the user did.
 void DrawScreen(const AppState& state, UiScratch& scratch,
                 std::vector<Action>* out);

@@ -12,15 +12,7 @@ namespace {
 class UiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1280, 800);
-    io.DeltaTime = 1.0f / 60;
-    io.IniFilename = nullptr;
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);  // must be built before NewFrame
-    ApplyTheme();
+    CreateHeadlessContext(1280, 800);
     state_ = InitialState(1741597200000, Lang::kFr);  // 2025-03-10 10:00 Paris
     state_.effects.clear();
   }

@@ -118,15 +118,7 @@ int main(int argc, char** argv) {
               "\"ms\":%.3f}\n",
               s.day_appointments.size(), s.practitioners.size(), Ms(Clock::now() - a));
 
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.DisplaySize = ImVec2(1280, 800);
-  io.DeltaTime = 1.0f / 60;
-  io.IniFilename = nullptr;
-  unsigned char* px = nullptr;
-  int w = 0, h = 0;
-  io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-  relais::kiosk::ui::ApplyTheme();
+  relais::kiosk::ui::CreateHeadlessContext(1280, 800);
   s.staff_unlocked = true;
   FrameBench(s, relais::kiosk::Screen::kPlanning, frames, n);
   FrameBench(s, relais::kiosk::Screen::kWelcome, frames, n);
