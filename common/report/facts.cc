@@ -134,7 +134,6 @@ int64_t LatestWriteMs(const Record& r) {
 
 RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
   RecordFact out;
-  out.written_ms = LatestWriteMs(r);
   if (r.collection == Collection::kSite) return out;
   const FieldTable f(r);
   if (f.deleted()) return out;

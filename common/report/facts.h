@@ -99,7 +99,6 @@ struct RecordFact {
   std::string practitioner;    // presence: practitioner id; practitioner: id
   LedgerFact ledger;
   std::string profession;      // practitioner: their profession, or "autre"
-  int64_t written_ms = 0;      // latest write in the record (any kind)
 };
 
 // Projects one record (its winning values; concurrent siblings resolved by

@@ -210,11 +210,8 @@ Row MakeRow(std::string key, std::string label, int64_t first, int64_t last,
 
 // One granularity for every site. REQUIRES: q.granularity != kAuto.
 Result<Report> BuildFixed(const FactSet& facts, const UsageQuery& q) {
-  int fy = 0, fm = 0, ty = 0, tm = 0;
-  RELAIS_RETURN_IF_ERROR(CheckQuery(q, &fy, &fm, &ty, &tm));
   Range g;
-  g.d0 = DaysFromCivil({fy, fm, 1});
-  g.d1 = DaysFromCivil({ty, tm, DaysInMonth(ty, tm)});
+  RELAIS_RETURN_IF_ERROR(QueryDays(q, &g.d0, &g.d1));
   const std::vector<Period> periods = Periods(g.d0, g.d1, q.granularity);
   g.period_of.resize(static_cast<size_t>(g.d1 - g.d0 + 1));
   for (size_t i = 0; i < periods.size(); ++i) {

@@ -207,8 +207,7 @@ Result<SyncReport> SyncSession(common::Replica& replica,
       // replaced): send whole states again, as after a new epoch.
       if (gs.error_code() == grpc::StatusCode::ABORTED) {
         if (++report.resyncs > 2) return FromGrpc(gs, options.hub);
-        RELAIS_ASSIGN_OR_RETURN(std::string epoch, store->GetMeta("hub_epoch"));
-        RELAIS_RETURN_IF_ERROR(store->MarkAllPending({{"hub_epoch", epoch}}));
+        RELAIS_RETURN_IF_ERROR(store->MarkAllPending({}));  // same epoch
         continue;
       }
       return FromGrpc(gs, options.hub);

@@ -473,7 +473,7 @@ LiveFacts::~LiveFacts() {
   thread_.join();
 }
 
-void LiveFacts::Record(const Result<CatchUpResult>& r) {
+void LiveFacts::Tally(const Result<CatchUpResult>& r) {
   if (!r.ok()) {
     ++errors_;
     return;
@@ -505,7 +505,7 @@ void LiveFacts::Run() {
   for (;;) {
     // Small transactions, the lock released in between: requests interleave.
     auto r = facts_->CatchUp(*hub_, 20000);
-    Record(r);
+    Tally(r);
     if (!r.ok()) {
       const std::string e = r.status().ToString();
       if (log_ && e != last_error) log_("agrégats du financeur: " + e);
@@ -541,7 +541,7 @@ void LiveFacts::Run() {
 Result<FactSet> LiveFacts::Facts(const std::vector<std::string>& sites,
                                  int64_t first_day, int64_t last_day) {
   auto caught = facts_->CatchUp(*hub_, kRequestBudget);
-  Record(caught);
+  Tally(caught);
   RELAIS_ASSIGN_OR_RETURN(CatchUpResult r, std::move(caught));
   if (!r.complete)
     return Status::Unavailable(

@@ -144,7 +144,8 @@ class LiveFacts {
 
  private:
   void Run();
-  void Record(const common::Result<CatchUpResult>& r);
+  // Adds a catch-up's outcome to the counters MetricsText() reports.
+  void Tally(const common::Result<CatchUpResult>& r);
 
   HubStore* hub_;
   std::unique_ptr<FactStore> facts_;
