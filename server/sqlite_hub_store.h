@@ -24,7 +24,9 @@
 #include <mutex>
 #include <string>
 
+#include "common/merge/accept.h"
 #include "common/storage/sqlite.h"
+#include "common/util/clock.h"
 #include "server/hub_store.h"
 
 namespace relais::server {
@@ -35,8 +37,11 @@ class SqliteHubStore final : public HubStore {
  public:
   // Opens or (if `create`) creates the hub database at `path` (":memory:"
   // works). DATA_LOSS / FAILED_PRECONDITION for a foreign or future file.
-  static Result<std::unique_ptr<SqliteHubStore>> Open(const std::string& path,
-                                                      bool create);
+  // `clock` (not owned, outlives the store) is the hub's time for the
+  // acceptance rule's clock bound (common/merge/accept.h).
+  static Result<std::unique_ptr<SqliteHubStore>> Open(
+      const std::string& path, bool create,
+      common::Clock* clock = common::SystemClock::Default());
 
   Status AddToken(const TokenInfo& token) override;
   Status Revoke(const std::string& token_hash,
@@ -64,24 +69,23 @@ class SqliteHubStore final : public HubStore {
   Result<std::string> ExplainPull(size_t sites);
 
  private:
-  explicit SqliteHubStore(std::unique_ptr<common::Db> db)
-      : db_(std::move(db)) {}
+  SqliteHubStore(std::unique_ptr<common::Db> db, common::Clock* clock)
+      : db_(std::move(db)), clock_(clock) {}
   Status Migrate();
   // REQUIRES: mu_ held.
   Result<std::optional<StoredRecord>> GetLocked(common::Collection c,
                                                 const std::string& id);
   Result<uint64_t> LastSeqLocked();
-  // Validates and merges one record. REQUIRES: mu_ held, open transaction.
+  // Checks one record against scope and the acceptance rule, and writes
+  // the merged state with a new hub_seq if it changed.
+  // REQUIRES: mu_ held, open transaction.
   Status PushOne(const Scope& scope, const Record& in, uint64_t* seq,
                  PushResult* result);
-  // Merges a whole incoming state into `have` and writes it with a new
-  // hub_seq if it changed. REQUIRES: mu_ held, open transaction.
-  Status StoreMerged(const Scope& scope, const Record& in,
-                     const std::optional<StoredRecord>& have, uint64_t* seq,
-                     PushResult* result);
 
   std::mutex mu_;
   std::unique_ptr<common::Db> db_;  // GUARDED_BY(mu_)
+  common::Clock* clock_;
+  const common::AcceptLimits limits_;
 };
 
 // True for a usable site id: 1..64 of [A-Za-z0-9_-].

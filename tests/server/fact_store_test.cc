@@ -44,9 +44,15 @@ class FactStoreTest : public ::testing::Test {
     Push(records_);
   }
 
+  // Pushes each record as the replica that wrote its newest value (the hub
+  // takes a write only from its author).
   void Push(const std::vector<common::Record>& batch) {
-    auto p = hub_->Push(loader_, batch);
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    for (const auto& [author, run] : tools::RunsByAuthor(batch)) {
+      Scope scope = loader_;
+      scope.replica_id = author;
+      auto p = hub_->Push(scope, run);
+      ASSERT_TRUE(p.ok()) << p.status().ToString();
+    }
   }
 
   // Every merged record the hub holds.
