@@ -20,7 +20,9 @@ std::string DotText(const Dot& d) {
 }
 
 // Bounds that keep every later step cheap. Checked on sizes only.
-Status CheckBounds(const Record& in, const AcceptLimits& limits) {
+}  // namespace
+
+Status CheckRecordBounds(const Record& in, const AcceptLimits& limits) {
   if (in.vv.entries().size() > limits.max_vv_entries)
     return Status::InvalidArgument(
         Describe(in) + ": vecteur de version trop long (" +
@@ -41,6 +43,8 @@ Status CheckBounds(const Record& in, const AcceptLimits& limits) {
   }
   return Status::OK();
 }
+
+namespace {
 
 // The new state's siblings of one field, sorted by dot, with the write of
 // `s` reused: INVALID_ARGUMENT if a dot of `have` comes back with another
@@ -127,7 +131,7 @@ Result<Acceptance> Accept(const Record& in, const Record* have,
                           const ReplicaId& author, int64_t hub_now_ms,
                           const AcceptLimits& limits) {
   // 1. Bounds, then validation (linear once bounded).
-  RELAIS_RETURN_IF_ERROR(CheckBounds(in, limits));
+  RELAIS_RETURN_IF_ERROR(CheckRecordBounds(in, limits));
   if (std::string err = ValidateRecord(in); !err.empty())
     return Status::InvalidArgument(Describe(in) + ": " + err);
   if (have && (have->collection != in.collection || have->id != in.id ||

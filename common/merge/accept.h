@@ -72,6 +72,10 @@ struct Acceptance {
   bool skipped = false;
 };
 
+// Step 1's size bounds alone (no validation): INVALID_ARGUMENT naming the
+// record and the bound. Replicas check what they pull with it too.
+Status CheckRecordBounds(const Record& r, const AcceptLimits& limits = AcceptLimits());
+
 // Applies the acceptance rule above. `have` is the hub's current state of
 // the record (same site, collection and id) or nullptr; `hub_now_ms` the
 // hub's clock. Errors: INVALID_ARGUMENT (bounds, validation, counter going

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/codec/record_json.h"
+#include "common/merge/accept.h"
 #include "common/merge/merge.h"
 #include "common/model/schema.h"
 
@@ -147,6 +148,13 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
   RELAIS_RETURN_IF_ERROR(tx.status());
   ApplyStats stats;
   for (const Record& in : incoming) {
+    // What arrives is checked like what the hub accepts (bounds, fields,
+    // values, dots): a broken or hostile sender cannot store garbage here.
+    RELAIS_RETURN_IF_ERROR(CheckRecordBounds(in).WithContext("état reçu"));
+    if (const std::string err = ValidateRecord(in); !err.empty())
+      return Status::InvalidArgument("état reçu invalide (" + in.id + "): " + err);
+    if (in.partial)
+      return Status::InvalidArgument("état reçu partiel (" + in.id + ")");
     RELAIS_ASSIGN_OR_RETURN(std::optional<Record> local,
                             Get(in.collection, in.id));
     if (local && local->site_id != in.site_id)
