@@ -271,8 +271,11 @@ Result<Report> BuildFixed(const FactSet& facts, const UsageQuery& q) {
   Acc grand;
   for (size_t i = 0; i < sites.size(); ++i) {
     Table t{"site:" + q.sites[i], "Site " + q.sites[i], q.sites[i], 0, cols, {}};
+    // Clamped to "now": a stamp from a replica whose clock ran ahead (held
+    // from before the hub refused such writes) must not put the site's
+    // latest write in the future, where no staleness warning could fire.
     if (auto f = facts.find(q.sites[i]); f != facts.end())
-      t.last_write_ms = f->second.last_write_ms;
+      t.last_write_ms = std::min(f->second.last_write_ms, q.now_s * 1000);
     Acc site_total;
     for (size_t p = 0; p < periods.size(); ++p) {
       Acc& a = sites[i].periods[p];

@@ -77,8 +77,9 @@ TEST(UsageReportTest, RawCountsMatchHandComputation) {
   EXPECT_EQ(V(*r, "site:A", "total", "charges_total"), 265000);
   EXPECT_EQ(V(*r, "synthese", "total", "honores"), 66);  // C ignored
   EXPECT_EQ(V(*r, "synthese", "B", "rdv_total"), 11);
-  // Freshness: the latest write held per site (A's is the deletion).
-  EXPECT_EQ(r->tables[0].last_write_ms, 1'800'000'000'000);
+  // Freshness: the latest write held per site (A's is the deletion, stamped
+  // 2027-01-15: after the query's "now", so clamped to now).
+  EXPECT_EQ(r->tables[0].last_write_ms, Query().now_s * 1000);
   EXPECT_EQ(r->tables[1].last_write_ms, 1'700'000'000'000);
   // Organisation level only: 265,000 cents / 66 consultations.
   EXPECT_EQ(V(*r, "synthese", "total", "cout_par_consultation"), 4015);

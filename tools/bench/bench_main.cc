@@ -15,6 +15,7 @@
 #include "server/client/sync_client.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
+#include "tools/bench/hostile_push.h"
 #include "tools/bench/hub_process.h"
 #include "tools/bench/workload.h"
 #include "tools/faultproxy/fault_proxy.h"
@@ -33,6 +34,7 @@ struct Config {
   int threads = 4;
   uint64_t seed = 1;
   bool poor_link = true;
+  double hostile_seconds = 10;  // 0: no hostile_push phase
   std::string hub_bin;
   std::string workdir;
 };
@@ -65,6 +67,7 @@ class Bench {
   std::string SyncAll(std::vector<House>& hs, std::atomic<int>* rts);
   bool Converged();
   void PoorLink();
+  void HostilePush(int port, const std::string& token);
 
   Config cfg_;
   std::string hub_db_;
@@ -225,6 +228,7 @@ int Bench::Run() {
   }
   const std::string second_token = NewToken("S0", "site0-b");
   const std::string edge_token = NewToken("EDGE", "edge");
+  const std::string hostile_token = NewToken("HOSTILE", "hostile");
   tokens_.reset();
   const int port = FreePort();
   Status started = hub_.Start(cfg_.hub_bin, hub_db_, port, cfg_.workdir + "/hub.log");
@@ -341,6 +345,7 @@ int Bench::Run() {
     houses_.push_back(std::move(h).value());
     PoorLink();
   }
+  if (cfg_.hostile_seconds > 0) HostilePush(port, hostile_token);
   hub_.Stop();
   return converged_ ? 0 : 3;
 }
@@ -400,6 +405,25 @@ void Bench::PoorLink() {
   }
 }
 
+// Last, so that its megabytes in hub.db touch no other phase. The honest
+// side is a house already in sync (through the proxy, its usual channel).
+void Bench::HostilePush(int port, const std::string& token) {
+  std::cerr << "bench: hostile_push (" << cfg_.hostile_seconds << " s)\n";
+  House& honest = houses_.size() > 1 ? houses_[1] : houses_[0];
+  if (!Sync(honest, 3).ok()) return;  // in sync before the attack, not timed
+  HostileConfig hc{"127.0.0.1:" + std::to_string(port), token, "hostile-bench",
+                   "HOSTILE", cfg_.hostile_seconds, cfg_.seed};
+  json j = RunHostilePush(hc, [&]() -> Status {
+    auto r = Sync(honest, 1);
+    if (!r.ok()) return r.status();
+    return r->pushed + r->pulled ? Status::Internal("pas une synchro à vide") : Status::OK();
+  });
+  const ProcStats h = hub_.Stats();
+  j["hub_rss_mb"] = h.rss_mb;
+  j["hub_peak_rss_mb"] = h.peak_mb;
+  std::cout << j.dump() << std::endl;
+}
+
 }  // namespace
 }  // namespace relais::server::bench
 
@@ -416,12 +440,15 @@ int main(int argc, char** argv) {
   app.add_option("--hub-bin", cfg.hub_bin, "Chemin de relais-hub");
   app.add_option("--workdir", cfg.workdir, "Répertoire de travail (vidé)");
   app.add_flag("--quick", quick, "Petite charge (CI): 4 sites x 200");
+  app.add_option("--hostile-seconds", cfg.hostile_seconds,
+                 "Durée de la phase hostile_push (0: sans)");
   bool no_poor = false;
   app.add_flag("--no-poor-link", no_poor, "Sans les scénarios de lien dégradé");
   CLI11_PARSE(app, argc, argv);
   if (quick) {
     cfg.sites = 4;
     cfg.records = 200;
+    cfg.hostile_seconds = std::min(cfg.hostile_seconds, 3.0);
   }
   cfg.poor_link = !no_poor;
   namespace fs = std::filesystem;
