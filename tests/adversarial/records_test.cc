@@ -168,7 +168,7 @@ TEST_F(AttackTest, SquattedIdsStayWithTheirSiteAndRevealNothing) {
   // the same answer (code, message, response fields, sequence movement).
   auto stub = OwnStub(address_);
   const std::string D = d->replica_id();
-  auto probe = [&](Collection c, const std::string& id) {
+  auto probe = [&](Collection c, const std::string& id) -> std::string {
     const Dot dot{D, 1};
     const common::Hlc h = common::MakeHlc(NowMs(), 0);
     Record r = c == Collection::kPresence
@@ -182,8 +182,11 @@ TEST_F(AttackTest, SquattedIdsStayWithTheirSiteAndRevealNothing) {
                             {field::kStart, "1795000000", dot, h}});
     const uint64_t before = Call(*stub, td, Request(D, "S2", {})).response.hub_last_seq();
     std::string bytes;
-    grpc::Status s = Normalized(Call(*stub, td, Request(D, "S2", {r})), before, id, &bytes);
-    return std::make_pair(std::to_string(s.error_code()) + ":" + s.error_message(), bytes);
+    const grpc::Status s =
+        Normalized(Call(*stub, td, Request(D, "S2", {r})), before, id, &bytes);
+    std::string outcome = std::to_string(static_cast<int>(s.error_code()));
+    outcome += ":" + s.error_message();
+    return outcome + "|" + bytes;
   };
   const std::string nowhere = "rdv-" + D.substr(0, 6) + "ffffffffff";
   EXPECT_EQ(probe(Collection::kAppointment, other), probe(Collection::kAppointment, nowhere));
@@ -345,9 +348,11 @@ TEST(StoredClockTest, ReportClampsLatestWriteToNow) {
   ASSERT_FALSE(doc.is_discarded());
   const std::string generated = doc["genere_le"].is_string() ? doc["genere_le"].get<std::string>()
                                                              : common::FormatUtc(now_s);
-  for (const auto& t : doc["tableaux"])
-    if (t.contains("derniere_donnee") && t["derniere_donnee"].is_string())
+  for (const auto& t : doc["tableaux"]) {
+    if (t.contains("derniere_donnee") && t["derniere_donnee"].is_string()) {
       EXPECT_LE(t["derniere_donnee"].get<std::string>(), generated);
+    }
+  }
   // The aggregate store's path: a FactSet whose latest write is far ahead.
   common::report::FactSet facts;
   facts["S1"].last_write_ms = std::numeric_limits<int64_t>::max();
