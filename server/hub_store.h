@@ -79,6 +79,11 @@ class HubStore {
                                   const std::string& replica_id,
                                   const std::string& site_id) = 0;
 
+  // Cheap read-only check of a token hash, with no binding: OK if the token
+  // is enrolled and not revoked, UNAUTHENTICATED otherwise. Lets the
+  // transport refuse strangers before reading their message.
+  virtual Status CheckToken(const std::string& token_hash) = 0;
+
   // Merges a batch pushed by `scope.replica_id`, in ONE transaction: on any
   // error nothing of the batch is written. Each record is validated
   // (INVALID_ARGUMENT with a precise message: unknown field, impossible
