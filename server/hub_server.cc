@@ -1,5 +1,6 @@
 #include "server/hub_server.h"
 
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
@@ -31,7 +32,18 @@ common::Result<RunningServer> StartHubServer(HubService* service,
   builder.AddListeningPort(options.listen, creds, &running.port);
   builder.RegisterService(service);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  // Requests reach HubService still compressed: it inflates them with a
+  // bound once the caller's token is known (a 0.4 MB gzip bomb would
+  // otherwise become 420 MB before any check). Responses stay gzip.
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0);
   builder.SetDefaultCompressionAlgorithm(GRPC_COMPRESS_GZIP);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             options.max_concurrent_streams);
+  if (options.memory_quota_bytes > 0) {
+    grpc::ResourceQuota quota("relais-hub");
+    quota.Resize(static_cast<size_t>(options.memory_quota_bytes));
+    builder.SetResourceQuota(quota);
+  }
   running.server = builder.BuildAndStart();
   if (!running.server || running.port == 0)
     return Status::Unavailable("impossible d'écouter sur " + options.listen);

@@ -1,7 +1,12 @@
 #pragma once
 // Starting a gRPC server for a HubService: listening address, TLS, message
-// size limits, gzip compression. Shared by relais-hub and the tests.
+// size and concurrency limits, compression. Shared by relais-hub and the
+// tests. Transport limits (docs/protocol.md): gRPC's own decompression is
+// off (HubService inflates requests itself with a bound, after checking the
+// token), responses are gzip-compressed, and each connection may carry at
+// most max_concurrent_streams calls at once.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -17,7 +22,14 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 = ephemeral
   std::string tls_cert_file;  // PEM; TLS when both files are given
   std::string tls_key_file;
-  int max_message_bytes = 16 << 20;  // larger requests: RESOURCE_EXHAUSTED
+  // Larger requests (as sent): RESOURCE_EXHAUSTED. Keep equal to
+  // HubServiceOptions::max_message_bytes (the bound once decompressed).
+  int max_message_bytes = 4 << 20;
+  int max_concurrent_streams = 4;  // per HTTP/2 connection
+  // gRPC's memory quota (transport buffers). Under pressure gRPC shrinks
+  // flow-control windows and cancels the streams holding the most
+  // ("Buffers full", RESOURCE_EXHAUSTED); 0 = no quota.
+  int64_t memory_quota_bytes = 32 << 20;
 };
 
 struct RunningServer {

@@ -4,8 +4,11 @@
 #include <iostream>
 #include <sstream>
 
+#include <grpcpp/support/method_handler.h>
+
 #include "common/convert/convert.h"
 #include "server/token.h"
+#include "server/wire_limits.h"
 
 namespace relais::server {
 
@@ -18,12 +21,10 @@ grpc::Status ToGrpcStatus(const Status& s) {
   return grpc::Status(static_cast<grpc::StatusCode>(s.code()), s.message());
 }
 
-HubService::HubService(HubStore& store, common::Clock& clock,
-                       HubServiceOptions options)
-    : store_(store), clock_(clock), options_(options) {}
+namespace {
 
-common::Result<Scope> HubService::Authenticate(grpc::ServerContext* context,
-                                               const pb::SyncRequest& request) {
+// The hash of the call's bearer token; UNAUTHENTICATED if there is none.
+common::Result<std::string> BearerHash(grpc::ServerContext* context) {
   const auto& md = context->client_metadata();
   auto it = md.find("authorization");
   if (it == md.end())
@@ -33,8 +34,119 @@ common::Result<Scope> HubService::Authenticate(grpc::ServerContext* context,
   if (value.compare(0, kBearer.size(), kBearer) != 0 ||
       value.size() == kBearer.size())
     return Status::Unauthenticated("jeton mal formé (attendu: Bearer <jeton>)");
-  return store_.Authorize(HashToken(value.substr(kBearer.size())),
-                          request.replica_id(), request.site_id());
+  return HashToken(value.substr(kBearer.size()));
+}
+
+// Holds one of a peer's call slots for the life of a call.
+class PeerSlot {
+ public:
+  PeerSlot(std::mutex& mu, std::map<std::string, int>& calls, std::string peer,
+           int max)
+      : mu_(mu), calls_(calls), peer_(std::move(peer)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = calls_[peer_] < max;
+    if (held_) ++calls_[peer_];
+  }
+  ~PeerSlot() {
+    if (!held_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (--calls_[peer_] == 0) calls_.erase(peer_);
+  }
+  bool held() const { return held_; }
+
+ private:
+  std::mutex& mu_;
+  std::map<std::string, int>& calls_;
+  std::string peer_;
+  bool held_ = false;
+};
+
+}  // namespace
+
+HubService::HubService(HubStore& store, common::Clock& clock,
+                       HubServiceOptions options)
+    : store_(store), clock_(clock), options_(options) {
+  // Streamed unary: same bytes on the wire as a unary call, but gRPC hands
+  // us the call before reading its message, so strangers are refused first.
+  MarkMethodStreamed(
+      0, new grpc::internal::StreamedUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+             [this](grpc::ServerContext* context, Streamer* stream) {
+               return StreamedSync(context, stream);
+             }));
+}
+
+grpc::Status HubService::StreamedSync(grpc::ServerContext* context,
+                                      Streamer* stream) {
+  const std::string peer = PeerHost(context->peer());
+  PeerSlot slot(peers_mu_, calls_per_peer_, peer, options_.max_calls_per_peer);
+  if (!slot.held())
+    return Refuse(context, Status::ResourceExhausted(
+                               "trop d'appels simultanés depuis " + peer +
+                               " (maximum " +
+                               std::to_string(options_.max_calls_per_peer) +
+                               "): réessayez plus tard"));
+  common::Result<pb::SyncRequest> request = ReadRequest(context, stream);
+  if (!request.ok()) return Refuse(context, request.status());
+  pb::SyncResponse response;
+  grpc::Status gs = Sync(context, &*request, &response);
+  if (!gs.ok()) return gs;
+  grpc::ByteBuffer out;
+  bool own = false;
+  grpc::Status ser = grpc::SerializationTraits<pb::SyncResponse>::Serialize(
+      response, &out, &own);
+  if (!ser.ok()) return ser;
+  if (!stream->Write(out))
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "client parti");
+  return grpc::Status::OK;
+}
+
+common::Result<pb::SyncRequest> HubService::ReadRequest(
+    grpc::ServerContext* context, Streamer* stream) {
+  RELAIS_ASSIGN_OR_RETURN(std::string token_hash, BearerHash(context));
+  RELAIS_RETURN_IF_ERROR(store_.CheckToken(token_hash));
+  grpc::ByteBuffer in;
+  if (!stream->Read(&in))
+    return Status::ResourceExhausted(
+        "requête illisible ou trop grande (maximum " +
+        std::to_string(options_.max_message_bytes) + " octets)");
+  std::vector<grpc::Slice> slices;
+  if (!in.Dump(&slices).ok()) return Status::Internal("lecture de la requête impossible");
+  std::string bytes;
+  bytes.reserve(in.Length());
+  for (const grpc::Slice& sl : slices)
+    bytes.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+  slices.clear();
+  if (bytes.size() > options_.max_message_bytes)
+    return Status::ResourceExhausted("requête trop grande (maximum " +
+                                     std::to_string(options_.max_message_bytes) +
+                                     " octets)");
+  if (LooksCompressed(bytes)) {
+    RELAIS_ASSIGN_OR_RETURN(bytes, InflateBounded(bytes, options_.max_message_bytes));
+  }
+  pb::SyncRequest request;
+  if (!request.ParseFromString(bytes))
+    return Status::InvalidArgument("requête illisible (protobuf invalide)");
+  return request;
+}
+
+grpc::Status HubService::Refuse(grpc::ServerContext* context, const Status& s) {
+  LogLine("sync replica=? peer=" + EscapeForLog(context->peer()) +
+              " error=" + EscapeForLog(s.ToString(), 300),
+          false);
+  return ToGrpcStatus(s);
+}
+
+void HubService::LogLine(const std::string& line, bool ok) {
+  std::lock_guard<std::mutex> lock(log_mu_);
+  ++syncs_;
+  if (!ok) ++errors_;
+  (options_.log ? *options_.log : std::cerr) << line << "\n" << std::flush;
+}
+
+common::Result<Scope> HubService::Authenticate(grpc::ServerContext* context,
+                                               const pb::SyncRequest& request) {
+  RELAIS_ASSIGN_OR_RETURN(std::string token_hash, BearerHash(context));
+  return store_.Authorize(token_hash, request.replica_id(), request.site_id());
 }
 
 Status HubService::DoSync(grpc::ServerContext* context,
@@ -46,6 +158,14 @@ Status HubService::DoSync(grpc::ServerContext* context,
         " non prise en charge par ce hub (version " +
         std::to_string(common::kProtocolVersion) +
         " attendue): mettez à jour Relais Santé");
+  if (!IsValidWireId(request.replica_id()))
+    return Status::InvalidArgument(
+        "identifiant de réplique invalide (attendu: 1 à 64 caractères parmi "
+        "A-Z a-z 0-9 . _ -)");
+  if (!IsValidWireId(request.site_id()))
+    return Status::InvalidArgument(
+        "identifiant de site invalide (attendu: 1 à 64 caractères parmi "
+        "A-Z a-z 0-9 . _ -)");
   RELAIS_ASSIGN_OR_RETURN(Scope scope, Authenticate(context, request));
   if (static_cast<size_t>(request.push_size()) > options_.max_push_records)
     return Status::InvalidArgument(
@@ -95,12 +215,13 @@ grpc::Status HubService::Sync(grpc::ServerContext* context,
   Status s = DoSync(context, *request, response, &pushed);
   if (!s.ok()) response->Clear();
   std::ostringstream line;
-  line << "sync replica=" << (request->replica_id().empty() ? "?" : request->replica_id())
+  line << "sync replica="
+       << (request->replica_id().empty() ? "?" : EscapeForLog(request->replica_id()))
        << " pushed=" << pushed << "/" << request->push_size()
        << " pulled=" << response->pull_size()
        << " bytes=" << request->ByteSizeLong() + response->ByteSizeLong()
        << " ms=" << clock_.NowMillis() - start;
-  if (!s.ok()) line << " error=" << s.ToString();
+  if (!s.ok()) line << " error=" << EscapeForLog(s.ToString(), 300);
   line << "\n";
   std::lock_guard<std::mutex> lock(log_mu_);
   ++syncs_;
@@ -132,7 +253,8 @@ std::string HubService::MetricsText() const {
       << "\n# HELP relais_replica_last_sync_seconds Last successful sync per replica.\n"
       << "# TYPE relais_replica_last_sync_seconds gauge\n";
   for (const auto& [replica, ms] : last_seen_ms_)
-    out << "relais_replica_last_sync_seconds{replica=\"" << replica << "\"} "
+    out << "relais_replica_last_sync_seconds{replica=\"" << EscapePromLabel(replica)
+        << "\"} "
         << ms / 1000 << "\n";
   return out.str();
 }

@@ -1,14 +1,25 @@
 #pragma once
 // HubService: the gRPC face of the hub (proto/sync.proto, service Hub).
 //
-// Every RPC is authenticated with `authorization: Bearer <token>` metadata
-// (UNAUTHENTICATED if missing, unknown or revoked), checks the protocol
-// version first (FAILED_PRECONDITION on a mismatch, with a French message),
-// then pushes the request's batch through HubStore::Push (one transaction)
-// and only then acknowledges it, and returns the next pull batch of the
-// token's scope. Errors keep their canonical codes (see ToGrpcStatus); a bad
-// request never stops the hub from serving others. Logs one line per sync
-// on stderr: replica, pushed, pulled, bytes, ms.
+// Limits before trust (docs/protocol.md, "Transport limits"). Sync is
+// registered as a streamed unary method, so the request message is NOT read
+// when the handler starts; in this order the handler
+//   1. refuses a peer (client IP) that already has max_calls_per_peer calls
+//      in progress: RESOURCE_EXHAUSTED, "trop d'appels simultanés...";
+//   2. checks the `authorization: Bearer <token>` metadata against the
+//      store (HubStore::CheckToken): UNAUTHENTICATED if missing, unknown or
+//      revoked, before a byte of the message is buffered or inflated;
+//   3. reads the message; a gzip/deflate request (the server runs with gRPC
+//      decompression off) is inflated here with a hard bound of
+//      max_message_bytes: RESOURCE_EXHAUSTED beyond it;
+//   4. checks the protocol version (FAILED_PRECONDITION, French message),
+//      then replica_id and site_id (1-64 of [A-Za-z0-9._-], else
+//      INVALID_ARGUMENT), then authorizes (binding the token's replica),
+//      pushes the batch through HubStore::Push (one transaction), and only
+//      then acknowledges it, and returns the next pull batch of the scope.
+// Errors keep their canonical codes (see ToGrpcStatus); a bad request never
+// stops the hub from serving others. Logs one line per call on stderr:
+// replica, pushed, pulled, bytes, ms (anything the caller sent is escaped).
 //
 // Thread-safe if the store is (HubStore's contract). `store` and `clock`
 // must outlive the service.
@@ -19,6 +30,9 @@
 #include <mutex>
 #include <ostream>
 #include <string>
+
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include "common/util/clock.h"
 #include "common/util/status.h"
@@ -32,6 +46,11 @@ struct HubServiceOptions {
   size_t max_pull_records = 1000;  // caps of the client's pull request
   size_t max_pull_bytes = 2 << 20;
   std::ostream* log = nullptr;     // nullptr: std::cerr
+  // Largest request once decompressed (an honest push is <= 512 KiB of
+  // records by default, see SyncOptions); keep equal to the server's
+  // ServerOptions::max_message_bytes.
+  size_t max_message_bytes = 4 << 20;
+  int max_calls_per_peer = 8;      // calls in progress per client IP
 };
 
 // The one mapping from our Status to gRPC's (codes are 1:1).
@@ -42,6 +61,8 @@ class HubService final : public relais::sync::v1::Hub::Service {
   HubService(HubStore& store, common::Clock& clock,
              HubServiceOptions options = {});
 
+  // The work of one call once its request is read and parsed (steps 4 on);
+  // also the entry point for in-process callers. Logs and counts the call.
   grpc::Status Sync(grpc::ServerContext* context,
                     const relais::sync::v1::SyncRequest* request,
                     relais::sync::v1::SyncResponse* response) override;
@@ -52,6 +73,16 @@ class HubService final : public relais::sync::v1::Hub::Service {
   std::string MetricsText() const;
 
  private:
+  using Streamer = grpc::ServerUnaryStreamer<grpc::ByteBuffer, grpc::ByteBuffer>;
+  // Steps 1-3, then Sync. Registered as the handler of method 0.
+  grpc::Status StreamedSync(grpc::ServerContext* context, Streamer* stream);
+  // Steps 2 and 3 (the peer slot is held by the caller).
+  common::Result<relais::sync::v1::SyncRequest> ReadRequest(
+      grpc::ServerContext* context, Streamer* stream);
+  // A refused call before its request was parsed: logged and counted.
+  grpc::Status Refuse(grpc::ServerContext* context, const common::Status& s);
+  void LogLine(const std::string& line, bool ok);
+
   // The work of Sync, in our error currency.
   common::Status DoSync(grpc::ServerContext* context,
                         const relais::sync::v1::SyncRequest& request,
@@ -68,6 +99,8 @@ class HubService final : public relais::sync::v1::Hub::Service {
   int64_t syncs_ = 0, errors_ = 0, pushed_total_ = 0, pulled_total_ = 0,
           bytes_total_ = 0;
   std::map<std::string, int64_t> last_seen_ms_;
+  std::mutex peers_mu_;
+  std::map<std::string, int> calls_per_peer_;  // guarded by peers_mu_
 };
 
 }  // namespace relais::server

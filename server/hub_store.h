@@ -81,6 +81,11 @@ class HubStore {
                                   const std::string& replica_id,
                                   const std::string& site_id) = 0;
 
+  // Cheap read-only check of a token hash, with no binding: OK if the token
+  // is enrolled and not revoked, UNAUTHENTICATED otherwise. Lets the
+  // transport refuse strangers before reading their message.
+  virtual Status CheckToken(const std::string& token_hash) = 0;
+
   // Merges a batch pushed by `scope.replica_id`, in ONE transaction: on any
   // error nothing of the batch is written. Each record must be in scope
   // (PERMISSION_DENIED) and goes through common::Accept (accept.h), the

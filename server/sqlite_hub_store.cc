@@ -386,4 +386,16 @@ Result<std::string> SqliteHubStore::ExplainPull(size_t sites) {
   return plan;
 }
 
+// Transport-level token check (HubService, before reading the message).
+Status SqliteHubStore::CheckToken(const std::string& token_hash) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->PrepareCached("SELECT revoked FROM tokens WHERE token_hash=?"));
+  st.Bind(1, token_hash);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Unauthenticated("jeton inconnu");
+  if (st.ColumnInt(0) != 0) return Status::Unauthenticated("jeton révoqué");
+  return Status::OK();
+}
+
 }  // namespace relais::server

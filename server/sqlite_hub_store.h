@@ -50,6 +50,7 @@ class SqliteHubStore final : public HubStore {
   Result<Scope> Authorize(const std::string& token_hash,
                           const std::string& replica_id,
                           const std::string& site_id) override;
+  Status CheckToken(const std::string& token_hash) override;
   Result<PushResult> Push(const Scope& scope,
                           const std::vector<Record>& batch) override;
   Result<PullResult> Pull(const Scope& scope, uint64_t after,

@@ -1,0 +1,41 @@
+#pragma once
+// Small pure helpers for the hub's transport limits (docs/protocol.md,
+// "Transport limits"): identifier checks, escaping for the log and the
+// Prometheus text format, bounded decompression, and peer names. No gRPC.
+
+#include <cstddef>
+#include <string>
+
+#include "common/util/status.h"
+
+namespace relais::server {
+
+// True for 1 to 64 characters of [A-Za-z0-9._-]: what the hub accepts as a
+// replica id or site id on the wire. (To be unified with the model's
+// validators of common/model/schema.h.)
+bool IsValidWireId(const std::string& id);
+
+// `s` with every control byte (newline, CR, ESC, DEL...) and '\\' written
+// as \xNN, cut to `max_bytes` (then "..." is appended): it stays on one log
+// line and cannot forge another. UTF-8 text (French messages) is kept.
+std::string EscapeForLog(const std::string& s, size_t max_bytes = 80);
+
+// A Prometheus label value: '\\', '"' and newline escaped as the text
+// exposition format requires.
+std::string EscapePromLabel(const std::string& s);
+
+// True if `data` starts like a gzip or zlib stream (what gRPC's "gzip" and
+// "deflate" encodings carry; a SyncRequest's protobuf never starts so).
+bool LooksCompressed(const std::string& data);
+
+// Inflates a gzip or zlib stream, never producing more than `max_out` bytes:
+// RESOURCE_EXHAUSTED as soon as the output would exceed it (memory spent is
+// at most max_out plus a small buffer), INVALID_ARGUMENT for a corrupt or
+// truncated stream.
+common::Result<std::string> InflateBounded(const std::string& data, size_t max_out);
+
+// The host part of a gRPC peer string ("ipv4:127.0.0.1:5432" ->
+// "ipv4:127.0.0.1", "ipv6:[::1]:80" -> "ipv6:[::1]").
+std::string PeerHost(const std::string& peer);
+
+}  // namespace relais::server

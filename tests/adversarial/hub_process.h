@@ -1,0 +1,137 @@
+#pragma once
+// A real relais-hub process on 127.0.0.1 for the adversarial tests: start it
+// on ephemeral ports (gRPC and HTTP), read the ports from its stderr, read
+// its memory from /proc/PID/status (VmHWM = peak, VmRSS = now), fetch
+// /metrics, stop it with SIGTERM. Header-only; Linux only.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace relais::adversarial {
+
+inline std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The integer after `marker` in `text`, or -1.
+inline int IntAfter(const std::string& text, const std::string& marker) {
+  const size_t at = text.find(marker);
+  if (at == std::string::npos) return -1;
+  return std::atoi(text.c_str() + at + marker.size());
+}
+
+class HubProcess {
+ public:
+  ~HubProcess() { Stop(); }
+
+  // Runs `binary --db db --listen 127.0.0.1:0 --http-listen 127.0.0.1:0`
+  // with stderr to `log`; waits (<= 10 s) until both ports are printed.
+  bool Start(const std::string& binary, const std::string& db,
+             const std::string& log) {
+    log_ = log;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> args = {binary,        "--db",          db,
+                                     "--listen",    "127.0.0.1:0",   "--http-listen",
+                                     "127.0.0.1:0", "--report-db",   db + "-agg.db"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const int rc = posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return false;
+    for (int i = 0; i < 200; ++i) {
+      const std::string text = ReadWholeFile(log);
+      port_ = IntAfter(text, "(port ");
+      http_port_ = IntAfter(text, "financeur sur http://127.0.0.1:");
+      if (port_ > 0 && http_port_ > 0) return true;
+      int st;
+      if (waitpid(pid_, &st, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  void Stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int st;
+    for (int i = 0; i < 100; ++i) {
+      if (waitpid(pid_, &st, WNOHANG) == pid_) {
+        pid_ = -1;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &st, 0);
+    pid_ = -1;
+  }
+
+  bool Alive() const { return pid_ > 0 && kill(pid_, 0) == 0; }
+  // MB from /proc/PID/status: "VmHWM" (peak) or "VmRSS" (now); -1 if gone.
+  double MemMb(const std::string& key) const {
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1)) / 1024;
+    return -1;
+  }
+  double PeakMb() const { return MemMb("VmHWM"); }
+  double RssMb() const { return MemMb("VmRSS"); }
+
+  int port() const { return port_; }
+  int http_port() const { return http_port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string Log() const { return ReadWholeFile(log_); }
+
+  // GET `path` on the HTTP port (HTTP/1.0, whole answer with headers).
+  std::string HttpGet(const std::string& path) const {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(http_port_));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string out;
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+      if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
+        char buf[4096];
+        for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, n);
+      }
+    }
+    close(fd);
+    return out;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = -1, http_port_ = -1;
+  std::string log_;
+};
+
+}  // namespace relais::adversarial
