@@ -171,15 +171,18 @@ TEST_F(AttackTest, SquattedIdsStayWithTheirSiteAndRevealNothing) {
   auto probe = [&](Collection c, const std::string& id) -> std::string {
     const Dot dot{D, 1};
     const common::Hlc h = common::MakeHlc(NowMs(), 0);
-    Record r = c == Collection::kPresence
-                   ? Forge(c, id, "S2", {{D, 1}},
-                           {{field::kPractitioner, "p1@S1", dot, h},
-                            {field::kDate, id.substr(9, 10), dot, h},
-                            {field::kHalf, "am", dot, h},
-                            {field::kState, "absent", dot, h}})
-                   : Forge(c, id, "S2", {{D, 1}},
-                           {{field::kPatientName, "Sonde", dot, h},
-                            {field::kStart, "1795000000", dot, h}});
+    Record r;
+    if (c == Collection::kPresence) {
+      r = Forge(c, id, "S2", {{D, 1}},
+                {{field::kPractitioner, "p1@S1", dot, h},
+                 {field::kDate, id.substr(9, 10), dot, h},
+                 {field::kHalf, "am", dot, h},
+                 {field::kState, "absent", dot, h}});
+    } else {
+      r = Forge(c, id, "S2", {{D, 1}},
+                {{field::kPatientName, "Sonde", dot, h},
+                 {field::kStart, "1795000000", dot, h}});
+    }
     const uint64_t before = Call(*stub, td, Request(D, "S2", {})).response.hub_last_seq();
     std::string bytes;
     const grpc::Status s =
