@@ -148,6 +148,48 @@ TEST_F(FactStoreTest, ReportFromFactsEqualsReportFromRecords) {
   EXPECT_TRUE(again->complete);
 }
 
+// Record ids are per site at the hub: site D holds a copy of every record
+// of A under the same ids (other professions, cancelled appointments). Each
+// site's figures equal those computed from its own records alone.
+TEST_F(FactStoreTest, SameIdsAtTwoSitesNeverMix) {
+  std::vector<common::Record> a_records, copies;
+  for (const common::Record& r : records_) {
+    if (r.site_id != "A") continue;
+    a_records.push_back(r);
+    common::Record c = r;
+    c.site_id = "D";
+    // (No change when the value is already that one.)
+    if (r.collection == Collection::kPractitioner)
+      (void)common::ApplyLocalWrite(&c, "rep-d", hlc_++, {{"profession", "autre"}});
+    if (r.collection == Collection::kAppointment)
+      (void)common::ApplyLocalWrite(&c, "rep-d", hlc_++, {{"status", "cancelled"}});
+    copies.push_back(c);
+  }
+  ASSERT_TRUE(facts_->CatchUp(*hub_).ok());
+  const double done_jan = Cell("site:A", "2026-01", "honores");
+  ASSERT_GT(done_jan, 0);
+  auto pushed = hub_->Push(Scope{"test", "loader-d", {"D"}}, copies);
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  ASSERT_EQ(pushed->changed, static_cast<int>(copies.size()));
+  auto c = facts_->CatchUp(*hub_);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->applied, copies.size());
+  EXPECT_EQ(Cell("site:A", "2026-01", "honores"), done_jan);
+  for (const auto& [site, recs] : {std::pair{std::string("A"), a_records},
+                                   std::pair{std::string("D"), copies}}) {
+    report::UsageQuery q = Query(report::Granularity::kMonth);
+    q.sites = {site};
+    int64_t d0 = 0, d1 = 0;
+    ASSERT_TRUE(report::QueryDays(q, &d0, &d1).ok());
+    auto facts = facts_->Read(q.sites, d0, d1);
+    ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+    auto from_facts = report::BuildUsageReport(*facts, q);
+    auto from_records = report::BuildUsageReport(recs, q);
+    ASSERT_TRUE(from_facts.ok() && from_records.ok());
+    EXPECT_EQ(report::RenderJson(*from_facts), report::RenderJson(*from_records)) << site;
+  }
+}
+
 TEST_F(FactStoreTest, FollowsChangesDeletionsAndLatePractitioners) {
   ASSERT_TRUE(facts_->CatchUp(*hub_).ok());
   const double done_jan = Cell("site:A", "2026-01", "honores");
