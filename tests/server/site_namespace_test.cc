@@ -3,6 +3,8 @@
 // blocks the owner nor learns whether the id exists there.
 #include "tests/server/hub_fixture.h"
 
+#include <set>
+
 #include "tests/server/hub_test_records.h"
 
 namespace relais::server {
@@ -115,8 +117,8 @@ struct MiniHub {
   }
 };
 
-// `r`'s pending changes whose id is not `leave_out`, as one push.
-pb::SyncRequest PushOf(common::Replica& r, const std::string& leave_out = "") {
+// `r`'s pending changes whose id is not in `leave_out`, as one push.
+pb::SyncRequest PushOf(common::Replica& r, const std::set<std::string>& leave_out = {}) {
   pb::SyncRequest req;
   req.set_protocol_version(common::kProtocolVersion);
   req.set_replica_id(r.replica_id());
@@ -125,20 +127,22 @@ pb::SyncRequest PushOf(common::Replica& r, const std::string& leave_out = "") {
   EXPECT_TRUE(changes.ok() && !changes->empty());
   if (!changes.ok() || changes->empty()) return req;
   for (const common::PendingChange& ch : *changes)
-    if (ch.record.id != leave_out) common::ToProto(ch.record, req.add_push());
+    if (!leave_out.count(ch.record.id)) common::ToProto(ch.record, req.add_push());
   req.set_push_seq(changes->back().seq);
   return req;
 }
 
 TEST_F(SiteNamespaceTest, SquatterGetsTheSameResponseWhetherOrNotTheIdExists) {
-  // S1 holds presences of p1 (the id S2 will squat) and of p9; hub A gets
-  // S1's p1 presence, hub B its p9 presence instead: same number of records.
+  // S1 holds p1 and his presence (the ids S2 will squat) and p9 and his;
+  // one hub gets S1's p1 records, the other its p9 records instead: the
+  // same number of records, so the same sequences.
   auto s1 = NewReplica("s1.db", "S1", 1);
   ASSERT_OK(s1->AddPractitioner("p1", "Dr Martin", "medecin"));
   ASSERT_OK(s1->AddPractitioner("p9", "Dr Neuf", "medecin"));
   ASSERT_OK(s1->SetPresence("p1", kDay, "am", "present", "", "1"));
   ASSERT_OK(s1->SetPresence("p9", kDay, "am", "present", "", "1"));
-  const std::string other = std::string("pr:p9@S1:") + kDay + ":am";
+  const std::set<std::string> squatted = {"p1@S1", kSquatted};
+  const std::set<std::string> others = {"p9@S1", std::string("pr:p9@S1:") + kDay + ":am"};
   auto s2 = NewReplica("s2.db", "S2", 3);
   ASSERT_OK(s2->AddPractitioner("p1@S1", "Faux", "infirmier"));
   ASSERT_OK(s2->SetPresence("p1@S1", kDay, "am", "present", "", "9"));
@@ -149,9 +153,11 @@ TEST_F(SiteNamespaceTest, SquatterGetsTheSameResponseWhetherOrNotTheIdExists) {
     MiniHub hub;
     ASSERT_NO_FATAL_FAILURE(hub.Start());
     pb::SyncResponse owner;
-    const grpc::Status s = hub.Sync("tok-S1", PushOf(*s1, exists ? other : kSquatted), &owner);
+    const grpc::Status s = hub.Sync("tok-S1", PushOf(*s1, exists ? others : squatted), &owner);
     ASSERT_TRUE(s.ok()) << s.error_message();
     EXPECT_EQ(hub.store->Get("S1", Collection::kPresence, kSquatted)->has_value(),
+              exists == 1);
+    EXPECT_EQ(hub.store->Get("S1", Collection::kPractitioner, "p1@S1")->has_value(),
               exists == 1);
     pb::SyncResponse resp;
     const grpc::Status got = hub.Sync("tok-S2", squat, &resp);
