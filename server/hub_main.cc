@@ -94,8 +94,7 @@ int Rebind(const std::string& db, const std::string& name,
   if (!moved.ok()) return Report(moved.status());
   std::cout << "réplique " << replica << " liée au jeton '" << name << "'";
   if (moved->previous_hash.empty()) {
-    std::cout << "; aucun jeton ne la détenait
-";
+    std::cout << "; aucun jeton ne la détenait\n";
   } else {
     std::cout << "; jeton précédent " << moved->previous_hash.substr(0, 12) << " '"
               << (moved->previous_name.empty() ? "-" : moved->previous_name) << "' "
@@ -135,10 +134,11 @@ int Serve(const std::string& db, const ServerOptions& options,
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  std::string note;
-  auto store = SqliteHubStore::Open(db, true, &note);
+  std::string identity_note;
+  auto store = SqliteHubStore::Open(db, true, &identity_note);
   if (!store.ok()) return Report(store.status());
-  if (!note.empty()) std::cerr << "relais-hub: ATTENTION: " << note << "\n";
+  if (!identity_note.empty())
+    std::cerr << "relais-hub: ATTENTION: " << identity_note << "\n";
   HubService service(**store, *common::SystemClock::Default());
   auto running = StartHubServer(&service, options);
   if (!running.ok()) return Report(running.status());
