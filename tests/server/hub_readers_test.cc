@@ -86,6 +86,7 @@ TEST_F(HubReadersTest, OpenPushTransactionDoesNotStallOtherReads) {
   const bool prompt = reads.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
   release.set_value();  // always, so that a stalled read finishes too
   const auto [seen, ms] = reads.get();
+  std::cout << "reads during an open push: " << ms << " ms" << std::endl;
   EXPECT_TRUE(prompt) << "reads waited for the push to commit";
   EXPECT_LT(ms, 1000) << seen;
   // The last committed state: S2's record only, the cursor at `before`.
