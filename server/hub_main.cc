@@ -135,7 +135,8 @@ int Serve(const std::string& db, const ServerOptions& options,
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   std::string identity_note;
-  auto store = SqliteHubStore::Open(db, true, &identity_note);
+  auto store =
+      SqliteHubStore::Open(db, true, common::SystemClock::Default(), &identity_note);
   if (!store.ok()) return Report(store.status());
   if (!identity_note.empty())
     std::cerr << "relais-hub: ATTENTION: " << identity_note << "\n";

@@ -35,6 +35,8 @@ struct Scope {
 struct PushResult {
   int accepted = 0;  // records in the batch
   int changed = 0;   // records whose hub state changed (new hub_seq)
+  // Parts the pusher could not vouch for, not taken (common/merge/accept.h).
+  int ignored = 0;
 };
 
 struct PullResult {
@@ -103,12 +105,15 @@ class HubStore {
                                       const std::string& replica_id) = 0;
 
   // Merges a batch pushed by `scope.replica_id`, in ONE transaction: on any
-  // error nothing of the batch is written. Each record is validated
-  // (INVALID_ARGUMENT with a precise message: unknown field, impossible
-  // value, version vector of the pushing replica going backwards, a write
-  // id reused with another value) and must be in scope (PERMISSION_DENIED).
-  // A record's hub sequence moves only if its state changed, so pushing the
-  // same batch twice is a no-op.
+  // error nothing of the batch is written. Each record must be in scope
+  // (PERMISSION_DENIED) and goes through common::Accept (accept.h), the
+  // acceptance rule every store shares: bounds and validation
+  // (INVALID_ARGUMENT with a precise message), the pusher's own counter not
+  // going backwards, no reused write id, no new write too far ahead of the
+  // hub clock; parts the pusher cannot vouch for (other replicas' writes the
+  // hub has not seen, omissions without a new write) are not taken and are
+  // counted in PushResult::ignored. A record's hub sequence moves only if
+  // its state changed, so pushing the same batch twice is a no-op.
   virtual Result<PushResult> Push(const Scope& scope,
                                   const std::vector<Record>& batch) = 0;
 

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "common/codec/record_json.h"
-#include "common/merge/merge.h"
+#include "common/merge/accept.h"
 #include "common/model/schema.h"
 
 namespace relais::server {
@@ -64,23 +64,6 @@ std::string Describe(const Record& r) {
   return std::string(common::CollectionName(r.collection)) + " '" + r.id + "'";
 }
 
-// INVALID_ARGUMENT if `in` reuses a write id (dot) of `have` with another
-// value: two different writes cannot share a dot.
-Status CheckDots(const Record& have, const Record& in) {
-  for (const auto& [name, sibs] : in.fields) {
-    auto it = have.fields.find(name);
-    if (it == have.fields.end()) continue;
-    for (const common::Sibling& s : sibs)
-      for (const common::Sibling& h : it->second)
-        if (h.dot == s.dot && !(h == s))
-          return Status::InvalidArgument(
-              Describe(in) + ": champ '" + name + "': écriture " +
-              s.dot.replica + ":" + std::to_string(s.dot.counter) +
-              " déjà connue avec une autre valeur");
-  }
-  return Status::OK();
-}
-
 // The record (site_id, c, id) as stored, read through `db`.
 Result<std::optional<StoredRecord>> GetFrom(Db* db, const std::string& site_id,
                                             Collection c, const std::string& id) {
@@ -121,9 +104,10 @@ bool Scope::Contains(const std::string& site) const {
 }
 
 Result<std::unique_ptr<SqliteHubStore>> SqliteHubStore::Open(
-    const std::string& path, bool create, std::string* note) {
+    const std::string& path, bool create, common::Clock* clock,
+    std::string* note) {
   RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, create));
-  std::unique_ptr<SqliteHubStore> store(new SqliteHubStore(std::move(db)));
+  std::unique_ptr<SqliteHubStore> store(new SqliteHubStore(std::move(db), clock));
   RELAIS_RETURN_IF_ERROR(store->Migrate().WithContext(path));
   // Readers only once the schema is current: they never see an old one.
   RELAIS_RETURN_IF_ERROR(store->OpenReaders(path));
@@ -225,8 +209,6 @@ Status SqliteHubStore::RenewEpoch() {
 
 Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
                                uint64_t* seq, PushResult* result) {
-  const std::string err = common::ValidateRecord(in);
-  if (!err.empty()) return Status::InvalidArgument(Describe(in) + ": " + err);
   if (!scope.Contains(in.site_id))
     return Status::PermissionDenied("site '" + in.site_id +
                                     "' hors du périmètre de ce jeton (" +
@@ -234,41 +216,16 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
   ++result->accepted;
   RELAIS_ASSIGN_OR_RETURN(std::optional<StoredRecord> have,
                           GetLocked(in.site_id, in.collection, in.id));
-  // A delta (proto Record.partial) is completed with the hub's other fields;
-  // it needs a record the hub holds.
-  std::optional<Record> completed;
-  if (in.partial) {
-    if (!have)
-      return Status::Aborted(Describe(in) +
-                             ": état partiel d'un enregistrement que le hub ne"
-                             " connaît pas; renvoyez l'état complet");
-    completed = common::CompleteDelta(in, have->record);
-  }
-  const Record& incoming = completed ? *completed : in;
-  return StoreMerged(scope, incoming, have, seq, result);
-}
-
-Status SqliteHubStore::StoreMerged(const Scope& scope, const Record& in,
-                                   const std::optional<StoredRecord>& have,
-                                   uint64_t* seq, PushResult* result) {
-  // A record the hub has never seen is stored as pushed (no copy, no merge).
-  std::optional<Record> merged;
-  if (have) {
-    const Record& h = have->record;
-    const uint64_t theirs = in.vv.Get(scope.replica_id);
-    const uint64_t ours = h.vv.Get(scope.replica_id);
-    if (theirs < ours)
-      return Status::InvalidArgument(
-          Describe(in) + ": vecteur de version en recul pour la réplique " +
-          scope.replica_id + " (" + std::to_string(theirs) + " < " +
-          std::to_string(ours) + "); réplique restaurée d'une sauvegarde ?");
-    RELAIS_RETURN_IF_ERROR(CheckDots(h, in));
-    merged = common::Merge(h, in);
-    if (*merged == h) return Status::OK();  // already known: no new hub_seq
-  }
-  const Record& state = merged ? *merged : in;
+  // The acceptance rule shared by every store (common/merge/accept.h).
+  RELAIS_ASSIGN_OR_RETURN(
+      common::Acceptance acc,
+      common::Accept(in, have ? &have->record : nullptr, scope.replica_id,
+                     clock_->NowMillis(), limits_));
+  result->ignored += acc.ignored;
+  if (acc.skipped || !acc.changed) return Status::OK();  // no new hub_seq
   ++result->changed;
   ++*seq;
+  const Record& state = acc.state;
   RELAIS_ASSIGN_OR_RETURN(
       Stmt st,
       db_->PrepareCached("INSERT INTO records(collection, id, site_id, state,"
@@ -281,7 +238,8 @@ Status SqliteHubStore::StoreMerged(const Scope& scope, const Record& in,
       .Bind(3, state.site_id)
       .Bind(4, common::EncodeRecordJson(state))
       .Bind(5, static_cast<int64_t>(*seq))
-      .Bind(6, !merged || *merged == in ? scope.replica_id : std::string());
+      // Echo suppression: the pusher holds exactly this state.
+      .Bind(6, acc.exact ? scope.replica_id : std::string());
   return st.Run();
 }
 

@@ -38,7 +38,9 @@
 #include <string>
 #include <vector>
 
+#include "common/merge/accept.h"
 #include "common/storage/sqlite.h"
+#include "common/util/clock.h"
 #include "server/hub_store.h"
 
 namespace relais::server {
@@ -51,13 +53,16 @@ class SqliteHubStore final : public HubStore {
 
   // Opens or (if `create`) creates the hub database at `path` (":memory:"
   // works). DATA_LOSS / FAILED_PRECONDITION for a foreign or future file.
+  // `clock` (not owned, outlives the store) is the hub's time for the
+  // acceptance rule's clock bound (common/merge/accept.h).
   // Upgrading a version-1 file revokes the later tokens of any replica id
   // bound to several; if `note` is given, it receives (once) a French
   // sentence naming them ("" if none), else the sentence waits in the file
   // for an Open() that asks for it.
-  static Result<std::unique_ptr<SqliteHubStore>> Open(const std::string& path,
-                                                      bool create,
-                                                      std::string* note = nullptr);
+  static Result<std::unique_ptr<SqliteHubStore>> Open(
+      const std::string& path, bool create,
+      common::Clock* clock = common::SystemClock::Default(),
+      std::string* note = nullptr);
 
   Status AddToken(const TokenInfo& token) override;
   Status Revoke(const std::string& token_hash,
@@ -109,8 +114,8 @@ class SqliteHubStore final : public HubStore {
     common::Db* db_;
   };
 
-  explicit SqliteHubStore(std::unique_ptr<common::Db> db)
-      : db_(std::move(db)) {}
+  SqliteHubStore(std::unique_ptr<common::Db> db, common::Clock* clock)
+      : db_(std::move(db)), clock_(clock) {}
   Status Migrate();
   Status OpenReaders(const std::string& path);
   Result<std::string> TakeIdentityNote();
@@ -125,19 +130,19 @@ class SqliteHubStore final : public HubStore {
                                                 common::Collection c,
                                                 const std::string& id);
   Result<uint64_t> LastSeqLocked();
-  // Validates and merges one record. REQUIRES: mu_ held, open transaction.
+  // Checks one record against scope and the acceptance rule, and writes
+  // the merged state with a new hub_seq if it changed.
+  // REQUIRES: mu_ held, open transaction.
   Status PushOne(const Scope& scope, const Record& in, uint64_t* seq,
                  PushResult* result);
-  // Merges a whole incoming state into `have` and writes it with a new
-  // hub_seq if it changed. REQUIRES: mu_ held, open transaction.
-  Status StoreMerged(const Scope& scope, const Record& in,
-                     const std::optional<StoredRecord>& have, uint64_t* seq,
-                     PushResult* result);
 
   std::mutex mu_;
   std::unique_ptr<common::Db> db_;       // the writer, GUARDED_BY(mu_)
   std::function<void()> push_hook_;      // GUARDED_BY(mu_)
-  // Fixed after Open(); each element guarded by its own mutex.
+  common::Clock* clock_;
+  const common::AcceptLimits limits_;
+  // Fixed after Open(); each element guarded by its own mutex. Declared
+  // after db_: the readers close first, the writer last (it checkpoints).
   std::vector<std::unique_ptr<Reader>> readers_;
   std::atomic<size_t> next_reader_{0};
 };

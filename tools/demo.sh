@@ -29,7 +29,7 @@ port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));pri
 S="$OUT/s1-secretariat.db"; A="$OUT/s1-accueil.db"
 
 say "Maisons: une réplique SQLite par poste, tout fonctionne hors ligne"
-bash tools/demo/seed_kiosk.sh "$S" "$B" "$TODAY" >/dev/null
+RELAIS_SEED_CONFLICT_ID_OUT="$OUT/conflict-id" bash tools/demo/seed_kiosk.sh "$S" "$B" "$TODAY" >/dev/null
 S1=$("$R" status --db "$S" | sed -n 's/.*(site \(.*\))$/\1/p')
 echo "S1 ($S1) secrétariat : $(grep -c '"collection":"appointment"' <("$R" dump --db "$S" --json)) rendez-vous du jour, présences, charges communes (données fictives)"
 echo "S1 ($S1) accueil     : réplique $("$R" init --db "$A" --site "$S1")"
@@ -61,6 +61,9 @@ say "Première synchronisation"
 for h in s1-secretariat s1-accueil s2 s3; do sync $h; done
 
 say "Hors ligne, aux deux postes de S1, le même rendez-vous change"
+"$B/tools/demo/relais-demo-conflict" --db "$S" --other "$A" --collection appointment \
+  --id "$(cat "$OUT/conflict-id")" --field room --ours "Cabinet 1" --theirs "Cabinet 3" >/dev/null
+echo "secrétariat et accueil: la salle d'un autre rendez-vous est changée des deux côtés (Cabinet 1 / Cabinet 3)"
 read -r _ APPT _ _ CODE _ < <("$R" appt list --db "$A" --date "$TODAY" | awk -F'\t' '$4=="booked"{print $1, $2, $3, $4, $5; exit}' | tr '\t' ' ')
 "$R" appt checkin --db "$A" --code "$CODE" >/dev/null
 "$R" appt set-status --db "$S" --id "$APPT" --status no_show

@@ -44,9 +44,15 @@ class FactStoreTest : public ::testing::Test {
     Push(records_);
   }
 
+  // Pushes each record as the replica that wrote its newest value (the hub
+  // takes a write only from its author).
   void Push(const std::vector<common::Record>& batch) {
-    auto p = hub_->Push(loader_, batch);
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    for (const auto& [author, run] : tools::RunsByAuthor(batch)) {
+      Scope scope = loader_;
+      scope.replica_id = author;
+      auto p = hub_->Push(scope, run);
+      ASSERT_TRUE(p.ok()) << p.status().ToString();
+    }
   }
 
   // Every merged record the hub holds.
@@ -152,25 +158,36 @@ TEST_F(FactStoreTest, ReportFromFactsEqualsReportFromRecords) {
 // of A under the same ids (other professions, cancelled appointments). Each
 // site's figures equal those computed from its own records alone.
 TEST_F(FactStoreTest, SameIdsAtTwoSitesNeverMix) {
-  std::vector<common::Record> a_records, copies;
+  std::vector<common::Record> a_records, plain, copies, changed;
   for (const common::Record& r : records_) {
     if (r.site_id != "A") continue;
     a_records.push_back(r);
     common::Record c = r;
     c.site_id = "D";
+    plain.push_back(c);
     // (No change when the value is already that one.)
+    bool edited = false;
     if (r.collection == Collection::kPractitioner)
-      (void)common::ApplyLocalWrite(&c, "rep-d", hlc_++, {{"profession", "autre"}});
+      edited = common::ApplyLocalWrite(&c, "rep-d", hlc_++, {{"profession", "autre"}});
     if (r.collection == Collection::kAppointment)
-      (void)common::ApplyLocalWrite(&c, "rep-d", hlc_++, {{"status", "cancelled"}});
+      edited = common::ApplyLocalWrite(&c, "rep-d", hlc_++, {{"status", "cancelled"}});
     copies.push_back(c);
+    if (edited) changed.push_back(c);
   }
   ASSERT_TRUE(facts_->CatchUp(*hub_).ok());
   const double done_jan = Cell("site:A", "2026-01", "honores");
   ASSERT_GT(done_jan, 0);
-  auto pushed = hub_->Push(Scope{"test", "loader-d", {"D"}}, copies);
-  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
-  ASSERT_EQ(pushed->changed, static_cast<int>(copies.size()));
+  // The copies pushed by their authors, then D's own edits by rep-d.
+  for (const auto& [author, run] : tools::RunsByAuthor(plain))
+    ASSERT_OK(hub_->Push(Scope{"test", author, {"D"}}, run));
+  ASSERT_FALSE(changed.empty());
+  ASSERT_OK(hub_->Push(Scope{"test", "rep-d", {"D"}}, changed));
+  for (const common::Record& c : copies) {
+    auto held = hub_->Get("D", c.collection, c.id);
+    ASSERT_OK(held);
+    ASSERT_TRUE(held->has_value()) << c.id;
+    ASSERT_EQ((*held)->record, c) << c.id;
+  }
   auto c = facts_->CatchUp(*hub_);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->applied, copies.size());

@@ -92,7 +92,7 @@ class HubMigrationTest : public ::testing::Test {
 
 TEST_F(HubMigrationTest, Version1FileMigratesInPlaceAndResolvesDuplicateBinding) {
   std::string note;
-  auto opened = SqliteHubStore::Open(path_, false, &note);
+  auto opened = SqliteHubStore::Open(path_, false, common::SystemClock::Default(), &note);
   ASSERT_OK(opened);
   SqliteHubStore& store = **opened;
   // Records, sequences, origins and the epoch survive: replicas re-send nothing.
@@ -143,7 +143,7 @@ TEST_F(HubMigrationTest, Version1FileMigratesInPlaceAndResolvesDuplicateBinding)
   opened->reset();
   // The note is given once; the file is at version 2.
   std::string again;
-  ASSERT_OK(SqliteHubStore::Open(path_, false, &again));
+  ASSERT_OK(SqliteHubStore::Open(path_, false, common::SystemClock::Default(), &again));
   EXPECT_EQ(again, "");
   auto db = common::Db::Open(path_, false);
   ASSERT_OK(db);

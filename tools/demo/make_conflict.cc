@@ -1,9 +1,12 @@
-// relais-demo-conflict: makes a real concurrent-edit conflict in a demo
-// replica, as two houses editing offline would. A throwaway second replica
-// of the same site receives the record, both sides write a different value
-// for one field, and the second side's state is merged back into the first.
-//   relais-demo-conflict --db site.db --collection appointment --id ID
-//                        --field room --ours "Salle 2" --theirs "Salle 3"
+// relais-demo-conflict: makes a real concurrent-edit conflict, as two posts
+// of a house editing offline would.
+//   relais-demo-conflict --db site.db [--other poste2.db] --collection appointment
+//                        --id ID --field room --ours "Salle 2" --theirs "Salle 3"
+// With --other (two real replicas of one site, both holding the record): each
+// writes its value; their next syncs through the hub make the conflict.
+// Without it, a throwaway replica writes "theirs" and its state is merged into
+// --db: a conflict for a standalone demo replica (kiosk screenshots) that
+// stays local, since the hub takes a write only from its author.
 // Demo and tests only: never run it on a real house's replica.
 #include <cstdio>
 #include <filesystem>
@@ -18,10 +21,17 @@ using relais::common::Collection;
 using relais::common::Replica;
 using relais::common::Status;
 
-Status Make(const std::string& db, Collection c, const std::string& id,
-            const std::string& field, const std::string& ours,
-            const std::string& theirs) {
+Status Make(const std::string& db, const std::string& other, Collection c,
+            const std::string& id, const std::string& field,
+            const std::string& ours, const std::string& theirs) {
   RELAIS_ASSIGN_OR_RETURN(auto a, Replica::Open(db));
+  if (!other.empty()) {
+    RELAIS_ASSIGN_OR_RETURN(auto b, Replica::Open(other));
+    RELAIS_ASSIGN_OR_RETURN(auto theirs_rec, b->Get(c, id));
+    if (!theirs_rec) return Status::NotFound("enregistrement inconnu dans --other: " + id);
+    RELAIS_RETURN_IF_ERROR(a->Write(c, id, {{field, ours}}).status());
+    return b->Write(c, id, {{field, theirs}}).status();
+  }
   RELAIS_ASSIGN_OR_RETURN(auto rec, a->Get(c, id));
   if (!rec) return Status::NotFound("enregistrement inconnu: " + id);
   const std::string tmp = (std::filesystem::temp_directory_path() /
@@ -44,9 +54,10 @@ Status Make(const std::string& db, Collection c, const std::string& id,
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string db, coll = "appointment", id, field, ours, theirs;
+  std::string db, other, coll = "appointment", id, field, ours, theirs;
   CLI::App app{"Crée un conflit d'édition concurrente (démo uniquement)"};
   app.add_option("--db", db, "Réplique de démonstration")->required();
+  app.add_option("--other", other, "Seconde réplique réelle du même site (conflit via le hub)");
   app.add_option("--collection", coll, "appointment | presence | practitioner | ledger");
   app.add_option("--id", id, "Identifiant de l'enregistrement")->required();
   app.add_option("--field", field, "Champ modifié des deux côtés")->required();
@@ -55,7 +66,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   auto c = relais::common::ParseCollection(coll);
   if (!c) return std::fprintf(stderr, "collection inconnue: %s\n", coll.c_str()), 2;
-  Status st = Make(db, *c, id, field, ours, theirs);
+  Status st = Make(db, other, *c, id, field, ours, theirs);
   if (!st.ok()) return std::fprintf(stderr, "%s\n", st.ToString().c_str()), 1;
   std::printf("conflit créé: %s %s.%s\n", coll.c_str(), id.c_str(), field.c_str());
   return 0;

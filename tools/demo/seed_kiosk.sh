@@ -90,9 +90,16 @@ ledger 89.90 logiciel mk-benali equal "Logiciel d'agenda" >/dev/null
 WRONG=$(ledger 45.00 fournitures dr-nguyen equal "Fournitures (saisie en double)")
 ledger -45.00 fournitures dr-nguyen equal "Contre-passation : Fournitures (saisie en double)" "$WRONG" >/dev/null
 
-# Two houses edited the same appointment's room offline.
-"$CONFLICT" --db "$DB" --collection appointment --id "$CONFLICT_ID" --field room \
-  --ours "Cabinet 1" --theirs "Cabinet 3" >/dev/null
+# Two posts edited the same appointment's room offline. With
+# RELAIS_SEED_CONFLICT_ID_OUT=FILE the caller makes that conflict itself between
+# two real replicas (the id goes to FILE); otherwise a throwaway replica's write
+# is merged here (a local conflict: the hub takes writes only from their author).
+if [[ -n "${RELAIS_SEED_CONFLICT_ID_OUT:-}" ]]; then
+  echo "$CONFLICT_ID" > "$RELAIS_SEED_CONFLICT_ID_OUT"
+else
+  "$CONFLICT" --db "$DB" --collection appointment --id "$CONFLICT_ID" --field room \
+    --ours "Cabinet 1" --theirs "Cabinet 3" >/dev/null
+fi
 
 for p in dr-martin dr-nguyen ide-roux mk-benali; do
   "$KIOSK" --db "$DB" --set-pin "$p:1234" >/dev/null

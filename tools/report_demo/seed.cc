@@ -127,4 +127,23 @@ std::vector<Record> SyntheticRecords(const SeedOptions& o) {
   return out;
 }
 
+std::string NewestAuthor(const Record& r) {
+  const common::Sibling* newest = nullptr;
+  for (const auto& [name, sibs] : r.fields)
+    for (const common::Sibling& s : sibs)
+      if (!newest || s.hlc > newest->hlc) newest = &s;
+  return newest ? newest->dot.replica : std::string();
+}
+
+std::vector<std::pair<std::string, std::vector<Record>>> RunsByAuthor(
+    const std::vector<Record>& records) {
+  std::vector<std::pair<std::string, std::vector<Record>>> runs;
+  for (const Record& r : records) {
+    const std::string author = NewestAuthor(r);
+    if (runs.empty() || runs.back().first != author) runs.push_back({author, {}});
+    runs.back().second.push_back(r);
+  }
+  return runs;
+}
+
 }  // namespace relais::tools

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/model/record.h"
@@ -24,7 +25,18 @@ struct SeedOptions {
   uint64_t seed = 42;
 };
 
-// REQUIRES: 1 <= first_month <= 12, months >= 1.
+// REQUIRES: 1 <= first_month <= 12, months >= 1. Records of site S are
+// written by replica "seed-S".
 std::vector<common::Record> SyntheticRecords(const SeedOptions& o);
+
+// The author of a record's newest write: the replica of its sibling with the
+// greatest HLC ("" for a record without fields).
+std::string NewestAuthor(const common::Record& r);
+
+// `records` cut into consecutive runs with one NewestAuthor each, order kept.
+// The hub takes a write only from its author (common/merge/accept.h), so a
+// loader pushes each run as that replica.
+std::vector<std::pair<std::string, std::vector<common::Record>>> RunsByAuthor(
+    const std::vector<common::Record>& records);
 
 }  // namespace relais::tools

@@ -1,0 +1,240 @@
+#include "common/merge/accept.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "common/merge/merge.h"
+#include "common/model/schema.h"
+
+namespace relais::common {
+
+namespace {
+
+std::string Describe(const Record& r) {
+  return std::string(CollectionName(r.collection)) + " '" + r.id + "'";
+}
+
+std::string DotText(const Dot& d) {
+  return d.replica + ":" + std::to_string(d.counter);
+}
+
+// Bounds that keep every later step cheap. Checked on sizes only.
+Status CheckBounds(const Record& in, const AcceptLimits& limits) {
+  if (in.vv.entries().size() > limits.max_vv_entries)
+    return Status::InvalidArgument(
+        Describe(in) + ": vecteur de version trop long (" +
+        std::to_string(in.vv.entries().size()) + " entrées, maximum " +
+        std::to_string(limits.max_vv_entries) + ")");
+  size_t bytes = 0;
+  for (const auto& [name, sibs] : in.fields) {
+    if (sibs.size() > limits.max_siblings)
+      return Status::InvalidArgument(
+          Describe(in) + ": champ '" + name + "': trop de valeurs concurrentes (" +
+          std::to_string(sibs.size()) + ", maximum " +
+          std::to_string(limits.max_siblings) + ")");
+    for (const Sibling& s : sibs) bytes += s.value.size() + s.dot.replica.size();
+    if (bytes > limits.max_record_value_bytes)
+      return Status::InvalidArgument(
+          Describe(in) + ": enregistrement trop volumineux (plus de " +
+          std::to_string(limits.max_record_value_bytes) + " octets de valeurs)");
+  }
+  return Status::OK();
+}
+
+// The new state's siblings of one field, sorted by dot, with the write of
+// `s` reused: INVALID_ARGUMENT if a dot of `have` comes back with another
+// payload. Linear: both lists are sorted by dot.
+Status CheckSameDots(const Record& in, const std::string& name,
+                     const std::vector<Sibling>& mine,
+                     const std::vector<Sibling>& theirs) {
+  auto a = mine.begin();
+  auto b = theirs.begin();
+  while (a != mine.end() && b != theirs.end()) {
+    if (a->dot < b->dot) {
+      ++a;
+    } else if (b->dot < a->dot) {
+      ++b;
+    } else {
+      if (!(*a == *b))
+        return Status::InvalidArgument(
+            Describe(in) + ": champ '" + name + "': écriture " + DotText(a->dot) +
+            " déjà connue avec une autre valeur");
+      ++a;
+      ++b;
+    }
+  }
+  return Status::OK();
+}
+
+bool HoldsDot(const std::vector<Sibling>& sibs, const Dot& d) {
+  auto it = std::lower_bound(
+      sibs.begin(), sibs.end(), d,
+      [](const Sibling& x, const Dot& dot) { return x.dot < dot; });
+  return it != sibs.end() && it->dot == d;
+}
+
+// Step 4: keeps of `in` what `author` can vouch for, given the hub's vector.
+Record Project(const Record& in, const VersionVector& hub_vv,
+               const ReplicaId& author, int* ignored) {
+  Record p;
+  p.collection = in.collection;
+  p.id = in.id;
+  p.site_id = in.site_id;
+  for (const auto& [replica, n] : in.vv.entries()) {
+    uint64_t keep = n;
+    if (replica != author) keep = std::min(n, hub_vv.Get(replica));
+    if (keep < n) ++*ignored;
+    if (keep > 0) p.vv.Set(replica, keep);
+  }
+  for (const auto& [name, sibs] : in.fields) {
+    std::vector<Sibling> kept;
+    kept.reserve(sibs.size());
+    for (const Sibling& s : sibs) {
+      if (p.vv.Includes(s.dot)) {
+        kept.push_back(s);
+      } else {
+        ++*ignored;
+      }
+    }
+    if (!kept.empty()) p.fields.emplace(name, std::move(kept));
+  }
+  return p;
+}
+
+// What a creation must carry. Replaced by schema's ValidateNewRecord when the
+// shared validation lands.
+std::string ValidateNewRecord(const Record& r) {
+  std::vector<const char*> need;
+  switch (r.collection) {
+    case Collection::kAppointment: need = {field::kPractitioner, field::kStart}; break;
+    case Collection::kPresence:
+      need = {field::kPractitioner, field::kDate, field::kHalf, field::kState};
+      break;
+    case Collection::kLedger:
+      need = {field::kAmountCents, field::kPayer, field::kMonth, field::kKey};
+      break;
+    default: break;
+  }
+  for (const char* f : need)
+    if (!r.fields.count(f)) return std::string("champ obligatoire manquant: ") + f;
+  return "";
+}
+
+}  // namespace
+
+Result<Acceptance> Accept(const Record& in, const Record* have,
+                          const ReplicaId& author, int64_t hub_now_ms,
+                          const AcceptLimits& limits) {
+  // 1. Bounds, then validation (linear once bounded).
+  RELAIS_RETURN_IF_ERROR(CheckBounds(in, limits));
+  if (std::string err = ValidateRecord(in); !err.empty())
+    return Status::InvalidArgument(Describe(in) + ": " + err);
+  if (have && (have->collection != in.collection || have->id != in.id ||
+               have->site_id != in.site_id))
+    return Status::Internal(Describe(in) + ": état du hub d'un autre enregistrement");
+
+  // 2. A delta is completed with the hub's other fields.
+  Record whole;
+  if (in.partial) {
+    if (!have)
+      return Status::Aborted(Describe(in) +
+                             ": état partiel d'un enregistrement que le hub ne"
+                             " connaît pas; renvoyez l'état complet");
+    whole = CompleteDelta(in, *have);
+  }
+  const Record& sent = in.partial ? whole : in;
+
+  // 3. The author's own counter.
+  const uint64_t theirs = sent.vv.Get(author);
+  const uint64_t ours = have ? have->vv.Get(author) : 0;
+  if (theirs < ours)
+    return Status::InvalidArgument(
+        Describe(in) + ": vecteur de version en recul pour la réplique " + author +
+        " (" + std::to_string(theirs) + " < " + std::to_string(ours) +
+        "); réplique restaurée d'une sauvegarde ?");
+  if (theirs > limits.max_counter)
+    return Status::InvalidArgument(Describe(in) + ": compteur d'écritures absurde (" +
+                                   std::to_string(theirs) + ")");
+
+  // 4. Projection onto what the author can vouch for.
+  static const VersionVector kNone;
+  Acceptance out;
+  Record p = Project(sent, have ? have->vv : kNone, author, &out.ignored);
+
+  const Hlc max_hlc = MakeHlc(hub_now_ms + limits.max_clock_ahead_ms, 0xffff);
+  for (auto& [name, sibs] : p.fields) {
+    bool new_write = false;
+    for (const Sibling& s : sibs) {
+      if (s.dot.replica != author || s.dot.counter <= ours) continue;
+      new_write = true;
+      // 7. Clock bound on new writes only: older ones were judged already.
+      if (s.hlc > max_hlc)
+        return Status::InvalidArgument(
+            Describe(in) + ": champ '" + name + "': horodatage " +
+            std::to_string(HlcMillis(s.hlc)) + " ms en avance de plus de " +
+            std::to_string(limits.max_clock_ahead_ms / 3600000) +
+            " h sur l'horloge du hub; corrigez la date et l'heure de ce poste");
+    }
+    if (!have) continue;
+    auto h = have->fields.find(name);
+    if (h == have->fields.end()) continue;
+    // 5. Reused write ids.
+    RELAIS_RETURN_IF_ERROR(CheckSameDots(in, name, sibs, h->second));
+    // 6. Removal needs a new write by the author in this field.
+    if (new_write) continue;
+    bool repaired = false;
+    for (const Sibling& s : h->second) {
+      if (p.vv.Includes(s.dot) && !HoldsDot(sibs, s.dot)) {
+        sibs.push_back(s);
+        repaired = true;
+        ++out.ignored;
+      }
+    }
+    if (repaired)
+      std::sort(sibs.begin(), sibs.end(),
+                [](const Sibling& x, const Sibling& y) { return x.dot < y.dot; });
+  }
+  // 6 (continued): fields the state omits entirely while covering their writes.
+  if (have) {
+    for (const auto& [name, sibs] : have->fields) {
+      if (p.fields.count(name)) continue;
+      std::vector<Sibling> back;
+      for (const Sibling& s : sibs)
+        if (p.vv.Includes(s.dot)) back.push_back(s);
+      if (back.empty()) continue;
+      out.ignored += static_cast<int>(back.size());
+      p.fields.emplace(name, std::move(back));
+    }
+  }
+
+  if (p.fields.empty() || p.vv.empty()) {
+    // Only parts the author cannot vouch for (e.g. another replica's record
+    // that a restored hub lacks): nothing to store from this replica.
+    out.skipped = true;
+    if (have) out.state = *have;
+    return out;
+  }
+  if (!have) {
+    // A creation must be whole; a fragment of another replica's creation
+    // (after a hub restore) waits for its author.
+    if (std::string err = ValidateNewRecord(p); !err.empty()) {
+      if (out.ignored > 0) {
+        out.skipped = true;
+        return out;
+      }
+      return Status::InvalidArgument(Describe(in) + ": " + err);
+    }
+    out.state = std::move(p);
+    out.changed = true;
+    out.exact = out.state == sent;
+    return out;
+  }
+  // 8. The join.
+  out.state = Merge(*have, p);
+  out.changed = !(out.state == *have);
+  out.exact = out.state == sent;
+  return out;
+}
+
+}  // namespace relais::common
