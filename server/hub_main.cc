@@ -4,6 +4,7 @@
 //   relais-hub enroll --db hub.db --site S [--site S2 ...] [--name N]
 //   relais-hub revoke --db hub.db (--token T | --name N)
 //   relais-hub tokens --db hub.db
+//   relais-hub rebind --db hub.db --name NEW_TOKEN_NAME --replica REPLICA_ID
 //   relais-hub council-enroll --db hub.db --name N --site S [--site S2 ...]
 //   relais-hub backup --db hub.db --out F;  relais-hub restore --db hub.db --from F
 // With --http-listen HOST:PORT the hub also serves the funding office's
@@ -83,6 +84,26 @@ int ListTokens(const std::string& db) {
   return 0;
 }
 
+// A replaced kiosk: its replica id moves to the new (unused) token named
+// `name`; the token that held it is revoked.
+int Rebind(const std::string& db, const std::string& name,
+           const std::string& replica) {
+  auto store = SqliteHubStore::Open(db, false);
+  if (!store.ok()) return Report(store.status());
+  auto moved = (*store)->Rebind(name, replica);
+  if (!moved.ok()) return Report(moved.status());
+  std::cout << "réplique " << replica << " liée au jeton '" << name << "'";
+  if (moved->previous_hash.empty()) {
+    std::cout << "; aucun jeton ne la détenait\n";
+  } else {
+    std::cout << "; jeton précédent " << moved->previous_hash.substr(0, 12) << " '"
+              << (moved->previous_name.empty() ? "-" : moved->previous_name) << "' "
+              << (moved->previous_was_revoked ? "(déjà révoqué) délié" : "révoqué")
+              << "\n";
+  }
+  return 0;
+}
+
 int CouncilEnroll(const std::string& db, const std::string& name,
                   const std::vector<std::string>& sites) {
   auto tokens = SqliteCouncilTokens::Open(db);
@@ -113,8 +134,12 @@ int Serve(const std::string& db, const ServerOptions& options,
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto store = SqliteHubStore::Open(db, true);
+  std::string identity_note;
+  auto store =
+      SqliteHubStore::Open(db, true, common::SystemClock::Default(), &identity_note);
   if (!store.ok()) return Report(store.status());
+  if (!identity_note.empty())
+    std::cerr << "relais-hub: ATTENTION: " << identity_note << "\n";
   HubService service(**store, *common::SystemClock::Default());
   auto running = StartHubServer(&service, options);
   if (!running.ok()) return Report(running.status());
@@ -231,6 +256,14 @@ int main(int argc, char** argv) {
   std::string tdb;
   tokens->add_option("--db", tdb, "Base SQLite du hub")->required();
 
+  auto* rebind = app.add_subcommand(
+      "rebind", "Lie une réplique (borne remplacée) à un nouveau jeton et révoque l'ancien");
+  std::string bndb, bnname, bnreplica;
+  rebind->add_option("--db", bndb, "Base SQLite du hub")->required();
+  rebind->add_option("--name", bnname, "Nom du nouveau jeton (inscrit, jamais utilisé)")
+      ->required();
+  rebind->add_option("--replica", bnreplica, "Identifiant de la réplique")->required();
+
   auto* council = app.add_subcommand(
       "council-enroll", "Crée un jeton de lecture pour un financeur (agrégats seulement)");
   std::string cdb, cname;
@@ -260,6 +293,7 @@ int main(int argc, char** argv) {
   if (enroll->parsed()) return Enroll(edb, sites, name);
   if (revoke->parsed()) return Revoke(rdb, rtoken, rname);
   if (tokens->parsed()) return ListTokens(tdb);
+  if (rebind->parsed()) return Rebind(bndb, bnname, bnreplica);
   if (council->parsed()) return CouncilEnroll(cdb, cname, csites);
   if (backup->parsed() || restore->parsed()) {
     const Status st = backup->parsed() ? BackupHub(bdb, bout) : RestoreHub(sdb, sfrom);

@@ -6,7 +6,9 @@
 //
 // Implementations must be thread-safe: the gRPC service calls them from
 // many threads at once. Every call is atomic: it fully happens or leaves
-// the store unchanged.
+// the store unchanged. Reads (Pull, Get, LastSeq, Epoch, Sites, and
+// Authorize of a token already bound to the caller) should not wait for a
+// push in progress: one house's big push must not stall the others' syncs.
 
 #include <cstdint>
 #include <optional>
@@ -50,6 +52,13 @@ struct StoredRecord {
   std::string origin;  // replica whose push produced exactly this state
 };
 
+// What Rebind() did to the token that held the replica id.
+struct RebindResult {
+  std::string previous_name;  // "" if no token held it (or it had no name)
+  std::string previous_hash;  // "" if no token held it
+  bool previous_was_revoked = false;  // it was already revoked before
+};
+
 struct TokenInfo {
   std::string token_hash;  // SHA-256 hex of the token
   std::string name;
@@ -67,16 +76,21 @@ class HubStore {
   // or a non-empty name is taken; INVALID_ARGUMENT for a bad site id.
   virtual Status AddToken(const TokenInfo& token) = 0;
   // Revokes by hash or by name (whichever is non-empty). NOT_FOUND if no
-  // token matched. Takes effect for the next RPC.
+  // token matched. Takes effect for the next RPC. A revoked token keeps its
+  // replica id: no other token can take that id except through Rebind().
   virtual Status Revoke(const std::string& token_hash,
                         const std::string& name) = 0;
   virtual Result<std::vector<TokenInfo>> ListTokens() = 0;
 
   // Authenticates a token hash for `replica_id`, whose home site is
   // `site_id`, binding the token to that replica at its first use.
-  // UNAUTHENTICATED for an unknown or revoked token; PERMISSION_DENIED if
-  // the token is bound to another replica or `site_id` is out of its scope
-  // (then nothing is bound).
+  // Identity rule: one replica id <-> one token, never rebound silently.
+  // UNAUTHENTICATED for an unknown or revoked token; INVALID_ARGUMENT if
+  // `replica_id` or `site_id` is not 1..64 of [A-Za-z0-9._-];
+  // PERMISSION_DENIED if the token is bound to another replica, if
+  // `replica_id` is already bound to another token (revoked or not: only
+  // Rebind() moves it), or if `site_id` is out of the token's scope (in
+  // every error case nothing is bound).
   virtual Result<Scope> Authorize(const std::string& token_hash,
                                   const std::string& replica_id,
                                   const std::string& site_id) = 0;
@@ -85,6 +99,14 @@ class HubStore {
   // is enrolled and not revoked, UNAUTHENTICATED otherwise. Lets the
   // transport refuse strangers before reading their message.
   virtual Status CheckToken(const std::string& token_hash) = 0;
+  // Administrator's move of a replica id to a new token (a kiosk replaced,
+  // its old token lost): binds `replica_id` to the token named `token_name`,
+  // which must exist (NOT_FOUND), be neither revoked nor bound
+  // (FAILED_PRECONDITION), and revokes the token that held `replica_id`
+  // (if any), clearing that token's binding. One transaction.
+  // INVALID_ARGUMENT for an empty name or a malformed replica id.
+  virtual Result<RebindResult> Rebind(const std::string& token_name,
+                                      const std::string& replica_id) = 0;
 
   // Merges a batch pushed by `scope.replica_id`, in ONE transaction: on any
   // error nothing of the batch is written. Each record must be in scope
@@ -104,12 +126,16 @@ class HubStore {
   // leaving out records whose current state came from scope.replica_id's own
   // push (it holds them already; an empty replica_id leaves nothing out).
   // Cost: O(changes in scope), via an index; pulling one site at a time
-  // needs no sort.
+  // needs no sort. The records and the returned cursor come from one
+  // snapshot of the store: a pull concurrent with pushes never moves the
+  // cursor past a record it did not return.
   virtual Result<PullResult> Pull(const Scope& scope, uint64_t after,
                                   size_t max_records, size_t max_bytes) = 0;
 
-  // Inspection.
-  virtual Result<std::optional<StoredRecord>> Get(common::Collection c,
+  // Inspection. A record's identity at the hub is (site_id, collection, id):
+  // the same id at two sites is two independent records.
+  virtual Result<std::optional<StoredRecord>> Get(const std::string& site_id,
+                                                  common::Collection c,
                                                   const std::string& id) = 0;
   virtual Result<uint64_t> LastSeq() = 0;
   // Every site that has at least one record, sorted. Cost: O(sites x log n).

@@ -31,165 +31,46 @@ const char* const kMigrations[] = {
     "CREATE TABLE tokens(token_hash TEXT PRIMARY KEY, sites TEXT NOT NULL,"
     " replica_id TEXT NOT NULL DEFAULT '', revoked INTEGER NOT NULL DEFAULT 0,"
     " name TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL);",
+    // 1 -> 2: records keyed per site, in place (hub_seq, origin, meta and
+    // tokens kept, so replicas re-send nothing); one token per replica id:
+    // a later token bound to an id that an older one holds is revoked and
+    // unbound, and named in meta identity_note for the operator.
+    "CREATE TABLE records_v2(collection INTEGER NOT NULL, id TEXT NOT NULL,"
+    " site_id TEXT NOT NULL, state TEXT NOT NULL, hub_seq INTEGER NOT NULL,"
+    " origin TEXT NOT NULL DEFAULT '', PRIMARY KEY(site_id, collection, id));"
+    "INSERT INTO records_v2(collection, id, site_id, state, hub_seq, origin)"
+    " SELECT collection, id, site_id, state, hub_seq, origin FROM records;"
+    "DROP TABLE records;"
+    "ALTER TABLE records_v2 RENAME TO records;"
+    "CREATE INDEX records_site_seq ON records(site_id, hub_seq);"
+    "CREATE TEMP TABLE later_bindings AS SELECT t.token_hash FROM tokens t"
+    " WHERE t.replica_id != '' AND EXISTS (SELECT 1 FROM tokens o WHERE"
+    " o.replica_id = t.replica_id AND (o.created < t.created OR"
+    " (o.created = t.created AND o.rowid < t.rowid)));"
+    "INSERT OR REPLACE INTO meta(key, value) SELECT 'identity_note',"
+    " group_concat('''' || name || ''' (' || substr(token_hash, 1, 12) ||"
+    " ', réplique ' || replica_id || ')', ', ') FROM tokens WHERE token_hash"
+    " IN (SELECT token_hash FROM later_bindings) HAVING count(*) > 0;"
+    "UPDATE tokens SET revoked=1, replica_id='' WHERE token_hash IN"
+    " (SELECT token_hash FROM later_bindings);"
+    "DROP TABLE later_bindings;"
+    "CREATE UNIQUE INDEX tokens_replica ON tokens(replica_id)"
+    " WHERE replica_id != '';",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kHubSchemaVersion);
-
-std::string JoinSites(const std::vector<std::string>& sites) {
-  std::string out;
-  for (const std::string& s : sites) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
-std::vector<std::string> SplitSites(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream in(list);
-  for (std::string s; std::getline(in, s, ',');)
-    if (!s.empty()) out.push_back(s);
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 std::string Describe(const Record& r) {
   return std::string(common::CollectionName(r.collection)) + " '" + r.id + "'";
 }
 
-}  // namespace
-
-bool IsValidHubSiteId(const std::string& site) {
-  if (site.empty() || site.size() > 64) return false;
-  return std::all_of(site.begin(), site.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
-  });
-}
-
-bool Scope::Contains(const std::string& site) const {
-  return std::binary_search(sites.begin(), sites.end(), site);
-}
-
-Result<std::unique_ptr<SqliteHubStore>> SqliteHubStore::Open(
-    const std::string& path, bool create, common::Clock* clock) {
-  RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, create));
-  std::unique_ptr<SqliteHubStore> store(new SqliteHubStore(std::move(db), clock));
-  RELAIS_RETURN_IF_ERROR(store->Migrate().WithContext(path));
-  RELAIS_ASSIGN_OR_RETURN(std::string epoch, store->Epoch());
-  if (epoch.empty()) RELAIS_RETURN_IF_ERROR(store->RenewEpoch());
-  return store;
-}
-
-Status SqliteHubStore::Migrate() {
-  return common::MigrateSchema(db_.get(), kApplicationId, kHubSchemaVersion, kMigrations,
-                               "une base de hub Relais Santé", "relais-hub");
-}
-
-Status SqliteHubStore::AddToken(const TokenInfo& token) {
-  if (token.sites.empty())
-    return Status::InvalidArgument("au moins un site est requis");
-  for (const std::string& s : token.sites)
-    if (!IsValidHubSiteId(s))
-      return Status::InvalidArgument("identifiant de site invalide: '" + s + "'");
-  std::lock_guard<std::mutex> lock(mu_);
-  Transaction tx(db_.get());
-  RELAIS_RETURN_IF_ERROR(tx.status());
-  if (!token.name.empty()) {
-    RELAIS_ASSIGN_OR_RETURN(Stmt q,
-                            db_->Prepare("SELECT 1 FROM tokens WHERE name=?"));
-    q.Bind(1, token.name);
-    RELAIS_ASSIGN_OR_RETURN(bool taken, q.Step());
-    if (taken)
-      return Status::AlreadyExists("un jeton porte déjà le nom '" +
-                                   token.name + "'");
-  }
+// The record (site_id, c, id) as stored, read through `db`.
+Result<std::optional<StoredRecord>> GetFrom(Db* db, const std::string& site_id,
+                                            Collection c, const std::string& id) {
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->Prepare("INSERT INTO tokens(token_hash, sites, replica_id,"
-                            " revoked, name, created) VALUES(?,?,?,?,?,?)"));
-  std::vector<std::string> sites = token.sites;
-  std::sort(sites.begin(), sites.end());
-  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
-  st.Bind(1, token.token_hash)
-      .Bind(2, JoinSites(sites))
-      .Bind(3, token.replica_id)
-      .Bind(4, int64_t{token.revoked ? 1 : 0})
-      .Bind(5, token.name)
-      .Bind(6, token.created_ms);
-  Status s = st.Run();
-  if (!s.ok())
-    return s.code() == common::StatusCode::kInternal
-               ? Status::AlreadyExists("jeton déjà enregistré")
-               : s;
-  return tx.Commit();
-}
-
-Status SqliteHubStore::Revoke(const std::string& token_hash,
-                              const std::string& name) {
-  if (token_hash.empty() && name.empty())
-    return Status::InvalidArgument("jeton ou nom requis");
-  std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->Prepare("UPDATE tokens SET revoked=1 WHERE"
-                            " (? != '' AND token_hash=?) OR (? != '' AND name=?)"));
-  st.Bind(1, token_hash).Bind(2, token_hash).Bind(3, name).Bind(4, name);
-  RELAIS_RETURN_IF_ERROR(st.Run());
-  if (db_->changes() == 0) return Status::NotFound("aucun jeton correspondant");
-  return Status::OK();
-}
-
-Result<std::vector<TokenInfo>> SqliteHubStore::ListTokens() {
-  std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->Prepare("SELECT token_hash, sites, replica_id, revoked,"
-                            " name, created FROM tokens ORDER BY created"));
-  std::vector<TokenInfo> out;
-  for (;;) {
-    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(TokenInfo{st.ColumnText(0), st.ColumnText(4),
-                            SplitSites(st.ColumnText(1)), st.ColumnText(2),
-                            st.ColumnInt(3) != 0, st.ColumnInt(5)});
-  }
-  return out;
-}
-
-Result<Scope> SqliteHubStore::Authorize(const std::string& token_hash,
-                                        const std::string& replica_id,
-                                        const std::string& site_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->Prepare("SELECT sites, replica_id, revoked, name FROM"
-                            " tokens WHERE token_hash=?"));
-  st.Bind(1, token_hash);
-  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::Unauthenticated("jeton inconnu");
-  if (st.ColumnInt(2) != 0) return Status::Unauthenticated("jeton révoqué");
-  Scope scope{st.ColumnText(3), st.ColumnText(1), SplitSites(st.ColumnText(0))};
-  if (replica_id.empty())
-    return Status::InvalidArgument("identifiant de réplique manquant");
-  if (!scope.Contains(site_id))
-    return Status::PermissionDenied("le site '" + site_id +
-                                    "' de cette réplique est hors du"
-                                    " périmètre de ce jeton");
-  if (scope.replica_id.empty()) {
-    RELAIS_ASSIGN_OR_RETURN(
-        Stmt bind, db_->Prepare("UPDATE tokens SET replica_id=? WHERE"
-                                " token_hash=? AND replica_id=''"));
-    bind.Bind(1, replica_id).Bind(2, token_hash);
-    RELAIS_RETURN_IF_ERROR(bind.Run());
-    scope.replica_id = replica_id;
-  } else if (scope.replica_id != replica_id) {
-    return Status::PermissionDenied(
-        "ce jeton appartient à une autre réplique (" + scope.replica_id +
-        "), pas à " + replica_id);
-  }
-  return scope;
-}
-
-Result<std::optional<StoredRecord>> SqliteHubStore::GetLocked(
-    Collection c, const std::string& id) {
-  RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->PrepareCached("SELECT state, hub_seq, origin FROM records"
-                            " WHERE collection=? AND id=?"));
-  st.Bind(1, static_cast<int64_t>(c)).Bind(2, id);
+      Stmt st, db->PrepareCached("SELECT state, hub_seq, origin FROM records"
+                                 " WHERE site_id=? AND collection=? AND id=?"));
+  st.Bind(1, site_id).Bind(2, static_cast<int64_t>(c)).Bind(3, id);
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<StoredRecord>();
   auto rec = common::DecodeRecordJson(st.ColumnText(0));
@@ -200,29 +81,113 @@ Result<std::optional<StoredRecord>> SqliteHubStore::GetLocked(
       st.ColumnText(2)});
 }
 
-Result<std::optional<StoredRecord>> SqliteHubStore::Get(Collection c,
-                                                        const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return GetLocked(c, id);
-}
-
-Result<uint64_t> SqliteHubStore::LastSeqLocked() {
+Result<uint64_t> LastSeqIn(Db* db) {
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->PrepareCached("SELECT coalesce((SELECT CAST(value AS"
-                                  " INTEGER) FROM meta WHERE key='hub_seq'), 0)"));
+      Stmt st, db->PrepareCached("SELECT coalesce((SELECT CAST(value AS"
+                                 " INTEGER) FROM meta WHERE key='hub_seq'), 0)"));
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   return static_cast<uint64_t>(row ? st.ColumnInt(0) : 0);
 }
 
-Result<uint64_t> SqliteHubStore::LastSeq() {
+}  // namespace
+
+bool IsValidHubSiteId(const std::string& site) {
+  if (site.empty() || site.size() > 64) return false;
+  return std::all_of(site.begin(), site.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.';
+  });
+}
+
+bool Scope::Contains(const std::string& site) const {
+  return std::binary_search(sites.begin(), sites.end(), site);
+}
+
+Result<std::unique_ptr<SqliteHubStore>> SqliteHubStore::Open(
+    const std::string& path, bool create, common::Clock* clock,
+    std::string* note) {
+  RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, create));
+  std::unique_ptr<SqliteHubStore> store(new SqliteHubStore(std::move(db), clock));
+  RELAIS_RETURN_IF_ERROR(store->Migrate().WithContext(path));
+  // Readers only once the schema is current: they never see an old one.
+  RELAIS_RETURN_IF_ERROR(store->OpenReaders(path));
+  RELAIS_ASSIGN_OR_RETURN(std::string epoch, store->Epoch());
+  if (epoch.empty()) RELAIS_RETURN_IF_ERROR(store->RenewEpoch());
+  if (note) {
+    RELAIS_ASSIGN_OR_RETURN(*note, store->TakeIdentityNote());
+  }
+  return store;
+}
+
+Status SqliteHubStore::OpenReaders(const std::string& path) {
+  if (path.empty() || path == ":memory:") return Status::OK();
+  for (size_t i = 0; i < kReaders; ++i) {
+    RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::OpenReader(path));
+    readers_.push_back(std::make_unique<Reader>());
+    readers_.back()->db = std::move(db);
+  }
+  return Status::OK();
+}
+
+SqliteHubStore::ReadLease SqliteHubStore::AcquireReader() {
+  if (readers_.empty()) return ReadLease(std::unique_lock<std::mutex>(mu_), db_.get());
+  const size_t first = next_reader_.fetch_add(1, std::memory_order_relaxed);
+  for (size_t i = 0; i < readers_.size(); ++i) {
+    Reader& r = *readers_[(first + i) % readers_.size()];
+    std::unique_lock<std::mutex> lock(r.mu, std::try_to_lock);
+    if (lock.owns_lock()) return ReadLease(std::move(lock), r.db.get());
+  }
+  Reader& r = *readers_[first % readers_.size()];
+  return ReadLease(std::unique_lock<std::mutex>(r.mu), r.db.get());
+}
+
+Result<std::string> SqliteHubStore::TakeIdentityNote() {
   std::lock_guard<std::mutex> lock(mu_);
-  return LastSeqLocked();
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->Prepare("SELECT value FROM meta WHERE key='identity_note'"));
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::string();
+  const std::string tokens = st.ColumnText(0);
+  RELAIS_RETURN_IF_ERROR(st.Reset());
+  RELAIS_RETURN_IF_ERROR(db_->Exec("DELETE FROM meta WHERE key='identity_note'"));
+  return "mise à jour du schéma du hub: jetons révoqués car liés à un"
+         " identifiant de réplique déjà lié à un jeton plus ancien: " +
+         tokens + "; pour une borne remplacée: relais-hub rebind --db <hub.db>"
+         " --name <NOUVEAU_JETON> --replica <REPLIQUE>";
+}
+
+void SqliteHubStore::TEST_SetPushHook(std::function<void()> hook) {
+  std::lock_guard<std::mutex> lock(mu_);
+  push_hook_ = std::move(hook);
+}
+
+Status SqliteHubStore::Migrate() {
+  return common::MigrateSchema(db_.get(), kApplicationId, kHubSchemaVersion, kMigrations,
+                               "une base de hub Relais Santé", "relais-hub");
+}
+
+Result<std::optional<StoredRecord>> SqliteHubStore::GetLocked(
+    const std::string& site_id, Collection c, const std::string& id) {
+  return GetFrom(db_.get(), site_id, c, id);
+}
+
+Result<std::optional<StoredRecord>> SqliteHubStore::Get(
+    const std::string& site_id, Collection c, const std::string& id) {
+  ReadLease r = AcquireReader();
+  return GetFrom(r.db(), site_id, c, id);
+}
+
+Result<uint64_t> SqliteHubStore::LastSeqLocked() { return LastSeqIn(db_.get()); }
+
+Result<uint64_t> SqliteHubStore::LastSeq() {
+  ReadLease r = AcquireReader();
+  return LastSeqIn(r.db());
 }
 
 Result<std::string> SqliteHubStore::Epoch() {
-  std::lock_guard<std::mutex> lock(mu_);
+  ReadLease r = AcquireReader();
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->PrepareCached("SELECT value FROM meta WHERE key='epoch'"));
+      Stmt st, r.db()->PrepareCached("SELECT value FROM meta WHERE key='epoch'"));
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.ColumnText(0) : std::string();
 }
@@ -250,11 +215,7 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
                                     Describe(in) + ")");
   ++result->accepted;
   RELAIS_ASSIGN_OR_RETURN(std::optional<StoredRecord> have,
-                          GetLocked(in.collection, in.id));
-  if (have && have->record.site_id != in.site_id)
-    return Status::InvalidArgument(Describe(in) + ": changement de site ('" +
-                                   have->record.site_id + "' -> '" +
-                                   in.site_id + "')");
+                          GetLocked(in.site_id, in.collection, in.id));
   // The acceptance rule shared by every store (common/merge/accept.h).
   RELAIS_ASSIGN_OR_RETURN(
       common::Acceptance acc,
@@ -269,7 +230,7 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
       Stmt st,
       db_->PrepareCached("INSERT INTO records(collection, id, site_id, state,"
                    " hub_seq, origin) VALUES(?,?,?,?,?,?)"
-                   " ON CONFLICT(collection, id) DO UPDATE SET"
+                   " ON CONFLICT(site_id, collection, id) DO UPDATE SET"
                    " state=excluded.state, hub_seq=excluded.hub_seq,"
                    " origin=excluded.origin"));
   st.Bind(1, static_cast<int64_t>(state.collection))
@@ -293,6 +254,7 @@ Result<PushResult> SqliteHubStore::Push(const Scope& scope,
   const uint64_t first = seq;
   for (const Record& r : batch)
     RELAIS_RETURN_IF_ERROR(PushOne(scope, r, &seq, &result));
+  if (push_hook_) push_hook_();
   if (seq != first) {
     RELAIS_ASSIGN_OR_RETURN(
         Stmt st, db_->PrepareCached("INSERT INTO meta(key, value) VALUES('hub_seq', ?)"
@@ -324,9 +286,14 @@ Result<PullResult> SqliteHubStore::Pull(const Scope& scope, uint64_t after,
   PullResult out;
   if (scope.sites.empty()) return out;
   max_records = std::max<size_t>(max_records, 1);
-  std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(uint64_t last, LastSeqLocked());
-  RELAIS_ASSIGN_OR_RETURN(Stmt st, db_->PrepareCached(PullSql(scope.sites.size())));
+  ReadLease r = AcquireReader();
+  Db* db = r.db();
+  // The last sequence and the rows from ONE snapshot: read apart, a push
+  // committed in between would move the cursor past rows never returned.
+  common::ReadTransaction snapshot(db);
+  RELAIS_RETURN_IF_ERROR(snapshot.status());
+  RELAIS_ASSIGN_OR_RETURN(uint64_t last, LastSeqIn(db));
+  RELAIS_ASSIGN_OR_RETURN(Stmt st, db->PrepareCached(PullSql(scope.sites.size())));
   int i = 1;
   for (const std::string& s : scope.sites) st.Bind(i++, s);
   st.Bind(i, static_cast<int64_t>(after));
@@ -355,10 +322,10 @@ Result<PullResult> SqliteHubStore::Pull(const Scope& scope, uint64_t after,
 }
 
 Result<std::vector<std::string>> SqliteHubStore::Sites() {
-  std::lock_guard<std::mutex> lock(mu_);
+  ReadLease r = AcquireReader();
   // A skip scan over records_site_seq: one index probe per site.
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->PrepareCached(
+      Stmt st, r.db()->PrepareCached(
                    "WITH RECURSIVE s(site) AS ("
                    " SELECT MIN(site_id) FROM records UNION ALL"
                    " SELECT (SELECT MIN(site_id) FROM records WHERE site_id > s.site)"
@@ -387,15 +354,4 @@ Result<std::string> SqliteHubStore::ExplainPull(size_t sites) {
 }
 
 // Transport-level token check (HubService, before reading the message).
-Status SqliteHubStore::CheckToken(const std::string& token_hash) {
-  std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->PrepareCached("SELECT revoked FROM tokens WHERE token_hash=?"));
-  st.Bind(1, token_hash);
-  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::Unauthenticated("jeton inconnu");
-  if (st.ColumnInt(0) != 0) return Status::Unauthenticated("jeton révoqué");
-  return Status::OK();
-}
-
 }  // namespace relais::server

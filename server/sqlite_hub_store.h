@@ -2,27 +2,41 @@
 // SqliteHubStore: the embedded HubStore (one SQLite file, WAL,
 // synchronous=FULL).
 //
-// Schema (version 1; PRAGMA application_id = 0x52454C48 'RELH',
+// Schema (version 2; PRAGMA application_id = 0x52454C48 'RELH',
 // PRAGMA user_version = schema version, upgraded by Migrate()):
 //   meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
-//     hub_seq: last hub sequence handed out
+//     hub_seq: last hub sequence handed out; epoch: identity of the data;
+//     identity_note: tokens revoked by the 1 -> 2 migration, until reported
 //   records(collection INT, id TEXT, site_id TEXT, state TEXT (canonical
 //           JSON, see codec/record_json.h), hub_seq INT (sequence of the
 //           last change of this state), origin TEXT (replica whose push
 //           produced exactly this state; '' if the hub merged),
-//           PRIMARY KEY(collection, id))
+//           PRIMARY KEY(site_id, collection, id))
+//     A record's identity is per site: the same id at two sites is two
+//     records (version 1 had PRIMARY KEY(collection, id), hub-global).
 //   index records_site_seq(site_id, hub_seq) -> pull in O(changes in scope)
 //   tokens(token_hash TEXT PRIMARY KEY (SHA-256 hex), sites TEXT (comma
 //          list), replica_id TEXT ('' until first use), revoked INT,
 //          name TEXT, created INT (ms since epoch))
+//   unique index tokens_replica(replica_id) WHERE replica_id != '':
+//     one replica id <-> one token (revoked tokens keep theirs).
 //
-// Thread-safe: one connection behind a mutex; calls are serialised, which
-// also makes hub sequences gap-free in commit order (a pull never skips a
-// sequence that commits later).
+// Thread-safe. Writes (Push, AddToken, Revoke, Rebind, RenewEpoch, the
+// first binding in Authorize) use one writer connection under mu_; they are
+// serialised, which makes hub sequences gap-free in commit order. Reads
+// (Pull, Get, LastSeq, Epoch, Sites, ListTokens, Authorize of a bound
+// token) use a pool of kReaders reader connections, each under its own
+// mutex; with WAL they read the last committed state while a push holds
+// the writer, so a big push stalls no other house's sync. Each Pull reads
+// its rows and the last sequence in one read transaction (one snapshot).
+// A ":memory:" store has no readers: every call then uses the writer.
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/merge/accept.h"
 #include "common/storage/sqlite.h"
@@ -31,17 +45,24 @@
 
 namespace relais::server {
 
-inline constexpr int kHubSchemaVersion = 1;
+inline constexpr int kHubSchemaVersion = 2;
 
 class SqliteHubStore final : public HubStore {
  public:
+  static constexpr size_t kReaders = 4;
+
   // Opens or (if `create`) creates the hub database at `path` (":memory:"
   // works). DATA_LOSS / FAILED_PRECONDITION for a foreign or future file.
   // `clock` (not owned, outlives the store) is the hub's time for the
   // acceptance rule's clock bound (common/merge/accept.h).
+  // Upgrading a version-1 file revokes the later tokens of any replica id
+  // bound to several; if `note` is given, it receives (once) a French
+  // sentence naming them ("" if none), else the sentence waits in the file
+  // for an Open() that asks for it.
   static Result<std::unique_ptr<SqliteHubStore>> Open(
       const std::string& path, bool create,
-      common::Clock* clock = common::SystemClock::Default());
+      common::Clock* clock = common::SystemClock::Default(),
+      std::string* note = nullptr);
 
   Status AddToken(const TokenInfo& token) override;
   Status Revoke(const std::string& token_hash,
@@ -51,11 +72,14 @@ class SqliteHubStore final : public HubStore {
                           const std::string& replica_id,
                           const std::string& site_id) override;
   Status CheckToken(const std::string& token_hash) override;
+  Result<RebindResult> Rebind(const std::string& token_name,
+                              const std::string& replica_id) override;
   Result<PushResult> Push(const Scope& scope,
                           const std::vector<Record>& batch) override;
   Result<PullResult> Pull(const Scope& scope, uint64_t after,
                           size_t max_records, size_t max_bytes) override;
-  Result<std::optional<StoredRecord>> Get(common::Collection c,
+  Result<std::optional<StoredRecord>> Get(const std::string& site_id,
+                                          common::Collection c,
                                           const std::string& id) override;
   Result<uint64_t> LastSeq() override;
   Result<std::vector<std::string>> Sites() override;
@@ -65,16 +89,46 @@ class SqliteHubStore final : public HubStore {
   // Tests: caps the database at `pages` pages (PRAGMA max_page_count) to
   // simulate a full disk.
   Status TEST_LimitPages(int64_t pages);
+  // Tests: `hook` runs inside every Push transaction, after the batch is
+  // written and before the commit, with mu_ held (nullptr: none).
+  void TEST_SetPushHook(std::function<void()> hook);
 
   // The query plan of the pull query for `sites` (tests check the index).
   Result<std::string> ExplainPull(size_t sites);
 
  private:
+  // A reader connection; `mu` guards `db`.
+  struct Reader {
+    std::mutex mu;
+    std::unique_ptr<common::Db> db;
+  };
+  // Exclusive use of one connection for reading (a reader, or the writer
+  // under mu_ when there are no readers) until destroyed.
+  class ReadLease {
+   public:
+    ReadLease(std::unique_lock<std::mutex> lock, common::Db* db)
+        : lock_(std::move(lock)), db_(db) {}
+    common::Db* db() const { return db_; }
+
+   private:
+    std::unique_lock<std::mutex> lock_;
+    common::Db* db_;
+  };
+
   SqliteHubStore(std::unique_ptr<common::Db> db, common::Clock* clock)
       : db_(std::move(db)), clock_(clock) {}
   Status Migrate();
+  Status OpenReaders(const std::string& path);
+  Result<std::string> TakeIdentityNote();
+  // A free reader if any, else waits for one. Never called with mu_ held.
+  ReadLease AcquireReader();
+  // The first binding of `token_hash` to `replica_id`, under mu_.
+  Result<Scope> BindFirstUse(const std::string& token_hash,
+                             const std::string& replica_id,
+                             const std::string& site_id);
   // REQUIRES: mu_ held.
-  Result<std::optional<StoredRecord>> GetLocked(common::Collection c,
+  Result<std::optional<StoredRecord>> GetLocked(const std::string& site_id,
+                                                common::Collection c,
                                                 const std::string& id);
   Result<uint64_t> LastSeqLocked();
   // Checks one record against scope and the acceptance rule, and writes
@@ -84,12 +138,17 @@ class SqliteHubStore final : public HubStore {
                  PushResult* result);
 
   std::mutex mu_;
-  std::unique_ptr<common::Db> db_;  // GUARDED_BY(mu_)
+  std::unique_ptr<common::Db> db_;       // the writer, GUARDED_BY(mu_)
+  std::function<void()> push_hook_;      // GUARDED_BY(mu_)
   common::Clock* clock_;
   const common::AcceptLimits limits_;
+  // Fixed after Open(); each element guarded by its own mutex. Declared
+  // after db_: the readers close first, the writer last (it checkpoints).
+  std::vector<std::unique_ptr<Reader>> readers_;
+  std::atomic<size_t> next_reader_{0};
 };
 
-// True for a usable site id: 1..64 of [A-Za-z0-9_-].
+// True for a usable site or replica id: 1..64 of [A-Za-z0-9._-].
 bool IsValidHubSiteId(const std::string& site);
 
 }  // namespace relais::server

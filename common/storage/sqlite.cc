@@ -60,6 +60,23 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
   return db;
 }
 
+Result<std::unique_ptr<Db>> Db::OpenReader(const std::string& path) {
+  ConfigureSqliteOnce();
+  sqlite3* raw = nullptr;
+  // Read-write flags (no create): a WAL reader may need to write the -shm
+  // index; query_only below forbids changing the database itself.
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Db> db(new Db(raw));
+  if (rc != SQLITE_OK) return db->Error(rc, "ouverture de " + path);
+  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_extended_result_codes(raw, 1);
+  RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=1"));
+  auto probe = db->QueryInt("SELECT count(*) FROM sqlite_master");
+  if (!probe.ok()) return probe.status().WithContext(path);
+  return db;
+}
+
 Db::~Db() {
   for (auto& [sql, st] : cache_) sqlite3_finalize(st);
   sqlite3_close_v2(db_);
@@ -175,6 +192,14 @@ Status MigrateSchema(Db* db, int64_t app_id, int target, const char* const* migr
   RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA application_id=" + std::to_string(app_id)));
   RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=" + std::to_string(target)));
   return tx.Commit();
+}
+
+ReadTransaction::ReadTransaction(Db* db) : db_(db) {
+  status_ = db_->Exec("BEGIN");
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (status_.ok()) (void)db_->Exec("ROLLBACK");
 }
 
 Transaction::Transaction(Db* db) : db_(db) {

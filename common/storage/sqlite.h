@@ -57,6 +57,12 @@ class Db {
   // Opens (or creates, if `create`) a database file in WAL mode with
   // synchronous=FULL, foreign keys on and a 5 s busy timeout.
   static Result<std::unique_ptr<Db>> Open(const std::string& path, bool create);
+  // Opens an existing database file as a reader: PRAGMA query_only (every
+  // write fails), 5 s busy timeout, journal mode left as the file has it.
+  // With WAL, a reader sees the last committed state while another
+  // connection holds a write transaction. NOT_FOUND if the file is missing.
+  // Meant to be opened after the writer has created and migrated the file.
+  static Result<std::unique_ptr<Db>> OpenReader(const std::string& path);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -96,6 +102,23 @@ class Transaction {
   Db* db_;
   Status status_;
   bool open_ = false;
+};
+
+// RAII read transaction: BEGIN (deferred) on construction; every read until
+// the end of the object sees ONE snapshot (the first read fixes it; in WAL
+// mode, writers committing meanwhile do not change it). Ends with ROLLBACK
+// in the destructor (nothing to commit). Check status() after construction.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Db* db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  const Status& status() const { return status_; }
+
+ private:
+  Db* db_;
+  Status status_;
 };
 
 // Brings a database to `target` schema version: checks PRAGMA application_id

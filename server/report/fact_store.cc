@@ -64,6 +64,19 @@ const char* const kMigrations[] = {
     "CREATE TABLE site_activity(site TEXT PRIMARY KEY,"
     " last_write_ms INTEGER NOT NULL) WITHOUT ROWID;"
     "DELETE FROM watermarks;",
+    // 3 -> 4: record ids are per site at the hub (hub schema 2), so facts
+    // are keyed by (site, rid) and practitioners by (site, id): two sites'
+    // records with one id never replace each other. Re-projected like 1 -> 2.
+    "DROP INDEX appointments_rid;"
+    "CREATE UNIQUE INDEX appointments_rid ON appointments(site, rid);"
+    "DROP INDEX presence_rid;"
+    "CREATE UNIQUE INDEX presence_rid ON presence(site, rid);"
+    "DROP INDEX ledger_rid;"
+    "CREATE UNIQUE INDEX ledger_rid ON ledger(site, rid);"
+    "DROP TABLE practitioners;"
+    "CREATE TABLE practitioners(site TEXT NOT NULL, id TEXT NOT NULL,"
+    " profession TEXT NOT NULL, PRIMARY KEY(site, id)) WITHOUT ROWID;"
+    "DELETE FROM watermarks;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kFactSchemaVersion);
@@ -92,6 +105,27 @@ Status SetWatermark(Db* db, const std::string& site, uint64_t seq) {
                                  " ON CONFLICT(site) DO UPDATE SET seq=excluded.seq"));
   st.Bind(1, site).Bind(2, static_cast<int64_t>(seq));
   return st.Run();
+}
+
+// The profession of the practitioner `ref` named by a presence at `site`:
+// the site's own practitioner records first (id as stored, then
+// site-qualified), then, for an explicit cross-site reference "p1@S1", the
+// record "p1@S1" of site S1 (its owner). Another site's records are never
+// read otherwise: a site cannot change how a neighbour's figures look.
+std::string ProfessionAt(
+    const std::map<std::string, std::map<std::string, std::string>>& by_site,
+    const std::string& ref, const std::string& site) {
+  static const std::map<std::string, std::string> kNone;
+  auto own = by_site.find(site);
+  const auto& local = own == by_site.end() ? kNone : own->second;
+  if (local.count(ref) || local.count(ref + "@" + site))
+    return common::report::ProfessionOf(local, ref, site);
+  const size_t at = ref.rfind('@');
+  if (at == std::string::npos) return common::report::ProfessionOf(local, ref, site);
+  const std::string owner = ref.substr(at + 1);
+  auto it = by_site.find(owner);
+  return common::report::ProfessionOf(it == by_site.end() ? kNone : it->second,
+                                      ref, owner);
 }
 
 }  // namespace
@@ -205,16 +239,16 @@ Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
     // The patient of the fact being replaced may lose their first visit.
     RELAIS_ASSIGN_OR_RETURN(
         Stmt old, db_->PrepareCached("SELECT site, patient FROM appointments"
-                                     " WHERE rid=? AND status=1"));
-    old.Bind(1, r.id);
+                                     " WHERE site=? AND rid=? AND status=1"));
+    old.Bind(1, r.site_id).Bind(2, r.id);
     RELAIS_ASSIGN_OR_RETURN(bool row, old.Step());
     if (row) touched->emplace(old.ColumnText(0), old.ColumnInt(1));
   }
   {
     RELAIS_ASSIGN_OR_RETURN(
         Stmt del, db_->PrepareCached(std::string("DELETE FROM ") + table +
-                                     " WHERE " + key_col + "=?"));
-    del.Bind(1, r.id);
+                                     " WHERE site=? AND " + key_col + "=?"));
+    del.Bind(1, r.site_id).Bind(2, r.id);
     RELAIS_RETURN_IF_ERROR(del.Run());
   }
   const RecordFact f = common::report::ProjectRecord(
@@ -368,14 +402,15 @@ Result<CatchUpResult> FactStore::CatchUp(HubStore& hub, size_t max_records,
 Result<FactSet> FactStore::Read(const std::vector<std::string>& sites,
                                 int64_t first_day, int64_t last_day) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::map<std::string, std::string> professions;
+  // site -> practitioner id -> profession.
+  std::map<std::string, std::map<std::string, std::string>> professions;
   {
     RELAIS_ASSIGN_OR_RETURN(
-        Stmt st, db_->PrepareCached("SELECT id, profession FROM practitioners"));
+        Stmt st, db_->PrepareCached("SELECT site, id, profession FROM practitioners"));
     for (;;) {
       RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      professions[st.ColumnText(0)] = st.ColumnText(1);
+      professions[st.ColumnText(0)][st.ColumnText(1)] = st.ColumnText(2);
     }
   }
   FactSet out;
@@ -423,8 +458,7 @@ Result<FactSet> FactStore::Read(const std::vector<std::string>& sites,
         PresenceFact p;
         p.day = static_cast<int32_t>(st.ColumnInt(0));
         p.half = static_cast<uint8_t>(st.ColumnInt(1));
-        p.profession =
-            common::report::ProfessionOf(professions, st.ColumnText(2), site);
+        p.profession = ProfessionAt(professions, st.ColumnText(2), site);
         p.contributor = st.ColumnText(3);
         s.presence.push_back(std::move(p));
       }

@@ -13,7 +13,7 @@
 // hub's epoch changed (hub restored from a backup, sequences restarted),
 // every fact is dropped and rebuilt.
 //
-// Schema (PRAGMA application_id 'RELF', user_version 3):
+// Schema (PRAGMA application_id 'RELF', user_version 4):
 //   meta(key, value)                 hub_epoch, pseudonym_key (32 random
 //                                    bytes in hex, the HMAC key)
 //   watermarks(site, seq)
@@ -21,14 +21,17 @@
 //                patient)            PRIMARY KEY(site, day, rid)
 //   presence(site, day, rid, half, practitioner, contributor)
 //   ledger(site, day, rid, cents, category)
-//   practitioners(id, site, profession)
+//   practitioners(site, id, profession) PRIMARY KEY(site, id)
 //   site_activity(site, last_write_ms) latest write held for the site
 //   first_visits(site, day, patient)  each patient's first done day at the
 //                                     site (new patients), kept exact under
 //                                     changes via index appointments_done
 // Facts are clustered by (site, day): a report over some sites and months
-// reads exactly those rows, in order. `rid` (the record id) is unique per
-// table and indexed, to replace a record's fact when it changes.
+// reads exactly those rows, in order. A record is (site, rid) as at the hub
+// (ids are per site): unique per table and indexed, to replace a record's
+// fact when it changes. A presence's profession comes from its own site's
+// practitioner records, or from the owner site of an explicit cross-site
+// reference "p1@S1"; no other site's records are read.
 // A patient is HMAC-SHA256(pseudonym_key, patient_ref) cut to 64 bits; the
 // key is stored only here, so the file alone links nothing to a patient_ref.
 //
@@ -54,7 +57,7 @@
 
 namespace relais::server {
 
-inline constexpr int kFactSchemaVersion = 3;
+inline constexpr int kFactSchemaVersion = 4;
 
 struct CatchUpResult {
   size_t applied = 0;    // records projected by this call

@@ -112,7 +112,7 @@ class SyncLinksTest : public testing::HubFixture {
       const auto records = n.rep->store()->ListAll();
       ASSERT_TRUE(records.ok());
       for (const auto& r : *records) {
-        auto hub = store_->Get(r.collection, r.id);
+        auto hub = store_->Get(r.site_id, r.collection, r.id);
         ASSERT_TRUE(hub.ok()) << hub.status().ToString();
         ASSERT_TRUE(hub->has_value()) << r.id;
         EXPECT_EQ(common::EncodeRecordJson((*hub)->record), common::EncodeRecordJson(r));

@@ -38,7 +38,7 @@ class DeltaSyncTest : public HubFixture {
  protected:
   // The hub holds exactly the replica's state of appointment `id`.
   void ExpectHubHolds(common::Replica& r, const std::string& id) {
-    auto stored = store_->Get(Collection::kAppointment, id);
+    auto stored = store_->Get(r.site_id(), Collection::kAppointment, id);
     ASSERT_OK(stored);
     ASSERT_TRUE(stored->has_value()) << id;
     auto mine = r.Get(Collection::kAppointment, id);

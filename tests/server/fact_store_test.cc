@@ -154,6 +154,120 @@ TEST_F(FactStoreTest, ReportFromFactsEqualsReportFromRecords) {
   EXPECT_TRUE(again->complete);
 }
 
+// Record ids are per site at the hub: site D holds a copy of every record
+// of A under the same ids (other professions, cancelled appointments). Each
+// site's figures equal those computed from its own records alone.
+TEST_F(FactStoreTest, SameIdsAtTwoSitesNeverMix) {
+  std::vector<common::Record> a_records, plain, copies, changed;
+  for (const common::Record& r : records_) {
+    if (r.site_id != "A") continue;
+    a_records.push_back(r);
+    common::Record c = r;
+    c.site_id = "D";
+    plain.push_back(c);
+    // (No change when the value is already that one.)
+    bool edited = false;
+    if (r.collection == Collection::kPractitioner)
+      edited = common::ApplyLocalWrite(&c, "rep-d", hlc_++, {{"profession", "autre"}});
+    if (r.collection == Collection::kAppointment)
+      edited = common::ApplyLocalWrite(&c, "rep-d", hlc_++, {{"status", "cancelled"}});
+    copies.push_back(c);
+    if (edited) changed.push_back(c);
+  }
+  ASSERT_TRUE(facts_->CatchUp(*hub_).ok());
+  const double done_jan = Cell("site:A", "2026-01", "honores");
+  ASSERT_GT(done_jan, 0);
+  // The copies pushed by their authors, then D's own edits by rep-d.
+  for (const auto& [author, run] : tools::RunsByAuthor(plain))
+    ASSERT_OK(hub_->Push(Scope{"test", author, {"D"}}, run));
+  ASSERT_FALSE(changed.empty());
+  ASSERT_OK(hub_->Push(Scope{"test", "rep-d", {"D"}}, changed));
+  for (const common::Record& c : copies) {
+    auto held = hub_->Get("D", c.collection, c.id);
+    ASSERT_OK(held);
+    ASSERT_TRUE(held->has_value()) << c.id;
+    ASSERT_EQ((*held)->record, c) << c.id;
+  }
+  auto c = facts_->CatchUp(*hub_);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->applied, copies.size());
+  EXPECT_EQ(Cell("site:A", "2026-01", "honores"), done_jan);
+  for (const auto& [site, recs] : {std::pair{std::string("A"), a_records},
+                                   std::pair{std::string("D"), copies}}) {
+    report::UsageQuery q = Query(report::Granularity::kMonth);
+    q.sites = {site};
+    int64_t d0 = 0, d1 = 0;
+    ASSERT_TRUE(report::QueryDays(q, &d0, &d1).ok());
+    auto facts = facts_->Read(q.sites, d0, d1);
+    ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+    auto from_facts = report::BuildUsageReport(*facts, q);
+    auto from_records = report::BuildUsageReport(recs, q);
+    ASSERT_TRUE(from_facts.ok() && from_records.ok());
+    EXPECT_EQ(report::RenderJson(*from_facts), report::RenderJson(*from_records)) << site;
+  }
+}
+
+// A version-3 fact store (practitioners keyed by id alone), fully caught up
+// with the hub, is upgraded to per-site keys and re-projected: its figures
+// then equal those computed from the hub's records.
+TEST_F(FactStoreTest, Version3StoreIsReprojectedWithPerSiteKeys) {
+  facts_.reset();
+  const std::string path = dir_.File("v3-agregats.db");
+  {
+    auto db = common::Db::Open(path, true);
+    ASSERT_TRUE(db.ok());
+    common::Db& d = **db;
+    // The version-3 schema (kMigrations[0..2] as they shipped).
+    ASSERT_TRUE(d.Exec(
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+        "CREATE TABLE watermarks(site TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;"
+        "CREATE TABLE appointments(site TEXT NOT NULL, day INTEGER NOT NULL,"
+        " rid TEXT NOT NULL, status INTEGER NOT NULL, kind INTEGER NOT NULL,"
+        " checkin INTEGER NOT NULL, late INTEGER NOT NULL, wait INTEGER NOT NULL,"
+        " due INTEGER NOT NULL, patient INTEGER NOT NULL,"
+        " PRIMARY KEY(site, day, rid)) WITHOUT ROWID;"
+        "CREATE UNIQUE INDEX appointments_rid ON appointments(rid);"
+        "CREATE TABLE presence(site TEXT NOT NULL, day INTEGER NOT NULL,"
+        " rid TEXT NOT NULL, half INTEGER NOT NULL, practitioner TEXT NOT NULL,"
+        " contributor TEXT NOT NULL, PRIMARY KEY(site, day, rid)) WITHOUT ROWID;"
+        "CREATE UNIQUE INDEX presence_rid ON presence(rid);"
+        "CREATE TABLE ledger(site TEXT NOT NULL, day INTEGER NOT NULL,"
+        " rid TEXT NOT NULL, cents INTEGER NOT NULL, category TEXT NOT NULL,"
+        " PRIMARY KEY(site, day, rid)) WITHOUT ROWID;"
+        "CREATE UNIQUE INDEX ledger_rid ON ledger(rid);"
+        "CREATE TABLE practitioners(id TEXT PRIMARY KEY, site TEXT NOT NULL,"
+        " profession TEXT NOT NULL) WITHOUT ROWID;"
+        "CREATE TABLE first_visits(site TEXT NOT NULL, day INTEGER NOT NULL,"
+        " patient INTEGER NOT NULL, PRIMARY KEY(site, day, patient)) WITHOUT ROWID;"
+        "CREATE UNIQUE INDEX first_visits_patient ON first_visits(site, patient);"
+        "CREATE INDEX appointments_done ON appointments(site, patient, day)"
+        " WHERE status=1;"
+        "CREATE TABLE site_activity(site TEXT PRIMARY KEY,"
+        " last_write_ms INTEGER NOT NULL) WITHOUT ROWID;"
+        "PRAGMA application_id=1380273222; PRAGMA user_version=3;").ok());
+    // Caught up with this hub (same epoch, every watermark at the end), but
+    // holding a stale practitioner fact only.
+    const std::string last = std::to_string(*hub_->LastSeq());
+    ASSERT_TRUE(d.Exec("INSERT INTO meta VALUES('hub_epoch','" + *hub_->Epoch() +
+                       "'); INSERT INTO watermarks VALUES('A'," + last + "),('B'," +
+                       last + "),('C'," + last + ");"
+                       " INSERT INTO practitioners VALUES('x@A','A','medecin');")
+                    .ok());
+  }
+  auto facts = FactStore::Open(path, false);
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  facts_ = std::move(facts).value();
+  auto c = facts_->CatchUp(*hub_);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->applied, records_.size());
+  ExpectSameReports();
+  facts_.reset();
+  auto db = common::Db::Open(path, false);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), kFactSchemaVersion);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT count(*) FROM practitioners WHERE id='x@A'"), 0);
+}
+
 TEST_F(FactStoreTest, FollowsChangesDeletionsAndLatePractitioners) {
   ASSERT_TRUE(facts_->CatchUp(*hub_).ok());
   const double done_jan = Cell("site:A", "2026-01", "honores");

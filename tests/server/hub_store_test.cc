@@ -85,14 +85,14 @@ TEST_F(HubStoreTest, RePushIsIdempotent) {
   EXPECT_EQ(first->changed, 2);
   ASSERT_OK(store_->LastSeq());
   const uint64_t seq = *store_->LastSeq();
-  auto before = store_->Get(Collection::kAppointment, "rdv-1");
+  auto before = store_->Get("S1", Collection::kAppointment, "rdv-1");
   ASSERT_OK(before);
   auto again = store_->Push(a, batch);
   ASSERT_OK(again);
   EXPECT_EQ(again->accepted, 2);
   EXPECT_EQ(again->changed, 0);
   EXPECT_EQ(*store_->LastSeq(), seq);
-  auto after = store_->Get(Collection::kAppointment, "rdv-1");
+  auto after = store_->Get("S1", Collection::kAppointment, "rdv-1");
   ASSERT_OK(after);
   ASSERT_TRUE(after->has_value());
   EXPECT_EQ((*after)->hub_seq, (*before)->hub_seq);
@@ -104,7 +104,7 @@ TEST_F(HubStoreTest, OutOfScopeRecordRefusesWholeBatch) {
   Scope a = Auth("t1", "ra");
   auto r = store_->Push(a, {NewAppt("rdv-1", "S1", "ra"), NewAppt("rdv-2", "S2", "ra")});
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
-  auto got = store_->Get(Collection::kAppointment, "rdv-1");
+  auto got = store_->Get("S1", Collection::kAppointment, "rdv-1");
   ASSERT_OK(got);
   EXPECT_FALSE(got->has_value()) << "nothing of a refused batch is written";
   EXPECT_EQ(*store_->LastSeq(), 0u);
@@ -137,7 +137,7 @@ TEST_F(HubStoreTest, StaleStateFromSameReplicaIsRefusedAndDoesNotRegress) {
   auto r = store_->Push(a, {v1});
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("recul"), std::string::npos) << r.status().message();
-  auto got = store_->Get(Collection::kAppointment, "rdv-1");
+  auto got = store_->Get("S1", Collection::kAppointment, "rdv-1");
   ASSERT_OK(got);
   EXPECT_EQ((*got)->record, v2);
   // A stale state relayed by another replica merges to no change.

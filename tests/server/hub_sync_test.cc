@@ -194,10 +194,10 @@ TEST_F(HubSyncTest, MalformedRecordsAreInvalidArgumentAndHubKeepsServing) {
   ASSERT_OK(SyncOnce(*a, Options(ta)));
   ASSERT_OK(a->SetStatus(good.id, "checked_in"));
   ASSERT_OK(SyncOnce(*a, Options(ta)));
-  auto newest = store_->Get(Collection::kAppointment, good.id);
+  auto newest = store_->Get(good.site_id, Collection::kAppointment, good.id);
   ASSERT_OK(newest);
   EXPECT_NE(push(p).find("recul"), std::string::npos);
-  auto after = store_->Get(Collection::kAppointment, good.id);
+  auto after = store_->Get(good.site_id, Collection::kAppointment, good.id);
   ASSERT_OK(after);
   EXPECT_EQ((*after)->record, (*newest)->record) << "stale state must not regress";
   // Others are still served.

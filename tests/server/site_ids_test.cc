@@ -25,8 +25,8 @@ TEST_F(SiteIdsTest, SameLocalPractitionerIdAtTwoSitesSyncs) {
   EXPECT_EQ(a->PractitionerRef("p1"), "p1@S1");
   EXPECT_EQ(b->PractitionerRef("p1"), "p1@S2");
   EXPECT_EQ(b->PractitionerRef("p1@S1"), "p1@S1");  // explicit cross-site ref
-  auto hub_a = store_->Get(common::Collection::kPractitioner, "p1@S1");
-  auto hub_b = store_->Get(common::Collection::kPractitioner, "p1@S2");
+  auto hub_a = store_->Get("S1", common::Collection::kPractitioner, "p1@S1");
+  auto hub_b = store_->Get("S2", common::Collection::kPractitioner, "p1@S2");
   ASSERT_TRUE(hub_a.ok() && hub_a->has_value());
   ASSERT_TRUE(hub_b.ok() && hub_b->has_value());
   EXPECT_EQ((*hub_a)->record.site_id, "S1");

@@ -1,0 +1,265 @@
+// SqliteHubStore's tokens and replica identity (see sqlite_hub_store.h for
+// the schema). Rule: one replica id <-> one token, never rebound silently;
+// only Rebind() moves a replica id, and it revokes the token that held it.
+#include <algorithm>
+#include <sstream>
+
+#include "server/sqlite_hub_store.h"
+
+namespace relais::server {
+
+using common::Db;
+using common::Stmt;
+using common::Transaction;
+
+namespace {
+
+std::string JoinSites(const std::vector<std::string>& sites) {
+  std::string out;
+  for (const std::string& s : sites) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+std::vector<std::string> SplitSites(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  for (std::string s; std::getline(in, s, ',');)
+    if (!s.empty()) out.push_back(s);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// What an administrator does when a replica id is taken.
+std::string TakenMessage(const std::string& replica_id) {
+  return "identifiant de réplique déjà lié à un autre jeton; pour une borne"
+         " remplacée: relais-hub rebind --db <hub.db> --name <NOUVEAU_JETON>"
+         " --replica " + replica_id;
+}
+
+// The token `token_hash` checked for `replica_id` at `site_id`, read through
+// `db`. The returned scope's replica_id is the token's current binding
+// ("" if unbound).
+Result<Scope> ScopeOfToken(Db* db, const std::string& token_hash,
+                           const std::string& replica_id,
+                         const std::string& site_id) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db->PrepareCached("SELECT sites, replica_id, revoked, name FROM"
+                                 " tokens WHERE token_hash=?"));
+  st.Bind(1, token_hash);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Unauthenticated("jeton inconnu");
+  if (st.ColumnInt(2) != 0) return Status::Unauthenticated("jeton révoqué");
+  Scope scope{st.ColumnText(3), st.ColumnText(1), SplitSites(st.ColumnText(0))};
+  // Invalid ids are not echoed: they may carry anything (log lines).
+  if (replica_id.empty())
+    return Status::InvalidArgument("identifiant de réplique manquant");
+  if (!IsValidHubSiteId(replica_id))
+    return Status::InvalidArgument(
+        "identifiant de réplique invalide (1 à 64 caractères parmi A-Z a-z"
+        " 0-9 . _ -)");
+  if (!IsValidHubSiteId(site_id))
+    return Status::InvalidArgument(
+        "identifiant de site invalide (1 à 64 caractères parmi A-Z a-z 0-9"
+        " . _ -)");
+  if (!scope.Contains(site_id))
+    return Status::PermissionDenied("le site '" + site_id +
+                                    "' de cette réplique est hors du"
+                                    " périmètre de ce jeton");
+  if (!scope.replica_id.empty() && scope.replica_id != replica_id)
+    return Status::PermissionDenied(
+        "ce jeton appartient à une autre réplique (" + scope.replica_id +
+        "), pas à " + replica_id);
+  return scope;
+}
+
+// The token holding `replica_id`, if any: (hash, name, revoked).
+struct Holder {
+  std::string hash, name;
+  bool revoked = false;
+};
+Result<std::optional<Holder>> HolderOf(Db* db, const std::string& replica_id) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db->PrepareCached("SELECT token_hash, name, revoked FROM tokens"
+                                 " WHERE replica_id=? AND replica_id != ''"));
+  st.Bind(1, replica_id);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<Holder>();
+  return std::optional<Holder>(
+      Holder{st.ColumnText(0), st.ColumnText(1), st.ColumnInt(2) != 0});
+}
+
+}  // namespace
+
+Status SqliteHubStore::AddToken(const TokenInfo& token) {
+  if (token.sites.empty())
+    return Status::InvalidArgument("au moins un site est requis");
+  for (const std::string& s : token.sites)
+    if (!IsValidHubSiteId(s))
+      return Status::InvalidArgument("identifiant de site invalide: '" + s + "'");
+  if (!token.replica_id.empty() && !IsValidHubSiteId(token.replica_id))
+    return Status::InvalidArgument("identifiant de réplique invalide");
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(db_.get());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  if (!token.name.empty()) {
+    RELAIS_ASSIGN_OR_RETURN(Stmt q,
+                            db_->Prepare("SELECT 1 FROM tokens WHERE name=?"));
+    q.Bind(1, token.name);
+    RELAIS_ASSIGN_OR_RETURN(bool taken, q.Step());
+    if (taken)
+      return Status::AlreadyExists("un jeton porte déjà le nom '" +
+                                   token.name + "'");
+  }
+  if (!token.replica_id.empty()) {
+    RELAIS_ASSIGN_OR_RETURN(std::optional<Holder> holder,
+                            HolderOf(db_.get(), token.replica_id));
+    if (holder) return Status::AlreadyExists(TakenMessage(token.replica_id));
+  }
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->Prepare("INSERT INTO tokens(token_hash, sites, replica_id,"
+                            " revoked, name, created) VALUES(?,?,?,?,?,?)"));
+  std::vector<std::string> sites = token.sites;
+  std::sort(sites.begin(), sites.end());
+  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+  st.Bind(1, token.token_hash)
+      .Bind(2, JoinSites(sites))
+      .Bind(3, token.replica_id)
+      .Bind(4, int64_t{token.revoked ? 1 : 0})
+      .Bind(5, token.name)
+      .Bind(6, token.created_ms);
+  Status s = st.Run();
+  if (!s.ok())
+    return s.code() == common::StatusCode::kInternal ||
+                   s.code() == common::StatusCode::kAlreadyExists
+               ? Status::AlreadyExists("jeton déjà enregistré")
+               : s;
+  return tx.Commit();
+}
+
+Status SqliteHubStore::Revoke(const std::string& token_hash,
+                              const std::string& name) {
+  if (token_hash.empty() && name.empty())
+    return Status::InvalidArgument("jeton ou nom requis");
+  std::lock_guard<std::mutex> lock(mu_);
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->Prepare("UPDATE tokens SET revoked=1 WHERE"
+                            " (? != '' AND token_hash=?) OR (? != '' AND name=?)"));
+  st.Bind(1, token_hash).Bind(2, token_hash).Bind(3, name).Bind(4, name);
+  RELAIS_RETURN_IF_ERROR(st.Run());
+  if (db_->changes() == 0) return Status::NotFound("aucun jeton correspondant");
+  return Status::OK();
+}
+
+Result<std::vector<TokenInfo>> SqliteHubStore::ListTokens() {
+  ReadLease r = AcquireReader();
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, r.db()->Prepare("SELECT token_hash, sites, replica_id, revoked,"
+                               " name, created FROM tokens ORDER BY created"));
+  std::vector<TokenInfo> out;
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(TokenInfo{st.ColumnText(0), st.ColumnText(4),
+                            SplitSites(st.ColumnText(1)), st.ColumnText(2),
+                            st.ColumnInt(3) != 0, st.ColumnInt(5)});
+  }
+  return out;
+}
+
+Result<Scope> SqliteHubStore::Authorize(const std::string& token_hash,
+                                        const std::string& replica_id,
+                                        const std::string& site_id) {
+  {
+    // The common case, a token already bound to this replica, only reads.
+    ReadLease r = AcquireReader();
+    RELAIS_ASSIGN_OR_RETURN(Scope scope,
+                            ScopeOfToken(r.db(), token_hash, replica_id, site_id));
+    if (!scope.replica_id.empty()) return scope;
+  }
+  return BindFirstUse(token_hash, replica_id, site_id);
+}
+
+Result<Scope> SqliteHubStore::BindFirstUse(const std::string& token_hash,
+                                           const std::string& replica_id,
+                                           const std::string& site_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(db_.get());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  // Again under the writer: the token may have been bound or revoked since.
+  RELAIS_ASSIGN_OR_RETURN(Scope scope,
+                          ScopeOfToken(db_.get(), token_hash, replica_id, site_id));
+  if (!scope.replica_id.empty()) return scope;
+  RELAIS_ASSIGN_OR_RETURN(std::optional<Holder> holder,
+                          HolderOf(db_.get(), replica_id));
+  if (holder) return Status::PermissionDenied(TakenMessage(replica_id));
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt bind, db_->Prepare("UPDATE tokens SET replica_id=? WHERE"
+                              " token_hash=? AND replica_id=''"));
+  bind.Bind(1, replica_id).Bind(2, token_hash);
+  Status s = bind.Run();
+  // The unique index tokens_replica is the last line of defence.
+  if (s.code() == common::StatusCode::kAlreadyExists)
+    return Status::PermissionDenied(TakenMessage(replica_id));
+  RELAIS_RETURN_IF_ERROR(s);
+  RELAIS_RETURN_IF_ERROR(tx.Commit());
+  scope.replica_id = replica_id;
+  return scope;
+}
+
+Result<RebindResult> SqliteHubStore::Rebind(const std::string& token_name,
+                                            const std::string& replica_id) {
+  if (token_name.empty()) return Status::InvalidArgument("nom de jeton requis");
+  if (!IsValidHubSiteId(replica_id))
+    return Status::InvalidArgument(
+        "identifiant de réplique invalide (1 à 64 caractères parmi A-Z a-z"
+        " 0-9 . _ -)");
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(db_.get());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt q, db_->Prepare("SELECT token_hash, replica_id, revoked FROM tokens"
+                           " WHERE name=?"));
+  q.Bind(1, token_name);
+  RELAIS_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return Status::NotFound("aucun jeton nommé '" + token_name + "'");
+  const std::string hash = q.ColumnText(0), bound = q.ColumnText(1);
+  const bool revoked = q.ColumnInt(2) != 0;
+  RELAIS_RETURN_IF_ERROR(q.Reset());
+  if (revoked)
+    return Status::FailedPrecondition("le jeton '" + token_name +
+                                      "' est révoqué; inscrivez-en un nouveau");
+  if (!bound.empty())
+    return Status::FailedPrecondition(
+        "le jeton '" + token_name + "' est déjà lié à la réplique " + bound +
+        "; donnez un jeton neuf (relais-hub enroll --name ...)");
+  RELAIS_ASSIGN_OR_RETURN(std::optional<Holder> holder,
+                          HolderOf(db_.get(), replica_id));
+  RebindResult out;
+  if (holder) {
+    out = RebindResult{holder->name, holder->hash, holder->revoked};
+    RELAIS_ASSIGN_OR_RETURN(
+        Stmt revoke, db_->Prepare("UPDATE tokens SET revoked=1, replica_id=''"
+                                  " WHERE token_hash=?"));
+    revoke.Bind(1, holder->hash);
+    RELAIS_RETURN_IF_ERROR(revoke.Run());
+  }
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt bind, db_->Prepare("UPDATE tokens SET replica_id=? WHERE token_hash=?"));
+  bind.Bind(1, replica_id).Bind(2, hash);
+  RELAIS_RETURN_IF_ERROR(bind.Run());
+  RELAIS_RETURN_IF_ERROR(tx.Commit());
+  return out;
+}
+
+Status SqliteHubStore::CheckToken(const std::string& token_hash) {
+  ReadLease r = AcquireReader();
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, r.db()->PrepareCached("SELECT revoked FROM tokens WHERE token_hash=?"));
+  st.Bind(1, token_hash);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Unauthenticated("jeton inconnu");
+  if (st.ColumnInt(0) != 0) return Status::Unauthenticated("jeton révoqué");
+  return Status::OK();
+}
+
+}  // namespace relais::server
