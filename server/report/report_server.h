@@ -13,8 +13,9 @@
 // Auth for / and /api: "Authorization: Bearer <council token>" or
 // ?token=<council token>. 401 if missing or not a council token, 403 for a
 // site outside the token's list, 400 for bad parameters (among them a site
-// that fails common::IsValidSiteId, checked before any lookup), 503 if the backend
-// fails. Only suppressed aggregates ever leave (common/report).
+// that fails common::IsValidSiteId, refused before the facts are read and
+// never echoed), 503 if the backend fails. Only suppressed aggregates ever
+// leave (common/report).
 //
 // Thread safety: Start/Stop from one thread; requests are served on
 // httplib's worker threads and call the backend concurrently.

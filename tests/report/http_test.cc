@@ -120,8 +120,8 @@ TEST_F(ReportHttpTest, SiteOutsideTheTokenIsForbidden) {
   EXPECT_EQ(after->status, 401);
 }
 
-// A site parameter that cannot be a site id is a bad request (400), before
-// any lookup: it never reaches the token check, the facts or a log line.
+// A site parameter that cannot be a site id is a bad request (400): it never
+// reaches the facts, and the answer does not echo it.
 TEST_F(ReportHttpTest, MalformedSiteParameterIsABadRequest) {
   for (const std::string& site :
        std::vector<std::string>{"A%0Arelais_fake%201", "A%20B", "A%2FB", "A%2CB",
