@@ -262,7 +262,8 @@ std::string ValidateRecord(const Record& r) {
     if (sibs.empty()) return "champ " + Quote(name) + " sans valeur";
     for (size_t i = 0; i < sibs.size(); ++i) {
       const Sibling& s = sibs[i];
-      // Covered by the vector, so its replica id was checked just above.
+      if (!IsValidReplicaId(s.dot.replica))
+        return "champ " + Quote(name) + ": identifiant de réplique invalide";
       if (!r.vv.Includes(s.dot) || s.dot.counter == 0)
         return "champ " + Quote(name) + ": écriture hors du vecteur de version";
       if (i > 0 && !(sibs[i - 1].dot < s.dot))
