@@ -54,6 +54,8 @@ int SetPin(const Options& o) {
   if (!hash.ok()) return std::fprintf(stderr, "%s\n", hash.status().ToString().c_str()), 2;
   // Accept "id" or the site-qualified "id@site" form of the stored id.
   const std::string arg = o.set_pin.substr(0, colon);
+  if (arg != kSecretariat && !common::IsValidPractitionerRef(arg))
+    return std::fprintf(stderr, "--set-pin: identifiant de praticien invalide\n"), 2;
   if (arg == kSecretariat) {  // the secretariat's PIN lives in the site record
     auto w = (*rep)->Write(common::Collection::kSite, (*rep)->site_id(),
                            {{common::field::kPinHash, *hash}});
@@ -322,7 +324,7 @@ int main(int argc, char** argv) {
   app.add_option("--db", o.db, "Fichier SQLite de la réplique de la maison")->required();
   app.add_option("--hub", o.hub, "Serveur de synchronisation HOTE:PORT");
   app.add_option("--token", o.token, "Jeton de la réplique (relais-hub enroll)");
-  app.add_option("--ca", o.ca, "Certificat de l'autorité du hub (PEM): TLS");
+  auto* ca = app.add_option("--ca", o.ca, "Certificat de l'autorité du hub (PEM): TLS");
   app.add_option("--lang", o.lang, "Langue: fr | en")->check(CLI::IsMember({"fr", "en"}));
   app.add_flag("--fullscreen", o.fullscreen, "Plein écran sur l'écran principal");
   app.add_option("--now", o.now, "Heure fixe AAAA-MM-JJTHH:MM (démo, captures)");
@@ -334,6 +336,9 @@ int main(int argc, char** argv) {
   app.add_option("--frames", o.frames, "Images rendues par écran en mode capture")
       ->check(CLI::Range(2, 100));
   CLI11_PARSE(app, argc, argv);
+  // An explicit but empty --ca must not quietly mean "no TLS".
+  if (ca->count() > 0 && o.ca.empty())
+    return std::fprintf(stderr, "--ca vide: donnez le fichier PEM de l'autorité du hub\n"), 2;
   if (!o.set_pin.empty()) return relais::kiosk::SetPin(o);
   return relais::kiosk::Run(o);
 }

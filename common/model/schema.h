@@ -1,6 +1,8 @@
 #pragma once
-// Field names, allowed values and validation for each collection, plus typed
-// views over a record's winning values. Standard library only.
+// Field names and allowed values of each collection, plus typed views over a
+// record's winning values. Standard library only. Validation (ValidateField,
+// ValidateRecord, ValidateNewRecord, input checks) lives in validate.h,
+// included here for the callers of schema.h.
 
 #include <cstdint>
 #include <map>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "common/model/record.h"
+#include "common/model/validate.h"
 
 namespace relais::common {
 
@@ -72,16 +75,6 @@ inline const std::vector<std::string>& AllocationKeys() {
   static const std::vector<std::string> k = {"equal", "share", "presence"};
   return k;
 }
-
-// Returns "" if `f` = `value` is acceptable for `c`, else a French message
-// naming the problem. Unknown fields are refused.
-std::string ValidateField(Collection c, const std::string& f,
-                          const std::string& value);
-
-// Returns "" if the record is well formed: known collection fields, valid
-// values, ids of reasonable size, every sibling dot covered by the record's
-// version vector, siblings sorted and unique. Otherwise a precise message.
-std::string ValidateRecord(const Record& r);
 
 // Parses a base-10 int64; false on anything else.
 bool ParseInt64(const std::string& s, int64_t* out);

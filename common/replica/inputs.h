@@ -1,34 +1,6 @@
 #pragma once
-// What the replica's create operations take (Replica::AddAppointment,
-// AddLedgerEntry). Plain values, standard library only, so the kiosk's pure
-// state can carry them in its effects without the storage headers.
+// The replica's create inputs now live in the model (common/model/inputs.h),
+// next to the validation they share with the kiosk, the CLI and the hub
+// (common/model/validate.h). Kept so existing includes keep working.
 
-#include <cstdint>
-#include <string>
-
-namespace relais::common {
-
-struct NewAppointment {
-  std::string practitioner;
-  std::string patient_name;
-  std::string patient_birth;  // YYYY-MM-DD
-  std::string patient_ref;    // pseudonymous; derived if empty
-  int64_t start = 0;          // UTC seconds
-  int64_t duration_min = 15;
-  std::string kind = "consultation";
-  std::string status = "booked";
-  std::string room;
-  std::string note;
-};
-
-struct NewLedgerEntry {
-  int64_t amount_cents = 0;
-  std::string category;
-  std::string payer;  // practitioner id
-  std::string key;    // equal | share | presence
-  std::string label;
-  std::string month;     // YYYY-MM; current month if empty
-  std::string reverses;  // id of the reversed entry, or empty
-};
-
-}  // namespace relais::common
+#include "common/model/inputs.h"

@@ -18,22 +18,14 @@ std::string RandomHex(std::mt19937_64& rng, int n) {
   return s;
 }
 
-bool IsValidSiteId(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-          c == '.'))
-      return false;
-  return true;
-}
-
 }  // namespace
 
 Result<std::string> Replica::Init(const std::string& path,
                                   const std::string& site_id) {
   if (!IsValidSiteId(site_id))
-    return Status::InvalidArgument("identifiant de site invalide: '" +
-                                   site_id + "' (lettres, chiffres, - _ .)");
+    return Status::InvalidArgument("identifiant de site invalide: " +
+                                   QuoteForMessage(site_id) +
+                                   " (1 à 64 caractères parmi A-Z a-z 0-9 . _ -)");
   RELAIS_ASSIGN_OR_RETURN(auto store, ReplicaStore::Open(path, true));
   Transaction tx(store->db());
   RELAIS_RETURN_IF_ERROR(tx.status());
@@ -108,11 +100,11 @@ Result<int> Replica::WriteBatch(
 Result<Record> Replica::WriteLocked(
     Collection c, const std::string& id,
     const std::map<std::string, std::string>& changes, bool* changed) {
-  for (const auto& [f, v] : changes) {
-    std::string err = ValidateField(c, f, v);
-    if (!err.empty()) return Status::InvalidArgument(err);
-  }
-  if (id.empty() || id.size() > 128)
+  // The same checks as the hub's, plus the content of patient fields that
+  // only the replica can see (validate.h).
+  std::string err = ValidateLocalChanges(c, changes);
+  if (!err.empty()) return Status::InvalidArgument(err);
+  if (id.empty() || id.size() > kMaxRecordIdLen)
     return Status::InvalidArgument("identifiant vide ou trop long");
   RELAIS_ASSIGN_OR_RETURN(std::optional<Record> cur, store_->Get(c, id));
   if (cur && c == Collection::kLedger)
@@ -129,7 +121,13 @@ Result<Record> Replica::WriteLocked(
   }
   RELAIS_ASSIGN_OR_RETURN(Hlc h, NextHlc());
   *changed = ApplyLocalWrite(&r, replica_id_, h, changes);
-  if (*changed) RELAIS_RETURN_IF_ERROR(store_->PutLocal(r));
+  if (!*changed) return r;
+  // A record created here must be one the hub accepts as new. (An existing
+  // record is not re-checked as a whole: a bad value pulled earlier must not
+  // stop staff from correcting it.)
+  if (!cur) err = ValidateNewRecord(r);
+  if (!err.empty()) return Status::InvalidArgument(err);
+  RELAIS_RETURN_IF_ERROR(store_->PutLocal(r));
   return r;
 }
 
@@ -149,10 +147,8 @@ std::string Replica::PractitionerRef(const std::string& id) const {
 Status Replica::AddPractitioner(const std::string& id, const std::string& name,
                                 const std::string& profession,
                                 int64_t share_bp) {
-  const size_t at = id.find('@');
-  if (!IsValidSiteId(id.substr(0, at)) ||
-      (at != std::string::npos && !IsValidSiteId(id.substr(at + 1))))
-    return Status::InvalidArgument("identifiant de praticien invalide: '" + id + "'");
+  if (!IsValidPractitionerRef(id))
+    return Status::InvalidArgument("identifiant de praticien invalide: " + QuoteForMessage(id));
   if (name.empty()) return Status::InvalidArgument("nom du praticien vide");
   auto r = Write(Collection::kPractitioner, PractitionerRef(id),
                  {{field::kName, name},
@@ -175,7 +171,7 @@ Result<std::string> Replica::NewCode(const CivilDate& day) {
 Result<std::string> Replica::ReissueCode(const std::string& id) {
   RELAIS_ASSIGN_OR_RETURN(auto rec, Get(Collection::kAppointment, id));
   if (!rec || IsDeleted(*rec))
-    return Status::NotFound("rendez-vous inconnu: " + id);
+    return Status::NotFound("rendez-vous inconnu: " + QuoteForMessage(id));
   const Appointment a = AppointmentFromView(*rec, View(*rec));
   RELAIS_ASSIGN_OR_RETURN(std::string code, NewCode(ParisDate(a.start)));
   RELAIS_ASSIGN_OR_RETURN(Record r,
@@ -190,15 +186,9 @@ Result<std::pair<std::string, std::string>> Replica::AddAppointment(
   a.practitioner = PractitionerRef(in.practitioner);
   RELAIS_ASSIGN_OR_RETURN(auto pract, Get(Collection::kPractitioner, a.practitioner));
   if (!pract || IsDeleted(*pract))
-    return Status::InvalidArgument("praticien inconnu: '" + a.practitioner + "'");
-  if (a.patient_name.empty())
-    return Status::InvalidArgument("nom du patient vide");
-  if (a.duration_min <= 0 || a.duration_min > 24 * 60)
-    return Status::InvalidArgument("durée invalide: " +
-                                   std::to_string(a.duration_min) + " min");
-  if (!a.patient_birth.empty() && !ParseDate(a.patient_birth).ok())
-    return Status::InvalidArgument("date de naissance invalide: '" +
-                                   a.patient_birth + "'");
+    return Status::InvalidArgument("praticien inconnu: " + QuoteForMessage(a.practitioner));
+  if (std::string err = ValidateNewAppointment(a); !err.empty())
+    return Status::InvalidArgument(err);
   RELAIS_ASSIGN_OR_RETURN(std::string code, NewCode(ParisDate(a.start)));
   const std::string id = NewId("rdv");
   std::map<std::string, std::string> f = {
@@ -232,12 +222,13 @@ Result<Appointment> Replica::CheckIn(const std::string& id,
       if (!best || std::llabs(a.start - now) < std::llabs(best->start - now))
         best = &a;
     }
-    if (!best) return Status::NotFound("aucun rendez-vous avec le code " + code);
+    if (!best)
+      return Status::NotFound("aucun rendez-vous avec le code " + QuoteForMessage(code));
     target = best->id;
   }
   RELAIS_ASSIGN_OR_RETURN(auto rec, Get(Collection::kAppointment, target));
   if (!rec || IsDeleted(*rec))
-    return Status::NotFound("rendez-vous inconnu: " + target);
+    return Status::NotFound("rendez-vous inconnu: " + QuoteForMessage(target));
   Appointment a = AppointmentFromView(*rec, View(*rec));
   if (a.status == "cancelled")
     return Status::FailedPrecondition("ce rendez-vous est annulé");
@@ -253,7 +244,7 @@ Result<Appointment> Replica::CheckIn(const std::string& id,
 Status Replica::SetStatus(const std::string& id, const std::string& status) {
   RELAIS_ASSIGN_OR_RETURN(auto rec, Get(Collection::kAppointment, id));
   if (!rec || IsDeleted(*rec))
-    return Status::NotFound("rendez-vous inconnu: " + id);
+    return Status::NotFound("rendez-vous inconnu: " + QuoteForMessage(id));
   std::map<std::string, std::string> f = {{field::kStatus, status}};
   const std::string now = std::to_string(clock_->NowMillis() / 1000);
   if (status == "in_consultation") f[field::kConsultAt] = now;
@@ -273,11 +264,10 @@ Status Replica::SetPresence(const std::string& practitioner_in,
   const std::string practitioner = PractitionerRef(practitioner_in);
   RELAIS_ASSIGN_OR_RETURN(auto pract, Get(Collection::kPractitioner, practitioner));
   if (!pract || IsDeleted(*pract))
-    return Status::InvalidArgument("praticien inconnu: '" + practitioner + "'");
-  if (!ParseDate(date).ok())
-    return Status::InvalidArgument("date invalide: '" + date + "'");
-  if (state == "remplace" && replacement.empty())
-    return Status::InvalidArgument("'remplace' demande le nom du remplaçant");
+    return Status::InvalidArgument("praticien inconnu: " + QuoteForMessage(practitioner));
+  const NewPresence p{practitioner, date, half, state, replacement, room};
+  if (std::string err = ValidateNewPresence(p); !err.empty())
+    return Status::InvalidArgument(err);
   // A name only goes with "remplace" (policy::HarmonizeView relies on it).
   std::map<std::string, std::string> f = {{field::kPractitioner, practitioner},
                                           {field::kDate, date},
@@ -293,14 +283,12 @@ Status Replica::SetPresence(const std::string& practitioner_in,
 Result<std::string> Replica::AddLedgerEntry(const NewLedgerEntry& in) {
   NewLedgerEntry e = in;
   e.payer = PractitionerRef(in.payer);
-  if (e.category.empty()) return Status::InvalidArgument("catégorie vide");
-  std::string month = e.month;
-  if (month.empty()) {
-    const CivilDate d = ParisDate(clock_->NowMillis() / 1000);
-    month = FormatDate(d).substr(0, 7);
-  }
-  int y, m;
-  RELAIS_RETURN_IF_ERROR(ParseMonth(month, &y, &m));
+  if (e.month.empty())
+    e.month = FormatDate(ParisDate(clock_->NowMillis() / 1000)).substr(0, 7);
+  const std::string& month = e.month;
+  // Per-entry rules (amount, payer, key, month...): validate.h.
+  if (std::string err = ValidateNewLedgerEntry(e); !err.empty())
+    return Status::InvalidArgument(err);
   // Amount, payer, key usable this month, reversal rules: domain/ledger.h.
   {
     RELAIS_ASSIGN_OR_RETURN(std::vector<LedgerEntry> all, LedgerAll());

@@ -46,8 +46,10 @@ class Replica {
   void SeedForTest(uint64_t seed) { rng_.seed(seed); }
 
   // Generic write of `changes` to (c, id), creating the record if needed
-  // (site = this replica's site). Validates every value. Returns the new
-  // state; unchanged state if nothing differed.
+  // (site = this replica's site). Validates every value with
+  // ValidateLocalChanges, and a created record with ValidateNewRecord (its
+  // RequiredFields must be among `changes`); see model/validate.h. Returns
+  // the new state; unchanged state if nothing differed.
   Result<Record> Write(Collection c, const std::string& id,
                        const std::map<std::string, std::string>& changes);
   // Bulk import: the same as calling Write for each (id, changes) pair, but
@@ -71,7 +73,8 @@ class Replica {
 
   Status AddPractitioner(const std::string& id, const std::string& name,
                          const std::string& profession, int64_t share_bp = 0);
-  // Returns {id, check-in code}.
+  // Validates with ValidateNewAppointment (model/validate.h) after checking
+  // the practitioner exists. Returns {id, check-in code}.
   Result<std::pair<std::string, std::string>> AddAppointment(
       const NewAppointment& a);
   // Checks in by id, or by code among non-cancelled appointments (the
@@ -79,12 +82,15 @@ class Replica {
   Result<Appointment> CheckIn(const std::string& id, const std::string& code,
                               const std::string& via);
   Status SetStatus(const std::string& id, const std::string& status);
+  // Validates with ValidateNewPresence (model/validate.h) after checking the
+  // practitioner exists.
   Status SetPresence(const std::string& practitioner, const std::string& date,
                      const std::string& half, const std::string& state,
                      const std::string& replacement, const std::string& room);
-  // Validates with domain::ValidateNewEntry (positive amount unless a
-  // reversal, known payer, key usable for the month, reversal rules); nothing
-  // is written on error.
+  // Validates with ValidateNewLedgerEntry (model/validate.h: amount bounds
+  // and sign, payer, category, key, month) then domain::ValidateNewEntry
+  // (known payer, key usable for the month, reversal rules); nothing is
+  // written on error.
   Result<std::string> AddLedgerEntry(const NewLedgerEntry& e);
   // Gives appointment `id` a new check-in code unique among this replica's
   // codes of its day (to fix a clash listed by domain::FindCodeClashes).

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/domain/ledger.h"
+#include "common/model/validate.h"
 #include "kiosk/app/checkin.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/pin.h"
@@ -160,46 +161,46 @@ struct Visitor {
   void operator()(const act::AddAppointment& a);
   void operator()(const act::SetPresence& a) {
     if (!Staff()) return;
-    const auto& states = common::PresenceStates();
-    const bool ok = FindPractitioner(s, a.practitioner) &&
-                    (a.half == "am" || a.half == "pm") &&
-                    std::find(states.begin(), states.end(), a.state) != states.end() &&
-                    (a.state != "remplace" || !a.replacement.empty());
-    if (!ok) return Notice(s, Msg::kInvalidInput, true);
-    s.effects.push_back(EffSetPresence{a.practitioner, common::FormatDate(s.day),
-                                       a.half, a.state,
-                                       a.state == "remplace" ? a.replacement : "",
-                                       a.room});
+    // A name only goes with "remplace" (as Replica::SetPresence writes it).
+    common::NewPresence p{a.practitioner, common::FormatDate(s.day), a.half, a.state,
+                          a.state == "remplace" ? a.replacement : "", a.room};
+    if (!FindPractitioner(s, a.practitioner) || !common::ValidateNewPresence(p).empty())
+      return Notice(s, Msg::kInvalidInput, true);
+    s.effects.push_back(EffSetPresence{std::move(p)});
   }
   void operator()(const act::AddLedgerEntry& a) {
     if (!Staff()) return;
-    common::LedgerEntry e;
-    e.amount_cents = a.amount_cents;
-    e.category = a.category;
-    e.payer = a.payer;
-    e.key = a.key;
-    e.label = a.label;
-    e.month = s.ledger_month;
-    common::Status st = common::domain::ValidateNewEntry(e, s.ledger, s.practitioners,
-                                                         s.month_presence);
-    if (a.category.empty()) st = common::Status::InvalidArgument(Tr(s.lang, Msg::kInvalidInput));
-    if (!st.ok()) {
-      s.message = st.message();
+    common::NewLedgerEntry in{a.amount_cents, a.category, a.payer, a.key,
+                              a.label, s.ledger_month, ""};
+    // The replica's own checks, in its order: per entry (validate.h), then
+    // against the ledger and the directory (domain/ledger.h).
+    std::string err = common::ValidateNewLedgerEntry(in);
+    if (err.empty()) {
+      common::LedgerEntry e;
+      e.amount_cents = in.amount_cents;
+      e.payer = in.payer;
+      e.key = in.key;
+      e.month = in.month;
+      err = common::domain::ValidateNewEntry(e, s.ledger, s.practitioners, s.month_presence)
+                .message();
+    }
+    if (!err.empty()) {
+      s.message = err;
       s.message_is_error = true;
       return;
     }
-    s.effects.push_back(EffAddLedger{{a.amount_cents, a.category, a.payer, a.key,
-                                      a.label, s.ledger_month, ""}});
+    s.effects.push_back(EffAddLedger{std::move(in)});
   }
   void operator()(const act::ReverseEntry& a) {
     if (!Staff()) return;
     for (const common::LedgerEntry& e : s.ledger) {
       if (e.id != a.entry_id) continue;
       if (!e.reverses.empty() || IsReversedIn(e.id)) break;
-      s.effects.push_back(EffAddLedger{
-          {-e.amount_cents, e.category, e.payer, e.key,
-           std::string(Tr(s.lang, Msg::kReversal)) + " : " + e.label, e.month,
-           e.id}});
+      common::NewLedgerEntry rev{-e.amount_cents, e.category, e.payer, e.key,
+                                 std::string(Tr(s.lang, Msg::kReversal)) + " : " + e.label,
+                                 e.month, e.id};
+      if (!common::ValidateNewLedgerEntry(rev).empty()) break;
+      s.effects.push_back(EffAddLedger{std::move(rev)});
       return;
     }
     Notice(s, Msg::kInvalidInput, true);
@@ -272,9 +273,7 @@ struct Visitor {
 
 void Visitor::operator()(const act::AddAppointment& a) {
   if (!Staff()) return;
-  if (!FindPractitioner(s, a.practitioner) || a.patient_name.empty() ||
-      a.duration_min <= 0 || a.duration_min > 24 * 60)
-    return Notice(s, Msg::kInvalidInput, true);
+  if (!FindPractitioner(s, a.practitioner)) return Notice(s, Msg::kInvalidInput, true);
   common::NewAppointment e;
   e.practitioner = a.practitioner;
   e.patient_name = a.patient_name;
@@ -296,6 +295,9 @@ void Visitor::operator()(const act::AddAppointment& a) {
     if (!has_time) return Notice(s, Msg::kInvalidInput, true);
     e.start = common::ParisLocalToUtc(s.day, h, m);
   }
+  // Name, birth date, duration, kind...: the replica's checks (validate.h).
+  if (!common::ValidateNewAppointment(e).empty())
+    return Notice(s, Msg::kInvalidInput, true);
   s.effects.push_back(EffAddAppointment{std::move(e)});
 }
 

@@ -29,8 +29,8 @@ struct Runner {
     return r.AddAppointment(e.appointment).status();
   }
   Status operator()(const EffSetPresence& e) {
-    return r.SetPresence(e.practitioner, e.date, e.half, e.state, e.replacement,
-                         e.room);
+    const common::NewPresence& p = e.presence;
+    return r.SetPresence(p.practitioner, p.date, p.half, p.state, p.replacement, p.room);
   }
   Status operator()(const EffAddLedger& e) {
     return r.AddLedgerEntry(e.entry).status();

@@ -98,7 +98,7 @@ struct EffAddAppointment {
   common::NewAppointment appointment;
 };
 struct EffSetPresence {
-  std::string practitioner, date, half, state, replacement, room;
+  common::NewPresence presence;
 };
 struct EffAddLedger {
   common::NewLedgerEntry entry;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <set>
 
+#include "common/model/validate.h"
+
 namespace relais::server {
 
 using common::Result;
@@ -58,9 +60,10 @@ Result<std::string> SqliteCouncilTokens::Enroll(
   if (sites.empty()) return Status::InvalidArgument("aucun site autorisé");
   std::set<std::string> sorted;
   for (const std::string& s : sites) {
-    if (s.empty() || s.find_first_of(", \t\r\n") != std::string::npos)
-      return Status::InvalidArgument("identifiant de site invalide: '" + s +
-                                     "'");
+    if (!common::IsValidSiteId(s))
+      return Status::InvalidArgument(
+          "identifiant de site invalide (1 à 64 caractères parmi A-Z a-z 0-9 "
+          ". _ -)");
     sorted.insert(s);
   }
   std::string joined;

@@ -41,7 +41,7 @@ class SqliteCouncilTokens final : public CouncilTokenChecker {
 
   // Creates a token for `name` over `sites` and returns it (64 hex chars,
   // 32 random bytes from OpenSSL). INVALID_ARGUMENT for an empty name, no
-  // site, or a site id with ',' or spaces; ALREADY_EXISTS if the name is
+  // site, or a site id that fails common::IsValidSiteId; ALREADY_EXISTS if the name is
   // taken; INTERNAL if the random generator fails.
   common::Result<std::string> Enroll(const std::string& name,
                                      const std::vector<std::string>& sites,

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/model/validate.h"
 #include "common/report/usage.h"
 #include "common/util/time.h"
 #include "server/report/dashboard.h"
@@ -122,6 +123,10 @@ struct ReportServer::Impl {
     if (!gran.ok()) return fail(gran.status());
     q.granularity = *gran;
     const std::string site = req.get_param_value("site");
+    // Empty = every site of the token (the dashboard's "Tous les sites").
+    if (!site.empty() && !common::IsValidSiteId(site))
+      return fail(Status::InvalidArgument(
+          "paramètre site invalide (1 à 64 caractères parmi A-Z a-z 0-9 . _ -)"));
     if (!site.empty()) {
       if (std::find(sites->begin(), sites->end(), site) == sites->end())
         return fail(Status::PermissionDenied(

@@ -4,15 +4,18 @@
 //
 //   GET /                 French dashboard (HTML, no external asset)
 //   GET /api/v1/usage     ?from=YYYY-MM&to=YYYY-MM[&site=S]
-//                         [&granularity=week|month][&format=json|csv]
+//                         [&granularity=auto|month|quarter|week]
+//                         [&format=json|csv]
 //   GET /healthz          "ok" (no token)
 //   GET /metrics          Prometheus text: the backend's counters + ours
 //                         (no token; bind to a private address)
 //
 // Auth for / and /api: "Authorization: Bearer <council token>" or
 // ?token=<council token>. 401 if missing or not a council token, 403 for a
-// site outside the token's list, 400 for bad parameters, 503 if the backend
-// fails. Only suppressed aggregates ever leave (common/report).
+// site outside the token's list, 400 for bad parameters (among them a site
+// that fails common::IsValidSiteId, refused before the facts are read and
+// never echoed), 503 if the backend fails. Only suppressed aggregates ever
+// leave (common/report).
 //
 // Thread safety: Start/Stop from one thread; requests are served on
 // httplib's worker threads and call the backend concurrently.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/model/validate.h"
 #include "common/replica/replica.h"
 #include "tests/common/test_util.h"
 #include "tools/relais/cli_util.h"
@@ -96,6 +97,64 @@ TEST_F(CliTest, BadArgumentsExitTwoAndWriteNothing) {
   EXPECT_EQ(Dump(), before);
 }
 
+// Site ids are short [A-Za-z0-9._-] strings wherever they enter.
+TEST_F(CliTest, InitRefusesBadSiteIds) {
+  for (const std::string& site : {std::string("bad\nsite"), std::string("a b"),
+                                  std::string("a/b"), std::string(65, 's'),
+                                  std::string("")}) {
+    const std::string db = dir_.File("s.db");
+    Outcome o = RunCli({"init", "--db", db, "--site", site});
+    EXPECT_EQ(o.code, 2) << site << ": " << o.err;
+    EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << "one-line error: " << o.err;
+    EXPECT_EQ(o.out, "");
+  }
+  Outcome ok = RunCli({"init", "--db", dir_.File("ok.db"), "--site", std::string(64, 's')});
+  EXPECT_EQ(ok.code, 0) << ok.err;
+}
+
+// The shared validation behind every verb that writes (model/validate.h).
+TEST_F(CliTest, SharedValidationRefusesImpossibleValues) {
+  const std::string before = Dump();
+  const std::vector<std::vector<std::string>> bad = {
+      {"appt", "add", "--db", db_, "--practitioner", "p1", "--start", "2026-11-24T09:00",
+       "--duration", "15", "--patient", "X", "--birth", "2023-02-29"},
+      {"appt", "add", "--db", db_, "--practitioner", "p1", "--start", "2026-11-24T09:00",
+       "--duration", "1441", "--patient", "X", "--birth", "1950-01-01"},
+      {"presence", "set", "--db", db_, "--practitioner", "p1", "--date", "2026-04-31",
+       "--half", "am", "--state", "present"},
+      {"ledger", "add", "--db", db_, "--amount", "1000000000.01", "--category", "loyer",
+       "--payer", "p1", "--key", "equal"},
+      {"ledger", "add", "--db", db_, "--amount", "10", "--category", "loyer",
+       "--payer", "p1", "--key", "equal", "--month", "2026-13"},
+      {"report", "--url", "http://127.0.0.1:9", "--token", "t", "--from", "2026-01",
+       "--to", "2026-02", "--site", "S1\nrelais_fake 1"},
+      {"report", "--url", "http://127.0.0.1:9", "--token", "t", "--from", "2026-01",
+       "--to", "2026-02", "--granularity", "year"},
+  };
+  for (const auto& args : bad) {
+    Outcome o = RunCli(args);
+    EXPECT_EQ(o.code, 2) << args[0] << " " << args[1] << ": " << o.err;
+    EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << "one-line error: " << o.err;
+  }
+  EXPECT_EQ(Dump(), before);
+  Outcome o = RunCli({"ledger", "add", "--db", db_, "--amount", "1000000000.00", "--category",
+                      "travaux", "--payer", "p1", "--key", "equal", "--month", "2026-11"});
+  EXPECT_EQ(o.code, 0) << o.err;
+}
+
+#ifdef RELAIS_HAVE_SYNC
+// `--ca ''` used to mean "no TLS" (plain text to a loopback hub): an
+// explicitly empty CA is a usage error, before any connection.
+TEST_F(CliTest, SyncWithAnEmptyCaIsAUsageError) {
+  Outcome o = RunCli({"sync", "--db", db_, "--hub", "127.0.0.1:9", "--token", "t",
+                      "--ca", ""});
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("--ca"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << "one-line error: " << o.err;
+  EXPECT_EQ(o.out, "");
+}
+#endif
+
 TEST_F(CliTest, EveryVerbHasHelp) {
   for (std::vector<std::string> v :
        {std::vector<std::string>{"init"}, {"practitioner", "add"},
@@ -120,6 +179,10 @@ TEST(CliUtilTest, AmountsInCents) {
   EXPECT_EQ(*ParseAmountCents("123,4"), 12340);
   EXPECT_EQ(*ParseAmountCents("7"), 700);
   EXPECT_EQ(*ParseAmountCents("-0.05"), -5);
+  EXPECT_EQ(*ParseAmountCents("1000000000.00"), kMaxAmountCents);
+  EXPECT_EQ(*ParseAmountCents("-1000000000"), -kMaxAmountCents);
+  EXPECT_FALSE(ParseAmountCents("1000000000.01").ok());
+  EXPECT_FALSE(ParseAmountCents("99999999999999").ok());
   for (const char* bad : {"", "1.234", "abc", "1..2", ".5", "5.", "1e3"})
     EXPECT_FALSE(ParseAmountCents(bad).ok()) << bad;
   EXPECT_EQ(FormatEuros(123456), "1\u202f234,56\u00a0€");

@@ -86,6 +86,56 @@ TEST_F(ReplicaTest, BadInputWritesNothing) {
   EXPECT_EQ(*rep_->Dump(), before);
 }
 
+// The replica applies the shared validation (model/validate.h) to what it
+// creates: nothing the hub would refuse as a new record is ever written.
+TEST_F(ReplicaTest, SharedValidationOnEveryInputPath) {
+  const std::string before = *rep_->Dump();
+  NewAppointment a = Appt("2026-11-24T09:00");
+  a.patient_birth = "2023-02-29";
+  EXPECT_EQ(rep_->AddAppointment(a).status().code(), StatusCode::kInvalidArgument);
+  a = Appt("2026-11-24T09:00");
+  a.patient_name = "DUPONT\nJeanne";
+  EXPECT_EQ(rep_->AddAppointment(a).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(rep_->SetPresence("p1", "2026-04-31", "am", "present", "", "").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(rep_->SetPresence("p1", "2026-11-24", "soir", "present", "", "").code(),
+            StatusCode::kInvalidArgument);
+  for (const NewLedgerEntry& e :
+       {NewLedgerEntry{kMaxAmountCents + 1, "loyer", "p1", "equal", "", "2026-11", ""},
+        NewLedgerEntry{100, "loyer", "p1", "equal", "", "2026-13", ""},
+        NewLedgerEntry{100, "", "p1", "equal", "", "2026-11", ""},
+        NewLedgerEntry{100, "loyer", "", "equal", "", "2026-11", ""}})
+    EXPECT_EQ(rep_->AddLedgerEntry(e).status().code(), StatusCode::kInvalidArgument)
+        << e.amount_cents << " " << e.month << " " << e.category << " " << e.payer;
+  // A generic write may not create a record without its required fields...
+  EXPECT_EQ(rep_->Write(Collection::kAppointment, "rdv-x", {{"room", "1"}}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(rep_->Write(Collection::kPresence, "pr:x", {{"state", "present"}}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(rep_->Write(Collection::kAppointment, "rdv\nx",
+                        {{"practitioner", "p1@S1"}, {"start", "1795500000"}})
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  // ... nor write a sealed field with content the input path refuses.
+  EXPECT_EQ(rep_->Write(Collection::kAppointment, "rdv-y",
+                        {{"practitioner", "p1@S1"}, {"start", "1795500000"},
+                         {"patient_birth", "1950-02-31"}})
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(*rep_->Dump(), before);
+  // What it does create passes the hub's check for a new record.
+  ASSERT_OK(rep_->AddLedgerEntry({kMaxAmountCents, "travaux", "p1", "equal", "", "2026-11", ""}));
+  ASSERT_OK(rep_->SetPresence("p1", "2024-02-29", "am", "present", "", ""));
+  auto added = rep_->AddAppointment(Appt("2026-11-24T09:00"));
+  ASSERT_OK(added);
+  auto all = rep_->store()->ListAll();
+  ASSERT_OK(all);
+  ASSERT_EQ(all->size(), 4u);  // practitioner, ledger, presence, appointment
+  for (const Record& r : *all) EXPECT_EQ(ValidateNewRecord(r), "") << r.id;
+}
+
 TEST_F(ReplicaTest, PresenceIsOneRecordPerHalfDay) {
   ASSERT_OK(rep_->SetPresence("p1", "2026-11-24", "am", "present", "", "2"));
   ASSERT_OK(rep_->SetPresence("p1", "2026-11-24", "am", "remplace", "Dr Roux", "2"));

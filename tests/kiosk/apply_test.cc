@@ -214,6 +214,61 @@ TEST_F(KioskTest, WalkInAndReversalAndPinChange) {
   EXPECT_TRUE(s.staff_unlocked);
 }
 
+// The kiosk checks its staff inputs with the replica's own validation
+// (model/validate.h): what it refuses never becomes an effect, and what it
+// queues is written.
+TEST_F(KioskTest, StaffInputsUseTheSharedValidation) {
+  AppState s = Load();
+  Apply(s, act::UnlockStaff{"1234"});
+  ASSERT_TRUE(s.staff_unlocked);
+  act::AddLedgerEntry e;
+  e.amount_cents = common::kMaxAmountCents + 1;
+  e.category = "travaux";
+  e.payer = Pid(s, "dr-a");
+  e.key = "equal";
+  Apply(s, e);
+  EXPECT_TRUE(s.effects.empty());
+  EXPECT_TRUE(s.message_is_error);
+  EXPECT_FALSE(s.message.empty());
+  e.amount_cents = 0;
+  e.category = "";
+  Apply(s, e);
+  EXPECT_TRUE(s.effects.empty());
+  act::AddAppointment a;
+  a.practitioner = Pid(s, "dr-b");
+  a.patient_name = "DUPONT\nJeanne";  // a control character in a name
+  a.start_hhmm = "11:00";
+  Apply(s, a);
+  EXPECT_TRUE(s.effects.empty());
+  a.patient_name = "DUPONT Jeanne";
+  a.duration_min = 24 * 60 + 1;
+  Apply(s, a);
+  EXPECT_TRUE(s.effects.empty());
+  act::SetPresence p{Pid(s, "dr-a"), "soir", "present", "", ""};
+  Apply(s, p);
+  EXPECT_TRUE(s.effects.empty());
+  p = {Pid(s, "dr-a"), "am", "remplace", "", ""};
+  Apply(s, p);
+  EXPECT_TRUE(s.effects.empty());
+  // The valid versions are queued and written.
+  e.amount_cents = common::kMaxAmountCents;
+  e.category = "travaux";
+  Apply(s, e);
+  a.duration_min = 20;
+  Apply(s, a);
+  p = {Pid(s, "dr-a"), "am", "remplace", "Dr Remy", ""};
+  Apply(s, p);
+  ASSERT_EQ(s.effects.size(), 3u) << s.message;
+  ASSERT_TRUE(runner_->RunPending(s).ok()) << s.message;
+  ASSERT_EQ(s.ledger.size(), 1u);
+  EXPECT_EQ(s.ledger[0].amount_cents, common::kMaxAmountCents);
+  ASSERT_EQ(s.presence.size(), 1u);
+  EXPECT_EQ(s.presence[0].replacement, "Dr Remy");
+  auto all = replica_->store()->ListAll();
+  ASSERT_TRUE(all.ok());
+  for (const common::Record& r : *all) EXPECT_EQ(common::ValidateNewRecord(r), "") << r.id;
+}
+
 TEST_F(KioskTest, ResolvingAConflictWritesAValueThatDominatesBoth) {
   auto [id, code] = Add("dr-a", 10, 0, "CONFLIT Carl", "1970-01-01");
   auto rec = replica_->Get(common::Collection::kAppointment, id);

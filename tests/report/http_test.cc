@@ -120,6 +120,29 @@ TEST_F(ReportHttpTest, SiteOutsideTheTokenIsForbidden) {
   EXPECT_EQ(after->status, 401);
 }
 
+// A site parameter that cannot be a site id is a bad request (400): it never
+// reaches the facts, and the answer does not echo it.
+TEST_F(ReportHttpTest, MalformedSiteParameterIsABadRequest) {
+  for (const std::string& site :
+       std::vector<std::string>{"A%0Arelais_fake%201", "A%20B", "A%2FB", "A%2CB",
+                                std::string(65, 'A')}) {
+    for (const std::string& path : std::vector<std::string>{std::string(kUsage) + "&site=" + site,
+                                   "/?from=2026-01&to=2026-02&site=" + site}) {
+      auto r = Get(path, token_ab_);
+      ASSERT_TRUE(r) << path;
+      EXPECT_EQ(r->status, 400) << path;
+      EXPECT_NE(r->body.find("site"), std::string::npos) << r->body;
+      EXPECT_EQ(r->body.find("relais_fake"), std::string::npos) << r->body;
+    }
+  }
+  auto ok = Get(std::string(kUsage) + "&site=A", token_ab_);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  auto all = Get(std::string(kUsage) + "&site=", token_ab_);  // "every site"
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->status, 200);
+}
+
 TEST_F(ReportHttpTest, JsonCarriesSuppressedNumbers) {
   auto r = Get(kUsage, token_ab_);
   ASSERT_TRUE(r);
@@ -248,6 +271,27 @@ TEST_F(ReportHttpTest, RelaisReportCommand) {
   EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_ab_, "--from",
                     "2026-01", "--to", "2026-02", "--format", "xml"}),
             2);
+  // Every granularity the hub serves (README, docs/reporting.md).
+  for (const std::string g : {"auto", "month", "quarter", "week"}) {
+    const std::string gout = (dir_ / ("g-" + g + ".json")).string();
+    EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_ab_, "--from", "2026-01",
+                      "--to", "2026-02", "--format", "json", "--granularity", g, "--out",
+                      gout}),
+              0)
+        << g;
+    std::ifstream gf(gout);
+    std::stringstream gs;
+    gs << gf.rdbuf();
+    EXPECT_NE(gs.str().find("\"granularite\":\"" + g + "\""), std::string::npos) << g;
+  }
+  EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_ab_, "--from", "2026-01",
+                    "--to", "2026-02", "--granularity", "year"}),
+            2);
+  // A site id that cannot be one: exit 2, no request.
+  EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_ab_, "--site", "A B",
+                    "--from", "2026-01", "--to", "2026-02", "--out", none}),
+            2);
+  EXPECT_FALSE(std::filesystem::exists(none));
   // 5xx is retried (3 attempts) then reported.
   fail_ = true;
   EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_ab_, "--from",
@@ -268,8 +312,11 @@ TEST(CouncilTokensTest, EnrollListRevoke) {
   EXPECT_EQ(*sites, (std::vector<std::string>{"S1", "S2"}));
   EXPECT_EQ((*t)->Enroll("region", {"S1"}, clock).status().code(),
             common::StatusCode::kAlreadyExists);
-  EXPECT_EQ((*t)->Enroll("x", {"a,b"}, clock).status().code(),
-            common::StatusCode::kInvalidArgument);
+  for (const std::string& bad :
+       std::vector<std::string>{"a,b", "a b", "a/b", "a\nb", "", std::string(65, 's')})
+    EXPECT_EQ((*t)->Enroll("x", {"S1", bad}, clock).status().code(),
+              common::StatusCode::kInvalidArgument)
+        << bad;
   EXPECT_EQ((*t)->Enroll("x", {}, clock).status().code(),
             common::StatusCode::kInvalidArgument);
   EXPECT_EQ((*t)->Sites("").status().code(),

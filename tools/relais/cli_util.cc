@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "common/model/validate.h"
+
 namespace relais::common::cli {
 
 int Report(const Status& s) {
@@ -44,6 +46,10 @@ Result<int64_t> ParseAmountCents(const std::string& text) {
   if (digits == 0 || frac == 0) return bad();
   if (frac == 1) cents *= 10;
   const int64_t total = units * 100 + cents;
+  if (total > kMaxAmountCents)
+    return Status::InvalidArgument("montant hors limites: '" + text +
+                                   "' (au plus " + FormatEuros(kMaxAmountCents) +
+                                   ")");
   return neg ? -total : total;
 }
 

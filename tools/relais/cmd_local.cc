@@ -106,10 +106,6 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
           ctx.exit_code = Report(t.status());
           return;
         }
-        if (a->duration_min <= 0) {
-          ctx.exit_code = Report(Status::InvalidArgument("durée invalide"));
-          return;
-        }
         auto r = OpenOrReport(*db, ctx);
         if (!r) return;
         a->start = *t;

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/model/validate.h"
 #include "common/util/time.h"
 #include "tools/relais/cli_util.h"
 
@@ -154,6 +155,9 @@ Status RunReport(const ReportArgs& a) {
   if (a.url.rfind("http://", 0) != 0 && a.url.rfind("https://", 0) != 0)
     return Status::InvalidArgument("--url doit commencer par http:// ou https://");
   if (a.token.empty()) return Status::InvalidArgument("--token vide");
+  if (!a.site.empty() && !IsValidSiteId(a.site))
+    return Status::InvalidArgument(
+        "--site invalide (1 à 64 caractères parmi A-Z a-z 0-9 . _ -)");
   RELAIS_ASSIGN_OR_RETURN(std::string body, Fetch(a));
   if (a.out.empty()) {
     std::cout << body;
@@ -178,7 +182,7 @@ void RegisterReportCommands(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"csv", "json"}));
   cmd->add_option("--site", a->site, "Un seul site (sinon tous ceux du jeton)");
   cmd->add_option("--granularity", a->granularity, "auto (défaut : mois, trimestre pour les petits sites), month, quarter ou week")
-      ->check(CLI::IsMember({"month", "week"}));
+      ->check(CLI::IsMember({"auto", "month", "quarter", "week"}));
   cmd->add_option("--out", a->out, "Fichier de sortie (sinon sortie standard)");
   cmd->callback([&ctx, a] { ctx.exit_code = Report(RunReport(*a)); });
 }

@@ -85,7 +85,8 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--db", *db, "Fichier de la réplique")->required();
   cmd->add_option("--hub", opts->hub, "Adresse du hub hôte:port")->required();
   cmd->add_option("--token", opts->token, "Jeton donné par relais-hub enroll")->required();
-  cmd->add_option("--ca", opts->ca_file, "Certificat de l'autorité du hub (PEM): TLS");
+  auto* ca = cmd->add_option("--ca", opts->ca_file,
+                             "Certificat de l'autorité du hub (PEM): TLS");
   cmd->add_option("--tls-name", opts->tls_server_name,
                   "Nom attendu dans le certificat du hub (si différent de l'hôte)");
   cmd->add_flag("--quiet", *quiet, "N'affiche pas la progression");
@@ -93,7 +94,13 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
                 "Reste actif: synchronise périodiquement et après chaque changement local");
   cmd->add_option("--interval", *interval, "Période en secondes avec --watch")
       ->check(CLI::Range(1, 86400));
-  cmd->callback([&ctx, db, opts, quiet, watch, interval] {
+  cmd->callback([&ctx, db, opts, quiet, watch, interval, ca] {
+    // An explicit but empty --ca must not quietly mean "no TLS".
+    if (ca->count() > 0 && opts->ca_file.empty()) {
+      ctx.exit_code = Report(Status::InvalidArgument(
+          "--ca vide: donnez le fichier PEM de l'autorité du hub"));
+      return;
+    }
     if (*watch) {
       ctx.exit_code = Watch(*db, *opts, *interval);
       return;
