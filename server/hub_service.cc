@@ -7,6 +7,7 @@
 #include <grpcpp/support/method_handler.h>
 
 #include "common/convert/convert.h"
+#include "common/model/validate.h"
 #include "server/token.h"
 #include "server/wire_limits.h"
 
@@ -158,11 +159,11 @@ Status HubService::DoSync(grpc::ServerContext* context,
         " non prise en charge par ce hub (version " +
         std::to_string(common::kProtocolVersion) +
         " attendue): mettez à jour Relais Santé");
-  if (!IsValidWireId(request.replica_id()))
+  if (!common::IsValidReplicaId(request.replica_id()))
     return Status::InvalidArgument(
         "identifiant de réplique invalide (attendu: 1 à 64 caractères parmi "
         "A-Z a-z 0-9 . _ -)");
-  if (!IsValidWireId(request.site_id()))
+  if (!common::IsValidSiteId(request.site_id()))
     return Status::InvalidArgument(
         "identifiant de site invalide (attendu: 1 à 64 caractères parmi "
         "A-Z a-z 0-9 . _ -)");

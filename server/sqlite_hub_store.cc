@@ -91,14 +91,6 @@ Result<uint64_t> LastSeqIn(Db* db) {
 
 }  // namespace
 
-bool IsValidHubSiteId(const std::string& site) {
-  if (site.empty() || site.size() > 64) return false;
-  return std::all_of(site.begin(), site.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.';
-  });
-}
-
 bool Scope::Contains(const std::string& site) const {
   return std::binary_search(sites.begin(), sites.end(), site);
 }

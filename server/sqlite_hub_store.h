@@ -148,7 +148,5 @@ class SqliteHubStore final : public HubStore {
   std::atomic<size_t> next_reader_{0};
 };
 
-// True for a usable site or replica id: 1..64 of [A-Za-z0-9._-].
-bool IsValidHubSiteId(const std::string& site);
 
 }  // namespace relais::server

@@ -6,6 +6,8 @@
 
 #include "server/sqlite_hub_store.h"
 
+#include "common/model/validate.h"
+
 namespace relais::server {
 
 using common::Db;
@@ -53,11 +55,11 @@ Result<Scope> ScopeOfToken(Db* db, const std::string& token_hash,
   // Invalid ids are not echoed: they may carry anything (log lines).
   if (replica_id.empty())
     return Status::InvalidArgument("identifiant de réplique manquant");
-  if (!IsValidHubSiteId(replica_id))
+  if (!common::IsValidReplicaId(replica_id))
     return Status::InvalidArgument(
         "identifiant de réplique invalide (1 à 64 caractères parmi A-Z a-z"
         " 0-9 . _ -)");
-  if (!IsValidHubSiteId(site_id))
+  if (!common::IsValidSiteId(site_id))
     return Status::InvalidArgument(
         "identifiant de site invalide (1 à 64 caractères parmi A-Z a-z 0-9"
         " . _ -)");
@@ -94,9 +96,9 @@ Status SqliteHubStore::AddToken(const TokenInfo& token) {
   if (token.sites.empty())
     return Status::InvalidArgument("au moins un site est requis");
   for (const std::string& s : token.sites)
-    if (!IsValidHubSiteId(s))
+    if (!common::IsValidSiteId(s))
       return Status::InvalidArgument("identifiant de site invalide: '" + s + "'");
-  if (!token.replica_id.empty() && !IsValidHubSiteId(token.replica_id))
+  if (!token.replica_id.empty() && !common::IsValidReplicaId(token.replica_id))
     return Status::InvalidArgument("identifiant de réplique invalide");
   std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
@@ -209,7 +211,7 @@ Result<Scope> SqliteHubStore::BindFirstUse(const std::string& token_hash,
 Result<RebindResult> SqliteHubStore::Rebind(const std::string& token_name,
                                             const std::string& replica_id) {
   if (token_name.empty()) return Status::InvalidArgument("nom de jeton requis");
-  if (!IsValidHubSiteId(replica_id))
+  if (!common::IsValidReplicaId(replica_id))
     return Status::InvalidArgument(
         "identifiant de réplique invalide (1 à 64 caractères parmi A-Z a-z"
         " 0-9 . _ -)");

@@ -8,16 +8,6 @@ namespace relais::server {
 
 using common::Status;
 
-bool IsValidWireId(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (const char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::string EscapeForLog(const std::string& s, size_t max_bytes) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {

@@ -1,6 +1,6 @@
 #pragma once
 // Small pure helpers for the hub's transport limits (docs/protocol.md,
-// "Transport limits"): identifier checks, escaping for the log and the
+// "Transport limits"): escaping for the log and the
 // Prometheus text format, bounded decompression, and peer names. No gRPC.
 
 #include <cstddef>
@@ -9,11 +9,6 @@
 #include "common/util/status.h"
 
 namespace relais::server {
-
-// True for 1 to 64 characters of [A-Za-z0-9._-]: what the hub accepts as a
-// replica id or site id on the wire. (To be unified with the model's
-// validators of common/model/schema.h.)
-bool IsValidWireId(const std::string& id);
 
 // `s` with every control byte (newline, CR, ESC, DEL...) and '\\' written
 // as \xNN, cut to `max_bytes` (then "..." is appended): it stays on one log

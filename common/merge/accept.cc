@@ -6,6 +6,7 @@
 
 #include "common/merge/merge.h"
 #include "common/model/schema.h"
+#include "common/model/validate.h"
 
 namespace relais::common {
 
@@ -104,25 +105,6 @@ Record Project(const Record& in, const VersionVector& hub_vv,
     if (!kept.empty()) p.fields.emplace(name, std::move(kept));
   }
   return p;
-}
-
-// What a creation must carry. Replaced by schema's ValidateNewRecord when the
-// shared validation lands.
-std::string ValidateNewRecord(const Record& r) {
-  std::vector<const char*> need;
-  switch (r.collection) {
-    case Collection::kAppointment: need = {field::kPractitioner, field::kStart}; break;
-    case Collection::kPresence:
-      need = {field::kPractitioner, field::kDate, field::kHalf, field::kState};
-      break;
-    case Collection::kLedger:
-      need = {field::kAmountCents, field::kPayer, field::kMonth, field::kKey};
-      break;
-    default: break;
-  }
-  for (const char* f : need)
-    if (!r.fields.count(f)) return std::string("champ obligatoire manquant: ") + f;
-  return "";
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 // succeeds quickly afterwards.
 
 #include <gtest/gtest.h>
+
+#include "common/model/validate.h"
 #include <zlib.h>
 
 #include <chrono>
@@ -319,12 +321,12 @@ TEST_F(TransportTest, ReplicaIdWithNewlineIsRefusedAndForgesNothing) {
 
 // The pure helpers behind the limits, with oracles written by hand.
 TEST(WireLimitsTest, IdsEscapesAndBoundedInflate) {
-  EXPECT_TRUE(server::IsValidWireId("S1"));
-  EXPECT_TRUE(server::IsValidWireId(std::string(64, 'a')));
-  EXPECT_FALSE(server::IsValidWireId(std::string(65, 'a')));
-  EXPECT_FALSE(server::IsValidWireId(""));
-  EXPECT_FALSE(server::IsValidWireId("a\nb"));
-  EXPECT_FALSE(server::IsValidWireId("a b"));
+  EXPECT_TRUE(common::IsValidReplicaId("S1"));
+  EXPECT_TRUE(common::IsValidReplicaId(std::string(64, 'a')));
+  EXPECT_FALSE(common::IsValidReplicaId(std::string(65, 'a')));
+  EXPECT_FALSE(common::IsValidReplicaId(""));
+  EXPECT_FALSE(common::IsValidReplicaId("a\nb"));
+  EXPECT_FALSE(common::IsValidReplicaId("a b"));
   EXPECT_EQ(server::EscapeForLog("a\nb\\c\x1b"), "a\\x0ab\\x5cc\\x1b");
   EXPECT_EQ(server::EscapeForLog("jeton révoqué"), "jeton révoqué");
   EXPECT_EQ(server::EscapePromLabel("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
