@@ -152,7 +152,7 @@ common::Result<Scope> HubService::Authenticate(grpc::ServerContext* context,
 
 Status HubService::DoSync(grpc::ServerContext* context,
                           const pb::SyncRequest& request,
-                          pb::SyncResponse* response, int* pushed) {
+                          pb::SyncResponse* response, PushResult* pushed) {
   if (request.protocol_version() != common::kProtocolVersion)
     return Status::FailedPrecondition(
         "version de protocole " + std::to_string(request.protocol_version()) +
@@ -181,7 +181,7 @@ Status HubService::DoSync(grpc::ServerContext* context,
   }
   RELAIS_ASSIGN_OR_RETURN(PushResult pr, store_.Push(scope, batch));
   // The transaction has committed: the batch may be acknowledged.
-  *pushed = pr.changed;
+  *pushed = pr;
   if (!batch.empty()) response->set_ack_seq(request.push_seq());
   response->set_push_accepted(static_cast<uint32_t>(pr.accepted));
   response->set_push_changed(static_cast<uint32_t>(pr.changed));
@@ -212,16 +212,19 @@ grpc::Status HubService::Sync(grpc::ServerContext* context,
                               const pb::SyncRequest* request,
                               pb::SyncResponse* response) {
   const int64_t start = clock_.NowMillis();
-  int pushed = 0;
+  PushResult pushed;
   Status s = DoSync(context, *request, response, &pushed);
   if (!s.ok()) response->Clear();
   std::ostringstream line;
   line << "sync replica="
        << (request->replica_id().empty() ? "?" : EscapeForLog(request->replica_id()))
-       << " pushed=" << pushed << "/" << request->push_size()
+       << " pushed=" << pushed.changed << "/" << request->push_size()
        << " pulled=" << response->pull_size()
        << " bytes=" << request->ByteSizeLong() + response->ByteSizeLong()
        << " ms=" << clock_.NowMillis() - start;
+  // Parts the pusher could not vouch for (common/merge/accept.h): 0 for an
+  // honest replica of a hub that kept its history.
+  if (pushed.ignored > 0) line << " ignored=" << pushed.ignored;
   if (!s.ok()) line << " error=" << EscapeForLog(s.ToString(), 300);
   line << "\n";
   std::lock_guard<std::mutex> lock(log_mu_);
@@ -231,6 +234,7 @@ grpc::Status HubService::Sync(grpc::ServerContext* context,
   } else {
     pushed_total_ += request->push_size();
     pulled_total_ += response->pull_size();
+    ignored_total_ += pushed.ignored;
     last_seen_ms_[request->replica_id()] = clock_.NowMillis();
   }
   bytes_total_ += static_cast<int64_t>(request->ByteSizeLong() + response->ByteSizeLong());
@@ -249,6 +253,10 @@ std::string HubService::MetricsText() const {
       << pushed_total_
       << "\n# TYPE relais_records_pulled_total counter\nrelais_records_pulled_total "
       << pulled_total_
+      << "\n# HELP relais_push_parts_ignored_total Pushed parts not taken (another"
+         " replica's unseen writes, omissions without a new write).\n"
+      << "# TYPE relais_push_parts_ignored_total counter\nrelais_push_parts_ignored_total "
+      << ignored_total_
       << "\n# HELP relais_sync_bytes_total Protobuf bytes in and out (before gzip).\n"
       << "# TYPE relais_sync_bytes_total counter\nrelais_sync_bytes_total " << bytes_total_
       << "\n# HELP relais_replica_last_sync_seconds Last successful sync per replica.\n"

@@ -87,7 +87,7 @@ class HubService final : public relais::sync::v1::Hub::Service {
   common::Status DoSync(grpc::ServerContext* context,
                         const relais::sync::v1::SyncRequest& request,
                         relais::sync::v1::SyncResponse* response,
-                        int* pushed);
+                        PushResult* pushed);
   common::Result<Scope> Authenticate(grpc::ServerContext* context,
                                      const relais::sync::v1::SyncRequest& request);
 
@@ -97,7 +97,7 @@ class HubService final : public relais::sync::v1::Hub::Service {
   mutable std::mutex log_mu_;  // one whole line at a time on options_.log
   // Counters, guarded by log_mu_.
   int64_t syncs_ = 0, errors_ = 0, pushed_total_ = 0, pulled_total_ = 0,
-          bytes_total_ = 0;
+          bytes_total_ = 0, ignored_total_ = 0;
   std::map<std::string, int64_t> last_seen_ms_;
   std::mutex peers_mu_;
   std::map<std::string, int> calls_per_peer_;  // guarded by peers_mu_

@@ -18,6 +18,7 @@
 #include "common/model/schema.h"
 #include "common/report/facts.h"
 #include "common/report/usage.h"
+#include "server/report/council_tokens.h"
 #include "tests/adversarial/attack_client.h"
 #include "tests/server/hub_fixture.h"
 
@@ -420,6 +421,19 @@ TEST_F(AttackTest, InvalidValuesAreRefusedAndNeverReachOthers) {
   EXPECT_EQ(balance(), before);
   // 120.00 EUR paid by p1, split equally between p1 and p2.
   EXPECT_EQ(before, "p1@S1=6000;p2@S1=-6000;");
+}
+
+// The funding office's read token (its own table) opens no sync session.
+TEST_F(AttackTest, CouncilTokenCannotSync) {
+  auto council = server::SqliteCouncilTokens::Open(dir_.File("hub.db"));
+  ASSERT_TRUE(council.ok()) << council.status().ToString();
+  auto token = (*council)->Enroll("Conseil", {"S1"}, *common::SystemClock::Default());
+  ASSERT_TRUE(token.ok()) << token.status().ToString();
+  auto stub = OwnStub(address_);
+  const Reply pull = Call(*stub, *token, Request("curieux", "S1", {}));
+  EXPECT_EQ(pull.status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << pull.status.error_message();
+  EXPECT_EQ(pull.response.pull_size(), 0);
 }
 
 }  // namespace
