@@ -217,7 +217,7 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
   if (acc.skipped || !acc.changed) return Status::OK();  // no new hub_seq
   ++result->changed;
   ++*seq;
-  const Record& state = acc.state;
+  const Record& state = acc.state();
   RELAIS_ASSIGN_OR_RETURN(
       Stmt st,
       db_->PrepareCached("INSERT INTO records(collection, id, site_id, state,"

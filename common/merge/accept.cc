@@ -1,6 +1,8 @@
 #include "common/merge/accept.h"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -120,19 +122,23 @@ Result<Acceptance> Accept(const Record& in, const Record* have,
                have->site_id != in.site_id))
     return Status::Internal(Describe(in) + ": état du hub d'un autre enregistrement");
 
+  // The state under judgement: `in` itself until something must change, so
+  // an honest push of a new record is never copied.
+  Acceptance out;
+  std::optional<Record>& owned = out.owned_;
+  const Record* cur = &in;
   // 2. A delta is completed with the hub's other fields.
-  Record whole;
   if (in.partial) {
     if (!have)
       return Status::Aborted(Describe(in) +
                              ": état partiel d'un enregistrement que le hub ne"
                              " connaît pas; renvoyez l'état complet");
-    whole = CompleteDelta(in, *have);
+    owned = CompleteDelta(in, *have);
+    cur = &*owned;
   }
-  const Record& sent = in.partial ? whole : in;
 
   // 3. The author's own counter.
-  const uint64_t theirs = sent.vv.Get(author);
+  const uint64_t theirs = cur->vv.Get(author);
   const uint64_t ours = have ? have->vv.Get(author) : 0;
   if (theirs < ours)
     return Status::InvalidArgument(
@@ -143,13 +149,25 @@ Result<Acceptance> Accept(const Record& in, const Record* have,
     return Status::InvalidArgument(Describe(in) + ": compteur d'écritures absurde (" +
                                    std::to_string(theirs) + ")");
 
-  // 4. Projection onto what the author can vouch for.
+  // 4. Projection onto what the author can vouch for. Needed only if some
+  // entry of another replica exceeds the hub's: otherwise every dot is
+  // covered by the hub's vector already.
   static const VersionVector kNone;
-  Acceptance out;
-  Record p = Project(sent, have ? have->vv : kNone, author, &out.ignored);
+  const VersionVector& hub_vv = have ? have->vv : kNone;
+  bool beyond = false;
+  for (const auto& [replica, n] : cur->vv.entries())
+    if (replica != author && n > hub_vv.Get(replica)) beyond = true;
+  const bool as_sent = !beyond;  // `cur` is what the author holds
+  if (beyond) {
+    Record p = Project(*cur, hub_vv, author, &out.ignored);
+    owned = std::move(p);
+    cur = &*owned;
+  }
 
+  // 5-7, reading only; the repairs of 6 are collected, then applied.
+  std::vector<std::pair<std::string, Sibling>> repairs;
   const Hlc max_hlc = MakeHlc(hub_now_ms + limits.max_clock_ahead_ms, 0xffff);
-  for (auto& [name, sibs] : p.fields) {
+  for (const auto& [name, sibs] : cur->fields) {
     bool new_write = false;
     for (const Sibling& s : sibs) {
       if (s.dot.replica != author || s.dot.counter <= ours) continue;
@@ -169,57 +187,61 @@ Result<Acceptance> Accept(const Record& in, const Record* have,
     RELAIS_RETURN_IF_ERROR(CheckSameDots(in, name, sibs, h->second));
     // 6. Removal needs a new write by the author in this field.
     if (new_write) continue;
-    bool repaired = false;
-    for (const Sibling& s : h->second) {
-      if (p.vv.Includes(s.dot) && !HoldsDot(sibs, s.dot)) {
-        sibs.push_back(s);
-        repaired = true;
-        ++out.ignored;
-      }
-    }
-    if (repaired)
-      std::sort(sibs.begin(), sibs.end(),
-                [](const Sibling& x, const Sibling& y) { return x.dot < y.dot; });
+    for (const Sibling& s : h->second)
+      if (cur->vv.Includes(s.dot) && !HoldsDot(sibs, s.dot)) repairs.push_back({name, s});
   }
   // 6 (continued): fields the state omits entirely while covering their writes.
   if (have) {
     for (const auto& [name, sibs] : have->fields) {
-      if (p.fields.count(name)) continue;
-      std::vector<Sibling> back;
+      if (cur->fields.count(name)) continue;
       for (const Sibling& s : sibs)
-        if (p.vv.Includes(s.dot)) back.push_back(s);
-      if (back.empty()) continue;
-      out.ignored += static_cast<int>(back.size());
-      p.fields.emplace(name, std::move(back));
+        if (cur->vv.Includes(s.dot)) repairs.push_back({name, s});
+    }
+  }
+  if (!repairs.empty()) {
+    if (!owned) owned = in;
+    cur = &*owned;
+    out.ignored += static_cast<int>(repairs.size());
+    for (auto& [name, s] : repairs) {
+      std::vector<Sibling>& sibs = owned->fields[name];
+      sibs.insert(std::upper_bound(sibs.begin(), sibs.end(), s,
+                                   [](const Sibling& x, const Sibling& y) {
+                                     return x.dot < y.dot;
+                                   }),
+                  std::move(s));
     }
   }
 
-  if (p.fields.empty() || p.vv.empty()) {
+  if (cur->fields.empty() || cur->vv.empty()) {
     // Only parts the author cannot vouch for (e.g. another replica's record
     // that a restored hub lacks): nothing to store from this replica.
     out.skipped = true;
-    if (have) out.state = *have;
+    owned.reset();
     return out;
   }
   if (!have) {
-    // A creation must be whole; a fragment of another replica's creation
-    // (after a hub restore) waits for its author.
-    if (std::string err = ValidateNewRecord(p); !err.empty()) {
+    // A creation must be whole (ValidateRecord passed above, and projection
+    // only removes); a fragment of another replica's creation (after a hub
+    // restore) waits for its author.
+    for (const std::string& f : RequiredFields(cur->collection)) {
+      if (cur->fields.count(f)) continue;
       if (out.ignored > 0) {
         out.skipped = true;
+        owned.reset();
         return out;
       }
-      return Status::InvalidArgument(Describe(in) + ": " + err);
+      return Status::InvalidArgument(Describe(in) + ": champ obligatoire manquant: " + f);
     }
-    out.state = std::move(p);
+    out.state_ = owned ? nullptr : &in;
     out.changed = true;
-    out.exact = out.state == sent;
+    out.exact = as_sent && repairs.empty();
     return out;
   }
   // 8. The join.
-  out.state = Merge(*have, p);
-  out.changed = !(out.state == *have);
-  out.exact = out.state == sent;
+  Record merged = Merge(*have, *cur);
+  out.changed = !(merged == *have);
+  out.exact = as_sent && repairs.empty() && merged == (in.partial ? *owned : in);
+  owned = std::move(merged);
   return out;
 }
 

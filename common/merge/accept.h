@@ -44,6 +44,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "common/model/record.h"
 #include "common/util/status.h"
@@ -59,7 +60,11 @@ struct AcceptLimits {
 };
 
 struct Acceptance {
-  Record state;          // the hub's new state of the record
+  // The hub's new state of the record. REQUIRES: !skipped (a skipped push
+  // leaves the hub's state as it is). When the push is
+  // taken exactly as sent, this is the `in` passed to Accept (no copy):
+  // REQUIRES `in` to outlive this Acceptance.
+  const Record& state() const { return owned_ ? *owned_ : *state_; }
   bool changed = false;  // state differs from the hub's (or the hub had none)
   // The author holds exactly `state` (it pushed it whole or as a delta):
   // echo suppression may skip sending it back.
@@ -70,6 +75,9 @@ struct Acceptance {
   int ignored = 0;
   // Nothing to store: the state had only parts the author cannot vouch for.
   bool skipped = false;
+
+  std::optional<Record> owned_;     // a state made here
+  const Record* state_ = nullptr;   // else: the caller's (`in` or `have`)
 };
 
 // Step 1's size bounds alone (no validation): INVALID_ARGUMENT naming the

@@ -65,10 +65,10 @@ struct World {
     if (!acc.ok()) return acc.status();
     if (acc->skipped || !acc->changed) return Status::OK();
     if (author == kMallory)
-      for (const auto& [f, sibs] : acc->state.fields)
+      for (const auto& [f, sibs] : acc->state().fields)
         for (const Sibling& s : sibs)
           if (s.dot.replica == kMallory) mallory_fields[r.id].insert(f);
-    hub[r.id] = acc->state;
+    hub[r.id] = acc->state();
     return Status::OK();
   }
 
