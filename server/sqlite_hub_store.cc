@@ -176,12 +176,18 @@ Result<uint64_t> SqliteHubStore::LastSeq() {
   return LastSeqIn(r.db());
 }
 
-Result<std::string> SqliteHubStore::Epoch() {
-  ReadLease r = AcquireReader();
+namespace {
+Result<std::string> EpochIn(Db* db) {
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, r.db()->PrepareCached("SELECT value FROM meta WHERE key='epoch'"));
+      Stmt st, db->PrepareCached("SELECT value FROM meta WHERE key='epoch'"));
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.ColumnText(0) : std::string();
+}
+}  // namespace
+
+Result<std::string> SqliteHubStore::Epoch() {
+  ReadLease r = AcquireReader();
+  return EpochIn(r.db());
 }
 
 Status SqliteHubStore::TEST_LimitPages(int64_t pages) {
@@ -285,6 +291,8 @@ Result<PullResult> SqliteHubStore::Pull(const Scope& scope, uint64_t after,
   common::ReadTransaction snapshot(db);
   RELAIS_RETURN_IF_ERROR(snapshot.status());
   RELAIS_ASSIGN_OR_RETURN(uint64_t last, LastSeqIn(db));
+  out.last_seq = last;
+  RELAIS_ASSIGN_OR_RETURN(out.epoch, EpochIn(db));
   RELAIS_ASSIGN_OR_RETURN(Stmt st, db->PrepareCached(PullSql(scope.sites.size())));
   int i = 1;
   for (const std::string& s : scope.sites) st.Bind(i++, s);

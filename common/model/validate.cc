@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/model/schema.h"
+#include "common/util/time.h"
 
 namespace relais::common {
 
@@ -30,23 +31,6 @@ bool IsIdChar(char c) {
 bool IsShortId(const std::string& s) {
   return !s.empty() && s.size() <= kMaxShortIdLen &&
          std::all_of(s.begin(), s.end(), IsIdChar);
-}
-
-// Reads s[pos, pos+n) as decimal digits.
-bool Digits(const std::string& s, size_t pos, size_t n, int* out) {
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-
-int DaysIn(int y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
 }
 
 // Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
@@ -200,20 +184,17 @@ bool IsValidPractitionerRef(const std::string& ref) {
   return IsShortId(ref.substr(0, at)) && IsShortId(ref.substr(at + 1));
 }
 
+// The calendar rules are util/time's (ParseDate, ParseMonth); the model
+// only narrows the years.
 bool IsValidDate(const std::string& s) {
-  int y = 0, m = 0, d = 0;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, &y) ||
-      !Digits(s, 5, 2, &m) || !Digits(s, 8, 2, &d))
-    return false;
-  return y >= kMinYear && y <= kMaxYear && m >= 1 && m <= 12 && d >= 1 &&
-         d <= DaysIn(y, m);
+  auto d = ParseDate(s);
+  return d.ok() && d->year >= kMinYear && d->year <= kMaxYear;
 }
 
 bool IsValidMonth(const std::string& s) {
   int y = 0, m = 0;
-  if (s.size() != 7 || s[4] != '-' || !Digits(s, 0, 4, &y) || !Digits(s, 5, 2, &m))
-    return false;
-  return y >= kMinYear && y <= kMaxYear && m >= 1 && m <= 12;
+  if (s.size() != 7 || !ParseMonth(s, &y, &m).ok()) return false;
+  return y >= kMinYear && y <= kMaxYear;
 }
 
 std::string ValidateField(Collection c, const std::string& f,
