@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "tests/common/test_seed.h"
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server::testing {
@@ -77,8 +78,7 @@ std::string SiteDump(common::Replica& r, const std::string& site) {
 using ConvergenceTest = HubFixture;
 
 TEST_F(ConvergenceTest, RandomOperationsAndSyncOrdersConvergePerScope) {
-  const uint64_t seed = std::random_device{}();
-  std::cout << "seed=" << seed << "\n";
+  const uint64_t seed = relais::testing::TestSeed();  // RELAIS_SEED replays
   SCOPED_TRACE("seed=" + std::to_string(seed));
   std::mt19937_64 rng(seed);
 

@@ -12,6 +12,7 @@
 
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
+#include "tests/common/test_seed.h"
 #include "tests/common/test_util.h"
 #include "tests/server/hub_test_records.h"
 
@@ -99,8 +100,7 @@ TEST_F(HubReadersTest, OpenPushTransactionDoesNotStallOtherReads) {
 }
 
 TEST_F(HubReadersTest, PullsConcurrentWithPushesNeverSkipARecord) {
-  const uint64_t seed = std::random_device{}();
-  std::cout << "seed " << seed << std::endl;
+  const uint64_t seed = relais::testing::TestSeed();  // RELAIS_SEED replays
   SCOPED_TRACE("seed " + std::to_string(seed));
   constexpr int kPushers = 3, kPerPusher = 150, kPullers = 6;  // > kReaders
   std::atomic<int> pushers_left{kPushers};
