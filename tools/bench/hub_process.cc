@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -50,7 +51,12 @@ ProcStats ReadStats(const std::string& proc_dir) {
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) s.rss_mb = std::stod(line.substr(6)) / 1024;
     if (line.rfind("VmHWM:", 0) == 0) s.peak_mb = std::stod(line.substr(6)) / 1024;
+    if (line.rfind("Threads:", 0) == 0) s.threads = std::stoi(line.substr(8));
   }
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(proc_dir + "/fd", ec), end;
+       !ec && it != end; it.increment(ec))
+    ++s.fds;
   return s;
 }
 
@@ -58,13 +64,15 @@ ProcStats ReadStats(const std::string& proc_dir) {
 
 common::Status HubProcess::Start(const std::string& binary,
                                  const std::string& db, int port,
-                                 const std::string& log) {
+                                 const std::string& log,
+                                 const std::vector<std::string>& extra_args) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 2, log.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   const std::string listen = "127.0.0.1:" + std::to_string(port);
   std::vector<std::string> args = {binary, "--db", db, "--listen", listen};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
