@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -17,6 +18,7 @@
 #include "server/token.h"
 #include "tools/bench/hostile_push.h"
 #include "tools/bench/hub_process.h"
+#include "tools/bench/tls_setup.h"
 #include "tools/bench/workload.h"
 #include "tools/faultproxy/fault_proxy.h"
 
@@ -34,6 +36,7 @@ struct Config {
   int threads = 4;
   uint64_t seed = 1;
   bool poor_link = true;
+  bool tls = true;  // false: --plaintext
   double hostile_seconds = 10;  // 0: no hostile_push phase
   std::string hub_bin;
   std::string workdir;
@@ -42,6 +45,7 @@ struct Config {
 struct House {
   std::string db;
   std::string token;
+  std::string channel;  // SyncOptions::channel_key: one connection per site
   std::unique_ptr<Replica> rep;
 };
 
@@ -58,19 +62,28 @@ class Bench {
  private:
   std::string NewToken(const std::string& site, const std::string& name);
   common::Result<House> NewHouse(const std::string& name, const std::string& site);
-  SyncOptions Options(const std::string& token) const;
+  SyncOptions Options(const House& h) const;
+  // Counts an error (the run then exits non-zero) and logs it.
+  void Fail(const std::string& what);
+  bool Check(const Status& s, const std::string& what);
   // Syncs, retrying on UNAVAILABLE up to `attempts` times.
   common::Result<SyncReport> Sync(House& h, int attempts, int* used = nullptr,
                                   size_t batch_bytes = 0);
   void Begin();
-  json End(const std::string& phase, int sites, int64_t records);
-  std::string SyncAll(std::vector<House>& hs, std::atomic<int>* rts);
+  json End(const std::string& phase, int sites, int64_t records,
+           const json& extra = json::object());
+  // Syncs every house once. With `ms`, each sync's duration in ms; with
+  // `noop`, a sync that pushes or pulls anything is an error.
+  std::string SyncAll(std::vector<House>& hs, std::atomic<int>* rts,
+                      std::vector<double>* ms = nullptr, bool noop = false);
   bool Converged();
   void PoorLink();
   void HostilePush(int port, const std::string& token);
 
   Config cfg_;
   std::string hub_db_;
+  std::string ca_file_;  // empty: plain text
+  std::atomic<int> errors_{0};
   std::unique_ptr<SqliteHubStore> tokens_;  // closed before the hub starts
   std::vector<std::pair<std::string, TokenInfo>> pending_tokens_;
   HubProcess hub_;
@@ -91,8 +104,11 @@ std::string Bench::NewToken(const std::string& site, const std::string& name) {
   info.token_hash = HashToken(*t);
   info.name = name;
   info.sites = {site};
-  Status s = tokens_->AddToken(info);
-  if (!s.ok()) std::cerr << "bench: " << s.ToString() << "\n";
+  if (!t.ok()) {
+    Fail("jeton: " + t.status().ToString());
+    return "";
+  }
+  Check(tokens_->AddToken(info), "jeton " + name);
   return *t;
 }
 
@@ -105,19 +121,33 @@ common::Result<House> Bench::NewHouse(const std::string& name,
   auto r = Replica::Open(h.db);
   if (!r.ok()) return r.status();
   h.rep = std::move(r).value();
+  h.channel = "site:" + site;
   return h;
 }
 
-SyncOptions Bench::Options(const std::string& token) const {
+SyncOptions Bench::Options(const House& h) const {
   SyncOptions o;
   o.hub = "127.0.0.1:" + std::to_string(proxy_->port());
-  o.token = token;
+  o.token = h.token;
+  o.channel_key = h.channel;
+  o.ca_file = ca_file_;
   return o;
+}
+
+void Bench::Fail(const std::string& what) {
+  ++errors_;
+  std::cerr << "bench: ERREUR " << what << "\n";
+}
+
+bool Bench::Check(const Status& s, const std::string& what) {
+  if (s.ok()) return true;
+  Fail(what + ": " + s.ToString());
+  return false;
 }
 
 common::Result<SyncReport> Bench::Sync(House& h, int attempts, int* used,
                                        size_t batch_bytes) {
-  SyncOptions o = Options(h.token);
+  SyncOptions o = Options(h);
   if (batch_bytes) o.push_batch_bytes = o.pull_batch_bytes = batch_bytes;
   common::Result<SyncReport> r = Status::Unavailable("no attempt");
   SyncReport sum;
@@ -146,7 +176,8 @@ void Bench::Begin() {
   round_trips_ = 0;
 }
 
-json Bench::End(const std::string& phase, int sites, int64_t records) {
+json Bench::End(const std::string& phase, int sites, int64_t records,
+               const json& extra) {
   const double secs = Now() - t0_;
   const ProcStats h = hub_.Stats(), s = SelfStats();
   const ProxyCounters c = proxy_->counters();
@@ -163,7 +194,12 @@ json Bench::End(const std::string& phase, int sites, int64_t records) {
             {"converged", converged_},
             {"hub_cpu_s", h.cpu_s - hub0_.cpu_s},
             {"client_cpu_s", s.cpu_s - self0_.cpu_s},
-            {"hub_rss_mb", h.rss_mb}};
+            {"hub_rss_mb", h.rss_mb},
+            {"hub_threads", h.threads},
+            {"hub_fds", h.fds},
+            {"tls", !ca_file_.empty()},
+            {"errors", errors_.load()}};
+  j.update(extra);
   total_["seconds"] = total_["seconds"].get<double>() + secs;
   total_["bytes"] = total_["bytes"].get<int64_t>() + bytes;
   total_["round_trips"] = total_["round_trips"].get<int>() + round_trips_.load();
@@ -171,13 +207,22 @@ json Bench::End(const std::string& phase, int sites, int64_t records) {
   return j;
 }
 
-std::string Bench::SyncAll(std::vector<House>& hs, std::atomic<int>* rts) {
-  return ParallelFor(static_cast<int>(hs.size()), cfg_.threads, [&](int i) {
+std::string Bench::SyncAll(std::vector<House>& hs, std::atomic<int>* rts,
+                           std::vector<double>* ms, bool noop) {
+  if (ms) ms->assign(hs.size(), 0);
+  std::string err = ParallelFor(static_cast<int>(hs.size()), cfg_.threads, [&](int i) {
+    const double t = Now();
     auto r = Sync(hs[i], 1);
+    if (ms) (*ms)[i] = (Now() - t) * 1000;
     if (!r.ok()) return "sync " + hs[i].db + ": " + r.status().ToString();
     *rts += r->round_trips;
+    if (noop && (r->pushed || r->pulled))
+      return "sync " + hs[i].db + ": pas une synchro à vide (" +
+             std::to_string(r->pushed) + " envoyés, " + std::to_string(r->pulled) + " reçus)";
     return std::string();
   });
+  if (!err.empty()) ++errors_;
+  return err;
 }
 
 bool Bench::Converged() {
@@ -190,7 +235,7 @@ bool Bench::Converged() {
     if (!all.ok()) return false;
     auto st = (*db)->Prepare("SELECT state FROM records WHERE collection=? AND id=?");
     for (const auto& r : *all) {
-      (void)st->Reset();
+      if (!st->Reset().ok()) return false;
       st->Bind(1, static_cast<int64_t>(r.collection)).Bind(2, r.id);
       auto row = st->Step();
       if (!row.ok() || !*row) return false;
@@ -199,7 +244,8 @@ bool Bench::Converged() {
     }
     auto count = (*db)->Prepare("SELECT count(*) FROM records WHERE site_id=?");
     count->Bind(1, h.rep->site_id());
-    if (!*count->Step() || count->ColumnInt(0) != static_cast<int64_t>(all->size()))
+    auto row = count->Step();
+    if (!row.ok() || !*row || count->ColumnInt(0) != static_cast<int64_t>(all->size()))
       return false;
   }
   return true;
@@ -230,14 +276,25 @@ int Bench::Run() {
   const std::string edge_token = NewToken("EDGE", "edge");
   const std::string hostile_token = NewToken("HOSTILE", "hostile");
   tokens_.reset();
+  if (errors_ > 0) return 1;
+  std::vector<std::string> hub_args;
+  if (cfg_.tls) {
+    auto tls = MakeTlsFiles(cfg_.workdir);
+    if (!tls.ok()) {
+      std::cerr << "bench: " << tls.status().ToString() << "\n";
+      return 1;
+    }
+    ca_file_ = tls->ca_pem;
+    hub_args = {"--tls-cert", tls->hub_pem, "--tls-key", tls->hub_key};
+  }
   const int port = FreePort();
-  Status started = hub_.Start(cfg_.hub_bin, hub_db_, port, cfg_.workdir + "/hub.log");
+  Status started = hub_.Start(cfg_.hub_bin, hub_db_, port, cfg_.workdir + "/hub.log", hub_args);
   if (!started.ok()) {
     std::cerr << "bench: " << started.ToString() << "\n";
     return 1;
   }
   proxy_ = std::make_unique<FaultProxy>("127.0.0.1:" + std::to_string(port), LinkProfile{});
-  if (!proxy_->Start().ok()) return 1;
+  if (!Check(proxy_->Start().status(), "proxy")) return 1;
   std::string err;
   const int64_t total_records = static_cast<int64_t>(n) * cfg_.records;
 
@@ -268,9 +325,10 @@ int Bench::Run() {
   const int per_site = std::max(1, cfg_.records / 100);
   for (int i = 0; i < n; ++i)
     for (int k = 0; k < per_site; ++k)
-      (void)houses_[i].rep->Write(Collection::kAppointment,
+      Check(houses_[i].rep->Write(Collection::kAppointment,
                                   "rdv-" + std::to_string(i) + "-" + std::to_string(k * 100),
-                                  {{"status", "checked_in"}});
+                                  {{"status", "checked_in"}}).status(),
+            "écriture");
   Begin();
   err = SyncAll(houses_, &round_trips_);
   if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
@@ -278,24 +336,31 @@ int Bench::Run() {
 
   std::cerr << "bench: conflicts\n";
   auto second = NewHouse("site0-b", "S0");
-  if (!second.ok()) return 1;
+  if (!Check(second.status(), "site0-b")) return 1;
   second->token = second_token;
-  if (!Sync(*second, 1).ok()) return 1;  // bootstrap, not timed
+  if (!Check(Sync(*second, 1).status(), "sync site0-b")) return 1;  // bootstrap, not timed
   const int edits = std::min(100, cfg_.records);
   for (int k = 0; k < edits; ++k) {
     const std::string id = "rdv-0-" + std::to_string(k * (cfg_.records / edits) + 1);
-    (void)houses_[0].rep->Write(Collection::kAppointment, id, {{"status", "checked_in"}});
-    (void)second->rep->Write(Collection::kAppointment, id, {{"note", "modifié au secrétariat"}});
+    Check(houses_[0].rep->Write(Collection::kAppointment, id, {{"status", "checked_in"}})
+              .status(), "écriture");
+    Check(second->rep->Write(Collection::kAppointment, id, {{"note", "modifié au secrétariat"}})
+              .status(), "écriture");
   }
   Begin();
   for (House* h : {&houses_[0], &*second, &houses_[0]}) {
     auto r = Sync(*h, 1);
-    if (!r.ok()) { std::cerr << "bench: " << r.status().ToString() << "\n"; return 1; }
+    if (!Check(r.status(), "sync conflits")) return 1;
     round_trips_ += r->round_trips;
   }
   const double conflict_secs = Now() - t0_;
-  conflicts_ = static_cast<int>(houses_[0].rep->Conflicts()->size());
-  converged_ = *houses_[0].rep->Dump() == *second->rep->Dump();
+  auto conflicts = houses_[0].rep->Conflicts();
+  auto dump0 = houses_[0].rep->Dump(), dump1 = second->rep->Dump();
+  if (!Check(conflicts.status(), "conflits") || !Check(dump0.status(), "dump") ||
+      !Check(dump1.status(), "dump"))
+    return 1;
+  conflicts_ = static_cast<int>(conflicts->size());
+  converged_ = *dump0 == *dump1;
   t0_ = Now() - conflict_secs;  // checks above are outside the timing
   End("conflicts", 1, edits);
   conflicts_ = 0;
@@ -304,7 +369,7 @@ int Bench::Run() {
   std::vector<House> fresh;
   for (int i = 0; i < n; ++i) {
     auto h = NewHouse("fresh" + std::to_string(i), "S" + std::to_string(i));
-    if (!h.ok()) return 1;
+    if (!Check(h.status(), "fresh")) return 1;
     h->token = fresh_tokens[i];
     fresh.push_back(std::move(h).value());
   }
@@ -312,19 +377,31 @@ int Bench::Run() {
   err = SyncAll(fresh, &round_trips_);
   if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
   const double pull_secs = Now() - t0_;
-  for (int i = 0; i < n && converged_; ++i)
-    converged_ = *fresh[i].rep->Dump() == *houses_[i].rep->Dump() || i == 0;
+  for (int i = 0; i < n && converged_; ++i) {
+    auto a = fresh[i].rep->Dump(), b = houses_[i].rep->Dump();
+    if (!Check(a.status(), "dump") || !Check(b.status(), "dump")) return 1;
+    converged_ = *a == *b || i == 0;
+  }
   t0_ = Now() - pull_secs;
   End("pull", n, total_records);
 
   std::cerr << "bench: pull_existing (rien de nouveau)\n";
   // Site 0's original replica still has to learn the conflict merge results
   // of its sibling; sync it once first so the phase is a true no-op.
-  (void)Sync(houses_[0], 1);
+  if (!Check(Sync(houses_[0], 1).status(), "sync site0")) return 1;
+  fresh.clear();
   Begin();
-  err = SyncAll(houses_, &round_trips_);
+  std::vector<double> ms;
+  err = SyncAll(houses_, &round_trips_, &ms, /*noop=*/true);
   if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
-  End("pull_existing", n, 0);
+  // Latency of one no-op sync while every site holds its connection.
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) {
+    return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))];
+  };
+  End("pull_existing", n, 0,
+      {{"noop_p50_ms", pct(0.50)}, {"noop_p99_ms", pct(0.99)}, {"noop_max_ms", pct(1.0)},
+       {"noop_concurrency", std::min(cfg_.threads, n)}});
 
   converged_ = converged_ && Converged();
   int64_t disk = 0;
@@ -340,22 +417,28 @@ int Bench::Run() {
   if (cfg_.poor_link) {
     houses_.clear();
     auto h = NewHouse("edge", "EDGE");
-    if (!h.ok()) return 1;
+    if (!Check(h.status(), "edge")) return 1;
     h->token = edge_token;
     houses_.push_back(std::move(h).value());
     PoorLink();
   }
   if (cfg_.hostile_seconds > 0) HostilePush(port, hostile_token);
   hub_.Stop();
+  if (errors_ > 0) {
+    std::cerr << "bench: " << errors_.load() << " erreur(s)\n";
+    return 4;
+  }
   return converged_ ? 0 : 3;
 }
 
 void Bench::PoorLink() {
   House& h = houses_[0];
   const int base = std::min(2000, cfg_.records);
-  (void)h.rep->AddPractitioner("p1", "Dr Martin", "medecin");
-  (void)h.rep->WriteBatch(Collection::kAppointment, MakeAppointments(999, base, cfg_.seed));
-  if (!Sync(h, 3).ok()) return;  // the house is in sync before its day offline
+  Check(h.rep->AddPractitioner("p1", "Dr Martin", "medecin"), "praticien");
+  Check(h.rep->WriteBatch(Collection::kAppointment, MakeAppointments(999, base, cfg_.seed))
+            .status(), "écriture");
+  // The house is in sync before its day offline.
+  if (!Check(Sync(h, 3).status(), "sync edge")) return;
   std::mt19937_64 rng(cfg_.seed);
   auto day = [&](int changes) {
     const int news = changes / 5, ledger = std::max(1, changes / 20),
@@ -365,17 +448,18 @@ void Bench::PoorLink() {
       a.practitioner = "p1";
       a.patient_name = "Patient " + std::to_string(rng() % 1000);
       a.start = 1795500000 + static_cast<int64_t>(rng() % 2000) * 900;
-      (void)h.rep->AddAppointment(a);
+      Check(h.rep->AddAppointment(a).status(), "rendez-vous");
     }
     for (int k = 0; k < ledger; ++k)
-      (void)h.rep->AddLedgerEntry({static_cast<int64_t>(1 + rng() % 50000), "fournitures",
-                                   "p1", "equal", "achat", "2026-11", ""});
+      Check(h.rep->AddLedgerEntry({static_cast<int64_t>(1 + rng() % 50000), "fournitures",
+                                   "p1", "equal", "achat", "2026-11", ""}).status(),
+            "dépense");
     for (int k = 0; k < presence; ++k)
-      (void)h.rep->SetPresence("p1", "2026-11-" + std::to_string(10 + k % 18),
-                               k % 2 ? "am" : "pm", "present", "", "1");
+      Check(h.rep->SetPresence("p1", "2026-11-" + std::to_string(10 + k % 18),
+                               k % 2 ? "am" : "pm", "present", "", "1"), "présence");
     for (int k = 0; k < changes - news - ledger - presence; ++k)
-      (void)h.rep->Write(Collection::kAppointment,
-                         "rdv-999-" + std::to_string(rng() % base), {{"status", "checked_in"}});
+      Check(h.rep->Write(Collection::kAppointment, "rdv-999-" + std::to_string(rng() % base),
+                         {{"status", "checked_in"}}).status(), "écriture");
   };
   struct Case { std::string name; std::string profile; int changes; int64_t cut_every_ms; };
   const std::vector<Case> cases = {{"edge_day", "edge", 200, 0},
@@ -394,12 +478,16 @@ void Bench::PoorLink() {
     auto r = Sync(h, 20, &attempts, 64 << 10);
     const double secs = Now() - t0_;
     const ProxyCounters pc = proxy_->counters();
+    auto pending = h.rep->PendingCount();
+    const bool done = Check(r.status(), "sync " + c.name) &&
+                      Check(pending.status(), "en attente") && *pending == 0;
+    if (r.ok() && pending.ok() && *pending != 0) Fail(c.name + ": changements non envoyés");
     json j = {{"phase", "poor_link"}, {"case", c.name}, {"profile", c.profile},
               {"changes", c.changes}, {"seconds", secs},
               {"bytes_up", pc.bytes_up - bytes0_.bytes_up},
               {"bytes_down", pc.bytes_down - bytes0_.bytes_down},
               {"round_trips", r.ok() ? r->round_trips : 0}, {"attempts", attempts},
-              {"converged", r.ok() && *h.rep->PendingCount() == 0}};
+              {"converged", done}, {"tls", !ca_file_.empty()}, {"errors", errors_.load()}};
     std::cout << j.dump() << std::endl;
     proxy_->SetProfile(LinkProfile{});
   }
@@ -410,15 +498,21 @@ void Bench::PoorLink() {
 void Bench::HostilePush(int port, const std::string& token) {
   std::cerr << "bench: hostile_push (" << cfg_.hostile_seconds << " s)\n";
   House& honest = houses_.size() > 1 ? houses_[1] : houses_[0];
-  if (!Sync(honest, 3).ok()) return;  // in sync before the attack, not timed
+  // In sync before the attack, not timed.
+  if (!Check(Sync(honest, 3).status(), "sync avant hostile_push")) return;
   HostileConfig hc{"127.0.0.1:" + std::to_string(port), token, "hostile-bench",
-                   "HOSTILE", cfg_.hostile_seconds, cfg_.seed};
+                   "HOSTILE", cfg_.hostile_seconds, cfg_.seed, ca_file_};
   json j = RunHostilePush(hc, [&]() -> Status {
     auto r = Sync(honest, 1);
     if (!r.ok()) return r.status();
     return r->pushed + r->pulled ? Status::Internal("pas une synchro à vide") : Status::OK();
   });
+  // An honest no-op sync that fails during the attack is an error of the run.
+  const int failed = j.value("honest_failed", 0);
+  if (failed > 0) Fail("hostile_push: " + std::to_string(failed) + " synchro(s) honnête(s) en échec");
   const ProcStats h = hub_.Stats();
+  j["tls"] = !ca_file_.empty();
+  j["errors"] = errors_.load();
   j["hub_rss_mb"] = h.rss_mb;
   j["hub_peak_rss_mb"] = h.peak_mb;
   std::cout << j.dump() << std::endl;
@@ -444,6 +538,9 @@ int main(int argc, char** argv) {
                  "Durée de la phase hostile_push (0: sans)");
   bool no_poor = false;
   app.add_flag("--no-poor-link", no_poor, "Sans les scénarios de lien dégradé");
+  bool plaintext = false;
+  app.add_flag("--plaintext", plaintext,
+               "Hub en clair (sans TLS; par défaut: TLS avec une autorité jetable)");
   CLI11_PARSE(app, argc, argv);
   if (quick) {
     cfg.sites = 4;
@@ -451,6 +548,7 @@ int main(int argc, char** argv) {
     cfg.hostile_seconds = std::min(cfg.hostile_seconds, 3.0);
   }
   cfg.poor_link = !no_poor;
+  cfg.tls = !plaintext;
   namespace fs = std::filesystem;
   if (cfg.hub_bin.empty()) {
     const fs::path self = fs::read_symlink("/proc/self/exe");
