@@ -208,5 +208,23 @@ TEST(FaultProxyTest, CutsEveryLiveConnectionOnAGlobalClock) {
   EXPECT_EQ(proxy.counters().cuts, 2);
 }
 
+// A profile set while a connection is idle applies to its next chunk: the
+// first request on a kept-alive connection pays the new latency both ways.
+TEST(FaultProxyTest, NewProfileAppliesToAnIdleConnectionsNextChunk) {
+  Echo echo;
+  FaultProxy proxy("127.0.0.1:" + std::to_string(echo.port()), *NamedProfile("direct"));
+  int fd = Connect(*proxy.Start());
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(RoundTrip(fd, 10), 10u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));  // the proxy is in poll
+  LinkProfile p;
+  p.latency_ms = 150;
+  proxy.SetProfile(p);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(RoundTrip(fd, 10), 10u);
+  EXPECT_GE(Ms(t0), 295);  // 2 x 150 ms
+  close(fd);
+}
+
 }  // namespace
 }  // namespace relais::server

@@ -289,6 +289,8 @@ void FaultProxy::Serve(std::shared_ptr<Conn> c) {
     if (!up.eof) fds[n++] = {c->client, POLLIN, 0};
     if (!down.eof && c->upstream >= 0) fds[n++] = {c->upstream, POLLIN, 0};
     if (poll(fds, static_cast<nfds_t>(n), wait_ms) < 0) break;
+    // Chunks read now get the profile of now (SetProfile during the poll).
+    prof = profile();
     for (int i = 0; i < n; ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       Pipe* p = fds[i].fd == c->client ? &up : &down;
