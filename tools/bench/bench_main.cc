@@ -37,6 +37,7 @@ struct Config {
   uint64_t seed = 1;
   bool poor_link = true;
   bool tls = true;  // false: --plaintext
+  int64_t cut_offset_ms = 2500;  // adsl-flaky: first cut after the sync starts
   double hostile_seconds = 10;  // 0: no hostile_push phase
   std::string hub_bin;
   std::string workdir;
@@ -67,8 +68,9 @@ class Bench {
   void Fail(const std::string& what);
   bool Check(const Status& s, const std::string& what);
   // Syncs, retrying on UNAVAILABLE up to `attempts` times.
+  // `fresh`: each attempt on a new connection (a cold link).
   common::Result<SyncReport> Sync(House& h, int attempts, int* used = nullptr,
-                                  size_t batch_bytes = 0);
+                                  size_t batch_bytes = 0, bool fresh = false);
   void Begin();
   json End(const std::string& phase, int sites, int64_t records,
            const json& extra = json::object());
@@ -91,6 +93,7 @@ class Bench {
   std::vector<House> houses_;
   double t0_ = 0;
   ProcStats hub0_, self0_;
+  int hub_port_ = 0;
   ProxyCounters bytes0_;
   std::atomic<int> round_trips_{0};
   int conflicts_ = 0;
@@ -146,8 +149,9 @@ bool Bench::Check(const Status& s, const std::string& what) {
 }
 
 common::Result<SyncReport> Bench::Sync(House& h, int attempts, int* used,
-                                       size_t batch_bytes) {
+                                       size_t batch_bytes, bool fresh) {
   SyncOptions o = Options(h);
+  o.fresh_channel = fresh;
   if (batch_bytes) o.push_batch_bytes = o.pull_batch_bytes = batch_bytes;
   common::Result<SyncReport> r = Status::Unavailable("no attempt");
   SyncReport sum;
@@ -295,6 +299,7 @@ int Bench::Run() {
   }
   proxy_ = std::make_unique<FaultProxy>("127.0.0.1:" + std::to_string(port), LinkProfile{});
   if (!Check(proxy_->Start().status(), "proxy")) return 1;
+  hub_port_ = port;
   std::string err;
   const int64_t total_records = static_cast<int64_t>(n) * cfg_.records;
 
@@ -395,13 +400,20 @@ int Bench::Run() {
   err = SyncAll(houses_, &round_trips_, &ms, /*noop=*/true);
   if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
   // Latency of one no-op sync while every site holds its connection.
+  // One connection per site, seen on the hub's side (/proc/net/tcp): each
+  // site's channel holds its own TCP connection (through the proxy).
+  const int hub_conns = EstablishedConnections(hub_port_);
+  if (hub_conns < n)
+    Fail("le hub tient " + std::to_string(hub_conns) + " connexions pour " +
+         std::to_string(n) + " sites: connexions partagées?");
   std::sort(ms.begin(), ms.end());
   auto pct = [&](double p) {
     return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))];
   };
   End("pull_existing", n, 0,
       {{"noop_p50_ms", pct(0.50)}, {"noop_p99_ms", pct(0.99)}, {"noop_max_ms", pct(1.0)},
-       {"noop_concurrency", std::min(cfg_.threads, n)}});
+       {"noop_concurrency", std::min(cfg_.threads, n)},
+       {"hub_connections", hub_conns}});
 
   converged_ = converged_ && Converged();
   int64_t disk = 0;
@@ -461,21 +473,37 @@ void Bench::PoorLink() {
       Check(h.rep->Write(Collection::kAppointment, "rdv-999-" + std::to_string(rng() % base),
                          {{"status", "checked_in"}}).status(), "écriture");
   };
-  struct Case { std::string name; std::string profile; int changes; int64_t cut_every_ms; };
-  const std::vector<Case> cases = {{"edge_day", "edge", 200, 0},
-                                   {"edge_noop", "edge", 0, 0},
-                                   {"satellite_day", "satellite", 200, 0},
-                                   {"adsl_flaky_day", "adsl-flaky", 200, 5000},
-                                   {"adsl_flaky_week", "adsl-flaky", 1400, 5000}};
+  // Cold links: every attempt opens a new TCP (+ TLS) connection through the
+  // proxy and pays the profile's RTT for the handshakes, unless the row is
+  // "kept_alive" (the connection was opened before, on a direct link).
+  // adsl-flaky: every live connection is reset every 5 s on a clock that
+  // starts with the sync, first cut at --cut-offset-ms.
+  struct Case {
+    std::string name, profile;
+    int changes;
+    int64_t cut_every_ms;
+    bool kept_alive;
+  };
+  const std::vector<Case> cases = {{"edge_day", "edge", 200, 0, false},
+                                   {"edge_noop", "edge", 0, 0, false},
+                                   {"edge_noop_kept_alive", "edge", 0, 0, true},
+                                   {"satellite_day", "satellite", 200, 0, false},
+                                   {"adsl_flaky_day", "adsl-flaky", 200, 5000, false},
+                                   {"adsl_flaky_week", "adsl-flaky", 1400, 5000, false}};
   for (const Case& c : cases) {
     std::cerr << "bench: lien dégradé " << c.name << "\n";
     day(c.changes);
+    if (c.kept_alive && !Check(Sync(h, 1).status(), "connexion préalable")) continue;
     auto prof = *NamedProfile(c.profile);
-    if (c.cut_every_ms) prof.cut_every_ms = c.cut_every_ms;
+    if (c.cut_every_ms) {
+      prof.cut_every_ms = c.cut_every_ms;
+      prof.cut_on_clock = true;
+      prof.cut_first_ms = cfg_.cut_offset_ms;
+    }
     proxy_->SetProfile(prof);
     Begin();
     int attempts = 0;
-    auto r = Sync(h, 20, &attempts, 64 << 10);
+    auto r = Sync(h, 20, &attempts, 64 << 10, /*fresh=*/!c.kept_alive);
     const double secs = Now() - t0_;
     const ProxyCounters pc = proxy_->counters();
     auto pending = h.rep->PendingCount();
@@ -487,7 +515,11 @@ void Bench::PoorLink() {
               {"bytes_up", pc.bytes_up - bytes0_.bytes_up},
               {"bytes_down", pc.bytes_down - bytes0_.bytes_down},
               {"round_trips", r.ok() ? r->round_trips : 0}, {"attempts", attempts},
-              {"converged", done}, {"tls", !ca_file_.empty()}, {"errors", errors_.load()}};
+              {"converged", done}, {"tls", !ca_file_.empty()}, {"errors", errors_.load()},
+              {"cold", !c.kept_alive},
+              {"connections", pc.connections - bytes0_.connections},
+              {"cuts", pc.cuts - bytes0_.cuts}};
+    if (c.cut_every_ms) j["cut_offset_ms"] = cfg_.cut_offset_ms;
     std::cout << j.dump() << std::endl;
     proxy_->SetProfile(LinkProfile{});
   }
@@ -538,6 +570,8 @@ int main(int argc, char** argv) {
                  "Durée de la phase hostile_push (0: sans)");
   bool no_poor = false;
   app.add_flag("--no-poor-link", no_poor, "Sans les scénarios de lien dégradé");
+  app.add_option("--cut-offset-ms", cfg.cut_offset_ms,
+                 "adsl-flaky: première coupure après ce délai (puis toutes les 5 s)");
   bool plaintext = false;
   app.add_flag("--plaintext", plaintext,
                "Hub en clair (sans TLS; par défaut: TLS avec une autorité jetable)");

@@ -49,8 +49,10 @@ ProcStats ReadStats(const std::string& proc_dir) {
   }
   std::ifstream status(proc_dir + "/status");
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) s.rss_mb = std::stod(line.substr(6)) / 1024;
-    if (line.rfind("VmHWM:", 0) == 0) s.peak_mb = std::stod(line.substr(6)) / 1024;
+    if (line.rfind("VmRSS:", 0) == 0)
+      s.rss_mb = std::stod(line.substr(6)) / 1024;
+    if (line.rfind("VmHWM:", 0) == 0)
+      s.peak_mb = std::stod(line.substr(6)) / 1024;
     if (line.rfind("Threads:", 0) == 0) s.threads = std::stoi(line.substr(8));
   }
   std::error_code ec;
@@ -76,15 +78,18 @@ common::Status HubProcess::Start(const std::string& binary,
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  int rc = posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
+  int rc =
+      posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return common::Status::NotFound("impossible de lancer " + binary);
+  if (rc != 0)
+    return common::Status::NotFound("impossible de lancer " + binary);
   for (int i = 0; i < 200; ++i) {  // at most 10 s
     if (CanConnect(port)) return common::Status::OK();
     int st;
     if (waitpid(pid_, &st, WNOHANG) == pid_) {
       pid_ = -1;
-      return common::Status::Unavailable("relais-hub s'est arrêté (voir " + log + ")");
+      return common::Status::Unavailable("relais-hub s'est arrêté (voir " +
+                                         log + ")");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -112,6 +117,28 @@ ProcStats HubProcess::Stats() const {
 }
 
 ProcStats SelfStats() { return ReadStats("/proc/self"); }
+
+int EstablishedConnections(int port) {
+  int n = 0;
+  // gRPC may accept on an IPv6 socket (v4-mapped 127.0.0.1): read both.
+  for (const char* file : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream tcp(file);
+    std::string line;
+    std::getline(tcp, line);  // header
+    while (std::getline(tcp, line)) {
+      // "  0: 0100007F:C350 0100007F:D2A4 01 ..." local, remote, state (hex).
+      std::istringstream in(line);
+      std::string slot, local, remote, state;
+      if (!(in >> slot >> local >> remote >> state)) continue;
+      const size_t colon = local.find(':');
+      if (colon == std::string::npos) continue;
+      if (std::stoi(local.substr(colon + 1), nullptr, 16) == port &&
+          state == "01")
+        ++n;
+    }
+  }
+  return n;
+}
 
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -39,6 +39,9 @@ class HubProcess {
 
 // Stats of this process.
 ProcStats SelfStats();
+// TCP connections in state ESTABLISHED whose local port is `port`
+// (/proc/net/tcp): the connections a server on that port holds.
+int EstablishedConnections(int port);
 // A free TCP port on 127.0.0.1.
 int FreePort();
 
