@@ -19,6 +19,7 @@
 #include "tools/bench/hostile_push.h"
 #include "tools/bench/hub_process.h"
 #include "tools/bench/tls_setup.h"
+#include "tools/bench/workers.h"
 #include "tools/bench/workload.h"
 #include "tools/faultproxy/fault_proxy.h"
 
@@ -33,7 +34,8 @@ namespace fs = std::filesystem;
 struct Config {
   int sites = 20;
   int records = 2000;
-  int threads = 4;
+  int threads = 4;  // syncs in flight per process
+  int procs = 1;    // >1: the sites' syncs run in that many child processes
   uint64_t seed = 1;
   bool poor_link = true;
   bool tls = true;  // false: --plaintext
@@ -78,6 +80,9 @@ class Bench {
   // `noop`, a sync that pushes or pulls anything is an error.
   std::string SyncAll(std::vector<House>& hs, std::atomic<int>* rts,
                       std::vector<double>* ms = nullptr, bool noop = false);
+  // SyncAll with --procs: sites split over the worker processes.
+  std::string SyncAllInWorkers(std::vector<House>& hs, std::atomic<int>* rts,
+                               std::vector<double>* ms, bool noop);
   bool Converged();
   void PoorLink();
   void HostilePush(int port, const std::string& token);
@@ -88,6 +93,7 @@ class Bench {
   std::atomic<int> errors_{0};
   std::unique_ptr<SqliteHubStore> tokens_;  // closed before the hub starts
   std::vector<std::pair<std::string, TokenInfo>> pending_tokens_;
+  WorkerPool pool_;  // --procs
   HubProcess hub_;
   std::unique_ptr<FaultProxy> proxy_;
   std::vector<House> houses_;
@@ -214,6 +220,7 @@ json Bench::End(const std::string& phase, int sites, int64_t records,
 std::string Bench::SyncAll(std::vector<House>& hs, std::atomic<int>* rts,
                            std::vector<double>* ms, bool noop) {
   if (ms) ms->assign(hs.size(), 0);
+  if (pool_.size() > 0) return SyncAllInWorkers(hs, rts, ms, noop);
   std::string err = ParallelFor(static_cast<int>(hs.size()), cfg_.threads, [&](int i) {
     const double t = Now();
     auto r = Sync(hs[i], 1);
@@ -225,6 +232,34 @@ std::string Bench::SyncAll(std::vector<House>& hs, std::atomic<int>* rts,
              std::to_string(r->pushed) + " envoyés, " + std::to_string(r->pulled) + " reçus)";
     return std::string();
   });
+  if (!err.empty()) ++errors_;
+  return err;
+}
+
+std::string Bench::SyncAllInWorkers(std::vector<House>& hs, std::atomic<int>* rts,
+                                    std::vector<double>* ms, bool noop) {
+  std::vector<SyncJob> jobs(static_cast<size_t>(std::min<int>(pool_.size(), hs.size())));
+  for (SyncJob& j : jobs) {
+    j.hub = Options(hs[0]).hub;
+    j.ca_file = ca_file_;
+    j.threads = cfg_.threads;
+    j.noop = noop;
+  }
+  for (size_t i = 0; i < hs.size(); ++i)
+    jobs[i % jobs.size()].houses.push_back(
+        {static_cast<int>(i), hs[i].db, hs[i].token, hs[i].channel});
+  auto res = pool_.Run(jobs);
+  if (!res.ok()) {
+    ++errors_;
+    return res.status().ToString();
+  }
+  std::string err;
+  for (const SyncJobResult& r : *res) {
+    *rts += r.round_trips;
+    if (ms)
+      for (const auto& [i, t] : r.ms) (*ms)[static_cast<size_t>(i)] = t;
+    if (!r.error.empty() && err.empty()) err = r.error;
+  }
   if (!err.empty()) ++errors_;
   return err;
 }
@@ -256,6 +291,7 @@ bool Bench::Converged() {
 }
 
 int Bench::Run() {
+  if (cfg_.procs > 1 && !Check(pool_.Start(cfg_.procs), "--procs")) return 1;
   fs::create_directories(cfg_.workdir);
   hub_db_ = cfg_.workdir + "/hub.db";
   auto store = SqliteHubStore::Open(hub_db_, true);
@@ -412,7 +448,8 @@ int Bench::Run() {
   };
   End("pull_existing", n, 0,
       {{"noop_p50_ms", pct(0.50)}, {"noop_p99_ms", pct(0.99)}, {"noop_max_ms", pct(1.0)},
-       {"noop_concurrency", std::min(cfg_.threads, n)},
+       {"noop_concurrency", std::min(cfg_.threads * std::max(1, cfg_.procs), n)},
+       {"procs", std::max(1, cfg_.procs)},
        {"hub_connections", hub_conns}});
 
   converged_ = converged_ && Converged();
@@ -561,7 +598,9 @@ int main(int argc, char** argv) {
   CLI::App app{"relais-bench — charge de référence (PouchDB/CouchDB) contre un relais-hub local"};
   app.add_option("--sites", cfg.sites, "Nombre de sites");
   app.add_option("--records", cfg.records, "Rendez-vous par site");
-  app.add_option("--threads", cfg.threads, "Sites synchronisés en parallèle");
+  app.add_option("--threads", cfg.threads, "Sites synchronisés en parallèle (par processus)");
+  app.add_option("--procs", cfg.procs,
+                 "Sites répartis sur autant de processus fils (connexions par site gardées)");
   app.add_option("--seed", cfg.seed, "Graine du générateur");
   app.add_option("--hub-bin", cfg.hub_bin, "Chemin de relais-hub");
   app.add_option("--workdir", cfg.workdir, "Répertoire de travail (vidé)");
@@ -583,6 +622,16 @@ int main(int argc, char** argv) {
   }
   cfg.poor_link = !no_poor;
   cfg.tls = !plaintext;
+  cfg.procs = std::max(1, cfg.procs);
+  // The hub admits 8 calls at once per peer address (hub_service.cc), and
+  // every simulated site comes from 127.0.0.1: keep the syncs in flight
+  // within that, or the hub would (rightly) refuse some.
+  constexpr int kHubCallsPerPeer = 8;
+  if (cfg.threads * cfg.procs > kHubCallsPerPeer) {
+    cfg.threads = std::max(1, kHubCallsPerPeer / cfg.procs);
+    std::cerr << "bench: --threads ramené à " << cfg.threads << " par processus (le hub admet "
+              << kHubCallsPerPeer << " appels simultanés par adresse)\n";
+  }
   namespace fs = std::filesystem;
   if (cfg.hub_bin.empty()) {
     const fs::path self = fs::read_symlink("/proc/self/exe");
