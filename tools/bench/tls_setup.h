@@ -12,13 +12,14 @@
 namespace relais::server::bench {
 
 struct TlsFiles {
-  std::string ca_pem;    // give to SyncOptions::ca_file
-  std::string hub_pem;   // relais-hub --tls-cert
-  std::string hub_key;   // relais-hub --tls-key
+  std::string ca_pem;   // give to SyncOptions::ca_file
+  std::string hub_pem;  // relais-hub --tls-cert
+  std::string hub_key;  // relais-hub --tls-key
 };
 
 // Writes ca.pem, ca.key, hub.pem, hub.key into `dir` (which must exist).
-// Fails with the openssl command that failed (its output is in dir/openssl.log).
+// Fails with the openssl command that failed (its output is in
+// dir/openssl.log).
 common::Result<TlsFiles> MakeTlsFiles(const std::string& dir);
 
 }  // namespace relais::server::bench

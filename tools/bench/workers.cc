@@ -41,7 +41,8 @@ bool ReadLine(int fd, std::string* line) {
   return false;
 }
 
-json RunJob(const json& job, std::map<std::string, std::unique_ptr<common::Replica>>& reps) {
+json RunJob(const json& job,
+            std::map<std::string, std::unique_ptr<common::Replica>>& reps) {
   json out = {{"ms", json::array()}, {"round_trips", 0}, {"error", ""}};
   const auto& houses = job["houses"];
   for (const auto& h : houses) {  // opened here, single-threaded
@@ -58,26 +59,29 @@ json RunJob(const json& job, std::map<std::string, std::unique_ptr<common::Repli
   std::vector<double> ms(houses.size(), 0);
   int rts = 0;
   const bool noop = job["noop"];
-  std::string err = ParallelFor(static_cast<int>(houses.size()), job["threads"], [&](int i) {
-    const json& h = houses[static_cast<size_t>(i)];
-    SyncOptions o;
-    o.hub = job["hub"];
-    o.ca_file = job["ca_file"];
-    o.token = h["token"];
-    o.channel_key = h["channel"];
-    const std::string db = h["db"];
-    const auto t0 = std::chrono::steady_clock::now();
-    auto r = SyncOnce(*reps.at(db), o);
-    ms[static_cast<size_t>(i)] =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    if (!r.ok()) return "sync " + db + ": " + r.status().ToString();
-    {
-      std::lock_guard<std::mutex> l(mu);
-      rts += r->round_trips;
-    }
-    if (noop && (r->pushed || r->pulled)) return "sync " + db + ": pas une synchro à vide";
-    return std::string();
-  });
+  std::string err =
+      ParallelFor(static_cast<int>(houses.size()), job["threads"], [&](int i) {
+        const json& h = houses[static_cast<size_t>(i)];
+        SyncOptions o;
+        o.hub = job["hub"];
+        o.ca_file = job["ca_file"];
+        o.token = h["token"];
+        o.channel_key = h["channel"];
+        const std::string db = h["db"];
+        const auto t0 = std::chrono::steady_clock::now();
+        auto r = SyncOnce(*reps.at(db), o);
+        ms[static_cast<size_t>(i)] = std::chrono::duration<double, std::milli>(
+                                         std::chrono::steady_clock::now() - t0)
+                                         .count();
+        if (!r.ok()) return "sync " + db + ": " + r.status().ToString();
+        {
+          std::lock_guard<std::mutex> l(mu);
+          rts += r->round_trips;
+        }
+        if (noop && (r->pushed || r->pulled))
+          return "sync " + db + ": pas une synchro à vide";
+        return std::string();
+      });
   for (size_t i = 0; i < houses.size(); ++i)
     out["ms"].push_back({houses[i]["index"], ms[i]});
   out["round_trips"] = rts;
@@ -90,7 +94,8 @@ json RunJob(const json& job, std::map<std::string, std::unique_ptr<common::Repli
   std::string line;
   while (ReadLine(in, &line)) {
     json job = json::parse(line, nullptr, false);
-    json res = job.is_discarded() ? json{{"error", "tâche illisible"}} : RunJob(job, reps);
+    json res = job.is_discarded() ? json{{"error", "tâche illisible"}}
+                                  : RunJob(job, reps);
     if (!WriteAll(out, res.dump() + "\n")) break;
   }
   reps.clear();
@@ -133,25 +138,35 @@ WorkerPool::~WorkerPool() {
   }
 }
 
-common::Result<std::vector<SyncJobResult>> WorkerPool::Run(const std::vector<SyncJob>& jobs) {
-  if (jobs.size() > workers_.size()) return common::Status::InvalidArgument("trop de tâches");
+common::Result<std::vector<SyncJobResult>> WorkerPool::Run(
+    const std::vector<SyncJob>& jobs) {
+  if (jobs.size() > workers_.size())
+    return common::Status::InvalidArgument("trop de tâches");
   for (size_t k = 0; k < jobs.size(); ++k) {
     const SyncJob& j = jobs[k];
-    json line = {{"hub", j.hub}, {"ca_file", j.ca_file}, {"threads", j.threads},
-                 {"noop", j.noop}, {"houses", json::array()}};
+    json line = {{"hub", j.hub},
+                 {"ca_file", j.ca_file},
+                 {"threads", j.threads},
+                 {"noop", j.noop},
+                 {"houses", json::array()}};
     for (const WorkerHouse& h : j.houses)
-      line["houses"].push_back(
-          {{"index", h.index}, {"db", h.db}, {"token", h.token}, {"channel", h.channel}});
+      line["houses"].push_back({{"index", h.index},
+                                {"db", h.db},
+                                {"token", h.token},
+                                {"channel", h.channel}});
     if (!WriteAll(workers_[k].to, line.dump() + "\n"))
-      return common::Status::Internal("processus " + std::to_string(k) + " injoignable");
+      return common::Status::Internal("processus " + std::to_string(k) +
+                                      " injoignable");
   }
   std::vector<SyncJobResult> out(jobs.size());
   for (size_t k = 0; k < jobs.size(); ++k) {
     std::string line;
     if (!ReadLine(workers_[k].from, &line))
-      return common::Status::Internal("processus " + std::to_string(k) + " arrêté");
+      return common::Status::Internal("processus " + std::to_string(k) +
+                                      " arrêté");
     json r = json::parse(line, nullptr, false);
-    if (r.is_discarded()) return common::Status::Internal("réponse illisible: " + line);
+    if (r.is_discarded())
+      return common::Status::Internal("réponse illisible: " + line);
     out[k].error = r.value("error", "");
     out[k].round_trips = r.value("round_trips", 0);
     for (const auto& p : r.value("ms", json::array()))

@@ -17,8 +17,8 @@
 namespace relais::server::bench {
 
 struct WorkerHouse {
-  int index = 0;        // the caller's index, echoed in the result
-  std::string db;       // replica file (opened by the worker on first use)
+  int index = 0;   // the caller's index, echoed in the result
+  std::string db;  // replica file (opened by the worker on first use)
   std::string token;
   std::string channel;  // SyncOptions::channel_key
 };
@@ -28,7 +28,7 @@ struct SyncJob {
   std::string hub;      // host:port
   std::string ca_file;  // empty: plain text
   int threads = 1;
-  bool noop = false;    // a sync that pushes or pulls anything is an error
+  bool noop = false;  // a sync that pushes or pulls anything is an error
   std::vector<WorkerHouse> houses;
 };
 
@@ -49,7 +49,8 @@ class WorkerPool {
   common::Status Start(int procs);
   int size() const { return static_cast<int>(workers_.size()); }
   // Runs jobs[k] on worker k (jobs.size() <= size()), all at once.
-  common::Result<std::vector<SyncJobResult>> Run(const std::vector<SyncJob>& jobs);
+  common::Result<std::vector<SyncJobResult>> Run(
+      const std::vector<SyncJob>& jobs);
 
  private:
   struct Worker {
