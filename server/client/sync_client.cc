@@ -47,6 +47,9 @@ Result<std::shared_ptr<grpc::Channel>> MakeChannel(const SyncOptions& o) {
   // Slow links: notice a dead connection within ~40 s even when idle.
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  // A private channel must not reuse another channel's connection.
+  if (!o.channel_key.empty() || o.fresh_channel)
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return grpc::CreateCustomChannel(o.hub, creds, args);
 }
 
@@ -73,7 +76,7 @@ class ChannelCache {
  private:
   static std::string Key(const SyncOptions& o) {
     return o.hub + "|" + o.ca_file + "|" + o.tls_server_name + "|" +
-           (o.compress ? "z" : "-");
+           (o.compress ? "z" : "-") + "|" + o.channel_key;
   }
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
@@ -160,8 +163,12 @@ Result<SyncReport> SyncSession(common::Replica& replica,
                                const SyncOptions& options) {
   if (options.hub.empty()) return Status::InvalidArgument("adresse du hub manquante");
   if (options.token.empty()) return Status::InvalidArgument("jeton manquant");
-  RELAIS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
-                          Channels().Get(options));
+  std::shared_ptr<grpc::Channel> channel;
+  if (options.fresh_channel) {
+    RELAIS_ASSIGN_OR_RETURN(channel, MakeChannel(options));
+  } else {
+    RELAIS_ASSIGN_OR_RETURN(channel, Channels().Get(options));
+  }
   auto stub = pb::Hub::NewStub(channel);
   common::ReplicaStore* store = replica.store();
   SyncReport report;
@@ -201,8 +208,9 @@ Result<SyncReport> SyncSession(common::Replica& replica,
     ++report.round_trips;
     if (!gs.ok()) {
       if (gs.error_code() == grpc::StatusCode::UNAVAILABLE ||
-          gs.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
-        Channels().Drop(options);
+          gs.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+        if (!options.fresh_channel) Channels().Drop(options);
+      }
       // A delta the hub cannot complete (it lacks the record: restored, or
       // replaced): send whole states again, as after a new epoch.
       if (gs.error_code() == grpc::StatusCode::ABORTED) {

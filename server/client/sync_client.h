@@ -45,6 +45,14 @@ struct SyncOptions {
   size_t pull_batch_records = 1000;
   size_t pull_batch_bytes = 1 << 20;
   bool compress = true;  // gzip on the channel
+  // Channel selection. Empty (CLI, kiosk): one channel per hub shared by the
+  // whole process. Non-empty: a private channel cached under this key, with
+  // its own TCP (+ TLS) connection (subchannels are not shared), e.g. one
+  // per simulated site in relais-bench.
+  std::string channel_key;
+  // A new channel for this session only, dropped at its end: the session
+  // pays the TCP (+ TLS) handshakes, as a kiosk coming back after a cut.
+  bool fresh_channel = false;
   // Push whole record states instead of deltas (tests, comparisons).
   bool whole_states = false;
   // Called after each round trip.

@@ -175,5 +175,56 @@ TEST(FaultProxyTest, CutAllDropsOpenConnections) {
   EXPECT_EQ(proxy.counters().cuts, 1);
 }
 
+// adsl-flaky as the reference models it: every live connection is reset at
+// t0 + first + k * every, whatever its age. Connection B is opened after the
+// first tick and is younger than `every` at the second one, so a lifetime
+// cap would keep it; the global clock cuts it.
+TEST(FaultProxyTest, CutsEveryLiveConnectionOnAGlobalClock) {
+  Echo echo;
+  FaultProxy proxy("127.0.0.1:" + std::to_string(echo.port()), *NamedProfile("direct"));
+  int port = *proxy.Start();
+  LinkProfile p;
+  p.cut_every_ms = 1000;
+  p.cut_on_clock = true;
+  p.cut_first_ms = 500;
+  const auto t0 = std::chrono::steady_clock::now();
+  proxy.SetProfile(p);  // the clock starts here
+  int a = Connect(port);
+  ASSERT_GE(a, 0);
+  EXPECT_EQ(RoundTrip(a, 10), 10u);
+  ASSERT_LT(Ms(t0), 450) << "machine trop lente pour ce test";
+  std::this_thread::sleep_until(t0 + std::chrono::milliseconds(700));
+  EXPECT_EQ(RoundTrip(a, 10), 0u);  // cut at the 500 ms tick
+  close(a);
+  int b = Connect(port);
+  ASSERT_GE(b, 0);
+  const int64_t b_opened = Ms(t0);
+  EXPECT_EQ(RoundTrip(b, 10), 10u);
+  ASSERT_LT(Ms(t0), 1450) << "machine trop lente pour ce test";
+  std::this_thread::sleep_until(t0 + std::chrono::milliseconds(1600));
+  EXPECT_LT(Ms(t0) - b_opened, p.cut_every_ms);  // a lifetime cap would keep b
+  EXPECT_EQ(RoundTrip(b, 10), 0u);  // cut at the 1500 ms tick
+  close(b);
+  EXPECT_EQ(proxy.counters().cuts, 2);
+}
+
+// A profile set while a connection is idle applies to its next chunk: the
+// first request on a kept-alive connection pays the new latency both ways.
+TEST(FaultProxyTest, NewProfileAppliesToAnIdleConnectionsNextChunk) {
+  Echo echo;
+  FaultProxy proxy("127.0.0.1:" + std::to_string(echo.port()), *NamedProfile("direct"));
+  int fd = Connect(*proxy.Start());
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(RoundTrip(fd, 10), 10u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));  // the proxy is in poll
+  LinkProfile p;
+  p.latency_ms = 150;
+  proxy.SetProfile(p);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(RoundTrip(fd, 10), 10u);
+  EXPECT_GE(Ms(t0), 295);  // 2 x 150 ms
+  close(fd);
+}
+
 }  // namespace
 }  // namespace relais::server

@@ -5,85 +5,26 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "common/codec/record_json.h"
-#include "common/replica/replica.h"
-#include "server/client/sync_client.h"
-#include "server/sqlite_hub_store.h"
-#include "server/token.h"
-#include "tools/bench/hostile_push.h"
-#include "tools/bench/hub_process.h"
+#include "tools/bench/bench.h"
+#include "tools/bench/tls_setup.h"
 #include "tools/bench/workload.h"
-#include "tools/faultproxy/fault_proxy.h"
 
 namespace relais::server::bench {
-namespace {
 
 using common::Collection;
 using common::Replica;
-using nlohmann::json;
 namespace fs = std::filesystem;
-
-struct Config {
-  int sites = 20;
-  int records = 2000;
-  int threads = 4;
-  uint64_t seed = 1;
-  bool poor_link = true;
-  double hostile_seconds = 10;  // 0: no hostile_push phase
-  std::string hub_bin;
-  std::string workdir;
-};
-
-struct House {
-  std::string db;
-  std::string token;
-  std::unique_ptr<Replica> rep;
-};
 
 double Now() {
   return std::chrono::duration<double>(
              std::chrono::steady_clock::now().time_since_epoch()).count();
 }
-
-class Bench {
- public:
-  explicit Bench(Config cfg) : cfg_(std::move(cfg)) {}
-  int Run();
-
- private:
-  std::string NewToken(const std::string& site, const std::string& name);
-  common::Result<House> NewHouse(const std::string& name, const std::string& site);
-  SyncOptions Options(const std::string& token) const;
-  // Syncs, retrying on UNAVAILABLE up to `attempts` times.
-  common::Result<SyncReport> Sync(House& h, int attempts, int* used = nullptr,
-                                  size_t batch_bytes = 0);
-  void Begin();
-  json End(const std::string& phase, int sites, int64_t records);
-  std::string SyncAll(std::vector<House>& hs, std::atomic<int>* rts);
-  bool Converged();
-  void PoorLink();
-  void HostilePush(int port, const std::string& token);
-
-  Config cfg_;
-  std::string hub_db_;
-  std::unique_ptr<SqliteHubStore> tokens_;  // closed before the hub starts
-  std::vector<std::pair<std::string, TokenInfo>> pending_tokens_;
-  HubProcess hub_;
-  std::unique_ptr<FaultProxy> proxy_;
-  std::vector<House> houses_;
-  double t0_ = 0;
-  ProcStats hub0_, self0_;
-  ProxyCounters bytes0_;
-  std::atomic<int> round_trips_{0};
-  int conflicts_ = 0;
-  bool converged_ = true;
-  json total_ = {{"seconds", 0.0}, {"bytes", 0}, {"round_trips", 0}};
-};
 
 std::string Bench::NewToken(const std::string& site, const std::string& name) {
   auto t = GenerateToken();
@@ -91,8 +32,11 @@ std::string Bench::NewToken(const std::string& site, const std::string& name) {
   info.token_hash = HashToken(*t);
   info.name = name;
   info.sites = {site};
-  Status s = tokens_->AddToken(info);
-  if (!s.ok()) std::cerr << "bench: " << s.ToString() << "\n";
+  if (!t.ok()) {
+    Fail("jeton: " + t.status().ToString());
+    return "";
+  }
+  Check(tokens_->AddToken(info), "jeton " + name);
   return *t;
 }
 
@@ -105,19 +49,34 @@ common::Result<House> Bench::NewHouse(const std::string& name,
   auto r = Replica::Open(h.db);
   if (!r.ok()) return r.status();
   h.rep = std::move(r).value();
+  h.channel = "site:" + site;
   return h;
 }
 
-SyncOptions Bench::Options(const std::string& token) const {
+SyncOptions Bench::Options(const House& h) const {
   SyncOptions o;
   o.hub = "127.0.0.1:" + std::to_string(proxy_->port());
-  o.token = token;
+  o.token = h.token;
+  o.channel_key = h.channel;
+  o.ca_file = ca_file_;
   return o;
 }
 
+void Bench::Fail(const std::string& what) {
+  ++errors_;
+  std::cerr << "bench: ERREUR " << what << "\n";
+}
+
+bool Bench::Check(const Status& s, const std::string& what) {
+  if (s.ok()) return true;
+  Fail(what + ": " + s.ToString());
+  return false;
+}
+
 common::Result<SyncReport> Bench::Sync(House& h, int attempts, int* used,
-                                       size_t batch_bytes) {
-  SyncOptions o = Options(h.token);
+                                       size_t batch_bytes, bool fresh) {
+  SyncOptions o = Options(h);
+  o.fresh_channel = fresh;
   if (batch_bytes) o.push_batch_bytes = o.pull_batch_bytes = batch_bytes;
   common::Result<SyncReport> r = Status::Unavailable("no attempt");
   SyncReport sum;
@@ -146,7 +105,8 @@ void Bench::Begin() {
   round_trips_ = 0;
 }
 
-json Bench::End(const std::string& phase, int sites, int64_t records) {
+json Bench::End(const std::string& phase, int sites, int64_t records,
+               const json& extra) {
   const double secs = Now() - t0_;
   const ProcStats h = hub_.Stats(), s = SelfStats();
   const ProxyCounters c = proxy_->counters();
@@ -163,7 +123,12 @@ json Bench::End(const std::string& phase, int sites, int64_t records) {
             {"converged", converged_},
             {"hub_cpu_s", h.cpu_s - hub0_.cpu_s},
             {"client_cpu_s", s.cpu_s - self0_.cpu_s},
-            {"hub_rss_mb", h.rss_mb}};
+            {"hub_rss_mb", h.rss_mb},
+            {"hub_threads", h.threads},
+            {"hub_fds", h.fds},
+            {"tls", !ca_file_.empty()},
+            {"errors", errors_.load()}};
+  j.update(extra);
   total_["seconds"] = total_["seconds"].get<double>() + secs;
   total_["bytes"] = total_["bytes"].get<int64_t>() + bytes;
   total_["round_trips"] = total_["round_trips"].get<int>() + round_trips_.load();
@@ -171,13 +136,51 @@ json Bench::End(const std::string& phase, int sites, int64_t records) {
   return j;
 }
 
-std::string Bench::SyncAll(std::vector<House>& hs, std::atomic<int>* rts) {
-  return ParallelFor(static_cast<int>(hs.size()), cfg_.threads, [&](int i) {
+std::string Bench::SyncAll(std::vector<House>& hs, std::atomic<int>* rts,
+                           std::vector<double>* ms, bool noop) {
+  if (ms) ms->assign(hs.size(), 0);
+  if (pool_.size() > 0) return SyncAllInWorkers(hs, rts, ms, noop);
+  std::string err = ParallelFor(static_cast<int>(hs.size()), cfg_.threads, [&](int i) {
+    const double t = Now();
     auto r = Sync(hs[i], 1);
+    if (ms) (*ms)[i] = (Now() - t) * 1000;
     if (!r.ok()) return "sync " + hs[i].db + ": " + r.status().ToString();
     *rts += r->round_trips;
+    if (noop && (r->pushed || r->pulled))
+      return "sync " + hs[i].db + ": pas une synchro à vide (" +
+             std::to_string(r->pushed) + " envoyés, " + std::to_string(r->pulled) + " reçus)";
     return std::string();
   });
+  if (!err.empty()) ++errors_;
+  return err;
+}
+
+std::string Bench::SyncAllInWorkers(std::vector<House>& hs, std::atomic<int>* rts,
+                                    std::vector<double>* ms, bool noop) {
+  std::vector<SyncJob> jobs(static_cast<size_t>(std::min<int>(pool_.size(), hs.size())));
+  for (SyncJob& j : jobs) {
+    j.hub = Options(hs[0]).hub;
+    j.ca_file = ca_file_;
+    j.threads = cfg_.threads;
+    j.noop = noop;
+  }
+  for (size_t i = 0; i < hs.size(); ++i)
+    jobs[i % jobs.size()].houses.push_back(
+        {static_cast<int>(i), hs[i].db, hs[i].token, hs[i].channel});
+  auto res = pool_.Run(jobs);
+  if (!res.ok()) {
+    ++errors_;
+    return res.status().ToString();
+  }
+  std::string err;
+  for (const SyncJobResult& r : *res) {
+    *rts += r.round_trips;
+    if (ms)
+      for (const auto& [i, t] : r.ms) (*ms)[static_cast<size_t>(i)] = t;
+    if (!r.error.empty() && err.empty()) err = r.error;
+  }
+  if (!err.empty()) ++errors_;
+  return err;
 }
 
 bool Bench::Converged() {
@@ -190,7 +193,7 @@ bool Bench::Converged() {
     if (!all.ok()) return false;
     auto st = (*db)->Prepare("SELECT state FROM records WHERE collection=? AND id=?");
     for (const auto& r : *all) {
-      (void)st->Reset();
+      if (!st->Reset().ok()) return false;
       st->Bind(1, static_cast<int64_t>(r.collection)).Bind(2, r.id);
       auto row = st->Step();
       if (!row.ok() || !*row) return false;
@@ -199,13 +202,15 @@ bool Bench::Converged() {
     }
     auto count = (*db)->Prepare("SELECT count(*) FROM records WHERE site_id=?");
     count->Bind(1, h.rep->site_id());
-    if (!*count->Step() || count->ColumnInt(0) != static_cast<int64_t>(all->size()))
+    auto row = count->Step();
+    if (!row.ok() || !*row || count->ColumnInt(0) != static_cast<int64_t>(all->size()))
       return false;
   }
   return true;
 }
 
 int Bench::Run() {
+  if (cfg_.procs > 1 && !Check(pool_.Start(cfg_.procs), "--procs")) return 1;
   fs::create_directories(cfg_.workdir);
   hub_db_ = cfg_.workdir + "/hub.db";
   auto store = SqliteHubStore::Open(hub_db_, true);
@@ -230,14 +235,26 @@ int Bench::Run() {
   const std::string edge_token = NewToken("EDGE", "edge");
   const std::string hostile_token = NewToken("HOSTILE", "hostile");
   tokens_.reset();
+  if (errors_ > 0) return 1;
+  std::vector<std::string> hub_args;
+  if (cfg_.tls) {
+    auto tls = MakeTlsFiles(cfg_.workdir);
+    if (!tls.ok()) {
+      std::cerr << "bench: " << tls.status().ToString() << "\n";
+      return 1;
+    }
+    ca_file_ = tls->ca_pem;
+    hub_args = {"--tls-cert", tls->hub_pem, "--tls-key", tls->hub_key};
+  }
   const int port = FreePort();
-  Status started = hub_.Start(cfg_.hub_bin, hub_db_, port, cfg_.workdir + "/hub.log");
+  Status started = hub_.Start(cfg_.hub_bin, hub_db_, port, cfg_.workdir + "/hub.log", hub_args);
   if (!started.ok()) {
     std::cerr << "bench: " << started.ToString() << "\n";
     return 1;
   }
   proxy_ = std::make_unique<FaultProxy>("127.0.0.1:" + std::to_string(port), LinkProfile{});
-  if (!proxy_->Start().ok()) return 1;
+  if (!Check(proxy_->Start().status(), "proxy")) return 1;
+  hub_port_ = port;
   std::string err;
   const int64_t total_records = static_cast<int64_t>(n) * cfg_.records;
 
@@ -268,9 +285,10 @@ int Bench::Run() {
   const int per_site = std::max(1, cfg_.records / 100);
   for (int i = 0; i < n; ++i)
     for (int k = 0; k < per_site; ++k)
-      (void)houses_[i].rep->Write(Collection::kAppointment,
+      Check(houses_[i].rep->Write(Collection::kAppointment,
                                   "rdv-" + std::to_string(i) + "-" + std::to_string(k * 100),
-                                  {{"status", "checked_in"}});
+                                  {{"status", "checked_in"}}).status(),
+            "écriture");
   Begin();
   err = SyncAll(houses_, &round_trips_);
   if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
@@ -278,24 +296,31 @@ int Bench::Run() {
 
   std::cerr << "bench: conflicts\n";
   auto second = NewHouse("site0-b", "S0");
-  if (!second.ok()) return 1;
+  if (!Check(second.status(), "site0-b")) return 1;
   second->token = second_token;
-  if (!Sync(*second, 1).ok()) return 1;  // bootstrap, not timed
+  if (!Check(Sync(*second, 1).status(), "sync site0-b")) return 1;  // bootstrap, not timed
   const int edits = std::min(100, cfg_.records);
   for (int k = 0; k < edits; ++k) {
     const std::string id = "rdv-0-" + std::to_string(k * (cfg_.records / edits) + 1);
-    (void)houses_[0].rep->Write(Collection::kAppointment, id, {{"status", "checked_in"}});
-    (void)second->rep->Write(Collection::kAppointment, id, {{"note", "modifié au secrétariat"}});
+    Check(houses_[0].rep->Write(Collection::kAppointment, id, {{"status", "checked_in"}})
+              .status(), "écriture");
+    Check(second->rep->Write(Collection::kAppointment, id, {{"note", "modifié au secrétariat"}})
+              .status(), "écriture");
   }
   Begin();
   for (House* h : {&houses_[0], &*second, &houses_[0]}) {
     auto r = Sync(*h, 1);
-    if (!r.ok()) { std::cerr << "bench: " << r.status().ToString() << "\n"; return 1; }
+    if (!Check(r.status(), "sync conflits")) return 1;
     round_trips_ += r->round_trips;
   }
   const double conflict_secs = Now() - t0_;
-  conflicts_ = static_cast<int>(houses_[0].rep->Conflicts()->size());
-  converged_ = *houses_[0].rep->Dump() == *second->rep->Dump();
+  auto conflicts = houses_[0].rep->Conflicts();
+  auto dump0 = houses_[0].rep->Dump(), dump1 = second->rep->Dump();
+  if (!Check(conflicts.status(), "conflits") || !Check(dump0.status(), "dump") ||
+      !Check(dump1.status(), "dump"))
+    return 1;
+  conflicts_ = static_cast<int>(conflicts->size());
+  converged_ = *dump0 == *dump1;
   t0_ = Now() - conflict_secs;  // checks above are outside the timing
   End("conflicts", 1, edits);
   conflicts_ = 0;
@@ -304,7 +329,7 @@ int Bench::Run() {
   std::vector<House> fresh;
   for (int i = 0; i < n; ++i) {
     auto h = NewHouse("fresh" + std::to_string(i), "S" + std::to_string(i));
-    if (!h.ok()) return 1;
+    if (!Check(h.status(), "fresh")) return 1;
     h->token = fresh_tokens[i];
     fresh.push_back(std::move(h).value());
   }
@@ -312,19 +337,39 @@ int Bench::Run() {
   err = SyncAll(fresh, &round_trips_);
   if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
   const double pull_secs = Now() - t0_;
-  for (int i = 0; i < n && converged_; ++i)
-    converged_ = *fresh[i].rep->Dump() == *houses_[i].rep->Dump() || i == 0;
+  for (int i = 0; i < n && converged_; ++i) {
+    auto a = fresh[i].rep->Dump(), b = houses_[i].rep->Dump();
+    if (!Check(a.status(), "dump") || !Check(b.status(), "dump")) return 1;
+    converged_ = *a == *b || i == 0;
+  }
   t0_ = Now() - pull_secs;
   End("pull", n, total_records);
 
   std::cerr << "bench: pull_existing (rien de nouveau)\n";
   // Site 0's original replica still has to learn the conflict merge results
   // of its sibling; sync it once first so the phase is a true no-op.
-  (void)Sync(houses_[0], 1);
+  if (!Check(Sync(houses_[0], 1).status(), "sync site0")) return 1;
+  fresh.clear();
   Begin();
-  err = SyncAll(houses_, &round_trips_);
+  std::vector<double> ms;
+  err = SyncAll(houses_, &round_trips_, &ms, /*noop=*/true);
   if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
-  End("pull_existing", n, 0);
+  // Latency of one no-op sync while every site holds its connection.
+  // One connection per site, seen on the hub's side (/proc/net/tcp): each
+  // site's channel holds its own TCP connection (through the proxy).
+  const int hub_conns = EstablishedConnections(hub_port_);
+  if (hub_conns < n)
+    Fail("le hub tient " + std::to_string(hub_conns) + " connexions pour " +
+         std::to_string(n) + " sites: connexions partagées?");
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) {
+    return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))];
+  };
+  End("pull_existing", n, 0,
+      {{"noop_p50_ms", pct(0.50)}, {"noop_p99_ms", pct(0.99)}, {"noop_max_ms", pct(1.0)},
+       {"noop_concurrency", std::min(cfg_.threads * std::max(1, cfg_.procs), n)},
+       {"procs", std::max(1, cfg_.procs)},
+       {"hub_connections", hub_conns}});
 
   converged_ = converged_ && Converged();
   int64_t disk = 0;
@@ -340,91 +385,20 @@ int Bench::Run() {
   if (cfg_.poor_link) {
     houses_.clear();
     auto h = NewHouse("edge", "EDGE");
-    if (!h.ok()) return 1;
+    if (!Check(h.status(), "edge")) return 1;
     h->token = edge_token;
     houses_.push_back(std::move(h).value());
     PoorLink();
   }
   if (cfg_.hostile_seconds > 0) HostilePush(port, hostile_token);
   hub_.Stop();
+  if (errors_ > 0) {
+    std::cerr << "bench: " << errors_.load() << " erreur(s)\n";
+    return 4;
+  }
   return converged_ ? 0 : 3;
 }
 
-void Bench::PoorLink() {
-  House& h = houses_[0];
-  const int base = std::min(2000, cfg_.records);
-  (void)h.rep->AddPractitioner("p1", "Dr Martin", "medecin");
-  (void)h.rep->WriteBatch(Collection::kAppointment, MakeAppointments(999, base, cfg_.seed));
-  if (!Sync(h, 3).ok()) return;  // the house is in sync before its day offline
-  std::mt19937_64 rng(cfg_.seed);
-  auto day = [&](int changes) {
-    const int news = changes / 5, ledger = std::max(1, changes / 20),
-              presence = changes / 10;
-    for (int k = 0; k < news; ++k) {
-      common::NewAppointment a;
-      a.practitioner = "p1";
-      a.patient_name = "Patient " + std::to_string(rng() % 1000);
-      a.start = 1795500000 + static_cast<int64_t>(rng() % 2000) * 900;
-      (void)h.rep->AddAppointment(a);
-    }
-    for (int k = 0; k < ledger; ++k)
-      (void)h.rep->AddLedgerEntry({static_cast<int64_t>(1 + rng() % 50000), "fournitures",
-                                   "p1", "equal", "achat", "2026-11", ""});
-    for (int k = 0; k < presence; ++k)
-      (void)h.rep->SetPresence("p1", "2026-11-" + std::to_string(10 + k % 18),
-                               k % 2 ? "am" : "pm", "present", "", "1");
-    for (int k = 0; k < changes - news - ledger - presence; ++k)
-      (void)h.rep->Write(Collection::kAppointment,
-                         "rdv-999-" + std::to_string(rng() % base), {{"status", "checked_in"}});
-  };
-  struct Case { std::string name; std::string profile; int changes; int64_t cut_every_ms; };
-  const std::vector<Case> cases = {{"edge_day", "edge", 200, 0},
-                                   {"edge_noop", "edge", 0, 0},
-                                   {"satellite_day", "satellite", 200, 0},
-                                   {"adsl_flaky_day", "adsl-flaky", 200, 5000},
-                                   {"adsl_flaky_week", "adsl-flaky", 1400, 5000}};
-  for (const Case& c : cases) {
-    std::cerr << "bench: lien dégradé " << c.name << "\n";
-    day(c.changes);
-    auto prof = *NamedProfile(c.profile);
-    if (c.cut_every_ms) prof.cut_every_ms = c.cut_every_ms;
-    proxy_->SetProfile(prof);
-    Begin();
-    int attempts = 0;
-    auto r = Sync(h, 20, &attempts, 64 << 10);
-    const double secs = Now() - t0_;
-    const ProxyCounters pc = proxy_->counters();
-    json j = {{"phase", "poor_link"}, {"case", c.name}, {"profile", c.profile},
-              {"changes", c.changes}, {"seconds", secs},
-              {"bytes_up", pc.bytes_up - bytes0_.bytes_up},
-              {"bytes_down", pc.bytes_down - bytes0_.bytes_down},
-              {"round_trips", r.ok() ? r->round_trips : 0}, {"attempts", attempts},
-              {"converged", r.ok() && *h.rep->PendingCount() == 0}};
-    std::cout << j.dump() << std::endl;
-    proxy_->SetProfile(LinkProfile{});
-  }
-}
-
-// Last, so that its megabytes in hub.db touch no other phase. The honest
-// side is a house already in sync (through the proxy, its usual channel).
-void Bench::HostilePush(int port, const std::string& token) {
-  std::cerr << "bench: hostile_push (" << cfg_.hostile_seconds << " s)\n";
-  House& honest = houses_.size() > 1 ? houses_[1] : houses_[0];
-  if (!Sync(honest, 3).ok()) return;  // in sync before the attack, not timed
-  HostileConfig hc{"127.0.0.1:" + std::to_string(port), token, "hostile-bench",
-                   "HOSTILE", cfg_.hostile_seconds, cfg_.seed};
-  json j = RunHostilePush(hc, [&]() -> Status {
-    auto r = Sync(honest, 1);
-    if (!r.ok()) return r.status();
-    return r->pushed + r->pulled ? Status::Internal("pas une synchro à vide") : Status::OK();
-  });
-  const ProcStats h = hub_.Stats();
-  j["hub_rss_mb"] = h.rss_mb;
-  j["hub_peak_rss_mb"] = h.peak_mb;
-  std::cout << j.dump() << std::endl;
-}
-
-}  // namespace
 }  // namespace relais::server::bench
 
 int main(int argc, char** argv) {
@@ -435,7 +409,9 @@ int main(int argc, char** argv) {
   CLI::App app{"relais-bench — charge de référence (PouchDB/CouchDB) contre un relais-hub local"};
   app.add_option("--sites", cfg.sites, "Nombre de sites");
   app.add_option("--records", cfg.records, "Rendez-vous par site");
-  app.add_option("--threads", cfg.threads, "Sites synchronisés en parallèle");
+  app.add_option("--threads", cfg.threads, "Sites synchronisés en parallèle (par processus)");
+  app.add_option("--procs", cfg.procs,
+                 "Sites répartis sur autant de processus fils (connexions par site gardées)");
   app.add_option("--seed", cfg.seed, "Graine du générateur");
   app.add_option("--hub-bin", cfg.hub_bin, "Chemin de relais-hub");
   app.add_option("--workdir", cfg.workdir, "Répertoire de travail (vidé)");
@@ -444,6 +420,11 @@ int main(int argc, char** argv) {
                  "Durée de la phase hostile_push (0: sans)");
   bool no_poor = false;
   app.add_flag("--no-poor-link", no_poor, "Sans les scénarios de lien dégradé");
+  app.add_option("--cut-offset-ms", cfg.cut_offset_ms,
+                 "adsl-flaky: première coupure après ce délai (puis toutes les 5 s)");
+  bool plaintext = false;
+  app.add_flag("--plaintext", plaintext,
+               "Hub en clair (sans TLS; par défaut: TLS avec une autorité jetable)");
   CLI11_PARSE(app, argc, argv);
   if (quick) {
     cfg.sites = 4;
@@ -451,6 +432,17 @@ int main(int argc, char** argv) {
     cfg.hostile_seconds = std::min(cfg.hostile_seconds, 3.0);
   }
   cfg.poor_link = !no_poor;
+  cfg.tls = !plaintext;
+  cfg.procs = std::max(1, cfg.procs);
+  // The hub admits 8 calls at once per peer address (hub_service.cc), and
+  // every simulated site comes from 127.0.0.1: keep the syncs in flight
+  // within that, or the hub would (rightly) refuse some.
+  constexpr int kHubCallsPerPeer = 8;
+  if (cfg.threads * cfg.procs > kHubCallsPerPeer) {
+    cfg.threads = std::max(1, kHubCallsPerPeer / cfg.procs);
+    std::cerr << "bench: --threads ramené à " << cfg.threads << " par processus (le hub admet "
+              << kHubCallsPerPeer << " appels simultanés par adresse)\n";
+  }
   namespace fs = std::filesystem;
   if (cfg.hub_bin.empty()) {
     const fs::path self = fs::read_symlink("/proc/self/exe");

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -111,8 +113,16 @@ json RunHostilePush(const HostileConfig& cfg,
                     const std::function<common::Status()>& honest_noop) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection of its own
-  auto stub = pb::Hub::NewStub(
-      grpc::CreateCustomChannel(cfg.hub, grpc::InsecureChannelCredentials(), args));
+  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+  if (!cfg.ca_file.empty()) {
+    std::ifstream in(cfg.ca_file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = pem.str();
+    creds = grpc::SslCredentials(ssl);
+  }
+  auto stub = pb::Hub::NewStub(grpc::CreateCustomChannel(cfg.hub, creds, args));
   std::mt19937_64 rng(cfg.seed);
   std::vector<std::string> values(64, std::string(kMaxValueBytes, 'a'));
   for (std::string& v : values)

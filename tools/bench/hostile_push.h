@@ -25,6 +25,7 @@ struct HostileConfig {
   std::string site;
   double seconds = 10;  // how long the attacker keeps pushing
   uint64_t seed = 1;
+  std::string ca_file;  // non-empty: TLS, the hub's CA (PEM file)
 };
 
 // Runs the phase. `honest_noop` is one no-op sync of another site (it must

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -48,9 +49,16 @@ ProcStats ReadStats(const std::string& proc_dir) {
   }
   std::ifstream status(proc_dir + "/status");
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) s.rss_mb = std::stod(line.substr(6)) / 1024;
-    if (line.rfind("VmHWM:", 0) == 0) s.peak_mb = std::stod(line.substr(6)) / 1024;
+    if (line.rfind("VmRSS:", 0) == 0)
+      s.rss_mb = std::stod(line.substr(6)) / 1024;
+    if (line.rfind("VmHWM:", 0) == 0)
+      s.peak_mb = std::stod(line.substr(6)) / 1024;
+    if (line.rfind("Threads:", 0) == 0) s.threads = std::stoi(line.substr(8));
   }
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(proc_dir + "/fd", ec), end;
+       !ec && it != end; it.increment(ec))
+    ++s.fds;
   return s;
 }
 
@@ -58,25 +66,30 @@ ProcStats ReadStats(const std::string& proc_dir) {
 
 common::Status HubProcess::Start(const std::string& binary,
                                  const std::string& db, int port,
-                                 const std::string& log) {
+                                 const std::string& log,
+                                 const std::vector<std::string>& extra_args) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 2, log.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   const std::string listen = "127.0.0.1:" + std::to_string(port);
   std::vector<std::string> args = {binary, "--db", db, "--listen", listen};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  int rc = posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
+  int rc =
+      posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return common::Status::NotFound("impossible de lancer " + binary);
+  if (rc != 0)
+    return common::Status::NotFound("impossible de lancer " + binary);
   for (int i = 0; i < 200; ++i) {  // at most 10 s
     if (CanConnect(port)) return common::Status::OK();
     int st;
     if (waitpid(pid_, &st, WNOHANG) == pid_) {
       pid_ = -1;
-      return common::Status::Unavailable("relais-hub s'est arrêté (voir " + log + ")");
+      return common::Status::Unavailable("relais-hub s'est arrêté (voir " +
+                                         log + ")");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -104,6 +117,28 @@ ProcStats HubProcess::Stats() const {
 }
 
 ProcStats SelfStats() { return ReadStats("/proc/self"); }
+
+int EstablishedConnections(int port) {
+  int n = 0;
+  // gRPC may accept on an IPv6 socket (v4-mapped 127.0.0.1): read both.
+  for (const char* file : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream tcp(file);
+    std::string line;
+    std::getline(tcp, line);  // header
+    while (std::getline(tcp, line)) {
+      // "  0: 0100007F:C350 0100007F:D2A4 01 ..." local, remote, state (hex).
+      std::istringstream in(line);
+      std::string slot, local, remote, state;
+      if (!(in >> slot >> local >> remote >> state)) continue;
+      const size_t colon = local.find(':');
+      if (colon == std::string::npos) continue;
+      if (std::stoi(local.substr(colon + 1), nullptr, 16) == port &&
+          state == "01")
+        ++n;
+    }
+  }
+  return n;
+}
 
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/util/status.h"
 
@@ -16,14 +17,18 @@ struct ProcStats {
   double cpu_s = 0;     // user + system
   double rss_mb = 0;    // current resident set
   double peak_mb = 0;   // VmHWM
+  int threads = 0;      // /proc/PID/status Threads
+  int fds = 0;          // entries of /proc/PID/fd
 };
 
 class HubProcess {
  public:
   ~HubProcess() { Stop(); }
-  // Runs `binary --db db --listen 127.0.0.1:port` with stderr to `log`.
+  // Runs `binary --db db --listen 127.0.0.1:port [extra_args...]` with
+  // stderr to `log` (e.g. extra_args = --tls-cert C --tls-key K).
   common::Status Start(const std::string& binary, const std::string& db,
-                       int port, const std::string& log);
+                       int port, const std::string& log,
+                       const std::vector<std::string>& extra_args = {});
   void Stop();
   ProcStats Stats() const;
   pid_t pid() const { return pid_; }
@@ -34,6 +39,9 @@ class HubProcess {
 
 // Stats of this process.
 ProcStats SelfStats();
+// TCP connections in state ESTABLISHED whose local port is `port`
+// (/proc/net/tcp): the connections a server on that port holds.
+int EstablishedConnections(int port);
 // A free TCP port on 127.0.0.1.
 int FreePort();
 

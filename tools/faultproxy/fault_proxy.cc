@@ -151,6 +151,17 @@ void FaultProxy::Stop() {
 void FaultProxy::SetProfile(const LinkProfile& p) {
   std::lock_guard<std::mutex> l(mu_);
   profile_ = p;
+  profile_set_ms_ = NowMs();
+}
+
+bool FaultProxy::LifetimeOverLocked(const Conn& c, int64_t now) const {
+  const int64_t every = profile_.cut_every_ms;
+  if (every <= 0) return false;
+  if (!profile_.cut_on_clock) return now - c.opened_ms >= every;
+  const int64_t first = profile_set_ms_ + profile_.cut_first_ms;
+  if (now < first) return false;
+  const int64_t last_tick = first + (now - first) / every * every;
+  return c.opened_ms < last_tick;  // alive across the latest tick
 }
 
 LinkProfile FaultProxy::profile() const {
@@ -210,8 +221,7 @@ bool FaultProxy::ShouldCut(Conn& c, int64_t chunk) {
   c.bytes += chunk;
   if (profile_.cut_after_bytes > 0 && c.bytes >= profile_.cut_after_bytes)
     return true;
-  if (profile_.cut_every_ms > 0 && NowMs() - c.opened_ms >= profile_.cut_every_ms)
-    return true;
+  if (LifetimeOverLocked(c, NowMs())) return true;
   if (profile_.cut_probability > 0) {
     rng_state_ ^= rng_state_ << 13;
     rng_state_ ^= rng_state_ >> 7;
@@ -227,9 +237,15 @@ void FaultProxy::Serve(std::shared_ptr<Conn> c) {
   Pipe down{c->upstream, c->client, {}, false, 0, NowMs()};
   char buf[16384];
   while (!stop_ && !c->closed) {
-    const LinkProfile prof = profile();
+    LinkProfile prof;
     const int64_t now = NowMs();
-    if (prof.cut_every_ms > 0 && now - c->opened_ms >= prof.cut_every_ms) {
+    bool over;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      prof = profile_;
+      over = LifetimeOverLocked(*c, now);
+    }
+    if (over) {
       ++cuts_;
       break;
     }
@@ -273,6 +289,8 @@ void FaultProxy::Serve(std::shared_ptr<Conn> c) {
     if (!up.eof) fds[n++] = {c->client, POLLIN, 0};
     if (!down.eof && c->upstream >= 0) fds[n++] = {c->upstream, POLLIN, 0};
     if (poll(fds, static_cast<nfds_t>(n), wait_ms) < 0) break;
+    // Chunks read now get the profile of now (SetProfile during the poll).
+    prof = profile();
     for (int i = 0; i < n; ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       Pipe* p = fds[i].fd == c->client ? &up : &down;

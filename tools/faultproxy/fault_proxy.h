@@ -34,6 +34,11 @@ struct LinkProfile {
   int64_t cut_after_bytes = 0;   // per connection, both directions; 0 = never
   double cut_probability = 0;    // per forwarded chunk
   int64_t cut_every_ms = 0;      // connection lifetime cap; 0 = never
+  // With cut_every_ms: instead of a lifetime cap, a global clock resets
+  // every live connection at t0 + cut_first_ms + k * cut_every_ms (k >= 0),
+  // t0 = when this profile was set (as the PouchDB reference's adsl-flaky).
+  bool cut_on_clock = false;
+  int64_t cut_first_ms = 0;
   bool blackhole = false;        // accept and read, never answer
   bool offline = false;          // refuse connections at once
 };
@@ -77,11 +82,14 @@ class FaultProxy {
   void AcceptLoop();
   void Serve(std::shared_ptr<Conn> c);
   bool ShouldCut(Conn& c, int64_t chunk);
+  // Whether cut_every_ms ends connection `c` at `now`. mu_ held.
+  bool LifetimeOverLocked(const Conn& c, int64_t now) const;
 
   std::string upstream_host_;
   int upstream_port_ = 0;
   mutable std::mutex mu_;
   LinkProfile profile_;                     // guarded by mu_
+  int64_t profile_set_ms_ = 0;              // guarded by mu_
   uint64_t rng_state_;                      // guarded by mu_
   std::vector<std::shared_ptr<Conn>> conns_;  // guarded by mu_
   std::vector<std::thread> threads_;        // guarded by mu_
