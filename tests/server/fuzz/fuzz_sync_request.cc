@@ -7,7 +7,8 @@
 // The laws are skipped only for a pair of states where one reuses a write id
 // (dot) of the other with another payload: the hub refuses exactly that
 // (common/merge/accept.h step 5), so such states never meet in a merge.
-// Also: wire round trip, TrimToDelta/CompleteDelta, View and ConflictFields.
+// Also: wire round trip, TrimToDelta/CompleteDelta, View, ConflictFields
+// and the typed views of schema.h.
 // Crashes, sanitizer reports and broken laws abort.
 // Build: see tests/server/CMakeLists.txt (RELAIS_FUZZ) and docs/testing.md.
 // Run:   ./fuzz_sync_request -max_total_time=60 CORPUS_COPY/ tests/server/fuzz/corpus
@@ -121,6 +122,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const std::string& f : relais::common::ConflictFields(in))
       Check(in.fields.count(f) && in.fields.at(f).size() > 1, "ConflictFields");
     (void)relais::common::IsDeleted(in);
+    // The typed views the kiosk and the reports read (schema.h): total.
+    switch (in.collection) {
+      case relais::common::Collection::kAppointment:
+        (void)relais::common::AppointmentFromView(in, view);
+        break;
+      case relais::common::Collection::kPractitioner:
+        (void)relais::common::PractitionerFromView(in, view);
+        break;
+      case relais::common::Collection::kPresence:
+        (void)relais::common::PresenceFromView(in, view);
+        break;
+      case relais::common::Collection::kLedger:
+        (void)relais::common::LedgerFromView(in, view);
+        break;
+      case relais::common::Collection::kSite:
+        break;
+    }
 
     auto& same = by_key[{static_cast<int>(in.collection), in.site_id, in.id}];
     if (same.size() < 8) same.push_back(std::move(in));
