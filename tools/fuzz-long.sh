@@ -13,6 +13,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOURS=${1:?usage: tools/fuzz-long.sh HOURS}
-per_target=$(awk -v h="$HOURS" 'BEGIN { s = int(h * 3600 / 3); if (s < 10) s = 10; print s }')
+per_target=$(awk -v h="$HOURS" 'BEGIN { s = int(h * 3600 / 4); if (s < 10) s = 10; print s }')
 echo "fuzz-long: $HOURS h, $per_target s par cible"
 exec bash tests/server/fuzz/run.sh "$per_target" build-fuzz/long-corpus

@@ -9,13 +9,18 @@
 // TrimToDelta against acked_vv, ToProto), writes it to OUT_DIR, accepts it,
 // acknowledges it and applies the hub's states back (ApplyRemote). So the
 // corpus holds creations, delta pushes, conflicts (two replicas writing one
-// field, merged), tombstones, presence and ledger entries.
+// field, merged), tombstones, presence and ledger entries; then a few
+// hand-made pushes of a broken or hostile replica ("adv-*": a dropped field,
+// a reused write id, a stamp days ahead, a counter going back, bounds, a
+// forged foreign write, a delta of an unknown record) that start the
+// fuzzers inside the acceptance rule's refusals and repairs.
 //
 // Replica ids are random (Replica::Init), so two runs give different bytes
 // with the same shapes. Regenerate (see docs/testing.md, "Fuzzing"):
 //   cmake --build build-fuzz --target make_corpus
 //   rm -f tests/server/fuzz/corpus/* && build-fuzz/tests/server/make_corpus tests/server/fuzz/corpus
 // Exit status 1 (with a message) if any step fails.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -102,6 +107,17 @@ class Maker {
     for (const auto& [key, rec] : hub_)
       if (std::get<0>(key) == r.site_id()) pulled.push_back(rec);
     Must(store->ApplyRemote(pulled, meta), "ApplyRemote");
+  }
+
+  // A hand-made push of `records` by `r` (adversarial seeds): written only.
+  void WriteRecords(const std::string& name, const Replica& r,
+                    const std::vector<Record>& records) {
+    relais::sync::v1::SyncRequest req;
+    req.set_protocol_version(relais::common::kProtocolVersion);
+    req.set_replica_id(r.replica_id());
+    req.set_site_id(r.site_id());
+    for (const Record& rec : records) relais::common::ToProto(rec, req.add_push());
+    Write(name, req);
   }
 
   void Advance() { clock_.Advance(60'000); }
@@ -230,6 +246,49 @@ int main(int argc, char** argv) {
     Must(r.CheckIn(added.first, "", round % 2 ? "staff" : "kiosk"), "CheckIn");
     m.Sync(r, "round-" + rs + "-checkin");
   }
+  // Adversarial pushes by a (a broken or hostile replica), each after the
+  // record's real state: what the acceptance rule refuses or repairs.
+  const Record real =
+      *Must(a->Get(Collection::kAppointment, ids[1]), "Get");
+  const std::string me = a->replica_id();
+  const relais::common::Hlc later = relais::common::MakeHlc(kNowMs + 3600'000, 0);
+  Record omission = real;  // a new write elsewhere, a field silently dropped
+  relais::common::ApplyLocalWrite(&omission, me, later, {{"room", "5"}});
+  omission.fields.erase("patient_name");
+  m.WriteRecords("adv-omission", *a, {real, omission});
+  Record reused = real;  // a known write id with another value
+  reused.fields["status"].back().value = "cancelled";
+  m.WriteRecords("adv-reused-dot", *a, {real, reused});
+  Record ahead = real;  // a stamp three days ahead of the hub
+  relais::common::ApplyLocalWrite(&ahead, me, relais::common::MakeHlc(kNowMs + 3 * 86400'000LL, 0),
+                                  {{"room", "9"}});
+  m.WriteRecords("adv-clock-ahead", *a, {real, ahead});
+  Record back = real;  // the author's counter going back
+  back.vv.Set(me, 1);
+  for (auto& [name, sibs] : back.fields) std::erase_if(sibs, [&](const auto& x) {
+    return x.dot.replica == me && x.dot.counter > 1; });
+  std::erase_if(back.fields, [](const auto& f) { return f.second.empty(); });
+  m.WriteRecords("adv-counter-back", *a, {real, back});
+  Record wide = real;  // 70 vector entries
+  for (int i = 0; i < 70; ++i) wide.vv.Set("x" + std::to_string(100 + i), 1);
+  m.WriteRecords("adv-long-vv", *a, {wide});
+  Record many = real;  // 33 concurrent values of one field
+  for (int i = 0; i < 33; ++i) {
+    const std::string rep = "y" + std::to_string(100 + i);
+    many.vv.Set(rep, 1);
+    many.fields["room"].push_back({std::to_string(i), {rep, 1}, later});
+  }
+  std::sort(many.fields["room"].begin(), many.fields["room"].end(),
+            [](const auto& x, const auto& y) { return x.dot < y.dot; });
+  m.WriteRecords("adv-many-siblings", *a, {many});
+  Record foreign = real;  // writes of another replica the hub never saw
+  relais::common::ApplyLocalWrite(&foreign, "forged-replica", later, {{"status", "done"}});
+  m.WriteRecords("adv-foreign-write", *a, {real, foreign});
+  Record delta = omission;  // a delta of a record the hub does not hold
+  delta.id = a->NewId("rdv");
+  delta.partial = true;
+  m.WriteRecords("adv-unknown-delta", *a, {delta});
+
   std::printf("make_corpus: %d requêtes écrites dans %s\n", m.written(), argv[1]);
   return 0;
 }
