@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, runs a bounded fuzz session of the
-# decode -> validate -> merge path (libFuzzer, clang), then every test (ctest).
+# decode -> validate -> merge -> accept paths (libFuzzer, clang; see
+# tests/server/fuzz/run.sh), then every test (ctest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -8,14 +9,13 @@ bash tools/build.sh
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 JOBS=${JOBS:-2}
 if command -v clang++ >/dev/null && [ -n "$(ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ]; then
-  echo "fuzz: construction clang (build-fuzz) et 30 s de fuzzing"
-  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DRELAIS_FUZZ=ON -DRELAIS_BUILD_KIOSK=OFF \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build build-fuzz -j"$JOBS" --target fuzz_sync_request >/dev/null
-  corpus=$(mktemp -d)
-  ./build-fuzz/tests/server/fuzz_sync_request -max_total_time=30 -seed=1 \
-    -artifact_prefix=build-fuzz/ "$corpus" 2>&1 | tail -n 3
-  rm -rf "$corpus"
+  # Three libFuzzer targets x 15 s on a copy of tests/server/fuzz/corpus,
+  # then line coverage of common/merge and common/model (threshold in
+  # run.sh). Any crash, failed check, slow or memory-hungry input fails.
+  echo "fuzz: construction clang (build-fuzz, build-fuzz-cov) et fuzzing borné"
+  fuzz_start=$(date +%s)
+  bash tests/server/fuzz/run.sh "${FUZZ_SECONDS:-15}"
+  echo "fuzz: étape terminée en $(( $(date +%s) - fuzz_start )) s"
 fi
 cd "${BUILD_DIR:-build}"
 # Every registered test must run: a skipped or "Not Run" test fails the run
