@@ -111,6 +111,15 @@ Record Project(const Record& in, const VersionVector& hub_vv,
 
 }  // namespace
 
+Status CheckSameWrites(const Record& a, const Record& b) {
+  for (const auto& [name, sibs] : a.fields) {
+    auto it = b.fields.find(name);
+    if (it == b.fields.end()) continue;
+    RELAIS_RETURN_IF_ERROR(CheckSameDots(a, name, sibs, it->second));
+  }
+  return Status::OK();
+}
+
 Result<Acceptance> Accept(const Record& in, const Record* have,
                           const ReplicaId& author, int64_t hub_now_ms,
                           const AcceptLimits& limits) {

@@ -84,6 +84,11 @@ struct Acceptance {
 // record and the bound. Replicas check what they pull with it too.
 Status CheckRecordBounds(const Record& r, const AcceptLimits& limits = AcceptLimits());
 
+// INVALID_ARGUMENT if a write id (dot) held by both `a` and `b` in one field
+// carries different payloads: two states of one record that cannot both be
+// true. Linear in the two records.
+Status CheckSameWrites(const Record& a, const Record& b);
+
 // Applies the acceptance rule above. `have` is the hub's current state of
 // the record (same site, collection and id) or nullptr; `hub_now_ms` the
 // hub's clock. Errors: INVALID_ARGUMENT (bounds, validation, counter going

@@ -160,7 +160,17 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
     if (local && local->site_id != in.site_id)
       return Status::InvalidArgument("enregistrement " + in.id +
                                      " reçu avec un autre site");
+    if (local) {
+      RELAIS_RETURN_IF_ERROR(CheckSameWrites(*local, in).WithContext("état reçu incohérent"));
+    }
     Record merged = local ? Merge(*local, in) : in;
+    // Two states that cannot both be true (e.g. one write id in different
+    // fields) can join into a record no hub would accept: refuse the batch.
+    if (local && !(merged == *local) && !(merged == in)) {
+      if (const std::string err = ValidateRecord(merged); !err.empty())
+        return Status::InvalidArgument("état reçu incohérent avec l'état local (" +
+                                       in.id + "): " + err);
+    }
     if (local && merged == *local) {
       ++stats.unchanged;
       continue;

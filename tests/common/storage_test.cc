@@ -82,6 +82,34 @@ TEST(StorageTest, ApplyRemoteIsAtomicAndClearsPendingWhenEqual) {
   EXPECT_EQ(*s->GetMetaInt("pull_cursor"), 9u);
 }
 
+// Found by fuzz_pull_apply: two pulled states of one record that cannot both
+// be true used to join into a record without any field. Now refused, and
+// nothing of the batch is written.
+TEST(StorageTest, ApplyRemoteRefusesStatesThatCannotBothBeTrue) {
+  TempDir dir;
+  auto s = std::move(ReplicaStore::Open(dir.File("a.db"), true)).value();
+  Record name, profession;
+  for (Record* r : {&name, &profession}) {
+    r->collection = Collection::kPractitioner;
+    r->id = "p0@S1";
+    r->site_id = "S1";
+  }
+  // One vector {R:1}, but the write (R,1) holds other fields in each.
+  ASSERT_TRUE(ApplyLocalWrite(&name, "R", 100, {{"name", "Dr Martin"}}));
+  ASSERT_TRUE(ApplyLocalWrite(&profession, "R", 100, {{"profession", "infirmier"}}));
+  Record fresh = Appt("rdv-9", "R", 100);
+  EXPECT_EQ(s->ApplyRemote({fresh, name, profession}, {{"pull_cursor", "5"}}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_FALSE((*s->Get(Collection::kAppointment, "rdv-9")).has_value());
+  EXPECT_FALSE((*s->Get(Collection::kPractitioner, "p0@S1")).has_value());
+  // One write id with two values in one field: refused as well.
+  Record a = Appt("rdv-1", "R", 100), b = a;
+  b.fields["status"][0].value = "cancelled";
+  ASSERT_OK(s->ApplyRemote({a}, {}));
+  EXPECT_EQ(s->ApplyRemote({b}, {}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(View(**s->Get(Collection::kAppointment, "rdv-1"))["status"], "booked");
+}
+
 TEST(StorageTest, RefusesForeignAndCorruptFiles) {
   TempDir dir;
   // A text file.

@@ -9,13 +9,10 @@
 //  - each record alone: on success the stored state equals Merge(previous,
 //    record) (or the record when new), read back through the JSON codec;
 //    on failure the stored state is unchanged;
-//  - every stored record passes ValidateRecord and is not partial. Known gap
-//    (reported, issue #18): ApplyRemote validates each pulled state alone,
-//    so two states that are not causally consistent (one reuses a write id
-//    of the other with another payload, or both have one vector and other
-//    siblings: what the hub's Accept never produces) can merge into a state
-//    without any field. Such keys, and stored states without any field, are
-//    left out of this check unless RELAIS_FUZZ_STRICT=1.
+//  - every stored record passes ValidateRecord and is not partial. (This
+//    found that two pulled states that cannot both be true — one write id
+//    with two payloads, or one vector with other siblings — merged into a
+//    state without any field; ApplyRemote now refuses them.)
 // Any broken check aborts (after printing it).
 #include <cstdint>
 #include <cstdio>
@@ -73,21 +70,6 @@ std::optional<Record> Held(ReplicaStore* store, const Record& r) {
   return std::move(got).value();
 }
 
-// True if a dot occurs in both states with another field, value or stamp.
-bool ReusesDot(const Record& x, const Record& y) {
-  std::map<relais::common::Dot, std::pair<const std::string*, const relais::common::Sibling*>>
-      dots;
-  for (const auto& [name, sibs] : x.fields)
-    for (const auto& s : sibs) dots[s.dot] = {&name, &s};
-  for (const auto& [name, sibs] : y.fields)
-    for (const auto& s : sibs) {
-      auto it = dots.find(s.dot);
-      if (it != dots.end() && (*it->second.first != name || !(*it->second.second == s)))
-        return true;
-    }
-  return false;
-}
-
 }  // namespace
 
 // Invalid UTF-8 in a string field is a parse failure: keep it off stderr.
@@ -116,12 +98,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(store->db()->Exec("DELETE FROM records; DELETE FROM meta").ok(), "remise à zéro");
 
   // Each record alone, against what the previous ones left.
-  static const bool strict = std::getenv("RELAIS_FUZZ_STRICT") != nullptr;
-  std::set<std::pair<int, std::string>> clashing;  // keys of the known gap
   for (const Record& in : pulled) {
     const std::optional<Record> before = Held(store, in);
-    if (before && ReusesDot(*before, in))
-      clashing.insert({static_cast<int>(in.collection), in.id});
     auto applied = store->ApplyRemote({in}, {});
     const std::optional<Record> after = Held(store, in);
     if (!applied.ok()) {
@@ -133,9 +111,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(*after == expect, "appliqué: état = Merge(précédent, reçu)");
   }
   for (const Record& r : All(store)) {
-    if (!strict && (r.fields.empty() ||
-                    clashing.count({static_cast<int>(r.collection), r.id})))
-      continue;
     if (const std::string err = relais::common::ValidateRecord(r); !err.empty()) {
       std::fprintf(stderr, "fuzz_pull_apply: %s\n", err.c_str());
       Check(false, "état stocké valide");
