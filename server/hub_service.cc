@@ -200,16 +200,10 @@ Status HubService::DoSync(grpc::ServerContext* context,
   response->set_pull_cursor(pull.cursor);
   response->set_has_more(pull.has_more);
   for (const std::string& s : scope.sites) response->add_sites(s);
-  // Epoch and last sequence from the pull's snapshot (one read, consistent
-  // with the cursor); a store that read nothing leaves them empty.
-  std::string epoch = pull.epoch;
-  uint64_t last_seq = pull.last_seq;
-  if (epoch.empty()) {
-    RELAIS_ASSIGN_OR_RETURN(epoch, store_.Epoch());
-    RELAIS_ASSIGN_OR_RETURN(last_seq, store_.LastSeq());
-  }
-  response->set_hub_epoch(epoch);
-  response->set_hub_last_seq(last_seq);
+  // Epoch and last sequence from the pull's snapshot: consistent with the
+  // cursor, and no second read.
+  response->set_hub_epoch(pull.epoch);
+  response->set_hub_last_seq(pull.last_seq);
   response->set_hub_time_ms(clock_.NowMillis());
   return Status::OK();
 }

@@ -43,8 +43,7 @@ struct PullResult {
   std::vector<Record> records;  // hub_seq order
   uint64_t cursor = 0;          // pass back as the next `after`
   bool has_more = false;
-  // The hub's epoch and last sequence, read in the pull's own snapshot
-  // ("" and 0 when the scope is empty and nothing was read).
+  // The hub's epoch and last sequence, read in the pull's own snapshot.
   std::string epoch;
   uint64_t last_seq = 0;
 };

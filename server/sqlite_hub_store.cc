@@ -89,6 +89,13 @@ Result<uint64_t> LastSeqIn(Db* db) {
   return static_cast<uint64_t>(row ? st.ColumnInt(0) : 0);
 }
 
+Result<std::string> EpochIn(Db* db) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db->PrepareCached("SELECT value FROM meta WHERE key='epoch'"));
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.ColumnText(0) : std::string();
+}
+
 }  // namespace
 
 bool Scope::Contains(const std::string& site) const {
@@ -175,15 +182,6 @@ Result<uint64_t> SqliteHubStore::LastSeq() {
   ReadLease r = AcquireReader();
   return LastSeqIn(r.db());
 }
-
-namespace {
-Result<std::string> EpochIn(Db* db) {
-  RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db->PrepareCached("SELECT value FROM meta WHERE key='epoch'"));
-  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
-  return row ? st.ColumnText(0) : std::string();
-}
-}  // namespace
 
 Result<std::string> SqliteHubStore::Epoch() {
   ReadLease r = AcquireReader();
@@ -282,7 +280,6 @@ std::string PullSql(size_t sites) {
 Result<PullResult> SqliteHubStore::Pull(const Scope& scope, uint64_t after,
                                         size_t max_records, size_t max_bytes) {
   PullResult out;
-  if (scope.sites.empty()) return out;
   max_records = std::max<size_t>(max_records, 1);
   ReadLease r = AcquireReader();
   Db* db = r.db();
@@ -293,6 +290,7 @@ Result<PullResult> SqliteHubStore::Pull(const Scope& scope, uint64_t after,
   RELAIS_ASSIGN_OR_RETURN(uint64_t last, LastSeqIn(db));
   out.last_seq = last;
   RELAIS_ASSIGN_OR_RETURN(out.epoch, EpochIn(db));
+  if (scope.sites.empty()) return out;
   RELAIS_ASSIGN_OR_RETURN(Stmt st, db->PrepareCached(PullSql(scope.sites.size())));
   int i = 1;
   for (const std::string& s : scope.sites) st.Bind(i++, s);

@@ -240,9 +240,7 @@ Result<SyncReport> SyncSession(common::Replica& replica,
     for (const pb::Record& p : resp.pull()) {
       auto r = common::FromProto(p);
       if (!r.ok()) return r.status().WithContext("réponse du hub invalide");
-      if (r->partial)
-        return Status::InvalidArgument(
-            "réponse du hub invalide: état partiel reçu (" + p.id() + ")");
+      // Partial, oversized or invalid states are refused by ApplyRemote.
       pulled.push_back(std::move(r).value());
     }
     std::map<std::string, std::string> meta;

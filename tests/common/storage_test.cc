@@ -108,6 +108,11 @@ TEST(StorageTest, ApplyRemoteRefusesStatesThatCannotBothBeTrue) {
   ASSERT_OK(s->ApplyRemote({a}, {}));
   EXPECT_EQ(s->ApplyRemote({b}, {}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(View(**s->Get(Collection::kAppointment, "rdv-1"))["status"], "booked");
+  // A delta is a push-only form: a pulled one is refused.
+  Record partial = Appt("rdv-2", "R", 100);
+  partial.partial = true;
+  EXPECT_EQ(s->ApplyRemote({partial}, {}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE((*s->Get(Collection::kAppointment, "rdv-2")).has_value());
 }
 
 TEST(StorageTest, RefusesForeignAndCorruptFiles) {
