@@ -321,6 +321,8 @@ int Run(const Options& o) {
 int main(int argc, char** argv) {
   relais::kiosk::Options o;
   CLI::App app{"Relais Santé — borne d'accueil et poste de l'équipe"};
+  app.set_version_flag("--version", std::string("relais-kiosk ") + RELAIS_VERSION,
+                       "Affiche la version et quitte");
   app.add_option("--db", o.db, "Fichier SQLite de la réplique de la maison")->required();
   app.add_option("--hub", o.hub, "Serveur de synchronisation HOTE:PORT");
   app.add_option("--token", o.token, "Jeton de la réplique (relais-hub enroll)");

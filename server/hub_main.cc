@@ -237,6 +237,8 @@ int main(int argc, char** argv) {
   app.add_option("--report-db", report_db,
                  "Magasin d'agrégats du financeur (défaut: <db>-agregats.db à côté "
                  "de la base; données dérivées, reconstruites si absentes)");
+  app.set_version_flag("--version", std::string("relais-hub ") + RELAIS_VERSION,
+                       "Affiche la version et quitte");
   app.require_subcommand(0, 1);
 
   auto* enroll = app.add_subcommand("enroll", "Inscrit une réplique et affiche son jeton");

@@ -71,6 +71,8 @@ std::string FormatEuros(int64_t cents) {
 int Run(int argc, char** argv) {
   CLI::App app{"relais — réplique locale d'une maison de santé (Relais Santé)",
                "relais"};
+  app.set_version_flag("--version", std::string("relais ") + RELAIS_VERSION,
+                       "Affiche la version et quitte");
   app.require_subcommand(1);
   Context ctx;
   RegisterLocalCommands(app, ctx);
@@ -85,6 +87,8 @@ int Run(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
