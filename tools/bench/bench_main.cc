@@ -1,18 +1,16 @@
 // relais-bench: the reference workload (see docs/BENCHMARKS.md) against a
 // real relais-hub process on 127.0.0.1. Bytes are counted on the hub's side
 // of a pass-through proxy (both directions, what crossed the socket). JSON
-// lines on stdout, progress on stderr.
+// lines on stdout, progress on stderr. --scale-sites N,...: the scale mode
+// instead (tools/bench/scale.cc). Bad arguments: exit code 2.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 
-#include "common/codec/record_json.h"
 #include "tools/bench/bench.h"
-#include "tools/bench/tls_setup.h"
 #include "tools/bench/workload.h"
 
 namespace relais::server::bench {
