@@ -1,6 +1,7 @@
 // relais-hub: the sync hub of a group of houses. Thin: parses arguments and
 // wires SqliteHubStore + HubService + a gRPC server.
 //   relais-hub --db hub.db --listen 127.0.0.1:50051 [--tls-cert F --tls-key F]
+//              [--max-calls-per-peer N]   (1..1024, default 8)
 //   relais-hub enroll --db hub.db --site S [--site S2 ...] [--name N]
 //   relais-hub revoke --db hub.db (--token T | --name N)
 //   relais-hub tokens --db hub.db
@@ -30,6 +31,7 @@
 #include "server/hub_server.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
+#include "server/wire_limits.h"
 
 namespace relais::server {
 namespace {
@@ -126,6 +128,7 @@ std::string FactStorePath(const std::string& db) {
 }
 
 int Serve(const std::string& db, const ServerOptions& options,
+          const HubServiceOptions& service_options,
           const std::string& http_listen, const std::string& report_db) {
   // Block the signals in every thread (gRPC's included); one thread waits.
   sigset_t signals;
@@ -140,7 +143,7 @@ int Serve(const std::string& db, const ServerOptions& options,
   if (!store.ok()) return Report(store.status());
   if (!identity_note.empty())
     std::cerr << "relais-hub: ATTENTION: " << identity_note << "\n";
-  HubService service(**store, *common::SystemClock::Default());
+  HubService service(**store, *common::SystemClock::Default(), service_options);
   auto running = StartHubServer(&service, options);
   if (!running.ok()) return Report(running.status());
   if (running->plaintext)
@@ -239,6 +242,11 @@ int main(int argc, char** argv) {
                  "de la base; données dérivées, reconstruites si absentes)");
   app.set_version_flag("--version", std::string("relais-hub ") + RELAIS_VERSION,
                        "Affiche la version et quitte");
+  int64_t max_calls_per_peer = HubServiceOptions{}.max_calls_per_peer;
+  app.add_option("--max-calls-per-peer", max_calls_per_peer,
+                 "Appels simultanés admis par adresse cliente (1 à 1024, défaut 8); "
+                 "au-delà: refus RESOURCE_EXHAUSTED")
+      ->capture_default_str();
   app.require_subcommand(0, 1);
 
   auto* enroll = app.add_subcommand("enroll", "Inscrit une réplique et affiche son jeton");
@@ -313,5 +321,9 @@ int main(int argc, char** argv) {
     std::cerr << "relais-hub: --db requis\n";
     return 2;
   }
-  return Serve(db, options, http_listen, report_db);
+  if (const Status st = CheckMaxCallsPerPeer(max_calls_per_peer); !st.ok())
+    return Report(st);
+  HubServiceOptions service_options;
+  service_options.max_calls_per_peer = static_cast<int>(max_calls_per_peer);
+  return Serve(db, options, service_options, http_listen, report_db);
 }

@@ -83,4 +83,11 @@ std::string PeerHost(const std::string& peer) {
   return peer.substr(0, colon);
 }
 
+Status CheckMaxCallsPerPeer(int64_t n) {
+  if (n >= 1 && n <= kMaxCallsPerPeerLimit) return Status::OK();
+  return Status::InvalidArgument(
+      "--max-calls-per-peer: entre 1 et " + std::to_string(kMaxCallsPerPeerLimit) +
+      " appels simultanés par adresse, reçu " + std::to_string(n));
+}
+
 }  // namespace relais::server

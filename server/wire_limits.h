@@ -4,6 +4,7 @@
 // Prometheus text format, bounded decompression, and peer names. No gRPC.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "common/util/status.h"
@@ -32,5 +33,14 @@ common::Result<std::string> InflateBounded(const std::string& data, size_t max_o
 // The host part of a gRPC peer string ("ipv4:127.0.0.1:5432" ->
 // "ipv4:127.0.0.1", "ipv6:[::1]:80" -> "ipv6:[::1]").
 std::string PeerHost(const std::string& peer);
+
+// relais-hub --max-calls-per-peer: calls in progress admitted per client
+// address (HubServiceOptions::max_calls_per_peer). Default 8; accepted range
+// [1, kMaxCallsPerPeerLimit], so a typo cannot lift the limit entirely.
+inline constexpr int kDefaultMaxCallsPerPeer = 8;
+inline constexpr int kMaxCallsPerPeerLimit = 1024;
+// INVALID_ARGUMENT (French message naming the flag and the range) outside
+// [1, kMaxCallsPerPeerLimit].
+common::Status CheckMaxCallsPerPeer(int64_t n);
 
 }  // namespace relais::server

@@ -42,10 +42,11 @@ class HubProcess {
  public:
   ~HubProcess() { Stop(); }
 
-  // Runs `binary --db db --listen 127.0.0.1:0 --http-listen 127.0.0.1:0`
-  // with stderr to `log`; waits (<= 10 s) until both ports are printed.
+  // Runs `binary --db db --listen 127.0.0.1:0 --http-listen 127.0.0.1:0
+  // [extra...]` with stderr to `log`; waits (<= 10 s) until both ports are
+  // printed.
   bool Start(const std::string& binary, const std::string& db,
-             const std::string& log) {
+             const std::string& log, const std::vector<std::string>& extra = {}) {
     log_ = log;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -54,6 +55,7 @@ class HubProcess {
     std::vector<std::string> args = {binary,        "--db",          db,
                                      "--listen",    "127.0.0.1:0",   "--http-listen",
                                      "127.0.0.1:0", "--report-db",   db + "-agg.db"};
+    args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -3,6 +3,8 @@
 // against a real relais-hub process on 127.0.0.1, behind a pass-through
 // fault proxy that counts the bytes. Phases print JSON lines on stdout.
 // Every error is counted; Run() returns non-zero if any occurred.
+// With Config::scale_sites, RunScale() instead: N sites connected at once
+// to a hub (direct, no proxy), one row per N (tools/bench/scale.cc).
 
 #include <atomic>
 #include <memory>
@@ -34,6 +36,13 @@ struct Config {
   bool tls = true;  // false: --plaintext
   int64_t cut_offset_ms = 2500;  // adsl-flaky: first cut after the sync starts
   double hostile_seconds = 10;  // 0: no hostile_push phase
+  // Scale mode (non-empty): the site counts to hold connected at once, and
+  // the appointments each of those sites pushes when it connects.
+  std::vector<int> scale_sites;
+  int scale_records = 20;
+  // relais-hub --max-calls-per-peer: every simulated site dials from
+  // 127.0.0.1, so the hub must admit threads x procs calls from there.
+  int max_calls_per_peer = 8;
   std::string hub_bin;
   std::string workdir;
 };
@@ -51,7 +60,11 @@ double Now();
 class Bench {
  public:
   explicit Bench(Config cfg) : cfg_(std::move(cfg)) {}
+  // The reference workload then poor links and hostile_push. Exit code: 0,
+  // 1 set-up failed, 3 not converged, 4 errors counted.
   int Run();
+  // Scale mode: one "scale" row per Config::scale_sites entry. 0 or 4.
+  int RunScale();
 
  private:
   std::string NewToken(const std::string& site, const std::string& name);
@@ -75,11 +88,25 @@ class Bench {
   std::string SyncAllInWorkers(std::vector<House>& hs, std::atomic<int>* rts,
                                std::vector<double>* ms, bool noop);
   bool Converged();
+  // pull, pull_existing and pull_existing_nocheckpoint (bench_pull.cc).
+  // False if the run cannot go on (the error is counted).
+  bool PullPhases(const std::vector<std::string>& fresh_tokens);
+  // One catch-up with nothing new, each of `hs` without its pull cursor:
+  // the JSON row `phase` (pull_checkpoint: false, replicas: `replicas`).
+  bool NoCheckpointPull(std::vector<House>& hs, const std::string& phase,
+                        const std::string& replicas);
+  // Highest hub_seq of `site`'s records in hub.db (read-only, beside the
+  // running hub): what the hub received, independent of the sync client.
+  common::Result<int64_t> HubMaxSeq(const std::string& site = "");
   void PoorLink();
+  bool ScaleRow(int n);
+  // The hub's command line tail: TLS files and --max-calls-per-peer.
+  std::vector<std::string> HubArgs(const std::string& dir);
   void HostilePush(int port, const std::string& token);
 
   Config cfg_;
   std::string hub_db_;
+  std::string hub_addr_;  // what the sites dial: the proxy, or the hub (scale)
   std::string ca_file_;  // empty: plain text
   std::atomic<int> errors_{0};
   std::unique_ptr<SqliteHubStore> tokens_;  // closed before the hub starts

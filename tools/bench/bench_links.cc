@@ -1,7 +1,11 @@
 // relais-bench's last phases: poor links through the fault proxy (cold
-// connections, adsl-flaky cuts on a global clock) and hostile_push.
+// connections, adsl-flaky cuts on a global clock; real, distinct changes
+// counted where they arrive) and hostile_push.
 #include <iostream>
 #include <random>
+#include <set>
+
+#include "common/codec/record_json.h"
 
 #include "tools/bench/bench.h"
 #include "tools/bench/hostile_push.h"
@@ -11,35 +15,104 @@ namespace relais::server::bench {
 
 using common::Collection;
 
+namespace {
+
+// The house holds the reference's 2,000 appointments before its days
+// offline (poorlink.js --records), whatever --records says.
+constexpr int kPoorLinkBase = 2000;
+const char* const kStatuses[] = {"checked_in", "done", "no_show", "cancelled"};
+
+using RecordKey = std::pair<int64_t, std::string>;  // (collection, id)
+
+}  // namespace
+
+// One house (EDGE) and the hub through the fault proxy. Each row is a day
+// (200 changes) or a week (1,400) of distinct real changes, as the PouchDB
+// reference's poorlink.js: per 200, 150 status updates of existing
+// appointments, 40 new appointments, 10 ledger entries; no record is
+// changed twice in the whole scenario. What the hub received is read from
+// hub.db (records of site EDGE with a hub_seq above the one before the
+// sync), compared with what the house changed, id by id and state by state:
+// a difference is an error of the run.
 void Bench::PoorLink() {
   House& h = houses_[0];
-  const int base = std::min(2000, cfg_.records);
   Check(h.rep->AddPractitioner("p1", "Dr Martin", "medecin"), "praticien");
-  Check(h.rep->WriteBatch(Collection::kAppointment, MakeAppointments(999, base, cfg_.seed))
+  Check(h.rep->WriteBatch(Collection::kAppointment,
+                          MakeAppointments(999, kPoorLinkBase, cfg_.seed))
             .status(), "écriture");
   // The house is in sync before its day offline.
   if (!Check(Sync(h, 3).status(), "sync edge")) return;
   std::mt19937_64 rng(cfg_.seed);
-  auto day = [&](int changes) {
-    const int news = changes / 5, ledger = std::max(1, changes / 20),
-              presence = changes / 10;
-    for (int k = 0; k < news; ++k) {
+  int updates_done = 0, news_done = 0;
+  auto text40 = [&] {
+    static const char kAlnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    std::string t;
+    for (int i = 0; i < 40; ++i) t += kAlnum[rng() % 36];
+    return t;
+  };
+  // `changes` distinct local changes (a multiple of 200); returns their keys.
+  auto day = [&](int changes, json* mix) {
+    std::set<RecordKey> sent;
+    const int days = changes / 200;
+    const int updates = 150 * days, news = 40 * days, ledger = 10 * days;
+    (*mix) = {{"status_updates", updates}, {"new_appointments", news},
+              {"ledger_entries", ledger}};
+    for (int k = 0; k < updates; ++k, ++updates_done) {
+      // 13 is prime to 2,000: ids repeat only after 2,000 updates.
+      if (updates_done >= kPoorLinkBase) {
+        Fail("lien dégradé: plus de " + std::to_string(kPoorLinkBase) + " mises à jour");
+        break;
+      }
+      const std::string id =
+          "rdv-999-" + std::to_string((static_cast<int64_t>(updates_done) * 13) % kPoorLinkBase);
+      if (Check(h.rep->Write(Collection::kAppointment, id,
+                             {{"status", kStatuses[updates_done % 4]}}).status(),
+                "écriture"))
+        sent.insert({static_cast<int64_t>(Collection::kAppointment), id});
+    }
+    for (int k = 0; k < news; ++k, ++news_done) {
       common::NewAppointment a;
       a.practitioner = "p1";
-      a.patient_name = "Patient " + std::to_string(rng() % 1000);
-      a.start = 1795500000 + static_cast<int64_t>(rng() % 2000) * 900;
-      Check(h.rep->AddAppointment(a).status(), "rendez-vous");
+      a.patient_name = "Patient " + std::to_string(news_done);
+      a.start = 1795500000 + static_cast<int64_t>(news_done) * 1200;  // 20-min slots
+      a.duration_min = 20;
+      a.note = text40();
+      auto r = h.rep->AddAppointment(a);
+      if (Check(r.status(), "rendez-vous"))
+        sent.insert({static_cast<int64_t>(Collection::kAppointment), r->first});
     }
-    for (int k = 0; k < ledger; ++k)
-      Check(h.rep->AddLedgerEntry({static_cast<int64_t>(1 + rng() % 50000), "fournitures",
-                                   "p1", "equal", "achat", "2026-11", ""}).status(),
-            "dépense");
-    for (int k = 0; k < presence; ++k)
-      Check(h.rep->SetPresence("p1", "2026-11-" + std::to_string(10 + k % 18),
-                               k % 2 ? "am" : "pm", "present", "", "1"), "présence");
-    for (int k = 0; k < changes - news - ledger - presence; ++k)
-      Check(h.rep->Write(Collection::kAppointment, "rdv-999-" + std::to_string(rng() % base),
-                         {{"status", "checked_in"}}).status(), "écriture");
+    for (int k = 0; k < ledger; ++k) {
+      auto r = h.rep->AddLedgerEntry({static_cast<int64_t>(500 + rng() % 9500), "fournitures",
+                                      "p1", "equal", "achat", "2026-11", ""});
+      if (Check(r.status(), "dépense"))
+        sent.insert({static_cast<int64_t>(Collection::kLedger), *r});
+    }
+    if (static_cast<int>(sent.size()) != changes)
+      Fail("lien dégradé: " + std::to_string(sent.size()) + " changements distincts sur " +
+           std::to_string(changes));
+    return sent;
+  };
+  // Records of site EDGE the hub stored with hub_seq > `after`, each checked
+  // equal to the house's state; the keys, or an error.
+  auto received = [&](int64_t after) -> common::Result<std::set<RecordKey>> {
+    RELAIS_ASSIGN_OR_RETURN(auto db, common::Db::OpenReader(hub_db_));
+    RELAIS_ASSIGN_OR_RETURN(
+        common::Stmt st,
+        db->Prepare("SELECT collection, id, state FROM records WHERE site_id=? AND hub_seq>?"));
+    st.Bind(1, h.rep->site_id()).Bind(2, after);
+    std::set<RecordKey> got;
+    for (;;) {
+      RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      const RecordKey key{st.ColumnInt(0), st.ColumnText(1)};
+      RELAIS_ASSIGN_OR_RETURN(common::Record hub_rec, common::DecodeRecordJson(st.ColumnText(2)));
+      RELAIS_ASSIGN_OR_RETURN(auto mine,
+                              h.rep->Get(static_cast<Collection>(key.first), key.second));
+      if (!mine || !(*mine == hub_rec))
+        return Status::Internal("le hub et la maison diffèrent sur " + key.second);
+      got.insert(key);
+    }
+    return got;
   };
   // Cold links: every attempt opens a new TCP (+ TLS) connection through the
   // proxy and pays the profile's RTT for the handshakes, unless the row is
@@ -60,8 +133,11 @@ void Bench::PoorLink() {
                                    {"adsl_flaky_week", "adsl-flaky", 1400, 5000, false}};
   for (const Case& c : cases) {
     std::cerr << "bench: lien dégradé " << c.name << "\n";
-    day(c.changes);
+    json mix;
+    const std::set<RecordKey> sent = day(c.changes, &mix);
     if (c.kept_alive && !Check(Sync(h, 1).status(), "connexion préalable")) continue;
+    auto seq0 = HubMaxSeq(h.rep->site_id());
+    if (!Check(seq0.status(), "hub.db")) continue;
     auto prof = *NamedProfile(c.profile);
     if (c.cut_every_ms) {
       prof.cut_every_ms = c.cut_every_ms;
@@ -74,22 +150,38 @@ void Bench::PoorLink() {
     auto r = Sync(h, 20, &attempts, 64 << 10, /*fresh=*/!c.kept_alive);
     const double secs = Now() - t0_;
     const ProxyCounters pc = proxy_->counters();
+    proxy_->SetProfile(LinkProfile{});
+    // Not timed: what reached the hub, read from hub.db.
     auto pending = h.rep->PendingCount();
-    const bool done = Check(r.status(), "sync " + c.name) &&
-                      Check(pending.status(), "en attente") && *pending == 0;
+    auto got = received(*seq0);
+    const bool synced = Check(r.status(), "sync " + c.name) &&
+                        Check(pending.status(), "en attente") && *pending == 0;
     if (r.ok() && pending.ok() && *pending != 0) Fail(c.name + ": changements non envoyés");
+    const bool all_there = Check(got.status(), c.name + ": hub.db") && *got == sent;
+    if (got.ok() && *got != sent)
+      Fail(c.name + ": le hub a reçu " + std::to_string(got->size()) +
+           " changements distincts, la maison en a fait " + std::to_string(sent.size()));
+    // A sync with nothing to send moves no record either way.
+    if (c.changes == 0 && r.ok() && (r->pushed != 0 || r->pulled != 0))
+      Fail(c.name + ": synchro à vide qui a envoyé " + std::to_string(r->pushed) +
+           " et reçu " + std::to_string(r->pulled) + " enregistrements");
     json j = {{"phase", "poor_link"}, {"case", c.name}, {"profile", c.profile},
-              {"changes", c.changes}, {"seconds", secs},
+              {"changes", c.changes}, {"changes_mix", mix},
+              {"received_at_hub", got.ok() ? static_cast<int64_t>(got->size()) : -1},
+              {"seconds", secs},
               {"bytes_up", pc.bytes_up - bytes0_.bytes_up},
               {"bytes_down", pc.bytes_down - bytes0_.bytes_down},
               {"round_trips", r.ok() ? r->round_trips : 0}, {"attempts", attempts},
-              {"converged", done}, {"tls", !ca_file_.empty()}, {"errors", errors_.load()},
-              {"cold", !c.kept_alive},
+              {"converged", synced && all_there}, {"tls", !ca_file_.empty()},
+              {"errors", errors_.load()}, {"cold", !c.kept_alive},
               {"connections", pc.connections - bytes0_.connections},
               {"cuts", pc.cuts - bytes0_.cuts}};
+    if (c.changes == 0) {
+      j["records_pushed"] = r.ok() ? r->pushed : -1;
+      j["records_pulled"] = r.ok() ? r->pulled : -1;
+    }
     if (c.cut_every_ms) j["cut_offset_ms"] = cfg_.cut_offset_ms;
     std::cout << j.dump() << std::endl;
-    proxy_->SetProfile(LinkProfile{});
   }
 }
 

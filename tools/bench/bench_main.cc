@@ -1,18 +1,16 @@
 // relais-bench: the reference workload (see docs/BENCHMARKS.md) against a
 // real relais-hub process on 127.0.0.1. Bytes are counted on the hub's side
 // of a pass-through proxy (both directions, what crossed the socket). JSON
-// lines on stdout, progress on stderr.
+// lines on stdout, progress on stderr. --scale-sites N,...: the scale mode
+// instead (tools/bench/scale.cc). Bad arguments: exit code 2.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 
-#include "common/codec/record_json.h"
 #include "tools/bench/bench.h"
-#include "tools/bench/tls_setup.h"
 #include "tools/bench/workload.h"
 
 namespace relais::server::bench {
@@ -20,194 +18,6 @@ namespace relais::server::bench {
 using common::Collection;
 using common::Replica;
 namespace fs = std::filesystem;
-
-double Now() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::string Bench::NewToken(const std::string& site, const std::string& name) {
-  auto t = GenerateToken();
-  TokenInfo info;
-  info.token_hash = HashToken(*t);
-  info.name = name;
-  info.sites = {site};
-  if (!t.ok()) {
-    Fail("jeton: " + t.status().ToString());
-    return "";
-  }
-  Check(tokens_->AddToken(info), "jeton " + name);
-  return *t;
-}
-
-common::Result<House> Bench::NewHouse(const std::string& name,
-                                      const std::string& site) {
-  House h;
-  h.db = cfg_.workdir + "/" + name + ".db";
-  auto id = Replica::Init(h.db, site);
-  if (!id.ok()) return id.status();
-  auto r = Replica::Open(h.db);
-  if (!r.ok()) return r.status();
-  h.rep = std::move(r).value();
-  h.channel = "site:" + site;
-  return h;
-}
-
-SyncOptions Bench::Options(const House& h) const {
-  SyncOptions o;
-  o.hub = "127.0.0.1:" + std::to_string(proxy_->port());
-  o.token = h.token;
-  o.channel_key = h.channel;
-  o.ca_file = ca_file_;
-  return o;
-}
-
-void Bench::Fail(const std::string& what) {
-  ++errors_;
-  std::cerr << "bench: ERREUR " << what << "\n";
-}
-
-bool Bench::Check(const Status& s, const std::string& what) {
-  if (s.ok()) return true;
-  Fail(what + ": " + s.ToString());
-  return false;
-}
-
-common::Result<SyncReport> Bench::Sync(House& h, int attempts, int* used,
-                                       size_t batch_bytes, bool fresh) {
-  SyncOptions o = Options(h);
-  o.fresh_channel = fresh;
-  if (batch_bytes) o.push_batch_bytes = o.pull_batch_bytes = batch_bytes;
-  common::Result<SyncReport> r = Status::Unavailable("no attempt");
-  SyncReport sum;
-  for (int a = 1; a <= attempts; ++a) {
-    if (used) *used = a;
-    r = SyncOnce(*h.rep, o);
-    if (r.ok()) {
-      sum.round_trips += r->round_trips;
-      sum.pushed += r->pushed;
-      sum.pulled += r->pulled;
-      sum.conflicts += r->conflicts;
-      return sum;
-    }
-    if (r.status().code() != common::StatusCode::kUnavailable &&
-        r.status().code() != common::StatusCode::kDeadlineExceeded)
-      return r;
-  }
-  return r;
-}
-
-void Bench::Begin() {
-  t0_ = Now();
-  hub0_ = hub_.Stats();
-  self0_ = SelfStats();
-  bytes0_ = proxy_->counters();
-  round_trips_ = 0;
-}
-
-json Bench::End(const std::string& phase, int sites, int64_t records,
-               const json& extra) {
-  const double secs = Now() - t0_;
-  const ProcStats h = hub_.Stats(), s = SelfStats();
-  const ProxyCounters c = proxy_->counters();
-  const int64_t bytes = (c.bytes_up - bytes0_.bytes_up) + (c.bytes_down - bytes0_.bytes_down);
-  json j = {{"phase", phase},
-            {"sites", sites},
-            {"records", records},
-            {"seconds", secs},
-            {"records_per_s", secs > 0 ? records / secs : 0},
-            {"bytes", bytes},
-            {"bytes_per_record", records ? static_cast<double>(bytes) / records : 0},
-            {"round_trips", round_trips_.load()},
-            {"conflicts", conflicts_},
-            {"converged", converged_},
-            {"hub_cpu_s", h.cpu_s - hub0_.cpu_s},
-            {"client_cpu_s", s.cpu_s - self0_.cpu_s},
-            {"hub_rss_mb", h.rss_mb},
-            {"hub_threads", h.threads},
-            {"hub_fds", h.fds},
-            {"tls", !ca_file_.empty()},
-            {"errors", errors_.load()}};
-  j.update(extra);
-  total_["seconds"] = total_["seconds"].get<double>() + secs;
-  total_["bytes"] = total_["bytes"].get<int64_t>() + bytes;
-  total_["round_trips"] = total_["round_trips"].get<int>() + round_trips_.load();
-  std::cout << j.dump() << std::endl;
-  return j;
-}
-
-std::string Bench::SyncAll(std::vector<House>& hs, std::atomic<int>* rts,
-                           std::vector<double>* ms, bool noop) {
-  if (ms) ms->assign(hs.size(), 0);
-  if (pool_.size() > 0) return SyncAllInWorkers(hs, rts, ms, noop);
-  std::string err = ParallelFor(static_cast<int>(hs.size()), cfg_.threads, [&](int i) {
-    const double t = Now();
-    auto r = Sync(hs[i], 1);
-    if (ms) (*ms)[i] = (Now() - t) * 1000;
-    if (!r.ok()) return "sync " + hs[i].db + ": " + r.status().ToString();
-    *rts += r->round_trips;
-    if (noop && (r->pushed || r->pulled))
-      return "sync " + hs[i].db + ": pas une synchro à vide (" +
-             std::to_string(r->pushed) + " envoyés, " + std::to_string(r->pulled) + " reçus)";
-    return std::string();
-  });
-  if (!err.empty()) ++errors_;
-  return err;
-}
-
-std::string Bench::SyncAllInWorkers(std::vector<House>& hs, std::atomic<int>* rts,
-                                    std::vector<double>* ms, bool noop) {
-  std::vector<SyncJob> jobs(static_cast<size_t>(std::min<int>(pool_.size(), hs.size())));
-  for (SyncJob& j : jobs) {
-    j.hub = Options(hs[0]).hub;
-    j.ca_file = ca_file_;
-    j.threads = cfg_.threads;
-    j.noop = noop;
-  }
-  for (size_t i = 0; i < hs.size(); ++i)
-    jobs[i % jobs.size()].houses.push_back(
-        {static_cast<int>(i), hs[i].db, hs[i].token, hs[i].channel});
-  auto res = pool_.Run(jobs);
-  if (!res.ok()) {
-    ++errors_;
-    return res.status().ToString();
-  }
-  std::string err;
-  for (const SyncJobResult& r : *res) {
-    *rts += r.round_trips;
-    if (ms)
-      for (const auto& [i, t] : r.ms) (*ms)[static_cast<size_t>(i)] = t;
-    if (!r.error.empty() && err.empty()) err = r.error;
-  }
-  if (!err.empty()) ++errors_;
-  return err;
-}
-
-bool Bench::Converged() {
-  // Every replica's records equal the hub's, and nothing is missing at the
-  // replica: counted per site directly in hub.db (read-only, WAL).
-  auto db = common::Db::Open(hub_db_, false);
-  if (!db.ok()) return false;
-  for (House& h : houses_) {
-    auto all = h.rep->store()->ListAll();
-    if (!all.ok()) return false;
-    auto st = (*db)->Prepare("SELECT state FROM records WHERE collection=? AND id=?");
-    for (const auto& r : *all) {
-      if (!st->Reset().ok()) return false;
-      st->Bind(1, static_cast<int64_t>(r.collection)).Bind(2, r.id);
-      auto row = st->Step();
-      if (!row.ok() || !*row) return false;
-      auto hub_rec = common::DecodeRecordJson(st->ColumnText(0));
-      if (!hub_rec.ok() || !(*hub_rec == r)) return false;
-    }
-    auto count = (*db)->Prepare("SELECT count(*) FROM records WHERE site_id=?");
-    count->Bind(1, h.rep->site_id());
-    auto row = count->Step();
-    if (!row.ok() || !*row || count->ColumnInt(0) != static_cast<int64_t>(all->size()))
-      return false;
-  }
-  return true;
-}
 
 int Bench::Run() {
   if (cfg_.procs > 1 && !Check(pool_.Start(cfg_.procs), "--procs")) return 1;
@@ -236,16 +46,8 @@ int Bench::Run() {
   const std::string hostile_token = NewToken("HOSTILE", "hostile");
   tokens_.reset();
   if (errors_ > 0) return 1;
-  std::vector<std::string> hub_args;
-  if (cfg_.tls) {
-    auto tls = MakeTlsFiles(cfg_.workdir);
-    if (!tls.ok()) {
-      std::cerr << "bench: " << tls.status().ToString() << "\n";
-      return 1;
-    }
-    ca_file_ = tls->ca_pem;
-    hub_args = {"--tls-cert", tls->hub_pem, "--tls-key", tls->hub_key};
-  }
+  const std::vector<std::string> hub_args = HubArgs(cfg_.workdir);
+  if (errors_ > 0) return 1;
   const int port = FreePort();
   Status started = hub_.Start(cfg_.hub_bin, hub_db_, port, cfg_.workdir + "/hub.log", hub_args);
   if (!started.ok()) {
@@ -255,6 +57,7 @@ int Bench::Run() {
   proxy_ = std::make_unique<FaultProxy>("127.0.0.1:" + std::to_string(port), LinkProfile{});
   if (!Check(proxy_->Start().status(), "proxy")) return 1;
   hub_port_ = port;
+  hub_addr_ = "127.0.0.1:" + std::to_string(proxy_->port());
   std::string err;
   const int64_t total_records = static_cast<int64_t>(n) * cfg_.records;
 
@@ -325,51 +128,7 @@ int Bench::Run() {
   End("conflicts", 1, edits);
   conflicts_ = 0;
 
-  std::cerr << "bench: pull (répliques neuves)\n";
-  std::vector<House> fresh;
-  for (int i = 0; i < n; ++i) {
-    auto h = NewHouse("fresh" + std::to_string(i), "S" + std::to_string(i));
-    if (!Check(h.status(), "fresh")) return 1;
-    h->token = fresh_tokens[i];
-    fresh.push_back(std::move(h).value());
-  }
-  Begin();
-  err = SyncAll(fresh, &round_trips_);
-  if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
-  const double pull_secs = Now() - t0_;
-  for (int i = 0; i < n && converged_; ++i) {
-    auto a = fresh[i].rep->Dump(), b = houses_[i].rep->Dump();
-    if (!Check(a.status(), "dump") || !Check(b.status(), "dump")) return 1;
-    converged_ = *a == *b || i == 0;
-  }
-  t0_ = Now() - pull_secs;
-  End("pull", n, total_records);
-
-  std::cerr << "bench: pull_existing (rien de nouveau)\n";
-  // Site 0's original replica still has to learn the conflict merge results
-  // of its sibling; sync it once first so the phase is a true no-op.
-  if (!Check(Sync(houses_[0], 1).status(), "sync site0")) return 1;
-  fresh.clear();
-  Begin();
-  std::vector<double> ms;
-  err = SyncAll(houses_, &round_trips_, &ms, /*noop=*/true);
-  if (!err.empty()) { std::cerr << "bench: " << err << "\n"; return 1; }
-  // Latency of one no-op sync while every site holds its connection.
-  // One connection per site, seen on the hub's side (/proc/net/tcp): each
-  // site's channel holds its own TCP connection (through the proxy).
-  const int hub_conns = EstablishedConnections(hub_port_);
-  if (hub_conns < n)
-    Fail("le hub tient " + std::to_string(hub_conns) + " connexions pour " +
-         std::to_string(n) + " sites: connexions partagées?");
-  std::sort(ms.begin(), ms.end());
-  auto pct = [&](double p) {
-    return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))];
-  };
-  End("pull_existing", n, 0,
-      {{"noop_p50_ms", pct(0.50)}, {"noop_p99_ms", pct(0.99)}, {"noop_max_ms", pct(1.0)},
-       {"noop_concurrency", std::min(cfg_.threads * std::max(1, cfg_.procs), n)},
-       {"procs", std::max(1, cfg_.procs)},
-       {"hub_connections", hub_conns}});
+  if (!PullPhases(fresh_tokens)) return 1;
 
   converged_ = converged_ && Converged();
   int64_t disk = 0;
@@ -380,7 +139,9 @@ int Bench::Run() {
                 {"round_trips", total_["round_trips"]}, {"converged", converged_},
                 {"hub_cpu_s", hub_.Stats().cpu_s}, {"hub_rss_mb", hub_.Stats().rss_mb},
                 {"hub_peak_rss_mb", hub_.Stats().peak_mb},
-                {"disk_mb", static_cast<double>(disk) / 1e6}};
+                {"disk_mb", static_cast<double>(disk) / 1e6},
+                {"in_total", {"initial_push", "incremental", "conflicts", "pull",
+                              "pull_existing"}}};
   std::cout << total.dump() << std::endl;
   if (cfg_.poor_link) {
     houses_.clear();
@@ -407,42 +168,61 @@ int main(int argc, char** argv) {
   Config cfg;
   bool quick = false;
   CLI::App app{"relais-bench — charge de référence (PouchDB/CouchDB) contre un relais-hub local"};
-  app.add_option("--sites", cfg.sites, "Nombre de sites");
-  app.add_option("--records", cfg.records, "Rendez-vous par site");
-  app.add_option("--threads", cfg.threads, "Sites synchronisés en parallèle (par processus)");
+  app.add_option("--sites", cfg.sites, "Nombre de sites")->check(CLI::Range(1, 5000));
+  app.add_option("--records", cfg.records, "Rendez-vous par site")
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--threads", cfg.threads, "Sites synchronisés en parallèle (par processus)")
+      ->check(CLI::Range(1, 64));
   app.add_option("--procs", cfg.procs,
-                 "Sites répartis sur autant de processus fils (connexions par site gardées)");
+                 "Sites répartis sur autant de processus fils (connexions par site gardées)")
+      ->check(CLI::Range(1, 16));
   app.add_option("--seed", cfg.seed, "Graine du générateur");
   app.add_option("--hub-bin", cfg.hub_bin, "Chemin de relais-hub");
   app.add_option("--workdir", cfg.workdir, "Répertoire de travail (vidé)");
   app.add_flag("--quick", quick, "Petite charge (CI): 4 sites x 200");
   app.add_option("--hostile-seconds", cfg.hostile_seconds,
-                 "Durée de la phase hostile_push (0: sans)");
+                 "Durée de la phase hostile_push (0: sans)")
+      ->check(CLI::Range(0.0, 600.0));
   bool no_poor = false;
   app.add_flag("--no-poor-link", no_poor, "Sans les scénarios de lien dégradé");
   app.add_option("--cut-offset-ms", cfg.cut_offset_ms,
-                 "adsl-flaky: première coupure après ce délai (puis toutes les 5 s)");
+                 "adsl-flaky: première coupure après ce délai (puis toutes les 5 s)")
+      ->check(CLI::Range(int64_t{0}, int64_t{600000}));
   bool plaintext = false;
   app.add_flag("--plaintext", plaintext,
                "Hub en clair (sans TLS; par défaut: TLS avec une autorité jetable)");
-  CLI11_PARSE(app, argc, argv);
+  std::string tls = "on";
+  app.add_option("--tls", tls, "on (défaut) ou off (= --plaintext)")
+      ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--scale-sites", cfg.scale_sites,
+                 "Mode échelle: N sites connectés en même temps, une ligne par N "
+                 "(ex. 100,1000; 1 à 5000)")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 5000));
+  app.add_option("--scale-records", cfg.scale_records,
+                 "Mode échelle: rendez-vous envoyés par chaque site à sa connexion")
+      ->check(CLI::Range(0, 10000));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (cfg.scale_sites.size() > 8) {
+    std::cerr << "relais-bench: --scale-sites: 8 valeurs au plus\n";
+    return 2;
+  }
   if (quick) {
     cfg.sites = 4;
     cfg.records = 200;
     cfg.hostile_seconds = std::min(cfg.hostile_seconds, 3.0);
   }
   cfg.poor_link = !no_poor;
-  cfg.tls = !plaintext;
-  cfg.procs = std::max(1, cfg.procs);
-  // The hub admits 8 calls at once per peer address (hub_service.cc), and
-  // every simulated site comes from 127.0.0.1: keep the syncs in flight
-  // within that, or the hub would (rightly) refuse some.
-  constexpr int kHubCallsPerPeer = 8;
-  if (cfg.threads * cfg.procs > kHubCallsPerPeer) {
-    cfg.threads = std::max(1, kHubCallsPerPeer / cfg.procs);
-    std::cerr << "bench: --threads ramené à " << cfg.threads << " par processus (le hub admet "
-              << kHubCallsPerPeer << " appels simultanés par adresse)\n";
-  }
+  cfg.tls = !plaintext && tls == "on";
+  // Every simulated site dials from 127.0.0.1 and the hub admits
+  // --max-calls-per-peer calls at once per address (default 8): ask for
+  // what this run keeps in flight (at most 64 x 16 = 1024, the flag's bound).
+  cfg.max_calls_per_peer = std::max(8, cfg.threads * cfg.procs);
   namespace fs = std::filesystem;
   if (cfg.hub_bin.empty()) {
     const fs::path self = fs::read_symlink("/proc/self/exe");
@@ -457,7 +237,7 @@ int main(int argc, char** argv) {
   }
   std::cerr << "bench: " << cfg.sites << " sites x " << cfg.records << ", hub " << cfg.hub_bin
             << ", dossier " << cfg.workdir << "\n";
-  const int rc = Bench(cfg).Run();
+  const int rc = cfg.scale_sites.empty() ? Bench(cfg).Run() : Bench(cfg).RunScale();
   if (own_dir) fs::remove_all(cfg.workdir);
   return rc;
 }
