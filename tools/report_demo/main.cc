@@ -1,7 +1,8 @@
 // report-demo: serves the funder dashboard over synthetic data (README
 // demo), or over the hand-written fixture of tools/report_demo/fixture.h
-// (--fixture, headless-browser test). Prints the dashboard URL on stdout,
-// then serves until --seconds elapse or SIGINT/SIGTERM.
+// (--fixture, headless-browser test). Prints the dashboard URL on stdout
+// (a one-time login code for the demo token, never the token itself; the
+// code works for one browser, once, for 10 minutes), then serves until --seconds elapse or SIGINT/SIGTERM.
 //
 //   report-demo [--host 127.0.0.1] [--port 0] [--seconds 0] [--fixture]
 #include <CLI/CLI.hpp>
@@ -60,8 +61,14 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  std::cout << "URL: http://" << host << ":" << *bound
-            << "/?token=demo-conseil&from=2026-01&to=2026-06" << std::endl;
+  // A one-time code, not the token, goes in the URL (sessions.h).
+  auto code = srv.IssueLoginCode("demo-conseil");
+  if (!code.ok()) {
+    std::cerr << "report-demo: " << code.status().ToString() << "\n";
+    return 1;
+  }
+  std::cout << "URL: http://" << host << ":" << *bound << "/login?code=" << *code
+            << "&from=2026-01&to=2026-06" << std::endl;
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (!g_stop && (seconds == 0 || std::chrono::steady_clock::now() < end))
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
