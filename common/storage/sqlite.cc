@@ -47,7 +47,8 @@ void ConfigureSqliteOnce() {
 }
 // Creates `path` empty with mode 0600 if it does not exist yet, without
 // following a symlink there. SQLite then opens the existing file (and
-// creates -wal/-shm with the same mode). An existing file is left as is.
+// creates -wal/-shm with the same mode). An existing file is left as is; a
+// dangling symlink is refused (PERMISSION_DENIED).
 Status CreatePrivateFile(const std::string& path) {
   if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0)
     return Status::OK();
@@ -59,7 +60,14 @@ Status CreatePrivateFile(const std::string& path) {
     ::close(fd);
     return Status::OK();
   }
-  if (errno == EEXIST) return Status::OK();  // existing file (or a symlink to one)
+  if (errno == EEXIST) {
+    // An existing file, or a symlink to one, is opened as is. A symlink to
+    // nothing is refused: SQLite would create its target, wherever it points.
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && ::stat(path.c_str(), &st) != 0)
+      return Status::PermissionDenied(path + " est un lien symbolique vers un fichier absent : refusé");
+    return Status::OK();
+  }
   if (errno == ENOENT)
     return Status::NotFound("impossible de créer " + path + " (dossier absent)");
   if (errno == EACCES || errno == EPERM || errno == EROFS)

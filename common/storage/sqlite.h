@@ -57,8 +57,9 @@ class Db {
   // Opens (or creates, if `create`) a database file in WAL mode with
   // synchronous=FULL, foreign keys on and a 5 s busy timeout. A file this
   // call creates is created mode 0600 before SQLite opens it (SQLite gives
-  // the -wal and -shm files the database file's mode), and a symlink is not
-  // followed when creating. ":memory:" and "" are left to SQLite.
+  // the -wal and -shm files the database file's mode). A symlink to an
+  // existing file is opened; a dangling one is refused (PERMISSION_DENIED)
+  // rather than creating its target. ":memory:" and "" are left to SQLite.
   static Result<std::unique_ptr<Db>> Open(const std::string& path, bool create);
   // Opens an existing database file as a reader: PRAGMA query_only (every
   // write fails), 5 s busy timeout, journal mode left as the file has it.

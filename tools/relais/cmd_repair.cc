@@ -191,7 +191,9 @@ Status RunRepair(RepairArgs a) {
             << "lignes illisibles ignorées : " << s.unreadable << "\n";
   RELAIS_RETURN_IF_ERROR(CreateWithIdentity(a.db, s));
   RELAIS_ASSIGN_OR_RETURN(auto rep, Replica::Open(a.db));
-  RELAIS_ASSIGN_OR_RETURN(server::SyncReport pulled, server::SyncOnce(*rep, a.opts));
+  server::SyncOptions pull_all = a.opts;
+  pull_all.include_own = true;  // its own past writes too: the file lost them
+  RELAIS_ASSIGN_OR_RETURN(server::SyncReport pulled, server::SyncOnce(*rep, pull_all));
   std::cout << "reçus du hub : " << pulled.pulled << "\n";
   RELAIS_ASSIGN_OR_RETURN(int reapplied, Reapply(*rep, s.pending));
   RELAIS_ASSIGN_OR_RETURN(server::SyncReport pushed, server::SyncOnce(*rep, a.opts));
