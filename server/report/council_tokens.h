@@ -41,8 +41,8 @@ struct CouncilTokenInfo {
 
 // Parses --expires: "AAAA-MM-JJ" (the token works through that Paris day)
 // or a number of days 1..3650 from `now_ms`. Returns the UTC milliseconds
-// from which the token is refused. INVALID_ARGUMENT otherwise (a date not
-// after today included).
+// from which the token is refused. INVALID_ARGUMENT otherwise (among them a
+// date before today or more than ten years ahead).
 common::Result<int64_t> ParseCouncilExpiry(const std::string& text, int64_t now_ms);
 
 class SqliteCouncilTokens final : public CouncilTokenChecker {
