@@ -1,9 +1,12 @@
 // relais-kiosk: the house's kiosk, in the shape of Dear ImGui's
 // example_glfw_opengl3 (GLFW 3.3 core profile, "#version 330 core").
-//   relais-kiosk --db site.db [--hub HOST:PORT --token T] [--lang fr|en]
+//   relais-kiosk --db site.db [--hub HOST:PORT --token-file F] [--lang fr|en]
 //                [--fullscreen] [--now YYYY-MM-DDTHH:MM]
 //                [--screenshot-dir DIR --frames N]
 //   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
+// The token comes from --token-file or RELAIS_TOKEN (--token still works but
+// warns: it is visible in `ps`). Before each sync the worker runs PRAGMA
+// quick_check and stops with « réplique endommagée » instead of syncing.
 // Redraws only on input or a state change (glfwWaitEventsTimeout), so an
 // idle kiosk uses almost no CPU. All logic lives in kiosk/app and kiosk/ui.
 #include <GLFW/glfw3.h>
@@ -18,6 +21,7 @@
 #include "backends/imgui_impl_glfw.h"
 #include "backends/imgui_impl_opengl3.h"
 #include "common/replica/replica.h"
+#include "common/util/secret.h"
 #include "imgui.h"
 #include "kiosk/app/apply.h"
 #include "kiosk/app/effects.h"
@@ -34,7 +38,7 @@ namespace {
 using common::Status;
 
 struct Options {
-  std::string db, hub, token, ca, lang = "fr", now, set_pin, screenshot_dir;
+  std::string db, hub, token, token_file, ca, lang = "fr", now, set_pin, screenshot_dir;
   bool fullscreen = false;
   int frames = 4;
   int sync_interval_s = 30;
@@ -239,6 +243,10 @@ std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock) {
     if (!*holder) {
       RELAIS_ASSIGN_OR_RETURN(*holder, common::Replica::Open(o.db));
     }
+    // A damaged file must not be synced (it could push garbage or lose
+    // local changes); the message tells the staff what to run.
+    if (Status bad = (*holder)->store()->db()->QuickCheck(); !bad.ok())
+      return Status::DataLoss("réplique endommagée : lancez relais repair --db " + o.db);
     server::SyncOptions so;
     so.hub = o.hub;
     so.token = o.token;
@@ -325,7 +333,10 @@ int main(int argc, char** argv) {
                        "Affiche la version et quitte");
   app.add_option("--db", o.db, "Fichier SQLite de la réplique de la maison")->required();
   app.add_option("--hub", o.hub, "Serveur de synchronisation HOTE:PORT");
-  app.add_option("--token", o.token, "Jeton de la réplique (relais-hub enroll)");
+  app.add_option("--token-file", o.token_file,
+                 "Fichier du jeton de la réplique (relais-hub enroll ; sinon RELAIS_TOKEN)");
+  app.add_option("--token", o.token,
+                 "Jeton en clair (déconseillé : visible dans ps ; préférez --token-file)");
   auto* ca = app.add_option("--ca", o.ca, "Certificat de l'autorité du hub (PEM): TLS");
   app.add_option("--lang", o.lang, "Langue: fr | en")->check(CLI::IsMember({"fr", "en"}));
   app.add_flag("--fullscreen", o.fullscreen, "Plein écran sur l'écran principal");
@@ -342,5 +353,15 @@ int main(int argc, char** argv) {
   if (ca->count() > 0 && o.ca.empty())
     return std::fprintf(stderr, "--ca vide: donnez le fichier PEM de l'autorité du hub\n"), 2;
   if (!o.set_pin.empty()) return relais::kiosk::SetPin(o);
+  if (!o.hub.empty()) {
+    relais::common::TokenSource source;
+    std::string warning;
+    auto token = relais::common::ResolveToken(o.token_file, o.token, &source, &warning);
+    if (!token.ok()) return std::fprintf(stderr, "%s\n", token.status().message().c_str()), 2;
+    if (!warning.empty()) std::fprintf(stderr, "%s\n", warning.c_str());
+    if (source == relais::common::TokenSource::kNone)
+      return std::fprintf(stderr, "--hub sans jeton : --token-file FICHIER ou RELAIS_TOKEN\n"), 2;
+    o.token = *token;
+  }
   return relais::kiosk::Run(o);
 }

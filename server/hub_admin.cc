@@ -1,6 +1,7 @@
 #include "server/hub_admin.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "common/storage/sqlite.h"
 #include "server/sqlite_hub_store.h"
@@ -27,7 +28,11 @@ common::Status BackupHub(const std::string& db_path, const std::string& out_path
   check.reset();
   RELAIS_ASSIGN_OR_RETURN(auto from, common::Db::Open(db_path, false));
   RELAIS_ASSIGN_OR_RETURN(auto to, common::Db::Open(out_path, true));
-  return Copy(*from, *to);
+  RELAIS_RETURN_IF_ERROR(Copy(*from, *to));
+  // A new file is created 0600 by Db::Open; an older backup file being
+  // overwritten may have been wider: a backup holds patient data.
+  (void)::chmod(out_path.c_str(), S_IRUSR | S_IWUSR);
+  return common::Status::OK();
 }
 
 common::Status RestoreHub(const std::string& db_path, const std::string& from_path) {

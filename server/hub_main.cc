@@ -7,10 +7,16 @@
 //   relais-hub tokens --db hub.db
 //   relais-hub rebind --db hub.db --name NEW_TOKEN_NAME --replica REPLICA_ID
 //   relais-hub council-enroll --db hub.db --name N --site S [--site S2 ...]
+//              [--expires AAAA-MM-JJ|JOURS]
+//   relais-hub council-list --db hub.db;  relais-hub council-revoke --db hub.db --name N
 //   relais-hub backup --db hub.db --out F;  relais-hub restore --db hub.db --from F
 // With --http-listen HOST:PORT the hub also serves the funding office's
-// dashboard, usage API, /healthz and /metrics (docs/reporting.md), from its
-// aggregate store (--report-db, default <db>-agregats.db).
+// dashboard, usage API and /healthz (docs/reporting.md), from its aggregate
+// store (--report-db, default <db>-agregats.db). /metrics is served only on
+// the admin listener (--admin-listen, default 127.0.0.1:0 = loopback,
+// ephemeral port, printed at start; "off" to disable); a non-loopback admin
+// address needs --admin-token-file (then /metrics wants that Bearer token).
+// Files it creates (hub db, -wal, -shm, aggregate store, backups) are 0600.
 // Exit codes: 0 ok, 2 bad arguments, 1 other failures.
 #include <pthread.h>
 #include <signal.h>
@@ -25,6 +31,10 @@
 
 #include "server/address.h"
 #include "server/hub_admin.h"
+#include "server/hub_council_cli.h"
+#include "common/util/secret.h"
+#include "common/util/time.h"
+#include "server/report/admin_server.h"
 #include "server/report/council_tokens.h"
 #include "server/report/fact_store.h"
 #include "server/report/report_server.h"
@@ -106,18 +116,10 @@ int Rebind(const std::string& db, const std::string& name,
   return 0;
 }
 
-int CouncilEnroll(const std::string& db, const std::string& name,
-                  const std::vector<std::string>& sites) {
-  auto tokens = SqliteCouncilTokens::Open(db);
-  if (!tokens.ok()) return Report(tokens.status());
-  auto token = (*tokens)->Enroll(name, sites, *common::SystemClock::Default());
-  if (!token.ok()) return Report(token.status());
-  std::cout << "Jeton de lecture pour le financeur '" << name
-            << "' (affiché une seule fois), sites:";
-  for (const auto& s : sites) std::cout << " " << s;
-  std::cout << "\n" << *token << "\n";
-  return 0;
-}
+struct AdminOptions {
+  std::string listen = "127.0.0.1:0";
+  std::string token_file;
+};
 
 // The aggregate store's file beside the hub's: hub.db -> hub-agregats.db.
 std::string FactStorePath(const std::string& db) {
@@ -127,9 +129,42 @@ std::string FactStorePath(const std::string& db) {
   return db + "-agregats.db";
 }
 
+// Splits "host:port"; false if malformed.
+bool SplitHostPort(const std::string& hp, std::string* host, int* port) {
+  const size_t colon = hp.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= hp.size() || colon + 6 < hp.size())
+    return false;
+  for (size_t i = colon + 1; i < hp.size(); ++i)
+    if (hp[i] < '0' || hp[i] > '9') return false;
+  *host = hp.substr(0, colon);
+  *port = std::atoi(hp.c_str() + colon + 1);
+  return *port <= 65535;
+}
+
 int Serve(const std::string& db, const ServerOptions& options,
           const HubServiceOptions& service_options,
-          const std::string& http_listen, const std::string& report_db) {
+          const std::string& http_listen, const std::string& report_db,
+          const AdminOptions& admin_opts) {
+  // The admin listener's settings are checked before anything starts.
+  std::string admin_host, admin_token;
+  int admin_port = -1;
+  const bool admin_on = admin_opts.listen != "off";
+  if (admin_on) {
+    if (!SplitHostPort(admin_opts.listen, &admin_host, &admin_port))
+      return Report(Status::InvalidArgument("--admin-listen: hôte:port ou off attendu, reçu '" +
+                                            admin_opts.listen + "'"));
+    if (!admin_opts.token_file.empty()) {
+      std::string warning;
+      auto t = common::ReadTokenFile(admin_opts.token_file, &warning);
+      if (!t.ok()) return Report(Status::InvalidArgument(t.status().message()));
+      if (!warning.empty()) std::cerr << "relais-hub: " << warning << "\n";
+      admin_token = *t;
+    }
+    if (!IsLoopbackAddress(admin_opts.listen) && admin_token.empty())
+      return Report(Status::InvalidArgument(
+          "--admin-listen hors boucle locale : donnez --admin-token-file (les "
+          "métriques ne sont pas publiques)"));
+  }
   // Block the signals in every thread (gRPC's included); one thread waits.
   sigset_t signals;
   sigemptyset(&signals);
@@ -157,10 +192,9 @@ int Serve(const std::string& db, const ServerOptions& options,
   std::unique_ptr<HubReportBackend> backend;
   std::unique_ptr<ReportServer> report;
   if (!http_listen.empty()) {
-    const size_t colon = http_listen.rfind(':');
-    const std::string host = colon == std::string::npos ? "" : http_listen.substr(0, colon);
-    const int http_port = colon == std::string::npos ? -1 : std::atoi(http_listen.c_str() + colon + 1);
-    if (host.empty() || http_port < 0 || http_port > 65535)
+    std::string host;
+    int http_port = -1;
+    if (!SplitHostPort(http_listen, &host, &http_port))
       return Report(Status::InvalidArgument("--http-listen: hôte:port attendu, reçu '" +
                                             http_listen + "'"));
     auto tokens = SqliteCouncilTokens::Open(db);
@@ -206,6 +240,21 @@ int Serve(const std::string& db, const ServerOptions& options,
     std::cerr << "relais-hub: tableau de bord du financeur sur http://" << host
               << ":" << *port << "/\n";
   }
+  std::unique_ptr<AdminServer> admin;
+  if (admin_on) {
+    ReportServer* rs = report.get();
+    LiveFacts* live = facts.get();
+    admin = std::make_unique<AdminServer>(
+        [&service, rs, live] {
+          if (rs) return rs->MetricsText();
+          return service.MetricsText() + (live ? live->MetricsText() : std::string());
+        },
+        admin_token);
+    auto port = admin->Start(admin_host, admin_port);
+    if (!port.ok()) return Report(port.status());
+    std::cerr << "relais-hub: administration (/metrics) sur http://" << admin_host << ":"
+              << *port << "/metrics" << (admin_token.empty() ? "" : " (jeton requis)") << "\n";
+  }
   grpc::Server* server = running->server.get();
   std::thread waiter([server, &signals] {
     int sig = 0;
@@ -247,6 +296,12 @@ int main(int argc, char** argv) {
                  "Appels simultanés admis par adresse cliente (1 à 1024, défaut 8); "
                  "au-delà: refus RESOURCE_EXHAUSTED")
       ->capture_default_str();
+  AdminOptions admin_opts;
+  app.add_option("--admin-listen", admin_opts.listen,
+                 "Adresse hôte:port de /metrics (défaut 127.0.0.1:0 : boucle locale, port "
+                 "affiché au démarrage ; off pour désactiver)");
+  app.add_option("--admin-token-file", admin_opts.token_file,
+                 "Fichier d'un jeton exigé pour /metrics (obligatoire hors boucle locale)");
   app.require_subcommand(0, 1);
 
   auto* enroll = app.add_subcommand("enroll", "Inscrit une réplique et affiche son jeton");
@@ -259,7 +314,9 @@ int main(int argc, char** argv) {
   auto* revoke = app.add_subcommand("revoke", "Révoque un jeton");
   std::string rdb, rtoken, rname;
   revoke->add_option("--db", rdb, "Base SQLite du hub")->required();
-  revoke->add_option("--token", rtoken, "Jeton à révoquer");
+  std::string rtoken_file;
+  revoke->add_option("--token-file", rtoken_file, "Fichier du jeton à révoquer");
+  revoke->add_option("--token", rtoken, "Jeton à révoquer (déconseillé : visible dans ps)");
   revoke->add_option("--name", rname, "Nom donné à l'inscription");
 
   auto* tokens = app.add_subcommand("tokens", "Liste les jetons (empreintes)");
@@ -281,6 +338,17 @@ int main(int argc, char** argv) {
   council->add_option("--db", cdb, "Base SQLite du hub")->required();
   council->add_option("--name", cname, "Nom du financeur")->required();
   council->add_option("--site", csites, "Site visible (répétable)")->required();
+  std::string cexpires;
+  council->add_option("--expires", cexpires,
+                      "Dernier jour de validité AAAA-MM-JJ, ou un nombre de jours");
+
+  auto* clist = app.add_subcommand("council-list", "Liste les jetons conseil (empreintes)");
+  std::string cldb;
+  clist->add_option("--db", cldb, "Base SQLite du hub")->required();
+  auto* crevoke = app.add_subcommand("council-revoke", "Révoque un jeton conseil");
+  std::string crdb, crname;
+  crevoke->add_option("--db", crdb, "Base SQLite du hub")->required();
+  crevoke->add_option("--name", crname, "Nom du financeur")->required();
 
   auto* backup = app.add_subcommand(
       "backup", "Sauvegarde à chaud la base du hub (cohérente pendant le service)");
@@ -301,10 +369,22 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   if (enroll->parsed()) return Enroll(edb, sites, name);
-  if (revoke->parsed()) return Revoke(rdb, rtoken, rname);
+  if (revoke->parsed()) {
+    if (!rtoken_file.empty() || !rtoken.empty()) {
+      relais::common::TokenSource source;
+      std::string warning;
+      auto t = relais::common::ResolveToken(rtoken_file, rtoken, &source, &warning);
+      if (!t.ok()) return Report(relais::common::Status::InvalidArgument(t.status().message()));
+      if (!warning.empty()) std::cerr << "relais-hub: " << warning << "\n";
+      rtoken = *t;
+    }
+    return Revoke(rdb, rtoken, rname);
+  }
   if (tokens->parsed()) return ListTokens(tdb);
   if (rebind->parsed()) return Rebind(bndb, bnname, bnreplica);
-  if (council->parsed()) return CouncilEnroll(cdb, cname, csites);
+  if (council->parsed()) return CouncilEnroll(cdb, cname, csites, cexpires);
+  if (clist->parsed()) return CouncilList(cldb);
+  if (crevoke->parsed()) return CouncilRevoke(crdb, crname);
   if (backup->parsed() || restore->parsed()) {
     const Status st = backup->parsed() ? BackupHub(bdb, bout) : RestoreHub(sdb, sfrom);
     if (!st.ok()) {
@@ -325,5 +405,5 @@ int main(int argc, char** argv) {
     return Report(st);
   HubServiceOptions service_options;
   service_options.max_calls_per_peer = static_cast<int>(max_calls_per_peer);
-  return Serve(db, options, service_options, http_listen, report_db);
+  return Serve(db, options, service_options, http_listen, report_db, admin_opts);
 }

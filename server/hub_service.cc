@@ -24,6 +24,15 @@ grpc::Status ToGrpcStatus(const Status& s) {
 
 namespace {
 
+// The scope a pull reads: with include_own (a replica rebuilt by `relais
+// repair`), no replica is left out, so its own past states come back too.
+Scope PullScope(const Scope& scope, bool include_own) {
+  if (!include_own) return scope;
+  Scope all = scope;
+  all.replica_id.clear();
+  return all;
+}
+
 // The hash of the call's bearer token; UNAUTHENTICATED if there is none.
 common::Result<std::string> BearerHash(grpc::ServerContext* context) {
   const auto& md = context->client_metadata();
@@ -194,7 +203,8 @@ Status HubService::DoSync(grpc::ServerContext* context,
       options_.max_pull_bytes);
   RELAIS_ASSIGN_OR_RETURN(
       PullResult pull,
-      store_.Pull(scope, request.pull_cursor(), max_records, max_bytes));
+      store_.Pull(PullScope(scope, request.include_own()), request.pull_cursor(),
+                  max_records, max_bytes));
   for (const common::Record& r : pull.records)
     common::ToProto(r, response->add_pull());
   response->set_pull_cursor(pull.cursor);

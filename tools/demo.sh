@@ -47,16 +47,22 @@ done
 
 GRPC=$(port); HTTP=$(port)
 say "Hub sur 127.0.0.1:$GRPC (gRPC) et http://127.0.0.1:$HTTP (financeur)"
-declare -A SITE=([s1-accueil]=$S1 [s1-secretariat]=$S1 [s2]=S2 [s3]=S3) TOK
-for h in s1-secretariat s1-accueil s2 s3; do
-  TOK[$h]=$("$HUB" enroll --db "$OUT/hub.db" --site "${SITE[$h]}" --name "$h" | tail -1)
-done
-COUNCIL=$("$HUB" council-enroll --db "$OUT/hub.db" --name "Conseil départemental" --site "$S1" --site S2 --site S3 | tail -1)
+# Tokens go to 0600 files, never on a command line (visible in ps).
+declare -A SITE=([s1-accueil]=$S1 [s1-secretariat]=$S1 [s2]=S2 [s3]=S3)
+mkdir -p -m 700 "$OUT/jetons"
+(
+  umask 077
+  for h in s1-secretariat s1-accueil s2 s3; do
+    "$HUB" enroll --db "$OUT/hub.db" --site "${SITE[$h]}" --name "$h" | tail -1 >"$OUT/jetons/$h"
+  done
+  "$HUB" council-enroll --db "$OUT/hub.db" --name "Conseil départemental" --site "$S1" --site S2 --site S3 \
+    --expires 90 | tail -1 >"$OUT/jetons/conseil"
+)
 "$HUB" --db "$OUT/hub.db" --listen "127.0.0.1:$GRPC" --http-listen "127.0.0.1:$HTTP" 2>"$OUT/hub.log" &
 HUB_PID=$!
 trap 'kill $HUB_PID 2>/dev/null || true' EXIT
 for _ in $(seq 50); do python3 -c "import socket;socket.create_connection(('127.0.0.1',$HTTP),0.2)" 2>/dev/null && break; sleep 0.1; done
-sync() { printf '%-15s ' "$1"; "$R" sync --quiet --db "$OUT/$1.db" --hub "127.0.0.1:$GRPC" --token "${TOK[$1]}" | paste -sd' '; }
+sync() { printf '%-15s ' "$1"; "$R" sync --quiet --db "$OUT/$1.db" --hub "127.0.0.1:$GRPC" --token-file "$OUT/jetons/$1" | paste -sd' '; }
 
 say "Première synchronisation"
 for h in s1-secretariat s1-accueil s2 s3; do sync $h; done
@@ -93,8 +99,8 @@ say "Charges communes de S1 ($MONTH)"
 "$R" ledger balance --db "$S" --month "$MONTH"
 
 say "Financeur: agrégats anonymisés (cellules < 11 masquées)"
-echo "Tableau de bord : http://127.0.0.1:$HTTP/?token=$COUNCIL"
-"$R" report --url "http://127.0.0.1:$HTTP" --token "$COUNCIL" --from "$MONTH" --to "$MONTH" \
+echo "Tableau de bord : http://127.0.0.1:$HTTP/ (jeton conseil à coller dans le formulaire : $OUT/jetons/conseil, valable 90 jours)"
+"$R" report --url "http://127.0.0.1:$HTTP" --token-file "$OUT/jetons/conseil" --from "$MONTH" --to "$MONTH" \
   --format csv --out "$OUT/rapport-$MONTH.csv"
 grep -E "^site:[^;]*;[^;]*;[0-9][^;]*;.*;(rdv_total|honores|non_venus);" "$OUT/rapport-$MONTH.csv" | cut -d';' -f2,3,6,10 | tr ';' '\t'
 tail -n 2 "$OUT/hub.log" | sed 's/^/hub: /'
@@ -102,7 +108,7 @@ tail -n 2 "$OUT/hub.log" | sed 's/^/hub: /'
 say "Borne (kiosk) sur la réplique d'accueil de S1"
 if [ -n "${DISPLAY:-}" ] && [ -z "${CI:-}" ]; then
   echo "Fenêtre ouverte (code de démonstration du personnel: 1234). Fermez-la pour finir."
-  "$KIOSK" --db "$A" --hub "127.0.0.1:$GRPC" --token "${TOK[s1-accueil]}" || true
+  "$KIOSK" --db "$A" --hub "127.0.0.1:$GRPC" --token-file "$OUT/jetons/s1-accueil" || true
 else
   timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$KIOSK" --db "$A" --now "${TODAY}T10:25" \
     --screenshot-dir "$OUT/screens" --frames 4 >/dev/null

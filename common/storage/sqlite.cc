@@ -1,6 +1,12 @@
 #include "common/storage/sqlite.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace relais::common {
 
@@ -39,13 +45,48 @@ void ConfigureSqliteOnce() {
   }();
   (void)done;
 }
+// Creates `path` empty with mode 0600 if it does not exist yet, without
+// following a symlink there. SQLite then opens the existing file (and
+// creates -wal/-shm with the same mode). An existing file is left as is; a
+// dangling symlink is refused (PERMISSION_DENIED).
+Status CreatePrivateFile(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0)
+    return Status::OK();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                        S_IRUSR | S_IWUSR);
+  if (fd >= 0) {
+    // The umask cannot widen 0600, but an inherited ACL could: set it.
+    (void)::fchmod(fd, S_IRUSR | S_IWUSR);
+    ::close(fd);
+    return Status::OK();
+  }
+  if (errno == EEXIST) {
+    // An existing file, or a symlink to one, is opened as is. A symlink to
+    // nothing is refused: SQLite would create its target, wherever it points.
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && ::stat(path.c_str(), &st) != 0)
+      return Status::PermissionDenied(path + " est un lien symbolique vers un fichier absent : refusé");
+    return Status::OK();
+  }
+  if (errno == ENOENT)
+    return Status::NotFound("impossible de créer " + path + " (dossier absent)");
+  if (errno == EACCES || errno == EPERM || errno == EROFS)
+    return Status::PermissionDenied("impossible de créer " + path + " : " +
+                                    std::strerror(errno));
+  if (errno == ENOSPC) return Status::ResourceExhausted("disque plein (" + path + ")");
+  return Status::Internal("impossible de créer " + path + " : " + std::strerror(errno));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
   ConfigureSqliteOnce();
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (create) flags |= SQLITE_OPEN_CREATE;
+  if (create) {
+    flags |= SQLITE_OPEN_CREATE;
+    RELAIS_RETURN_IF_ERROR(CreatePrivateFile(path));
+  }
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   std::unique_ptr<Db> db(new Db(raw));
   if (rc != SQLITE_OK) return db->Error(rc, "ouverture de " + path);
@@ -117,6 +158,29 @@ Result<int64_t> Db::QueryInt(const std::string& sql) {
 }
 
 int64_t Db::changes() const { return sqlite3_changes(db_); }
+
+Status Db::QuickCheck() {
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v2(db_, "PRAGMA quick_check(5)", -1, &s, nullptr);
+  if (rc != SQLITE_OK) return Status::DataLoss(std::string("contrôle impossible: ") + sqlite3_errmsg(db_));
+  std::string problems;
+  bool sound = false;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const unsigned char* t = sqlite3_column_text(s, 0);
+    const std::string line = t ? reinterpret_cast<const char*>(t) : "";
+    if (line == "ok") {
+      sound = true;
+    } else {
+      problems += (problems.empty() ? "" : "; ") + line;
+    }
+  }
+  const std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) return Status::DataLoss("contrôle interrompu: " + err);
+  if (!sound || !problems.empty())
+    return Status::DataLoss(problems.empty() ? "contrôle d'intégrité en échec" : problems);
+  return Status::OK();
+}
 
 Stmt::~Stmt() {
   if (!stmt_) return;

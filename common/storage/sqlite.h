@@ -55,7 +55,11 @@ class Stmt {
 class Db {
  public:
   // Opens (or creates, if `create`) a database file in WAL mode with
-  // synchronous=FULL, foreign keys on and a 5 s busy timeout.
+  // synchronous=FULL, foreign keys on and a 5 s busy timeout. A file this
+  // call creates is created mode 0600 before SQLite opens it (SQLite gives
+  // the -wal and -shm files the database file's mode). A symlink to an
+  // existing file is opened; a dangling one is refused (PERMISSION_DENIED)
+  // rather than creating its target. ":memory:" and "" are left to SQLite.
   static Result<std::unique_ptr<Db>> Open(const std::string& path, bool create);
   // Opens an existing database file as a reader: PRAGMA query_only (every
   // write fails), 5 s busy timeout, journal mode left as the file has it.
@@ -76,6 +80,10 @@ class Db {
   // Runs a query returning one integer (e.g. PRAGMA user_version).
   Result<int64_t> QueryInt(const std::string& sql);
   int64_t changes() const;
+  // PRAGMA quick_check: OK if SQLite finds the file sound, DATA_LOSS with
+  // the first problems SQLite reports (at most 5) otherwise. Reads every
+  // page of the database (see docs/security.md for its cost on a replica).
+  Status QuickCheck();
   sqlite3* raw() { return db_; }
 
   // Maps the last SQLite error to a Status, prefixed by `what`.

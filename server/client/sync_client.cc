@@ -196,6 +196,7 @@ Result<SyncReport> SyncSession(common::Replica& replica,
     }
     if (!changes.empty()) req.set_push_seq(changes.back().seq);
     req.set_pull_cursor(pull_cursor);
+    req.set_include_own(options.include_own);
     req.set_max_pull_records(static_cast<uint32_t>(options.pull_batch_records));
     req.set_max_pull_bytes(static_cast<uint32_t>(options.pull_batch_bytes));
 

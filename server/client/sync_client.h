@@ -55,6 +55,9 @@ struct SyncOptions {
   bool fresh_channel = false;
   // Push whole record states instead of deltas (tests, comparisons).
   bool whole_states = false;
+  // Pull also the states this replica pushed itself (a replica rebuilt
+  // under its old id by `relais repair`; proto SyncRequest.include_own).
+  bool include_own = false;
   // Called after each round trip.
   std::function<void(const SyncProgress&)> progress;
   // Tests: stop with UNAVAILABLE after this many round trips (0 = never),

@@ -192,8 +192,6 @@ std::string Form(const Report& r, const DashboardParams& p) {
     f += "<option value=\"" + Attr(s) + "\"" + (s == p.site ? " selected" : "") +
          ">" + HtmlEscape(s) + "</option>";
   f += "</select></label>";
-  if (!p.token.empty())
-    f += "<input type=\"hidden\" name=\"token\" value=\"" + Attr(p.token) + "\">";
   f += "<button type=\"submit\">Afficher</button></form>";
   return f;
 }
@@ -203,8 +201,7 @@ std::string Form(const Report& r, const DashboardParams& p) {
 std::string RenderDashboard(const Report& r, const DashboardParams& p) {
   std::string q = "from=" + Pct(r.from) + "&to=" + Pct(r.to) +
                   "&granularity=" + Pct(r.granularity) +
-                  (p.site.empty() ? "" : "&site=" + Pct(p.site)) +
-                  (p.token.empty() ? "" : "&token=" + Pct(p.token));
+                  (p.site.empty() ? "" : "&site=" + Pct(p.site));
   std::string h =
       "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width\">"
@@ -252,6 +249,23 @@ std::string RenderErrorPage(int http_status, const std::string& message) {
          "<title>Relais Santé — accès</title></head><body><h1>Erreur " +
          std::to_string(http_status) + "</h1><p>" + HtmlEscape(message) +
          "</p></body></html>";
+}
+
+std::string RenderLoginPage(const std::string& message) {
+  std::string h =
+      "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"referrer\" content=\"no-referrer\">"
+      "<title>Relais Santé — connexion</title></head><body>"
+      "<h1>Relais Santé — tableau de bord des financeurs</h1>";
+  if (!message.empty()) h += "<p class=\"erreur\">" + HtmlEscape(message) + "</p>";
+  h += "<form method=\"post\" action=\"/login\">"
+       "<label>Jeton conseil <input type=\"password\" name=\"token\" "
+       "autocomplete=\"off\" required></label> "
+       "<button type=\"submit\">Se connecter</button></form>"
+       "<p>Le jeton est donné par l'administrateur du hub (relais-hub "
+       "council-enroll). Il n'apparaît jamais dans l'adresse de la page.</p>"
+       "</body></html>";
+  return h;
 }
 
 }  // namespace relais::server

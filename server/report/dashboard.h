@@ -10,9 +10,9 @@
 
 namespace relais::server {
 
+// The token is never part of the page, its form or its links: the browser
+// holds a session cookie (server/report/sessions.h).
 struct DashboardParams {
-  std::string token;  // echoed in the form and links (the page is opened
-                      // with ?token=); "" to leave it out
   std::vector<std::string> allowed_sites;  // for the site selector
   std::string site;                        // selected site, "" = all
 };
@@ -24,6 +24,10 @@ std::string RenderDashboard(const common::report::Report& r,
 
 // A minimal French error page (401/403/400...), `message` is escaped.
 std::string RenderErrorPage(int http_status, const std::string& message);
+
+// The login page: a form posting the council token to /login (in the body,
+// never in the URL). `message` (escaped) says why, "" for none.
+std::string RenderLoginPage(const std::string& message);
 
 // HTML-escapes & < > " '.
 std::string HtmlEscape(const std::string& s);

@@ -12,6 +12,8 @@
 #include "common/report/usage.h"
 #include "common/util/time.h"
 #include "server/report/dashboard.h"
+#include "server/report/http_auth.h"
+#include "server/report/sessions.h"
 
 namespace relais::server {
 
@@ -38,16 +40,6 @@ int HttpStatus(const Status& s) {
   }
 }
 
-std::string TokenOf(const httplib::Request& req) {
-  const std::string auth = req.get_header_value("Authorization");
-  if (auth.size() > 7) {
-    std::string scheme = auth.substr(0, 7);
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
-    if (scheme == "bearer ") return auth.substr(7);
-  }
-  return req.has_param("token") ? req.get_param_value("token") : "";
-}
-
 std::string MonthOf(int64_t days) {
   const common::CivilDate d = common::CivilFromDays(days);
   return common::FormatDate(d).substr(0, 7);
@@ -62,10 +54,11 @@ void SecurityHeaders(httplib::Response& res) {
 }  // namespace
 
 struct ReportServer::Impl {
-  Impl(ReportBackend& b, common::Clock& c) : backend(b), clock(c) {}
+  Impl(ReportBackend& b, common::Clock& c) : backend(b), clock(c), sessions(c) {}
 
   ReportBackend& backend;
   common::Clock& clock;
+  CouncilSessions sessions;
   httplib::Server http;
   std::thread thread;
   int port = 0;
@@ -89,14 +82,24 @@ struct ReportServer::Impl {
       err->message = s.message();
       return s;
     };
-    const std::string token = TokenOf(req);
+    if (req.has_param("token"))
+      return fail(Status::Unauthenticated(
+          "le jeton ne se donne plus dans l'adresse (elle reste dans l'historique et "
+          "les journaux) : connectez-vous avec le formulaire, ou en-tête "
+          "Authorization: Bearer"));
+    std::string token = BearerOf(req);
+    if (token.empty()) token = sessions.Token(CookieOf(req, kCookie)).value_or("");
     if (token.empty())
       return fail(Status::Unauthenticated(
-          "jeton conseil absent (en-tête Authorization: Bearer ou ?token=)"));
+          "jeton conseil absent (en-tête Authorization: Bearer ou connexion par le "
+          "formulaire)"));
     auto sites = backend.CouncilSites(token);
     if (!sites.ok()) {
       if (sites.status().code() == StatusCode::kUnauthenticated)
-        return fail(Status::Unauthenticated("jeton conseil inconnu ou révoqué"));
+        return fail(Status::Unauthenticated(
+            sites.status().message().find("expiré") != std::string::npos
+                ? sites.status().message()
+                : "jeton conseil inconnu ou révoqué"));
       return fail(Status::Unavailable("service momentanément indisponible"));
     }
     report::UsageQuery q;
@@ -137,7 +140,6 @@ struct ReportServer::Impl {
     }
     p->allowed_sites = *sites;
     p->site = site;
-    p->token = req.has_param("token") ? token : "";
     int64_t first_day = 0, last_day = 0;
     if (Status s = report::QueryDays(q, &first_day, &last_day); !s.ok())
       return fail(s);
@@ -206,10 +208,14 @@ struct ReportServer::Impl {
                    "default-src 'none'; style-src 'unsafe-inline'; "
                    "form-action 'self'; base-uri 'none'");
     if (!rep.ok()) {
-      if (err.status == 401) res.set_header("WWW-Authenticate", "Bearer");
       res.status = err.status;
-      res.set_content(RenderErrorPage(err.status, err.message),
-                      "text/html; charset=utf-8");
+      if (err.status == 401) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        res.set_content(RenderLoginPage(err.message), "text/html; charset=utf-8");
+      } else {
+        res.set_content(RenderErrorPage(err.status, err.message),
+                        "text/html; charset=utf-8");
+      }
     } else {
       res.status = 200;
       res.set_content(RenderDashboard(*rep, p), "text/html; charset=utf-8");
@@ -217,7 +223,34 @@ struct ReportServer::Impl {
     Count("dashboard", res.status);
   }
 
-  void Metrics(httplib::Response& res) {
+  // Checks `token` and, if it is a council token, opens a session: cookie
+  // and 303 to /. Otherwise 401 and the form again.
+  // `location`: where to go once logged in (a path on this server).
+  void LogIn(const std::string& token, httplib::Response& res,
+             const std::string& location = "/") {
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; style-src 'unsafe-inline'; "
+                   "form-action 'self'; base-uri 'none'");
+    auto sites = token.empty() || token.size() > 4096
+                     ? Result<std::vector<std::string>>(Status::Unauthenticated("jeton absent"))
+                     : backend.CouncilSites(token);
+    Result<std::string> id = sites.ok() ? sessions.Create(token) : sites.status();
+    if (!id.ok()) {
+      const bool expired = id.status().message().find("expiré") != std::string::npos;
+      res.status = sites.ok() || sites.status().code() == StatusCode::kUnauthenticated ? 401 : 503;
+      res.set_content(RenderLoginPage(expired ? id.status().message()
+                                              : "jeton refusé : absent, inconnu ou révoqué"),
+                      "text/html; charset=utf-8");
+      Count("login", res.status);
+      return;
+    }
+    res.status = 303;
+    res.set_header("Location", location);
+    res.set_header("Set-Cookie", SessionCookie(*id, CouncilSessions::kSessionMs / 1000));
+    Count("login", res.status);
+  }
+
+  std::string MetricsText() {
     std::string out = backend.MetricsText();
     if (!out.empty() && out.back() != '\n') out += '\n';
     out +=
@@ -234,7 +267,7 @@ struct ReportServer::Impl {
         "# TYPE relais_report_build_seconds summary\n"
         "relais_report_build_seconds_sum " + std::to_string(build_seconds) +
         "\nrelais_report_build_seconds_count " + std::to_string(builds) + "\n";
-    res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
+    return out;
   }
 
   void Routes() {
@@ -256,8 +289,28 @@ struct ReportServer::Impl {
     http.Get("/healthz", [](const httplib::Request&, httplib::Response& r) {
       r.set_content("ok\n", "text/plain; charset=utf-8");
     });
-    http.Get("/metrics", [this](const httplib::Request&, httplib::Response& r) {
-      Metrics(r);
+    http.Post("/login", [this](const httplib::Request& q, httplib::Response& r) {
+      // Form body only (application/x-www-form-urlencoded): httplib puts
+      // its fields in params; a token in the query string is refused.
+      const bool in_body = q.target.find('?') == std::string::npos &&
+                           q.get_header_value("Content-Type")
+                               .rfind("application/x-www-form-urlencoded", 0) == 0 &&
+                           q.body.find("token=") != std::string::npos;
+      LogIn(in_body ? q.get_param_value("token") : "", r);
+    });
+    http.Get("/login", [this](const httplib::Request& q, httplib::Response& r) {
+      if (!q.has_param("code")) {
+        r.set_content(RenderLoginPage(""), "text/html; charset=utf-8");
+        Count("login", 200);
+        return;
+      }
+      LogIn(sessions.Redeem(q.get_param_value("code")).value_or(""), r, PageAfterLogin(q));
+    });
+    http.Post("/logout", [this](const httplib::Request& q, httplib::Response& r) {
+      sessions.End(CookieOf(q, kCookie));
+      r.status = 303;
+      r.set_header("Location", "/");
+      r.set_header("Set-Cookie", SessionCookie("", 0));
     });
     // Nothing may escape as an exception (nlohmann, httplib, std).
     http.set_exception_handler(
@@ -313,5 +366,11 @@ void ReportServer::Stop() {
 }
 
 int ReportServer::port() const { return impl_->port; }
+
+Result<std::string> ReportServer::IssueLoginCode(const std::string& token) {
+  return impl_->sessions.IssueCode(token);
+}
+
+std::string ReportServer::MetricsText() { return impl_->MetricsText(); }
 
 }  // namespace relais::server

@@ -7,11 +7,17 @@
 //                         [&granularity=auto|month|quarter|week]
 //                         [&format=json|csv]
 //   GET /healthz          "ok" (no token)
-//   GET /metrics          Prometheus text: the backend's counters + ours
-//                         (no token; bind to a private address)
+//   POST /login           form field token=… : checks it, sets the session
+//                         cookie, 303 to / (401 + the form again if refused)
+//   GET /login?code=C     a one-time code (IssueLoginCode) for the cookie
+//   POST /logout          ends the session
+// /metrics is NOT served here: it is on the admin listener (admin_server.h),
+// which reads MetricsText().
 //
-// Auth for / and /api: "Authorization: Bearer <council token>" or
-// ?token=<council token>. 401 if missing or not a council token, 403 for a
+// Auth for / and /api: "Authorization: Bearer <council token>" or the
+// session cookie (sessions.h). A token in the URL (?token=) is refused (401,
+// saying to use the form): URLs end up in history and logs. 401 if missing,
+// unknown, expired or not a council token (/ then shows the login form), 403 for a
 // site outside the token's list, 400 for bad parameters (among them a site
 // that fails common::IsValidSiteId, refused before the facts are read and
 // never echoed), 503 if the backend fails. Only suppressed aggregates ever
@@ -44,6 +50,14 @@ class ReportServer {
   // Stops serving and joins the thread. Idempotent.
   void Stop();
   int port() const;
+
+  // A one-time code for `token` (valid 10 minutes, single use): the URL
+  // http://host:port/login?code=C opens the dashboard without the token in
+  // any URL. The token is checked when the code is redeemed.
+  common::Result<std::string> IssueLoginCode(const std::string& token);
+  // Prometheus text: the backend's counters, then this endpoint's
+  // (relais_report_http_requests_total, relais_report_build_seconds).
+  std::string MetricsText();
 
  private:
   struct Impl;

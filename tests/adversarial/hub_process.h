@@ -43,8 +43,8 @@ class HubProcess {
   ~HubProcess() { Stop(); }
 
   // Runs `binary --db db --listen 127.0.0.1:0 --http-listen 127.0.0.1:0
-  // [extra...]` with stderr to `log`; waits (<= 10 s) until both ports are
-  // printed.
+  // [extra...]` (the admin listener takes its default, 127.0.0.1:0) with
+  // stderr to `log`; waits (<= 10 s) until the three ports are printed.
   bool Start(const std::string& binary, const std::string& db,
              const std::string& log, const std::vector<std::string>& extra = {}) {
     log_ = log;
@@ -66,7 +66,8 @@ class HubProcess {
       const std::string text = ReadWholeFile(log);
       port_ = IntAfter(text, "(port ");
       http_port_ = IntAfter(text, "financeur sur http://127.0.0.1:");
-      if (port_ > 0 && http_port_ > 0) return true;
+      admin_port_ = IntAfter(text, "(/metrics) sur http://127.0.0.1:");
+      if (port_ > 0 && http_port_ > 0 && admin_port_ > 0) return true;
       int st;
       if (waitpid(pid_, &st, WNOHANG) == pid_) {
         pid_ = -1;
@@ -109,12 +110,17 @@ class HubProcess {
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string Log() const { return ReadWholeFile(log_); }
 
-  // GET `path` on the HTTP port (HTTP/1.0, whole answer with headers).
-  std::string HttpGet(const std::string& path) const {
+  // GET `path` on the public HTTP port (HTTP/1.0, whole answer with headers).
+  std::string HttpGet(const std::string& path) const { return Get(http_port_, path); }
+  // The same on the admin listener (/metrics).
+  std::string AdminGet(const std::string& path) const { return Get(admin_port_, path); }
+
+ private:
+  static std::string Get(int port, const std::string& path) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(http_port_));
+    a.sin_port = htons(static_cast<uint16_t>(port));
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     std::string out;
     timeval tv{5, 0};
@@ -130,9 +136,8 @@ class HubProcess {
     return out;
   }
 
- private:
   pid_t pid_ = -1;
-  int port_ = -1, http_port_ = -1;
+  int port_ = -1, http_port_ = -1, admin_port_ = -1;
   std::string log_;
 };
 

@@ -34,7 +34,10 @@ Outcome RunCli(std::vector<std::string> args) {
 
 class CliTest : public ::testing::Test {
  protected:
+  // Verbs that talk to a hub take their token from RELAIS_TOKEN here (a
+  // --token argument would add its « visible dans ps » warning line).
   void SetUp() override {
+    ::setenv("RELAIS_TOKEN", "t", 1);
     db_ = dir_.File("a.db");
     Outcome o = RunCli({"init", "--db", db_, "--site", "S1"});
     ASSERT_EQ(o.code, 0) << o.err;
@@ -126,9 +129,9 @@ TEST_F(CliTest, SharedValidationRefusesImpossibleValues) {
        "--payer", "p1", "--key", "equal"},
       {"ledger", "add", "--db", db_, "--amount", "10", "--category", "loyer",
        "--payer", "p1", "--key", "equal", "--month", "2026-13"},
-      {"report", "--url", "http://127.0.0.1:9", "--token", "t", "--from", "2026-01",
+      {"report", "--url", "http://127.0.0.1:9", "--from", "2026-01",
        "--to", "2026-02", "--site", "S1\nrelais_fake 1"},
-      {"report", "--url", "http://127.0.0.1:9", "--token", "t", "--from", "2026-01",
+      {"report", "--url", "http://127.0.0.1:9", "--from", "2026-01",
        "--to", "2026-02", "--granularity", "year"},
   };
   for (const auto& args : bad) {
@@ -146,12 +149,26 @@ TEST_F(CliTest, SharedValidationRefusesImpossibleValues) {
 // `--ca ''` used to mean "no TLS" (plain text to a loopback hub): an
 // explicitly empty CA is a usage error, before any connection.
 TEST_F(CliTest, SyncWithAnEmptyCaIsAUsageError) {
-  Outcome o = RunCli({"sync", "--db", db_, "--hub", "127.0.0.1:9", "--token", "t",
-                      "--ca", ""});
+  Outcome o = RunCli({"sync", "--db", db_, "--hub", "127.0.0.1:9", "--ca", ""});
   EXPECT_EQ(o.code, 2) << o.err;
   EXPECT_NE(o.err.find("--ca"), std::string::npos) << o.err;
   EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << "one-line error: " << o.err;
   EXPECT_EQ(o.out, "");
+}
+
+// A token on the command line still works but is flagged (visible in ps);
+// no token at all is a usage error naming the two safe ways to give one.
+TEST_F(CliTest, TokenSourcesOfSync) {
+  ::unsetenv("RELAIS_TOKEN");
+  Outcome none = RunCli({"sync", "--db", db_, "--hub", "127.0.0.1:9"});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("--token-file"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("RELAIS_TOKEN"), std::string::npos) << none.err;
+  Outcome arg = RunCli({"sync", "--db", db_, "--hub", "127.0.0.1:9", "--token", "t", "--ca", ""});
+  EXPECT_EQ(arg.code, 2);
+  EXPECT_NE(arg.err.find("visible"), std::string::npos) << arg.err;
+  Outcome repair = RunCli({"repair", "--db", db_, "--hub", "127.0.0.1:9"});
+  EXPECT_EQ(repair.code, 2) << repair.err;
 }
 #endif
 

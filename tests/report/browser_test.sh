@@ -20,11 +20,13 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-"$demo" --fixture --port 0 --seconds 120 >"$work/demo.out" 2>"$work/demo.err" &
+# Two one-time login links (the page carries no token): one per browser run.
+"$demo" --fixture --port 0 --seconds 120 --codes 2 >"$work/demo.out" 2>"$work/demo.err" &
 pid=$!
 url=""
 for _ in $(seq 1 100); do
-  url=$(sed -n 's/^URL: //p' "$work/demo.out")
+  urls=$(sed -n 's/^URL: //p' "$work/demo.out")
+  url=$(sed -n 2p <<<"$urls")
   [[ -n "$url" ]] && break
   sleep 0.1
 done
@@ -38,6 +40,8 @@ browser() {
     --no-first-run --user-data-dir="$work/profile-$1" "${@:2}" "$url" \
     2>>"$work/chromium.err"
 }
+case "$url" in *token=*) echo "FAIL: jeton dans l'URL: $url"; exit 1;; esac
+url=$(sed -n 1p <<<"$urls")
 browser dom --dump-dom >"$work/dom.html"
 if ! grep -q "Relais Santé — activité des maisons de santé" "$work/dom.html"; then
   echo "FAIL: page non rendue"; tail -5 "$work/chromium.err"; exit 1
@@ -103,6 +107,7 @@ for secret in PATIENT Fictif 1960-01-01 QRS234 fx-pat; do
 done
 mkdir -p "$(dirname "$shot")"
 rm -f "$shot"
+url=$(sed -n 2p <<<"$urls")
 browser shot --screenshot="$shot" --window-size=1280,900 >/dev/null
 if [[ ! -s "$shot" ]] || [[ $(head -c 4 "$shot" | od -An -c | tr -d ' ') != "211PNG" ]]; then
   echo "FAIL: capture d'écran absente: $shot"; fails=$((fails + 1))

@@ -31,7 +31,7 @@ class ReportHttpTest : public ::testing::Test {
            ("relais-report-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
-    auto tokens = SqliteCouncilTokens::Open((dir_ / "hub.db").string());
+    auto tokens = SqliteCouncilTokens::Open((dir_ / "hub.db").string(), &clock_);
     ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
     tokens_ = std::move(*tokens);
     // A replica token lives in the hub's own table, never in council_tokens.
@@ -200,13 +200,14 @@ TEST_F(ReportHttpTest, NoIdentifyingStringInAnyResponse) {
   for (const std::string& path :
        {std::string(kUsage), std::string(kUsage) + "&format=csv",
         std::string(kUsage) + "&granularity=week",
-        std::string("/?from=2026-01&to=2026-02&token=") + token_ab_,
-        std::string("/metrics")}) {
+        std::string("/?from=2026-01&to=2026-02")}) {
     auto r = Get(path, token_ab_);
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 200) << path;
     bodies.push_back(r->body);
   }
+  // /metrics is served by the admin listener from this text.
+  bodies.push_back(server_->MetricsText());
   for (const std::string& body : bodies)
     for (const char* secret :
          {"DUPONT", "Jeanne", "1950-02-03", "ABC234", "prat-secret",
@@ -244,7 +245,11 @@ int RunCli(std::vector<std::string> args) {
 
 TEST_F(ReportHttpTest, RelaisReportCommand) {
   const std::string out = (dir_ / "rapport.csv").string();
-  EXPECT_EQ(RunCli({"report", "--url", Url(), "--token", token_ab_, "--from",
+  const std::string token_file = (dir_ / "conseil.jeton").string();
+  std::ofstream(token_file) << token_ab_ << "\n";
+  std::filesystem::permissions(token_file, std::filesystem::perms::owner_read |
+                                               std::filesystem::perms::owner_write);
+  EXPECT_EQ(RunCli({"report", "--url", Url(), "--token-file", token_file, "--from",
                     "2026-01", "--to", "2026-02", "--out", out}),
             0);
   std::ifstream f(out);

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/model/validate.h"
+#include "common/util/secret.h"
 
 namespace relais::common::cli {
 
@@ -10,6 +11,28 @@ int Report(const Status& s) {
   if (s.ok()) return 0;
   std::cerr << "relais: " << s.ToString() << "\n";
   return s.code() == StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+void AddTokenOptions(CLI::App* cmd, TokenArgs* t, const std::string& what) {
+  cmd->add_option("--token-file", t->file,
+                  "Fichier contenant le " + what + " (droits 600 ; sinon RELAIS_TOKEN)");
+  cmd->add_option("--token", t->arg,
+                  what + " en clair (déconseillé : visible dans ps ; préférez --token-file)");
+}
+
+Result<std::string> TokenFor(const TokenArgs& t) {
+  TokenSource source = TokenSource::kNone;
+  std::string warning;
+  auto token = ResolveToken(t.file, t.arg, &source, &warning);
+  if (!token.ok()) {
+    if (token.status().code() == StatusCode::kInvalidArgument) return token.status();
+    return Status::InvalidArgument(token.status().message());
+  }
+  if (!warning.empty()) std::cerr << "relais: " << warning << "\n";
+  if (source == TokenSource::kNone)
+    return Status::InvalidArgument(
+        "jeton manquant : --token-file FICHIER ou variable RELAIS_TOKEN");
+  return token;
 }
 
 Result<int64_t> ParseAmountCents(const std::string& text) {
@@ -81,6 +104,7 @@ int Run(int argc, char** argv) {
   RegisterReportCommands(app, ctx);
 #ifdef RELAIS_HAVE_SYNC
   RegisterSyncCommands(app, ctx);
+  RegisterRepairCommand(app, ctx);
 #endif
   try {
     app.parse(argc, argv);

@@ -8,6 +8,10 @@
 
 #include "common/util/status.h"
 
+namespace relais::common {
+class Replica;
+}
+
 namespace relais::common::cli {
 
 // Exit code chosen by the verb that ran.
@@ -24,6 +28,17 @@ Result<int64_t> ParseAmountCents(const std::string& text);
 // Formats cents the French way: "1 234,56 €" (narrow no-break space).
 std::string FormatEuros(int64_t cents);
 
+// Token options of a verb that talks to the hub: --token-file F (preferred),
+// RELAIS_TOKEN, or --token T (kept for compatibility, with a warning).
+struct TokenArgs {
+  std::string file;
+  std::string arg;
+};
+void AddTokenOptions(CLI::App* cmd, TokenArgs* t, const std::string& what);
+// Resolves the token (common/util/secret.h), prints warnings on stderr.
+// INVALID_ARGUMENT if none was given or the file/variable is unusable.
+Result<std::string> TokenFor(const TokenArgs& t);
+
 // Verb groups. Each adds its subcommands to `app`; callbacks set ctx.
 void RegisterLocalCommands(CLI::App& app, Context& ctx);
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);
@@ -32,7 +47,15 @@ void RegisterDomainCommands(CLI::App& app, Context& ctx);
 // report (council usage report over HTTP, libcurl).
 void RegisterReportCommands(CLI::App& app, Context& ctx);
 #ifdef RELAIS_HAVE_SYNC
+// sync, status.
 void RegisterSyncCommands(CLI::App& app, Context& ctx);
+// repair: rebuilds a damaged replica from the hub (cmd_repair.cc).
+void RegisterRepairCommand(CLI::App& app, Context& ctx);
+// DATA_LOSS « réplique endommagée : lancez relais repair --db DB (…) » if
+// PRAGMA quick_check finds `rep`'s file unsound; OK otherwise.
+Status CheckReplicaIntegrity(Replica& rep, const std::string& db);
+// `open_error` (from Replica::Open) reworded the same way if it is DATA_LOSS.
+Status DamagedOnOpen(const Status& open_error, const std::string& db);
 #endif
 
 // Runs the CLI. Returns the process exit code.

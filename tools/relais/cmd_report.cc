@@ -2,17 +2,26 @@
 // endpoint (see docs/reporting.md) with libcurl. Connect timeout 10 s, total
 // 60 s; up to 3 attempts with backoff (0.5 s, 1 s) on connection failures,
 // timeouts and 5xx. Exit codes: 0 ok, 2 bad arguments, 1 anything else.
-// Nothing is written to --out unless the whole report arrived.
+// Nothing is written to --out unless the whole report arrived; it is written
+// through a 0600 temporary file in the same directory, then renamed (a
+// symlink at --out is replaced, never followed). The token comes from
+// --token-file or RELAIS_TOKEN (--token still works, with a warning).
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +34,7 @@ namespace relais::common::cli {
 namespace {
 
 struct ReportArgs {
+  TokenArgs token_args;
   std::string url, token, from, to, format = "csv", site, granularity = "auto",
                                     out;
 };
@@ -130,31 +140,60 @@ Result<std::string> Fetch(const ReportArgs& a) {
   return last;
 }
 
+// Writes `body` to `path` atomically: a temporary file created 0600 in the
+// same directory (mkstemp), fsync, then rename over `path`. rename() never
+// follows a symlink at `path`: the link itself is replaced, its target is
+// left untouched. The directory is fsynced so the rename survives a crash.
 Status WriteOut(const std::string& path, const std::string& body) {
-  const std::string tmp = path + ".part";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << body;
-    f.flush();
-    if (!f) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      return Status::Internal("écriture impossible: " + path);
-    }
+  const std::filesystem::path target(path);
+  std::string dir = target.parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (target.filename().empty())
+    return Status::InvalidArgument("--out : nom de fichier attendu, reçu '" + path + "'");
+  std::string tmpl = (std::filesystem::path(dir) / ".relais-rapport-XXXXXX").string();
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  const int fd = ::mkstemp(name.data());  // 0600, O_EXCL: never an existing file
+  if (fd < 0)
+    return Status::Internal("écriture impossible dans " + dir + " : " + std::strerror(errno));
+  const std::string tmp(name.data());
+  auto fail = [&](const std::string& what) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return Status::Internal("écriture impossible: " + path + " (" + what + ")");
+  };
+  size_t done = 0;
+  while (done < body.size()) {
+    const ssize_t n = ::write(fd, body.data() + done, body.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail(std::strerror(errno));
+    done += static_cast<size_t>(n);
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::Internal("écriture impossible: " + path);
+  if (::fsync(fd) != 0) return fail(std::strerror(errno));
+  if (::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return Status::Internal("écriture impossible: " + path);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    return Status::Internal("écriture impossible: " + path + " (" + std::strerror(e) + ")");
+  }
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
   return Status::OK();
 }
 
-Status RunReport(const ReportArgs& a) {
+Status RunReport(ReportArgs a) {
+  RELAIS_ASSIGN_OR_RETURN(a.token, TokenFor(a.token_args));
   int y = 0, m = 0;
   RELAIS_RETURN_IF_ERROR(ParseMonth(a.from, &y, &m).WithContext("--from"));
   RELAIS_RETURN_IF_ERROR(ParseMonth(a.to, &y, &m).WithContext("--to"));
   if (a.url.rfind("http://", 0) != 0 && a.url.rfind("https://", 0) != 0)
     return Status::InvalidArgument("--url doit commencer par http:// ou https://");
-  if (a.token.empty()) return Status::InvalidArgument("--token vide");
   if (!a.site.empty() && !IsValidSiteId(a.site))
     return Status::InvalidArgument(
         "--site invalide (1 à 64 caractères parmi A-Z a-z 0-9 . _ -)");
@@ -175,7 +214,7 @@ void RegisterReportCommands(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<ReportArgs>();
   cmd->add_option("--url", a->url, "Adresse HTTP du hub, ex. http://hub:8090")
       ->required();
-  cmd->add_option("--token", a->token, "Jeton conseil")->required();
+  AddTokenOptions(cmd, &a->token_args, "jeton conseil");
   cmd->add_option("--from", a->from, "Premier mois AAAA-MM")->required();
   cmd->add_option("--to", a->to, "Dernier mois AAAA-MM")->required();
   cmd->add_option("--format", a->format, "csv (défaut) ou json")

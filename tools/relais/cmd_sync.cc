@@ -3,6 +3,9 @@
 // --watch a long-running worker (common/sync/sync_worker.h: period, soon
 // after a local change, backoff with jitter when the hub is unreachable).
 // `relais status`: what a house needs to know about its replica's sync.
+// Both run PRAGMA quick_check first and refuse a damaged replica
+// (« réplique endommagée : lancez relais repair --db … », exit 1): syncing
+// a file SQLite finds unsound could push garbage or lose local changes.
 #ifdef RELAIS_HAVE_SYNC  // built only with the hub targets
 #include <csignal>
 #include <iostream>
@@ -21,6 +24,23 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
 
+}  // namespace
+
+Status DamagedOnOpen(const Status& open_error, const std::string& db) {
+  if (open_error.code() != StatusCode::kDataLoss) return open_error;
+  return Status::DataLoss("réplique endommagée : lancez relais repair --db " + db + " (" +
+                          open_error.message() + ")");
+}
+
+Status CheckReplicaIntegrity(Replica& rep, const std::string& db) {
+  const Status s = rep.store()->db()->QuickCheck();
+  if (s.ok()) return s;
+  return Status::DataLoss("réplique endommagée : lancez relais repair --db " + db +
+                          " (" + s.message() + ")");
+}
+
+namespace {
+
 std::string Ago(int64_t now_ms, int64_t then_ms) {
   if (then_ms <= 0) return "jamais";
   const int64_t s = (now_ms - then_ms) / 1000;
@@ -36,10 +56,14 @@ std::string Ago(int64_t now_ms, int64_t then_ms) {
 int Watch(const std::string& db, const server::SyncOptions& opts, int interval_s) {
   auto sync_replica = Replica::Open(db);
   auto watch_replica = Replica::Open(db);
-  if (!sync_replica.ok()) return Report(sync_replica.status());
-  if (!watch_replica.ok()) return Report(watch_replica.status());
+  if (!sync_replica.ok()) return Report(DamagedOnOpen(sync_replica.status(), db));
+  if (!watch_replica.ok()) return Report(DamagedOnOpen(watch_replica.status(), db));
   std::shared_ptr<Replica> rep(std::move(sync_replica).value());
-  auto fn = [rep, opts](SyncCounts* c) -> Status {
+  auto fn = [rep, opts, db](SyncCounts* c) -> Status {
+    if (Status bad = CheckReplicaIntegrity(*rep, db); !bad.ok()) {
+      std::cerr << "relais: " << bad.message() << "\n";
+      return bad;
+    }
     auto r = server::SyncOnce(*rep, opts);
     if (!r.ok()) {
       std::cerr << "relais: synchronisation échouée: " << r.status().message() << "\n";
@@ -84,7 +108,8 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
   auto interval = std::make_shared<int>(30);
   cmd->add_option("--db", *db, "Fichier de la réplique")->required();
   cmd->add_option("--hub", opts->hub, "Adresse du hub hôte:port")->required();
-  cmd->add_option("--token", opts->token, "Jeton donné par relais-hub enroll")->required();
+  auto token = std::make_shared<TokenArgs>();
+  AddTokenOptions(cmd, token.get(), "jeton donné par relais-hub enroll");
   auto* ca = cmd->add_option("--ca", opts->ca_file,
                              "Certificat de l'autorité du hub (PEM): TLS");
   cmd->add_option("--tls-name", opts->tls_server_name,
@@ -94,7 +119,13 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
                 "Reste actif: synchronise périodiquement et après chaque changement local");
   cmd->add_option("--interval", *interval, "Période en secondes avec --watch")
       ->check(CLI::Range(1, 86400));
-  cmd->callback([&ctx, db, opts, quiet, watch, interval, ca] {
+  cmd->callback([&ctx, db, opts, quiet, watch, interval, ca, token] {
+    auto t = TokenFor(*token);
+    if (!t.ok()) {
+      ctx.exit_code = Report(t.status());
+      return;
+    }
+    opts->token = *t;
     // An explicit but empty --ca must not quietly mean "no TLS".
     if (ca->count() > 0 && opts->ca_file.empty()) {
       ctx.exit_code = Report(Status::InvalidArgument(
@@ -107,7 +138,11 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
     }
     auto r = Replica::Open(*db);
     if (!r.ok()) {
-      ctx.exit_code = Report(r.status());
+      ctx.exit_code = Report(DamagedOnOpen(r.status(), *db));
+      return;
+    }
+    if (Status bad = CheckReplicaIntegrity(**r, *db); !bad.ok()) {
+      ctx.exit_code = Report(bad);
       return;
     }
     server::SyncOptions o = *opts;
@@ -133,10 +168,17 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
   status->callback([&ctx, sdb] {
     auto r = Replica::Open(*sdb);
     if (!r.ok()) {
-      ctx.exit_code = Report(r.status());
+      if (r.status().code() == StatusCode::kDataLoss) std::cout << "état: réplique endommagée\n";
+      ctx.exit_code = Report(DamagedOnOpen(r.status(), *sdb));
       return;
     }
     Replica& rep = **r;
+    if (Status bad = CheckReplicaIntegrity(rep, *sdb); !bad.ok()) {
+      std::cout << "réplique: " << rep.replica_id() << " (site " << rep.site_id() << ")\n"
+                << "état: réplique endommagée\n";
+      ctx.exit_code = Report(bad);
+      return;
+    }
     ReplicaStore* st = rep.store();
     auto pending = rep.PendingCount();
     auto conflicts = rep.Conflicts();

@@ -1,9 +1,10 @@
 // report-demo: serves the funder dashboard over synthetic data (README
 // demo), or over the hand-written fixture of tools/report_demo/fixture.h
-// (--fixture, headless-browser test). Prints the dashboard URL on stdout,
-// then serves until --seconds elapse or SIGINT/SIGTERM.
+// (--fixture, headless-browser test). Prints the dashboard URL on stdout
+// (a one-time login code for the demo token, never the token itself; the
+// code works for one browser, once, for 10 minutes), then serves until --seconds elapse or SIGINT/SIGTERM.
 //
-//   report-demo [--host 127.0.0.1] [--port 0] [--seconds 0] [--fixture]
+//   report-demo [--host 127.0.0.1] [--port 0] [--seconds 0] [--fixture] [--codes N]
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
@@ -28,9 +29,12 @@ int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   int port = 0, seconds = 0;
   bool fixture = false;
+  int codes = 1;
   app.add_option("--host", host, "Adresse d'écoute");
   app.add_option("--port", port, "Port (0 = choisi par le système)");
   app.add_option("--seconds", seconds, "Durée de service (0 = jusqu'à Ctrl-C)");
+  app.add_option("--codes", codes, "Liens de connexion à usage unique à afficher (1 à 10)")
+      ->check(CLI::Range(1, 10));
   app.add_flag("--fixture", fixture,
                "Petit jeu de données écrit à la main (test navigateur)");
   CLI11_PARSE(app, argc, argv);
@@ -60,8 +64,17 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  std::cout << "URL: http://" << host << ":" << *bound
-            << "/?token=demo-conseil&from=2026-01&to=2026-06" << std::endl;
+  // One-time codes, not the token, go in the URLs (sessions.h): one per
+  // browser that will open the page.
+  for (int i = 0; i < codes; ++i) {
+    auto code = srv.IssueLoginCode("demo-conseil");
+    if (!code.ok()) {
+      std::cerr << "report-demo: " << code.status().ToString() << "\n";
+      return 1;
+    }
+    std::cout << "URL: http://" << host << ":" << *bound << "/login?code=" << *code
+              << "&from=2026-01&to=2026-06" << std::endl;
+  }
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (!g_stop && (seconds == 0 || std::chrono::steady_clock::now() < end))
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
