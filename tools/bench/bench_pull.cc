@@ -101,7 +101,7 @@ bool Bench::NoCheckpointPull(std::vector<House>& hs, const std::string& phase,
     if (!Check(st.status(), "hub.db")) return false;
     for (int i = 0; i < n; ++i) {
       Replica& rep = *hs[i].rep;
-      st->Reset();
+      if (!Check(st->Reset(), "hub.db")) return false;
       st->Bind(1, rep.replica_id()).Bind(2, rep.site_id());
       auto row = st->Step();
       if (!Check(row.status(), "hub.db") || !*row) return false;
