@@ -8,6 +8,7 @@
 // Needs root (mounts a 1 MiB tmpfs); fails loudly otherwise.
 #include <gtest/gtest.h>
 #include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +19,7 @@
 #include "common/replica/replica.h"
 #include "tests/common/test_util.h"
 #include "tools/chaos/check.h"
+#include "tools/chaos/sys.h"
 
 namespace relais::chaos {
 namespace {
@@ -88,6 +90,26 @@ TEST(ChaosFindingsTest, ReplicaOnARealFullDiskSaysDisquePlein) {
   EXPECT_EQ((*again)->Practitioners()->size(), 2u);
   again->reset();
   EXPECT_EQ(IntegrityProblem(db), "");
+}
+
+// The chaos run's filler (tools/chaos/sys.h) really fills a file system,
+// and leaves exactly the slack it was asked for.
+TEST(ChaosSysTest, FillFileSystemReachesEnospcAndLeavesTheSlack) {
+  SmallTmpfs fs;
+  ASSERT_EQ(fs.error(), "");
+  auto free_bytes = [&] {
+    struct statvfs v {};
+    EXPECT_EQ(statvfs(fs.File("").c_str(), &v), 0);
+    return static_cast<int64_t>(v.f_bavail) * static_cast<int64_t>(v.f_frsize);
+  };
+  ASSERT_TRUE(FillFileSystem(fs.File("filler"), 0));
+  EXPECT_EQ(free_bytes(), 0);
+  ASSERT_TRUE(FillFileSystem(fs.File("filler"), 64));
+  EXPECT_GE(free_bytes(), 64 * 1024);
+  EXPECT_LE(free_bytes(), 72 * 1024);
+  EXPECT_EQ(SaysDiskFull("relais: RESOURCE_EXHAUSTED: disque plein (x)"), 2);
+  EXPECT_EQ(SaysDiskFull("relais: INTERNAL: préparation SQL: disk I/O error"), 1);
+  EXPECT_EQ(SaysDiskFull("relais: UNAVAILABLE: hub injoignable"), 0);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "tools/chaos/plan.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <sstream>
 
@@ -110,6 +111,34 @@ Plan MakePlan(uint64_t seed) {
   for (size_t i = 0; i < kinds.size() && i < static_cast<size_t>(kMaxSteps); ++i)
     p.steps.push_back(MakeStep(kinds[i], rng, seed, static_cast<int>(i)));
   return p;
+}
+
+std::vector<std::string> WriteCommand(const std::string& db, const Write& w) {
+  char day[16];
+  std::snprintf(day, sizeof day, "2026-11-%02d", w.day);
+  switch (w.op) {
+    case WriteOp::kAppointment: {
+      char start[32];
+      std::snprintf(start, sizeof start, "%sT%02d:%02d", day, 8 + w.minute / 60, w.minute % 60);
+      return {"appt", "add", "--db", db, "--practitioner", "p1", "--start", start,
+              "--duration", "15", "--patient", w.unique, "--birth", "1950-03-02"};
+    }
+    case WriteOp::kLedger: {
+      char amount[32];
+      std::snprintf(amount, sizeof amount, "%lld.%02lld",
+                    static_cast<long long>(w.amount_cents / 100),
+                    static_cast<long long>(w.amount_cents % 100));
+      return {"ledger", "add", "--db", db, "--amount", amount, "--category",
+              "loyer", "--payer", "p1", "--key", "equal", "--label", w.unique,
+              "--month", "2026-11"};
+    }
+    case WriteOp::kPresence: {
+      static const char* kStates[] = {"present", "absent", "en_visite"};
+      return {"presence", "set", "--db", db, "--practitioner", "p1", "--date",
+              day, "--half", w.pm ? "pm" : "am", "--state", kStates[w.state % 3]};
+    }
+  }
+  return {};
 }
 
 std::string DescribeStep(const Step& s) {

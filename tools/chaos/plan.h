@@ -62,6 +62,9 @@ struct Plan {
 // REQUIRES: nothing; every plan has >= 1 of each fault kind and at most
 // kMaxSteps steps.
 Plan MakePlan(uint64_t seed);
+// The `relais` arguments (without the program) of write `w` on replica
+// file `db`: practitioner p1, November 2026, ledger key "equal".
+std::vector<std::string> WriteCommand(const std::string& db, const Write& w);
 std::string DescribeStep(const Step& s);
 std::string DescribePlan(const Plan& p);
 

@@ -1,11 +1,6 @@
 #include "tools/chaos/run.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -19,6 +14,7 @@
 #include "server/token.h"
 #include "tools/chaos/check.h"
 #include "tools/chaos/proc.h"
+#include "tools/chaos/sys.h"
 #include "tools/faultproxy/fault_proxy.h"
 
 namespace relais::chaos {
@@ -34,39 +30,6 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-bool CanConnect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-// What a command said about a full disk: 2 = a clear "disque plein"
-// (SQLITE_FULL, RESOURCE_EXHAUSTED), 1 = SQLite's generic "disk I/O error"
-// (ENOSPC while creating the -wal/-shm files), 0 = nothing about it.
-int SaysDiskFull(const std::string& err) {
-  for (const char* m : {"disque plein", "RESOURCE_EXHAUSTED", "disk is full",
-                        "No space left"})
-    if (err.find(m) != std::string::npos) return 2;
-  return err.find("disk I/O error") != std::string::npos ? 1 : 0;
 }
 
 std::string FirstLine(const std::string& s) {
@@ -182,31 +145,7 @@ class Runner {
             "--token", tokens_[i], "--quiet"};
   }
   std::vector<std::string> WriteArgs(int i, const Write& w) {
-    char day[16];
-    std::snprintf(day, sizeof day, "2026-11-%02d", w.day);
-    switch (w.op) {
-      case WriteOp::kAppointment: {
-        char start[32];
-        std::snprintf(start, sizeof start, "%sT%02d:%02d", day, 8 + w.minute / 60, w.minute % 60);
-        return {"appt", "add", "--db", ReplicaFile(i), "--practitioner", "p1", "--start", start,
-                "--duration", "15", "--patient", w.unique, "--birth", "1950-03-02"};
-      }
-      case WriteOp::kLedger: {
-        char amount[32];
-        std::snprintf(amount, sizeof amount, "%lld.%02lld",
-                      static_cast<long long>(w.amount_cents / 100),
-                      static_cast<long long>(w.amount_cents % 100));
-        return {"ledger", "add", "--db", ReplicaFile(i), "--amount", amount, "--category",
-                "loyer", "--payer", "p1", "--key", "equal", "--label", w.unique,
-                "--month", "2026-11"};
-      }
-      case WriteOp::kPresence: {
-        static const char* kStates[] = {"present", "absent", "en_visite"};
-        return {"presence", "set", "--db", ReplicaFile(i), "--practitioner", "p1", "--date",
-                day, "--half", w.pm ? "pm" : "am", "--state", kStates[w.state % 3]};
-      }
-    }
-    return {};
+    return WriteCommand(ReplicaFile(i), w);
   }
   bool StartRelais(Child& c, int i, std::vector<std::string> args) {
     args.insert(args.begin(), cfg_.relais_bin);
@@ -356,34 +295,10 @@ class Runner {
     StartHub();
   }
 
-  // Fills the file system of `dir` up to ENOSPC, then gives back
-  // `slack_kb`. Returns whether ENOSPC was reached.
-  bool Fill(const std::string& dir, int slack_kb) {
-    int fd = open(Filler(dir).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return false;
-    static const std::string chunk(1 << 20, 'x');
-    bool full = false;
-    off_t size = 0;
-    for (size_t len : {size_t{1} << 20, size_t{4096}, size_t{1}}) {
-      for (int n = 0; n < 4096 && !full; ++n) {  // bounded: 4 GiB at most
-        const ssize_t w = write(fd, chunk.data(), len);
-        if (w < 0) {
-          full = errno == ENOSPC;
-          break;
-        }
-        size += w;
-      }
-      if (full && len > 1) full = false;  // go on with smaller writes
-    }
-    if (full && slack_kb > 0) (void)ftruncate(fd, std::max<off_t>(0, size - slack_kb * 1024));
-    close(fd);
-    return full;
-  }
-
   void DiskFull(const Step& s) {
     ++res_.c.disk_full;
     const std::string& dir = s.hub_disk ? HubDir() : cfg_.dir;
-    if (Fill(dir, s.slack_kb)) {
+    if (FillFileSystem(Filler(dir), s.slack_kb)) {
       ++res_.c.disk_full_reached;
     } else {
       Problem("le disque n'a pas pu être rempli (ENOSPC jamais vu): " + dir);
