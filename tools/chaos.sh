@@ -41,7 +41,7 @@ TMPFS_SIZE=${RELAIS_CHAOS_TMPFS:-8m}
 MNT=$(mktemp -d /tmp/relais-chaos-mnt.XXXXXX) || die "mktemp"
 LOGS=$(mktemp -d /tmp/relais-chaos-logs.XXXXXX) || die "mktemp"
 cleanup() {
-  if [[ -n ${WATCHDOG:-} ]]; then kill "$WATCHDOG" 2>/dev/null; fi
+  if [[ -n ${WATCHDOG:-} ]]; then kill -- "-$WATCHDOG" 2>/dev/null; fi
   if [[ -n ${RUNPID:-} ]]; then kill -KILL -- "-$RUNPID" 2>/dev/null; fi
   for d in replicas hub; do
     mountpoint -q "$MNT/$d" && umount "$MNT/$d"
@@ -61,6 +61,8 @@ for d in replicas hub; do
 done
 
 RUN_TIMEOUT_S=${RELAIS_CHAOS_RUN_TIMEOUT_S:-90}
+[[ $RUN_TIMEOUT_S =~ ^[0-9]{1,4}$ && $RUN_TIMEOUT_S -ge 1 ]] ||
+  die "RELAIS_CHAOS_RUN_TIMEOUT_S invalide: '$RUN_TIMEOUT_S' (secondes, 1..9999)"
 echo "chaos: $N run(s), graines $FIRST..$((FIRST + N - 1)), 2 tmpfs de $TMPFS_SIZE sous $MNT"
 declare -A TOT=()
 fail_seed="" t0=$(date +%s) max_ms=0
@@ -70,10 +72,11 @@ for ((k = 0; k < N; k++)); do
   setsid "$CHAOS" --seed "$seed" --dir "$MNT/replicas/run" --hub-dir "$MNT/hub/run" --log-dir "$LOGS/run" \
     --relais "$CLI" --hub "$HUB" > "$LOGS/out" 2>&1 &
   RUNPID=$!
-  ( sleep "$RUN_TIMEOUT_S"; kill -KILL -- "-$RUNPID" 2>/dev/null ) &
+  # The watchdog has its own group too, so that stopping it stops its sleep.
+  setsid bash -c "sleep $RUN_TIMEOUT_S; kill -KILL -- -$RUNPID" >/dev/null 2>&1 &
   WATCHDOG=$!
   wait "$RUNPID"; rc=$?
-  kill "$WATCHDOG" 2>/dev/null; wait "$WATCHDOG" 2>/dev/null
+  kill -- "-$WATCHDOG" 2>/dev/null; wait "$WATCHDOG" 2>/dev/null
   RUNPID="" WATCHDOG=""
   line=$(head -n 1 "$LOGS/out")
   printf '%5d %s\n' $((k + 1)) "${line:-seed=$seed (aucune sortie, code $rc)}"

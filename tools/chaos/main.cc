@@ -18,7 +18,9 @@ int main(int argc, char** argv) {
   uint64_t seed = 0;
   RunConfig cfg;
   bool print_plan = false;
-  app.add_option("--seed", seed, "Graine du run")->required();
+  app.add_option("--seed", seed, "Graine du run (0 .. 10^15-1)")
+      ->required()
+      ->check(CLI::Range(uint64_t{0}, uint64_t{999999999999999}));
   app.add_flag("--print-plan", print_plan, "Affiche le plan de la graine et s'arrête");
   app.add_option("--dir", cfg.dir, "Répertoire du run (sur un petit système de fichiers)");
   app.add_option("--hub-dir", cfg.hub_dir,

@@ -119,6 +119,10 @@ bool Child::Kill9() {
   return true;
 }
 
+void Child::Terminate() {
+  if (Running()) kill(pid_, SIGTERM);
+}
+
 void Child::Drain(bool block_until_eof) {
   while (out_fd_ >= 0 || err_fd_ >= 0) {
     pollfd p[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};

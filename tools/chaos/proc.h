@@ -43,6 +43,8 @@ class Child {
   // Sends SIGKILL. Returns whether the process was still running at that
   // moment (a kill that hit a live process).
   bool Kill9();
+  // Sends SIGTERM if still running (never to a reaped, maybe reused, pid).
+  void Terminate();
   // Waits at most `timeout_ms` (then kills it, timed_out = true).
   ChildResult Wait(int64_t timeout_ms);
   pid_t pid() const { return pid_; }

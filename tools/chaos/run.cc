@@ -345,7 +345,7 @@ class Runner {
         Problem("pas de point fixe après " + std::to_string(kMaxFinalRounds) + " tours de sync");
     }
     if (hub_) {
-      kill(hub_->pid(), SIGTERM);
+      hub_->Terminate();
       hub_->Wait(10000);
     }
     CheckFile(HubFile(), "la fin du run");
