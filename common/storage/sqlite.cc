@@ -8,11 +8,17 @@
 #include <cerrno>
 #include <cstring>
 
+#include <cerrno>
+
 namespace relais::common {
 
 Status Db::Error(int rc, const std::string& what) const {
   const std::string msg =
       what + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+  // ENOSPC while SQLite creates or grows its -wal/-shm files comes back as
+  // SQLITE_IOERR ("disk I/O error"): still a full disk for the user.
+  if ((rc & 0xff) == SQLITE_IOERR && db_ && sqlite3_system_errno(db_) == ENOSPC)
+    return Status::ResourceExhausted("disque plein (" + msg + ")");
   switch (rc & 0xff) {
     case SQLITE_FULL:
       return Status::ResourceExhausted("disque plein (" + msg + ")");

@@ -1,9 +1,11 @@
 #include "tools/relais/cli_util.h"
 
+#include <cstdlib>
 #include <iostream>
 
 #include "common/model/validate.h"
 #include "common/util/secret.h"
+#include "common/util/test_clock_offset.h"
 
 namespace relais::common::cli {
 
@@ -91,7 +93,29 @@ std::string FormatEuros(int64_t cents) {
   return (neg ? "-" : "") + grouped + "," + frac + "\u00a0€";
 }
 
+Result<int64_t> ParseClockOffsetS(const char* value) {
+  if (value == nullptr) return int64_t{0};
+  const std::string v(value);
+  auto bad = [&] {
+    return Status::InvalidArgument(
+        "RELAIS_TEST_CLOCK_OFFSET_S invalide: '" + v.substr(0, 40) +
+        "' (secondes entières, au plus ±" + std::to_string(kMaxClockOffsetS) + ")");
+  };
+  const size_t start = (!v.empty() && v[0] == '-') ? 1 : 0;
+  if (v.size() == start || v.size() - start > 8) return bad();
+  int64_t s = 0;
+  for (size_t i = start; i < v.size(); ++i) {
+    if (v[i] < '0' || v[i] > '9') return bad();
+    s = s * 10 + (v[i] - '0');
+  }
+  if (s > kMaxClockOffsetS) return bad();
+  return start ? -s : s;
+}
+
 int Run(int argc, char** argv) {
+  auto offset_s = ParseClockOffsetS(std::getenv("RELAIS_TEST_CLOCK_OFFSET_S"));
+  if (!offset_s.ok()) return Report(offset_s.status());
+  if (*offset_s != 0) SetSystemClockOffsetForTest(*offset_s * 1000);
   CLI::App app{"relais — réplique locale d'une maison de santé (Relais Santé)",
                "relais"};
   app.set_version_flag("--version", std::string("relais ") + RELAIS_VERSION,

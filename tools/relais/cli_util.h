@@ -58,6 +58,13 @@ Status CheckReplicaIntegrity(Replica& rep, const std::string& db);
 Status DamagedOnOpen(const Status& open_error, const std::string& db);
 #endif
 
+// Test-only clock skew: the value of RELAIS_TEST_CLOCK_OFFSET_S (nullptr =
+// unset = 0), whole seconds in [-kMaxClockOffsetS, kMaxClockOffsetS],
+// optional leading '-'. INVALID_ARGUMENT for anything else. Run() applies
+// it to SystemClock::Default() so a process can play a skewed machine.
+inline constexpr int64_t kMaxClockOffsetS = 30 * 86400;
+Result<int64_t> ParseClockOffsetS(const char* value);
+
 // Runs the CLI. Returns the process exit code.
 int Run(int argc, char** argv);
 
