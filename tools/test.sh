@@ -12,7 +12,7 @@ if command -v clang++ >/dev/null && [ -n "$(ls /usr/lib/llvm-14/lib/clang/*/lib/
   # Three libFuzzer targets x 15 s on a copy of tests/server/fuzz/corpus,
   # then line coverage of common/merge and common/model (threshold in
   # run.sh). Any crash, failed check, slow or memory-hungry input fails.
-  echo "fuzz: construction clang (build-fuzz, build-fuzz-cov) et fuzzing borné"
+  echo "fuzz: construction clang (build-fuzz : ASan + couverture) et fuzzing borné"
   fuzz_start=$(date +%s)
   bash tests/server/fuzz/run.sh "${FUZZ_SECONDS:-15}"
   echo "fuzz: étape terminée en $(( $(date +%s) - fuzz_start )) s"

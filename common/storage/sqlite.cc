@@ -1,6 +1,7 @@
 #include "common/storage/sqlite.h"
 
 #include <fcntl.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,10 +16,12 @@ namespace relais::common {
 Status Db::Error(int rc, const std::string& what) const {
   const std::string msg =
       what + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
-  // ENOSPC while SQLite creates or grows its -wal/-shm files comes back as
-  // SQLITE_IOERR ("disk I/O error"): still a full disk for the user.
-  if ((rc & 0xff) == SQLITE_IOERR && db_ && sqlite3_system_errno(db_) == ENOSPC)
-    return Status::ResourceExhausted("disque plein (" + msg + ")");
+  // ENOSPC is SQLITE_FULL where a write hits it (WAL append, checkpoint),
+  // but SQLITE_IOERR_* where SQLite grows a file otherwise (the -shm index,
+  // a truncate): both are a full disk.
+  const int sys = db_ ? sqlite3_system_errno(db_) : 0;
+  if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT))
+    return Status::ResourceExhausted("disque plein (" + msg + ", errno ENOSPC)");
   switch (rc & 0xff) {
     case SQLITE_FULL:
       return Status::ResourceExhausted("disque plein (" + msg + ")");

@@ -1,6 +1,7 @@
 #pragma once
 // Thin RAII wrapper over the SQLite C API. Every SQLite error becomes a Status
-// with a canonical code: SQLITE_FULL -> RESOURCE_EXHAUSTED ("disque plein"),
+// with a canonical code: SQLITE_FULL, and SQLITE_IOERR caused by ENOSPC or
+// EDQUOT -> RESOURCE_EXHAUSTED ("disque plein"),
 // SQLITE_CORRUPT/NOTADB -> DATA_LOSS, SQLITE_BUSY -> UNAVAILABLE, other
 // failures -> INTERNAL. Not thread-safe: one Db per thread.
 

@@ -106,6 +106,10 @@ TEST(FaultProxyTest, ForwardsAndCountsBytes) {
   EXPECT_EQ(proxy.counters().bytes_up, 1000);
   EXPECT_EQ(proxy.counters().bytes_down, 1000);
   EXPECT_EQ(proxy.counters().connections, 1);
+  // A direct link injects no fault: the fault counters stay at zero.
+  EXPECT_EQ(proxy.counters().cuts, 0);
+  EXPECT_EQ(proxy.counters().bytes_dropped, 0);
+  EXPECT_EQ(proxy.counters().refused, 0);
 }
 
 TEST(FaultProxyTest, AddsLatencyBothWays) {
@@ -139,9 +143,16 @@ TEST(FaultProxyTest, CutsAfterBytes) {
   p.cut_after_bytes = 500;
   FaultProxy proxy("127.0.0.1:" + std::to_string(echo.port()), p);
   int fd = Connect(*proxy.Start());
-  EXPECT_LT(RoundTrip(fd, 2000), 2000u);
+  const size_t got = RoundTrip(fd, 2000);
+  EXPECT_LT(got, 2000u);
   close(fd);
-  EXPECT_GE(proxy.counters().cuts, 1);
+  proxy.Stop();
+  const ProxyCounters c = proxy.counters();
+  EXPECT_GE(c.cuts, 1);
+  // The chunk that crossed the limit never reached the echo server.
+  EXPECT_GT(c.bytes_dropped, 0);
+  EXPECT_LT(c.bytes_up, 2000);
+  EXPECT_EQ(c.bytes_down, static_cast<int64_t>(got));
 }
 
 TEST(FaultProxyTest, OfflineRefusesAndBlackholeNeverAnswers) {
@@ -160,7 +171,10 @@ TEST(FaultProxyTest, OfflineRefusesAndBlackholeNeverAnswers) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   EXPECT_EQ(RoundTrip(fd, 10), 0u);
   close(fd);
+  proxy.Stop();
   EXPECT_EQ(proxy.counters().bytes_up, 0);
+  EXPECT_EQ(proxy.counters().refused, 1);         // the offline connection
+  EXPECT_EQ(proxy.counters().bytes_dropped, 10);  // swallowed by the black hole
   EXPECT_FALSE(NamedProfile("lune").ok());
 }
 

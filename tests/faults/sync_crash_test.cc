@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "common/codec/record_json.h"
@@ -55,6 +56,44 @@ int Wait(pid_t pid) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+// Reaps `pid`; true if SIGKILL ended it (not a normal exit: the kill
+// landed while it was still working).
+bool ReapKilledBySigkill(pid_t pid) {
+  int st = 0;
+  if (waitpid(pid, &st, 0) != pid) return false;
+  return WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
+}
+
+// The integer `sql` returns, read through a second connection (WAL: does
+// not block the writer); -1 if the file cannot be read yet.
+int64_t QueryOn(const std::string& path, const std::string& sql) {
+  auto db = common::Db::OpenReader(path);
+  if (!db.ok()) return -1;
+  auto n = (*db)->QueryInt(sql);
+  return n.ok() ? *n : -1;
+}
+int64_t CountRows(const std::string& path, const std::string& table) {
+  return QueryOn(path, "SELECT count(*) FROM " + table);
+}
+
+// Polls `done` every 2 ms for at most 20 s; true once it held.
+bool WaitFor(const std::function<bool()>& done) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
+}
+
+// Lines of `path` (0 if absent).
+int CountLines(const std::string& path) {
+  std::ifstream in(path);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
 class SyncCrashTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -74,8 +113,16 @@ class SyncCrashTest : public ::testing::Test {
     ASSERT_TRUE(hub_.Start(RELAIS_HUB_BIN, dir_.File("hub.db"), port_,
                            dir_.File("hub.log")).ok());
   }
+  // SIGKILLs the hub and checks it died of it. waitid(WNOWAIT) reads the
+  // status without reaping, so HubProcess::Stop() still reaps its own pid.
   void KillHub() {
-    kill(hub_.pid(), SIGKILL);
+    const pid_t pid = hub_.pid();
+    ASSERT_GT(pid, 0);
+    kill(pid, SIGKILL);
+    siginfo_t info{};
+    ASSERT_EQ(waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT), 0);
+    EXPECT_EQ(info.si_code, CLD_KILLED) << "le hub n'est pas mort de SIGKILL";
+    EXPECT_EQ(info.si_status, SIGKILL);
     hub_.Stop();  // reaps
   }
   SyncOptions Options(const std::string& token) {
@@ -110,14 +157,24 @@ TEST_F(SyncCrashTest, HubKilledDuringPushAndDuringPull) {
   StartHub();
   common::Result<SyncReport> push = Status::Internal("not run");
   std::thread t([&] { push = SyncOnce(*a, Options(tokens_["a"])); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  // Kill once the replica holds a first acknowledgement: mid-push.
+  const bool started = WaitFor([&] {
+    return QueryOn(dir_.File("a.db"),
+                   "SELECT coalesce(max(CAST(value AS INT)), 0) FROM meta"
+                   " WHERE key='push_cursor'") > 0;
+  });
   KillHub();
   t.join();
+  ASSERT_TRUE(started) << "the replica never got an acknowledgement";
   ASSERT_FALSE(push.ok()) << "the push finished before the kill; nothing was tested";
+  const int64_t at_kill = HubCount();
+  EXPECT_GT(at_kill, 0);
+  EXPECT_LT(at_kill, 3000) << "the hub had everything: the kill was not mid-push";
   EXPECT_TRUE(IntegrityOk(dir_.File("hub.db")));
   // Everything acknowledged is at the hub, byte for byte.
   const uint64_t acked = *a->store()->GetMetaInt("push_cursor");
   EXPECT_GT(acked, 0u);
+  EXPECT_LT(acked, 3000u);
   auto hub_db = common::Db::Open(dir_.File("hub.db"), false);
   auto st = (*hub_db)->Prepare("SELECT state FROM records WHERE collection=2 AND id=?");
   auto acked_changes = a->store()->ChangesSince(0, 100000, 1 << 30);
@@ -141,10 +198,16 @@ TEST_F(SyncCrashTest, HubKilledDuringPushAndDuringPull) {
   auto f = std::move(Replica::Open(dir_.File("fresh.db"))).value();
   common::Result<SyncReport> pull = Status::Internal("not run");
   std::thread t2([&] { pull = SyncOnce(*f, Options(tokens_["fresh"])); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  // Kill once the replica has applied a first pulled batch.
+  const bool pulling =
+      WaitFor([&] { return CountRows(dir_.File("fresh.db"), "records") > 0; });
   KillHub();
   t2.join();
+  ASSERT_TRUE(pulling) << "the replica never received a pulled batch";
   ASSERT_FALSE(pull.ok()) << "the pull finished before the kill; nothing was tested";
+  const size_t pulled = f->store()->ListAll()->size();
+  EXPECT_GT(pulled, 0u);
+  EXPECT_LT(pulled, 3000u) << "the replica had everything: the kill was not mid-pull";
   EXPECT_TRUE(IntegrityOk(dir_.File("fresh.db")));
   EXPECT_TRUE(IntegrityOk(dir_.File("hub.db")));
   StartHub();
@@ -164,9 +227,11 @@ TEST_F(SyncCrashTest, ReplicaKilledDuringWritesAndDuringSync) {
   pid_t writer = SpawnShell("for i in $(seq 3000); do " + relais + " appt add --db " + db +
                             " --practitioner p1 --start 2026-11-24T09:00 --duration 15"
                             " --patient P$i --birth 1950-01-01 || exit 1; done > " + out);
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  // Kill once some writes were acknowledged (a few lines printed).
+  const bool writing = WaitFor([&] { return CountLines(out) >= 3; });
   kill(-writer, SIGKILL);
-  Wait(writer);
+  EXPECT_TRUE(ReapKilledBySigkill(writer)) << "the writer ended before the kill";
+  ASSERT_TRUE(writing) << "the writer never acknowledged a write";
   EXPECT_TRUE(IntegrityOk(db));
   auto rep = Replica::Open(db);
   ASSERT_TRUE(rep.ok()) << rep.status().ToString();
@@ -180,6 +245,7 @@ TEST_F(SyncCrashTest, ReplicaKilledDuringWritesAndDuringSync) {
     ++acknowledged;
   }
   EXPECT_GT(acknowledged, 0);
+  EXPECT_LT(acknowledged, 3000) << "every write finished: the kill was not mid-stream";
   EXPECT_GE(static_cast<int>((*rep)->AllAppointments()->size()), acknowledged);
   // Add bulk so the sync takes a while, then kill `relais sync` mid-way.
   std::vector<std::pair<std::string, std::map<std::string, std::string>>> items;
@@ -188,17 +254,22 @@ TEST_F(SyncCrashTest, ReplicaKilledDuringWritesAndDuringSync) {
                      {{"practitioner", "p1@S1"}, {"start", "1795500000"},
                       {"note", std::string(2000, 'b')}}});
   ASSERT_TRUE((*rep)->WriteBatch(Collection::kAppointment, items).ok());
+  const int64_t total = static_cast<int64_t>((*rep)->store()->ListAll()->size());
   rep->reset();
   StartHub();
   // The token goes through the environment, never the command line.
   const std::string sync = "RELAIS_TOKEN=" + tokens_["a"] + " " + relais + " sync --db " + db +
                            " --hub 127.0.0.1:" + std::to_string(port_);
   pid_t syncer = SpawnShell("exec " + sync + " >/dev/null 2>&1");
-  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  // Kill `relais sync` once the hub has stored some of its push.
+  const bool syncing = WaitFor([&] { return CountRows(dir_.File("hub.db"), "records") > 0; });
   kill(-syncer, SIGKILL);
-  Wait(syncer);
+  EXPECT_TRUE(ReapKilledBySigkill(syncer)) << "relais sync ended before the kill";
+  ASSERT_TRUE(syncing) << "the hub never received the sync";
   EXPECT_TRUE(IntegrityOk(db));
-  EXPECT_LT(HubCount(), 3000 + acknowledged + 1) << "sync finished before the kill";
+  const int64_t at_kill = HubCount();
+  EXPECT_GT(at_kill, 0);
+  EXPECT_LT(at_kill, total) << "sync finished before the kill";
   ASSERT_EQ(Wait(SpawnShell(sync + " >/dev/null")), 0);
   auto again = Replica::Open(db);
   ASSERT_TRUE(again.ok());

@@ -1,6 +1,6 @@
 // Recovery scenarios with an in-process hub: a hub restored from a backup
-// older than some replicas, clocks a day off, and full disks at the hub and
-// at a replica. Bounded and loopback only.
+// older than some replicas, and clocks a day off. Bounded and loopback only.
+// (Full disks, on a real filled filesystem: sync_full_disk_test.cc.)
 #include <gtest/gtest.h>
 
 #include "common/codec/record_json.h"
@@ -110,62 +110,6 @@ TEST_F(SyncRecoveryTest, ClockOneDayOffConvergesAndStopsWinningAfterSync) {
     const auto hlc = *r->store()->GetMetaInt("hlc");
     EXPECT_LE(common::HlcMillis(hlc), now + 10000 + 5 * 60 * 1000 + 1000);
   }
-}
-
-TEST_F(SyncRecoveryTest, FullDiskAtTheHubIsAClearErrorAndRetrySucceeds) {
-  auto a = NewReplica("a.db", "S1");
-  const std::string ta = Enroll({"S1"});
-  ASSERT_TRUE(a->AddPractitioner("p1", "Dr Un", "medecin").ok());
-  ASSERT_TRUE(Sync(*a, ta).ok());
-  std::vector<std::pair<std::string, std::map<std::string, std::string>>> items;
-  for (int i = 0; i < 400; ++i)
-    items.push_back({"rdv-big-" + std::to_string(i),
-                     {{"practitioner", "p1@S1"}, {"start", "1795500000"},
-                      {"note", std::string(1500, 'x')}}});
-  ASSERT_TRUE(a->WriteBatch(Collection::kAppointment, items).ok());
-  auto pages = common::Db::Open(dir_.File("hub.db"), false);
-  const int64_t now_pages = *(*pages)->QueryInt("PRAGMA page_count");
-  ASSERT_TRUE(store_->TEST_LimitPages(now_pages + 20).ok());
-  auto r = SyncOnce(*a, Options(ta));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), common::StatusCode::kResourceExhausted) << r.status().ToString();
-  EXPECT_NE(r.status().message().find("disque plein"), std::string::npos);
-  EXPECT_GT(*a->PendingCount(), 0);  // nothing acknowledged that was not stored
-  EXPECT_EQ(*(*pages)->QueryInt(
-                "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check='ok'"),
-            1);
-  ASSERT_TRUE(store_->TEST_LimitPages(1 << 30).ok());  // space freed
-  ASSERT_TRUE(Sync(*a, ta).ok());
-  EXPECT_EQ(*a->PendingCount(), 0);
-  EXPECT_EQ(HubCount(), 401);
-}
-
-TEST_F(SyncRecoveryTest, FullDiskAtTheReplicaDuringPullLosesNothing) {
-  auto a = NewReplica("a.db", "S1", 1), b = NewReplica("b.db", "S1", 2);
-  const std::string ta = Enroll({"S1"}), tb = Enroll({"S1"});
-  ASSERT_TRUE(a->AddPractitioner("p1", "Dr Un", "medecin").ok());
-  std::vector<std::pair<std::string, std::map<std::string, std::string>>> items;
-  for (int i = 0; i < 300; ++i)
-    items.push_back({"rdv-" + std::to_string(i),
-                     {{"practitioner", "p1@S1"}, {"start", "1795500000"},
-                      {"note", std::string(1000, 'y')}}});
-  ASSERT_TRUE(a->WriteBatch(Collection::kAppointment, items).ok());
-  ASSERT_TRUE(Sync(*a, ta).ok());
-  const int64_t pages = *b->store()->db()->QueryInt("PRAGMA page_count");
-  ASSERT_TRUE(b->store()->db()->Exec("PRAGMA max_page_count=" + std::to_string(pages + 30)).ok());
-  SyncOptions o = Options(tb);
-  o.pull_batch_records = 50;
-  auto r = SyncOnce(*b, o);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), common::StatusCode::kResourceExhausted) << r.status().ToString();
-  const uint64_t cursor = *b->store()->GetMetaInt("pull_cursor");
-  const size_t kept = b->store()->ListAll()->size();
-  EXPECT_GT(kept, 0u);    // the batches that fitted were committed...
-  EXPECT_LT(kept, 301u);  // ...and the one that did not left no trace
-  EXPECT_GT(cursor, 0u);
-  ASSERT_TRUE(b->store()->db()->Exec("PRAGMA max_page_count=1073741823").ok());
-  ASSERT_TRUE(Sync(*b, tb).ok());
-  EXPECT_EQ(*a->Dump(), *b->Dump());
 }
 
 }  // namespace

@@ -178,7 +178,8 @@ void FaultProxy::CutAll() {
 }
 
 ProxyCounters FaultProxy::counters() const {
-  return ProxyCounters{up_.load(), down_.load(), nconn_.load(), cuts_.load()};
+  return ProxyCounters{up_.load(),   down_.load(),    nconn_.load(),
+                       cuts_.load(), dropped_.load(), refused_.load()};
 }
 
 void FaultProxy::AcceptLoop() {
@@ -192,6 +193,7 @@ void FaultProxy::AcceptLoop() {
       linger lg{1, 0};  // reset, as an unreachable network would
       setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
       close(fd);
+      ++refused_;
       continue;
     }
     int one = 1;
@@ -299,8 +301,12 @@ void FaultProxy::Serve(std::shared_ptr<Conn> c) {
         p->eof = true;
         continue;
       }
-      if (prof.blackhole) continue;  // swallowed
+      if (prof.blackhole) {  // swallowed
+        dropped_ += r;
+        continue;
+      }
       if (ShouldCut(*c, r)) {
+        dropped_ += r;
         ++cuts_;
         c->Close();
         break;
@@ -309,6 +315,8 @@ void FaultProxy::Serve(std::shared_ptr<Conn> c) {
     }
   }
   c->Close();
+  for (const Pipe* p : {&up, &down})
+    for (const Chunk& ch : p->q) dropped_ += static_cast<int64_t>(ch.data.size());
   close(c->client);
   if (c->upstream >= 0) close(c->upstream);
 }

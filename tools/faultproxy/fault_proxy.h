@@ -7,7 +7,9 @@
 // cut the connection after N bytes, with probability p per chunk, or every
 // T ms, black-hole (accept, read, never forward), or refuse everything
 // (offline). A schedule switches profiles over time. Counters report bytes
-// in both directions (what crossed "the link").
+// in both directions (what crossed "the link") and the faults injected
+// (cuts, bytes dropped, connections refused), so a test can assert that its
+// fault really happened.
 //
 // Thread-safety: all public methods may be called from any thread.
 
@@ -52,8 +54,13 @@ Result<LinkProfile> NamedProfile(const std::string& name);
 struct ProxyCounters {
   int64_t bytes_up = 0;    // client -> upstream, forwarded
   int64_t bytes_down = 0;  // upstream -> client, forwarded
-  int64_t connections = 0;
-  int64_t cuts = 0;
+  int64_t connections = 0;  // accepted and forwarded (or black-holed)
+  int64_t cuts = 0;         // connections cut by the profile or CutAll()
+  // Bytes read from one side and never delivered to the other: swallowed by
+  // a black hole, the chunk that triggered a cut, chunks still queued when
+  // a connection was cut or closed.
+  int64_t bytes_dropped = 0;
+  int64_t refused = 0;      // connections reset at once (offline)
 };
 
 class FaultProxy {
@@ -93,7 +100,7 @@ class FaultProxy {
   uint64_t rng_state_;                      // guarded by mu_
   std::vector<std::shared_ptr<Conn>> conns_;  // guarded by mu_
   std::vector<std::thread> threads_;        // guarded by mu_
-  std::atomic<int64_t> up_{0}, down_{0}, nconn_{0}, cuts_{0};
+  std::atomic<int64_t> up_{0}, down_{0}, nconn_{0}, cuts_{0}, dropped_{0}, refused_{0};
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> epoch_{0};  // bumped by CutAll
   int listen_fd_ = -1;

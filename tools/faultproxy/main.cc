@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
   proxy.Stop();
   auto c = proxy.counters();
   std::cout << "{\"bytes_up\":" << c.bytes_up << ",\"bytes_down\":" << c.bytes_down
-            << ",\"connections\":" << c.connections << ",\"cuts\":" << c.cuts << "}\n";
+            << ",\"connections\":" << c.connections << ",\"cuts\":" << c.cuts << ",\"bytes_dropped\":" << c.bytes_dropped
+            << ",\"refused\":" << c.refused << "}\n";
   return 0;
 }
