@@ -78,6 +78,8 @@ std::string Describe(const AppState& s, const common::Record& rec) {
              get(common::field::kLabel);
     case common::Collection::kSite:
       return "Site " + rec.id;
+    case common::Collection::kAudit:
+      return "Journal " + rec.id;
   }
   return rec.id;
 }

@@ -217,6 +217,9 @@ Status FactStore::ResetForEpoch(const std::string& epoch) {
 
 Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
   using common::Collection;
+  // The access log is no usage data: it never reaches the funder's facts
+  // (nor the site's latest-write time).
+  if (r.collection == Collection::kAudit) return Status::OK();
   {
     RELAIS_ASSIGN_OR_RETURN(
         Stmt st, db_->PrepareCached(
@@ -232,7 +235,8 @@ Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
     case Collection::kPresence: table = "presence"; break;
     case Collection::kLedger: table = "ledger"; break;
     case Collection::kPractitioner: table = "practitioners"; break;
-    case Collection::kSite: return Status::OK();
+    case Collection::kSite:
+    case Collection::kAudit: return Status::OK();
   }
   const std::string key_col = r.collection == Collection::kPractitioner ? "id" : "rid";
   if (r.collection == Collection::kAppointment) {
