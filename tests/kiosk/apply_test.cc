@@ -205,7 +205,7 @@ TEST_F(KioskTest, WalkInAndReversalAndPinChange) {
   EXPECT_EQ(sum, 0);
   Apply(s, act::ReverseEntry{s.ledger[0].id});  // already reversed / a reversal
   EXPECT_TRUE(s.effects.empty());
-  Apply(s, act::SetOwnPin{"4321"});
+  Apply(s, act::ChangeOwnPin{"1234", "4321", "4321"});
   ASSERT_TRUE(runner_->RunPending(s).ok());
   Apply(s, act::Lock{});
   Apply(s, act::UnlockStaff{"1234"});
@@ -339,7 +339,7 @@ TEST_F(KioskTest, SecretariatHasItsOwnPin) {
   Apply(s, act::UnlockStaff{"1234"});  // a practitioner sets the secretariat's PIN
   ASSERT_TRUE(s.staff_unlocked);
   s.staff_user = kSecretariat;  // as if the secretary were at the desk
-  Apply(s, act::SetOwnPin{"8642"});
+  Apply(s, act::ChangeOwnPin{"", "8642", "8642"});  // none set yet: no current PIN
   ASSERT_TRUE(runner_->RunPending(s).ok());
   EXPECT_FALSE(s.secretariat_pin_hash.empty());
   EXPECT_EQ(s.secretariat_pin_hash.find("8642"), std::string::npos);  // hashed
