@@ -14,21 +14,22 @@ namespace {
 TEST(PinTest, Argon2idVerifierAndHostileOnes) {
   auto h = NewPinHash("2468");
   ASSERT_TRUE(h.ok());
-  EXPECT_EQ(h->rfind("$argon2id$v=19$m=65536,t=2,p=1$", 0), 0u) << *h;
+  EXPECT_EQ(h->rfind("$argon2id$v=19$m=131072,t=3,p=1$", 0), 0u) << *h;
   EXPECT_TRUE(VerifyPin("2468", *h));
   EXPECT_FALSE(VerifyPin("2469", *h));
   EXPECT_FALSE(PinNeedsUpgrade(*h));
   // A synced verifier asking for 4 GiB is refused without hashing (bounded).
   std::string huge = *h;
-  huge.replace(huge.find("m=65536"), 7, "m=4194304");
+  huge.replace(huge.find("m=131072"), 8, "m=4194304");
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_FALSE(VerifyPin("2468", huge));
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(50));
   std::string passes = *h;
-  passes.replace(passes.find("t=2"), 3, "t=999");
+  passes.replace(passes.find("t=3"), 3, "t=999");
   EXPECT_FALSE(VerifyPin("2468", passes));
   EXPECT_FALSE(VerifyPin("2468", "$argon2id$"));
-  EXPECT_FALSE(VerifyPin("2468", std::string("$argon2id$v=19$m=65536,t=2,p=1$\0x", 36)));
+  static const char kNul[] = "$argon2id$v=19$m=131072,t=3,p=1$\0x";
+  EXPECT_FALSE(VerifyPin("2468", std::string(kNul, sizeof kNul - 1)));  // embedded NUL
   EXPECT_FALSE(VerifyPin("2468", *h + std::string(200, 'A')));
   // A legacy verifier (the pre-#15 format, computed here with its public
   // definition) still verifies and asks for an upgrade.
