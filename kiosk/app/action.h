@@ -60,7 +60,7 @@ struct ReverseEntry {
 // every staff PIN (slower, one lockout for the whole pad).
 struct UnlockStaff {
   std::string pin;
-  std::string user;
+  std::string user = "";
 };
 // Picks the name on the PIN screen.
 struct ChooseStaffUser {

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "common/replica/audit_log.h"
+#include "kiosk/app/i18n.h"
 #include "kiosk/app/staff_access.h"
 #include "tests/kiosk/kiosk_fixture.h"
 
