@@ -164,6 +164,7 @@ TEST_F(KioskTest, StatusChangesQueueEffectsOnlyWhenUnlocked) {
   EXPECT_TRUE(s.effects.empty());
   EXPECT_EQ(s.screen, Screen::kStaffPin);
   Apply(s, act::UnlockStaff{"1234"});
+  ASSERT_TRUE(runner_->RunPending(s).ok());  // the planning's access-log entry
   Apply(s, act::SetStatus{id, "in_consultation"});
   ASSERT_EQ(s.effects.size(), 1u);
   const auto* e = std::get_if<EffSetStatus>(&s.effects.front());
@@ -179,6 +180,7 @@ TEST_F(KioskTest, StatusChangesQueueEffectsOnlyWhenUnlocked) {
 TEST_F(KioskTest, WalkInAndReversalAndPinChange) {
   AppState s = Load();
   Apply(s, act::UnlockStaff{"1234"});
+  ASSERT_TRUE(runner_->RunPending(s).ok());  // the planning's access-log entry
   act::AddAppointment w;
   w.practitioner = Pid(s, "ide-c");
   w.patient_name = "PASSAGE Paul";
@@ -220,6 +222,7 @@ TEST_F(KioskTest, WalkInAndReversalAndPinChange) {
 TEST_F(KioskTest, StaffInputsUseTheSharedValidation) {
   AppState s = Load();
   Apply(s, act::UnlockStaff{"1234"});
+  ASSERT_TRUE(runner_->RunPending(s).ok());  // the planning's access-log entry
   ASSERT_TRUE(s.staff_unlocked);
   act::AddLedgerEntry e;
   e.amount_cents = common::kMaxAmountCents + 1;
