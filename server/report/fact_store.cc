@@ -380,12 +380,16 @@ Result<CatchUpResult> FactStore::CatchUp(HubStore& hub, size_t max_records,
       Transaction tx(db_.get());
       RELAIS_RETURN_IF_ERROR(tx.status());
       PatientSet touched;
-      for (const common::Record& r : p.records)
+      size_t projected = 0;
+      for (const common::Record& r : p.records) {
         RELAIS_RETURN_IF_ERROR(Apply(r, &touched));
+        // The access log is read past, never projected (Apply ignores it).
+        if (r.collection != common::Collection::kAudit) ++projected;
+      }
       RELAIS_RETURN_IF_ERROR(UpdateFirstVisits(touched));
       RELAIS_RETURN_IF_ERROR(SetWatermark(db_.get(), site, p.cursor));
       RELAIS_RETURN_IF_ERROR(tx.Commit());
-      out.applied += p.records.size();
+      out.applied += projected;
       mark = p.cursor;
       if (!p.has_more) break;
       if (max_records && out.applied >= max_records) stopped = true;
