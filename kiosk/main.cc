@@ -166,7 +166,11 @@ int Screenshots(Kiosk& k, const Options& o) {
       st.staff_user = st.practitioners[0].id;
     st.screen = s.screen;
     st.message.clear();
-    if (s.screen == Screen::kCheckInCode) st.form = CheckInForm{"K7M", "", "", "", InputField::kCode};
+    if (s.screen == Screen::kCheckInCode) {
+      st.form = CheckInForm{};
+      st.form.code = "K7M";
+      st.form.active = InputField::kCode;
+    }
     if (s.screen == Screen::kCheckInDone) {
       // Check in the first appointment that a patient could check in now;
       // the write is dropped: screenshots never change the replica.

@@ -67,6 +67,7 @@ const char* CollectionName(Collection c) {
     case Collection::kAppointment: return "appointment";
     case Collection::kPresence: return "presence";
     case Collection::kLedger: return "ledger";
+    case Collection::kAudit: return "audit";
   }
   return "?";
 }

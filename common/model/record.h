@@ -72,8 +72,11 @@ enum class Collection {
   kAppointment = 2,
   kPresence = 3,
   kLedger = 4,
+  // Append-only access log: one record per reveal of patient identities
+  // (common/audit/chain.h). Written once, never edited; erased by the purge.
+  kAudit = 5,
 };
-constexpr int kCollectionCount = 5;
+constexpr int kCollectionCount = 6;
 const char* CollectionName(Collection c);
 std::optional<Collection> ParseCollection(const std::string& name);
 

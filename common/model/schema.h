@@ -52,6 +52,16 @@ inline constexpr const char kLabel[] = "label";
 inline constexpr const char kReverses[] = "reverses";
 inline constexpr const char kMonth[] = "month";
 inline constexpr const char kCreatedAt[] = "created_at";
+// audit (common/audit/chain.h). kAuditWho and kAuditRecords identify people
+// and patients: sealed (IsSealedField).
+inline constexpr const char kAuditWho[] = "who";          // practitioner ref or "os:<user>"
+inline constexpr const char kAuditAt[] = "at";            // UTC seconds
+inline constexpr const char kAuditWhat[] = "what";        // screen or command
+inline constexpr const char kAuditRecords[] = "records";  // ids, comma-separated
+inline constexpr const char kAuditPrev[] = "prev";        // hex hash of the previous entry
+inline constexpr const char kAuditSeq[] = "seq";          // 1, 2, ... per replica
+// site: retention policy (months of appointment identities; "" = default).
+inline constexpr const char kRetentionMonths[] = "retention_months";
 }  // namespace field
 
 // Appointment statuses, in the order a day follows.

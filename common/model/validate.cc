@@ -80,7 +80,8 @@ std::string NeedRef(const std::string& f, const std::string& v) {
 
 const std::set<std::string>& FieldsOf(Collection c) {
   using namespace field;
-  static const std::set<std::string> kSite = {kName, kPinHash, kDeletedField};
+  static const std::set<std::string> kSite = {kName, kPinHash, kRetentionMonths,
+                                              kDeletedField};
   static const std::set<std::string> kPract = {kName, kProfession, kShareBp,
                                                kPinHash, kDeletedField};
   static const std::set<std::string> kAppt = {
@@ -94,12 +95,16 @@ const std::set<std::string>& FieldsOf(Collection c) {
   static const std::set<std::string> kLedger = {
       kAmountCents, kCategory, kPayer, kKey, kLabel, kReverses, kMonth,
       kCreatedAt, kDeletedField};
+  static const std::set<std::string> kAudit = {kAuditWho,     kAuditAt,   kAuditWhat,
+                                               kAuditRecords, kAuditPrev, kAuditSeq,
+                                               kDeletedField};
   switch (c) {
     case Collection::kSite: return kSite;
     case Collection::kPractitioner: return kPract;
     case Collection::kAppointment: return kAppt;
     case Collection::kPresence: return kPres;
     case Collection::kLedger: return kLedger;
+    case Collection::kAudit: return kAudit;
   }
   return kSite;
 }
@@ -115,6 +120,29 @@ std::string ValidateAppointmentField(const std::string& f, const std::string& v)
   if (f == kKind) return NeedOneOf(f, v, AppointmentKinds());
   if (f == kStatus) return NeedOneOf(f, v, AppointmentStatuses());
   if (f == kCheckinVia) return NeedOneOf(f, v, {"", "kiosk", "staff"});
+  return "";
+}
+
+// who and records are sealed (size and UTF-8 only at the hub). An erased
+// (purged) entry holds "" in every field but at and seq.
+std::string ValidateAuditField(const std::string& f, const std::string& v) {
+  using namespace field;
+  if (f == kAuditAt) return NeedInt(f, v, 0, kMaxTimestamp);
+  if (f == kAuditSeq) return NeedInt(f, v, 1, int64_t{1} << 48);
+  if (f == kAuditWhat) {
+    const bool ok = v.size() <= kMaxShortIdLen &&
+                    std::all_of(v.begin(), v.end(), [](char c) {
+                      return (c >= 'a' && c <= 'z') || c == '.' || c == '-' || c == '_';
+                    });
+    return ok ? "" : "champ 'what': écran ou commande invalide " + Quote(v);
+  }
+  if (f == kAuditPrev) {
+    const bool ok = (v.empty() || v.size() == 64) &&
+                    std::all_of(v.begin(), v.end(), [](char c) {
+                      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                    });
+    return ok ? "" : "champ 'prev': empreinte invalide " + Quote(v);
+  }
   return "";
 }
 
@@ -221,7 +249,10 @@ std::string ValidateField(Collection c, const std::string& f,
       return "";
     case Collection::kLedger:
       return ValidateLedgerField(f, v);
+    case Collection::kAudit:
+      return ValidateAuditField(f, v);
     case Collection::kSite:
+      if (f == kRetentionMonths && !v.empty()) return NeedInt(f, v, 1, 1200);
       return "";
   }
   return "";
@@ -265,12 +296,15 @@ const std::vector<std::string>& RequiredFields(Collection c) {
   static const std::vector<std::string> kPres = {kPractitioner, kDate, kHalf, kState};
   static const std::vector<std::string> kLedger = {kAmountCents, kCategory, kPayer,
                                                    kKey, kMonth};
+  static const std::vector<std::string> kAudit = {kAuditAt, kAuditWhat, kAuditSeq,
+                                                  kAuditPrev};
   switch (c) {
     case Collection::kSite: return kNone;
     case Collection::kPractitioner: return kPract;
     case Collection::kAppointment: return kAppt;
     case Collection::kPresence: return kPres;
     case Collection::kLedger: return kLedger;
+    case Collection::kAudit: return kAudit;
   }
   return kNone;
 }

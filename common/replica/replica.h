@@ -52,6 +52,14 @@ class Replica {
   // the new state; unchanged state if nothing differed.
   Result<Record> Write(Collection c, const std::string& id,
                        const std::map<std::string, std::string>& changes);
+  // Write for a caller that holds its own Transaction on store()->db(), so
+  // that a read and the write it causes are one transaction (audit_log.h).
+  // REQUIRES: an open Transaction. Same checks and result as Write.
+  Result<Record> WriteInTransaction(Collection c, const std::string& id,
+                                    const std::map<std::string, std::string>& changes) {
+    bool changed = false;
+    return WriteLocked(c, id, changes, &changed);
+  }
   // Bulk import: the same as calling Write for each (id, changes) pair, but
   // in ONE transaction (all or nothing). Returns how many records changed.
   Result<int> WriteBatch(

@@ -134,7 +134,7 @@ int64_t LatestWriteMs(const Record& r) {
 
 RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
   RecordFact out;
-  if (r.collection == Collection::kSite) return out;
+  if (r.collection == Collection::kSite || r.collection == Collection::kAudit) return out;
   const FieldTable f(r);
   if (f.deleted()) return out;
   switch (r.collection) {
@@ -175,6 +175,7 @@ RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
       break;
     }
     case Collection::kSite:
+    case Collection::kAudit:
       break;
   }
   return out;
@@ -206,6 +207,7 @@ FactSet FactsFromRecords(const std::vector<Record>& records,
   FactSet out;
   for (const Record& r : records) {
     if (!wanted.empty() && !wanted.count(r.site_id)) continue;
+    if (r.collection == Collection::kAudit) continue;  // as FactStore::Apply
     int64_t& last = out[r.site_id].last_write_ms;
     last = std::max(last, LatestWriteMs(r));
     if (r.collection == Collection::kPractitioner ||

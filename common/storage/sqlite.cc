@@ -1,12 +1,10 @@
 #include "common/storage/sqlite.h"
 
 #include <fcntl.h>
-#include <errno.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
 
 #include <cerrno>

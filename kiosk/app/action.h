@@ -56,8 +56,15 @@ struct AddLedgerEntry {
 struct ReverseEntry {
   std::string entry_id;
 };
+// user: practitioner id or kSecretariat chosen on the PIN screen; "" tries
+// every staff PIN (slower, one lockout for the whole pad).
 struct UnlockStaff {
   std::string pin;
+  std::string user = "";
+};
+// Picks the name on the PIN screen.
+struct ChooseStaffUser {
+  std::string user;
 };
 struct Lock {};
 // Moves the planning day by `delta_days` (0 = back to today).
@@ -73,9 +80,11 @@ struct ResolveConflict {
   common::Collection collection = common::Collection::kAppointment;
   std::string record_id, field, value;
 };
-// New PIN for the unlocked staff member (4 to 6 digits).
-struct SetOwnPin {
-  std::string pin;
+// PIN change by the unlocked staff member: the current PIN (may be empty
+// only if none is set yet), then the new one (4 to 6 digits) twice. A wrong
+// current PIN counts towards the lockout.
+struct ChangeOwnPin {
+  std::string old_pin, new_pin, confirm;
 };
 struct Tick {
   int64_t now_ms = 0;
@@ -92,7 +101,8 @@ using Action =
                  act::AddAppointment, act::SetPresence, act::AddLedgerEntry,
                  act::ReverseEntry, act::UnlockStaff, act::Lock,
                  act::ChangeDay, act::ChangeMonth, act::ToggleLanguage,
-                 act::ResolveConflict, act::SetOwnPin, act::Tick,
-                 act::SyncUpdate, act::DismissMessage, act::ChooseAppointment>;
+                 act::ResolveConflict, act::ChangeOwnPin, act::Tick,
+                 act::SyncUpdate, act::DismissMessage, act::ChooseAppointment,
+                 act::ChooseStaffUser>;
 
 }  // namespace relais::kiosk

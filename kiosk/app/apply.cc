@@ -9,6 +9,7 @@
 #include "kiosk/app/checkin.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/pin.h"
+#include "kiosk/app/staff_access.h"
 
 namespace relais::kiosk {
 
@@ -130,6 +131,8 @@ struct Visitor {
       s.checkin = CheckInResult{};
       s.checkin.no_appointment = true;
     }
+    if (a.to == Screen::kConflicts && s.screen != Screen::kConflicts)
+      s.effects.push_back(EffAuditConflicts{s.staff_user});
     s.screen = a.to;
     if (a.to == Screen::kCheckInCode) s.form.active = InputField::kCode;
     if (a.to == Screen::kCheckInBirth) s.form.active = InputField::kBirth;
@@ -209,28 +212,16 @@ struct Visitor {
     return std::any_of(s.ledger.begin(), s.ledger.end(),
                        [&](const common::LedgerEntry& e) { return e.reverses == id; });
   }
-  void operator()(const act::UnlockStaff& a) {
+  void operator()(const act::UnlockStaff& a) { ApplyUnlock(s, a); }
+  void operator()(const act::ChooseStaffUser& a) {
+    s.form.pin_user = a.user;
     s.form.pin.clear();
-    for (const common::Practitioner& p : s.practitioners) {
-      if (p.pin_hash.empty() || !VerifyPin(a.pin, p.pin_hash)) continue;
-      s.staff_unlocked = true;
-      s.staff_user = p.id;
-      s.screen = Screen::kPlanning;
-      s.message.clear();
-      return;
-    }
-    if (!s.secretariat_pin_hash.empty() && VerifyPin(a.pin, s.secretariat_pin_hash)) {
-      s.staff_unlocked = true;
-      s.staff_user = kSecretariat;
-      s.screen = Screen::kPlanning;
-      s.message.clear();
-      return;
-    }
-    Notice(s, Msg::kWrongPin, true);
+    s.form.active = InputField::kPin;
   }
   void operator()(const act::Lock&) {
     s.staff_unlocked = false;
     s.staff_user.clear();
+    s.form.pin_user.clear();
     s.message.clear();
     ResetPublic(s);
   }
@@ -240,6 +231,7 @@ struct Visitor {
                 ? s.today
                 : common::CivilFromDays(common::DaysFromCivil(s.day) + a.delta_days);
     s.effects.push_back(EffReload{});
+    s.effects.push_back(EffAuditPlanning{s.staff_user, s.day});  // another day's names
   }
   void operator()(const act::ChangeMonth& a) {
     if (!Staff()) return;
@@ -256,10 +248,9 @@ struct Visitor {
     if (!Staff()) return;
     s.effects.push_back(EffResolve{a.collection, a.record_id, a.field, a.value});
   }
-  void operator()(const act::SetOwnPin& a) {
+  void operator()(const act::ChangeOwnPin& a) {
     if (!Staff()) return;
-    if (!IsValidPin(a.pin)) return Notice(s, Msg::kInvalidInput, true);
-    s.effects.push_back(EffSetPin{s.staff_user, a.pin});
+    ApplyChangeOwnPin(s, a);
   }
   void operator()(const act::Tick& a);
   void operator()(const act::SyncUpdate& a) {

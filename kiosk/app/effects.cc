@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/merge/merge.h"
+#include "common/replica/audit_log.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/pin.h"
 #include "kiosk/app/planning.h"
@@ -12,6 +13,29 @@ namespace relais::kiosk {
 namespace {
 
 using common::Status;
+
+std::string LockoutKey(const std::string& user) { return "pin_lockout:" + user; }
+
+// Effects that are no user-visible save (no "Enregistré" notice).
+bool Silent(const Effect& e) {
+  if (const auto* p = std::get_if<EffSetPin>(&e)) return p->upgrade;
+  return std::holds_alternative<EffReload>(e) || std::holds_alternative<EffSaveLockout>(e) ||
+         std::holds_alternative<EffAuditPlanning>(e) ||
+         std::holds_alternative<EffAuditConflicts>(e);
+}
+
+// "<failures>:<until_ms>" as EffSaveLockout stores it; {} if unreadable.
+PinLockout ParseLockout(const std::string& v) {
+  PinLockout lo;
+  const size_t colon = v.find(':');
+  int64_t f = 0, until = 0;
+  if (colon == std::string::npos || !common::ParseInt64(v.substr(0, colon), &f) ||
+      !common::ParseInt64(v.substr(colon + 1), &until) || f < 0 || f > 1'000'000)
+    return lo;
+  lo.failures = static_cast<int>(f);
+  lo.until_ms = until;
+  return lo;
+}
 
 struct Runner {
   common::Replica& r;
@@ -45,9 +69,22 @@ struct Runner {
         r.Write(secretariat ? common::Collection::kSite : common::Collection::kPractitioner,
                 secretariat ? r.site_id() : e.practitioner, {{common::field::kPinHash, h}})
             .status());
+    if (e.upgrade) return Status::OK();  // silent re-hash (pin.h)
     s.message = Tr(s.lang, Msg::kPinChanged);
     s.message_is_error = false;
     return Status::OK();
+  }
+  Status operator()(const EffSaveLockout& e) {
+    return r.store()->SetMeta(LockoutKey(e.user), e.failures == 0
+                                                      ? std::string()
+                                                      : std::to_string(e.failures) + ":" +
+                                                            std::to_string(e.until_ms));
+  }
+  Status operator()(const EffAuditPlanning& e) {
+    return common::AuditLog(&r).RevealDay(e.who, "kiosk.planning", e.day).status();
+  }
+  Status operator()(const EffAuditConflicts& e) {
+    return common::AuditLog(&r).RevealConflicts(e.who, "kiosk.conflits").status();
   }
   Status operator()(const EffReload&) { return Status::OK(); }
 };
@@ -78,6 +115,8 @@ std::string Describe(const AppState& s, const common::Record& rec) {
              get(common::field::kLabel);
     case common::Collection::kSite:
       return "Site " + rec.id;
+    case common::Collection::kAudit:
+      return "Journal " + rec.id;
   }
   return rec.id;
 }
@@ -85,7 +124,8 @@ std::string Describe(const AppState& s, const common::Record& rec) {
 }  // namespace
 
 Status EffectRunner::Run(AppState& state, const Effect& e) {
-  const bool writes = !std::holds_alternative<EffReload>(e);
+  const bool writes = !std::holds_alternative<EffReload>(e) &&
+                      !std::holds_alternative<EffSaveLockout>(e);
   Status st = std::visit(Runner{*replica_, state}, e);
   if (st.ok() && writes && on_local_write_) on_local_write_();
   return st;
@@ -99,7 +139,7 @@ Status EffectRunner::RunPending(AppState& state) {
     Effect e = std::move(state.effects.front());
     state.effects.pop_front();
     Status st = Run(state, e);
-    wrote |= st.ok() && !std::holds_alternative<EffReload>(e);
+    wrote |= st.ok() && !Silent(e);
     if (!st.ok()) {
       state.message = st.message();
       state.message_is_error = true;
@@ -153,6 +193,14 @@ Status EffectRunner::Reload(AppState& state) {
   }
   std::sort(state.practitioners.begin(), state.practitioners.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
+  state.lockouts.clear();
+  std::vector<std::string> users = {kAnonymousPinUser, kSecretariat};
+  for (const common::Practitioner& p : state.practitioners) users.push_back(p.id);
+  for (const std::string& u : users) {
+    RELAIS_ASSIGN_OR_RETURN(std::string v, r.store()->GetMeta(LockoutKey(u)));
+    const PinLockout lo = ParseLockout(v);
+    if (lo.failures > 0) state.lockouts[u] = lo;
+  }
   RELAIS_ASSIGN_OR_RETURN(state.presence, r.PresenceOn(common::FormatDate(state.day)));
   RELAIS_ASSIGN_OR_RETURN(state.ledger, r.LedgerAll());
   RELAIS_ASSIGN_OR_RETURN(state.month_presence, r.PresenceInMonth(state.ledger_month));

@@ -130,6 +130,16 @@ constexpr Entry kTable[] = {
     {Msg::kPinChanged, "Code personnel modifié", "PIN changed"},
     {Msg::kSecretariat, "Secrétariat", "Reception"},
     {Msg::kCombine, "Ou saisir une autre valeur :", "Or type another value:"},
+    {Msg::kPinLocked, "Code bloqué jusqu'à %s", "PIN locked until %s"},
+    {Msg::kLockedLine, "%s : code bloqué jusqu'à %s (%d essais)",
+     "%s: PIN locked until %s (%d attempts)"},
+    {Msg::kWhoAreYou, "Qui êtes-vous ?", "Who are you?"},
+    {Msg::kOldPin, "Code actuel", "Current PIN"},
+    {Msg::kConfirmPin, "Nouveau code, une seconde fois", "New PIN again"},
+    {Msg::kPinMismatch, "Code actuel faux, ou nouveaux codes différents",
+     "Wrong current PIN, or the new PINs differ"},
+    {Msg::kChangePin, "Changer mon code", "Change my PIN"},
+    {Msg::kKioskPad, "Borne (code sans nom)", "Kiosk (PIN without a name)"},
     {Msg::kWrittenBy, "Poste", "Kiosk"},
 };
 

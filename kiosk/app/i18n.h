@@ -112,6 +112,14 @@ enum class Msg {
   kPinChanged,
   kSecretariat,
   kCombine,
+  kPinLocked,
+  kLockedLine,
+  kWhoAreYou,
+  kOldPin,
+  kConfirmPin,
+  kPinMismatch,
+  kChangePin,
+  kKioskPad,
   kWrittenBy,
 };
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <set>
 #include <string>
 #include <variant>
@@ -43,6 +44,7 @@ struct CheckInForm {
   std::string birth;    // digits only, DDMMYYYY, at most 8
   std::string letters;  // upper-case, at most 3
   std::string pin;      // digits, at most 6 (never displayed)
+  std::string pin_user;  // name chosen on the PIN screen ("" = none yet)
   InputField active = InputField::kCode;
 };
 
@@ -108,13 +110,41 @@ struct EffResolve {
   std::string record_id, field, value;
 };
 // The executor salts and hashes `pin` (see pin.h) before writing pin_hash.
+// upgrade: re-hash of a legacy verifier after an unlock (no notice shown).
 struct EffSetPin {
   std::string practitioner, pin;
+  bool upgrade = false;
+};
+// Persists one user's PIN lockout at this kiosk (replica meta, not synced).
+struct EffSaveLockout {
+  std::string user;
+  int failures = 0;
+  int64_t until_ms = 0;
+};
+// Access log (common/replica/audit_log.h): the planning of `day` with names,
+// or the conflict screen, shown to `who`; the executor reads the records
+// and writes the entry in one transaction.
+struct EffAuditPlanning {
+  std::string who;
+  common::CivilDate day;
+};
+struct EffAuditConflicts {
+  std::string who;
 };
 struct EffReload {};  // re-read the lists (e.g. the day changed)
 using Effect = std::variant<EffCheckIn, EffSetStatus, EffAddAppointment,
                             EffSetPresence, EffAddLedger, EffResolve,
-                            EffSetPin, EffReload>;
+                            EffSetPin, EffSaveLockout, EffAuditPlanning,
+                            EffAuditConflicts, EffReload>;
+
+// Wrong-PIN count of one user at this kiosk (pin.h LockoutMs).
+struct PinLockout {
+  int failures = 0;
+  int64_t until_ms = 0;  // 0 = not locked
+  bool operator==(const PinLockout&) const = default;
+};
+// Key of PIN-pad attempts made without choosing a name first.
+inline constexpr const char kAnonymousPinUser[] = "";
 
 // Idle delays (see docs/kiosk.md): the public screens go back to the welcome
 // screen after 30 s without input (20 s once a check-in is confirmed);
@@ -152,6 +182,9 @@ struct AppState {
   std::string staff_user;  // practitioner id that unlocked, or kSecretariat
   // Hash of the secretariat's PIN (stored in the site record); "" if unset.
   std::string secretariat_pin_hash;
+  // PIN lockouts at this kiosk by user (practitioner id, kSecretariat or
+  // kAnonymousPinUser), loaded from the replica; shown to the staff.
+  std::map<std::string, PinLockout> lockouts;
   std::string message;     // last staff notice or error (shown in a banner)
   bool message_is_error = false;
 

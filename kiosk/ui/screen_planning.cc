@@ -8,6 +8,7 @@
 
 #include "common/util/time.h"
 #include "kiosk/app/i18n.h"
+#include "kiosk/app/staff_access.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/widgets.h"
 
@@ -172,6 +173,8 @@ void AddPopup(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 
 void DrawPlanning(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   Toolbar(s, ui, out);
+  for (const std::string& line : LockoutLines(s))  // visible to the secretariat
+    ImGui::TextColored(Rgb(kDanger), "%s", line.c_str());
   const size_t n = s.practitioners.size();
   std::vector<std::vector<const common::Appointment*>> cols(n);
   for (const common::Appointment& a : s.day_appointments)

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "kiosk/app/i18n.h"
+#include "kiosk/app/staff_access.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/widgets.h"
 
@@ -88,6 +89,33 @@ void ReplacementPopup(const AppState& s, UiScratch& ui, std::vector<Action>* out
   ImGui::EndPopup();
 }
 
+// Staff access (issue #15): who is locked out at this kiosk, and the
+// unlocked user's PIN change.
+void StaffAccess(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  for (const std::string& line : LockoutLines(s))
+    ImGui::TextColored(Rgb(kDanger), "%s", line.c_str());
+  const ImGuiInputTextFlags pw = ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal;
+  ImGui::SetNextItemWidth(150);
+  ImGui::InputTextWithHint("##oldpin", Tr(s.lang, Msg::kOldPin), ui.old_pin.data(),
+                           ui.old_pin.size(), pw);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(150);
+  ImGui::InputTextWithHint("##newpin", Tr(s.lang, Msg::kNewPin), ui.new_pin.data(),
+                           ui.new_pin.size(), pw);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(150);
+  ImGui::InputTextWithHint("##confirmpin", Tr(s.lang, Msg::kConfirmPin), ui.confirm_pin.data(),
+                           ui.confirm_pin.size(), pw);
+  ImGui::SameLine();
+  const std::string label = std::string(Tr(s.lang, Msg::kChangePin)) + "##changepin";
+  if (Button(ui, label.c_str(), ImVec2(ImGui::CalcTextSize(label.c_str(), nullptr, true).x + 30, 44))) {
+    out->push_back(act::ChangeOwnPin{ui.old_pin.data(), ui.new_pin.data(), ui.confirm_pin.data()});
+    ui.old_pin.fill(0);
+    ui.new_pin.fill(0);
+    ui.confirm_pin.fill(0);
+  }
+}
+
 }  // namespace
 
 void DrawPresence(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
@@ -103,6 +131,7 @@ void DrawPresence(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::TextUnformatted((std::string(Tr(s.lang, Msg::kPresence)) + " · " +
                           LongDate(s.lang, s.day)).c_str());
   PopFontOr(ui.fonts.large);
+  StaffAccess(s, ui, out);
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                 ImGuiTableFlags_ScrollY;
   if (ImGui::BeginTable("##presence", 3, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {

@@ -219,7 +219,31 @@ void DrawChoose(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   PopFontOr(ui.fonts.large);
 }
 
+// "Qui êtes-vous ?": one button per staff member with a PIN. Choosing
+// first means one Argon2id check per attempt and a lockout per person.
+bool DrawPinUsers(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  std::vector<std::pair<std::string, std::string>> users;  // id, name
+  for (const common::Practitioner& p : s.practitioners)
+    if (!p.pin_hash.empty()) users.emplace_back(p.id, p.name);
+  if (!s.secretariat_pin_hash.empty())
+    users.emplace_back(kSecretariat, Tr(s.lang, Msg::kSecretariat));
+  if (users.empty() || !s.form.pin_user.empty()) return false;
+  ImGui::Dummy(ImVec2(0, 10));
+  CenteredText(Tr(s.lang, Msg::kWhoAreYou), ui.fonts.large);
+  PushFontOr(ui.fonts.large);
+  for (const auto& [id, name] : users) {
+    CenterBlock(520);
+    const std::string label = name + "##user" + id;
+    if (Button(ui, label.c_str(), ImVec2(520, 64))) out->push_back(act::ChooseStaffUser{id});
+    ImGui::Dummy(ImVec2(0, 4));
+  }
+  PopFontOr(ui.fonts.large);
+  BackRow(s, ui, out);
+  return true;
+}
+
 void DrawPin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  if (DrawPinUsers(s, ui, out)) return;
   ImGui::Dummy(ImVec2(0, 10));
   CenteredText(Tr(s.lang, Msg::kEnterPin), ui.fonts.large);
   if (!s.message.empty() && s.message_is_error)
@@ -231,7 +255,7 @@ void DrawPin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   Keys(ui, out, "0", 1);
   ImGui::Dummy(ImVec2(0, 4));
   if (EditRow(s, ui, out, s.form.pin.size() >= 4))
-    out->push_back(act::UnlockStaff{s.form.pin});
+    out->push_back(act::UnlockStaff{s.form.pin, s.form.pin_user});
   BackRow(s, ui, out);
 }
 

@@ -63,7 +63,10 @@ struct UiScratch {
   // Conflicts: combined value typed per conflict (record|field).
   std::map<std::string, std::array<char, 128>> combined;
 
+  // Presence screen: "Changer mon code" (current, new, new again).
+  std::array<char, 12> old_pin{};
   std::array<char, 12> new_pin{};
+  std::array<char, 12> confirm_pin{};
 };
 
 // Sets colours, rounding and spacing for a high-contrast touch kiosk.

@@ -217,6 +217,9 @@ Status FactStore::ResetForEpoch(const std::string& epoch) {
 
 Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
   using common::Collection;
+  // The access log is no usage data: it never reaches the funder's facts
+  // (nor the site's latest-write time).
+  if (r.collection == Collection::kAudit) return Status::OK();
   {
     RELAIS_ASSIGN_OR_RETURN(
         Stmt st, db_->PrepareCached(
@@ -232,7 +235,8 @@ Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
     case Collection::kPresence: table = "presence"; break;
     case Collection::kLedger: table = "ledger"; break;
     case Collection::kPractitioner: table = "practitioners"; break;
-    case Collection::kSite: return Status::OK();
+    case Collection::kSite:
+    case Collection::kAudit: return Status::OK();
   }
   const std::string key_col = r.collection == Collection::kPractitioner ? "id" : "rid";
   if (r.collection == Collection::kAppointment) {
@@ -376,12 +380,16 @@ Result<CatchUpResult> FactStore::CatchUp(HubStore& hub, size_t max_records,
       Transaction tx(db_.get());
       RELAIS_RETURN_IF_ERROR(tx.status());
       PatientSet touched;
-      for (const common::Record& r : p.records)
+      size_t projected = 0;
+      for (const common::Record& r : p.records) {
         RELAIS_RETURN_IF_ERROR(Apply(r, &touched));
+        // The access log is read past, never projected (Apply ignores it).
+        if (r.collection != common::Collection::kAudit) ++projected;
+      }
       RELAIS_RETURN_IF_ERROR(UpdateFirstVisits(touched));
       RELAIS_RETURN_IF_ERROR(SetWatermark(db_.get(), site, p.cursor));
       RELAIS_RETURN_IF_ERROR(tx.Commit());
-      out.applied += p.records.size();
+      out.applied += projected;
       mark = p.cursor;
       if (!p.has_more) break;
       if (max_records && out.applied >= max_records) stopped = true;

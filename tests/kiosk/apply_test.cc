@@ -164,6 +164,7 @@ TEST_F(KioskTest, StatusChangesQueueEffectsOnlyWhenUnlocked) {
   EXPECT_TRUE(s.effects.empty());
   EXPECT_EQ(s.screen, Screen::kStaffPin);
   Apply(s, act::UnlockStaff{"1234"});
+  ASSERT_TRUE(runner_->RunPending(s).ok());  // the planning's access-log entry
   Apply(s, act::SetStatus{id, "in_consultation"});
   ASSERT_EQ(s.effects.size(), 1u);
   const auto* e = std::get_if<EffSetStatus>(&s.effects.front());
@@ -179,6 +180,7 @@ TEST_F(KioskTest, StatusChangesQueueEffectsOnlyWhenUnlocked) {
 TEST_F(KioskTest, WalkInAndReversalAndPinChange) {
   AppState s = Load();
   Apply(s, act::UnlockStaff{"1234"});
+  ASSERT_TRUE(runner_->RunPending(s).ok());  // the planning's access-log entry
   act::AddAppointment w;
   w.practitioner = Pid(s, "ide-c");
   w.patient_name = "PASSAGE Paul";
@@ -205,7 +207,7 @@ TEST_F(KioskTest, WalkInAndReversalAndPinChange) {
   EXPECT_EQ(sum, 0);
   Apply(s, act::ReverseEntry{s.ledger[0].id});  // already reversed / a reversal
   EXPECT_TRUE(s.effects.empty());
-  Apply(s, act::SetOwnPin{"4321"});
+  Apply(s, act::ChangeOwnPin{"1234", "4321", "4321"});
   ASSERT_TRUE(runner_->RunPending(s).ok());
   Apply(s, act::Lock{});
   Apply(s, act::UnlockStaff{"1234"});
@@ -220,6 +222,7 @@ TEST_F(KioskTest, WalkInAndReversalAndPinChange) {
 TEST_F(KioskTest, StaffInputsUseTheSharedValidation) {
   AppState s = Load();
   Apply(s, act::UnlockStaff{"1234"});
+  ASSERT_TRUE(runner_->RunPending(s).ok());  // the planning's access-log entry
   ASSERT_TRUE(s.staff_unlocked);
   act::AddLedgerEntry e;
   e.amount_cents = common::kMaxAmountCents + 1;
@@ -339,7 +342,7 @@ TEST_F(KioskTest, SecretariatHasItsOwnPin) {
   Apply(s, act::UnlockStaff{"1234"});  // a practitioner sets the secretariat's PIN
   ASSERT_TRUE(s.staff_unlocked);
   s.staff_user = kSecretariat;  // as if the secretary were at the desk
-  Apply(s, act::SetOwnPin{"8642"});
+  Apply(s, act::ChangeOwnPin{"", "8642", "8642"});  // none set yet: no current PIN
   ASSERT_TRUE(runner_->RunPending(s).ok());
   EXPECT_FALSE(s.secretariat_pin_hash.empty());
   EXPECT_EQ(s.secretariat_pin_hash.find("8642"), std::string::npos);  // hashed

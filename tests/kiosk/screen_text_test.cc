@@ -95,5 +95,27 @@ TEST_F(ScreenTextTest, StaffPlanningShowsNamesOnlyOnceUnlocked) {
   EXPECT_FALSE(Shows(text, "Je suis arrivé(e)")) << text;
 }
 
+// Issue #15: the PIN screen asks the name first (only people with a PIN),
+// and a lockout is shown to the staff on the planning.
+TEST_F(ScreenTextTest, PinScreenAsksTheNameAndPlanningShowsLockouts) {
+  AppState s = Load();
+  Apply(s, act::Navigate{Screen::kPlanning});
+  ASSERT_EQ(s.screen, Screen::kStaffPin);
+  std::string text = Draw(s);
+  EXPECT_TRUE(Shows(text, "Qui êtes-vous ?")) << text;
+  EXPECT_TRUE(Shows(text, "Dr Alice Arnaud")) << text;
+  EXPECT_FALSE(Shows(text, "Dr Bruno Bel")) << "no PIN, no button\n" << text;
+  Apply(s, act::ChooseStaffUser{Pid(s, "dr-a")});
+  text = Draw(s);
+  EXPECT_FALSE(Shows(text, "Qui êtes-vous ?")) << text;
+  for (int i = 0; i < 5; ++i) Apply(s, act::UnlockStaff{"0000", Pid(s, "dr-a")});
+  ASSERT_TRUE(runner_->RunPending(s).ok());
+  s.screen = Screen::kPlanning;
+  s.staff_unlocked = true;
+  s.staff_user = kSecretariat;
+  text = Draw(s);
+  EXPECT_TRUE(Shows(text, "Dr Alice Arnaud : code bloqué jusqu'à 10:01 (5 essais)")) << text;
+}
+
 }  // namespace
 }  // namespace relais::kiosk::testing

@@ -46,6 +46,8 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx);
 void RegisterDomainCommands(CLI::App& app, Context& ctx);
 // report (council usage report over HTTP, libcurl).
 void RegisterReportCommands(CLI::App& app, Context& ctx);
+// audit (access log, --verify) and purge (retention).
+void RegisterAuditCommands(CLI::App& app, Context& ctx);
 #ifdef RELAIS_HAVE_SYNC
 // sync, status.
 void RegisterSyncCommands(CLI::App& app, Context& ctx);

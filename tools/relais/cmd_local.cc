@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "common/replica/audit_log.h"
 #include "common/replica/replica.h"
 #include "tools/relais/cli_util.h"
 
@@ -190,7 +191,9 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
           }
           day = *d;
         }
-        auto list = r->AppointmentsOn(day);
+        // Names are shown: the read and its access-log entry are one
+        // transaction (audit_log.h).
+        auto list = AuditLog(r.get()).RevealDay(CliAuditUser(), "cli.appt-list", day);
         if (!list.ok()) {
           ctx.exit_code = Report(list.status());
           return;
@@ -234,12 +237,17 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("dump", "Affiche tous les enregistrements (JSON canonique)");
     auto db = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
+    auto clair = std::make_shared<bool>(false);
     cmd->add_option("--db", *db, "Fichier de la réplique")->required();
     cmd->add_flag("--json", *json, "Sortie JSON canonique (seul format)");
-    cmd->callback([&ctx, db, json] {
+    cmd->add_flag("--clair", *clair,
+                  "Valeurs des champs protégés en clair (inscrit au journal d'accès)");
+    cmd->callback([&ctx, db, json, clair] {
       auto r = OpenOrReport(*db, ctx);
       if (!r) return;
-      auto out = r->Dump();
+      // Plain dump writes nothing (byte-stable); --clair is logged.
+      auto out = *clair ? AuditLog(r.get()).RevealDump(CliAuditUser(), "cli.dump-clair")
+                        : r->Dump();
       if (!out.ok()) {
         ctx.exit_code = Report(out.status());
         return;
