@@ -2,9 +2,11 @@
 // conflicts, status.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "common/replica/replica.h"
 #include "tools/relais/cli_util.h"
+#include "tools/relais/cmd_key.h"
 
 namespace relais::common::cli {
 
@@ -35,8 +37,23 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
     auto site = std::make_shared<std::string>();
     cmd->add_option("--db", *db, "Fichier SQLite de la réplique")->required();
     cmd->add_option("--site", *site, "Identifiant du site (maison ou antenne)")->required();
-    cmd->callback([&ctx, db, site] {
-      auto id = Replica::Init(*db, *site);
+    auto key_file = std::make_shared<std::string>();
+    auto pass = std::make_shared<std::string>();
+    cmd->add_option("--key-file", *key_file,
+                    "Clé exportée par une autre réplique du site (sinon créée au besoin)");
+    cmd->add_option("--passphrase-file", *pass,
+                    "Phrase de passe de --key-file (1re ligne); sinon lue sur l'entrée");
+    cmd->callback([&ctx, db, site, key_file, pass] {
+      std::optional<crypto::Keyring> ring;
+      if (!key_file->empty()) {
+        auto k = ReadExportedKey(*key_file, *pass);
+        if (!k.ok()) {
+          ctx.exit_code = Report(k.status());
+          return;
+        }
+        ring = std::move(k).value();
+      }
+      auto id = Replica::Init(*db, *site, ring ? &*ring : nullptr);
       if (!id.ok()) {
         ctx.exit_code = Report(id.status());
         return;
@@ -234,12 +251,15 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("dump", "Affiche tous les enregistrements (JSON canonique)");
     auto db = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
+    auto clear = std::make_shared<bool>(false);
     cmd->add_option("--db", *db, "Fichier de la réplique")->required();
     cmd->add_flag("--json", *json, "Sortie JSON canonique (seul format)");
-    cmd->callback([&ctx, db, json] {
+    cmd->add_flag("--clair", *clear,
+                  "Déchiffre les champs patients (sinon: valeurs telles que stockées)");
+    cmd->callback([&ctx, db, json, clear] {
       auto r = OpenOrReport(*db, ctx);
       if (!r) return;
-      auto out = r->Dump();
+      auto out = *clear ? r->DumpClear() : r->Dump();
       if (!out.ok()) {
         ctx.exit_code = Report(out.status());
         return;
@@ -263,6 +283,7 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
       std::cout << DumpJson(*list);
     });
   }
+  RegisterKeyCommands(app, ctx);
 }
 
 }  // namespace relais::common::cli
