@@ -11,7 +11,7 @@ namespace relais::common::crypto {
 namespace {
 
 constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES + 1] = "relaisv1";
-constexpr uint64_t kAeadSubkey = 1, kIndexSubkey = 2;
+constexpr uint64_t kAeadSubkey = 1, kIndexSubkey = 2, kNonceSubkey = 3;
 constexpr size_t kPadBlock = 16;
 constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
@@ -65,7 +65,7 @@ std::string SealAd(std::string_view collection, std::string_view site,
 }
 
 Result<std::string> SealValue(const Keyring& ring, std::string_view ad,
-                              std::string_view clear) {
+                              std::string_view clear, bool deterministic) {
   if (!SodiumReady()) return Status::Internal("libsodium indisponible");
   if (clear.size() > kMaxSealableLen)
     return Status::InvalidArgument("valeur trop longue pour être chiffrée (" +
@@ -76,8 +76,22 @@ Result<std::string> SealValue(const Keyring& ring, std::string_view ad,
   if (sodium_pad(&padded_len, padded.data(), clear.size(), kPadBlock, padded.size()) != 0)
     return Status::Internal("bourrage impossible");
   std::vector<unsigned char> out(kNonce + padded_len + kTag);
-  randombytes_buf(out.data(), kNonce);
   const Key& key = ring.current();
+  if (deterministic) {
+    Subkey nk(key, kNonceSubkey);
+    crypto_generichash_state st;
+    const unsigned long long ad_len = ad.size();
+    crypto_generichash_init(&st, nk.k, sizeof nk.k, kNonce);
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(&ad_len),
+                              sizeof ad_len);
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(ad.data()),
+                              ad.size());
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(clear.data()),
+                              clear.size());
+    crypto_generichash_final(&st, out.data(), kNonce);
+  } else {
+    randombytes_buf(out.data(), kNonce);
+  }
   Subkey sk(key, kAeadSubkey);
   unsigned long long ct_len = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(

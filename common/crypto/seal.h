@@ -47,9 +47,14 @@ std::string SealAd(std::string_view collection, std::string_view site,
                    std::string_view record_id, std::string_view field);
 
 // Seals `clear` with the ring's current key. INVALID_ARGUMENT past
-// kMaxSealableLen.
+// kMaxSealableLen. Nonce: random; or, with `deterministic`, keyed BLAKE2b
+// (crypto_kdf subkey 3) of (ad, clear), so the same value at the same place
+// under the same key always gives the same text. The in-place migration
+// uses it: replicas sharing a key that reseal the same pulled clear value
+// concurrently then write equal values, not a conflict. It reveals only
+// that a value at one place is unchanged.
 Result<std::string> SealValue(const Keyring& ring, std::string_view ad,
-                              std::string_view clear);
+                              std::string_view clear, bool deterministic = false);
 // Opens a sealed value with whichever key of the ring it names; nullopt if
 // it is malformed, names an unknown key, or fails authentication (wrong
 // organisation, tampered, moved to another place).

@@ -117,6 +117,8 @@ Result<Record> Replica::WriteLocked(
     return Status::FailedPrecondition(
         "écriture comptable " + id +
         " immuable: contre-passez-la puis saisissez-en une nouvelle");
+  // Sealed fields are stored sealed (sealing.h), after validation.
+  RELAIS_ASSIGN_OR_RETURN(auto stored, sealer_.SealChanges(c, id, cur, changes));
   Record r;
   if (cur) {
     r = std::move(*cur);
@@ -125,8 +127,6 @@ Result<Record> Replica::WriteLocked(
     r.id = id;
     r.site_id = site_id_;
   }
-  // Sealed fields are stored sealed (sealing.h), after validation.
-  RELAIS_ASSIGN_OR_RETURN(auto stored, sealer_.SealChanges(c, id, cur, changes));
   RELAIS_ASSIGN_OR_RETURN(Hlc h, NextHlc());
   *changed = ApplyLocalWrite(&r, replica_id_, h, stored);
   if (!*changed) return r;
@@ -386,8 +386,11 @@ Result<std::vector<LedgerEntry>> Replica::LedgerAll() {
 Result<std::vector<Record>> Replica::Conflicts() {
   RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, store_->ListWithSiblings());
   std::vector<Record> out;
-  for (Record& r : all)
-    if (!ConflictFields(r).empty()) out.push_back(sealer_.Opened(r));
+  // Judged on opened values: two sealed texts of one clear value agree.
+  for (const Record& r : all) {
+    Record opened = sealer_.Opened(r);
+    if (!ConflictFields(opened).empty()) out.push_back(std::move(opened));
+  }
   return out;
 }
 

@@ -143,7 +143,8 @@ Result<int> Replica::SealClearValues() {
           sibs[0].value.size() <= crypto::kMaxSealableLen)
         changes[f] = sibs[0].value;
     if (changes.empty()) continue;  // only values too long to seal
-    RELAIS_ASSIGN_OR_RETURN(auto stored, sealer_.SealChanges(r.collection, r.id, r, changes));
+    RELAIS_ASSIGN_OR_RETURN(auto stored, sealer_.SealChanges(r.collection, r.id, r, changes,
+                                                              /*deterministic=*/true));
     RELAIS_ASSIGN_OR_RETURN(Hlc h, NextHlc());
     if (!ApplyLocalWrite(&r, replica_id_, h, stored)) continue;
     RELAIS_RETURN_IF_ERROR(store_->PutLocal(r));

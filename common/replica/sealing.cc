@@ -53,7 +53,7 @@ Record Sealer::Opened(const Record& r) const {
 
 Result<std::map<std::string, std::string>> Sealer::SealChanges(
     Collection c, const std::string& id, const std::optional<Record>& cur,
-    const std::map<std::string, std::string>& changes) const {
+    const std::map<std::string, std::string>& changes, bool deterministic) const {
   std::map<std::string, std::string> out = changes;
   Record place;
   place.collection = c;
@@ -66,6 +66,9 @@ Result<std::map<std::string, std::string>> Sealer::SealChanges(
       return Status::FailedPrecondition(
           "clé d'organisation absente: importez-la (relais key import) avant d'écrire '" +
           f + "'");
+    if (v == kUnreadable)  // e.g. a conflict sibling that could not be opened
+      return Status::FailedPrecondition("valeur illisible (clé absente): '" + f +
+                                        "' non modifié");
     touches_index |= f == field::kPatientName || f == field::kPatientBirth;
     if (cur) {
       auto it = cur->fields.find(f);
@@ -76,7 +79,7 @@ Result<std::map<std::string, std::string>> Sealer::SealChanges(
         continue;
       }
     }
-    RELAIS_ASSIGN_OR_RETURN(v, crypto::SealValue(*ring_, Ad(place, f), v));
+    RELAIS_ASSIGN_OR_RETURN(v, crypto::SealValue(*ring_, Ad(place, f), v, deterministic));
   }
   if (c == Collection::kAppointment && touches_index) {
     // The clear name and birth after this write.

@@ -61,10 +61,13 @@ class Sealer {
   // clear value as its only sibling, that stored value, so an unchanged
   // value is not rewritten), and for an appointment whose name or birth
   // changes, patient_idx recomputed from the resulting clear values.
-  // FAILED_PRECONDITION without a key when a sealed field is written.
+  // FAILED_PRECONDITION without a key when a sealed field is written, and
+  // for the value kUnreadable (never stored as if it were clear).
+  // `deterministic`: see crypto::SealValue (migration only).
   Result<std::map<std::string, std::string>> SealChanges(
       Collection c, const std::string& id, const std::optional<Record>& cur,
-      const std::map<std::string, std::string>& changes) const;
+      const std::map<std::string, std::string>& changes,
+      bool deterministic = false) const;
 
   // True when `r` holds a sealed field value still in clear (a value that
   // does not start with kSealedPrefix), in its only sibling: migration

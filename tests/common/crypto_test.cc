@@ -43,6 +43,20 @@ TEST(SealTest, RoundTripAndTheClearTextIsNowhereInTheSealedText) {
   EXPECT_EQ(*OpenValue(k, kAd, *SealValue(k, kAd, "")), "");
 }
 
+TEST(SealTest, DeterministicSealingRepeatsOnlyForTheSamePlaceValueAndKey) {
+  Keyring k = Ring();
+  const std::string a = *SealValue(k, kAd, "Quatremains", true);
+  EXPECT_EQ(*SealValue(k, kAd, "Quatremains", true), a);
+  EXPECT_EQ(*OpenValue(k, kAd, a), "Quatremains");
+  EXPECT_NE(*SealValue(k, kAd, "Quatremaine", true), a);
+  const std::string elsewhere =
+      *SealValue(k, SealAd("appointment", "S1", "rdv-2", "patient_name"), "Quatremains", true);
+  EXPECT_NE(elsewhere.substr(14, 32), a.substr(14, 32));  // another place: another nonce
+  EXPECT_NE(*SealValue(Ring(), kAd, "Quatremains", true), a);
+  ASSERT_OK(k.Rotate());
+  EXPECT_NE(*SealValue(k, kAd, "Quatremains", true), a);
+}
+
 TEST(SealTest, AValueMovedToAnotherPlaceOrOrganisationDoesNotOpen) {
   const Keyring k = Ring();
   const std::string sealed = *SealValue(k, kAd, "1937-04-12");
@@ -154,12 +168,12 @@ TEST(KeyFileTest, HostileKeyFilesAreRefused) {
     std::snprintf(id, sizeof id, "%08x", i);
     many += "key " + std::string(id) + " " + key_line.substr(13);
   }
-  for (const std::string& bad : {
+  for (const std::string& bad : std::vector<std::string>{
            std::string(""), std::string("relais-cle 2\n"),
            good.substr(0, good.size() / 2),
            "relais-cle 1\nsite S1\ncurrent abcdefab\n" + key_line,  // unknown current
-           "relais-cle 1\nsite S1 x\ncurrent 00000000\nkey 00000000 AAAA\n",
-           "relais-cle 1\nsite S1\ncurrent 00000000\nkey 00000000 AAAA\n",  // short key
+           std::string("relais-cle 1\nsite S1 x\ncurrent 00000000\nkey 00000000 AAAA\n"),
+           std::string("relais-cle 1\nsite S1\ncurrent 00000000\nkey 00000000 AAAA\n"),
            "relais-cle 1\nsite ../x\ncurrent 00000000\n" + key_line,
            good + "surprise\n", good + key_line,  // duplicate key id
            many, good + std::string(70000, '#')}) {
@@ -194,7 +208,7 @@ TEST(KeyExportTest, RoundTripWrongPassphraseAndHostileLimits) {
   EXPECT_EQ(ImportKeyFile(greedy, "une phrase de passe assez longue").status().code(),
             StatusCode::kDataLoss);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(200));
-  for (const std::string& bad :
+  for (const std::string& bad : std::vector<std::string>
        {std::string(""), std::string("relais-cle-exportee 1\n"),
         text->substr(0, text->size() - 10), "relais-cle-exportee 1x\n" + text->substr(22),
         std::string(300000, 'A')})

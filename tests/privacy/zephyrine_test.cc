@@ -36,7 +36,7 @@ const char kBirth[] = "1937-04-12";
 
 // Runs a shell command (arguments are test-made paths, no spaces); returns
 // its stdout and sets *rc to its exit status.
-std::string Run(const std::string& cmd, int* rc = nullptr) {
+std::string Shell(const std::string& cmd, int* rc = nullptr) {
   std::string out;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return out;
@@ -68,10 +68,10 @@ void ExpectNoIdentity(const std::string& what, const std::string& bytes) {
 class ZephyrineTest : public ::testing::Test {
  protected:
   std::string Relais(const std::string& args, int* rc = nullptr) {
-    return Run(std::string(RELAIS_CLI_BIN) + " " + args + " 2>>" + dir_.File("cli.err"), rc);
+    return Shell(std::string(RELAIS_CLI_BIN) + " " + args + " 2>>" + dir_.File("cli.err"), rc);
   }
   std::string Hub(const std::string& args) {
-    return Run(std::string(RELAIS_HUB_BIN) + " " + args + " 2>>" + dir_.File("cli.err"));
+    return Shell(std::string(RELAIS_HUB_BIN) + " " + args + " 2>>" + dir_.File("cli.err"));
   }
   TempDir dir_;
 };
@@ -215,6 +215,62 @@ TEST_F(ZephyrineTest, IdentitiesNeverReachTheHubAndOnlyTheOrganisationReadsThem)
     if (v) opened += *v == kNfcName;
   }
   EXPECT_GE(opened, 1) << "la clé de S1 doit ouvrir le nom stocké au hub";
+}
+
+// The key verbs refuse hostile files and passphrases, and create nothing then.
+TEST_F(ZephyrineTest, KeyCommandsRefuseHostileInputAndCreateNothing) {
+  fs::create_directory(dir_.File("a"));
+  fs::create_directory(dir_.File("b"));
+  const std::string a = dir_.File("a/a.db"), b = dir_.File("b/b.db");
+  int rc = -1;
+  Relais("init --db " + a + " --site S1", &rc);
+  ASSERT_EQ(rc, 0);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::FILE* f = std::fopen(dir_.File(name).c_str(), "w");
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+    return dir_.File(name);
+  };
+  const std::string good = write("good.txt", "une phrase de passe correcte\n");
+  const std::string bad = write("bad.txt", "une autre phrase de passe\n");
+  const std::string shortp = write("short.txt", "court\n");
+  // Too short a passphrase: usage error, no file written.
+  Relais("key export --db " + a + " --out " + dir_.File("x") + " --passphrase-file " + shortp, &rc);
+  EXPECT_EQ(rc, 2);
+  EXPECT_FALSE(fs::exists(dir_.File("x")));
+  Relais("key export --db " + a + " --out " + dir_.File("x") + " --passphrase-file " + good, &rc);
+  ASSERT_EQ(rc, 0);
+  // Never overwrites an existing file.
+  Relais("key export --db " + a + " --out " + dir_.File("x") + " --passphrase-file " + good, &rc);
+  EXPECT_NE(rc, 0);
+  // Wrong passphrase, garbage, oversized file: refused, no replica, no key.
+  const std::string garbage = write("garbage", std::string(300 * 1024, 'A'));
+  const std::string header = write("header", "relais-cle-exportee 1\npwhash argon2id13 3 99999999999 AAAA\n");
+  for (const auto& [file, pass] : {std::pair{dir_.File("x"), bad}, {garbage, good}, {header, good}}) {
+    Relais("init --db " + b + " --site S1 --key-file " + file + " --passphrase-file " + pass, &rc);
+    EXPECT_NE(rc, 0) << file;
+    EXPECT_FALSE(fs::exists(b)) << file;
+    EXPECT_FALSE(fs::exists(dir_.File("b/relais-S1.cle"))) << file;
+  }
+  // Another site's key is refused at init.
+  Relais("init --db " + b + " --site S2 --key-file " + dir_.File("x") + " --passphrase-file " + good,
+         &rc);
+  EXPECT_EQ(rc, 2);
+  EXPECT_FALSE(fs::exists(b));
+  // The right one works, and both replicas now name the same current key.
+  Relais("init --db " + b + " --site S1 --key-file " + dir_.File("x") + " --passphrase-file " + good,
+         &rc);
+  ASSERT_EQ(rc, 0) << ReadWholeFile(dir_.File("cli.err"));
+  const std::string show_a = Relais("key show --db " + a), show_b = Relais("key show --db " + b);
+  EXPECT_EQ(show_a.substr(show_a.find("clé courante")), show_b.substr(show_b.find("clé courante")));
+  // Rotation at A, re-export, import at B: B then holds both keys.
+  Relais("key rotate --db " + a, &rc);
+  ASSERT_EQ(rc, 0);
+  Relais("key export --db " + a + " --out " + dir_.File("y") + " --passphrase-file " + good, &rc);
+  ASSERT_EQ(rc, 0);
+  Relais("key import --db " + b + " --key-file " + dir_.File("y") + " --passphrase-file " + good, &rc);
+  ASSERT_EQ(rc, 0) << ReadWholeFile(dir_.File("cli.err"));
+  EXPECT_NE(Relais("key show --db " + b).find("(2 clé(s))"), std::string::npos);
 }
 
 }  // namespace
