@@ -83,7 +83,7 @@ Result<Record> Replica::Write(Collection c, const std::string& id,
   bool changed = false;
   RELAIS_ASSIGN_OR_RETURN(Record r, WriteLocked(c, id, changes, &changed));
   if (changed) RELAIS_RETURN_IF_ERROR(tx.Commit());
-  return sealer_.Opened(r);
+  return r;
 }
 
 Result<int> Replica::WriteBatch(
@@ -237,7 +237,8 @@ Result<Appointment> Replica::CheckIn(const std::string& id,
   RELAIS_ASSIGN_OR_RETURN(auto rec, Get(Collection::kAppointment, target));
   if (!rec || IsDeleted(*rec))
     return Status::NotFound("rendez-vous inconnu: " + QuoteForMessage(target));
-  Appointment a = AppointmentFromView(*rec, View(*rec));
+  const Record opened = sealer_.Opened(*rec);
+  Appointment a = AppointmentFromView(opened, View(opened));
   if (a.status == "cancelled")
     return Status::FailedPrecondition("ce rendez-vous est annulé");
   if (a.status != "booked" && a.status != "no_show") return a;  // already here
@@ -246,7 +247,8 @@ Result<Appointment> Replica::CheckIn(const std::string& id,
                       {{field::kStatus, "checked_in"},
                        {field::kCheckinAt, std::to_string(clock_->NowMillis() / 1000)},
                        {field::kCheckinVia, via}}));
-  return AppointmentFromView(r, View(r));
+  const Record now_opened = sealer_.Opened(r);
+  return AppointmentFromView(now_opened, View(now_opened));
 }
 
 Status Replica::SetStatus(const std::string& id, const std::string& status) {

@@ -9,10 +9,11 @@
 // Sealed fields (issue #15, model/schema.h IsSealedField): writes validate
 // the clear value, then store it sealed with the organisation key
 // (replica/sealing.h: key file "<dir>/relais-<site>.cle"); typed reads
-// (AppointmentsOn, AllAppointments, Practitioners, Conflicts, the Record
-// returned by Write) return opened values, and kUnreadable for a value
+// (AppointmentsOn, AllAppointments, Practitioners, CheckIn, Conflicts,
+// OpenView, Opened) return opened values, and kUnreadable for a value
 // that cannot be opened (no key, another organisation's key, tampered) --
-// never the sealed text. Get, Dump and the store return what is stored.
+// never the sealed text. Get, Write's result, Dump and the store hold what
+// is stored (sealed), so they can be merged and sent as they are.
 // Writing a sealed field without a key is FAILED_PRECONDITION; everything
 // else (status, sync) works without it.
 
@@ -87,6 +88,8 @@ class Replica {
                                         const std::string& birth) const;
   // The winning values of `r` with sealed fields opened.
   FieldView OpenView(const Record& r) const;
+  // A copy of `r` with every sibling of its sealed fields opened.
+  Record Opened(const Record& r) const { return sealer_.Opened(r); }
 
   const std::string& replica_id() const { return replica_id_; }
   const std::string& site_id() const { return site_id_; }
