@@ -95,6 +95,18 @@ print("statut fusionné:", r["fields"]["status"], "— l arrivée réelle l empo
       [v["value"] for v in r["conflicts"].get("status", {}).get("values", [])])'
 "$R" status --db "$A" | sed 's/^/accueil: /'
 
+say "Chiffrement de bout en bout (issue #15)"
+for k in "$OUT"/relais-*.cle; do echo "clé d'organisation: $k (mode $(stat -c %a "$k"), jamais envoyée au hub)"; done
+NAME=$("$R" dump --clair --db "$S" --json | python3 -c '
+import json, sys
+for l in sys.stdin:
+    l = l.strip().rstrip(",")
+    if l.startswith("{") and "\"patient_name\"" in l:
+        print(json.loads(l)["fields"]["patient_name"]); break')
+if [ -z "$NAME" ] || grep -qF "$NAME" "$OUT"/hub.db*; then echo "hub: nom de patient en clair !"; exit 1; fi
+echo "hub: « $NAME » n'apparaît ni dans hub.db ni dans son WAL (noms, naissances, notes, PIN chiffrés)"
+echo "lire en clair sur une réplique du site: relais dump --clair --db $S ; joindre une réplique: relais key export / relais init --key-file"
+
 say "Charges communes de S1 ($MONTH)"
 "$R" ledger balance --db "$S" --month "$MONTH"
 

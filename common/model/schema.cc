@@ -19,6 +19,21 @@ bool ParseInt64(const std::string& s, int64_t* out) {
   return true;
 }
 
+bool IsSealedField(Collection c, std::string_view f) {
+  using namespace field;
+  switch (c) {
+    case Collection::kAppointment:
+      return f == kPatientName || f == kPatientBirth || f == kNote;
+    case Collection::kPractitioner:
+    case Collection::kSite:
+      return f == kPinHash;
+    case Collection::kAudit:  // who looked, and at which records
+      return f == kAuditWho || f == kAuditRecords;
+    default:
+      return false;
+  }
+}
+
 namespace {
 std::string Get(const FieldView& v, const char* f) {
   auto it = v.find(f);
@@ -42,6 +57,7 @@ Appointment AppointmentFromView(const Record& r, const FieldView& v) {
   a.patient_ref = Get(v, kPatientRef);
   a.patient_name = Get(v, kPatientName);
   a.patient_birth = Get(v, kPatientBirth);
+  a.patient_idx = Get(v, kPatientIdx);
   if (v.count(kKind)) a.kind = Get(v, kKind);
   if (v.count(kStatus)) a.status = Get(v, kStatus);
   a.room = Get(v, kRoom);

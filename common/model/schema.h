@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/model/record.h"
@@ -33,6 +34,9 @@ inline constexpr const char kNote[] = "note";
 inline constexpr const char kCheckinAt[] = "checkin_at";    // UTC seconds
 inline constexpr const char kCheckinVia[] = "checkin_via";  // kiosk|staff
 inline constexpr const char kConsultAt[] = "consult_at";    // UTC seconds
+// Blind index of (first 3 folded letters of the name, birth date), computed
+// by the replica from the clear values (crypto/seal.h); never typed.
+inline constexpr const char kPatientIdx[] = "patient_idx";
 // practitioner / site
 inline constexpr const char kName[] = "name";
 inline constexpr const char kProfession[] = "profession";
@@ -64,6 +68,22 @@ inline constexpr const char kAuditSeq[] = "seq";          // 1, 2, ... per repli
 inline constexpr const char kRetentionMonths[] = "retention_months";
 }  // namespace field
 
+// Sealed fields (issue #15): values the replica encrypts with its
+// organisation key before storing or sending them (crypto/seal.h), so the
+// hub only ever holds them sealed. Appointment patient_name, patient_birth,
+// note; practitioner and site pin_hash (PIN verifiers). Any later
+// free-text or contact field must be added here.
+bool IsSealedField(Collection c, std::string_view field);
+// Every sealed value starts with this text ("§s1:"); a clear value typed
+// into a sealed field may not (validate.h refuses it).
+inline constexpr char kSealedPrefix[] = "\xC2\xA7s1:";
+// Longest clear value of a sealed field: sealed, it stays within the
+// hub's 4096-byte cap per value (see crypto/seal.h).
+inline constexpr size_t kMaxSealedClearLen = 3000;
+// Shown instead of a sealed value the replica cannot open (no key, another
+// organisation's key, tampered): never the sealed text itself.
+inline constexpr char kUnreadable[] = "\xF0\x9F\x94\x92 illisible";
+
 // Appointment statuses, in the order a day follows.
 inline const std::vector<std::string>& AppointmentStatuses() {
   static const std::vector<std::string> k = {
@@ -92,7 +112,7 @@ bool ParseInt64(const std::string& s, int64_t* out);
 struct Appointment {
   std::string id, site_id, practitioner, patient_ref, patient_name,
       patient_birth, kind = "consultation", status = "booked", room, code,
-      note, checkin_via;
+      note, checkin_via, patient_idx;
   int64_t start = 0;  // UTC seconds
   int64_t duration_min = 15;
   int64_t checkin_at = 0, consult_at = 0;  // 0 = unset

@@ -73,6 +73,18 @@ std::string NeedOneOf(const std::string& f, const std::string& v,
   return "champ '" + f + "': valeur inconnue " + Quote(v);
 }
 
+// "" or "<8 lower-case hex>:<22 base64url>" (crypto/seal.h BlindIndex).
+bool IsBlindIndex(const std::string& v) {
+  if (v.empty()) return true;
+  if (v.size() != 8 + 1 + 22 || v[8] != ':') return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (i < 8 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    if (i > 8 && !(IsIdChar(c) && c != '.')) return false;
+  }
+  return true;
+}
+
 std::string NeedRef(const std::string& f, const std::string& v) {
   if (IsValidPractitionerRef(v)) return "";
   return "champ '" + f + "': référence de praticien invalide " + Quote(v);
@@ -87,7 +99,8 @@ const std::set<std::string>& FieldsOf(Collection c) {
   static const std::set<std::string> kAppt = {
       kPractitioner, kPatientRef, kPatientName, kPatientBirth, kStart,
       kDuration,     kKind,       kStatus,      kRoom,         kCode,
-      kNote,         kCheckinAt,  kCheckinVia,  kConsultAt,    kDeletedField};
+      kNote,         kCheckinAt,  kCheckinVia,  kConsultAt,    kPatientIdx,
+      kDeletedField};
   static const std::set<std::string> kPres = {kPractitioner, kDate,
                                               kHalf,         kState,
                                               kReplacement,  kRoom,
@@ -120,6 +133,8 @@ std::string ValidateAppointmentField(const std::string& f, const std::string& v)
   if (f == kKind) return NeedOneOf(f, v, AppointmentKinds());
   if (f == kStatus) return NeedOneOf(f, v, AppointmentStatuses());
   if (f == kCheckinVia) return NeedOneOf(f, v, {"", "kiosk", "staff"});
+  if (f == kPatientIdx && !IsBlindIndex(v))
+    return "champ 'patient_idx': index aveugle mal formé";
   return "";
 }
 
@@ -322,6 +337,15 @@ std::string ValidateNewRecord(const Record& r) {
 
 std::string ValidatePatientContent(Collection c, const std::string& f,
                                    const std::string& v) {
+  if (IsSealedField(c, f)) {
+    if (v.size() > kMaxSealedClearLen)
+      return "champ '" + f + "': valeur trop longue (" + std::to_string(kMaxSealedClearLen) +
+             " octets au plus)";
+    if (v.rfind(kSealedPrefix, 0) == 0)
+      return "champ '" + f + "': une saisie ne peut pas commencer par " + kSealedPrefix;
+  }
+  if (c == Collection::kAppointment && f == field::kPatientIdx)
+    return "champ 'patient_idx': calculé par la réplique, pas saisi";
   if (c != Collection::kAppointment) return "";
   if (f == field::kPatientName) {
     if (v.empty()) return "nom du patient vide";

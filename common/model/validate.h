@@ -29,12 +29,16 @@
 //     apply level 1 to the values about to be written, plus
 //     ValidatePatientContent.
 //
-// Patient fields (patient_name, patient_birth, note) will be sealed end to end
-// (encrypted by the replica, opaque to the hub). ValidateField therefore only
-// checks their size and UTF-8 -- all the hub can ever check -- and their
-// content (a birth date that exists, a non-empty name without control
-// characters) is checked by ValidatePatientContent, on the replica's input
-// path only. Nothing at the hub may depend on their content.
+// Sealed fields (IsSealedField in schema.h: patient_name, patient_birth,
+// note, pin_hash) are encrypted by the replica, opaque to the hub.
+// ValidateField therefore only checks their size and UTF-8 -- all the hub
+// can ever check -- and their content (a birth date that exists, a
+// non-empty name without control characters, at most kMaxSealedClearLen
+// bytes so the sealed text fits the 4096-byte cap, never starting with
+// kSealedPrefix) is checked by ValidatePatientContent, on the replica's
+// input path only. Nothing at the hub may depend on their content. The
+// blind index patient_idx is checked for its shape only ("" or
+// "<8 hex>:<22 base64url>"), and is never accepted as input.
 //
 // Rules that need other records (the payer is a known practitioner, the key
 // is usable for the month, a reversal matches the entry it reverses, a ledger
@@ -87,9 +91,10 @@ const std::vector<std::string>& RequiredFields(Collection c);
 // ValidateRecord, not partial, and every RequiredFields entry present.
 std::string ValidateNewRecord(const Record& r);
 
-// Content of a sealed patient field (input path only): patient_name
-// non-empty without control characters, patient_birth empty or a date that
-// exists. "" for every other field.
+// Content of a sealed field (input path only): see the file comment;
+// patient_name non-empty without control characters, patient_birth empty or
+// a date that exists; patient_idx refused (the replica computes it). "" for
+// every other field.
 std::string ValidatePatientContent(Collection c, const std::string& f,
                                    const std::string& value);
 // ValidateField + ValidatePatientContent on each change of a local write.

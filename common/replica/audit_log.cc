@@ -91,7 +91,7 @@ Result<std::string> AuditLog::RevealDump(const std::string& who, const std::stri
   RELAIS_RETURN_IF_ERROR(tx.status());
   RELAIS_RETURN_IF_ERROR(AppendLocked(who, what, {"*"}));
   // The dump is read after the entry: it shows the entry that logs it.
-  RELAIS_ASSIGN_OR_RETURN(std::string out, r_->Dump());
+  RELAIS_ASSIGN_OR_RETURN(std::string out, r_->DumpClear());
   RELAIS_RETURN_IF_ERROR(tx.Commit());
   return out;
 }
@@ -101,7 +101,8 @@ Result<std::vector<audit::Entry>> AuditLog::Entries() {
   std::vector<audit::Entry> out;
   for (const Record& rec : recs) {
     std::string problem;
-    audit::Entry e = audit::EntryFromRecord(rec, &problem);
+    // `who` and `records` are sealed; the chain hashes their clear values.
+    audit::Entry e = audit::EntryFromRecord(r_->Opened(rec), &problem);
     if (problem.empty()) out.push_back(std::move(e));
   }
   std::sort(out.begin(), out.end(), [](const audit::Entry& a, const audit::Entry& b) {
@@ -112,6 +113,8 @@ Result<std::vector<audit::Entry>> AuditLog::Entries() {
 
 Result<audit::ChainReport> AuditLog::Verify(int64_t now_s) {
   RELAIS_ASSIGN_OR_RETURN(std::vector<Record> recs, r_->store()->List(Collection::kAudit));
+  // The chain is over clear values (`who` and `records` are sealed).
+  for (Record& rec : recs) rec = r_->Opened(rec);
   RELAIS_ASSIGN_OR_RETURN(std::string head, r_->store()->GetMeta(kHeadKey));
   std::map<std::string, std::string> heads;
   if (!head.empty()) heads[r_->replica_id()] = head;

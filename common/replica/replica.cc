@@ -21,11 +21,13 @@ std::string RandomHex(std::mt19937_64& rng, int n) {
 }  // namespace
 
 Result<std::string> Replica::Init(const std::string& path,
-                                  const std::string& site_id) {
+                                  const std::string& site_id,
+                                  const crypto::Keyring* import) {
   if (!IsValidSiteId(site_id))
     return Status::InvalidArgument("identifiant de site invalide: " +
                                    QuoteForMessage(site_id) +
                                    " (1 à 64 caractères parmi A-Z a-z 0-9 . _ -)");
+  if (import) RELAIS_RETURN_IF_ERROR(InstallKeyFile(path, site_id, *import));
   RELAIS_ASSIGN_OR_RETURN(auto store, ReplicaStore::Open(path, true));
   Transaction tx(store->db());
   RELAIS_RETURN_IF_ERROR(tx.status());
@@ -38,6 +40,7 @@ Result<std::string> Replica::Init(const std::string& path,
   RELAIS_RETURN_IF_ERROR(store->SetMeta("site_id", site_id));
   RELAIS_RETURN_IF_ERROR(store->SetMeta("local_seq", "0"));
   RELAIS_RETURN_IF_ERROR(tx.Commit());
+  if (!import) RELAIS_RETURN_IF_ERROR(CreateKeyFileIfAbsent(path, site_id));
   return id;
 }
 
@@ -52,6 +55,9 @@ Result<std::unique_ptr<Replica>> Replica::Open(const std::string& path,
   std::unique_ptr<Replica> r(new Replica(std::move(store), clock));
   r->replica_id_ = rid;
   r->site_id_ = site;
+  r->db_path_ = path;
+  RELAIS_RETURN_IF_ERROR(r->LoadKey());
+  if (r->sealer_.has_key()) RELAIS_RETURN_IF_ERROR(r->SealClearValues().status());
   return r;
 }
 
@@ -111,6 +117,8 @@ Result<Record> Replica::WriteLocked(
     return Status::FailedPrecondition(
         "écriture comptable " + id +
         " immuable: contre-passez-la puis saisissez-en une nouvelle");
+  // Sealed fields are stored sealed (sealing.h), after validation.
+  RELAIS_ASSIGN_OR_RETURN(auto stored, sealer_.SealChanges(c, id, cur, changes));
   Record r;
   if (cur) {
     r = std::move(*cur);
@@ -120,7 +128,7 @@ Result<Record> Replica::WriteLocked(
     r.site_id = site_id_;
   }
   RELAIS_ASSIGN_OR_RETURN(Hlc h, NextHlc());
-  *changed = ApplyLocalWrite(&r, replica_id_, h, changes);
+  *changed = ApplyLocalWrite(&r, replica_id_, h, stored);
   if (!*changed) return r;
   // A record created here must be one the hub accepts as new. (An existing
   // record is not re-checked as a whole: a bad value pulled earlier must not
@@ -229,7 +237,8 @@ Result<Appointment> Replica::CheckIn(const std::string& id,
   RELAIS_ASSIGN_OR_RETURN(auto rec, Get(Collection::kAppointment, target));
   if (!rec || IsDeleted(*rec))
     return Status::NotFound("rendez-vous inconnu: " + QuoteForMessage(target));
-  Appointment a = AppointmentFromView(*rec, View(*rec));
+  const Record opened = sealer_.Opened(*rec);
+  Appointment a = AppointmentFromView(opened, View(opened));
   if (a.status == "cancelled")
     return Status::FailedPrecondition("ce rendez-vous est annulé");
   if (a.status != "booked" && a.status != "no_show") return a;  // already here
@@ -238,7 +247,8 @@ Result<Appointment> Replica::CheckIn(const std::string& id,
                       {{field::kStatus, "checked_in"},
                        {field::kCheckinAt, std::to_string(clock_->NowMillis() / 1000)},
                        {field::kCheckinVia, via}}));
-  return AppointmentFromView(r, View(r));
+  const Record now_opened = sealer_.Opened(r);
+  return AppointmentFromView(now_opened, View(now_opened));
 }
 
 Status Replica::SetStatus(const std::string& id, const std::string& status) {
@@ -322,12 +332,16 @@ Result<std::optional<Record>> Replica::Get(Collection c, const std::string& id) 
 }
 
 namespace {
+// Typed views of records, sealed fields opened (kUnreadable if they
+// cannot be).
 template <typename T, typename F>
-Result<std::vector<T>> Project(Result<std::vector<Record>> recs, F from) {
+Result<std::vector<T>> Project(const Sealer& sealer, Result<std::vector<Record>> recs,
+                               F from) {
   if (!recs.ok()) return recs.status();
   std::vector<T> out;
   for (const Record& r : *recs) {
-    T t = from(r, View(r));
+    const Record opened = sealer.Opened(r);
+    T t = from(opened, View(opened));
     if (!t.deleted) out.push_back(std::move(t));
   }
   return out;
@@ -343,39 +357,42 @@ Result<std::vector<Appointment>> Replica::AppointmentsOn(const CivilDate& day) {
   const int64_t lo = ParisLocalToUtc(day, 0, 0);
   const int64_t hi = ParisLocalToUtc(CivilFromDays(DaysFromCivil(day) + 1), 0, 0);
   return Project<Appointment>(
-      store_->List(Collection::kAppointment, Key12(lo), Key12(hi)),
+      sealer_, store_->List(Collection::kAppointment, Key12(lo), Key12(hi)),
       AppointmentFromView);
 }
 
 Result<std::vector<Appointment>> Replica::AllAppointments() {
-  return Project<Appointment>(store_->List(Collection::kAppointment),
+  return Project<Appointment>(sealer_, store_->List(Collection::kAppointment),
                               AppointmentFromView);
 }
 
 Result<std::vector<Practitioner>> Replica::Practitioners() {
-  return Project<Practitioner>(store_->List(Collection::kPractitioner),
+  return Project<Practitioner>(sealer_, store_->List(Collection::kPractitioner),
                                PractitionerFromView);
 }
 
 Result<std::vector<Presence>> Replica::PresenceOn(const std::string& date) {
   return Project<Presence>(
-      store_->List(Collection::kPresence, date, date + "~"), PresenceFromView);
+      sealer_, store_->List(Collection::kPresence, date, date + "~"), PresenceFromView);
 }
 
 Result<std::vector<Presence>> Replica::PresenceInMonth(const std::string& month) {
   return Project<Presence>(
-      store_->List(Collection::kPresence, month, month + "~"), PresenceFromView);
+      sealer_, store_->List(Collection::kPresence, month, month + "~"), PresenceFromView);
 }
 
 Result<std::vector<LedgerEntry>> Replica::LedgerAll() {
-  return Project<LedgerEntry>(store_->List(Collection::kLedger), LedgerFromView);
+  return Project<LedgerEntry>(sealer_, store_->List(Collection::kLedger), LedgerFromView);
 }
 
 Result<std::vector<Record>> Replica::Conflicts() {
   RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, store_->ListWithSiblings());
   std::vector<Record> out;
-  for (Record& r : all)
-    if (!ConflictFields(r).empty()) out.push_back(std::move(r));
+  // Judged on opened values: two sealed texts of one clear value agree.
+  for (const Record& r : all) {
+    Record opened = sealer_.Opened(r);
+    if (!ConflictFields(opened).empty()) out.push_back(std::move(opened));
+  }
   return out;
 }
 
@@ -386,6 +403,12 @@ Result<int64_t> Replica::PendingCount() {
 
 Result<std::string> Replica::Dump() {
   RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, store_->ListAll());
+  return DumpJson(all);
+}
+
+Result<std::string> Replica::DumpClear() {
+  RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, store_->ListAll());
+  for (Record& r : all) r = sealer_.Opened(r);
   return DumpJson(all);
 }
 

@@ -5,6 +5,17 @@
 // Errors: INVALID_ARGUMENT for bad input (nothing written), NOT_FOUND for an
 // unknown id, plus the store's errors (see storage/replica_store.h).
 // Not thread-safe: one Replica per thread.
+//
+// Sealed fields (issue #15, model/schema.h IsSealedField): writes validate
+// the clear value, then store it sealed with the organisation key
+// (replica/sealing.h: key file "<dir>/relais-<site>.cle"); typed reads
+// (AppointmentsOn, AllAppointments, Practitioners, CheckIn, Conflicts,
+// OpenView, Opened) return opened values, and kUnreadable for a value
+// that cannot be opened (no key, another organisation's key, tampered) --
+// never the sealed text. Get, Write's result, Dump and the store hold what
+// is stored (sealed), so they can be merged and sent as they are.
+// Writing a sealed field without a key is FAILED_PRECONDITION; everything
+// else (status, sync) works without it.
 
 #include <cstdint>
 #include <map>
@@ -17,6 +28,7 @@
 #include "common/merge/merge.h"
 #include "common/model/schema.h"
 #include "common/replica/inputs.h"
+#include "common/replica/sealing.h"
 #include "common/storage/replica_store.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
@@ -30,13 +42,54 @@ inline constexpr const char kCodeAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 class Replica {
  public:
   // Creates a new replica file for `site_id` and returns its new replica id.
-  // ALREADY_EXISTS if the file already holds a replica.
+  // ALREADY_EXISTS if the file already holds a replica. Key: with `import`
+  // (an organisation key read from an exported file), installs it as the
+  // key file first (FAILED_PRECONDITION if a different key file is already
+  // there, INVALID_ARGUMENT if it is another site's; nothing created);
+  // without, creates a new key file when none exists (see sealing.h).
   static Result<std::string> Init(const std::string& path,
-                                  const std::string& site_id);
+                                  const std::string& site_id,
+                                  const crypto::Keyring* import = nullptr);
   // Opens an initialised replica. FAILED_PRECONDITION if not initialised.
-  // `clock` must outlive the Replica.
+  // `clock` must outlive the Replica. Loads the key file; when there is
+  // none and the replica holds no sealed value, creates one (an upgraded
+  // replica); when there is none but sealed values are present, opens
+  // without a key (key_state() says so). With a key, seals the clear values
+  // of sealed fields in one transaction (SealClearValues).
   static Result<std::unique_ptr<Replica>> Open(
       const std::string& path, Clock* clock = SystemClock::Default());
+
+  // Key status for `relais status`: has_key, the key file path, and why
+  // there is no key ("" when there is one).
+  struct KeyState {
+    bool has_key = false;
+    std::string path;
+    std::string problem;
+    std::string current_key_id;
+    size_t key_count = 0;
+  };
+  KeyState key_state() const;
+  // The organisation keyring, nullptr without a key.
+  const crypto::Keyring* keyring() const { return sealer_.ring(); }
+  // Installs `ring` as this replica's key file (it must contain every key
+  // of an existing key file: a re-export after a rotation), then seals the
+  // clear values. FAILED_PRECONDITION for a key that would make existing
+  // sealed values unreadable, INVALID_ARGUMENT for another site's key.
+  Status ImportKey(const crypto::Keyring& ring);
+  // Adds a new current key to the key file; older values stay readable.
+  // FAILED_PRECONDITION without a key or for an in-memory replica.
+  Status RotateKey();
+  // Seals, in one transaction of ordinary local writes, every sealed field
+  // still in clear (only sibling); returns how many records changed.
+  Result<int> SealClearValues();
+  // The blind indexes (every key) of a typed name/letters and birth date,
+  // for check-in matching; empty without a key.
+  std::vector<std::string> BlindIndexes(const std::string& letters,
+                                        const std::string& birth) const;
+  // The winning values of `r` with sealed fields opened.
+  FieldView OpenView(const Record& r) const;
+  // A copy of `r` with every sibling of its sealed fields opened.
+  Record Opened(const Record& r) const { return sealer_.Opened(r); }
 
   const std::string& replica_id() const { return replica_id_; }
   const std::string& site_id() const { return site_id_; }
@@ -117,8 +170,11 @@ class Replica {
   // Local changes not yet acknowledged by the hub.
   Result<int64_t> PendingCount();
 
-  // Every record as canonical JSON (see DumpJson).
+  // Every record as canonical JSON (see DumpJson), values as stored
+  // (sealed ones sealed): equal states give equal bytes on every replica.
   Result<std::string> Dump();
+  // The same with sealed values opened (`relais dump --clair`).
+  Result<std::string> DumpClear();
 
   // Unique identifier with a collection prefix: "rdv-" + 6 hex digits of
   // the replica id + 10 random hex digits.
@@ -126,7 +182,11 @@ class Replica {
 
  private:
   Replica(std::unique_ptr<ReplicaStore> store, Clock* clock)
-      : store_(std::move(store)), clock_(clock), rng_(std::random_device{}()) {}
+      : store_(std::move(store)), clock_(clock), rng_(std::random_device{}()),
+        sealer_(nullptr, "") {}
+  // Loads (or, when allowed and safe, creates) the key; see Open.
+  Status LoadKey();
+  Result<bool> HoldsAnySealed();
   Result<Hlc> NextHlc();
   // Write's body. REQUIRES: an open transaction.
   Result<Record> WriteLocked(Collection c, const std::string& id,
@@ -140,6 +200,9 @@ class Replica {
   HlcClock hlc_;
   std::string replica_id_;
   std::string site_id_;
+  std::string db_path_;
+  Sealer sealer_;
+  std::string key_problem_;
 };
 
 // Canonical JSON of records for `relais dump --json`: an array sorted by

@@ -5,8 +5,15 @@
 namespace relais::common {
 
 const std::vector<std::string>& ErasableAppointmentFields() {
-  static const std::vector<std::string> k = {field::kPatientName, field::kPatientBirth,
-                                             field::kNote};
+  // Every sealed field of an appointment (model/schema.h IsSealedField). The
+  // blind index is not written here: the replica recomputes it from the
+  // erased name and birth date on the same write (replica/sealing.h).
+  static const std::vector<std::string> k = [] {
+    std::vector<std::string> out;
+    for (const char* f : {field::kPatientName, field::kPatientBirth, field::kNote})
+      if (IsSealedField(Collection::kAppointment, f)) out.push_back(f);
+    return out;
+  }();
   return k;
 }
 
@@ -23,7 +30,9 @@ Result<PurgeCounts> EraseAppointmentsBefore(Replica* r, int64_t before_utc_s) {
   PurgeCounts n;
   RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, r->store()->List(Collection::kAppointment));
   std::vector<std::pair<std::string, std::map<std::string, std::string>>> items;
-  for (const Record& rec : all) {
+  for (const Record& stored : all) {
+    // Compared in clear: a sealed "(effacé)" is another ciphertext each time.
+    const Record rec = r->Opened(stored);
     const FieldView v = View(rec);
     int64_t start = 0;
     auto it = v.find(field::kStart);
@@ -47,9 +56,9 @@ Result<int> PurgeAuditLog(Replica* r, int64_t now_s) {
   const int64_t cutoff = now_s - audit::kAuditRetentionDays * 86400;
   RELAIS_ASSIGN_OR_RETURN(std::vector<Record> all, r->store()->List(Collection::kAudit));
   std::vector<std::pair<std::string, std::map<std::string, std::string>>> items;
-  for (const Record& rec : all) {
+  for (const Record& stored : all) {
     std::string problem;
-    audit::Entry e = audit::EntryFromRecord(rec, &problem);
+    audit::Entry e = audit::EntryFromRecord(r->Opened(stored), &problem);
     if (!problem.empty() || e.erased || e.at >= cutoff) continue;
     items.push_back({rec.id,
                      {{field::kAuditWho, ""}, {field::kAuditRecords, ""}, {kDeletedField, "1"}}});

@@ -144,8 +144,11 @@ struct Visitor {
     FinishCheckIn(s, MatchByCode(s.today_appointments, a.code, s.now_ms / 1000));
   }
   void operator()(const act::CheckInByBirth& a) {
-    FinishCheckIn(s, MatchByBirth(s.today_appointments, NormalizeBirth(a.birth),
-                                  a.letters, s.now_ms / 1000));
+    const std::string birth = NormalizeBirth(a.birth);
+    std::vector<std::string> idx;
+    if (s.blind_indexes) idx = s.blind_indexes(a.letters, birth);
+    FinishCheckIn(s, MatchByBirth(s.today_appointments, birth, a.letters, s.now_ms / 1000,
+                                  s.blind_indexes ? &idx : nullptr));
   }
   void operator()(const act::ChooseAppointment& a) {
     if (s.screen != Screen::kCheckInChoose || a.choice >= s.checkin.choices.size()) {

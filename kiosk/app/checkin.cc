@@ -1,5 +1,6 @@
 #include "kiosk/app/checkin.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/replica/replica.h"
@@ -17,18 +18,6 @@ bool Eligible(const common::Appointment& a, int64_t now_s) {
          a.start <= now_s + kLatestEarlyMin * 60;
 }
 
-// Two-byte UTF-8 Latin-1 supplement letters (U+00C0..U+00FF) -> base letter.
-char FoldLatin1(unsigned cp) {
-  static const char kMap[] =
-      "AAAAAAACEEEEIIII"   // C0..CF (Æ->A)
-      "DNOOOOO*OUUUUYTS"   // D0..DF
-      "AAAAAAACEEEEIIII"   // E0..EF
-      "DNOOOOO/OUUUUYTY";  // F0..FF
-  if (cp < 0xC0 || cp > 0xFF) return 0;
-  char c = kMap[cp - 0xC0];
-  return (c >= 'A' && c <= 'Z') ? c : 0;
-}
-
 }  // namespace
 
 std::string NormalizeCode(const std::string& typed) {
@@ -36,25 +25,6 @@ std::string NormalizeCode(const std::string& typed) {
   for (char c : typed) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     if (c != '\0' && std::strchr(common::kCodeAlphabet, c)) out += c;
-  }
-  return out;
-}
-
-std::string FoldLetters(const std::string& name) {
-  std::string out;
-  for (size_t i = 0; i < name.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c < 0x80) {
-      if (c >= 'a' && c <= 'z') out += static_cast<char>(c - 'a' + 'A');
-      else if (c >= 'A' && c <= 'Z') out += static_cast<char>(c);
-      continue;
-    }
-    if ((c & 0xE0) == 0xC0 && i + 1 < name.size()) {
-      unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(name[i + 1]) & 0x3Fu);
-      ++i;
-      if (char f = FoldLatin1(cp)) out += f;
-      else if (cp == 0x152 || cp == 0x153) out += "OE";
-    }
   }
   return out;
 }
@@ -78,14 +48,21 @@ std::vector<size_t> MatchByCode(const std::vector<common::Appointment>& pool,
 
 std::vector<size_t> MatchByBirth(const std::vector<common::Appointment>& pool,
                                  const std::string& birth_iso,
-                                 const std::string& letters, int64_t now_s) {
+                                 const std::string& letters, int64_t now_s,
+                                 const std::vector<std::string>* indexes) {
   std::vector<size_t> out;
   const std::string want = FoldLetters(letters);
   if (birth_iso.empty() || want.size() < 3) return out;
   const std::string prefix = want.substr(0, 3);
   for (size_t i = 0; i < pool.size(); ++i) {
     const common::Appointment& a = pool[i];
-    if (a.patient_birth != birth_iso || !Eligible(a, now_s)) continue;
+    if (!Eligible(a, now_s)) continue;
+    if (indexes && !a.patient_idx.empty()) {
+      if (std::find(indexes->begin(), indexes->end(), a.patient_idx) != indexes->end())
+        out.push_back(i);
+      continue;
+    }
+    if (a.patient_birth != birth_iso) continue;
     if (FoldLetters(a.patient_name).rfind(prefix, 0) == 0) out.push_back(i);
   }
   return out;

@@ -172,6 +172,9 @@ Status EffectRunner::LoadConflicts(AppState& state) {
 Status EffectRunner::Reload(AppState& state) {
   common::Replica& r = *replica_;
   state.site_id = r.site_id();
+  state.blind_indexes = [rep = replica_](const std::string& letters, const std::string& birth) {
+    return rep->BlindIndexes(letters, birth);
+  };
   RELAIS_ASSIGN_OR_RETURN(state.today_appointments, r.AppointmentsOn(state.today));
   if (state.day == state.today) {
     state.day_appointments = state.today_appointments;
@@ -187,7 +190,7 @@ Status EffectRunner::Reload(AppState& state) {
   RELAIS_ASSIGN_OR_RETURN(auto site, r.Get(common::Collection::kSite, r.site_id()));
   state.secretariat_pin_hash.clear();
   if (site) {
-    const common::FieldView v = common::View(*site);
+    const common::FieldView v = r.OpenView(*site);  // pin_hash is sealed
     auto it = v.find(common::field::kPinHash);
     if (it != v.end()) state.secretariat_pin_hash = it->second;
   }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -168,6 +169,12 @@ struct AppState {
 
   // Cached lists, refreshed by the executor after every effect.
   std::vector<common::Appointment> today_appointments;  // check-in pool
+  // Blind indexes of typed (letters, birth) under every organisation key
+  // (Replica::BlindIndexes; set by EffectRunner::Reload, pure, no I/O);
+  // empty function = match in clear (tests without a replica).
+  std::function<std::vector<std::string>(const std::string& letters,
+                                         const std::string& birth)>
+      blind_indexes;
   std::vector<common::Appointment> day_appointments;    // planning day
   std::vector<common::Practitioner> practitioners;
   std::vector<common::Presence> presence;  // for `day`

@@ -150,7 +150,8 @@ TEST_F(AttackTest, SquattedIdsStayWithTheirSiteAndRevealNothing) {
   EXPECT_OK(SyncOnce(*b, Options(tb)));
   const Record b_appt = Held(*b, Collection::kAppointment, appt);
   EXPECT_EQ(b_appt.site_id, "S1");
-  EXPECT_EQ(Values(b_appt, field::kPatientName), std::vector<std::string>{"Jeanne S1"});
+  EXPECT_EQ(Values(b->Opened(b_appt), field::kPatientName),
+            std::vector<std::string>{"Jeanne S1"});
   EXPECT_EQ(Values(Held(*b, Collection::kPresence, pres), field::kState),
             std::vector<std::string>{"present"});
 
@@ -159,10 +160,10 @@ TEST_F(AttackTest, SquattedIdsStayWithTheirSiteAndRevealNothing) {
   ASSERT_OK(at_d);
   for (const Record& r : *at_d) {
     EXPECT_EQ(r.site_id, "S2") << r.id;
-    for (const auto& [name, sibs] : r.fields)
+    for (const auto& [name, sibs] : d->Opened(r).fields)
       for (const auto& s : sibs) EXPECT_NE(s.value, "Jeanne S1") << r.id;
   }
-  EXPECT_EQ(Values(Held(*d, Collection::kAppointment, appt), field::kPatientName),
+  EXPECT_EQ(Values(d->Opened(Held(*d, Collection::kAppointment, appt)), field::kPatientName),
             std::vector<std::string>{"Squatteur"});
 
   // Probing: an id that exists at S1 and one that exists nowhere must get

@@ -2,10 +2,12 @@
 // conflicts, status.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "common/replica/audit_log.h"
 #include "common/replica/replica.h"
 #include "tools/relais/cli_util.h"
+#include "tools/relais/cmd_key.h"
 
 namespace relais::common::cli {
 
@@ -36,8 +38,23 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
     auto site = std::make_shared<std::string>();
     cmd->add_option("--db", *db, "Fichier SQLite de la réplique")->required();
     cmd->add_option("--site", *site, "Identifiant du site (maison ou antenne)")->required();
-    cmd->callback([&ctx, db, site] {
-      auto id = Replica::Init(*db, *site);
+    auto key_file = std::make_shared<std::string>();
+    auto pass = std::make_shared<std::string>();
+    cmd->add_option("--key-file", *key_file,
+                    "Clé exportée par une autre réplique du site (sinon créée au besoin)");
+    cmd->add_option("--passphrase-file", *pass,
+                    "Phrase de passe de --key-file (1re ligne); sinon lue sur l'entrée");
+    cmd->callback([&ctx, db, site, key_file, pass] {
+      std::optional<crypto::Keyring> ring;
+      if (!key_file->empty()) {
+        auto k = ReadExportedKey(*key_file, *pass);
+        if (!k.ok()) {
+          ctx.exit_code = Report(k.status());
+          return;
+        }
+        ring = std::move(k).value();
+      }
+      auto id = Replica::Init(*db, *site, ring ? &*ring : nullptr);
       if (!id.ok()) {
         ctx.exit_code = Report(id.status());
         return;
@@ -271,6 +288,7 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
       std::cout << DumpJson(*list);
     });
   }
+  RegisterKeyCommands(app, ctx);
 }
 
 }  // namespace relais::common::cli

@@ -201,6 +201,12 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
               << "changements en attente d'envoi: " << *pending << "\n"
               << "conflits à résoudre: " << conflicts->size() << "\n";
     if (!err->empty()) std::cout << "dernière erreur: " << *err << "\n";
+    const Replica::KeyState key = rep.key_state();
+    if (key.has_key)
+      std::cout << "clé d'organisation: " << key.path << " (courante " << key.current_key_id
+                << ")\n";
+    else
+      std::cout << "clé d'organisation: ABSENTE: " << key.problem << "\n";
     if (*offset != 0)
       std::cout << "horloge locale corrigée de " << -*offset / 1000 << " s (écart avec le hub)\n";
   });
