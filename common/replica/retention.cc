@@ -60,7 +60,7 @@ Result<int> PurgeAuditLog(Replica* r, int64_t now_s) {
     std::string problem;
     audit::Entry e = audit::EntryFromRecord(r->Opened(stored), &problem);
     if (!problem.empty() || e.erased || e.at >= cutoff) continue;
-    items.push_back({rec.id,
+    items.push_back({stored.id,
                      {{field::kAuditWho, ""}, {field::kAuditRecords, ""}, {kDeletedField, "1"}}});
   }
   return r->WriteBatch(Collection::kAudit, items);

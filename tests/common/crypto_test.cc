@@ -179,7 +179,9 @@ TEST(KeyFileTest, HostileKeyFilesAreRefused) {
            many, good + std::string(70000, '#')}) {
     auto k = ParseKeyFile(bad);
     EXPECT_FALSE(k.ok()) << bad.substr(0, 80);
-    if (!k.ok()) EXPECT_EQ(k.status().code(), StatusCode::kDataLoss);
+    if (!k.ok()) {
+      EXPECT_EQ(k.status().code(), StatusCode::kDataLoss);
+    }
   }
   EXPECT_OK(ParseKeyFile(good));
 }
