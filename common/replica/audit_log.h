@@ -4,7 +4,9 @@
 // list`, `relais dump --clair`) appends an entry to this replica's hash
 // chain (audit/chain.h) in the SAME transaction as the read it logs, so a
 // reveal without its entry never happens. Entries are ordinary synced
-// records (Collection::kAudit); who and records are sealed fields.
+// records (Collection::kAudit); who and records are sealed fields. A replica
+// without the organisation key reveals nothing (every sealed value reads
+// « 🔒 illisible ») and writes no entry.
 // Chain state of this replica, in meta (local, never synced):
 //   audit_seq   last seq handed out
 //   audit_head  "<seq>:<hash>" of the last entry written here

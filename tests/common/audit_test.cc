@@ -108,8 +108,10 @@ TEST_F(AuditTest, AlteredEntryIsReported) {
 }
 
 TEST_F(AuditTest, AlteredLastEntryIsReportedByTheHead) {
-  Craft("UPDATE records SET state = replace(state, 'os:test', 'os:autre') WHERE id = '" + Id(4) +
-        "'");
+  // `who` and `records` are sealed (a changed byte would not open); `what`
+  // is in clear, so that is what a tamperer edits.
+  Craft("UPDATE records SET state = replace(state, 'cli.appt-list', 'cli.dump-clair') WHERE id = '" +
+        Id(4) + "'");
   EXPECT_EQ(Problems().size(), 1u);
 }
 

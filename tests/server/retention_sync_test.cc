@@ -110,14 +110,14 @@ TEST_F(RetentionSyncTest, PurgeErasesIdentitiesEverywhereAndKeepsTheCounts) {
   }
   auto rec = b->Get(Collection::kAppointment, old1);
   ASSERT_OK(rec);
-  const common::FieldView v = common::View(**rec);
+  const common::FieldView v = b->OpenView(**rec);  // stored sealed, read opened
   EXPECT_EQ(v.at(common::field::kPatientName), common::kErasedName);
   EXPECT_EQ(v.at(common::field::kPatientBirth), "");
   EXPECT_EQ(v.at(common::field::kNote), "");
   EXPECT_EQ(v.at(common::field::kPatientRef), "pat-1");
   auto keep = b->Get(Collection::kAppointment, recent);
   ASSERT_OK(keep);
-  EXPECT_EQ(common::View(**keep).at(common::field::kPatientName), "Paul Récent");
+  EXPECT_EQ(b->OpenView(**keep).at(common::field::kPatientName), "Paul Récent");
   // The funder's facts (counts, distinct patients by pseudonym) are unchanged.
   EXPECT_EQ(Facts(*b), before);
   // The access log crossed the hub and a's chain verifies at b.
