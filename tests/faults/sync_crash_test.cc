@@ -260,7 +260,8 @@ TEST_F(SyncCrashTest, ReplicaKilledDuringWritesAndDuringSync) {
   // The token goes through the environment, never the command line.
   const std::string sync = "RELAIS_TOKEN=" + tokens_["a"] + " " + relais + " sync --db " + db +
                            " --hub 127.0.0.1:" + std::to_string(port_);
-  pid_t syncer = SpawnShell("exec " + sync + " >/dev/null 2>&1");
+  // `exec env`: `exec VAR=value cmd` is not valid shell.
+  pid_t syncer = SpawnShell("exec env " + sync + " >/dev/null 2>&1");
   // Kill `relais sync` once the hub has stored some of its push.
   const bool syncing = WaitFor([&] { return CountRows(dir_.File("hub.db"), "records") > 0; });
   kill(-syncer, SIGKILL);
