@@ -1,4 +1,5 @@
 #include "server/report/report_server.h"
+#include "server/report/http_serve.h"
 
 #include <httplib.h>
 
@@ -336,32 +337,15 @@ ReportServer::~ReportServer() { Stop(); }
 
 Result<int> ReportServer::Start(const std::string& host, int port) {
   if (impl_->started) return Status::FailedPrecondition("déjà démarré");
-  int bound = -1;
-  try {
-    if (port == 0) {
-      bound = impl_->http.bind_to_any_port(host);
-    } else if (impl_->http.bind_to_port(host, port)) {
-      bound = port;
-    }
-  } catch (const std::exception& e) {
-    return Status::Unavailable(std::string("écoute impossible: ") + e.what());
-  }
-  if (bound <= 0)
-    return Status::Unavailable("écoute impossible sur " + host + ":" +
-                               std::to_string(port));
+  RELAIS_ASSIGN_OR_RETURN(int bound, BindAndServe(impl_->http, host, port, &impl_->thread));
   impl_->port = bound;
   impl_->started = true;
-  impl_->thread = std::thread([this] { impl_->http.listen_after_bind(); });
-  // Stop() before the loop runs would be lost: wait until it serves.
-  for (int i = 0; i < 500 && !impl_->http.is_running(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   return bound;
 }
 
 void ReportServer::Stop() {
   if (!impl_->started) return;
-  impl_->http.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  StopServing(impl_->http, &impl_->thread);
   impl_->started = false;
 }
 

@@ -200,7 +200,9 @@ TEST(KeyExportTest, RoundTripWrongPassphraseAndHostileLimits) {
   EXPECT_EQ(back->Serialize(), k.Serialize());
   EXPECT_EQ(ImportKeyFile(*text, "une autre phrase de passe").status().code(),
             StatusCode::kPermissionDenied);
-  // A file asking Argon2id for 4 TiB of memory is refused before any work.
+  // A file asking Argon2id for 4 TiB of memory is refused before any work
+  // (the bound is loose: a loaded CI machine must not make it flaky; doing
+  // the work would take far longer or fail with another code).
   std::string greedy = *text;
   const size_t p = greedy.find("pwhash argon2id13 ");
   const size_t e = greedy.find('\n', p);
@@ -209,7 +211,7 @@ TEST(KeyExportTest, RoundTripWrongPassphraseAndHostileLimits) {
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_EQ(ImportKeyFile(greedy, "une phrase de passe assez longue").status().code(),
             StatusCode::kDataLoss);
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(200));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(2000));
   for (const std::string& bad : std::vector<std::string>
        {std::string(""), std::string("relais-cle-exportee 1\n"),
         text->substr(0, text->size() - 10), "relais-cle-exportee 1x\n" + text->substr(22),

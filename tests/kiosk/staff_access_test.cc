@@ -19,12 +19,14 @@ TEST(PinTest, Argon2idVerifierAndHostileOnes) {
   EXPECT_TRUE(VerifyPin("2468", *h));
   EXPECT_FALSE(VerifyPin("2469", *h));
   EXPECT_FALSE(PinNeedsUpgrade(*h));
-  // A synced verifier asking for 4 GiB is refused without hashing (bounded).
+  // A synced verifier asking for 4 GiB is refused without hashing (bounded;
+  // hashing it would take ~30x the 0.27 s of a real one, so 1 s is a loose
+  // bound that a loaded CI machine cannot trip).
   std::string huge = *h;
   huge.replace(huge.find("m=131072"), 8, "m=4194304");
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_FALSE(VerifyPin("2468", huge));
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(50));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1000));
   std::string passes = *h;
   passes.replace(passes.find("t=3"), 3, "t=999");
   EXPECT_FALSE(VerifyPin("2468", passes));
