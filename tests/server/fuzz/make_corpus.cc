@@ -34,7 +34,9 @@
 #include "common/convert/convert.h"
 #include "common/merge/accept.h"
 #include "common/merge/merge.h"
+#include "common/replica/audit_log.h"
 #include "common/replica/replica.h"
+#include "common/replica/retention.h"
 #include "proto/sync.pb.h"
 
 namespace {
@@ -189,6 +191,14 @@ int main(int argc, char** argv) {
   Must(a->AddLedgerEntry({-120000, "loyer", "p1", "equal", "annulation", "2026-11", rent}),
        "AddLedgerEntry (reversal)");
   m.Sync(*a, "ledger-reversal");
+  // The access log (sealed who/records, hash chain) and the site's policy.
+  relais::common::AuditLog log(a.get());
+  Must(log.RevealDay("os:corpus", "cli.appt-list",
+                     relais::common::ParisDate(kNowMs / 1000)), "RevealDay");
+  Must(log.RevealDump("secretariat", "cli.dump-clair"), "RevealDump");
+  m.Sync(*a, "audit-entries");
+  Must(relais::common::SetRetentionMonths(a.get(), 12), "SetRetentionMonths");
+  m.Sync(*a, "retention-policy");
 
   // Deltas: one field changed on states the hub acknowledged.
   m.Advance();
@@ -246,6 +256,11 @@ int main(int argc, char** argv) {
     Must(r.CheckIn(added.first, "", round % 2 ? "staff" : "kiosk"), "CheckIn");
     m.Sync(r, "round-" + rs + "-checkin");
   }
+  // Retention: identities of the first appointments erased (sealed
+  // "(effacé)" and empty values, recomputed blind index).
+  m.Advance();
+  Must(relais::common::EraseAppointmentsBefore(b.get(), kNowMs / 1000 + 900), "Erase");
+  m.Sync(*b, "retention-erase");
   // Adversarial pushes by a (a broken or hostile replica), each after the
   // record's real state: what the acceptance rule refuses or repairs.
   const Record real =
