@@ -140,6 +140,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)relais::common::LedgerFromView(in, view);
         break;
       case relais::common::Collection::kSite:
+      case relais::common::Collection::kAudit:  // no typed view in common/model
         break;
     }
 
