@@ -250,6 +250,10 @@ int Serve(const std::string& db, const ServerOptions& options,
           return service.MetricsText() + (live ? live->MetricsText() : std::string());
         },
         admin_token);
+    // Ready when the database answers a read (its epoch) through the
+    // store's reader connections.
+    HubStore* hub_store = store->get();
+    admin->SetReadiness([hub_store] { return hub_store->Epoch().status(); });
     auto port = admin->Start(admin_host, admin_port);
     if (!port.ok()) return Report(port.status());
     std::cerr << "relais-hub: administration (/metrics) sur http://" << admin_host << ":"

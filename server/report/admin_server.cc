@@ -14,6 +14,7 @@ using common::Status;
 
 struct AdminServer::Impl {
   MetricsFn metrics;
+  ReadyFn ready;
   std::string token;
   httplib::Server http;
   std::thread thread;
@@ -51,6 +52,16 @@ AdminServer::AdminServer(MetricsFn metrics, std::string token)
   im->http.Get("/healthz", [](const httplib::Request&, httplib::Response& r) {
     r.set_content("ok\n", "text/plain; charset=utf-8");
   });
+  im->http.Get("/readyz", [im](const httplib::Request&, httplib::Response& r) {
+    r.set_header("Cache-Control", "no-store");
+    const Status st = im->ready ? im->ready() : Status::OK();
+    if (st.ok()) {
+      r.set_content("prêt\n", "text/plain; charset=utf-8");
+      return;
+    }
+    r.status = 503;
+    r.set_content("pas prêt : " + st.ToString() + "\n", "text/plain; charset=utf-8");
+  });
   im->http.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         res.status = 500;
@@ -66,6 +77,8 @@ Result<int> AdminServer::Start(const std::string& host, int port) {
   impl_->started = true;
   return bound;
 }
+
+void AdminServer::SetReadiness(ReadyFn ready) { impl_->ready = std::move(ready); }
 
 void AdminServer::Stop() {
   if (!impl_->started) return;

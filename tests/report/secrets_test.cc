@@ -268,6 +268,34 @@ TEST_F(SecretsHttpTest, MetricsOnlyOnTheAdminListenerWithItsToken) {
   auto health = c.Get("/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
+  auto ready = c.Get("/readyz");  // no readiness check set: ready, no token needed
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  admin.Stop();
+}
+
+TEST_F(SecretsHttpTest, ReadyzSaysWhetherTheDatabaseAnswers) {
+  bool db_up = false;
+  AdminServer admin([] { return std::string(); }, "secret-admin");
+  admin.SetReadiness([&db_up]() -> common::Status {
+    return db_up ? common::Status::OK() : common::Status::Unavailable("base du hub illisible");
+  });
+  auto port = admin.Start("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok()) << port.status().ToString();
+  httplib::Client c("127.0.0.1", *port);
+  c.set_connection_timeout(5);
+  auto down = c.Get("/readyz");
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503);
+  EXPECT_NE(down->body.find("pas prêt"), std::string::npos) << down->body;
+  EXPECT_NE(down->body.find("base du hub illisible"), std::string::npos) << down->body;
+  auto alive = c.Get("/healthz");  // alive all the same
+  ASSERT_TRUE(alive);
+  EXPECT_EQ(alive->status, 200);
+  db_up = true;
+  auto up = c.Get("/readyz");
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->status, 200);
   admin.Stop();
 }
 

@@ -66,6 +66,10 @@ def code(url):
     try: return urllib.request.urlopen(url, timeout=5).status
     except urllib.error.HTTPError as e: return e.code
 assert code(f"http://127.0.0.1:{pub}/metrics") == 404, "metrics on the public port"
+# Alive and ready (the hub's database answers), on the admin listener.
+assert code(f"http://127.0.0.1:{adm}/healthz") == 200, "healthz"
+ready = urllib.request.urlopen(f"http://127.0.0.1:{adm}/readyz", timeout=5)
+assert ready.status == 200 and "prêt" in ready.read().decode(), "readyz"
 assert code(f"http://127.0.0.1:{pub}/?token={tok}") == 401, "token accepted in a URL"
 PY
 # Files created by the hub: private.
