@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/model/validate.h"
+
 namespace relais::common::crypto {
 
 namespace {
@@ -49,24 +51,12 @@ bool IsKeyId(std::string_view s) {
   return true;
 }
 
-bool IsSiteChars(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-      return false;
-  return true;
-}
-
 Key NewKey() {
   Key k;
   unsigned char id[kKeyIdLen / 2];
   randombytes_buf(id, sizeof id);
-  static const char kHex[] = "0123456789abcdef";
-  for (unsigned char b : id) {
-    k.id += kHex[b >> 4];
-    k.id += kHex[b & 15];
-  }
+  char hex[kKeyIdLen + 1];
+  k.id = sodium_bin2hex(hex, sizeof hex, id, sizeof id);
   crypto_kdf_keygen(k.master.data());
   return k;
 }
@@ -104,7 +94,7 @@ bool UnB64(std::string_view in, std::vector<unsigned char>* out) {
 
 Result<Keyring> Keyring::Generate(const std::string& site) {
   if (!SodiumReady()) return Status::Internal("libsodium indisponible");
-  if (!IsSiteChars(site)) return Status::InvalidArgument("site invalide");
+  if (!IsValidSiteId(std::string(site))) return Status::InvalidArgument("site invalide");
   Keyring k;
   k.site_ = site;
   k.keys_.push_back(NewKey());
@@ -147,7 +137,7 @@ Result<Keyring> ParseKeyFile(std::string_view text) {
   std::string current;
   for (size_t i = 1; i < lines.size(); ++i) {
     const auto w = Words(lines[i]);
-    if (w.size() == 2 && w[0] == "site" && k.site_.empty() && IsSiteChars(w[1])) {
+    if (w.size() == 2 && w[0] == "site" && k.site_.empty() && IsValidSiteId(std::string(w[1]))) {
       k.site_ = std::string(w[1]);
     } else if (w.size() == 2 && w[0] == "current" && current.empty() && IsKeyId(w[1])) {
       current = std::string(w[1]);

@@ -40,7 +40,7 @@ Status AuditLog::AppendLocked(const std::string& who, const std::string& what,
   // Without the organisation key nothing can be revealed (every sealed value
   // reads « 🔒 illisible »), and `who`/`records` could not be sealed: there is
   // nothing to log.
-  if (!r_->key_state().has_key) return Status::OK();
+  if (!r_->has_key()) return Status::OK();
   ReplicaStore* st = r_->store();
   RELAIS_ASSIGN_OR_RETURN(uint64_t seq, st->GetMetaInt(kSeqKey));
   RELAIS_ASSIGN_OR_RETURN(std::string head, st->GetMeta(kHeadKey));

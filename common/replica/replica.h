@@ -69,6 +69,9 @@ class Replica {
     size_t key_count = 0;
   };
   KeyState key_state() const;
+  // Whether this replica holds its organisation's key (cheap; key_state()
+  // also builds the key file's path for `relais status`).
+  bool has_key() const { return sealer_.has_key(); }
   // The organisation keyring, nullptr without a key.
   const crypto::Keyring* keyring() const { return sealer_.ring(); }
   // Installs `ring` as this replica's key file (it must contain every key

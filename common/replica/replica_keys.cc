@@ -90,7 +90,7 @@ Status Replica::LoadKey() {
 
 Replica::KeyState Replica::key_state() const {
   KeyState k;
-  k.has_key = sealer_.has_key();
+  k.has_key = has_key();
   k.path = IsMemoryPath(db_path_) ? "(mémoire)" : KeyPathFor(db_path_, site_id_);
   k.problem = key_problem_;
   if (const crypto::Keyring* ring = sealer_.ring()) {
