@@ -1,6 +1,11 @@
 // relais-hub: the sync hub of a group of houses. Thin: parses arguments and
-// wires SqliteHubStore + HubService + a gRPC server.
+// wires a HubStore (SQLite file, or PostgreSQL for a region) + HubService +
+// a gRPC server.
 //   relais-hub --db hub.db --listen 127.0.0.1:50051 [--tls-cert F --tls-key F]
+//   relais-hub --store postgresql://relais@db/relais [--db local.db] ...
+//   (every subcommand below taking --db also takes --store)
+//   relais-hub migrate --from hub.db --to postgresql://...
+//   relais-hub renew-epoch (--db hub.db | --store postgresql://...)
 //              [--max-calls-per-peer N]   (1..1024, default 8)
 //   relais-hub enroll --db hub.db --site S [--site S2 ...] [--name N]
 //   relais-hub revoke --db hub.db (--token T | --name N)
@@ -32,6 +37,7 @@
 #include "server/address.h"
 #include "server/hub_admin.h"
 #include "server/hub_council_cli.h"
+#include "server/hub_store_cli.h"
 #include "common/util/secret.h"
 #include "common/util/time.h"
 #include "server/report/admin_server.h"
@@ -39,6 +45,7 @@
 #include "server/report/fact_store.h"
 #include "server/report/report_server.h"
 #include "server/hub_server.h"
+#include "server/pg_conn.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
 #include "server/wire_limits.h"
@@ -46,75 +53,7 @@
 namespace relais::server {
 namespace {
 
-int Report(const Status& s) {
-  if (s.ok()) return 0;
-  std::cerr << "relais-hub: " << s.message() << "\n";
-  return s.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
-}
-
-int Enroll(const std::string& db, const std::vector<std::string>& sites,
-           const std::string& name) {
-  auto store = SqliteHubStore::Open(db, true);
-  if (!store.ok()) return Report(store.status());
-  auto token = GenerateToken();
-  if (!token.ok()) return Report(token.status());
-  TokenInfo info;
-  info.token_hash = HashToken(*token);
-  info.name = name;
-  info.sites = sites;
-  info.created_ms = common::SystemClock::Default()->NowMillis();
-  if (int rc = Report((*store)->AddToken(info)); rc != 0) return rc;
-  std::cout << "Jeton à usage unique (affiché une seule fois), sites:";
-  for (const auto& s : sites) std::cout << " " << s;
-  std::cout << "\n" << *token << "\n";
-  return 0;
-}
-
-int Revoke(const std::string& db, const std::string& token,
-           const std::string& name) {
-  auto store = SqliteHubStore::Open(db, false);
-  if (!store.ok()) return Report(store.status());
-  if (token.empty() && name.empty())
-    return Report(Status::InvalidArgument("--token ou --name requis"));
-  int rc = Report((*store)->Revoke(token.empty() ? "" : HashToken(token), name));
-  if (rc == 0) std::cout << "jeton révoqué\n";
-  return rc;
-}
-
-int ListTokens(const std::string& db) {
-  auto store = SqliteHubStore::Open(db, false);
-  if (!store.ok()) return Report(store.status());
-  auto tokens = (*store)->ListTokens();
-  if (!tokens.ok()) return Report(tokens.status());
-  for (const TokenInfo& t : *tokens) {
-    std::cout << t.token_hash.substr(0, 12) << " " << (t.name.empty() ? "-" : t.name)
-              << " sites=";
-    for (size_t i = 0; i < t.sites.size(); ++i) std::cout << (i ? "," : "") << t.sites[i];
-    std::cout << " replica=" << (t.replica_id.empty() ? "-" : t.replica_id)
-              << (t.revoked ? " RÉVOQUÉ" : "") << "\n";
-  }
-  return 0;
-}
-
-// A replaced kiosk: its replica id moves to the new (unused) token named
-// `name`; the token that held it is revoked.
-int Rebind(const std::string& db, const std::string& name,
-           const std::string& replica) {
-  auto store = SqliteHubStore::Open(db, false);
-  if (!store.ok()) return Report(store.status());
-  auto moved = (*store)->Rebind(name, replica);
-  if (!moved.ok()) return Report(moved.status());
-  std::cout << "réplique " << replica << " liée au jeton '" << name << "'";
-  if (moved->previous_hash.empty()) {
-    std::cout << "; aucun jeton ne la détenait\n";
-  } else {
-    std::cout << "; jeton précédent " << moved->previous_hash.substr(0, 12) << " '"
-              << (moved->previous_name.empty() ? "-" : moved->previous_name) << "' "
-              << (moved->previous_was_revoked ? "(déjà révoqué) délié" : "révoqué")
-              << "\n";
-  }
-  return 0;
-}
+int Report(const Status& s) { return ReportStatus(s); }
 
 struct AdminOptions {
   std::string listen = "127.0.0.1:0";
@@ -141,7 +80,7 @@ bool SplitHostPort(const std::string& hp, std::string* host, int* port) {
   return *port <= 65535;
 }
 
-int Serve(const std::string& db, const ServerOptions& options,
+int Serve(const StoreChoice& choice, const ServerOptions& options,
           const HubServiceOptions& service_options,
           const std::string& http_listen, const std::string& report_db,
           const AdminOptions& admin_opts) {
@@ -172,9 +111,16 @@ int Serve(const std::string& db, const ServerOptions& options,
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // With --store, --db (optional) only names the local file of the funding
+  // office's tokens and aggregates (the dashboard needs it).
+  const std::string& db = choice.db;
+  if (const Status st = CheckStoreChoice(choice, true); !st.ok()) return Report(st);
+  if (!choice.store.empty() && !http_listen.empty() && db.empty())
+    return Report(Status::InvalidArgument(
+        "--http-listen avec --store demande aussi --db FICHIER: les jetons des"
+        " financeurs et leurs agrégats restent dans ce fichier local"));
   std::string identity_note;
-  auto store =
-      SqliteHubStore::Open(db, true, common::SystemClock::Default(), &identity_note);
+  auto store = OpenHubStore(choice, true, common::SystemClock::Default(), &identity_note);
   if (!store.ok()) return Report(store.status());
   if (!identity_note.empty())
     std::cerr << "relais-hub: ATTENTION: " << identity_note << "\n";
@@ -185,7 +131,9 @@ int Serve(const std::string& db, const ServerOptions& options,
     std::cerr << "relais-hub: ATTENTION: connexions en clair (sans TLS), "
                  "acceptées seulement en boucle locale\n";
   std::cerr << "relais-hub: à l'écoute sur " << options.listen << " (port "
-            << running->port << "), base " << db << "\n";
+            << running->port << "), base "
+            << (choice.store.empty() ? db : "PostgreSQL " + pg::RedactConnInfo(choice.store))
+            << "\n";
   // The funding office's HTTP endpoint, on its own port.
   std::unique_ptr<SqliteCouncilTokens> council;
   std::unique_ptr<LiveFacts> facts;
@@ -279,9 +227,15 @@ int Serve(const std::string& db, const ServerOptions& options,
 int main(int argc, char** argv) {
   using namespace relais::server;
   CLI::App app{"relais-hub: hub de synchronisation Relais Santé"};
-  std::string db;
+  StoreChoice served;
   ServerOptions options;
-  app.add_option("--db", db, "Base SQLite du hub");
+  constexpr const char* kStoreHelp =
+      "Base PostgreSQL du hub (postgresql://utilisateur@hôte:port/base): plusieurs hubs "
+      "sur une base; mot de passe par PGPASSFILE ou ~/.pgpass, jamais dans l'adresse";
+  app.add_option("--db", served.db,
+                 "Base SQLite du hub (avec --store: fichier local des jetons financeurs et "
+                 "des agrégats)");
+  app.add_option("--store", served.store, kStoreHelp);
   app.add_option("--listen", options.listen, "Adresse d'écoute hôte:port")
       ->capture_default_str();
   app.add_option("--tls-cert", options.tls_cert_file, "Certificat du serveur (PEM)");
@@ -309,28 +263,35 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
 
   auto* enroll = app.add_subcommand("enroll", "Inscrit une réplique et affiche son jeton");
-  std::string edb, name;
+  StoreChoice edb;
+  std::string name;
   std::vector<std::string> sites;
-  enroll->add_option("--db", edb, "Base SQLite du hub")->required();
+  enroll->add_option("--db", edb.db, "Base SQLite du hub");
+  enroll->add_option("--store", edb.store, kStoreHelp);
   enroll->add_option("--site", sites, "Site autorisé (répétable)")->required();
   enroll->add_option("--name", name, "Nom de la réplique (pour révoquer)");
 
   auto* revoke = app.add_subcommand("revoke", "Révoque un jeton");
-  std::string rdb, rtoken, rname;
-  revoke->add_option("--db", rdb, "Base SQLite du hub")->required();
+  StoreChoice rdb;
+  std::string rtoken, rname;
+  revoke->add_option("--db", rdb.db, "Base SQLite du hub");
+  revoke->add_option("--store", rdb.store, kStoreHelp);
   std::string rtoken_file;
   revoke->add_option("--token-file", rtoken_file, "Fichier du jeton à révoquer");
   revoke->add_option("--token", rtoken, "Jeton à révoquer (déconseillé : visible dans ps)");
   revoke->add_option("--name", rname, "Nom donné à l'inscription");
 
   auto* tokens = app.add_subcommand("tokens", "Liste les jetons (empreintes)");
-  std::string tdb;
-  tokens->add_option("--db", tdb, "Base SQLite du hub")->required();
+  StoreChoice tdb;
+  tokens->add_option("--db", tdb.db, "Base SQLite du hub");
+  tokens->add_option("--store", tdb.store, kStoreHelp);
 
   auto* rebind = app.add_subcommand(
       "rebind", "Lie une réplique (borne remplacée) à un nouveau jeton et révoque l'ancien");
-  std::string bndb, bnname, bnreplica;
-  rebind->add_option("--db", bndb, "Base SQLite du hub")->required();
+  StoreChoice bndb;
+  std::string bnname, bnreplica;
+  rebind->add_option("--db", bndb.db, "Base SQLite du hub");
+  rebind->add_option("--store", bndb.store, kStoreHelp);
   rebind->add_option("--name", bnname, "Nom du nouveau jeton (inscrit, jamais utilisé)")
       ->required();
   rebind->add_option("--replica", bnreplica, "Identifiant de la réplique")->required();
@@ -365,6 +326,20 @@ int main(int argc, char** argv) {
   std::string sdb, sfrom;
   restore->add_option("--db", sdb, "Base SQLite du hub")->required();
   restore->add_option("--from", sfrom, "Fichier de sauvegarde")->required();
+
+  auto* migrate = app.add_subcommand(
+      "migrate", "Déplace un hub SQLite (arrêté) vers une base PostgreSQL neuve, sans que "
+                 "les répliques renvoient quoi que ce soit");
+  std::string mfrom, mto;
+  migrate->add_option("--from", mfrom, "Base SQLite du hub")->required();
+  migrate->add_option("--to", mto, "Base PostgreSQL neuve (postgresql://...)")->required();
+
+  auto* renew = app.add_subcommand(
+      "renew-epoch", "Nouvelle époque après une restauration (pg_restore, bascule "
+                     "asynchrone): les maisons renvoient ce qu'elles détiennent");
+  StoreChoice nedb;
+  renew->add_option("--db", nedb.db, "Base SQLite du hub");
+  renew->add_option("--store", nedb.store, kStoreHelp);
 
   try {
     app.parse(argc, argv);
@@ -401,13 +376,16 @@ int main(int argc, char** argv) {
               << "\n";
     return 0;
   }
-  if (db.empty()) {
-    std::cerr << "relais-hub: --db requis\n";
+  if (migrate->parsed()) return Migrate(mfrom, mto);
+  if (renew->parsed()) return RenewEpoch(nedb);
+  if (served.db.empty() && served.store.empty()) {
+    std::cerr << "relais-hub: --db (SQLite) ou --store (PostgreSQL) requis\n";
     return 2;
   }
   if (const Status st = CheckMaxCallsPerPeer(max_calls_per_peer); !st.ok())
     return Report(st);
   HubServiceOptions service_options;
   service_options.max_calls_per_peer = static_cast<int>(max_calls_per_peer);
-  return Serve(db, options, service_options, http_listen, report_db, admin_opts);
+  // (store label of /metrics: set once HubServiceOptions has it)
+  return Serve(served, options, service_options, http_listen, report_db, admin_opts);
 }

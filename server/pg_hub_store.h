@@ -1,0 +1,113 @@
+#pragma once
+// PgHubStore: the HubStore of a region, on PostgreSQL 15, shared by any
+// number of relais-hub processes (they keep no state of their own: tokens,
+// bindings, epoch and records all live in the database).
+//
+// Schema (in the PostgreSQL schema "relais"; meta.schema_version = 1):
+//   meta(key text PRIMARY KEY, value text): application = 'relais-hub',
+//     schema_version, epoch, seq_base (see below)
+//   records(site_id, collection, id, state text (canonical JSON),
+//           hub_seq bigint, origin text, PRIMARY KEY(site_id, collection, id))
+//     + index records_site_seq(site_id, hub_seq): pulls in O(changes)
+//   tokens(token_hash PRIMARY KEY, sites, replica_id, revoked, name, created)
+//     + unique index on replica_id <> '' (one replica id <-> one token)
+//     + unique index on name <> ''
+//
+// Hub sequences ("positions") and why no pull can skip a record when
+// several hubs commit concurrently (docs/protocol.md, "Plusieurs hubs"):
+// a record changed by transaction T gets position
+//     seq_base + xid(T) * 2^20 + i      (i = 1.. within T's batch)
+// where xid(T) is T's PostgreSQL transaction id (xid8, never reused). A pull
+// returns only positions <= horizon = seq_base + xmin * 2^20 - 1, where xmin
+// is the oldest transaction still running when the pull's snapshot was
+// taken: every transaction with a smaller xid has finished (its rows are in
+// the snapshot, or it aborted), and every transaction that has not finished
+// yet, or starts later, has xid >= xmin, so all its positions are above the
+// horizon. The cursor never passes a position that could still appear.
+// seq_base is 0 for a new database, and the last SQLite sequence for one
+// moved by `relais-hub migrate`, so replicas' cursors stay valid.
+//
+// Locking: a push takes a transaction-level advisory lock per site it
+// touches (sorted, so two hubs never deadlock): pushes to different sites
+// never wait on each other; reads take no lock.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/merge/accept.h"
+#include "common/util/clock.h"
+#include "server/hub_store.h"
+#include "server/pg_conn.h"
+
+namespace relais::server {
+
+inline constexpr int kPgHubSchemaVersion = 1;
+// Positions per transaction (i < 2^20); a batch is far smaller
+// (HubServiceOptions::max_push_records).
+inline constexpr int kPgSeqShift = 20;
+
+class PgHubStore final : public HubStore {
+ public:
+  static constexpr size_t kDefaultPoolSize = 8;
+
+  // Connects to `conninfo` ("postgresql://..." or "host=... dbname=..."),
+  // creates the schema if the database has none (several hubs may start
+  // at once), checks it otherwise: FAILED_PRECONDITION for a foreign or
+  // future schema, UNAVAILABLE if the server is away.
+  static Result<std::unique_ptr<PgHubStore>> Open(
+      const std::string& conninfo,
+      common::Clock* clock = common::SystemClock::Default(),
+      size_t pool_size = kDefaultPoolSize);
+
+  Status AddToken(const TokenInfo& token) override;
+  Status Revoke(const std::string& token_hash, const std::string& name) override;
+  Result<std::vector<TokenInfo>> ListTokens() override;
+  Result<Scope> Authorize(const std::string& token_hash,
+                          const std::string& replica_id,
+                          const std::string& site_id) override;
+  Status CheckToken(const std::string& token_hash) override;
+  Result<RebindResult> Rebind(const std::string& token_name,
+                              const std::string& replica_id) override;
+  Result<PushResult> Push(const Scope& scope,
+                          const std::vector<Record>& batch) override;
+  Result<PullResult> Pull(const Scope& scope, uint64_t after,
+                          size_t max_records, size_t max_bytes) override;
+  Result<std::optional<StoredRecord>> Get(const std::string& site_id,
+                                          common::Collection c,
+                                          const std::string& id) override;
+  Result<uint64_t> LastSeq() override;
+  Result<std::vector<std::string>> Sites() override;
+  Result<std::string> Epoch() override;
+  Status RenewEpoch() override;
+
+  // `relais-hub migrate`: copies every record (state, hub_seq, origin),
+  // token and the epoch from `from` into this store, in one transaction,
+  // and sets seq_base to from's last sequence. FAILED_PRECONDITION if this
+  // store already holds records or tokens.
+  Status ImportFrom(HubStore& from, const std::function<void(size_t)>& progress);
+
+  // Tests: `hook` runs inside every Push transaction, after the batch is
+  // written and before COMMIT (nullptr: none). Called without any lock of
+  // this object held.
+  void TEST_SetPushHook(std::function<void()> hook);
+  const std::string& conninfo() const { return conninfo_; }
+
+ private:
+  PgHubStore(std::string conninfo, common::Clock* clock, size_t pool_size)
+      : conninfo_(std::move(conninfo)), clock_(clock), pool_(conninfo_, pool_size) {}
+  Status CreateOrCheckSchema();
+  Result<Scope> BindFirstUse(const std::string& token_hash,
+                             const std::string& replica_id,
+                             const std::string& site_id);
+
+  const std::string conninfo_;
+  common::Clock* clock_;
+  const common::AcceptLimits limits_;
+  pg::PgPool pool_;
+  std::mutex hook_mu_;
+  std::function<void()> push_hook_;  // GUARDED_BY(hook_mu_)
+};
+
+}  // namespace relais::server
