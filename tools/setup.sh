@@ -24,13 +24,22 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: tous les paquets sont déjà installés (${#PACKAGES[@]})"
-  exit 0
-fi
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-echo "setup: installation de ${#missing[@]} paquet(s): ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: tous les paquets sont déjà installés (${#PACKAGES[@]})"
+else
+  echo "setup: installation de ${#missing[@]} paquet(s): ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# PostgreSQL refuses to run as root: the test clusters (tests/pg,
+# tools/pg_cluster.sh) run initdb/postgres as this unprivileged system user
+# when started by root. The `main` cluster the Debian package creates on
+# port 5432 is left alone (tests never use it).
+if ! id relais-pg >/dev/null 2>&1; then
+  $SUDO useradd --system --no-create-home --shell /usr/sbin/nologin relais-pg
+  echo "setup: utilisateur système relais-pg créé"
+fi
 echo "setup: terminé"
