@@ -11,7 +11,7 @@ set -u
 B=${1:?build dir}
 R="$B/tools/relais"; H="$B/server/relais-hub"
 W=$(mktemp -d /tmp/relais-failover-e2e.XXXXXX); PA=; PB=
-trap 'for p in $PA $PB; do kill -9 $p 2>/dev/null; done; rm -rf "$W"' EXIT
+trap '{ for p in $PA $PB; do kill -9 $p; wait $p; done; } 2>/dev/null; rm -rf "$W"' EXIT
 fail() { echo "FAIL: $*"; tail -5 "$W"/hub-*.log 2>/dev/null; exit 1; }
 port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 up() { for _ in $(seq 100); do python3 -c "import socket;socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null && return 0; sleep 0.1; done; fail "hub on port $1 not up"; }
