@@ -101,7 +101,6 @@ ui::Fonts LoadFonts(ImGuiIO& io) {
   return f;
 }
 
-// Everything the loop needs, owned by main.
 // The hub that last completed a session, for the status bar: written by the
 // worker thread after each success, read by the UI thread in Settle().
 struct HubNote {
@@ -110,6 +109,7 @@ struct HubNote {
   int64_t at_ms = 0;   // GUARDED_BY(mu)
 };
 
+// Everything the loop needs, owned by main.
 struct Kiosk {
   GLFWwindow* window = nullptr;
   AppState state;
