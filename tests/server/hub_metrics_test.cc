@@ -1,4 +1,5 @@
-// /metrics of a real in-process hub (gRPC on 127.0.0.1, SQLite store),
+// /metrics of a real in-process hub (gRPC on 127.0.0.1, on each store:
+// SQLite, and PostgreSQL on the test's throw-away cluster),
 // scraped over HTTP from the admin listener and read by an independent
 // Prometheus text checker (prom_text_checker.h): naming, HELP/TYPE,
 // cumulative buckets, +Inf == _count, the store label; the counts equal what
@@ -13,6 +14,7 @@
 
 #include "server/hub_metrics.h"
 #include "server/report/admin_server.h"
+#include "tests/pg/hub_stores.h"
 #include "tests/server/hub_fixture.h"
 #include "tests/server/prom_text_checker.h"
 
@@ -34,18 +36,23 @@ std::string CodeLabel(grpc::StatusCode c) {
   }
 }
 
-class HubMetricsTest : public HubFixture {
+// The hub on the store of the test's parameter; HubFixture's helpers
+// (replicas, RawSync, Options) work unchanged. HubFixture::store_ is unused.
+class HubMetricsTest : public HubFixture,
+                       public ::testing::WithParamInterface<pgtest::StoreKind> {
  protected:
-  void SetUp() override {}  // each test starts the hub with its store kind
-
-  void Start(const std::string& store_kind) {
-    auto store = SqliteHubStore::Open(dir_.File("hub.db"), true);
+  void SetUp() override {
+    kind_ = GetParam() == pgtest::StoreKind::kSqlite ? "sqlite" : "postgresql";
+    store_labels_ = {{"store", kind_}};
+    auto loc = pgtest::NewStoreLocation(GetParam(), dir_.File("hub.db"));
+    ASSERT_TRUE(loc.ok()) << loc.status().ToString();
+    auto store = pgtest::OpenStore(*loc);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    any_store_ = std::move(store).value();
     HubServiceOptions o;
     o.log = &log_;
-    o.store_kind = store_kind;
-    service_ = std::make_unique<HubService>(*store_, *common::SystemClock::Default(), o);
+    o.store_kind = kind_;
+    service_ = std::make_unique<HubService>(*any_store_, *common::SystemClock::Default(), o);
     auto running = StartHubServer(service_.get(), ServerOptions{"127.0.0.1:0", "", "", 16 << 20});
     ASSERT_TRUE(running.ok()) << running.status().ToString();
     running_ = std::move(running).value();
@@ -58,10 +65,24 @@ class HubMetricsTest : public HubFixture {
   void TearDown() override {
     if (admin_) admin_->Stop();
     StopHub();
+    any_store_.reset();
+  }
+
+  // Enrols a token for `sites` in the test's store (hides HubFixture's).
+  std::string Enroll(const std::vector<std::string>& sites, const std::string& name = "") {
+    auto token = GenerateToken();
+    EXPECT_TRUE(token.ok());
+    TokenInfo info;
+    info.token_hash = HashToken(*token);
+    info.sites = sites;
+    info.name = name;
+    EXPECT_OK(any_store_->AddToken(info));
+    return *token;
   }
 
   // GET /metrics on the admin listener, checked; failures name the text.
-  PromText Scrape(const std::string& store_kind) {
+  PromText Scrape() {
+    const std::string& store_kind = kind_;
     httplib::Client c("127.0.0.1", admin_port_);
     c.set_read_timeout(5, 0);
     auto res = c.Get("/metrics");
@@ -82,12 +103,13 @@ class HubMetricsTest : public HubFixture {
     return v.value_or(-1);
   }
 
+  std::string kind_;
+  PromLabels store_labels_;
+  std::unique_ptr<HubStore> any_store_;
   std::unique_ptr<AdminServer> admin_;
   int admin_port_ = 0;
   std::string last_text_;
 };
-
-const PromLabels kSqlite = {{"store", "sqlite"}};
 
 // The checker must fail on what it claims to catch, or the tests below
 // prove nothing.
@@ -156,12 +178,11 @@ TEST(HubMetricsRenderTest, StoreLabelIsEscaped) {
   EXPECT_EQ(text.find("\nrelais_hub_forged_total"), std::string::npos) << text;
 }
 
-TEST_F(HubMetricsTest, SyncSecondsCountsEverySyncCallOfARealHub) {
-  Start("sqlite");
+TEST_P(HubMetricsTest, SyncSecondsCountsEverySyncCallOfARealHub) {
   auto a = NewReplica("a.db", "S1", 1), b = NewReplica("b.db", "S1", 2),
        c = NewReplica("c.db", "S2", 3);
   const std::string ta = Enroll({"S1"}), tb = Enroll({"S1"}), tc = Enroll({"S2"});
-  ASSERT_TRUE(Scrape("sqlite").errors.empty()) << "before any call\n" << last_text_;
+  ASSERT_TRUE(Scrape().errors.empty()) << "before any call\n" << last_text_;
   AddAppointments(*a, 5);
   int calls = 0, pushed = 0, pulled = 0;
   int64_t bytes = 0;
@@ -184,24 +205,24 @@ TEST_F(HubMetricsTest, SyncSecondsCountsEverySyncCallOfARealHub) {
   ASSERT_GT(calls, 5) << "the small pull batches must cost extra round trips";
   ASSERT_GT(pulled, 0);
 
-  const PromText t = Scrape("sqlite");
+  const PromText t = Scrape();
   ASSERT_TRUE(t.errors.empty()) << t.ErrorText() << last_text_;
-  EXPECT_EQ(Must(t, "relais_hub_sync_seconds_count", kSqlite), calls);
-  EXPECT_EQ(Must(t, "relais_hub_syncs_total", kSqlite), calls);
-  EXPECT_EQ(Must(t, "relais_hub_store_push_seconds_count", kSqlite), calls);
-  EXPECT_EQ(Must(t, "relais_hub_store_pull_seconds_count", kSqlite), calls);
-  EXPECT_EQ(Must(t, "relais_hub_records_pushed_total", kSqlite), pushed);
-  EXPECT_EQ(Must(t, "relais_hub_records_pulled_total", kSqlite), pulled);
-  EXPECT_EQ(Must(t, "relais_hub_sync_bytes_total", kSqlite), bytes);
-  EXPECT_EQ(Must(t, "relais_hub_push_parts_ignored_total", kSqlite), 0);
+  EXPECT_EQ(Must(t, "relais_hub_sync_seconds_count", store_labels_), calls);
+  EXPECT_EQ(Must(t, "relais_hub_syncs_total", store_labels_), calls);
+  EXPECT_EQ(Must(t, "relais_hub_store_push_seconds_count", store_labels_), calls);
+  EXPECT_EQ(Must(t, "relais_hub_store_pull_seconds_count", store_labels_), calls);
+  EXPECT_EQ(Must(t, "relais_hub_records_pushed_total", store_labels_), pushed);
+  EXPECT_EQ(Must(t, "relais_hub_records_pulled_total", store_labels_), pulled);
+  EXPECT_EQ(Must(t, "relais_hub_sync_bytes_total", store_labels_), bytes);
+  EXPECT_EQ(Must(t, "relais_hub_push_parts_ignored_total", store_labels_), 0);
   EXPECT_TRUE(t.Named("relais_hub_sync_errors_total").empty()) << "no error, no series";
-  EXPECT_GT(Must(t, "relais_hub_sync_seconds_sum", kSqlite), 0);
+  EXPECT_GT(Must(t, "relais_hub_sync_seconds_sum", store_labels_), 0);
   // Each replica's last sync, in Unix seconds, now.
   const double now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
   for (common::Replica* r : {a.get(), b.get(), c.get()}) {
     const double seen = Must(t, "relais_hub_replica_last_sync_seconds",
-                             {{"store", "sqlite"}, {"replica", r->replica_id()}});
+                             {{"store", kind_}, {"replica", r->replica_id()}});
     EXPECT_LE(seen, now + 1);
     EXPECT_GE(seen, now - 120);
   }
@@ -211,11 +232,10 @@ TEST_F(HubMetricsTest, SyncSecondsCountsEverySyncCallOfARealHub) {
 // Junk from strangers and confused clients: every refusal is one sync, one
 // sync_seconds observation and one error of its code; the format holds and
 // nothing the caller sent becomes a series.
-TEST_F(HubMetricsTest, JunkCallsCountAsErrorsOfTheirCodeAndKeepTheFormat) {
-  Start("sqlite");
+TEST_P(HubMetricsTest, JunkCallsCountAsErrorsOfTheirCodeAndKeepTheFormat) {
   auto a = NewReplica("a.db", "S1", 1);
   const std::string ta = Enroll({"S1"}), revoked = Enroll({"S1"}, "partie");
-  ASSERT_OK(store_->Revoke("", "partie"));
+  ASSERT_OK(any_store_->Revoke("", "partie"));
   std::map<std::string, int> want;  // code label -> calls the clients saw
   int junk = 0;
   auto call = [&](const std::string& token, const pb::SyncRequest& req) {
@@ -252,11 +272,11 @@ TEST_F(HubMetricsTest, JunkCallsCountAsErrorsOfTheirCodeAndKeepTheFormat) {
   auto rep = SyncOnce(*a, Options(ta));
   ASSERT_TRUE(rep.ok()) << rep.status().ToString();
 
-  const PromText t = Scrape("sqlite");
+  const PromText t = Scrape();
   ASSERT_TRUE(t.errors.empty()) << t.ErrorText() << last_text_;
-  EXPECT_EQ(Must(t, "relais_hub_syncs_total", kSqlite), junk + rep->round_trips);
-  EXPECT_EQ(Must(t, "relais_hub_sync_seconds_count", kSqlite), junk + rep->round_trips);
-  EXPECT_EQ(Must(t, "relais_hub_store_push_seconds_count", kSqlite), rep->round_trips)
+  EXPECT_EQ(Must(t, "relais_hub_syncs_total", store_labels_), junk + rep->round_trips);
+  EXPECT_EQ(Must(t, "relais_hub_sync_seconds_count", store_labels_), junk + rep->round_trips);
+  EXPECT_EQ(Must(t, "relais_hub_store_push_seconds_count", store_labels_), rep->round_trips)
       << "no junk call reaches the store";
   std::map<std::string, int> got;
   for (const PromSample* s : t.Named("relais_hub_sync_errors_total")) {
@@ -270,8 +290,7 @@ TEST_F(HubMetricsTest, JunkCallsCountAsErrorsOfTheirCodeAndKeepTheFormat) {
 
 // Many threads syncing while /metrics is scraped: every scrape passes the
 // checker (+Inf == _count mid-flight) and the final count is exact.
-TEST_F(HubMetricsTest, ConcurrentSyncsAndScrapesStayConsistent) {
-  Start("postgresql");  // the label only: the store underneath is SQLite
+TEST_P(HubMetricsTest, ConcurrentSyncsAndScrapesStayConsistent) {
   constexpr int kThreads = 4, kRounds = 6;
   std::vector<std::unique_ptr<common::Replica>> replicas;
   std::vector<std::string> tokens;
@@ -296,7 +315,7 @@ TEST_F(HubMetricsTest, ConcurrentSyncsAndScrapesStayConsistent) {
   int scrapes = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (running > 0 && scrapes < 500 && std::chrono::steady_clock::now() < deadline) {
-    const PromText t = Scrape("postgresql");
+    const PromText t = Scrape();
     EXPECT_TRUE(t.errors.empty()) << t.ErrorText() << last_text_;
     if (!t.errors.empty()) break;
     ++scrapes;
@@ -304,15 +323,16 @@ TEST_F(HubMetricsTest, ConcurrentSyncsAndScrapesStayConsistent) {
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(failures, 0);
   EXPECT_GT(scrapes, 0);
-  const PromText t = Scrape("postgresql");
+  const PromText t = Scrape();
   ASSERT_TRUE(t.errors.empty()) << t.ErrorText() << last_text_;
-  const PromLabels pg = {{"store", "postgresql"}};
-  EXPECT_EQ(Must(t, "relais_hub_sync_seconds_count", pg), calls.load());
-  EXPECT_EQ(Must(t, "relais_hub_syncs_total", pg), calls.load());
-  EXPECT_EQ(Must(t, "relais_hub_records_pushed_total", pg), pushed.load());
+  EXPECT_EQ(Must(t, "relais_hub_sync_seconds_count", store_labels_), calls.load());
+  EXPECT_EQ(Must(t, "relais_hub_syncs_total", store_labels_), calls.load());
+  EXPECT_EQ(Must(t, "relais_hub_records_pushed_total", store_labels_), pushed.load());
   EXPECT_GE(pushed, kThreads * kRounds * 2) << "2 appointments a round";
   std::cout << "concurrent: " << calls << " sync calls, " << scrapes << " scrapes\n";
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, HubMetricsTest, pgtest::AllStores(), pgtest::StoreName);
 
 }  // namespace
 }  // namespace relais::server::testing
