@@ -98,10 +98,12 @@ class FailoverTest : public ::testing::Test {
   std::string Addr(int i) const { return "127.0.0.1:" + std::to_string(hubs_[i].port); }
   std::string Both() const { return Addr(0) + "," + Addr(1); }
   int64_t Served(int i) {  // sync round trips served by hub i since its start
-    return Metric(hubs_[i].service->MetricsText(), "relais_syncs_total");
+    return Metric(hubs_[i].service->MetricsText(),
+                  "relais_hub_syncs_total{store=\"sqlite\"}");
   }
   int64_t Received(int i) {  // records received by hub i since its start
-    return Metric(hubs_[i].service->MetricsText(), "relais_records_pushed_total");
+    return Metric(hubs_[i].service->MetricsText(),
+                  "relais_hub_records_pushed_total{store=\"sqlite\"}");
   }
 
   // Enrols a token for `site` and writes it to a 0600 file; returns the path.

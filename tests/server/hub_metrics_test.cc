@@ -141,9 +141,14 @@ TEST(PromTextCheckerTest, RejectsBrokenExpositions) {
       << "no store label";
   EXPECT_FALSE(bad("relais_hub_sync_seconds_sum", "relais_hub_forged_sum").empty())
       << "sample of no family";
-  EXPECT_FALSE(bad("le=\"0.1\"", "le=\"5\"} 1\nrelais_hub_sync_seconds_bucket{store=\"sqlite\",le=\"1\"").empty())
+  EXPECT_FALSE(bad("le=\"0.1\"",
+                   "le=\"5\"} 1\n"
+                   "relais_hub_sync_seconds_bucket{store=\"sqlite\",le=\"1\"")
+                   .empty())
       << "le out of order";
-  EXPECT_FALSE(bad("store=\"sqlite\"} 3\n", "store=\"sqlite\"} 3\nrelais_hub_syncs_total{store=\"sqlite\"} 3\n").empty())
+  EXPECT_FALSE(bad("store=\"sqlite\"} 3\n",
+                   "store=\"sqlite\"} 3\nrelais_hub_syncs_total{store=\"sqlite\"} 3\n")
+                   .empty())
       << "repeated series";
 }
 

@@ -215,7 +215,8 @@ inline PromText CheckPromText(const std::string& text, const std::string& want_s
       }
     }
     auto fit = t.families.find(s.family);
-    if (fit == t.families.end() || fit->second.type_lines != 1 || fit->second.help_lines != 1) {
+    if (fit == t.families.end() || fit->second.type_lines != 1 ||
+        fit->second.help_lines != 1) {
       t.errors.push_back(where + "famille sans exactement un HELP et un TYPE avant");
     } else {
       const std::string& type = fit->second.type;
