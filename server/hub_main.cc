@@ -386,6 +386,6 @@ int main(int argc, char** argv) {
     return Report(st);
   HubServiceOptions service_options;
   service_options.max_calls_per_peer = static_cast<int>(max_calls_per_peer);
-  // (store label of /metrics: set once HubServiceOptions has it)
+  service_options.store_kind = StoreKind(served);
   return Serve(served, options, service_options, http_listen, report_db, admin_opts);
 }

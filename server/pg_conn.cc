@@ -121,7 +121,12 @@ PgTransaction::~PgTransaction() {
 Status PgTransaction::Commit() {
   if (done_) return status_.ok() ? Status::Internal("transaction déjà close") : status_;
   done_ = true;
-  auto r = c_->Exec("COMMIT");
+  // No statement timeout on COMMIT: a COMMIT waiting for a synchronous
+  // standby that is cancelled stays committed on the primary alone (with a
+  // mere WARNING), and the hub would acknowledge a write the standby may
+  // not have. Waiting is the synchronous replication's own contract; a
+  // dropped connection still reports the outcome as unknown (UNAVAILABLE).
+  auto r = c_->Exec("SET LOCAL statement_timeout = 0; COMMIT");
   return r.status();
 }
 
