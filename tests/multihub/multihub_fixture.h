@@ -49,6 +49,24 @@ inline std::string SiteDump(Replica& r, const std::string& site) {
   return common::DumpJson(mine);
 }
 
+// "" if `a` == `b`, else where they first differ (line number and both
+// lines): dumps are too long to print whole in a failure.
+inline std::string FirstDifference(const std::string& a, const std::string& b) {
+  if (a == b) return "";
+  size_t line = 1, start = 0, i = 0;
+  for (; i < a.size() && i < b.size() && a[i] == b[i]; ++i)
+    if (a[i] == '\n') {
+      ++line;
+      start = i + 1;
+    }
+  auto line_at = [&](const std::string& s) {
+    const size_t end = s.find('\n', start);
+    return s.substr(start, std::min<size_t>(end == std::string::npos ? s.size() : end, start + 400) - start);
+  };
+  return "ligne " + std::to_string(line) + " (tailles " + std::to_string(a.size()) + " et " +
+         std::to_string(b.size()) + "):\n  " + line_at(a) + "\n  " + line_at(b);
+}
+
 // Ids of every record `r` holds.
 inline std::set<std::string> HeldIds(Replica& r) {
   std::set<std::string> ids;

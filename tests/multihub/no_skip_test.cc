@@ -93,7 +93,12 @@ TEST_F(MultiHubTest, NoRecordSkippedWithConcurrentPushersAndPullersOnFourHubs) {
       }
     });
   }
+  const auto t0 = std::chrono::steady_clock::now();
   for (auto& t : threads) t.join();
+  std::cout << "émetteurs et récepteurs finis en "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - t0).count()
+            << " ms (prévu: 8000)\n";
 
   std::set<std::string> oracle;
   for (Member& m : pushers) {
