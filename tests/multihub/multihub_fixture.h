@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -103,6 +104,9 @@ class MultiHubTest : public ::testing::Test {
     store_ = std::move(s).value();
   }
   void TearDown() override {
+    // SIGTERM to all first: each drains for a few seconds, in parallel.
+    for (auto& h : hubs_)
+      if (h->pid() > 0) kill(h->pid(), SIGTERM);
     for (auto& h : hubs_) h->Stop();
     if (HasFailure() && cluster_) {
       for (size_t i = 0; i < hubs_.size(); ++i)
