@@ -88,7 +88,7 @@ inline std::map<std::string, std::string> ApptFields(const std::string& site, in
 // What a sync with failover did.
 struct FailoverResult {
   Status status;          // the last attempt's
-  SyncReport report;      // summed over the attempts that pushed/pulled
+  SyncReport report;      // pushed/pulled: committed, summed over attempts
   int attempts = 0;
   std::vector<StatusCode> errors;  // codes of the failed attempts, in order
 };
@@ -177,12 +177,19 @@ class MultiHubTest : public ::testing::Test {
     for (int a = 0; a < max_attempts; ++a) {
       SyncOptions o = base;
       o.hub = HubAddress((first + static_cast<size_t>(a)) % hubs_.size());
+      // Counts what each attempt committed, failed attempts included (their
+      // earlier batches are applied and acknowledged for good).
+      SyncProgress last;
+      o.progress = [&last, &base](const SyncProgress& p) {
+        last = p;
+        if (base.progress) base.progress(p);
+      };
       ++out.attempts;
       auto rep = SyncOnce(r, o);
+      out.report.pushed += last.pushed;
+      out.report.pulled += last.pulled;
       if (rep.ok()) {
         out.status = Status::OK();
-        out.report.pushed += rep->pushed;
-        out.report.pulled += rep->pulled;
         out.report.round_trips += rep->round_trips;
         return out;
       }
