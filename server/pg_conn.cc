@@ -1,5 +1,7 @@
 #include "server/pg_conn.h"
 
+#include <poll.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -82,8 +84,19 @@ Status PgConn::SessionSetup() {
 
 bool PgConn::broken() const { return PQstatus(c_) != CONNECTION_OK; }
 
+// An idle connection has no query outstanding, so it has nothing to read:
+// a readable (or hung-up) socket means the server closed it (restart,
+// crash, pg_terminate_backend), which libpq only notices at the next
+// query. Checked without blocking.
+static bool IdleSocketSignalled(PGconn* c) {
+  const int fd = PQsocket(c);
+  if (fd < 0) return true;
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, 0) != 0;
+}
+
 Status PgConn::EnsureConnected() {
-  if (!broken()) return Status::OK();
+  if (!broken() && !IdleSocketSignalled(c_)) return Status::OK();
   PQreset(c_);
   if (broken()) {
     std::string msg = PQerrorMessage(c_);

@@ -60,7 +60,9 @@ class PgConn {
 
   // Runs `sql` with `params` ($1..$n). Rows for a query, none otherwise.
   Result<PgResult> Exec(const std::string& sql, const Params& params = {});
-  // Reconnects if the socket broke. UNAVAILABLE if the server is away.
+  // Reconnects if the socket broke, or if the server closed it while the
+  // connection was idle (a pooled connection across a server restart).
+  // REQUIRES: no query outstanding. UNAVAILABLE if the server is away.
   Status EnsureConnected();
   bool broken() const;
 

@@ -47,27 +47,44 @@ class HubProcess {
   // stderr to `log`; waits (<= 10 s) until the three ports are printed.
   bool Start(const std::string& binary, const std::string& db,
              const std::string& log, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"--db",          db,           "--listen",
+                                     "127.0.0.1:0",   "--http-listen", "127.0.0.1:0",
+                                     "--report-db",   db + "-agg.db"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return StartWithArgs(binary, args, log);
+  }
+
+  // Runs `binary args...` with stderr to `log` and waits (<= 10 s) until
+  // the gRPC and admin ports are printed, and the HTTP port too when `args`
+  // hold --http-listen. E.g. args = {"--store", URI, "--listen",
+  // "127.0.0.1:0"} for a hub over PostgreSQL. False if it exits or is late.
+  bool StartWithArgs(const std::string& binary, const std::vector<std::string>& args,
+                     const std::string& log) {
     log_ = log;
+    port_ = http_port_ = admin_port_ = -1;
+    bool want_http = false;
+    for (const auto& a : args) want_http = want_http || a == "--http-listen";
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 2, log.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> args = {binary,        "--db",          db,
-                                     "--listen",    "127.0.0.1:0",   "--http-listen",
-                                     "127.0.0.1:0", "--report-db",   db + "-agg.db"};
-    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<std::string> all = {binary};
+    all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
+    for (auto& a : all) argv.push_back(a.data());
     argv.push_back(nullptr);
     const int rc = posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return false;
+    if (rc != 0) {
+      pid_ = -1;
+      return false;
+    }
     for (int i = 0; i < 200; ++i) {
       const std::string text = ReadWholeFile(log);
       port_ = IntAfter(text, "(port ");
       http_port_ = IntAfter(text, "financeur sur http://127.0.0.1:");
       admin_port_ = IntAfter(text, "(/metrics) sur http://127.0.0.1:");
-      if (port_ > 0 && http_port_ > 0 && admin_port_ > 0) return true;
+      if (port_ > 0 && admin_port_ > 0 && (!want_http || http_port_ > 0)) return true;
       int st;
       if (waitpid(pid_, &st, WNOHANG) == pid_) {
         pid_ = -1;
@@ -76,6 +93,17 @@ class HubProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
+  }
+
+  // SIGKILL, then reaps; true if the process died of that signal (it was
+  // still running when the signal landed).
+  bool Kill() {
+    if (pid_ <= 0) return false;
+    kill(pid_, SIGKILL);
+    int st = 0;
+    const bool reaped = waitpid(pid_, &st, 0) == pid_;
+    pid_ = -1;
+    return reaped && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
   }
 
   void Stop() {
@@ -106,6 +134,8 @@ class HubProcess {
   double RssMb() const { return MemMb("VmRSS"); }
 
   int port() const { return port_; }
+  int admin_port() const { return admin_port_; }
+  pid_t pid() const { return pid_; }
   int http_port() const { return http_port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string Log() const { return ReadWholeFile(log_); }
