@@ -64,6 +64,9 @@ struct House {
 
 // Seconds on the steady clock.
 double Now();
+// SIGINT/SIGTERM: stop the hubs and the PostgreSQL server this process
+// started (bench_store.cc), then die of the signal. Call once, early.
+void InstallCleanupOnSignal();
 // Every counter of `proxies`, summed.
 ProxyCounters SumCounters(const std::vector<std::unique_ptr<FaultProxy>>& proxies);
 

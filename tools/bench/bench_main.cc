@@ -227,6 +227,7 @@ int main(int argc, char** argv) {
     const fs::path self = fs::read_symlink("/proc/self/exe");
     cfg.hub_bin = (self.parent_path().parent_path().parent_path() / "server" / "relais-hub").string();
   }
+  relais::server::bench::InstallCleanupOnSignal();
   const bool own_dir = cfg.workdir.empty();
   if (own_dir) {
     std::string tmpl = (fs::temp_directory_path() / "relais-bench-XXXXXX").string();

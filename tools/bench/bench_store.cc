@@ -2,13 +2,60 @@
 // over hub.db) or --store pg (a throw-away PostgreSQL cluster started by the
 // bench, a fresh database per run or scale row, and --hubs relais-hub
 // processes over it). House i dials hub i % hubs (House::hub).
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 
 #include "server/hub_store_open.h"
 #include "tools/bench/bench.h"
 
 namespace relais::server::bench {
+
+namespace {
+
+// What a SIGINT/SIGTERM must not leave running: the hubs (SIGTERM) and the
+// postmaster (SIGQUIT, PostgreSQL's immediate shutdown). Slots hold 0 when
+// free; the handler only reads them and calls kill/write (async-signal-safe).
+constexpr int kMaxChildren = 16;
+std::atomic<pid_t> g_hubs[kMaxChildren];
+std::atomic<pid_t> g_postmaster{0};
+char g_pg_dir[256];
+
+void OnSignal(int sig) {
+  for (auto& p : g_hubs)
+    if (const pid_t pid = p.load(); pid > 0) kill(pid, SIGTERM);
+  if (const pid_t pm = g_postmaster.load(); pm > 0) {
+    kill(pm, SIGQUIT);
+    constexpr char kMsg[] = "relais-bench: interrompu; PostgreSQL arrêté, dossier à effacer: ";
+    (void)!write(2, kMsg, sizeof kMsg - 1);
+    (void)!write(2, g_pg_dir, strnlen(g_pg_dir, sizeof g_pg_dir));
+    (void)!write(2, "\n", 1);
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+void TrackHub(pid_t pid, bool add) {
+  for (auto& p : g_hubs) {
+    pid_t expected = add ? 0 : pid;
+    if (p.compare_exchange_strong(expected, add ? pid : 0)) return;
+  }
+}
+
+}  // namespace
+
+void InstallCleanupOnSignal() {
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 
 bool Bench::OpenStore(const std::string& dir) {
   StoreChoice choice;
@@ -18,6 +65,10 @@ bool Bench::OpenStore(const std::string& dir) {
       auto c = pgtest::PgCluster::Create();
       if (!Check(c.status(), "PostgreSQL")) return false;
       pg_ = std::move(c).value();
+      std::ifstream pid_file(pg_->dir() + "/data/postmaster.pid");
+      long pm = 0;
+      if (pid_file >> pm && pm > 1) g_postmaster = static_cast<pid_t>(pm);
+      std::strncpy(g_pg_dir, pg_->dir().c_str(), sizeof g_pg_dir - 1);
     }
     auto db = pg_->CreateDatabase();
     if (!Check(db.status(), "PostgreSQL: base")) return false;
@@ -48,6 +99,7 @@ bool Bench::StartHubs(const std::string& dir, bool proxied) {
     if (!Check(hub->Start(cfg_.hub_bin, store_args, port, log, args),
                "relais-hub " + std::to_string(k)))
       return false;
+    TrackHub(hub->pid(), true);
     hubs_.push_back(std::move(hub));
     hub_ports_.push_back(port);
     if (!proxied) {
@@ -65,7 +117,10 @@ bool Bench::StartHubs(const std::string& dir, bool proxied) {
 
 void Bench::StopHubs() {
   proxies_.clear();
-  for (auto& h : hubs_) h->Stop();
+  for (auto& h : hubs_) {
+    TrackHub(h->pid(), false);
+    h->Stop();
+  }
   hubs_.clear();
   hub_ports_.clear();
   hub_addrs_.clear();
