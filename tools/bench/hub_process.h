@@ -31,6 +31,12 @@ class HubProcess {
                        const std::vector<std::string>& store_args,
                        int port, const std::string& log,
                        const std::vector<std::string>& extra_args = {});
+  // The SQLite form: store_args = {"--db", db}.
+  common::Status Start(const std::string& binary, const std::string& db,
+                       int port, const std::string& log,
+                       const std::vector<std::string>& extra_args = {}) {
+    return Start(binary, std::vector<std::string>{"--db", db}, port, log, extra_args);
+  }
   void Stop();
   ProcStats Stats() const;
   pid_t pid() const { return pid_; }
