@@ -31,5 +31,14 @@ check --records 0
 check --tls maybe
 check --hostile-seconds -1
 check --cut-offset-ms -1
+check --store mysql
+check --store ''
+check --store 'pg;rm -rf /'
+check --hubs 0
+check --hubs 9
+check --hubs -1
+check --hubs 2x
+check --hubs 2            # several hubs need --store pg (one writer of hub.db)
+check --hubs 4 --store sqlite
 [ "$fail" -eq 0 ] && echo "bad_args_test: ok"
 exit "$fail"

@@ -16,9 +16,11 @@
 
 #include "common/replica/replica.h"
 #include "server/client/sync_client.h"
-#include "server/sqlite_hub_store.h"
+#include "server/hub_store.h"
 #include "server/token.h"
+#include "tests/pg/pg_cluster.h"
 #include "tools/bench/hub_process.h"
+#include "tools/bench/hub_reader.h"
 #include "tools/bench/workers.h"
 #include "tools/faultproxy/fault_proxy.h"
 
@@ -45,6 +47,11 @@ struct Config {
   int max_calls_per_peer = 8;
   std::string hub_bin;
   std::string workdir;
+  // --store sqlite (one hub.db) or pg: a throw-away PostgreSQL cluster that
+  // the bench starts and stops itself (tests/pg/pg_cluster.h), a fresh
+  // database per run or scale row, shared by --hubs relais-hub processes.
+  std::string store = "sqlite";
+  int hubs = 1;  // 1..8; sqlite: 1 only (one process owns hub.db)
 };
 
 struct House {
@@ -52,10 +59,16 @@ struct House {
   std::string token;
   std::string channel;  // SyncOptions::channel_key: one connection per site
   std::unique_ptr<common::Replica> rep;
+  int hub = 0;  // which hub it dials (index modulo the hub count)
 };
 
 // Seconds on the steady clock.
 double Now();
+// SIGINT/SIGTERM: stop the hubs and the PostgreSQL server this process
+// started (bench_store.cc), then die of the signal. Call once, early.
+void InstallCleanupOnSignal();
+// Every counter of `proxies`, summed.
+ProxyCounters SumCounters(const std::vector<std::unique_ptr<FaultProxy>>& proxies);
 
 class Bench {
  public:
@@ -98,6 +111,22 @@ class Bench {
   // Highest hub_seq of `site`'s records in hub.db (read-only, beside the
   // running hub): what the hub received, independent of the sync client.
   common::Result<int64_t> HubMaxSeq(const std::string& site = "");
+  // bench_store.cc: the store and the hub processes.
+  // A fresh store under `dir` (sqlite: dir/hub.db; pg: a new database of the
+  // bench's cluster, started on first use) opened in tokens_.
+  bool OpenStore(const std::string& dir);
+  // cfg_.hubs relais-hub processes over the store (tokens_ closed first),
+  // logs dir/hub-K.log; `proxied`: each behind its own pass-through proxy
+  // (hub_addrs_ are then the proxies'). False on error (counted).
+  bool StartHubs(const std::string& dir, bool proxied);
+  void StopHubs();
+  // CPU and threads/fds summed over the hubs; RSS and peak: the largest.
+  ProcStats HubStats() const;
+  // "store", "hubs", every hub's RSS, and with pg the server's memory.
+  json StoreFields() const;
+  // ESTABLISHED connections held by the hubs (every hub port).
+  int HubConnections() const;
+  common::Result<std::unique_ptr<HubReader>> Reader() const;
   void PoorLink();
   bool ScaleRow(int n);
   // The hub's command line tail: TLS files and --max-calls-per-peer.
@@ -105,19 +134,22 @@ class Bench {
   void HostilePush(int port, const std::string& token);
 
   Config cfg_;
-  std::string hub_db_;
-  std::string hub_addr_;  // what the sites dial: the proxy, or the hub (scale)
+  std::string hub_db_;    // sqlite: the hub's file
+  std::string pg_conninfo_;  // pg: the current database
+  std::unique_ptr<pgtest::PgCluster> pg_;  // pg: started once, stopped at exit
+  // What the sites dial, one per hub: the proxies, or the hubs (scale).
+  std::vector<std::string> hub_addrs_;
   std::string ca_file_;  // empty: plain text
   std::atomic<int> errors_{0};
-  std::unique_ptr<SqliteHubStore> tokens_;  // closed before the hub starts
+  std::unique_ptr<HubStore> tokens_;  // closed before the hubs start
   std::vector<std::pair<std::string, TokenInfo>> pending_tokens_;
   WorkerPool pool_;  // --procs
-  HubProcess hub_;
-  std::unique_ptr<FaultProxy> proxy_;
+  std::vector<std::unique_ptr<HubProcess>> hubs_;
+  std::vector<int> hub_ports_;
+  std::vector<std::unique_ptr<FaultProxy>> proxies_;  // one per hub, or none
   std::vector<House> houses_;
   double t0_ = 0;
   ProcStats hub0_, self0_;
-  int hub_port_ = 0;
   ProxyCounters bytes0_;
   std::atomic<int> round_trips_{0};
   int conflicts_ = 0;

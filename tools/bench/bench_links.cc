@@ -95,17 +95,15 @@ void Bench::PoorLink() {
   // Records of site EDGE the hub stored with hub_seq > `after`, each checked
   // equal to the house's state; the keys, or an error.
   auto received = [&](int64_t after) -> common::Result<std::set<RecordKey>> {
-    RELAIS_ASSIGN_OR_RETURN(auto db, common::Db::OpenReader(hub_db_));
+    RELAIS_ASSIGN_OR_RETURN(auto db, Reader());
     RELAIS_ASSIGN_OR_RETURN(
-        common::Stmt st,
-        db->Prepare("SELECT collection, id, state FROM records WHERE site_id=? AND hub_seq>?"));
-    st.Bind(1, h.rep->site_id()).Bind(2, after);
+        std::vector<Row> rows,
+        db->Query("SELECT collection, id, state FROM records WHERE site_id = $1 AND hub_seq > $2",
+                  {h.rep->site_id(), after}, 3));
     std::set<RecordKey> got;
-    for (;;) {
-      RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      const RecordKey key{st.ColumnInt(0), st.ColumnText(1)};
-      RELAIS_ASSIGN_OR_RETURN(common::Record hub_rec, common::DecodeRecordJson(st.ColumnText(2)));
+    for (const Row& row : rows) {
+      const RecordKey key{std::stoll(row[0]), row[1]};
+      RELAIS_ASSIGN_OR_RETURN(common::Record hub_rec, common::DecodeRecordJson(row[2]));
       RELAIS_ASSIGN_OR_RETURN(auto mine,
                               h.rep->Get(static_cast<Collection>(key.first), key.second));
       if (!mine || !(*mine == hub_rec))
@@ -144,13 +142,14 @@ void Bench::PoorLink() {
       prof.cut_on_clock = true;
       prof.cut_first_ms = cfg_.cut_offset_ms;
     }
-    proxy_->SetProfile(prof);
+    FaultProxy& proxy = *proxies_[0];  // the edge house dials hub 0
+    proxy.SetProfile(prof);
     Begin();
     int attempts = 0;
     auto r = Sync(h, 20, &attempts, 64 << 10, /*fresh=*/!c.kept_alive);
     const double secs = Now() - t0_;
-    const ProxyCounters pc = proxy_->counters();
-    proxy_->SetProfile(LinkProfile{});
+    const ProxyCounters pc = SumCounters(proxies_);
+    proxy.SetProfile(LinkProfile{});
     // Not timed: what reached the hub, read from hub.db.
     auto pending = h.rep->PendingCount();
     auto got = received(*seq0);
@@ -175,7 +174,8 @@ void Bench::PoorLink() {
               {"converged", synced && all_there}, {"tls", !ca_file_.empty()},
               {"errors", errors_.load()}, {"cold", !c.kept_alive},
               {"connections", pc.connections - bytes0_.connections},
-              {"cuts", pc.cuts - bytes0_.cuts}};
+              {"cuts", pc.cuts - bytes0_.cuts},
+              {"store", cfg_.store}, {"hubs", cfg_.hubs}};
     if (c.changes == 0) {
       j["records_pushed"] = r.ok() ? r->pushed : -1;
       j["records_pulled"] = r.ok() ? r->pulled : -1;
@@ -202,11 +202,13 @@ void Bench::HostilePush(int port, const std::string& token) {
   // An honest no-op sync that fails during the attack is an error of the run.
   const int failed = j.value("honest_failed", 0);
   if (failed > 0) Fail("hostile_push: " + std::to_string(failed) + " synchro(s) honnête(s) en échec");
-  const ProcStats h = hub_.Stats();
+  const ProcStats h = HubStats();
   j["tls"] = !ca_file_.empty();
   j["errors"] = errors_.load();
   j["hub_rss_mb"] = h.rss_mb;
   j["hub_peak_rss_mb"] = h.peak_mb;
+  j["store"] = cfg_.store;
+  j["hubs"] = cfg_.hubs;
   std::cout << j.dump() << std::endl;
 }
 

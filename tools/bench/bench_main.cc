@@ -22,13 +22,7 @@ namespace fs = std::filesystem;
 int Bench::Run() {
   if (cfg_.procs > 1 && !Check(pool_.Start(cfg_.procs), "--procs")) return 1;
   fs::create_directories(cfg_.workdir);
-  hub_db_ = cfg_.workdir + "/hub.db";
-  auto store = SqliteHubStore::Open(hub_db_, true);
-  if (!store.ok()) {
-    std::cerr << "bench: " << store.status().ToString() << "\n";
-    return 1;
-  }
-  tokens_ = std::move(store).value();
+  if (!OpenStore(cfg_.workdir)) return 1;
   const int n = cfg_.sites;
   std::vector<std::string> fresh_tokens;
   for (int i = 0; i < n; ++i) {
@@ -38,26 +32,16 @@ int Bench::Run() {
       return 1;
     }
     h->token = NewToken("S" + std::to_string(i), "site" + std::to_string(i));
+    h->hub = i;  // house i -> hub i % hubs
     houses_.push_back(std::move(h).value());
     fresh_tokens.push_back(NewToken("S" + std::to_string(i), "fresh" + std::to_string(i)));
   }
   const std::string second_token = NewToken("S0", "site0-b");
   const std::string edge_token = NewToken("EDGE", "edge");
   const std::string hostile_token = NewToken("HOSTILE", "hostile");
-  tokens_.reset();
   if (errors_ > 0) return 1;
-  const std::vector<std::string> hub_args = HubArgs(cfg_.workdir);
-  if (errors_ > 0) return 1;
-  const int port = FreePort();
-  Status started = hub_.Start(cfg_.hub_bin, hub_db_, port, cfg_.workdir + "/hub.log", hub_args);
-  if (!started.ok()) {
-    std::cerr << "bench: " << started.ToString() << "\n";
-    return 1;
-  }
-  proxy_ = std::make_unique<FaultProxy>("127.0.0.1:" + std::to_string(port), LinkProfile{});
-  if (!Check(proxy_->Start().status(), "proxy")) return 1;
-  hub_port_ = port;
-  hub_addr_ = "127.0.0.1:" + std::to_string(proxy_->port());
+  if (!StartHubs(cfg_.workdir, /*proxied=*/true)) return 1;
+  const int port = hub_ports_[0];
   std::string err;
   const int64_t total_records = static_cast<int64_t>(n) * cfg_.records;
 
@@ -101,6 +85,7 @@ int Bench::Run() {
   auto second = NewHouse("site0-b", "S0");
   if (!Check(second.status(), "site0-b")) return 1;
   second->token = second_token;
+  second->hub = 1;  // with several hubs, the sibling commits through another
   if (!Check(Sync(*second, 1).status(), "sync site0-b")) return 1;  // bootstrap, not timed
   const int edits = std::min(100, cfg_.records);
   for (int k = 0; k < edits; ++k) {
@@ -131,17 +116,19 @@ int Bench::Run() {
   if (!PullPhases(fresh_tokens)) return 1;
 
   converged_ = converged_ && Converged();
+  const ProcStats hs = HubStats();
   int64_t disk = 0;
   for (const auto& e : fs::directory_iterator(cfg_.workdir))
     if (e.is_regular_file()) disk += static_cast<int64_t>(e.file_size());
   json total = {{"phase", "total"}, {"sites", n}, {"records", total_records},
                 {"seconds", total_["seconds"]}, {"bytes", total_["bytes"]},
                 {"round_trips", total_["round_trips"]}, {"converged", converged_},
-                {"hub_cpu_s", hub_.Stats().cpu_s}, {"hub_rss_mb", hub_.Stats().rss_mb},
-                {"hub_peak_rss_mb", hub_.Stats().peak_mb},
+                {"hub_cpu_s", hs.cpu_s}, {"hub_rss_mb", hs.rss_mb},
+                {"hub_peak_rss_mb", hs.peak_mb},
                 {"disk_mb", static_cast<double>(disk) / 1e6},
                 {"in_total", {"initial_push", "incremental", "conflicts", "pull",
                               "pull_existing"}}};
+  total.update(StoreFields());
   std::cout << total.dump() << std::endl;
   if (cfg_.poor_link) {
     houses_.clear();
@@ -152,7 +139,7 @@ int Bench::Run() {
     PoorLink();
   }
   if (cfg_.hostile_seconds > 0) HostilePush(port, hostile_token);
-  hub_.Stop();
+  StopHubs();
   if (errors_ > 0) {
     std::cerr << "bench: " << errors_.load() << " erreur(s)\n";
     return 4;
@@ -194,6 +181,13 @@ int main(int argc, char** argv) {
   std::string tls = "on";
   app.add_option("--tls", tls, "on (défaut) ou off (= --plaintext)")
       ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--store", cfg.store,
+                 "Magasin du hub: sqlite (défaut, hub.db) ou pg (PostgreSQL jetable "
+                 "démarré et arrêté par le banc)")
+      ->check(CLI::IsMember({"sqlite", "pg"}));
+  app.add_option("--hubs", cfg.hubs,
+                 "Processus relais-hub sur le même magasin (1 à 8; plus de 1: --store pg)")
+      ->check(CLI::Range(1, 8));
   app.add_option("--scale-sites", cfg.scale_sites,
                  "Mode échelle: N sites connectés en même temps, une ligne par N "
                  "(ex. 100,1000; 1 à 5000)")
@@ -212,6 +206,11 @@ int main(int argc, char** argv) {
     std::cerr << "relais-bench: --scale-sites: 8 valeurs au plus\n";
     return 2;
   }
+  if (cfg.hubs > 1 && cfg.store != "pg") {
+    std::cerr << "relais-bench: --hubs " << cfg.hubs
+              << " demande --store pg (un seul processus écrit dans hub.db)\n";
+    return 2;
+  }
   if (quick) {
     cfg.sites = 4;
     cfg.records = 200;
@@ -228,6 +227,7 @@ int main(int argc, char** argv) {
     const fs::path self = fs::read_symlink("/proc/self/exe");
     cfg.hub_bin = (self.parent_path().parent_path().parent_path() / "server" / "relais-hub").string();
   }
+  relais::server::bench::InstallCleanupOnSignal();
   const bool own_dir = cfg.workdir.empty();
   if (own_dir) {
     std::string tmpl = (fs::temp_directory_path() / "relais-bench-XXXXXX").string();
@@ -235,7 +235,8 @@ int main(int argc, char** argv) {
   } else {
     fs::remove_all(cfg.workdir);
   }
-  std::cerr << "bench: " << cfg.sites << " sites x " << cfg.records << ", hub " << cfg.hub_bin
+  std::cerr << "bench: " << cfg.sites << " sites x " << cfg.records << ", magasin "
+            << cfg.store << ", " << cfg.hubs << " hub(s) " << cfg.hub_bin
             << ", dossier " << cfg.workdir << "\n";
   const int rc = cfg.scale_sites.empty() ? Bench(cfg).Run() : Bench(cfg).RunScale();
   if (own_dir) fs::remove_all(cfg.workdir);

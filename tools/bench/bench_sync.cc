@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <map>
 
 #include "common/codec/record_json.h"
 #include "tools/bench/bench.h"
@@ -49,7 +50,7 @@ common::Result<House> Bench::NewHouse(const std::string& name,
 
 SyncOptions Bench::Options(const House& h) const {
   SyncOptions o;
-  o.hub = hub_addr_;
+  o.hub = hub_addrs_.empty() ? "" : hub_addrs_[static_cast<size_t>(h.hub) % hub_addrs_.size()];
   o.token = h.token;
   o.channel_key = h.channel;
   o.ca_file = ca_file_;
@@ -91,19 +92,33 @@ common::Result<SyncReport> Bench::Sync(House& h, int attempts, int* used,
   return r;
 }
 
+ProxyCounters SumCounters(const std::vector<std::unique_ptr<FaultProxy>>& proxies) {
+  ProxyCounters sum;
+  for (const auto& p : proxies) {
+    const ProxyCounters c = p->counters();
+    sum.bytes_up += c.bytes_up;
+    sum.bytes_down += c.bytes_down;
+    sum.connections += c.connections;
+    sum.cuts += c.cuts;
+    sum.bytes_dropped += c.bytes_dropped;
+    sum.refused += c.refused;
+  }
+  return sum;
+}
+
 void Bench::Begin() {
   t0_ = Now();
-  hub0_ = hub_.Stats();
+  hub0_ = HubStats();
   self0_ = SelfStats();
-  bytes0_ = proxy_ ? proxy_->counters() : ProxyCounters{};
+  bytes0_ = SumCounters(proxies_);
   round_trips_ = 0;
 }
 
 json Bench::End(const std::string& phase, int sites, int64_t records,
                const json& extra) {
   const double secs = Now() - t0_;
-  const ProcStats h = hub_.Stats(), s = SelfStats();
-  const ProxyCounters c = proxy_ ? proxy_->counters() : ProxyCounters{};
+  const ProcStats h = HubStats(), s = SelfStats();
+  const ProxyCounters c = SumCounters(proxies_);
   const int64_t bytes = (c.bytes_up - bytes0_.bytes_up) + (c.bytes_down - bytes0_.bytes_down);
   json j = {{"phase", phase},
             {"sites", sites},
@@ -121,7 +136,9 @@ json Bench::End(const std::string& phase, int sites, int64_t records,
             {"hub_threads", h.threads},
             {"hub_fds", h.fds},
             {"tls", !ca_file_.empty()},
-            {"errors", errors_.load()}};
+            {"errors", errors_.load()},
+            {"store", cfg_.store},
+            {"hubs", cfg_.hubs}};
   j.update(extra);
   total_["seconds"] = total_["seconds"].get<double>() + secs;
   total_["bytes"] = total_["bytes"].get<int64_t>() + bytes;
@@ -153,14 +170,15 @@ std::string Bench::SyncAllInWorkers(std::vector<House>& hs, std::atomic<int>* rt
                                     std::vector<double>* ms, bool noop) {
   std::vector<SyncJob> jobs(static_cast<size_t>(std::min<int>(pool_.size(), hs.size())));
   for (SyncJob& j : jobs) {
-    j.hub = hub_addr_;
+    j.hub = hub_addrs_.empty() ? "" : hub_addrs_[0];
     j.ca_file = ca_file_;
     j.threads = cfg_.threads;
     j.noop = noop;
   }
   for (size_t i = 0; i < hs.size(); ++i)
     jobs[i % jobs.size()].houses.push_back(
-        {static_cast<int>(i), hs[i].db, hs[i].token, hs[i].channel});
+        {static_cast<int>(i), hs[i].db, hs[i].token, hs[i].channel,
+         hub_addrs_.empty() ? "" : hub_addrs_[static_cast<size_t>(hs[i].hub) % hub_addrs_.size()]});
   auto res = pool_.Run(jobs);
   if (!res.ok()) {
     ++errors_;
@@ -178,45 +196,35 @@ std::string Bench::SyncAllInWorkers(std::vector<House>& hs, std::atomic<int>* rt
 }
 
 bool Bench::Converged() {
-  // Every replica's records equal the hub's, and nothing is missing at the
-  // replica: counted per site directly in hub.db (read-only, WAL).
-  auto db = common::Db::OpenReader(hub_db_);
+  // Every replica's records equal the hub's, and the hub holds nothing more
+  // for its site: the site's rows read at once from the hub's database
+  // (read-only; a lookup per record would cost a query each).
+  auto db = Reader();
   if (!db.ok()) return false;
   for (House& h : houses_) {
     auto all = h.rep->store()->ListAll();
     if (!all.ok()) return false;
-    // The hub's key is (site_id, collection, id): without site_id each
-    // lookup scans the table (quadratic: 20 x 2,000 records took minutes).
-    auto st = (*db)->Prepare(
-        "SELECT state FROM records WHERE site_id=? AND collection=? AND id=?");
+    auto rows = (*db)->Query(
+        "SELECT collection, id, state FROM records WHERE site_id = $1",
+        {h.rep->site_id()}, 3);
+    if (!rows.ok() || rows->size() != all->size()) return false;
+    std::map<std::pair<std::string, std::string>, const std::string*> hub;
+    for (const Row& r : *rows) hub[{r[0], r[1]}] = &r[2];
     for (const auto& r : *all) {
-      if (!st->Reset().ok()) return false;
-      st->Bind(1, r.site_id).Bind(2, static_cast<int64_t>(r.collection)).Bind(3, r.id);
-      auto row = st->Step();
-      if (!row.ok() || !*row) return false;
-      auto hub_rec = common::DecodeRecordJson(st->ColumnText(0));
+      auto it = hub.find({std::to_string(static_cast<int64_t>(r.collection)), r.id});
+      if (it == hub.end() || r.site_id != h.rep->site_id()) return false;
+      auto hub_rec = common::DecodeRecordJson(*it->second);
       if (!hub_rec.ok() || !(*hub_rec == r)) return false;
     }
-    auto count = (*db)->Prepare("SELECT count(*) FROM records WHERE site_id=?");
-    count->Bind(1, h.rep->site_id());
-    auto row = count->Step();
-    if (!row.ok() || !*row || count->ColumnInt(0) != static_cast<int64_t>(all->size()))
-      return false;
   }
   return true;
 }
 
 common::Result<int64_t> Bench::HubMaxSeq(const std::string& site) {
-  RELAIS_ASSIGN_OR_RETURN(auto db, common::Db::OpenReader(hub_db_));
-  RELAIS_ASSIGN_OR_RETURN(
-      common::Stmt st,
-      db->Prepare(site.empty()
-                      ? "SELECT coalesce(max(hub_seq), 0) FROM records"
-                      : "SELECT coalesce(max(hub_seq), 0) FROM records WHERE site_id=?"));
-  if (!site.empty()) st.Bind(1, site);
-  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::Internal("hub.db: max(hub_seq) sans ligne");
-  return st.ColumnInt(0);
+  RELAIS_ASSIGN_OR_RETURN(auto db, Reader());
+  if (site.empty()) return db->QueryInt("SELECT coalesce(max(hub_seq), 0) FROM records", {});
+  return db->QueryInt("SELECT coalesce(max(hub_seq), 0) FROM records WHERE site_id = $1",
+                      {site});
 }
 
 std::vector<std::string> Bench::HubArgs(const std::string& dir) {

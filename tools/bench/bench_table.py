@@ -5,6 +5,7 @@ usage:
   bench_table.py compare DIR     # DIR = OUT of ../shared/peers/compare.sh
   bench_table.py poorlink DIR    # poor_link rows of DIR/relais-run*.jsonl, medians
   bench_table.py scale FILE      # scale rows (relais-bench --scale-sites)
+  bench_table.py stores DIR...   # scale rows of DIR/*.jsonl by store and hub count
   bench_table.py rows FILE...    # any relais-bench lines, every field
 
 Every figure printed is a median over the runs found (the run count and
@@ -12,6 +13,7 @@ the spread are printed beside it); nothing is typed by hand. A phase that
 did not converge, or a run that printed errors, is shown as such.
 """
 import glob
+import os
 import json
 import statistics
 import sys
@@ -91,6 +93,45 @@ def scale(f):
               f"{r['errors']} |")
 
 
+def stores(dirs):
+    """One table: sqlite/1 hub, pg/1, pg/2, pg/4 (any other pair after).
+
+    Every row must come from the same scale (sites x records per site):
+    mixing scales in one table is refused (exit 1).
+    """
+    found = {}
+    for f in sorted(f for d in dirs for f in glob.glob(f"{d}/*.jsonl")):
+        for line in open(f, encoding="utf-8"):
+            if line.startswith("{"):
+                r = json.loads(line)
+                if r.get("phase") == "scale":
+                    r["_file"] = f
+                    found.setdefault((r.get("store", "sqlite"), int(r.get("hubs", 1))), []).append(r)
+    scales = {(r["sites"], r["records_per_site"]) for rs in found.values() for r in rs}
+    if len(scales) != 1:
+        print(f"stores: {len(scales)} échelles différentes dans {dirs}: {sorted(scales)}", file=sys.stderr)
+        sys.exit(1)
+    sites, per_site = scales.pop()
+    order = [("sqlite", 1), ("pg", 1), ("pg", 2), ("pg", 4)]
+    keys = [k for k in order if k in found] + sorted(k for k in found if k not in order)
+    print(f"{sites:,} sites × {per_site:,} records (pushed, then pulled by a fresh replica per site)\n")
+    print("| store / hubs | full cycle (push + pull + no-op) | throughput | no-op p99 | RSS per hub | PostgreSQL RSS (PSS) | lost / skipped | errors |")
+    print("|---|---|---|---|---|---|---|---|")
+    for k in keys:
+        for r in found[k]:
+            each = r.get("hubs_rss_mb") or [r["hub_rss_mb_after_noop"]]
+            rss = " / ".join(f"{x:.0f}" for x in each) + " MB"
+            pg = (f"{r['pg_rss_mb']:.0f} MB ({r['pg_pss_mb']:.0f}), {r['pg_processes']} proc."
+                  if "pg_rss_mb" in r else "–")
+            lost = f"{r.get('missing_at_hub', '?')} / {r.get('missing_at_readers', '?')}"
+            run = f" ({os.path.basename(os.path.dirname(r['_file']))})" if len(dirs) > 1 else ""
+            print(f"| {k[0]} / {k[1]}{run} | **{r['cycle_seconds']:.1f} s** ({r['connect_seconds']:.1f} + "
+                  f"{r['pull_seconds']:.1f} + {r['noop_seconds']:.2f}) | "
+                  f"{r['cycle_records_per_s']:,.0f} rec/s (push {r['push_records_per_s']:,.0f}) | "
+                  f"{r['noop_p99_ms']:.1f} ms ({r['noop_concurrency']} in flight) | {rss} | {pg} | "
+                  f"{lost} | {r['errors']} |")
+
+
 def rows(files):
     for f in files:
         for line in open(f, encoding="utf-8"):
@@ -107,6 +148,8 @@ if __name__ == "__main__":
         poorlink(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "scale":
         scale(sys.argv[2])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "stores":
+        stores(sys.argv[2:])
     elif len(sys.argv) >= 3 and sys.argv[1] == "rows":
         rows(sys.argv[2:])
     else:

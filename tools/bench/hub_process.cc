@@ -65,7 +65,8 @@ ProcStats ReadStats(const std::string& proc_dir) {
 }  // namespace
 
 common::Status HubProcess::Start(const std::string& binary,
-                                 const std::string& db, int port,
+                                 const std::vector<std::string>& store_args,
+                                 int port,
                                  const std::string& log,
                                  const std::vector<std::string>& extra_args) {
   posix_spawn_file_actions_t fa;
@@ -73,7 +74,9 @@ common::Status HubProcess::Start(const std::string& binary,
   posix_spawn_file_actions_addopen(&fa, 2, log.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   const std::string listen = "127.0.0.1:" + std::to_string(port);
-  std::vector<std::string> args = {binary, "--db", db, "--listen", listen};
+  std::vector<std::string> args = {binary};
+  args.insert(args.end(), store_args.begin(), store_args.end());
+  args.insert(args.end(), {"--listen", listen});
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

@@ -24,11 +24,19 @@ struct ProcStats {
 class HubProcess {
  public:
   ~HubProcess() { Stop(); }
-  // Runs `binary --db db --listen 127.0.0.1:port [extra_args...]` with
-  // stderr to `log` (e.g. extra_args = --tls-cert C --tls-key K).
-  common::Status Start(const std::string& binary, const std::string& db,
+  // Runs `binary STORE_ARGS --listen 127.0.0.1:port [extra_args...]` with
+  // stderr to `log`; store_args = {"--db", FILE} or {"--store", URI}
+  // (e.g. extra_args = --tls-cert C --tls-key K).
+  common::Status Start(const std::string& binary,
+                       const std::vector<std::string>& store_args,
                        int port, const std::string& log,
                        const std::vector<std::string>& extra_args = {});
+  // The SQLite form: store_args = {"--db", db}.
+  common::Status Start(const std::string& binary, const std::string& db,
+                       int port, const std::string& log,
+                       const std::vector<std::string>& extra_args = {}) {
+    return Start(binary, std::vector<std::string>{"--db", db}, port, log, extra_args);
+  }
   void Stop();
   ProcStats Stats() const;
   pid_t pid() const { return pid_; }

@@ -63,7 +63,7 @@ json RunJob(const json& job,
       ParallelFor(static_cast<int>(houses.size()), job["threads"], [&](int i) {
         const json& h = houses[static_cast<size_t>(i)];
         SyncOptions o;
-        o.hub = job["hub"];
+        o.hub = h.contains("hub") ? h["hub"] : job["hub"];
         o.ca_file = job["ca_file"];
         o.token = h["token"];
         o.channel_key = h["channel"];
@@ -153,7 +153,8 @@ common::Result<std::vector<SyncJobResult>> WorkerPool::Run(
       line["houses"].push_back({{"index", h.index},
                                 {"db", h.db},
                                 {"token", h.token},
-                                {"channel", h.channel}});
+                                {"channel", h.channel},
+                                {"hub", h.hub.empty() ? j.hub : h.hub}});
     if (!WriteAll(workers_[k].to, line.dump() + "\n"))
       return common::Status::Internal("processus " + std::to_string(k) +
                                       " injoignable");

@@ -21,6 +21,7 @@ struct WorkerHouse {
   std::string db;  // replica file (opened by the worker on first use)
   std::string token;
   std::string channel;  // SyncOptions::channel_key
+  std::string hub;      // host:port of this house's hub ("" = the job's)
 };
 
 // One SyncOnce per house (one attempt), `threads` at a time.
