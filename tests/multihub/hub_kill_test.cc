@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 
+#include "server/client/failover.h"
 #include "tests/multihub/multihub_fixture.h"
 
 namespace relais::server::multihub {
@@ -61,12 +62,16 @@ TEST_F(MultiHubTest, HubKilledMidBatchReplicaRetriesThroughAnother) {
   EXPECT_GE(at_kill, acks.load());
   EXPECT_LT(at_kill, kRecords) << "tout était déjà là: le kill n'était pas en cours de lot";
 
-  // The replica retries through hub B (failover by the test).
-  SyncOptions retry = Options(token, 1);
+  // The replica's next session, given both hubs (`relais sync --hub A,B`),
+  // fails over by itself: A (dead) first, then B.
+  SyncOptions retry = Options(token, 0);
+  retry.hubs = {HubAddress(0), HubAddress(1)};
   retry.push_batch_records = 1000;
   retry.push_batch_bytes = 4 << 20;
-  const FailoverResult f = SyncWithFailover(*a, retry, 1);
-  ASSERT_TRUE(f.status.ok()) << f.status.ToString();
+  auto f = relais::server::SyncWithFailover(*a, retry);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->hub, HubAddress(1));
+  EXPECT_EQ(f->tried, (std::vector<std::string>{HubAddress(0), HubAddress(1)}));
   EXPECT_EQ(*a->PendingCount(), 0) << "curseur de poussée incomplet";
   EXPECT_EQ(SqlInt("SELECT count(*) FROM relais.records"), kRecords);
   EXPECT_EQ(SqlInt("SELECT count(DISTINCT id) FROM relais.records WHERE site_id = 'S1'"),
