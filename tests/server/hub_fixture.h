@@ -67,18 +67,18 @@ class HubFixture : public ::testing::Test {
   // The store the hub runs on.
   virtual pgtest::StoreKind Kind() const { return pgtest::StoreKind::kSqlite; }
 
-  // Where the hub's store lives (chosen on the first StartHub, kept by the
+  // Where the hub's store lives (chosen by the first StartHub, kept by the
   // next ones: a restarted hub finds its data). SQLite: dir_.File("hub.db").
-  const pgtest::StoreLocation& Location() {
-    if (!location_) {
-      auto loc = pgtest::NewStoreLocation(Kind(), dir_.File("hub.db"));
-      EXPECT_TRUE(loc.ok()) << loc.status().ToString();
-      location_ = loc.ok() ? *loc : pgtest::StoreLocation{Kind(), dir_.File("hub.db"), ""};
-    }
-    return *location_;
-  }
+  // REQUIRES: StartHub ran.
+  const pgtest::StoreLocation& Location() const { return *location_; }
 
   void StartHub(const ServerOptions& options) {
+    if (!location_) {
+      // A PostgreSQL cluster that cannot be had fails the test here, loudly.
+      auto loc = pgtest::NewStoreLocation(Kind(), dir_.File("hub.db"));
+      ASSERT_TRUE(loc.ok()) << loc.status().ToString();
+      location_ = *loc;
+    }
     auto store = pgtest::OpenStore(Location());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
