@@ -1,12 +1,14 @@
 // relais-kiosk: the house's kiosk, in the shape of Dear ImGui's
 // example_glfw_opengl3 (GLFW 3.3 core profile, "#version 330 core").
-//   relais-kiosk --db site.db [--hub HOST:PORT --token-file F] [--lang fr|en]
+//   relais-kiosk --db site.db [--hub HOST:PORT[,HOST:PORT...] --token-file F] [--lang fr|en]
 //                [--fullscreen] [--now YYYY-MM-DDTHH:MM]
 //                [--screenshot-dir DIR --frames N]
 //   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
 // The token comes from --token-file or RELAIS_TOKEN (--token still works but
 // warns: it is visible in `ps`). Before each sync the worker runs PRAGMA
 // quick_check and stops with « réplique endommagée » instead of syncing.
+// With several hubs (over one database) each round fails over
+// (server/client/failover.h); failed rounds back off from 1 s to 60 s.
 // Redraws only on input or a state change (glfwWaitEventsTimeout), so an
 // idle kiosk uses almost no CPU. All logic lives in kiosk/app and kiosk/ui.
 #include <GLFW/glfw3.h>
@@ -14,6 +16,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,7 +32,8 @@
 #include "kiosk/app/sync_worker.h"
 #include "kiosk/ui/ui.h"
 #ifdef RELAIS_HAVE_SYNC_CLIENT
-#include "server/client/sync_client.h"
+#include "server/client/failover.h"
+#include "server/client/hub_list.h"
 #endif
 
 namespace relais::kiosk {
@@ -39,6 +43,7 @@ using common::Status;
 
 struct Options {
   std::string db, hub, token, token_file, ca, lang = "fr", now, set_pin, screenshot_dir;
+  std::vector<std::string> hubs;  // --hub parsed (ParseHubList)
   bool fullscreen = false;
   int frames = 4;
   int sync_interval_s = 30;
@@ -96,6 +101,14 @@ ui::Fonts LoadFonts(ImGuiIO& io) {
   return f;
 }
 
+// The hub that last completed a session, for the status bar: written by the
+// worker thread after each success, read by the UI thread in Settle().
+struct HubNote {
+  std::mutex mu;
+  std::string hub;     // GUARDED_BY(mu)
+  int64_t at_ms = 0;   // GUARDED_BY(mu)
+};
+
 // Everything the loop needs, owned by main.
 struct Kiosk {
   GLFWwindow* window = nullptr;
@@ -104,6 +117,7 @@ struct Kiosk {
   std::unique_ptr<EffectRunner> runner;
   common::Clock* clock = nullptr;
   SyncWorker* worker = nullptr;
+  std::shared_ptr<HubNote> hub_note;
   int input_events = 0;
 };
 
@@ -129,8 +143,17 @@ void Settle(Kiosk& k) {
   if (k.worker) {
     SyncSnapshot snap = k.worker->Snapshot();
     const bool fresh = snap.last_success_ms != k.state.sync.last_success_ms;
-    Apply(k.state, act::SyncUpdate{SyncStatus{true, snap.online, snap.last_success_ms,
-                                              0, 0, snap.last_error}});
+    SyncStatus st;
+    st.enabled = true;
+    st.online = snap.online;
+    st.last_success_ms = snap.last_success_ms;
+    st.last_error = snap.last_error;
+    {
+      std::lock_guard<std::mutex> lock(k.hub_note->mu);
+      st.last_hub = k.hub_note->hub;
+      st.last_hub_ms = k.hub_note->at_ms;
+    }
+    Apply(k.state, act::SyncUpdate{st});
     if (fresh) k.state.effects.push_back(EffReload{});  // the hub sent changes
   }
   Status st = k.runner->RunPending(k.state);
@@ -238,12 +261,13 @@ GLFWwindow* OpenWindow(bool fullscreen) {
   return w;
 }
 
-std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock) {
+std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock,
+                                       std::shared_ptr<HubNote> note) {
 #ifdef RELAIS_HAVE_SYNC_CLIENT
-  if (o.hub.empty()) return nullptr;
+  if (o.hubs.empty()) return nullptr;
   // The worker thread owns its own Replica (a Replica is not thread-safe).
   auto holder = std::make_shared<std::unique_ptr<common::Replica>>();
-  auto fn = [o, holder](SyncCounts* c) -> Status {
+  auto fn = [o, holder, note](SyncCounts* c) -> Status {
     if (!*holder) {
       RELAIS_ASSIGN_OR_RETURN(*holder, common::Replica::Open(o.db));
     }
@@ -252,20 +276,27 @@ std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock) {
     if (Status bad = (*holder)->store()->db()->QuickCheck(); !bad.ok())
       return Status::DataLoss("réplique endommagée : lancez relais repair --db " + o.db);
     server::SyncOptions so;
-    so.hub = o.hub;
+    so.hubs = o.hubs;
+    so.hub = o.hubs.front();
     so.token = o.token;
     so.ca_file = o.ca;
-    RELAIS_ASSIGN_OR_RETURN(server::SyncReport r, server::SyncOnce(**holder, so));
-    *c = SyncCounts{r.pushed, r.pulled, r.conflicts};
+    RELAIS_ASSIGN_OR_RETURN(server::FailoverReport r, server::SyncWithFailover(**holder, so));
+    *c = SyncCounts{r.sync.pushed, r.sync.pulled, r.sync.conflicts};
+    auto last = server::ReadLastHub(*(*holder)->store());
+    if (last.ok()) {
+      std::lock_guard<std::mutex> lock(note->mu);
+      note->hub = last->hub;
+      note->at_ms = last->at_ms;
+    }
     return Status::OK();
   };
-  SyncOptions so;
-  so.interval_ms = o.sync_interval_s * 1000LL;
-  return std::make_unique<SyncWorker>(fn, clock, so);
+  return std::make_unique<SyncWorker>(
+      fn, clock, server::FailoverWorkerOptions(o.sync_interval_s * 1000LL));
 #else
   if (!o.hub.empty())
     std::fprintf(stderr, "--hub ignoré: construit sans le client de synchronisation\n");
   (void)clock;
+  (void)note;
   return nullptr;
 #endif
 }
@@ -281,7 +312,15 @@ int Run(const Options& o) {
   }
   auto rep = common::Replica::Open(o.db, clock);
   if (!rep.ok()) return std::fprintf(stderr, "%s\n", rep.status().ToString().c_str()), 1;
-  std::unique_ptr<SyncWorker> worker = MakeWorker(o, clock);
+  // The status bar names the last hub reached from the first frame on.
+  auto note = std::make_shared<HubNote>();
+#ifdef RELAIS_HAVE_SYNC_CLIENT
+  if (auto last = server::ReadLastHub(*(*rep)->store()); last.ok()) {
+    note->hub = last->hub;
+    note->at_ms = last->at_ms;
+  }
+#endif
+  std::unique_ptr<SyncWorker> worker = MakeWorker(o, clock, note);
 
   glfwSetErrorCallback([](int e, const char* d) { std::fprintf(stderr, "GLFW %d: %s\n", e, d); });
   if (!glfwInit()) return 1;
@@ -308,6 +347,7 @@ int Run(const Options& o) {
 
   k.clock = clock;
   k.worker = worker.get();
+  k.hub_note = note;
   k.state = InitialState(clock->NowMillis(), o.lang == "en" ? Lang::kEn : Lang::kFr);
   SyncWorker* wp = worker.get();
   k.runner = std::make_unique<EffectRunner>(rep->get(), [wp] { if (wp) wp->Nudge(); });
@@ -336,7 +376,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("relais-kiosk ") + RELAIS_VERSION,
                        "Affiche la version et quitte");
   app.add_option("--db", o.db, "Fichier SQLite de la réplique de la maison")->required();
-  app.add_option("--hub", o.hub, "Serveur de synchronisation HOTE:PORT");
+  app.add_option("--hub", o.hub,
+                 "Serveur de synchronisation HOTE:PORT, ou plusieurs séparés par des virgules");
   app.add_option("--token-file", o.token_file,
                  "Fichier du jeton de la réplique (relais-hub enroll ; sinon RELAIS_TOKEN)");
   app.add_option("--token", o.token,
@@ -358,6 +399,12 @@ int main(int argc, char** argv) {
     return std::fprintf(stderr, "--ca vide: donnez le fichier PEM de l'autorité du hub\n"), 2;
   if (!o.set_pin.empty()) return relais::kiosk::SetPin(o);
   if (!o.hub.empty()) {
+#ifdef RELAIS_HAVE_SYNC_CLIENT
+    // A bad list is refused before any connection (hub_list.h).
+    auto hubs = relais::server::ParseHubList(o.hub);
+    if (!hubs.ok()) return std::fprintf(stderr, "%s\n", hubs.status().message().c_str()), 2;
+    o.hubs = *hubs;
+#endif
     relais::common::TokenSource source;
     std::string warning;
     auto token = relais::common::ResolveToken(o.token_file, o.token, &source, &warning);

@@ -75,7 +75,10 @@ class PeerSlot {
 
 HubService::HubService(HubStore& store, common::Clock& clock,
                        HubServiceOptions options)
-    : store_(store), clock_(clock), options_(options) {
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      metrics_(options_.store_kind) {
   // Streamed unary: same bytes on the wire as a unary call, but gRPC hands
   // us the call before reading its message, so strangers are refused first.
   MarkMethodStreamed(
@@ -87,18 +90,20 @@ HubService::HubService(HubStore& store, common::Clock& clock,
 
 grpc::Status HubService::StreamedSync(grpc::ServerContext* context,
                                       Streamer* stream) {
+  const SteadyClock::time_point start = SteadyClock::now();
   const std::string peer = PeerHost(context->peer());
   PeerSlot slot(peers_mu_, calls_per_peer_, peer, options_.max_calls_per_peer);
   if (!slot.held())
-    return Refuse(context, Status::ResourceExhausted(
-                               "trop d'appels simultanés depuis " + peer +
-                               " (maximum " +
-                               std::to_string(options_.max_calls_per_peer) +
-                               "): réessayez plus tard"));
+    return Refuse(context,
+                  Status::ResourceExhausted(
+                      "trop d'appels simultanés depuis " + peer + " (maximum " +
+                      std::to_string(options_.max_calls_per_peer) +
+                      "): réessayez plus tard"),
+                  start);
   common::Result<pb::SyncRequest> request = ReadRequest(context, stream);
-  if (!request.ok()) return Refuse(context, request.status());
+  if (!request.ok()) return Refuse(context, request.status(), start);
   pb::SyncResponse response;
-  grpc::Status gs = Sync(context, &*request, &response);
+  grpc::Status gs = SyncFrom(context, *request, &response, start);
   if (!gs.ok()) return gs;
   grpc::ByteBuffer out;
   bool own = false;
@@ -139,18 +144,17 @@ common::Result<pb::SyncRequest> HubService::ReadRequest(
   return request;
 }
 
-grpc::Status HubService::Refuse(grpc::ServerContext* context, const Status& s) {
+grpc::Status HubService::Refuse(grpc::ServerContext* context, const Status& s,
+                                SteadyClock::time_point start) {
   LogLine("sync replica=? peer=" + EscapeForLog(context->peer()) +
-              " error=" + EscapeForLog(s.ToString(), 300),
-          false);
+          " error=" + EscapeForLog(s.ToString(), 300) + "\n");
+  metrics_.RecordCall(static_cast<int>(s.code()), SteadyClock::now() - start);
   return ToGrpcStatus(s);
 }
 
-void HubService::LogLine(const std::string& line, bool ok) {
+void HubService::LogLine(const std::string& line) {
   std::lock_guard<std::mutex> lock(log_mu_);
-  ++syncs_;
-  if (!ok) ++errors_;
-  (options_.log ? *options_.log : std::cerr) << line << "\n" << std::flush;
+  (options_.log ? *options_.log : std::cerr) << line << std::flush;
 }
 
 common::Result<Scope> HubService::Authenticate(grpc::ServerContext* context,
@@ -188,7 +192,11 @@ Status HubService::DoSync(grpc::ServerContext* context,
     RELAIS_ASSIGN_OR_RETURN(common::Record r, common::FromProto(p));
     batch.push_back(std::move(r));
   }
-  RELAIS_ASSIGN_OR_RETURN(PushResult pr, store_.Push(scope, batch));
+  common::Result<PushResult> push_result = [&] {
+    ScopedObserve timed(metrics_.store_push());
+    return store_.Push(scope, batch);
+  }();
+  RELAIS_ASSIGN_OR_RETURN(PushResult pr, std::move(push_result));
   // The transaction has committed: the batch may be acknowledged.
   *pushed = pr;
   if (!batch.empty()) response->set_ack_seq(request.push_seq());
@@ -201,10 +209,12 @@ Status HubService::DoSync(grpc::ServerContext* context,
   const size_t max_bytes = std::clamp<size_t>(
       request.max_pull_bytes() ? request.max_pull_bytes() : 1 << 20, 1,
       options_.max_pull_bytes);
-  RELAIS_ASSIGN_OR_RETURN(
-      PullResult pull,
-      store_.Pull(PullScope(scope, request.include_own()), request.pull_cursor(),
-                  max_records, max_bytes));
+  common::Result<PullResult> pull_result = [&] {
+    ScopedObserve timed(metrics_.store_pull());
+    return store_.Pull(PullScope(scope, request.include_own()),
+                       request.pull_cursor(), max_records, max_bytes);
+  }();
+  RELAIS_ASSIGN_OR_RETURN(PullResult pull, std::move(pull_result));
   for (const common::Record& r : pull.records)
     common::ToProto(r, response->add_pull());
   response->set_pull_cursor(pull.cursor);
@@ -221,61 +231,38 @@ Status HubService::DoSync(grpc::ServerContext* context,
 grpc::Status HubService::Sync(grpc::ServerContext* context,
                               const pb::SyncRequest* request,
                               pb::SyncResponse* response) {
-  const int64_t start = clock_.NowMillis();
+  return SyncFrom(context, *request, response, SteadyClock::now());
+}
+
+grpc::Status HubService::SyncFrom(grpc::ServerContext* context,
+                                  const pb::SyncRequest& request,
+                                  pb::SyncResponse* response,
+                                  SteadyClock::time_point start) {
+  const int64_t start_ms = clock_.NowMillis();
   PushResult pushed;
-  Status s = DoSync(context, *request, response, &pushed);
+  Status s = DoSync(context, request, response, &pushed);
   if (!s.ok()) response->Clear();
+  const int64_t bytes =
+      static_cast<int64_t>(request.ByteSizeLong() + response->ByteSizeLong());
   std::ostringstream line;
   line << "sync replica="
-       << (request->replica_id().empty() ? "?" : EscapeForLog(request->replica_id()))
-       << " pushed=" << pushed.changed << "/" << request->push_size()
-       << " pulled=" << response->pull_size()
-       << " bytes=" << request->ByteSizeLong() + response->ByteSizeLong()
-       << " ms=" << clock_.NowMillis() - start;
+       << (request.replica_id().empty() ? "?" : EscapeForLog(request.replica_id()))
+       << " pushed=" << pushed.changed << "/" << request.push_size()
+       << " pulled=" << response->pull_size() << " bytes=" << bytes
+       << " ms=" << clock_.NowMillis() - start_ms;
   // Parts the pusher could not vouch for (common/merge/accept.h): 0 for an
   // honest replica of a hub that kept its history.
   if (pushed.ignored > 0) line << " ignored=" << pushed.ignored;
   if (!s.ok()) line << " error=" << EscapeForLog(s.ToString(), 300);
   line << "\n";
-  std::lock_guard<std::mutex> lock(log_mu_);
-  ++syncs_;
-  if (!s.ok()) {
-    ++errors_;
-  } else {
-    pushed_total_ += request->push_size();
-    pulled_total_ += response->pull_size();
-    ignored_total_ += pushed.ignored;
-    last_seen_ms_[request->replica_id()] = clock_.NowMillis();
-  }
-  bytes_total_ += static_cast<int64_t>(request->ByteSizeLong() + response->ByteSizeLong());
-  (options_.log ? *options_.log : std::cerr) << line.str() << std::flush;
+  if (s.ok())
+    metrics_.RecordAccepted(request.replica_id(), clock_.NowMillis(),
+                            request.push_size(), response->pull_size(),
+                            static_cast<int64_t>(pushed.ignored));
+  metrics_.AddBytes(bytes);
+  metrics_.RecordCall(static_cast<int>(s.code()), SteadyClock::now() - start);
+  LogLine(line.str());
   return ToGrpcStatus(s);
-}
-
-std::string HubService::MetricsText() const {
-  std::lock_guard<std::mutex> lock(log_mu_);
-  std::ostringstream out;
-  out << "# HELP relais_syncs_total Sync round trips served.\n"
-      << "# TYPE relais_syncs_total counter\nrelais_syncs_total " << syncs_ << "\n"
-      << "# HELP relais_sync_errors_total Sync round trips refused or failed.\n"
-      << "# TYPE relais_sync_errors_total counter\nrelais_sync_errors_total " << errors_
-      << "\n# TYPE relais_records_pushed_total counter\nrelais_records_pushed_total "
-      << pushed_total_
-      << "\n# TYPE relais_records_pulled_total counter\nrelais_records_pulled_total "
-      << pulled_total_
-      << "\n# HELP relais_push_parts_ignored_total Pushed parts not taken (another"
-         " replica's unseen writes, omissions without a new write).\n"
-      << "# TYPE relais_push_parts_ignored_total counter\nrelais_push_parts_ignored_total "
-      << ignored_total_
-      << "\n# HELP relais_sync_bytes_total Protobuf bytes in and out (before gzip).\n"
-      << "# TYPE relais_sync_bytes_total counter\nrelais_sync_bytes_total " << bytes_total_
-      << "\n# HELP relais_replica_last_sync_seconds Last successful sync per replica.\n"
-      << "# TYPE relais_replica_last_sync_seconds gauge\n";
-  for (const auto& [replica, ms] : last_seen_ms_)
-    out << "relais_replica_last_sync_seconds{replica=\"" << EscapePromLabel(replica)
-        << "\"} "
-        << ms / 1000 << "\n";
-  return out.str();
 }
 
 }  // namespace relais::server

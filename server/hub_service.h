@@ -24,6 +24,7 @@
 // Thread-safe if the store is (HubStore's contract). `store` and `clock`
 // must outlive the service.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -37,6 +38,7 @@
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "proto/sync.grpc.pb.h"
+#include "server/hub_metrics.h"
 #include "server/hub_store.h"
 
 namespace relais::server {
@@ -51,6 +53,9 @@ struct HubServiceOptions {
   // ServerOptions::max_message_bytes.
   size_t max_message_bytes = 4 << 20;
   int max_calls_per_peer = 8;      // calls in progress per client IP
+  // The store="..." label of every /metrics series: "sqlite" or
+  // "postgresql" (server/hub_metrics.h).
+  std::string store_kind = "sqlite";
 };
 
 // The one mapping from our Status to gRPC's (codes are 1:1).
@@ -67,10 +72,10 @@ class HubService final : public relais::sync::v1::Hub::Service {
                     const relais::sync::v1::SyncRequest* request,
                     relais::sync::v1::SyncResponse* response) override;
 
-  // Prometheus text exposition of the sync counters: syncs, errors, records
-  // pushed/pulled, bytes, and each replica's last successful sync (seconds
-  // since the epoch). Replica ids are pseudonymous. Thread-safe.
-  std::string MetricsText() const;
+  // Prometheus text exposition of the relais_hub_* families (counters,
+  // latency histograms, each replica's last successful sync), see
+  // server/hub_metrics.h. Replica ids are pseudonymous. Thread-safe.
+  std::string MetricsText() const { return metrics_.Render(); }
 
  private:
   using Streamer = grpc::ServerUnaryStreamer<grpc::ByteBuffer, grpc::ByteBuffer>;
@@ -79,9 +84,16 @@ class HubService final : public relais::sync::v1::Hub::Service {
   // Steps 2 and 3 (the peer slot is held by the caller).
   common::Result<relais::sync::v1::SyncRequest> ReadRequest(
       grpc::ServerContext* context, Streamer* stream);
+  using SteadyClock = std::chrono::steady_clock;
+  // Sync, timed from `start` (the handler's start).
+  grpc::Status SyncFrom(grpc::ServerContext* context,
+                        const relais::sync::v1::SyncRequest& request,
+                        relais::sync::v1::SyncResponse* response,
+                        SteadyClock::time_point start);
   // A refused call before its request was parsed: logged and counted.
-  grpc::Status Refuse(grpc::ServerContext* context, const common::Status& s);
-  void LogLine(const std::string& line, bool ok);
+  grpc::Status Refuse(grpc::ServerContext* context, const common::Status& s,
+                      SteadyClock::time_point start);
+  void LogLine(const std::string& line);
 
   // The work of Sync, in our error currency.
   common::Status DoSync(grpc::ServerContext* context,
@@ -94,11 +106,8 @@ class HubService final : public relais::sync::v1::Hub::Service {
   HubStore& store_;
   common::Clock& clock_;
   HubServiceOptions options_;
-  mutable std::mutex log_mu_;  // one whole line at a time on options_.log
-  // Counters, guarded by log_mu_.
-  int64_t syncs_ = 0, errors_ = 0, pushed_total_ = 0, pulled_total_ = 0,
-          bytes_total_ = 0, ignored_total_ = 0;
-  std::map<std::string, int64_t> last_seen_ms_;
+  std::mutex log_mu_;  // one whole line at a time on options_.log
+  HubMetrics metrics_;
   std::mutex peers_mu_;
   std::map<std::string, int> calls_per_peer_;  // guarded by peers_mu_
 };

@@ -55,7 +55,31 @@ constexpr const char* kSeqBase =
 const std::string kHorizon = std::string("(") + kSeqBase +
     " + (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20) - 1)";
 
+// The pull: ONE statement, so ONE snapshot for the horizon, the epoch and
+// the rows; the outer join always yields the first row (horizon, epoch).
+// $1 sites (text[]), $2 cursor, $3 pulling replica ('' = none), $4 limit.
+std::string PullSql() {
+  return "WITH hz AS (SELECT " + kHorizon +
+         " AS h, (SELECT value FROM relais.meta WHERE key = 'epoch') AS e)"
+         " SELECT hz.h, hz.e, r.state, r.hub_seq FROM hz LEFT JOIN LATERAL"
+         " (SELECT state, hub_seq FROM relais.records WHERE site_id ="
+         " ANY($1::text[]) AND hub_seq > $2::bigint AND hub_seq <= hz.h AND"
+         " ($3 = '' OR origin <> $3) ORDER BY hub_seq LIMIT $4) r ON true"
+         " ORDER BY r.hub_seq";
+}
+
 }  // namespace
+
+Result<std::string> PgHubStore::ExplainPull(const Scope& scope, uint64_t after) {
+  RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
+  RELAIS_ASSIGN_OR_RETURN(
+      PgResult r, c->Exec("EXPLAIN " + PullSql(),
+                          Params{pg::TextArray(scope.sites), std::to_string(after),
+                                 scope.replica_id, "1001"}));
+  std::string plan;
+  for (int i = 0; i < r.rows(); ++i) plan += r.text(i, 0) + "\n";
+  return plan;
+}
 
 Result<std::unique_ptr<PgHubStore>> PgHubStore::Open(const std::string& conninfo,
                                                      common::Clock* clock,
@@ -224,17 +248,9 @@ Result<PullResult> PgHubStore::Pull(const Scope& scope, uint64_t after,
   PullResult out;
   max_records = std::max<size_t>(max_records, 1);
   RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
-  // ONE statement, so ONE snapshot: the horizon, the epoch and the rows.
-  // The outer join always yields the first row (horizon, epoch).
   RELAIS_ASSIGN_OR_RETURN(
       PgResult rows,
-      c->Exec(std::string("WITH hz AS (SELECT ") + kHorizon +
-                  " AS h, (SELECT value FROM relais.meta WHERE key = 'epoch') AS e)"
-                  " SELECT hz.h, hz.e, r.state, r.hub_seq FROM hz LEFT JOIN LATERAL"
-                  " (SELECT state, hub_seq FROM relais.records WHERE site_id ="
-                  " ANY($1::text[]) AND hub_seq > $2::bigint AND hub_seq <= hz.h AND"
-                  " ($3 = '' OR origin <> $3) ORDER BY hub_seq LIMIT $4) r ON true"
-                  " ORDER BY r.hub_seq",
+      c->Exec(PullSql(),
               Params{pg::TextArray(scope.sites),
                      std::to_string(after), scope.replica_id,
                      std::to_string(max_records + 1)}));

@@ -88,6 +88,10 @@ class PgHubStore final : public HubStore {
   // store already holds records or tokens.
   Status ImportFrom(HubStore& from, const std::function<void(size_t)>& progress);
 
+  // The plan of the pull query (EXPLAIN) for `scope` from `after` (tests
+  // check that it reads the index records_site_seq, not the whole table).
+  Result<std::string> ExplainPull(const Scope& scope, uint64_t after);
+
   // Tests: `hook` runs inside every Push transaction, after the batch is
   // written and before COMMIT (nullptr: none). Called without any lock of
   // this object held.

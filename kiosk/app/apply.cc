@@ -261,6 +261,8 @@ struct Visitor {
     s.sync.online = a.status.online;
     s.sync.last_success_ms = a.status.last_success_ms;
     s.sync.last_error = a.status.last_error;
+    s.sync.last_hub = a.status.last_hub;
+    s.sync.last_hub_ms = a.status.last_hub_ms;
   }
   void operator()(const act::DismissMessage&) { s.message.clear(); }
 };

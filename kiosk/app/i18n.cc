@@ -121,6 +121,7 @@ constexpr Entry kTable[] = {
     {Msg::kLocalOnly, "Mode local (sans serveur)", "Local mode (no hub)"},
     {Msg::kSyncedAgo, "Synchronisé %s", "Synced %s"},
     {Msg::kNeverSynced, "Jamais synchronisé", "Never synced"},
+    {Msg::kViaHub, "dernier hub joignable : %s", "last hub reached: %s"},
     {Msg::kPendingChanges, "%lld modification(s) en attente", "%lld change(s) waiting"},
     {Msg::kConflictsToResolve, "%lld conflit(s) à résoudre", "%lld conflict(s) to resolve"},
     {Msg::kLanguage, "English", "Français"},

@@ -103,6 +103,7 @@ enum class Msg {
   kLocalOnly,
   kSyncedAgo,
   kNeverSynced,
+  kViaHub,
   kPendingChanges,
   kConflictsToResolve,
   kLanguage,

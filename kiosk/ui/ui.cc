@@ -90,6 +90,13 @@ void DrawStatusBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     }
     if (!st.last_error.empty() && ImGui::IsItemHovered())
       ImGui::SetTooltip("%s", st.last_error.c_str());
+    if (!st.last_hub.empty()) {
+      ImGui::SameLine(0, 28);
+      std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kViaHub), st.last_hub.c_str());
+      ImGui::TextColored(Rgb(kMuted), "%s", buf);
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", RelativeTime(s.lang, s.now_ms - st.last_hub_ms).c_str());
+    }
   }
   ImGui::SameLine(0, 28);
   std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kPendingChanges),

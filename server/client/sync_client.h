@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/replica/replica.h"
 #include "common/util/status.h"
@@ -35,6 +36,9 @@ struct SyncProgress {
 
 struct SyncOptions {
   std::string hub;      // host:port
+  // Several hubs over one database, for SyncWithFailover (failover.h) only;
+  // SyncOnce uses `hub`. Parse user input with ParseHubList (hub_list.h).
+  std::vector<std::string> hubs;
   std::string token;    // from `relais-hub enroll`
   std::string ca_file;  // PEM of the CA: TLS. Empty: plain text (loopback only)
   // TLS name to check instead of the host (tests, hubs reached by IP).

@@ -315,10 +315,10 @@ TEST_P(TransportTest, ReplicaIdWithNewlineIsRefusedAndForgesNothing) {
   ExpectHonestSyncFast();
   const std::string log = hub_.Log();
   EXPECT_EQ(log.find("\nsync replica=forged"), std::string::npos) << log;
-  EXPECT_EQ(hub_.HttpGet("/metrics").find("relais_syncs_total"), std::string::npos)
+  EXPECT_EQ(hub_.HttpGet("/metrics").find("relais_hub_syncs_total"), std::string::npos)
       << "/metrics must not be on the public port";
   const std::string metrics = hub_.AdminGet("/metrics");
-  ASSERT_NE(metrics.find("relais_syncs_total"), std::string::npos) << metrics;
+  ASSERT_NE(metrics.find("relais_hub_syncs_total"), std::string::npos) << metrics;
   EXPECT_EQ(metrics.find("\nrelais_forged_metric"), std::string::npos) << metrics;
   EXPECT_EQ(metrics.find("forged"), std::string::npos) << metrics;
 }

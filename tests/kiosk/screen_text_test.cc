@@ -117,5 +117,27 @@ TEST_F(ScreenTextTest, PinScreenAsksTheNameAndPlanningShowsLockouts) {
   EXPECT_TRUE(Shows(text, "Dr Alice Arnaud : code bloqué jusqu'à 10:01 (5 essais)")) << text;
 }
 
+// The status bar names the hub that last completed a session (several hubs
+// over one database, issue #21), from the state alone: none before any
+// session, the one given by SyncUpdate after.
+TEST_F(ScreenTextTest, StatusBarNamesTheLastHubReached) {
+  AppState s = Load();
+  SyncStatus st;
+  st.enabled = true;
+  st.online = true;
+  st.last_success_ms = s.now_ms - 60'000;
+  Apply(s, act::SyncUpdate{st});
+  std::string text = Draw(s);
+  EXPECT_TRUE(Shows(text, "En ligne")) << text;
+  EXPECT_FALSE(Shows(text, "dernier hub joignable")) << text;
+  st.last_hub = "127.0.0.1:50052";
+  st.last_hub_ms = s.now_ms - 60'000;
+  Apply(s, act::SyncUpdate{st});
+  EXPECT_EQ(s.sync.last_hub, "127.0.0.1:50052");
+  EXPECT_EQ(s.sync.last_hub_ms, s.now_ms - 60'000);
+  text = Draw(s);
+  EXPECT_TRUE(Shows(text, "dernier hub joignable : 127.0.0.1:50052")) << text;
+}
+
 }  // namespace
 }  // namespace relais::kiosk::testing

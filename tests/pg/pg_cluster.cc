@@ -219,6 +219,7 @@ Result<std::unique_ptr<PgCluster>> PgCluster::Create(const PgOptions& options) {
   gid_t gid = getgid();
   RELAIS_ASSIGN_OR_RETURN(const uid_t uid,
                           CheckPrerequisites(options, as_root, base, &gid));
+  SweepStaleClusters(base);
   std::string tmpl = base + "/relais-pg-XXXXXX";
   if (!options.fixed_dir.empty()) {
     tmpl = options.fixed_dir;

@@ -152,6 +152,13 @@ common::Result<int> ParseSharedConnInfo(const std::string& text);
 // into postgresql.conf), short enough for the unix socket in it.
 common::Status ValidateClusterDir(const std::string& dir);
 
+// Removes the clusters under `base` (DIR = base/relais-pg-XXXXXX) whose
+// creating process is dead: SIGQUIT (then SIGKILL after 5 s) to their
+// postmaster, if it is still a postgres process on that directory, then the
+// directory. Clusters of live processes and unknown directories are left
+// alone. Returns how many were removed. Create() calls it first.
+int SweepStaleClusters(const std::string& base);
+
 // Parses RELAIS_PG_FAST (nullptr = unset): "1" -> true (fsync off),
 // unset/""/"0" -> false; anything else -> kInvalidArgument.
 common::Result<bool> ParseFastEnv(const char* value);

@@ -6,9 +6,11 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -180,6 +182,54 @@ TEST(PgOwnClusterTest, DestructorStopsServerAndRemovesDirectory) {
   }
   EXPECT_FALSE(std::filesystem::exists(dir)) << dir;
   EXPECT_EQ(PQping(conninfo.c_str()), PQPING_NO_RESPONSE) << conninfo;
+}
+
+TEST(PgOwnClusterTest, ClusterOfADeadProcessIsSweptByTheNextCreate) {
+  // A child creates a cluster and dies without its destructor (as a crashed
+  // or SIGKILLed test would): its server keeps running, orphaned.
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);  // not CLOEXEC: RunCommand must not leak it
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    auto c = PgCluster::Create();
+    std::string msg = c.ok() ? (*c)->dir() + "\n" + (*c)->ConnInfo() : "ERR " + c.status().ToString();
+    (void)!write(fds[1], msg.data(), msg.size());
+    _exit(0);  // no destructors
+  }
+  close(fds[1]);
+  std::string msg;
+  char buf[512];
+  // Bounded: EOF comes when the child exits, unless a descriptor leaked
+  // into the server it started (then this fails after 90 s, not hangs).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  for (;;) {
+    pollfd p{fds[0], POLLIN, 0};
+    if (poll(&p, 1, 1000) == 1) {
+      const ssize_t n = read(fds[0], buf, sizeof buf);
+      if (n <= 0) break;
+      msg.append(buf, n);
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline)
+        << "pas d'EOF: un descripteur a fui dans le serveur? " << msg;
+  }
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  const auto nl = msg.find('\n');
+  ASSERT_NE(nl, std::string::npos) << msg;
+  const std::string dir = msg.substr(0, nl), conninfo = msg.substr(nl + 1);
+  ASSERT_EQ(PQping(conninfo.c_str()), PQPING_OK) << "orphan expected running";
+  ASSERT_TRUE(std::filesystem::exists(dir));
+
+  auto mine = PgCluster::Create();  // sweeps first
+  ASSERT_TRUE(mine.ok()) << mine.status().ToString();
+  EXPECT_FALSE(std::filesystem::exists(dir)) << dir;
+  EXPECT_EQ(PQping(conninfo.c_str()), PQPING_NO_RESPONSE) << conninfo;
+  // A live process's cluster is never swept.
+  EXPECT_EQ(SweepStaleClusters(std::filesystem::path((*mine)->dir()).parent_path()), 0);
+  EXPECT_TRUE((*mine)->running());
 }
 
 TEST(PgOwnClusterTest, MissingBinariesAreAClearFailure) {

@@ -258,6 +258,35 @@ TEST_F(PgHubsTest, OneReplicaIdBindsToOneTokenAcrossHubs) {
   }
 }
 
+// Pull cost O(changes in scope): with 20 sites of 200 records, a pull of
+// one site (or three) reads the index (site_id, hub_seq), not the table.
+TEST_F(PgHubsTest, PullReadsTheSiteIndex) {
+  std::vector<std::string> all;
+  for (int s = 0; s < 20; ++s) {
+    const std::string site = "S" + std::to_string(s);
+    all.push_back(site);
+    Scope w = Bind("tw" + std::to_string(s), {site}, "rw" + std::to_string(s));
+    std::vector<Record> batch;
+    for (int i = 0; i < 200; ++i)
+      batch.push_back(NewAppt("rdv-" + std::to_string(i), site, w.replica_id));
+    ASSERT_OK(hubs_[s % 4]->Push(w, batch));
+  }
+  {
+    auto c = pg::PgConn::Connect(conninfo_);
+    ASSERT_OK(c);
+    auto analyzed = (*c)->Exec("ANALYZE relais.records");
+    ASSERT_OK(analyzed);
+  }
+  for (size_t n : {1u, 3u}) {
+    Scope reader{"r", "reader", std::vector<std::string>(all.begin(), all.begin() + n)};
+    std::sort(reader.sites.begin(), reader.sites.end());
+    auto plan = hubs_[0]->ExplainPull(reader, 0);
+    ASSERT_OK(plan);
+    EXPECT_NE(plan->find("records_site_seq"), std::string::npos) << *plan;
+    EXPECT_EQ(plan->find("Seq Scan on records"), std::string::npos) << *plan;
+  }
+}
+
 TEST_F(PgHubsTest, ForeignSchemaAndBadAddressAreRefused) {
   auto cluster = pgtest::SharedPgCluster();
   ASSERT_OK(cluster);

@@ -75,6 +75,10 @@ common::Status RunCommand(const std::vector<std::string>& argv,
   posix_spawn_file_actions_addopen(&fa, 1, opt.output_path.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  // Nothing else of ours leaks into the child, nor into the postgres server
+  // that pg_ctl leaves running (a test's sockets or pipes held open by the
+  // server would outlive the test).
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   if (!opt.cwd.empty())
     posix_spawn_file_actions_addchdir_np(&fa, opt.cwd.c_str());
   posix_spawnattr_t attr;

@@ -18,7 +18,8 @@ struct CommandOptions {
   std::string cwd;
   // The child's stdout and stderr are appended to this file (never to our
   // own stdout/stderr: a server started by pg_ctl must not keep ctest's pipe
-  // open). REQUIRES: non-empty.
+  // open). stdin is /dev/null; every other descriptor is closed in the
+  // child. REQUIRES: non-empty.
   std::string output_path;
   // Hard bound: at the deadline the child's process group gets SIGKILL.
   int timeout_ms = 30000;

@@ -59,7 +59,7 @@ python3 - "$P" "$A" "$(cat "$C")" <<'PY' || fail "metrics / dashboard"
 import sys, urllib.request, urllib.error
 pub, adm, tok = sys.argv[1], sys.argv[2], sys.argv[3]
 body = urllib.request.urlopen(f"http://127.0.0.1:{adm}/metrics", timeout=5).read().decode()
-assert "relais_syncs_total 2" in body, body
+assert "relais_hub_syncs_total{store=\"sqlite\"} 2\n" in body, body
 assert "relais_report_facts_applied_total 14" in body, body
 assert "relais_report_facts_behind 0" in body, body
 def code(url):

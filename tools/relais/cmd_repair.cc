@@ -1,4 +1,4 @@
-// `relais repair --db PATH --hub H --token-file F [--ca C]`: rebuilds a
+// `relais repair --db PATH --hub H[,H2...] --token-file F [--ca C]`: rebuilds a
 // damaged replica (one that `relais status` calls « réplique endommagée »).
 //
 //  1. Reads what it can of the damaged file: its replica id, site and hybrid
@@ -29,6 +29,8 @@
 #include "common/merge/merge.h"
 #include "common/replica/replica.h"
 #include "common/storage/replica_store.h"
+#include "server/client/failover.h"
+#include "server/client/hub_list.h"
 #include "server/client/sync_client.h"
 #include "tools/relais/cli_util.h"
 
@@ -176,11 +178,15 @@ Result<int> Reapply(Replica& rep, const std::vector<Record>& pending) {
 
 struct RepairArgs {
   std::string db;
+  std::string hub_spec;  // --hub: one address or a list (hub_list.h)
   TokenArgs token;
   server::SyncOptions opts;
 };
 
 Status RunRepair(RepairArgs a) {
+  // A bad hub list is refused before the file is touched.
+  RELAIS_ASSIGN_OR_RETURN(a.opts.hubs, server::ParseHubList(a.hub_spec));
+  a.opts.hub = a.opts.hubs.front();
   RELAIS_ASSIGN_OR_RETURN(a.opts.token, TokenFor(a.token));
   if (!std::filesystem::exists(a.db)) return Status::NotFound(a.db + " introuvable");
   RELAIS_ASSIGN_OR_RETURN(Salvage s, ReadDamaged(a.db));
@@ -193,12 +199,14 @@ Status RunRepair(RepairArgs a) {
   RELAIS_ASSIGN_OR_RETURN(auto rep, Replica::Open(a.db));
   server::SyncOptions pull_all = a.opts;
   pull_all.include_own = true;  // its own past writes too: the file lost them
-  RELAIS_ASSIGN_OR_RETURN(server::SyncReport pulled, server::SyncOnce(*rep, pull_all));
-  std::cout << "reçus du hub : " << pulled.pulled << "\n";
+  RELAIS_ASSIGN_OR_RETURN(server::FailoverReport pulled,
+                          server::SyncWithFailover(*rep, pull_all));
+  std::cout << "reçus du hub : " << pulled.sync.pulled << "\n";
   RELAIS_ASSIGN_OR_RETURN(int reapplied, Reapply(*rep, s.pending));
-  RELAIS_ASSIGN_OR_RETURN(server::SyncReport pushed, server::SyncOnce(*rep, a.opts));
+  RELAIS_ASSIGN_OR_RETURN(server::FailoverReport pushed,
+                          server::SyncWithFailover(*rep, a.opts));
   std::cout << "changements locaux réappliqués : " << reapplied << "\n"
-            << "envoyés au hub : " << pushed.pushed << "\n"
+            << "envoyés au hub : " << pushed.sync.pushed << "\n"
             << "réplique " << s.replica_id << " (site " << s.site_id << ") reconstruite\n";
   return Status::OK();
 }
@@ -210,7 +218,9 @@ void RegisterRepairCommand(CLI::App& app, Context& ctx) {
       "repair", "Reconstruit une réplique endommagée depuis le hub (garde l'ancienne de côté)");
   auto a = std::make_shared<RepairArgs>();
   cmd->add_option("--db", a->db, "Fichier de la réplique endommagée")->required();
-  cmd->add_option("--hub", a->opts.hub, "Adresse du hub hôte:port")->required();
+  cmd->add_option("--hub", a->hub_spec,
+                  "Adresse du hub hôte:port, ou plusieurs séparées par des virgules (au plus 8)")
+      ->required();
   AddTokenOptions(cmd, &a->token, "jeton de cette réplique");
   auto* ca = cmd->add_option("--ca", a->opts.ca_file,
                              "Certificat de l'autorité du hub (PEM): TLS");

@@ -1,5 +1,6 @@
-// `relais sync`: one sync session of a replica with the hub (thin wrapper
-// over relais::server::SyncOnce, see server/client/sync_client.h), or with
+// `relais sync`: one sync session of a replica with the hub, or with one of
+// several hubs over one database (`--hub h1:50051,h2:50051`: thin wrapper
+// over relais::server::SyncWithFailover, see server/client/failover.h), or with
 // --watch a long-running worker (common/sync/sync_worker.h: period, soon
 // after a local change, backoff with jitter when the hub is unreachable).
 // `relais status`: what a house needs to know about its replica's sync.
@@ -14,6 +15,8 @@
 
 #include "common/replica/replica.h"
 #include "common/sync/sync_worker.h"
+#include "server/client/failover.h"
+#include "server/client/hub_list.h"
 #include "server/client/sync_client.h"
 #include "tools/relais/cli_util.h"
 
@@ -64,19 +67,21 @@ int Watch(const std::string& db, const server::SyncOptions& opts, int interval_s
       std::cerr << "relais: " << bad.message() << "\n";
       return bad;
     }
-    auto r = server::SyncOnce(*rep, opts);
-    if (!r.ok()) {
-      std::cerr << "relais: synchronisation échouée: " << r.status().message() << "\n";
-      return r.status();
+    auto f = server::SyncWithFailover(*rep, opts);
+    if (!f.ok()) {
+      std::cerr << "relais: synchronisation échouée: " << f.status().message() << "\n";
+      return f.status();
     }
-    *c = SyncCounts{r->pushed, r->pulled, r->conflicts};
-    if (r->pushed || r->pulled)
-      std::cout << "synchronisé: envoyés " << r->pushed << ", reçus " << r->pulled
-                << ", conflits " << r->conflicts << std::endl;
+    const server::SyncReport& r = f->sync;
+    *c = SyncCounts{r.pushed, r.pulled, r.conflicts};
+    if (r.pushed || r.pulled)
+      std::cout << "synchronisé via " << f->hub << ": envoyés " << r.pushed << ", reçus "
+                << r.pulled << ", conflits " << r.conflicts << std::endl;
     return Status::OK();
   };
-  SyncWorkerOptions wo;
-  wo.interval_ms = static_cast<int64_t>(interval_s) * 1000;
+  // Between failed rounds (every hub tried): backoff with jitter, 1 s to 60 s.
+  const SyncWorkerOptions wo =
+      server::FailoverWorkerOptions(static_cast<int64_t>(interval_s) * 1000);
   SyncWorker worker(fn, SystemClock::Default(), wo);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -107,7 +112,10 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
   auto watch = std::make_shared<bool>(false);
   auto interval = std::make_shared<int>(30);
   cmd->add_option("--db", *db, "Fichier de la réplique")->required();
-  cmd->add_option("--hub", opts->hub, "Adresse du hub hôte:port")->required();
+  auto hub_spec = std::make_shared<std::string>();
+  cmd->add_option("--hub", *hub_spec,
+                  "Adresse du hub hôte:port, ou plusieurs séparées par des virgules (au plus 8)")
+      ->required();
   auto token = std::make_shared<TokenArgs>();
   AddTokenOptions(cmd, token.get(), "jeton donné par relais-hub enroll");
   auto* ca = cmd->add_option("--ca", opts->ca_file,
@@ -119,7 +127,15 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
                 "Reste actif: synchronise périodiquement et après chaque changement local");
   cmd->add_option("--interval", *interval, "Période en secondes avec --watch")
       ->check(CLI::Range(1, 86400));
-  cmd->callback([&ctx, db, opts, quiet, watch, interval, ca, token] {
+  cmd->callback([&ctx, db, opts, quiet, watch, interval, ca, token, hub_spec] {
+    // A bad list is refused before anything else (no connection, no file).
+    auto hubs = server::ParseHubList(*hub_spec);
+    if (!hubs.ok()) {
+      ctx.exit_code = Report(hubs.status());
+      return;
+    }
+    opts->hubs = *hubs;
+    opts->hub = opts->hubs.front();
     auto t = TokenFor(*token);
     if (!t.ok()) {
       ctx.exit_code = Report(t.status());
@@ -152,14 +168,15 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
           std::cerr << "… envoyés " << p.pushed << ", reçus " << p.pulled
                     << ", reste à envoyer " << p.pending_push << "\n";
       };
-    auto report = server::SyncOnce(**r, o);
+    auto report = server::SyncWithFailover(**r, o);
     if (!report.ok()) {
       ctx.exit_code = Report(report.status());
       return;
     }
-    std::cout << "envoyés: " << report->pushed << "\n"
-              << "reçus: " << report->pulled << "\n"
-              << "conflits: " << report->conflicts << "\n";
+    std::cout << "envoyés: " << report->sync.pushed << "\n"
+              << "reçus: " << report->sync.pulled << "\n"
+              << "conflits: " << report->sync.conflicts << "\n";
+    if (o.hubs.size() > 1) std::cout << "hub: " << report->hub << "\n";
   });
 
   auto* status = app.add_subcommand("status", "État de la réplique et de sa synchronisation");
@@ -186,8 +203,9 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
     auto last_try = st->GetMetaInt("last_attempt_ms");
     auto err = st->GetMeta("last_sync_error");
     auto offset = rep.CorrectedOffsetMs();
+    auto last_hub = server::ReadLastHub(*st);
     if (!pending.ok() || !conflicts.ok() || !last_ok.ok() || !last_try.ok() || !err.ok() ||
-        !offset.ok()) {
+        !offset.ok() || !last_hub.ok()) {
       ctx.exit_code = Report(Status::DataLoss("méta-données de synchronisation illisibles"));
       return;
     }
@@ -201,6 +219,11 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
               << "changements en attente d'envoi: " << *pending << "\n"
               << "conflits à résoudre: " << conflicts->size() << "\n";
     if (!err->empty()) std::cout << "dernière erreur: " << *err << "\n";
+    if (last_hub->hub.empty())
+      std::cout << "aucun hub encore joint\n";
+    else
+      std::cout << "dernier hub joignable: " << last_hub->hub << " ("
+                << Ago(now, last_hub->at_ms) << ")\n";
     const Replica::KeyState key = rep.key_state();
     if (key.has_key)
       std::cout << "clé d'organisation: " << key.path << " (courante " << key.current_key_id
