@@ -114,12 +114,16 @@ TEST(MaxCallsPerPeerFlag, HelpDocumentsItInFrench) {
 // 127.0.0.1 an honest sync from 127.0.0.1 goes through; with two held it is
 // refused (RESOURCE_EXHAUSTED naming the maximum); once the holder leaves it
 // goes through again. The default (8) would have admitted it.
-TEST(MaxCallsPerPeerFlag, TheGivenLimitIsApplied) {
+// On both stores: the limit is the hub's, whatever holds its data.
+class MaxCallsPerPeerOnStore : public ::testing::TestWithParam<pgtest::StoreKind> {};
+
+TEST_P(MaxCallsPerPeerOnStore, TheGivenLimitIsApplied) {
   TempDir dir;
-  const std::string db = dir.File("hub.db");
+  auto loc = pgtest::NewStoreLocation(GetParam(), dir.File("hub.db"));
+  ASSERT_TRUE(loc.ok()) << loc.status().ToString();
   std::string honest_token, holder_token;
   {
-    auto store = server::SqliteHubStore::Open(db, true);
+    auto store = pgtest::OpenStore(*loc);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     for (std::string* t : {&honest_token, &holder_token}) {
       auto token = server::GenerateToken();
@@ -132,7 +136,7 @@ TEST(MaxCallsPerPeerFlag, TheGivenLimitIsApplied) {
     }
   }
   HubProcess hub;
-  ASSERT_TRUE(hub.Start(RELAIS_HUB_BINARY, db, dir.File("hub.log"),
+  ASSERT_TRUE(hub.Start(RELAIS_HUB_BINARY, *loc, dir.File("hub.log"),
                         {"--max-calls-per-peer", "2"}))
       << hub.Log();
   ASSERT_TRUE(common::Replica::Init(dir.File("s1.db"), "S1").ok());
@@ -180,6 +184,9 @@ TEST(MaxCallsPerPeerFlag, TheGivenLimitIsApplied) {
   }
   EXPECT_OK(last);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, MaxCallsPerPeerOnStore, pgtest::AllStores(),
+                         pgtest::StoreName);
 
 }  // namespace
 }  // namespace relais::adversarial

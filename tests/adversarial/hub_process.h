@@ -2,7 +2,8 @@
 // A real relais-hub process on 127.0.0.1 for the adversarial tests: start it
 // on ephemeral ports (gRPC and HTTP), read the ports from its stderr, read
 // its memory from /proc/PID/status (VmHWM = peak, VmRSS = now), fetch
-// /metrics, stop it with SIGTERM. Header-only; Linux only.
+// /metrics, stop it with SIGTERM. Header-only; Linux only. On either hub
+// store (tests/pg/hub_stores.h; link relais_pg_testing).
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -19,6 +20,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/pg/hub_stores.h"
 
 extern char** environ;
 
@@ -42,16 +45,31 @@ class HubProcess {
  public:
   ~HubProcess() { Stop(); }
 
-  // Runs `binary --db db --listen 127.0.0.1:0 --http-listen 127.0.0.1:0
-  // [extra...]` (the admin listener takes its default, 127.0.0.1:0) with
-  // stderr to `log`; waits (<= 10 s) until the three ports are printed.
-  bool Start(const std::string& binary, const std::string& db,
+  // Runs `binary STORE --listen 127.0.0.1:0 --http-listen 127.0.0.1:0
+  // --report-db L-agg.db [extra...]` (the admin listener takes its default,
+  // 127.0.0.1:0) with stderr to `log`; waits (<= 10 s) until the three ports
+  // are printed. STORE is loc.HubArgs() (--db F | --store URI); on
+  // PostgreSQL `--db L` follows, the local file of the funding office's
+  // tokens (L = loc.sqlite_path).
+  bool Start(const std::string& binary, const pgtest::StoreLocation& loc,
              const std::string& log, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"--db",          db,           "--listen",
-                                     "127.0.0.1:0",   "--http-listen", "127.0.0.1:0",
-                                     "--report-db",   db + "-agg.db"};
+    std::vector<std::string> args = loc.HubArgs();
+    if (loc.kind == pgtest::StoreKind::kPostgres) {
+      args.push_back("--db");
+      args.push_back(loc.sqlite_path);
+    }
+    for (const char* a : {"--listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
+                          "--report-db"})
+      args.push_back(a);
+    args.push_back(loc.sqlite_path + "-agg.db");
     args.insert(args.end(), extra.begin(), extra.end());
     return StartWithArgs(binary, args, log);
+  }
+
+  // The same on SQLite: `--db db`.
+  bool Start(const std::string& binary, const std::string& db, const std::string& log,
+             const std::vector<std::string>& extra = {}) {
+    return Start(binary, pgtest::StoreLocation{pgtest::StoreKind::kSqlite, db, ""}, log, extra);
   }
 
   // Runs `binary args...` with stderr to `log` and waits (<= 10 s) until

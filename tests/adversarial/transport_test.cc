@@ -73,17 +73,19 @@ const std::string& GzipBomb() {
   return *bomb;
 }
 
-class TransportTest : public ::testing::Test {
+// A real relais-hub process on the store of the test's parameter.
+class TransportTest : public ::testing::TestWithParam<pgtest::StoreKind> {
  protected:
   void SetUp() override {
-    const std::string db = dir_.File("hub.db");
+    auto loc = pgtest::NewStoreLocation(GetParam(), dir_.File("hub.db"));
+    ASSERT_TRUE(loc.ok()) << loc.status().ToString();
     {
-      auto store = server::SqliteHubStore::Open(db, true);
+      auto store = pgtest::OpenStore(*loc);
       ASSERT_TRUE(store.ok()) << store.status().ToString();
       honest_token_ = AddToken(**store, "S1");
       attacker_token_ = AddToken(**store, "S2");
     }
-    ASSERT_TRUE(hub_.Start(RELAIS_HUB_BINARY, db, dir_.File("hub.log"))) << hub_.Log();
+    ASSERT_TRUE(hub_.Start(RELAIS_HUB_BINARY, *loc, dir_.File("hub.log"))) << hub_.Log();
     auto id = common::Replica::Init(dir_.File("s1.db"), "S1");
     ASSERT_TRUE(id.ok()) << id.status().ToString();
     auto r = common::Replica::Open(dir_.File("s1.db"));
@@ -94,7 +96,7 @@ class TransportTest : public ::testing::Test {
     start_peak_mb_ = hub_.PeakMb();
   }
 
-  static std::string AddToken(server::SqliteHubStore& store, const std::string& site) {
+  static std::string AddToken(server::HubStore& store, const std::string& site) {
     auto token = server::GenerateToken();
     EXPECT_TRUE(token.ok());
     server::TokenInfo info;
@@ -174,7 +176,7 @@ class TransportTest : public ::testing::Test {
   double start_peak_mb_ = 0;
 };
 
-TEST_F(TransportTest, GzipBombWithoutTokenIsRefusedBeforeInflating) {
+TEST_P(TransportTest, GzipBombWithoutTokenIsRefusedBeforeInflating) {
   const StreamState s = SendBomb("");
   EXPECT_TRUE(s.closed) << s.how;
   EXPECT_EQ(s.grpc_status, static_cast<int>(grpc::StatusCode::UNAUTHENTICATED));
@@ -182,7 +184,7 @@ TEST_F(TransportTest, GzipBombWithoutTokenIsRefusedBeforeInflating) {
   ExpectHonestSyncFast();
 }
 
-TEST_F(TransportTest, GzipBombWithUnknownTokenIsRefusedBeforeInflating) {
+TEST_P(TransportTest, GzipBombWithUnknownTokenIsRefusedBeforeInflating) {
   const StreamState s = SendBomb(std::string(64, 'a'));
   EXPECT_TRUE(s.closed) << s.how;
   EXPECT_EQ(s.grpc_status, static_cast<int>(grpc::StatusCode::UNAUTHENTICATED));
@@ -190,7 +192,7 @@ TEST_F(TransportTest, GzipBombWithUnknownTokenIsRefusedBeforeInflating) {
   ExpectHonestSyncFast();
 }
 
-TEST_F(TransportTest, GzipBombWithValidTokenIsCutAtTheLimit) {
+TEST_P(TransportTest, GzipBombWithValidTokenIsCutAtTheLimit) {
   const StreamState s = SendBomb(attacker_token_);
   EXPECT_TRUE(s.closed) << s.how;
   EXPECT_EQ(s.grpc_status, static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
@@ -198,7 +200,7 @@ TEST_F(TransportTest, GzipBombWithValidTokenIsCutAtTheLimit) {
   ExpectHonestSyncFast();
 }
 
-TEST_F(TransportTest, HugeRawMessageWithoutTokenIsNotBuffered) {
+TEST_P(TransportTest, HugeRawMessageWithoutTokenIsNotBuffered) {
   int64_t sent = 0;
   const StreamState s = SendHugeRaw("", kBombBytes, 4, &sent);
   std::cout << "sent " << (sent >> 20) << " MB before the hub stopped reading; status "
@@ -209,7 +211,7 @@ TEST_F(TransportTest, HugeRawMessageWithoutTokenIsNotBuffered) {
   ExpectHonestSyncFast();
 }
 
-TEST_F(TransportTest, HugeRawMessageWithValidTokenIsRefused) {
+TEST_P(TransportTest, HugeRawMessageWithValidTokenIsRefused) {
   int64_t sent = 0;
   const StreamState s = SendHugeRaw(attacker_token_, kBombBytes, 4, &sent);
   std::cout << "sent " << (sent >> 20) << " MB before the hub stopped reading; status "
@@ -232,7 +234,7 @@ TEST_F(TransportTest, HugeRawMessageWithValidTokenIsRefused) {
 // the hub refuses calls beyond its per-peer limit (RESOURCE_EXHAUSTED, in
 // French) and its memory stays bounded; once the attacker leaves, honest
 // syncs work again.
-TEST_F(TransportTest, ManyConcurrentCallsFromOnePeerAreLimited) {
+TEST_P(TransportTest, ManyConcurrentCallsFromOnePeerAreLimited) {
   constexpr int kConnections = 6, kStreamsPerConnection = 4;
   constexpr uint32_t kAnnounced = 3u << 20;
   std::vector<std::unique_ptr<RawH2Connection>> conns;
@@ -290,7 +292,7 @@ TEST_F(TransportTest, ManyConcurrentCallsFromOnePeerAreLimited) {
 
 // A replica id (or site id) with a newline could forge hub log lines and
 // /metrics samples: refused with INVALID_ARGUMENT, nothing forged.
-TEST_F(TransportTest, ReplicaIdWithNewlineIsRefusedAndForgesNothing) {
+TEST_P(TransportTest, ReplicaIdWithNewlineIsRefusedAndForgesNothing) {
   auto stub = pb::Hub::NewStub(
       grpc::CreateChannel(hub_.address(), grpc::InsecureChannelCredentials()));
   const std::vector<std::pair<std::string, std::string>> ids = {
@@ -322,6 +324,8 @@ TEST_F(TransportTest, ReplicaIdWithNewlineIsRefusedAndForgesNothing) {
 }
 
 // The pure helpers behind the limits, with oracles written by hand.
+INSTANTIATE_TEST_SUITE_P(Stores, TransportTest, pgtest::AllStores(), pgtest::StoreName);
+
 TEST(WireLimitsTest, IdsEscapesAndBoundedInflate) {
   EXPECT_TRUE(common::IsValidReplicaId("S1"));
   EXPECT_TRUE(common::IsValidReplicaId(std::string(64, 'a')));

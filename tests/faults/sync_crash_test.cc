@@ -1,7 +1,9 @@
 // kill -9 of the hub during a push and during a pull, and of a replica
 // process during local writes and during a sync: afterwards every SQLite
 // file passes PRAGMA integrity_check, nothing acknowledged is lost, and a
-// re-sync converges. Real processes (relais-hub, relais) on 127.0.0.1.
+// re-sync converges. Real processes (relais-hub, relais) on 127.0.0.1, the
+// hub on either store (TEST_P over pgtest::AllStores(); on PostgreSQL the
+// hub's data is checked through libpq, tests/faults/hub_rows.h).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -17,6 +19,8 @@
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
 #include "tests/common/test_util.h"
+#include "tests/faults/hub_rows.h"
+#include "tests/pg/hub_stores.h"
 #include "tools/bench/hub_process.h"
 
 extern char** environ;
@@ -94,11 +98,14 @@ int CountLines(const std::string& path) {
   return n;
 }
 
-class SyncCrashTest : public ::testing::Test {
+class SyncCrashTest : public ::testing::TestWithParam<pgtest::StoreKind> {
  protected:
   void SetUp() override {
-    auto store = SqliteHubStore::Open(dir_.File("hub.db"), true);
-    ASSERT_TRUE(store.ok());
+    auto loc = pgtest::NewStoreLocation(GetParam(), dir_.File("hub.db"));
+    ASSERT_TRUE(loc.ok()) << loc.status().ToString();
+    loc_ = *loc;
+    auto store = pgtest::OpenStore(loc_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
     for (const char* name : {"a", "fresh"}) {
       tokens_[name] = *GenerateToken();
       TokenInfo t;
@@ -110,8 +117,17 @@ class SyncCrashTest : public ::testing::Test {
   }
   void StartHub() {
     port_ = bench::FreePort();
+    // On PostgreSQL `--db` only names the local file of the funding
+    // office's tokens; `--store` selects the store.
+    std::vector<std::string> extra;
+    if (loc_.kind == pgtest::StoreKind::kPostgres) extra = {"--store", loc_.conninfo};
     ASSERT_TRUE(hub_.Start(RELAIS_HUB_BIN, dir_.File("hub.db"), port_,
-                           dir_.File("hub.log")).ok());
+                           dir_.File("hub.log"), extra).ok());
+  }
+  // SQLite's own check of the hub's file; PostgreSQL's data is the server's
+  // (a killed hub is a dropped connection to it): nothing to check there.
+  bool HubFileIntact() {
+    return loc_.kind != pgtest::StoreKind::kSqlite || IntegrityOk(dir_.File("hub.db"));
   }
   // SIGKILLs the hub and checks it died of it. waitid(WNOWAIT) reads the
   // status without reaping, so HubProcess::Stop() still reaps its own pid.
@@ -134,18 +150,16 @@ class SyncCrashTest : public ::testing::Test {
     o.pull_batch_records = 20;
     return o;
   }
-  int64_t HubCount() {
-    auto db = common::Db::Open(dir_.File("hub.db"), false);
-    return *(*db)->QueryInt("SELECT count(*) FROM records");
-  }
+  int64_t HubCount() { return testing::HubRecordCount(loc_); }
 
   TempDir dir_;
+  pgtest::StoreLocation loc_;
   std::map<std::string, std::string> tokens_;
   bench::HubProcess hub_;
   int port_ = 0;
 };
 
-TEST_F(SyncCrashTest, HubKilledDuringPushAndDuringPull) {
+TEST_P(SyncCrashTest, HubKilledDuringPushAndDuringPull) {
   ASSERT_TRUE(Replica::Init(dir_.File("a.db"), "S1").ok());
   auto a = std::move(Replica::Open(dir_.File("a.db"))).value();
   std::vector<std::pair<std::string, std::map<std::string, std::string>>> items;
@@ -170,25 +184,21 @@ TEST_F(SyncCrashTest, HubKilledDuringPushAndDuringPull) {
   const int64_t at_kill = HubCount();
   EXPECT_GT(at_kill, 0);
   EXPECT_LT(at_kill, 3000) << "the hub had everything: the kill was not mid-push";
-  EXPECT_TRUE(IntegrityOk(dir_.File("hub.db")));
+  EXPECT_TRUE(HubFileIntact());
   // Everything acknowledged is at the hub, byte for byte.
   const uint64_t acked = *a->store()->GetMetaInt("push_cursor");
   EXPECT_GT(acked, 0u);
   EXPECT_LT(acked, 3000u);
-  auto hub_db = common::Db::Open(dir_.File("hub.db"), false);
-  auto st = (*hub_db)->Prepare("SELECT state FROM records WHERE collection=2 AND id=?");
   auto acked_changes = a->store()->ChangesSince(0, 100000, 1 << 30);
   int checked = 0;
   for (const auto& c : *acked_changes) {
     if (c.seq > acked) break;
-    (void)st->Reset();
-    st->Bind(1, c.record.id);
-    ASSERT_TRUE(*st->Step()) << "acknowledged record lost: " << c.record.id;
-    EXPECT_EQ(st->ColumnText(0), common::EncodeRecordJson(c.record));
+    const auto state = testing::HubRecordState(loc_, "S1", 2, c.record.id);
+    ASSERT_TRUE(state.has_value()) << "acknowledged record lost: " << c.record.id;
+    EXPECT_EQ(*state, common::EncodeRecordJson(c.record));
     ++checked;
   }
   EXPECT_EQ(checked, static_cast<int>(acked));
-  hub_db->reset();
   StartHub();
   ASSERT_TRUE(SyncOnce(*a, Options(tokens_["a"])).ok());
   EXPECT_EQ(HubCount(), 3000);
@@ -209,14 +219,14 @@ TEST_F(SyncCrashTest, HubKilledDuringPushAndDuringPull) {
   EXPECT_GT(pulled, 0u);
   EXPECT_LT(pulled, 3000u) << "the replica had everything: the kill was not mid-pull";
   EXPECT_TRUE(IntegrityOk(dir_.File("fresh.db")));
-  EXPECT_TRUE(IntegrityOk(dir_.File("hub.db")));
+  EXPECT_TRUE(HubFileIntact());
   StartHub();
   ASSERT_TRUE(SyncOnce(*f, Options(tokens_["fresh"])).ok());
   EXPECT_EQ(*f->Dump(), *a->Dump());
   hub_.Stop();
 }
 
-TEST_F(SyncCrashTest, ReplicaKilledDuringWritesAndDuringSync) {
+TEST_P(SyncCrashTest, ReplicaKilledDuringWritesAndDuringSync) {
   const std::string db = dir_.File("k.db"), out = dir_.File("ids.txt");
   const std::string relais = RELAIS_CLI_BIN;
   ASSERT_EQ(Wait(SpawnShell(relais + " init --db " + db + " --site S1 >/dev/null && " + relais +
@@ -263,7 +273,7 @@ TEST_F(SyncCrashTest, ReplicaKilledDuringWritesAndDuringSync) {
   // `exec env`: `exec VAR=value cmd` is not valid shell.
   pid_t syncer = SpawnShell("exec env " + sync + " >/dev/null 2>&1");
   // Kill `relais sync` once the hub has stored some of its push.
-  const bool syncing = WaitFor([&] { return CountRows(dir_.File("hub.db"), "records") > 0; });
+  const bool syncing = WaitFor([&] { return HubCount() > 0; });
   kill(-syncer, SIGKILL);
   EXPECT_TRUE(ReapKilledBySigkill(syncer)) << "relais sync ended before the kill";
   ASSERT_TRUE(syncing) << "the hub never received the sync";
@@ -278,6 +288,8 @@ TEST_F(SyncCrashTest, ReplicaKilledDuringWritesAndDuringSync) {
   EXPECT_EQ(HubCount(), static_cast<int64_t>((*again)->store()->ListAll()->size()));
   hub_.Stop();
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, SyncCrashTest, pgtest::AllStores(), pgtest::StoreName);
 
 }  // namespace
 }  // namespace relais::server

@@ -4,7 +4,7 @@
 // and every operation performed is present exactly once. Each test also
 // checks that its fault really happened: the proxy counted cuts and dropped
 // bytes (or refused connections), and syncs failed. Seeded: each test has a
-// fixed seed, printed, that RELAIS_SEED replaces.
+// fixed seed, printed, that RELAIS_SEED replaces. On both hub stores.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -12,6 +12,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "common/codec/record_json.h"
 #include "tests/server/hub_fixture.h"
@@ -42,7 +43,8 @@ struct Oracle {
   std::map<std::string, std::set<std::string>> appts, ledger, checked_in;
 };
 
-class SyncLinksTest : public testing::HubFixture {
+// The scenarios' helpers, over a hub on the store Kind() names.
+class LinksBase : public testing::HubFixture {
  protected:
   void MakeNodes(uint64_t seed) {
     const std::vector<std::string> sites = {"S1", "S1", "S2", "S2", "S3"};
@@ -195,14 +197,20 @@ class SyncLinksTest : public testing::HubFixture {
   Oracle oracle_;
 };
 
-TEST_F(SyncLinksTest, CutsMidBatchLoseAndDuplicateNothing) {
+class SyncLinksTest : public LinksBase,
+                      public ::testing::WithParamInterface<pgtest::StoreKind> {
+ protected:
+  pgtest::StoreKind Kind() const override { return GetParam(); }
+};
+
+TEST_P(SyncLinksTest, CutsMidBatchLoseAndDuplicateNothing) {
   LinkProfile p;
   p.name = "cut-after-bytes";
   p.cut_after_bytes = 2500;
   RunProfile(p, 7, false);
 }
 
-TEST_F(SyncLinksTest, RandomCutsOnASlowLink) {
+TEST_P(SyncLinksTest, RandomCutsOnASlowLink) {
   LinkProfile p;
   p.name = "slow-random-cuts";
   p.latency_ms = 15;
@@ -211,26 +219,37 @@ TEST_F(SyncLinksTest, RandomCutsOnASlowLink) {
   RunProfile(p, 11, false);
 }
 
-TEST_F(SyncLinksTest, FlappingLinkOfflineAndBack) {
+TEST_P(SyncLinksTest, FlappingLinkOfflineAndBack) {
   LinkProfile p = *NamedProfile("direct");
   p.cut_probability = 0.1;  // 0.02 never cut with seed 23: the counters showed it
   RunProfile(p, 23, true);
 }
 
 // The shipped named profiles, each with connections also cut mid-batch.
-class NamedProfileTest : public SyncLinksTest,
-                         public ::testing::WithParamInterface<const char*> {};
+class NamedProfileTest
+    : public LinksBase,
+      public ::testing::WithParamInterface<std::tuple<pgtest::StoreKind, const char*>> {
+ protected:
+  pgtest::StoreKind Kind() const override { return std::get<0>(GetParam()); }
+};
 
 TEST_P(NamedProfileTest, ConvergesWithCutsMidBatch) {
-  LinkProfile p = *NamedProfile(GetParam());
+  LinkProfile p = *NamedProfile(std::get<1>(GetParam()));
   p.cut_after_bytes = 3000;
   RunProfile(p, 31, false, 40);
 }
 
-INSTANTIATE_TEST_SUITE_P(Profiles, NamedProfileTest,
-                         ::testing::Values("edge", "satellite", "adsl-flaky"));
+INSTANTIATE_TEST_SUITE_P(
+    Profiles, NamedProfileTest,
+    ::testing::Combine(pgtest::AllStores(), ::testing::Values("edge", "satellite", "adsl-flaky")),
+    [](const ::testing::TestParamInfo<NamedProfileTest::ParamType>& info) {
+      std::string name = std::get<1>(info.param);
+      for (char& ch : name)
+        if (ch == '-') ch = '_';
+      return name + "_" + pgtest::StoreName({std::get<0>(info.param), info.index});
+    });
 
-TEST_F(SyncLinksTest, BlackHoleTimesOutWithClearErrorAndLosesNothing) {
+TEST_P(SyncLinksTest, BlackHoleTimesOutWithClearErrorAndLosesNothing) {
   MakeNodes(5);
   FaultProxy proxy(address_, *NamedProfile("blackhole"));
   auto port = proxy.Start();
@@ -253,6 +272,8 @@ TEST_F(SyncLinksTest, BlackHoleTimesOutWithClearErrorAndLosesNothing) {
   ASSERT_TRUE(SyncOnce(*nodes_[0].rep, ViaProxy(nodes_[0], *port)).ok());
   EXPECT_EQ(*nodes_[0].rep->PendingCount(), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, SyncLinksTest, pgtest::AllStores(), pgtest::StoreName);
 
 }  // namespace
 }  // namespace relais::server

@@ -1,5 +1,8 @@
 // Recovery scenarios with an in-process hub: a hub restored from a backup
 // older than some replicas, and clocks a day off. Bounded and loopback only.
+// The clock scenario runs on both hub stores; the backup/restore one uses
+// SQLite's own tools (relais-hub backup/restore: BackupHub, RestoreHub) and
+// stays on SQLite.
 // (Full disks, on a real filled filesystem: sync_full_disk_test.cc.)
 #include <gtest/gtest.h>
 
@@ -14,8 +17,13 @@ using common::Collection;
 using common::FakeClock;
 using common::Replica;
 
-class SyncRecoveryTest : public testing::HubFixture {
+// RecoveryBase: helpers over a hub of any store (StoreHubFixture); the
+// SQLite-only tests use SyncRecoveryTest, the others StoreRecoveryTest.
+template <typename Fixture>
+class RecoveryBase : public Fixture {
  protected:
+  using Fixture::dir_;
+  using Fixture::Options;
   std::unique_ptr<Replica> Open(const std::string& file, const std::string& site,
                                 common::Clock* clock) {
     EXPECT_TRUE(Replica::Init(dir_.File(file), site).ok());
@@ -33,6 +41,9 @@ class SyncRecoveryTest : public testing::HubFixture {
     return *(*db)->QueryInt("SELECT count(*) FROM records");
   }
 };
+using SyncRecoveryTest = RecoveryBase<testing::HubFixture>;
+using StoreRecoveryTest = RecoveryBase<testing::StoreHubFixture>;
+INSTANTIATE_TEST_SUITE_P(Stores, StoreRecoveryTest, pgtest::AllStores(), pgtest::StoreName);
 
 TEST_F(SyncRecoveryTest, HubRestoredFromOlderBackupGetsEverythingBack) {
   auto a = NewReplica("a.db", "S1", 1), b = NewReplica("b.db", "S1", 2);
@@ -74,7 +85,7 @@ TEST_F(SyncRecoveryTest, HubRestoredFromOlderBackupGetsEverythingBack) {
   EXPECT_EQ(noop.resyncs, 0);
 }
 
-TEST_F(SyncRecoveryTest, ClockOneDayOffConvergesAndStopsWinningAfterSync) {
+TEST_P(StoreRecoveryTest, ClockOneDayOffConvergesAndStopsWinningAfterSync) {
   // The in-process hub uses the real clock; "right" agrees with it.
   const int64_t now = common::SystemClock::Default()->NowMillis();
   FakeClock ahead(now + 86400000), behind(now - 86400000), right(now);

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -157,17 +159,76 @@ PgCluster::PgCluster(PgOptions options, std::string dir, bool as_root)
       as_root_(as_root),
       creator_pid_(getpid()) {}
 
+Status ValidateClusterDir(const std::string& dir) {
+  // The socket DIR/.s.PGSQL.65535 (15 bytes more) must fit in sun_path.
+  constexpr size_t kMaxDir = 107 - 15;
+  if (dir.empty() || dir[0] != '/')
+    return Status::InvalidArgument("répertoire du cluster: chemin absolu requis: " +
+                                   Quote(dir.substr(0, 120)));
+  if (dir.size() > kMaxDir)
+    return Status::InvalidArgument("répertoire du cluster trop long pour la socket unix (" +
+                                   std::to_string(dir.size()) + " > " +
+                                   std::to_string(kMaxDir) + " octets)");
+  for (const char ch : dir) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '/' || ch == '.' ||
+                    ch == '_' || ch == '-';
+    if (!ok)
+      return Status::InvalidArgument(
+          "répertoire du cluster: caractère refusé (seuls [A-Za-z0-9/._-]): " + Quote(dir));
+  }
+  return Status::OK();
+}
+
+Result<int> ParseSharedConnInfo(const std::string& text) {
+  static const std::string kPrefix = "postgresql://relais@127.0.0.1:";
+  static const std::string kSuffix = "/relais";
+  const auto bad = [&] {
+    return Status::InvalidArgument(
+        "fichier conninfo du cluster partagé malformé (attendu « " + kPrefix +
+        "PORT" + kSuffix + " »), reçu " + Quote(text.substr(0, 80)));
+  };
+  if (text.size() > 100) return bad();
+  std::string t = text;
+  if (!t.empty() && t.back() == '\n') t.pop_back();
+  if (t.size() <= kPrefix.size() + kSuffix.size() || t.compare(0, kPrefix.size(), kPrefix) != 0 ||
+      t.compare(t.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0)
+    return bad();
+  const std::string digits =
+      t.substr(kPrefix.size(), t.size() - kPrefix.size() - kSuffix.size());
+  if (digits.empty() || digits.size() > 5 || digits[0] == '0') return bad();
+  int port = 0;
+  for (const char ch : digits) {
+    if (ch < '0' || ch > '9') return bad();
+    port = port * 10 + (ch - '0');
+  }
+  if (port < 1 || port > 65535) return bad();
+  return port;
+}
+
 Result<std::unique_ptr<PgCluster>> PgCluster::Create(const PgOptions& options) {
   RELAIS_ASSIGN_OR_RETURN(const bool fast, ParseFastEnv(std::getenv("RELAIS_PG_FAST")));
-  RELAIS_ASSIGN_OR_RETURN(const std::string base, ChooseBaseDir(std::getenv("TMPDIR")));
+  std::string base;
+  if (options.fixed_dir.empty()) {
+    RELAIS_ASSIGN_OR_RETURN(base, ChooseBaseDir(std::getenv("TMPDIR")));
+  } else {
+    RELAIS_RETURN_IF_ERROR(ValidateClusterDir(options.fixed_dir));
+    base = fs::path(options.fixed_dir).parent_path().string();
+  }
   const bool as_root = geteuid() == 0;
   gid_t gid = getgid();
   RELAIS_ASSIGN_OR_RETURN(const uid_t uid,
                           CheckPrerequisites(options, as_root, base, &gid));
   SweepStaleClusters(base);
   std::string tmpl = base + "/relais-pg-XXXXXX";
-  if (mkdtemp(tmpl.data()) == nullptr)
+  if (!options.fixed_dir.empty()) {
+    tmpl = options.fixed_dir;
+    if (mkdir(tmpl.c_str(), 0755) != 0)
+      return Status::AlreadyExists("création de " + Quote(tmpl) + " impossible (" +
+                                   std::strerror(errno) + ")");
+  } else if (mkdtemp(tmpl.data()) == nullptr) {
     return Status::Unavailable("mkdtemp dans " + Quote(base) + " impossible");
+  }
   std::unique_ptr<PgCluster> c(new PgCluster(options, tmpl, as_root));
   // From here the destructor cleans up whatever happened.
   RELAIS_RETURN_IF_ERROR(WriteFile(c->dir_ + "/owner", std::to_string(getpid()) + "\n"));
@@ -178,6 +239,48 @@ Result<std::unique_ptr<PgCluster>> PgCluster::Create(const PgOptions& options) {
   RELAIS_RETURN_IF_ERROR(c->StartOnFreePort());
   RELAIS_RETURN_IF_ERROR(ExecSql(c->ConnInfo("postgres"), "CREATE DATABASE relais"));
   return c;
+}
+
+Result<std::unique_ptr<PgCluster>> PgCluster::Adopt(const std::string& dir,
+                                                    const PgOptions& options) {
+  RELAIS_RETURN_IF_ERROR(ValidateClusterDir(dir));
+  if (!fs::exists(dir + "/data/PG_VERSION"))
+    return Status::NotFound("aucun cluster dans " + Quote(dir));
+  std::ifstream in(dir + "/data/relais_port.conf");
+  std::string line;
+  std::getline(in, line);
+  int port = 0;
+  if (line.rfind("port = ", 0) == 0) port = std::atoi(line.c_str() + 7);
+  if (port < 1 || port > 65535)
+    return Status::InvalidArgument("port illisible dans " + Quote(dir + "/data/relais_port.conf"));
+  std::unique_ptr<PgCluster> c(new PgCluster(options, dir, geteuid() == 0));
+  c->port_ = port;
+  return c;
+}
+
+Result<std::unique_ptr<PgCluster>> PgCluster::Join(const std::string& conninfo_file) {
+  std::ifstream in(conninfo_file, std::ios::binary);
+  if (!in)
+    return Status::NotFound("fichier conninfo du cluster partagé " + Quote(conninfo_file) +
+                            " illisible (le test `pg_cluster_up` a-t-il tourné ?)");
+  std::string text(101, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  RELAIS_ASSIGN_OR_RETURN(const int port, ParseSharedConnInfo(text));
+  std::unique_ptr<PgCluster> c(new PgCluster(PgOptions(), "", false));
+  c->mode_ = Mode::kJoined;
+  c->port_ = port;
+  const std::string ci = c->ConnInfo("postgres");
+  if (PQping(ci.c_str()) != PQPING_OK)
+    return Status::Unavailable("le cluster partagé " + Quote(ci) + " (fichier " +
+                               Quote(conninfo_file) + ") ne répond pas");
+  return c;
+}
+
+Status PgCluster::RefuseIfJoined(const char* what) const {
+  if (mode_ != Mode::kJoined) return Status::OK();
+  return Status::FailedPrecondition(std::string(what) +
+                                    " refusé: ce cluster partagé appartient à un autre processus");
 }
 
 Status PgCluster::InitDb() {
@@ -242,6 +345,7 @@ Status PgCluster::PgCtl(const std::vector<std::string>& args, int timeout_ms) {
 }
 
 Status PgCluster::Start() {
+  RELAIS_RETURN_IF_ERROR(RefuseIfJoined("Start"));
   RELAIS_RETURN_IF_ERROR(PgCtl({"-l", log_path(), "start"}, kPgCtlTimeoutMs)
                              .WithContext("pg_ctl start"));
   // pg_ctl -w already waited for "ready"; prove it over TCP, bounded.
@@ -257,6 +361,7 @@ Status PgCluster::Start() {
 }
 
 Status PgCluster::Stop(bool immediate) {
+  RELAIS_RETURN_IF_ERROR(RefuseIfJoined("Stop"));
   return PgCtl({"-m", immediate ? "immediate" : "fast", "stop"}, kPgCtlTimeoutMs)
       .WithContext("pg_ctl stop");
 }
@@ -269,6 +374,7 @@ pid_t PgCluster::PostmasterPid() const {
 }
 
 bool PgCluster::running() const {
+  if (mode_ == Mode::kJoined) return PQping(ConnInfo("postgres").c_str()) == PQPING_OK;
   const pid_t pid = PostmasterPid();
   return pid > 0 && kill(pid, 0) == 0;
 }
@@ -283,7 +389,10 @@ void PgCluster::ForceKill() {
 }
 
 PgCluster::~PgCluster() {
-  if (getpid() != creator_pid_) return;
+  if (getpid() != creator_pid_ || mode_ == Mode::kDetached) return;
+  // A joined cluster is someone else's: its databases stay (a DROP costs
+  // ~0.4 s per test; `relais_pg_cluster stop` removes them all at once).
+  if (mode_ == Mode::kJoined) return;
   if (running() && !Stop(/*immediate=*/true).ok()) ForceKill();
   std::error_code ec;
   fs::remove_all(dir_, ec);
@@ -294,8 +403,11 @@ std::string PgCluster::ConnInfo(const std::string& db) const {
 }
 
 Result<std::string> PgCluster::CreateDatabase() {
-  const std::string name = "t" + std::to_string(next_db_.fetch_add(1));
+  // The pid keeps names unique across the processes sharing one cluster.
+  const std::string name = "t" + std::to_string(getpid()) + "_" +
+                           std::to_string(next_db_.fetch_add(1));
   RELAIS_RETURN_IF_ERROR(ExecSql(ConnInfo("postgres"), "CREATE DATABASE " + name));
+
   return ConnInfo(name);
 }
 
@@ -306,7 +418,10 @@ Result<PgCluster*> SharedPgCluster() {
   std::lock_guard<std::mutex> lock(mu);
   if (cluster) return cluster.get();
   if (!failure.ok()) return failure;
-  auto created = PgCluster::Create();
+  const char* shared_file = std::getenv(kSharedConnInfoEnv);
+  auto created = (shared_file != nullptr && *shared_file != '\0')
+                     ? PgCluster::Join(shared_file)
+                     : PgCluster::Create();
   if (!created.ok()) {
     failure = created.status();
     return failure;

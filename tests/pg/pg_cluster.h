@@ -43,7 +43,16 @@ namespace relais::pgtest {
 struct PgOptions {
   std::string bin_dir = "/usr/lib/postgresql/15/bin";
   std::string run_user = "relais-pg";  // used only when the process is root
+  // Non-empty: the cluster lives in this fixed directory (which must not
+  // exist yet) instead of a new temporary one; see ValidateClusterDir.
+  std::string fixed_dir;
 };
+
+// The environment variable naming the conninfo file of a cluster started
+// once for a whole ctest run (the `pg_cluster_up` fixture, tools
+// relais_pg_cluster). When set, SharedPgCluster() joins that cluster instead
+// of starting its own.
+inline constexpr char kSharedConnInfoEnv[] = "RELAIS_TEST_PG_CONNINFO_FILE";
 
 class PgCluster {
  public:
@@ -55,20 +64,45 @@ class PgCluster {
 
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
+  // Adopts the cluster a previous process created in `dir` (with
+  // fixed_dir) and left running or stopped: the returned object owns it
+  // (its destructor stops it and removes `dir`). The port is read from
+  // DIR/data/relais_port.conf. Errors: kNotFound when `dir` holds no
+  // cluster, kInvalidArgument for a malformed port file.
+  static common::Result<std::unique_ptr<PgCluster>> Adopt(
+      const std::string& dir, const PgOptions& options = PgOptions());
+
+  // Joins the cluster another process runs, whose conninfo file (written by
+  // `relais_pg_cluster start`) is at `conninfo_file`. The object does NOT
+  // own the server: Stop()/Start() are refused (kFailedPrecondition) and the
+  // destructor leaves it (and the databases this process made) alone.
+  // dir() and log_path() are empty. Errors:
+  // kNotFound (no file), kInvalidArgument (malformed file, see
+  // ParseSharedConnInfo), kUnavailable (the server does not answer).
+  static common::Result<std::unique_ptr<PgCluster>> Join(
+      const std::string& conninfo_file);
+
   // Stops the server (immediate) and removes DIR. Does nothing in a process
   // forked from the creator (a forked child must not stop the parent's
-  // cluster when it exits).
+  // cluster when it exits), nor after Detach(), nor for a joined cluster.
   ~PgCluster();
+
+  // Leaves the server running and DIR in place when this object dies (for
+  // `relais_pg_cluster start`; `relais_pg_cluster stop` adopts it later).
+  void Detach() { mode_ = Mode::kDetached; }
+  // False for a joined cluster (Join): this process must not stop it.
+  bool owned() const { return mode_ == Mode::kOwned; }
 
   // "postgresql://relais@127.0.0.1:PORT/DB". REQUIRES: db is a plain name
   // ([a-z0-9_]), e.g. one returned by CreateDatabase.
   std::string ConnInfo(const std::string& db = "relais") const;
   int port() const { return port_; }
-  // A new empty database t1, t2, ... and its conninfo: isolates tests that
-  // share one cluster. Errors: kUnavailable when the server does not answer.
+  // A new empty database tPID_1, tPID_2, ... and its conninfo: isolates
+  // tests that share one cluster, also across processes. Errors: kUnavailable when the server does not answer.
   common::Result<std::string> CreateDatabase();
 
-  // pg_ctl stop -m immediate|fast, waits (<= 30 s). After an immediate stop
+  // pg_ctl stop -m immediate|fast, waits (<= 30 s). Refused
+  // (kFailedPrecondition) on a joined cluster, as is Start(). After an immediate stop
   // the next Start() runs crash recovery (WAL replay).
   common::Status Stop(bool immediate);
   // Starts again on the same directory and port and waits until it accepts
@@ -81,7 +115,9 @@ class PgCluster {
   const std::string& dir() const { return dir_; }
 
  private:
+  enum class Mode { kOwned, kDetached, kJoined };
   PgCluster(PgOptions options, std::string dir, bool as_root);
+  common::Status RefuseIfJoined(const char* what) const;
   common::Status InitDb();
   common::Status WriteConfig(bool fsync);
   common::Status StartOnFreePort();
@@ -93,14 +129,28 @@ class PgCluster {
   const std::string dir_;
   const bool as_root_;
   const pid_t creator_pid_;
+  Mode mode_ = Mode::kOwned;
   int port_ = 0;
   std::atomic<int> next_db_{1};
 };
 
-// One cluster shared by every test of the process, created on first use and
-// stopped at exit. A creation failure is remembered: every later call
-// returns the same error at once.
+// One cluster shared by every test of the process. When the environment
+// variable kSharedConnInfoEnv is set (by ctest, see tests/CMakeLists.txt),
+// it joins the cluster its file names (PgCluster::Join; a bad file or a
+// silent server is an error, never a silent fallback); otherwise it creates
+// its own on first use and stops it at exit. A failure is remembered: every
+// later call returns the same error at once.
 common::Result<PgCluster*> SharedPgCluster();
+
+// Parses the text of a conninfo file: exactly
+// "postgresql://relais@127.0.0.1:PORT/relais" with PORT in 1..65535 and an
+// optional final newline, at most 100 bytes. Returns PORT; anything else is
+// kInvalidArgument (the file is input: nothing else may reach libpq).
+common::Result<int> ParseSharedConnInfo(const std::string& text);
+
+// Checks a fixed cluster directory: absolute, only [A-Za-z0-9/._-] (it goes
+// into postgresql.conf), short enough for the unix socket in it.
+common::Status ValidateClusterDir(const std::string& dir);
 
 // Removes the clusters under `base` (DIR = base/relais-pg-XXXXXX) whose
 // creating process is dead: SIGQUIT (then SIGKILL after 5 s) to their

@@ -108,7 +108,7 @@ TEST(PgClusterTest, ListensOnLoopbackOnly) {
             "0");
 }
 
-TEST(PgClusterTest, CommittedRowSurvivesImmediateStop) {
+TEST(PgOwnClusterTest, CommittedRowSurvivesImmediateStop) {
   // A private cluster: stopping the shared one would disturb other tests.
   auto created = PgCluster::Create();
   ASSERT_TRUE(created.ok()) << created.status().ToString();
@@ -141,7 +141,7 @@ TEST(PgClusterTest, CommittedRowSurvivesImmediateStop) {
       << text.str();
 }
 
-TEST(PgClusterTest, FastStopThenStartKeepsPort) {
+TEST(PgOwnClusterTest, FastStopThenStartKeepsPort) {
   auto created = PgCluster::Create();
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   PgCluster* c = created->get();
@@ -171,7 +171,7 @@ TEST(PgClusterTest, CreateDatabaseGivesIsolatedDatabases) {
   EXPECT_EQ(cb.Query("SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_a'"), "0");
 }
 
-TEST(PgClusterTest, DestructorStopsServerAndRemovesDirectory) {
+TEST(PgOwnClusterTest, DestructorStopsServerAndRemovesDirectory) {
   std::string dir, conninfo;
   {
     auto created = PgCluster::Create();
@@ -184,7 +184,7 @@ TEST(PgClusterTest, DestructorStopsServerAndRemovesDirectory) {
   EXPECT_EQ(PQping(conninfo.c_str()), PQPING_NO_RESPONSE) << conninfo;
 }
 
-TEST(PgClusterTest, ClusterOfADeadProcessIsSweptByTheNextCreate) {
+TEST(PgOwnClusterTest, ClusterOfADeadProcessIsSweptByTheNextCreate) {
   // A child creates a cluster and dies without its destructor (as a crashed
   // or SIGKILLed test would): its server keeps running, orphaned.
   int fds[2];
@@ -232,7 +232,7 @@ TEST(PgClusterTest, ClusterOfADeadProcessIsSweptByTheNextCreate) {
   EXPECT_TRUE((*mine)->running());
 }
 
-TEST(PgClusterTest, MissingBinariesAreAClearFailure) {
+TEST(PgOwnClusterTest, MissingBinariesAreAClearFailure) {
   PgOptions o;
   o.bin_dir = "/nonexistent/postgresql/15/bin";
   auto created = PgCluster::Create(o);
@@ -243,7 +243,7 @@ TEST(PgClusterTest, MissingBinariesAreAClearFailure) {
   EXPECT_NE(created.status().message().find("tools/setup.sh"), std::string::npos);
 }
 
-TEST(PgClusterTest, MissingServerUserIsAClearFailureWhenRoot) {
+TEST(PgOwnClusterTest, MissingServerUserIsAClearFailureWhenRoot) {
   PgOptions o;
   o.run_user = "relais-pg-absent";
   auto created = PgCluster::Create(o);
@@ -258,7 +258,7 @@ TEST(PgClusterTest, MissingServerUserIsAClearFailureWhenRoot) {
   EXPECT_NE(created.status().message().find("tools/setup.sh"), std::string::npos);
 }
 
-TEST(PgClusterTest, FastEnvAcceptsOnlyZeroOrOne) {
+TEST(PgOwnClusterTest, FastEnvAcceptsOnlyZeroOrOne) {
   EXPECT_FALSE(ParseFastEnv(nullptr).value());
   EXPECT_FALSE(ParseFastEnv("").value());
   EXPECT_FALSE(ParseFastEnv("0").value());
@@ -274,7 +274,7 @@ TEST(PgClusterTest, FastEnvAcceptsOnlyZeroOrOne) {
   EXPECT_LT(r.status().message().size(), 200u) << "message bounded";
 }
 
-TEST(PgClusterTest, BaseDirRefusesHostileTmpdir) {
+TEST(PgOwnClusterTest, BaseDirRefusesHostileTmpdir) {
   EXPECT_EQ(ChooseBaseDir(nullptr).value(), "/tmp");
   EXPECT_EQ(ChooseBaseDir("").value(), "/tmp");
   EXPECT_EQ(ChooseBaseDir("/var/tmp/").value(), "/var/tmp");
@@ -285,6 +285,106 @@ TEST(PgClusterTest, BaseDirRefusesHostileTmpdir) {
   }
   EXPECT_FALSE(ChooseBaseDir(("/" + std::string(200, 'a')).c_str()).ok());
   EXPECT_TRUE(ChooseBaseDir(("/" + std::string(70, 'a')).c_str()).ok());
+}
+
+
+TEST(PgOwnClusterTest, SharedConnInfoFileRefusesHostileText) {
+  EXPECT_EQ(ParseSharedConnInfo("postgresql://relais@127.0.0.1:5432/relais\n").value(), 5432);
+  EXPECT_EQ(ParseSharedConnInfo("postgresql://relais@127.0.0.1:1/relais").value(), 1);
+  EXPECT_EQ(ParseSharedConnInfo("postgresql://relais@127.0.0.1:65535/relais").value(), 65535);
+  for (const char* bad :
+       {"", "\n", "postgresql://relais@127.0.0.1:/relais", "postgresql://relais@127.0.0.1:0/relais",
+        "postgresql://relais@127.0.0.1:65536/relais", "postgresql://relais@127.0.0.1:05432/relais",
+        "postgresql://relais@127.0.0.1:-1/relais", "postgresql://relais@127.0.0.1:5432/relais\n\n",
+        "postgresql://relais@10.0.0.1:5432/relais", "postgresql://evil@127.0.0.1:5432/relais",
+        "postgresql://relais@127.0.0.1:5432/relais?sslmode=disable",
+        "postgresql://relais@127.0.0.1:5432/postgres", " postgresql://relais@127.0.0.1:5432/relais",
+        "postgresql://relais@127.0.0.1:99999999999999999999/relais",
+        "host=127.0.0.1 port=5432 dbname=relais"}) {
+    auto r = ParseSharedConnInfo(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), common::StatusCode::kInvalidArgument) << bad;
+    }
+  }
+  auto huge = ParseSharedConnInfo(std::string(1 << 20, '1'));
+  ASSERT_FALSE(huge.ok());
+  EXPECT_LT(huge.status().message().size(), 300u) << "message bounded";
+  // A fixed cluster directory goes into postgresql.conf: the same checks.
+  EXPECT_TRUE(ValidateClusterDir("/tmp/relais-pg-shared").ok());
+  for (const char* bad : {"", "relative", "/tmp/a b", "/tmp/it's", "/tmp/a\nb"})
+    EXPECT_FALSE(ValidateClusterDir(bad).ok()) << bad;
+  EXPECT_FALSE(ValidateClusterDir("/" + std::string(100, 'a')).ok());
+}
+
+TEST(PgOwnClusterTest, JoinFailsLoudlyOnMissingOrDeadFile) {
+  const std::string file = "/tmp/relais-pg-join-" + std::to_string(getpid());
+  auto missing = PgCluster::Join(file);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), common::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("pg_cluster_up"), std::string::npos);
+  {
+    std::ofstream(file) << "host=127.0.0.1 port=1 dbname=relais\n";
+  }
+  EXPECT_EQ(PgCluster::Join(file).status().code(), common::StatusCode::kInvalidArgument);
+  {
+    // Well-formed, but nothing listens on port 1.
+    std::ofstream(file) << "postgresql://relais@127.0.0.1:1/relais\n";
+  }
+  EXPECT_EQ(PgCluster::Join(file).status().code(), common::StatusCode::kUnavailable);
+  std::filesystem::remove(file);
+}
+
+// Runs `relais_pg_cluster VERB DIR`; returns its exit status.
+int ClusterTool(const std::string& verb, const std::string& dir) {
+  const std::string cmd = std::string(RELAIS_PG_CLUSTER_BIN) + " " + verb + " " + dir +
+                          " >/dev/null 2>&1";
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+TEST(PgOwnClusterTest, OneClusterPerRunIsJoinedNotOwnedByTests) {
+  const std::string dir = "/tmp/relais-pg-tool-" + std::to_string(getpid());
+  ASSERT_EQ(ClusterTool("start", dir), 0);
+  const std::string file = dir + "/conninfo";
+  std::string first_conninfo;
+  std::getline(std::ifstream(file), first_conninfo);
+  // A second start over the running one (an aborted run's leftover)
+  // replaces it: the old server is gone, the new one answers.
+  ASSERT_EQ(ClusterTool("start", dir), 0);
+  std::string conninfo;
+  std::getline(std::ifstream(file), conninfo);
+  ASSERT_TRUE(ParseSharedConnInfo(conninfo).ok()) << conninfo;
+  if (conninfo != first_conninfo) {
+    EXPECT_EQ(PQping(first_conninfo.c_str()), PQPING_NO_RESPONSE) << first_conninfo;
+  }
+  ASSERT_EQ(PQping(conninfo.c_str()), PQPING_OK) << conninfo;
+  std::string db;
+  {
+    auto joined = PgCluster::Join(file);
+    ASSERT_TRUE(joined.ok()) << joined.status().ToString();
+    EXPECT_FALSE((*joined)->owned());
+    EXPECT_EQ((*joined)->ConnInfo(), conninfo);
+    EXPECT_EQ((*joined)->Stop(/*immediate=*/true).code(), common::StatusCode::kFailedPrecondition);
+    EXPECT_EQ((*joined)->Start().code(), common::StatusCode::kFailedPrecondition);
+    auto made = (*joined)->CreateDatabase();
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    db = made->substr(made->rfind('/') + 1);
+    EXPECT_NE(db.find(std::to_string(getpid())), std::string::npos) << "nom unique entre processus";
+  }
+  // The joining object is gone: the server still answers, with its database.
+  EXPECT_EQ(PQping(conninfo.c_str()), PQPING_OK);
+  {
+    Conn conn(conninfo);
+    ASSERT_TRUE(conn.ok()) << conn.error();
+    EXPECT_EQ(conn.Query("SELECT count(*) FROM pg_database WHERE datname = '" + db + "'"), "1");
+  }
+  ASSERT_EQ(ClusterTool("stop", dir), 0);
+  EXPECT_EQ(PQping(conninfo.c_str()), PQPING_NO_RESPONSE);
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  EXPECT_EQ(ClusterTool("stop", dir), 0) << "stop sans cluster: rien à faire";
+  EXPECT_EQ(ClusterTool("start", "relative/dir"), 1);
+  EXPECT_EQ(ClusterTool("restart", dir), 2);
 }
 
 }  // namespace

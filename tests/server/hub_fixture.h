@@ -1,11 +1,22 @@
 #pragma once
-// In-process hub on 127.0.0.1 (ephemeral port) over a temp SQLite file, and
+// In-process hub on 127.0.0.1 (ephemeral port) over a hub store, and
 // helpers to make replicas and tokens. Shared by the server tests.
+//
+// HubFixture runs on SQLite (a temp file, dir_.File("hub.db")).
+// StoreHubFixture is the same over the store of the test's parameter, for a
+// suite written once for both stores (issue #21):
+//   class MyTest : public StoreHubFixture {};
+//   TEST_P(MyTest, ...) { ... }
+//   INSTANTIATE_TEST_SUITE_P(Stores, MyTest, relais::pgtest::AllStores(),
+//                            relais::pgtest::StoreName);
+// and register the binary with relais_discover_tests_by_store()
+// (tests/CMakeLists.txt). Link: relais_pg_testing.
 
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +31,7 @@
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
 #include "tests/common/test_util.h"
+#include "tests/pg/hub_stores.h"
 
 namespace relais::server::testing {
 
@@ -52,8 +64,22 @@ class HubFixture : public ::testing::Test {
   void SetUp() override { StartHub(ServerOptions{"127.0.0.1:0", "", "", 16 << 20}); }
   void TearDown() override { StopHub(); }
 
+  // The store the hub runs on.
+  virtual pgtest::StoreKind Kind() const { return pgtest::StoreKind::kSqlite; }
+
+  // Where the hub's store lives (chosen by the first StartHub, kept by the
+  // next ones: a restarted hub finds its data). SQLite: dir_.File("hub.db").
+  // REQUIRES: StartHub ran.
+  const pgtest::StoreLocation& Location() const { return *location_; }
+
   void StartHub(const ServerOptions& options) {
-    auto store = SqliteHubStore::Open(dir_.File("hub.db"), true);
+    if (!location_) {
+      // A PostgreSQL cluster that cannot be had fails the test here, loudly.
+      auto loc = pgtest::NewStoreLocation(Kind(), dir_.File("hub.db"));
+      ASSERT_TRUE(loc.ok()) << loc.status().ToString();
+      location_ = *loc;
+    }
+    auto store = pgtest::OpenStore(Location());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     service_ = std::make_unique<HubService>(
@@ -145,10 +171,18 @@ class HubFixture : public ::testing::Test {
 
   TempDir dir_;
   std::ostringstream log_;
-  std::unique_ptr<SqliteHubStore> store_;
+  std::optional<pgtest::StoreLocation> location_;
+  std::unique_ptr<HubStore> store_;
   std::unique_ptr<HubService> service_;
   RunningServer running_;
   std::string address_;
+};
+
+// HubFixture over the store given as the test's parameter (see above).
+class StoreHubFixture : public HubFixture,
+                        public ::testing::WithParamInterface<pgtest::StoreKind> {
+ protected:
+  pgtest::StoreKind Kind() const override { return GetParam(); }
 };
 
 }  // namespace relais::server::testing
