@@ -162,7 +162,7 @@ std::string ValidateNewSchedule(const Schedule& s) {
   const int to = ParseClockMinutes(s.end_time, true);
   if (to <= from) return "la plage doit finir après son début";
   if (s.kind == "programmee" && s.slot_min == 0)
-    return "une plage programmée demande une durée de créneau (--creneau)";
+    return "une plage programmée demande une durée de créneau (--slot)";
   if (s.slot_min > to - from) return "durée de créneau plus longue que la plage";
   if (!s.valid_to.empty() && s.valid_to < s.valid_from)
     return "fin de validité avant le début";

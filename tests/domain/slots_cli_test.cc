@@ -15,7 +15,7 @@ namespace {
 using testing::TempDir;
 
 // Runs `relais args...`; returns {exit code, stdout}.
-std::pair<int, std::string> Run(std::vector<std::string> args) {
+std::pair<int, std::string> RelaisCli(std::vector<std::string> args) {
   args.insert(args.begin(), "relais");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -30,19 +30,19 @@ class SlotCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_.File("site.db");
-    ASSERT_EQ(Run({"init", "--db", db_, "--site", "S1"}).first, 0);
+    ASSERT_EQ(RelaisCli({"init", "--db", db_, "--site", "S1"}).first, 0);
     for (const char* id : {"a", "c"})
-      ASSERT_EQ(Run({"practitioner", "add", "--db", db_, "--id", id, "--name", "Dr",
+      ASSERT_EQ(RelaisCli({"practitioner", "add", "--db", db_, "--id", id, "--name", "Dr",
                      "--profession", "medecin"})
                     .first,
                 0);
-    auto [rc, out] = Run({"plage", "add", "--db", db_, "--practitioner", "a", "--weekday", "1",
+    auto [rc, out] = RelaisCli({"plage", "add", "--db", db_, "--practitioner", "a", "--weekday", "1",
                           "--start", "09:00", "--end", "10:00", "--kind", "programmee",
                           "--slot", "30", "--from", "2026-03-01"});
     ASSERT_EQ(rc, 0);
     plage_ = out.substr(0, out.find('\n'));
   }
-  std::string Dump() { return Run({"dump", "--db", db_}).second; }
+  std::string Dump() { return RelaisCli({"dump", "--db", db_}).second; }
 
   TempDir dir_;
   std::string db_, plage_;
@@ -51,19 +51,19 @@ class SlotCliTest : public ::testing::Test {
 // Monday 30 March 2026 is in summer time, Monday 23 March in winter time;
 // both list 09:00 Paris. The replacement of a by c on the 30th shows c.
 TEST_F(SlotCliTest, NextAcrossTheSpringChangeWithReplacement) {
-  ASSERT_EQ(Run({"plage", "exception", "--db", db_, "--kind", "remplacement",
+  ASSERT_EQ(RelaisCli({"plage", "exception", "--db", db_, "--kind", "remplacement",
                  "--practitioner", "a", "--replacement", "c", "--from", "2026-03-30", "--to",
                  "2026-03-30"})
                 .first,
             0);
-  auto [rc, out] = Run({"slot", "next", "--db", db_, "--after", "2026-03-23T09:10",
+  auto [rc, out] = RelaisCli({"slot", "next", "--db", db_, "--after", "2026-03-23T09:10",
                         "--count", "3"});
   ASSERT_EQ(rc, 0);
   EXPECT_EQ(out,
             "créneau\t2026-03-23T09:30\t30 min\ta@S1\tS1\tprogrammee\n"
             "créneau\t2026-03-30T09:00\t30 min\tc@S1\tS1\tprogrammee\tremplace a@S1\n"
             "créneau\t2026-03-30T09:30\t30 min\tc@S1\tS1\tprogrammee\tremplace a@S1\n");
-  auto list = Run({"plage", "list", "--db", db_});
+  auto list = RelaisCli({"plage", "list", "--db", db_});
   EXPECT_NE(list.second.find(plage_ + "\tS1\ta@S1\tj1\t09:00-10:00\tprogrammee\t30 min"),
             std::string::npos)
       << list.second;
@@ -112,16 +112,16 @@ TEST_F(SlotCliTest, HostileArgumentsExitTwo) {
   for (const auto& args : bad) {
     std::string joined;
     for (const auto& a : args) joined += a + " ";
-    EXPECT_EQ(Run(args).first, 2) << joined;
+    EXPECT_EQ(RelaisCli(args).first, 2) << joined;
   }
   // An unknown practitioner is NOT_FOUND (exit 1), not written either.
-  EXPECT_EQ(Run({"plage", "add", "--db", db_, "--practitioner", "zz", "--weekday", "1",
+  EXPECT_EQ(RelaisCli({"plage", "add", "--db", db_, "--practitioner", "zz", "--weekday", "1",
                  "--start", "09:00", "--end", "10:00", "--kind", "programmee", "--slot", "15",
                  "--from", "2026-03-01"})
                 .first,
             1);
   EXPECT_EQ(Dump(), before);
-  EXPECT_EQ(Run({"slot", "next", "--db", db_, "--count", "100", "--after", "2026-03-02T00:00"})
+  EXPECT_EQ(RelaisCli({"slot", "next", "--db", db_, "--count", "100", "--after", "2026-03-02T00:00"})
                 .first,
             0);
 }

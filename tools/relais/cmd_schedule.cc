@@ -88,10 +88,12 @@ Status AddException(const ExceptionArgs& a) {
   std::string err = ValidateNewScheduleException(e);
   if (!err.empty()) return Bad(err);
   RELAIS_ASSIGN_OR_RETURN(auto r, Replica::Open(a.db));
-  if (!e.practitioner.empty())
+  if (!e.practitioner.empty()) {
     RELAIS_ASSIGN_OR_RETURN(e.practitioner, KnownPractitioner(*r, a.practitioner));
-  if (!e.replacement.empty())
+  }
+  if (!e.replacement.empty()) {
     RELAIS_ASSIGN_OR_RETURN(e.replacement, KnownPractitioner(*r, a.replacement));
+  }
   err = ValidateNewScheduleException(e);  // replacement != practitioner, qualified
   if (!err.empty()) return Bad(err);
   const std::string id = r->NewId("exc");
