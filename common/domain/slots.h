@@ -29,6 +29,7 @@
 // Malformed records (unreadable time, end before start...) are skipped.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -90,8 +91,28 @@ std::string ValidateSlotQuery(const SlotQuery& q);
 // "id" qualified with `site` ("id@site"); a reference with '@' is kept.
 std::string QualifyRef(const std::string& ref, const std::string& site);
 
-// The search described above. INVALID_ARGUMENT if ValidateSlotQuery fails.
-// O(records log records + days × plages × slots per plage).
+// The records indexed once (O(records log records)) for many searches: a
+// secretariat screen keeps one per refresh. Immutable after construction,
+// so Find may run from several threads.
+class SlotIndex {
+ public:
+  explicit SlotIndex(SlotInputs in);
+  ~SlotIndex();
+  SlotIndex(const SlotIndex&) = delete;
+  SlotIndex& operator=(const SlotIndex&) = delete;
+
+  // The search described above. INVALID_ARGUMENT if ValidateSlotQuery
+  // fails. O(days searched x plages of the day x slots per plage x
+  // log appointments of the practitioner) + O(appointments) for to_move.
+  Result<SlotSearch> Find(const SlotQuery& q) const;
+
+  struct Data;
+
+ private:
+  std::unique_ptr<Data> d_;
+};
+
+// SlotIndex(in).Find(q).
 Result<SlotSearch> FindFreeSlots(const SlotInputs& in, const SlotQuery& q);
 
 }  // namespace relais::common::domain

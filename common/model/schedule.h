@@ -1,7 +1,8 @@
 #pragma once
 // Schedules ("plages") and their exceptions: field names, allowed values,
-// typed views and input checks. Standard library only. The search over them
-// is common/domain/slots.h; the rules are in docs/domain.md "Plages".
+// typed views and per-field checks. Standard library only. The search over them
+// is common/domain/slots.h, the rules between fields of a typed plage
+// domain/plage_input.h; everything is described in docs/domain.md §6c.
 //
 // A plage (Collection::kSchedule, record site = the site where it happens):
 //   practitioner  reference "id" or "id@site" (unqualified = the record's site)
@@ -22,8 +23,8 @@
 //   replacement   required for remplacement, "" otherwise
 //   first_day, last_day  "YYYY-MM-DD", first_day <= last_day
 //
-// Every edit writes the whole record (all the fields above), so concurrent
-// edits of one plage are whole alternatives (see merge/policy.h).
+// The rules between fields (end after start...) are input rules:
+// domain/plage_input.h. Every edit writes the whole record.
 
 #include <string>
 #include <vector>
@@ -83,17 +84,5 @@ const std::vector<std::string>& ScheduleExceptionFields();
 // Level 1 (validate.h) for the two collections: "" or a French message.
 std::string ValidateScheduleField(const std::string& f, const std::string& v);
 std::string ValidateScheduleExceptionField(const std::string& f, const std::string& v);
-
-// Level 3, a whole record as typed: every field as above, plus the rules
-// between fields (end after start, slot_min required for programmee and no
-// longer than the plage, valid_to >= valid_from, first_day <= last_day,
-// practitioner/replacement present exactly when the kind needs them, a
-// replacement distinct from the practitioner). "" when acceptable.
-std::string ValidateNewSchedule(const Schedule& s);
-std::string ValidateNewScheduleException(const ScheduleException& e);
-
-// The fields to write for `s` / `e` (the whole record, see above).
-std::map<std::string, std::string> ScheduleChanges(const Schedule& s);
-std::map<std::string, std::string> ScheduleExceptionChanges(const ScheduleException& e);
 
 }  // namespace relais::common

@@ -1,5 +1,6 @@
 #include "common/replica/slot_inputs.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "common/merge/merge.h"
@@ -48,6 +49,19 @@ Result<domain::SlotInputs> LoadSlotInputs(Replica& r, const domain::SlotQuery& q
                                           FormatDate(last) + "~"),
                                  PresenceFromView, &in.presence));
   return in;
+}
+
+Result<domain::SlotSearch> SearchReplica(Replica& r, const domain::SlotQuery& q) {
+  const std::string err = domain::ValidateSlotQuery(q);
+  if (!err.empty()) return Status::InvalidArgument(err);
+  domain::SlotQuery first = q;
+  first.horizon_days = std::min(q.horizon_days, kFirstSearchDays);
+  RELAIS_ASSIGN_OR_RETURN(domain::SlotInputs in, LoadSlotInputs(r, first));
+  RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch found, domain::FindFreeSlots(in, first));
+  if (static_cast<int>(found.slots.size()) >= q.count || first.horizon_days == q.horizon_days)
+    return found;
+  RELAIS_ASSIGN_OR_RETURN(in, LoadSlotInputs(r, q));
+  return domain::FindFreeSlots(in, q);
 }
 
 }  // namespace relais::common

@@ -15,4 +15,13 @@ namespace relais::common {
 // store's (DATA_LOSS for an unreadable record).
 Result<domain::SlotInputs> LoadSlotInputs(Replica& r, const domain::SlotQuery& q);
 
+// Days searched first by SearchReplica.
+inline constexpr int kFirstSearchDays = 7;
+
+// `relais slot next`: loads and searches the first kFirstSearchDays days
+// only (reading a replica costs more than searching it) and, if they hold
+// fewer than q.count free slots, the whole horizon. The to-move list
+// covers the days searched. INVALID_ARGUMENT for a bad query.
+Result<domain::SlotSearch> SearchReplica(Replica& r, const domain::SlotQuery& q);
+
 }  // namespace relais::common

@@ -7,6 +7,7 @@
 
 #include <ctime>
 
+#include "common/domain/plage_input.h"
 #include "common/domain/slots.h"
 
 namespace relais::common::domain {

@@ -7,6 +7,7 @@
 
 #include "common/domain/overlaps.h"
 #include "common/domain/slots.h"
+#include "common/domain/plage_input.h"
 #include "common/model/schedule.h"
 #include "common/replica/slot_inputs.h"
 #include "tests/server/hub_fixture.h"
@@ -43,7 +44,9 @@ std::vector<int64_t> NextStarts(common::Replica& r, int64_t after, int count) {
 class SlotsSyncTest : public HubFixture {};
 
 TEST_F(SlotsSyncTest, SameSlotBookedOfflineOnTwoReplicasIsAnOverlapEverywhere) {
-  const std::string token = Enroll({"S1"});
+  // One token per replica (a token binds to the first replica using it).
+  const std::string desk_token = Enroll({"S1"}, "accueil");
+  const std::string sec_token = Enroll({"S1"}, "secretariat");
   auto desk = NewReplica("desk.db", "S1", 1);
   auto sec = NewReplica("sec.db", "S1", 2);
   ASSERT_TRUE(desk && sec);
@@ -58,10 +61,11 @@ TEST_F(SlotsSyncTest, SameSlotBookedOfflineOnTwoReplicasIsAnOverlapEverywhere) {
   s.slot_min = 15;
   s.valid_from = "2026-12-07";
   ASSERT_EQ(common::ValidateNewSchedule(s), "");
-  ASSERT_OK(desk->Write(common::Collection::kSchedule, "plg-1", common::ScheduleChanges(s))
-                .status());
-  ASSERT_OK(SyncOnce(*desk, Options(token)).status());
-  ASSERT_OK(SyncOnce(*sec, Options(token)).status());
+  auto written =
+      desk->Write(common::Collection::kSchedule, "plg-1", common::ScheduleChanges(s));
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ASSERT_OK(SyncOnce(*desk, Options(desk_token)).status());
+  ASSERT_OK(SyncOnce(*sec, Options(sec_token)).status());
 
   // 09:00 Paris on 7 December (CET) = 08:00Z. Both replicas, offline, see
   // it as the first free slot and book it.
@@ -82,9 +86,9 @@ TEST_F(SlotsSyncTest, SameSlotBookedOfflineOnTwoReplicasIsAnOverlapEverywhere) {
     EXPECT_TRUE(common::domain::FindOverlaps(*appts).empty());
   }
 
-  ASSERT_OK(SyncOnce(*desk, Options(token)).status());
-  ASSERT_OK(SyncOnce(*sec, Options(token)).status());
-  ASSERT_OK(SyncOnce(*desk, Options(token)).status());
+  ASSERT_OK(SyncOnce(*desk, Options(desk_token)).status());
+  ASSERT_OK(SyncOnce(*sec, Options(sec_token)).status());
+  ASSERT_OK(SyncOnce(*desk, Options(desk_token)).status());
   for (common::Replica* r : {desk.get(), sec.get()}) {
     auto appts = r->AllAppointments();
     ASSERT_OK(appts.status());

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "common/domain/slots.h"
+#include "common/domain/plage_input.h"
 #include "common/model/schedule.h"
 #include "common/replica/replica.h"
 #include "common/replica/slot_inputs.h"
@@ -168,8 +169,7 @@ Status NextSlots(const SlotArgs& a) {
   RELAIS_ASSIGN_OR_RETURN(auto r, Replica::Open(a.db));
   if (a.after.empty()) q.after = r->clock()->NowMillis() / 1000;
   if (!q.practitioner.empty()) q.practitioner = r->PractitionerRef(q.practitioner);
-  RELAIS_ASSIGN_OR_RETURN(domain::SlotInputs in, LoadSlotInputs(*r, q));
-  RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch found, domain::FindFreeSlots(in, q));
+  RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch found, SearchReplica(*r, q));
   for (const domain::Slot& s : found.slots) {
     std::cout << "créneau\t" << FormatParisDateTime(s.start) << "\t" << s.duration_min
               << " min\t" << s.practitioner << "\t" << s.site << "\t" << s.kind;
