@@ -71,6 +71,13 @@ bool IsBusy(const Busy* v, int64_t start, int64_t end) {
   return false;
 }
 
+// A booked appointment that a closure, leave or absence covers.
+struct Flagged {
+  const Appointment* a = nullptr;
+  std::string who;     // qualified practitioner
+  const char* reason;  // "fermeture" | "conge" | "absence"
+};
+
 // A free slot found, before the first `count` are copied out.
 struct Candidate {
   int64_t start;
@@ -90,6 +97,28 @@ struct SlotIndex::Data {
   std::unordered_map<std::string, std::vector<DayException>> closed_by_site;
   std::unordered_map<std::string, HalfDays> presence;  // "pract|date"
   std::vector<Plage> by_weekday[7];                    // 0 = Monday
+  std::vector<Flagged> flagged;                        // by (start, id)
+
+  // Fills `flagged` (REQUIRES: calendars and presence built).
+  void FlagBooked() {
+    for (const Appointment& a : in.appointments) {
+      if (a.deleted || a.status != "booked") continue;
+      std::string who = QualifyRef(a.practitioner, a.site_id);
+      const std::string date = FormatDate(ParisDate(a.start));
+      const DayException* leave = Leave(who, date);
+      const HalfDays* pres = PresenceOn(who, date);
+      const Presence* half =
+          pres ? pres->half[LocalMinutes(a.start) < kNoonMinutes ? 0 : 1] : nullptr;
+      const char* reason = nullptr;
+      if (Closed(a.site_id, date)) reason = "fermeture";
+      else if (leave && leave->e->kind == "conge") reason = "conge";
+      else if (half && half->state == "absent") reason = "absence";
+      if (reason) flagged.push_back({&a, std::move(who), reason});
+    }
+    std::sort(flagged.begin(), flagged.end(), [](const Flagged& x, const Flagged& y) {
+      return std::tie(x.a->start, x.a->id) < std::tie(y.a->start, y.a->id);
+    });
+  }
 
   bool Closed(const std::string& site, const std::string& date) const {
     auto it = closed_by_site.find(site);
@@ -158,31 +187,17 @@ class Searcher {
     return out;
   }
 
-  // Booked appointments in [after, end of horizon) that a closure, leave or
-  // absence covers.
+  // The index's flagged appointments in [after, end of horizon) that the
+  // query's filters keep.
   std::vector<SlotToMove> ToMove() const {
     const int64_t end = ParisLocalToUtc(
         CivilFromDays(DaysFromCivil(ParisDate(q_.after)) + q_.horizon_days), 0, 0);
     std::vector<SlotToMove> out;
-    for (const Appointment& a : d_.in.appointments) {
-      if (a.deleted || a.status != "booked" || a.start < q_.after || a.start >= end) continue;
-      const std::string who = QualifyRef(a.practitioner, a.site_id);
-      if (!SiteWanted(a.site_id) || !PractitionerWanted(who)) continue;
-      const std::string date = FormatDate(ParisDate(a.start));
-      const DayException* leave = d_.Leave(who, date);
-      const HalfDays* pres = d_.PresenceOn(who, date);
-      const Presence* half = pres ? pres->half[LocalMinutes(a.start) < kNoonMinutes ? 0 : 1]
-                                  : nullptr;
-      std::string reason;
-      if (d_.Closed(a.site_id, date)) reason = "fermeture";
-      else if (leave && leave->e->kind == "conge") reason = "conge";
-      else if (half && half->state == "absent") reason = "absence";
-      if (!reason.empty()) out.push_back({a, reason});
-    }
-    std::sort(out.begin(), out.end(), [](const SlotToMove& x, const SlotToMove& y) {
-      return std::tie(x.appointment.start, x.appointment.id) <
-             std::tie(y.appointment.start, y.appointment.id);
-    });
+    auto it = std::lower_bound(d_.flagged.begin(), d_.flagged.end(), q_.after,
+                               [](const Flagged& f, int64_t t) { return f.a->start < t; });
+    for (; it != d_.flagged.end() && it->a->start < end; ++it)
+      if (SiteWanted(it->a->site_id) && PractitionerWanted(it->who))
+        out.push_back({*it->a, it->reason});
     return out;
   }
 
@@ -306,6 +321,7 @@ SlotIndex::SlotIndex(SlotInputs in) : d_(std::make_unique<Data>()) {
     h.replacement[k] = p.state == "remplace" ? QualifyRef(p.replacement, p.site_id) : "";
   }
   for (const Schedule& s : d.in.schedules) d.AddPlage(s);
+  d.FlagBooked();
 }
 
 SlotIndex::~SlotIndex() = default;
