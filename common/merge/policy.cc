@@ -1,5 +1,7 @@
 #include "common/merge/policy.h"
 
+#include "common/model/schedule.h"
+
 #include <cstdint>
 #include <limits>
 #include <tuple>
@@ -94,6 +96,24 @@ void HarmonizeAppointment(const Record& r, FieldView* view) {
   }
 }
 
+// Plages: offering a slot that does not exist is worse than missing one.
+// A plage deleted or ended by someone stays so (deletion "1" first, the
+// earliest valid_to first, "" = open-ended = last); an exception kept by
+// someone stays (a leave deleted concurrently with its edit is kept: "0"
+// first). Everything else: latest write.
+bool ScheduleBeats(Collection c, const std::string& field, const Sibling& x,
+                   const Sibling& y) {
+  if (field == kDeletedField && x.value != y.value) {
+    const char* wins = c == Collection::kSchedule ? "1" : "0";
+    if (x.value == wins || y.value == wins) return x.value == wins;
+  }
+  if (c == Collection::kSchedule && field == field::kValidTo && x.value != y.value) {
+    if (x.value.empty() || y.value.empty()) return y.value.empty();
+    return x.value < y.value;
+  }
+  return Later(x, y);
+}
+
 }  // namespace
 
 int StatusProgress(const std::string& status) {
@@ -116,6 +136,8 @@ bool Beats(Collection c, const std::string& field, const Sibling& x,
     return Later(x, y);
   }
   if (c == Collection::kLedger) return Later(y, x);  // first write stands
+  if (c == Collection::kSchedule || c == Collection::kScheduleException)
+    return ScheduleBeats(c, field, x, y);
   return Later(x, y);
 }
 

@@ -22,6 +22,12 @@
 //   any other state with no name.
 // - ledger: entries are immutable; if two siblings ever exist (forged or
 //   id clash), the first write is shown and staff must look.
+// - schedule (plages) and schedule_exception: each field merges on its own
+//   and any concurrent values need attention. A plage deleted (_deleted
+//   "1") or ended (earliest valid_to; "" = open-ended counts as latest) by
+//   one side stays deleted/ended while staff look; an exception deleted by
+//   one side and edited by the other stays (_deleted "0" first): never
+//   offer a slot someone meant to remove. Other fields: latest write.
 // - everything else: latest (hlc, dot, value) shown, needs attention.
 
 #include <string>

@@ -68,6 +68,8 @@ const char* CollectionName(Collection c) {
     case Collection::kPresence: return "presence";
     case Collection::kLedger: return "ledger";
     case Collection::kAudit: return "audit";
+    case Collection::kSchedule: return "schedule";
+    case Collection::kScheduleException: return "schedule_exception";
   }
   return "?";
 }

@@ -75,8 +75,13 @@ enum class Collection {
   // Append-only access log: one record per reveal of patient identities
   // (common/audit/chain.h). Written once, never edited; erased by the purge.
   kAudit = 5,
+  // Weekly schedules ("plages") of a practitioner at a site, and their
+  // exceptions (leave, replacement, closed site). See docs/domain.md
+  // "Plages" and common/domain/slots.h.
+  kSchedule = 6,
+  kScheduleException = 7,
 };
-constexpr int kCollectionCount = 6;
+constexpr int kCollectionCount = 8;
 const char* CollectionName(Collection c);
 std::optional<Collection> ParseCollection(const std::string& name);
 

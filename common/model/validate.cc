@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/model/schedule.h"
 #include "common/model/schema.h"
 #include "common/util/time.h"
 
@@ -111,7 +112,13 @@ const std::set<std::string>& FieldsOf(Collection c) {
   static const std::set<std::string> kAudit = {kAuditWho,     kAuditAt,   kAuditWhat,
                                                kAuditRecords, kAuditPrev, kAuditSeq,
                                                kDeletedField};
+  static const std::set<std::string> kSched(ScheduleFields().begin(),
+                                            ScheduleFields().end());
+  static const std::set<std::string> kSchedEx(ScheduleExceptionFields().begin(),
+                                              ScheduleExceptionFields().end());
   switch (c) {
+    case Collection::kSchedule: return kSched;
+    case Collection::kScheduleException: return kSchedEx;
     case Collection::kSite: return kSite;
     case Collection::kPractitioner: return kPract;
     case Collection::kAppointment: return kAppt;
@@ -266,6 +273,10 @@ std::string ValidateField(Collection c, const std::string& f,
       return ValidateLedgerField(f, v);
     case Collection::kAudit:
       return ValidateAuditField(f, v);
+    case Collection::kSchedule:
+      return ValidateScheduleField(f, v);
+    case Collection::kScheduleException:
+      return ValidateScheduleExceptionField(f, v);
     case Collection::kSite:
       if (f == kRetentionMonths && !v.empty()) return NeedInt(f, v, 1, 1200);
       return "";
@@ -313,7 +324,12 @@ const std::vector<std::string>& RequiredFields(Collection c) {
                                                    kKey, kMonth};
   static const std::vector<std::string> kAudit = {kAuditAt, kAuditWhat, kAuditSeq,
                                                   kAuditPrev};
+  static const std::vector<std::string> kSched = {kPractitioner, kWeekday, kStartTime,
+                                                  kEndTime, kKind, kValidFrom};
+  static const std::vector<std::string> kSchedEx = {kKind, kFirstDay, kLastDay};
   switch (c) {
+    case Collection::kSchedule: return kSched;
+    case Collection::kScheduleException: return kSchedEx;
     case Collection::kSite: return kNone;
     case Collection::kPractitioner: return kPract;
     case Collection::kAppointment: return kAppt;

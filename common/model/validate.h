@@ -86,7 +86,9 @@ std::string ValidateField(Collection c, const std::string& f,
 std::string ValidateRecord(const Record& r);
 // Fields a record of `c` must have when it is created: practitioner: name;
 // appointment: practitioner, start; presence: practitioner, date, half,
-// state; ledger: amount_cents, category, payer, key, month; site: none.
+// state; ledger: amount_cents, category, payer, key, month; site: none;
+// schedule: practitioner, weekday, start_time, end_time, kind, valid_from;
+// schedule_exception: kind, first_day, last_day (model/schedule.h).
 const std::vector<std::string>& RequiredFields(Collection c);
 // ValidateRecord, not partial, and every RequiredFields entry present.
 std::string ValidateNewRecord(const Record& r);

@@ -134,7 +134,10 @@ int64_t LatestWriteMs(const Record& r) {
 
 RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
   RecordFact out;
-  if (r.collection == Collection::kSite || r.collection == Collection::kAudit) return out;
+  if (r.collection == Collection::kSite || r.collection == Collection::kAudit ||
+      r.collection == Collection::kSchedule ||
+      r.collection == Collection::kScheduleException)
+    return out;  // no usage fact (plages are planning, not activity)
   const FieldTable f(r);
   if (f.deleted()) return out;
   switch (r.collection) {
@@ -176,6 +179,8 @@ RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
     }
     case Collection::kSite:
     case Collection::kAudit:
+    case Collection::kSchedule:
+    case Collection::kScheduleException:
       break;
   }
   return out;

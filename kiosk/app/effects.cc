@@ -117,6 +117,10 @@ std::string Describe(const AppState& s, const common::Record& rec) {
       return "Site " + rec.id;
     case common::Collection::kAudit:
       return "Journal " + rec.id;
+    case common::Collection::kSchedule:
+      return "Plage " + rec.id;
+    case common::Collection::kScheduleException:
+      return "Exception de plage " + rec.id;
   }
   return rec.id;
 }

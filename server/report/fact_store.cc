@@ -236,7 +236,9 @@ Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
     case Collection::kLedger: table = "ledger"; break;
     case Collection::kPractitioner: table = "practitioners"; break;
     case Collection::kSite:
-    case Collection::kAudit: return Status::OK();
+    case Collection::kAudit:
+    case Collection::kSchedule:
+    case Collection::kScheduleException: return Status::OK();
   }
   const std::string key_col = r.collection == Collection::kPractitioner ? "id" : "rid";
   if (r.collection == Collection::kAppointment) {

@@ -21,6 +21,7 @@
 
 #include "common/convert/convert.h"
 #include "common/merge/merge.h"
+#include "common/model/schedule.h"
 #include "common/model/schema.h"
 #include "common/model/validate.h"
 #include "proto/sync.pb.h"
@@ -138,6 +139,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       case relais::common::Collection::kLedger:
         (void)relais::common::LedgerFromView(in, view);
+        break;
+      case relais::common::Collection::kSchedule:
+        (void)relais::common::ScheduleFromView(in, view);
+        break;
+      case relais::common::Collection::kScheduleException:
+        (void)relais::common::ScheduleExceptionFromView(in, view);
         break;
       case relais::common::Collection::kSite:
       case relais::common::Collection::kAudit:  // no typed view in common/model
