@@ -64,8 +64,8 @@ TEST_F(SlotsSyncTest, SameSlotBookedOfflineOnTwoReplicasIsAnOverlapEverywhere) {
   auto written =
       desk->Write(common::Collection::kSchedule, "plg-1", common::ScheduleChanges(s));
   ASSERT_TRUE(written.ok()) << written.status().ToString();
-  ASSERT_OK(SyncOnce(*desk, Options(desk_token)).status());
-  ASSERT_OK(SyncOnce(*sec, Options(sec_token)).status());
+  ASSERT_OK(SyncOnce(*desk, Options(desk_token)));
+  ASSERT_OK(SyncOnce(*sec, Options(sec_token)));
 
   // 09:00 Paris on 7 December (CET) = 08:00Z. Both replicas, offline, see
   // it as the first free slot and book it.
@@ -78,20 +78,21 @@ TEST_F(SlotsSyncTest, SameSlotBookedOfflineOnTwoReplicasIsAnOverlapEverywhere) {
     a.patient_name = r == desk.get() ? "Patient Accueil" : "Patient Plateforme";
     a.start = nine;
     a.duration_min = 15;
-    ASSERT_OK(r->AddAppointment(a).status());
+    auto added = r->AddAppointment(a);
+    ASSERT_OK(added);
     // Locally, 09:00 is taken and no overlap is visible yet.
     EXPECT_EQ(NextStarts(*r, after, 1), std::vector<int64_t>{Utc(2026, 12, 7, 8, 15)});
     auto appts = r->AllAppointments();
-    ASSERT_OK(appts.status());
+    ASSERT_OK(appts);
     EXPECT_TRUE(common::domain::FindOverlaps(*appts).empty());
   }
 
-  ASSERT_OK(SyncOnce(*desk, Options(desk_token)).status());
-  ASSERT_OK(SyncOnce(*sec, Options(sec_token)).status());
-  ASSERT_OK(SyncOnce(*desk, Options(desk_token)).status());
+  ASSERT_OK(SyncOnce(*desk, Options(desk_token)));
+  ASSERT_OK(SyncOnce(*sec, Options(sec_token)));
+  ASSERT_OK(SyncOnce(*desk, Options(desk_token)));
   for (common::Replica* r : {desk.get(), sec.get()}) {
     auto appts = r->AllAppointments();
-    ASSERT_OK(appts.status());
+    ASSERT_OK(appts);
     ASSERT_EQ(appts->size(), 2u);
     const auto overlaps = common::domain::FindOverlaps(*appts);
     ASSERT_EQ(overlaps.size(), 1u);
