@@ -7,6 +7,7 @@
 
 #include "common/model/validate.h"
 #include "server/pg_hub_store.h"
+#include "server/token_rules.h"
 
 namespace relais::server {
 
@@ -16,55 +17,13 @@ using pg::PgTransaction;
 
 namespace {
 
-std::string JoinSites(std::vector<std::string> sites) {
-  std::sort(sites.begin(), sites.end());
-  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
-  std::string out;
-  for (const std::string& s : sites) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
-std::vector<std::string> SplitSites(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream in(list);
-  for (std::string s; std::getline(in, s, ',');)
-    if (!s.empty()) out.push_back(s);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::string TakenMessage(const std::string& replica_id) {
-  return "identifiant de réplique déjà lié à un autre jeton; pour une borne"
-         " remplacée: relais-hub rebind --store <postgresql://...> --name"
-         " <NOUVEAU_JETON> --replica " + replica_id;
-}
-
 // The scope of `token_hash` checked for `replica_id` at `site_id` (row 0 of
 // `r`: sites, replica_id, revoked, name), as in the SQLite store.
 Result<Scope> CheckScope(const PgResult& r, const std::string& replica_id,
                          const std::string& site_id) {
   if (r.rows() == 0) return Status::Unauthenticated("jeton inconnu");
-  if (r.text(0, 2) == "t") return Status::Unauthenticated("jeton révoqué");
-  Scope scope{r.text(0, 3), r.text(0, 1), SplitSites(r.text(0, 0))};
-  if (replica_id.empty())
-    return Status::InvalidArgument("identifiant de réplique manquant");
-  if (!common::IsValidReplicaId(replica_id))
-    return Status::InvalidArgument(
-        "identifiant de réplique invalide (1 à 64 caractères parmi A-Z a-z"
-        " 0-9 . _ -)");
-  if (!common::IsValidSiteId(site_id))
-    return Status::InvalidArgument(
-        "identifiant de site invalide (1 à 64 caractères parmi A-Z a-z 0-9"
-        " . _ -)");
-  if (!scope.Contains(site_id))
-    return Status::PermissionDenied("le site '" + site_id +
-                                    "' de cette réplique est hors du"
-                                    " périmètre de ce jeton");
-  if (!scope.replica_id.empty() && scope.replica_id != replica_id)
-    return Status::PermissionDenied(
-        "ce jeton appartient à une autre réplique (" + scope.replica_id +
-        "), pas à " + replica_id);
-  return scope;
+  return CheckTokenUse(Scope{r.text(0, 3), r.text(0, 1), SplitSites(r.text(0, 0))},
+                       r.text(0, 2) == "t", replica_id, site_id);
 }
 
 constexpr const char* kTokenRow =
@@ -92,7 +51,7 @@ Status PgHubStore::AddToken(const TokenInfo& token) {
     RELAIS_ASSIGN_OR_RETURN(
         PgResult q, c->Exec("SELECT 1 FROM relais.tokens WHERE replica_id = $1",
                             Params{token.replica_id}));
-    if (q.rows()) return Status::AlreadyExists(TakenMessage(token.replica_id));
+    if (q.rows()) return Status::AlreadyExists(ReplicaTakenMessage(token.replica_id));
   }
   auto ins = c->Exec(
       "INSERT INTO relais.tokens(token_hash, sites, replica_id, revoked, name,"
@@ -159,18 +118,18 @@ Result<Scope> PgHubStore::BindFirstUse(const std::string& token_hash,
   RELAIS_ASSIGN_OR_RETURN(
       PgResult holder, c->Exec("SELECT 1 FROM relais.tokens WHERE replica_id = $1",
                                Params{replica_id}));
-  if (holder.rows()) return Status::PermissionDenied(TakenMessage(replica_id));
+  if (holder.rows()) return Status::PermissionDenied(ReplicaTakenMessage(replica_id));
   auto bind = c->Exec(
       "UPDATE relais.tokens SET replica_id = $1 WHERE token_hash = $2 AND replica_id = ''",
       Params{replica_id, token_hash});
   // The unique index tokens_replica is the last line of defence (two hubs
   // binding two tokens to one replica id at once).
   if (bind.status().code() == common::StatusCode::kAlreadyExists)
-    return Status::PermissionDenied(TakenMessage(replica_id));
+    return Status::PermissionDenied(ReplicaTakenMessage(replica_id));
   RELAIS_RETURN_IF_ERROR(bind.status());
   Status committed = tx.Commit();
   if (committed.code() == common::StatusCode::kAlreadyExists)
-    return Status::PermissionDenied(TakenMessage(replica_id));
+    return Status::PermissionDenied(ReplicaTakenMessage(replica_id));
   RELAIS_RETURN_IF_ERROR(committed);
   scope.replica_id = replica_id;
   return scope;

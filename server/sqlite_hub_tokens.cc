@@ -7,6 +7,7 @@
 #include "server/sqlite_hub_store.h"
 
 #include "common/model/validate.h"
+#include "server/token_rules.h"
 
 namespace relais::server {
 
@@ -15,28 +16,6 @@ using common::Stmt;
 using common::Transaction;
 
 namespace {
-
-std::string JoinSites(const std::vector<std::string>& sites) {
-  std::string out;
-  for (const std::string& s : sites) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
-std::vector<std::string> SplitSites(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream in(list);
-  for (std::string s; std::getline(in, s, ',');)
-    if (!s.empty()) out.push_back(s);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-// What an administrator does when a replica id is taken.
-std::string TakenMessage(const std::string& replica_id) {
-  return "identifiant de réplique déjà lié à un autre jeton; pour une borne"
-         " remplacée: relais-hub rebind --db <hub.db> --name <NOUVEAU_JETON>"
-         " --replica " + replica_id;
-}
 
 // The token `token_hash` checked for `replica_id` at `site_id`, read through
 // `db`. The returned scope's replica_id is the token's current binding
@@ -50,28 +29,9 @@ Result<Scope> ScopeOfToken(Db* db, const std::string& token_hash,
   st.Bind(1, token_hash);
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::Unauthenticated("jeton inconnu");
-  if (st.ColumnInt(2) != 0) return Status::Unauthenticated("jeton révoqué");
-  Scope scope{st.ColumnText(3), st.ColumnText(1), SplitSites(st.ColumnText(0))};
-  // Invalid ids are not echoed: they may carry anything (log lines).
-  if (replica_id.empty())
-    return Status::InvalidArgument("identifiant de réplique manquant");
-  if (!common::IsValidReplicaId(replica_id))
-    return Status::InvalidArgument(
-        "identifiant de réplique invalide (1 à 64 caractères parmi A-Z a-z"
-        " 0-9 . _ -)");
-  if (!common::IsValidSiteId(site_id))
-    return Status::InvalidArgument(
-        "identifiant de site invalide (1 à 64 caractères parmi A-Z a-z 0-9"
-        " . _ -)");
-  if (!scope.Contains(site_id))
-    return Status::PermissionDenied("le site '" + site_id +
-                                    "' de cette réplique est hors du"
-                                    " périmètre de ce jeton");
-  if (!scope.replica_id.empty() && scope.replica_id != replica_id)
-    return Status::PermissionDenied(
-        "ce jeton appartient à une autre réplique (" + scope.replica_id +
-        "), pas à " + replica_id);
-  return scope;
+  return CheckTokenUse(
+      Scope{st.ColumnText(3), st.ColumnText(1), SplitSites(st.ColumnText(0))},
+      st.ColumnInt(2) != 0, replica_id, site_id);
 }
 
 // The token holding `replica_id`, if any: (hash, name, revoked).
@@ -115,16 +75,13 @@ Status SqliteHubStore::AddToken(const TokenInfo& token) {
   if (!token.replica_id.empty()) {
     RELAIS_ASSIGN_OR_RETURN(std::optional<Holder> holder,
                             HolderOf(db_.get(), token.replica_id));
-    if (holder) return Status::AlreadyExists(TakenMessage(token.replica_id));
+    if (holder) return Status::AlreadyExists(ReplicaTakenMessage(token.replica_id));
   }
   RELAIS_ASSIGN_OR_RETURN(
       Stmt st, db_->Prepare("INSERT INTO tokens(token_hash, sites, replica_id,"
                             " revoked, name, created) VALUES(?,?,?,?,?,?)"));
-  std::vector<std::string> sites = token.sites;
-  std::sort(sites.begin(), sites.end());
-  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
   st.Bind(1, token.token_hash)
-      .Bind(2, JoinSites(sites))
+      .Bind(2, JoinSites(token.sites))
       .Bind(3, token.replica_id)
       .Bind(4, int64_t{token.revoked ? 1 : 0})
       .Bind(5, token.name)
@@ -193,7 +150,7 @@ Result<Scope> SqliteHubStore::BindFirstUse(const std::string& token_hash,
   if (!scope.replica_id.empty()) return scope;
   RELAIS_ASSIGN_OR_RETURN(std::optional<Holder> holder,
                           HolderOf(db_.get(), replica_id));
-  if (holder) return Status::PermissionDenied(TakenMessage(replica_id));
+  if (holder) return Status::PermissionDenied(ReplicaTakenMessage(replica_id));
   RELAIS_ASSIGN_OR_RETURN(
       Stmt bind, db_->Prepare("UPDATE tokens SET replica_id=? WHERE"
                               " token_hash=? AND replica_id=''"));
@@ -201,7 +158,7 @@ Result<Scope> SqliteHubStore::BindFirstUse(const std::string& token_hash,
   Status s = bind.Run();
   // The unique index tokens_replica is the last line of defence.
   if (s.code() == common::StatusCode::kAlreadyExists)
-    return Status::PermissionDenied(TakenMessage(replica_id));
+    return Status::PermissionDenied(ReplicaTakenMessage(replica_id));
   RELAIS_RETURN_IF_ERROR(s);
   RELAIS_RETURN_IF_ERROR(tx.Commit());
   scope.replica_id = replica_id;

@@ -1,0 +1,58 @@
+#include "server/token_rules.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "common/model/validate.h"
+
+namespace relais::server {
+
+common::Result<Scope> CheckTokenUse(Scope scope, bool revoked,
+                                    const std::string& replica_id,
+                                    const std::string& site_id) {
+  if (revoked) return common::Status::Unauthenticated("jeton révoqué");
+  if (replica_id.empty())
+    return common::Status::InvalidArgument("identifiant de réplique manquant");
+  if (!common::IsValidReplicaId(replica_id))
+    return common::Status::InvalidArgument(
+        "identifiant de réplique invalide (1 à 64 caractères parmi A-Z a-z"
+        " 0-9 . _ -)");
+  if (!common::IsValidSiteId(site_id))
+    return common::Status::InvalidArgument(
+        "identifiant de site invalide (1 à 64 caractères parmi A-Z a-z 0-9"
+        " . _ -)");
+  if (!scope.Contains(site_id))
+    return common::Status::PermissionDenied("le site '" + site_id +
+                                            "' de cette réplique est hors du"
+                                            " périmètre de ce jeton");
+  if (!scope.replica_id.empty() && scope.replica_id != replica_id)
+    return common::Status::PermissionDenied(
+        "ce jeton appartient à une autre réplique (" + scope.replica_id +
+        "), pas à " + replica_id);
+  return scope;
+}
+
+std::string JoinSites(std::vector<std::string> sites) {
+  std::sort(sites.begin(), sites.end());
+  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+  std::string out;
+  for (const std::string& s : sites) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+std::vector<std::string> SplitSites(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  for (std::string s; std::getline(in, s, ',');)
+    if (!s.empty()) out.push_back(s);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string ReplicaTakenMessage(const std::string& replica_id) {
+  return "identifiant de réplique déjà lié à un autre jeton; pour une borne"
+         " remplacée: relais-hub rebind (--db <hub.db> | --store <postgresql://...>)"
+         " --name <NOUVEAU_JETON> --replica " + replica_id;
+}
+
+}  // namespace relais::server
