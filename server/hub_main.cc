@@ -7,6 +7,7 @@
 //   relais-hub migrate --from hub.db --to postgresql://...
 //   relais-hub renew-epoch (--db hub.db | --store postgresql://...)
 //              [--max-calls-per-peer N]   (1..1024, default 8)
+//              [--memory-quota-mb N]      (8..8192, default 32)
 //   relais-hub enroll --db hub.db --site S [--site S2 ...] [--name N]
 //   relais-hub revoke --db hub.db (--token T | --name N)
 //   relais-hub tokens --db hub.db
@@ -254,6 +255,12 @@ int main(int argc, char** argv) {
                  "Appels simultanés admis par adresse cliente (1 à 1024, défaut 8); "
                  "au-delà: refus RESOURCE_EXHAUSTED")
       ->capture_default_str();
+  int64_t memory_quota_mb = kDefaultMemoryQuotaMb;
+  app.add_option("--memory-quota-mb", memory_quota_mb,
+                 "Mémoire des tampons de transport gRPC, en Mo (8 à 8192, défaut 32); "
+                 "au-delà, les connexions inactives sont fermées: ~0,25 Mo par maison "
+                 "connectée (1 000 maisons: 256)")
+      ->capture_default_str();
   AdminOptions admin_opts;
   app.add_option("--admin-listen", admin_opts.listen,
                  "Adresse hôte:port de /metrics (défaut 127.0.0.1:0 : boucle locale, port "
@@ -384,6 +391,8 @@ int main(int argc, char** argv) {
   }
   if (const Status st = CheckMaxCallsPerPeer(max_calls_per_peer); !st.ok())
     return Report(st);
+  if (const Status st = CheckMemoryQuotaMb(memory_quota_mb); !st.ok()) return Report(st);
+  options.memory_quota_bytes = memory_quota_mb << 20;
   HubServiceOptions service_options;
   service_options.max_calls_per_peer = static_cast<int>(max_calls_per_peer);
   service_options.store_kind = StoreKind(served);

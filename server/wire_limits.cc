@@ -90,4 +90,11 @@ Status CheckMaxCallsPerPeer(int64_t n) {
       " appels simultanés par adresse, reçu " + std::to_string(n));
 }
 
+Status CheckMemoryQuotaMb(int64_t mb) {
+  if (mb >= 8 && mb <= kMaxMemoryQuotaMb) return Status::OK();
+  return Status::InvalidArgument("--memory-quota-mb: entre 8 et " +
+                                 std::to_string(kMaxMemoryQuotaMb) + " Mo, reçu " +
+                                 std::to_string(mb));
+}
+
 }  // namespace relais::server

@@ -43,4 +43,16 @@ inline constexpr int kMaxCallsPerPeerLimit = 1024;
 // [1, kMaxCallsPerPeerLimit].
 common::Status CheckMaxCallsPerPeer(int64_t n);
 
+// relais-hub --memory-quota-mb: gRPC's memory quota for transport buffers
+// (ServerOptions::memory_quota_bytes). Under pressure gRPC closes idle
+// connections and cancels the streams holding the most, which bounds what
+// hostile clients can pin; about 0.25 MB per connected house keeps every
+// idle connection of a region open (1,000 houses: 256). Default 32, range
+// [8, 8192].
+inline constexpr int kDefaultMemoryQuotaMb = 32;
+inline constexpr int kMaxMemoryQuotaMb = 8192;
+// INVALID_ARGUMENT (French message naming the flag and the range) outside
+// [8, kMaxMemoryQuotaMb].
+common::Status CheckMemoryQuotaMb(int64_t mb);
+
 }  // namespace relais::server

@@ -98,6 +98,26 @@ TEST(MaxCallsPerPeerFlag, BadValuesAreRefusedBeforeServing) {
   }
 }
 
+// --memory-quota-mb: bounded both ways; bad values refused before serving.
+TEST(MemoryQuotaFlag, BadValuesAreRefusedBeforeServing) {
+  for (int64_t ok : {int64_t{8}, int64_t{32}, int64_t{8192}})
+    EXPECT_TRUE(server::CheckMemoryQuotaMb(ok).ok()) << ok;
+  TempDir dir;
+  const std::vector<std::string> bad = {"0", "7", "-1", "8193", "4294967304",
+                                        "99999999999999999999999", "abc", "2.5"};
+  for (size_t i = 0; i < bad.size(); ++i) {
+    const std::string db = dir.File("hub" + std::to_string(i) + ".db");
+    const std::string out = dir.File("out" + std::to_string(i) + ".txt");
+    const int rc = RunToExit({RELAIS_HUB_BINARY, "--db", db, "--listen", "127.0.0.1:0",
+                              "--memory-quota-mb", bad[i]},
+                             out);
+    const std::string text = ReadWholeFile(out);
+    EXPECT_EQ(rc, 2) << "'" << bad[i] << "': " << text;
+    EXPECT_NE(text.find("--memory-quota-mb"), std::string::npos) << "'" << bad[i] << "': " << text;
+    EXPECT_FALSE(fs::exists(db)) << "'" << bad[i] << "' created " << db;
+  }
+}
+
 TEST(MaxCallsPerPeerFlag, HelpDocumentsItInFrench) {
   TempDir dir;
   const std::string out = dir.File("help.txt");

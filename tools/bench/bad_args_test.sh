@@ -40,5 +40,8 @@ check --hubs -1
 check --hubs 2x
 check --hubs 2            # several hubs need --store pg (one writer of hub.db)
 check --hubs 4 --store sqlite
+check --hub-memory-quota-mb 7
+check --hub-memory-quota-mb 8193
+check --hub-memory-quota-mb x
 [ "$fail" -eq 0 ] && echo "bad_args_test: ok"
 exit "$fail"

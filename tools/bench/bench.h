@@ -45,6 +45,8 @@ struct Config {
   // relais-hub --max-calls-per-peer: every simulated site dials from
   // 127.0.0.1, so the hub must admit threads x procs calls from there.
   int max_calls_per_peer = 8;
+  // relais-hub --memory-quota-mb (0: the hub's default, 32).
+  int hub_memory_quota_mb = 0;
   std::string hub_bin;
   std::string workdir;
   // --store sqlite (one hub.db) or pg: a throw-away PostgreSQL cluster that

@@ -193,6 +193,9 @@ int main(int argc, char** argv) {
                  "(ex. 100,1000; 1 à 5000)")
       ->delimiter(',')
       ->check(CLI::Range(1, 5000));
+  app.add_option("--hub-memory-quota-mb", cfg.hub_memory_quota_mb,
+                 "relais-hub --memory-quota-mb (8 à 8192; défaut: celui du hub, 32)")
+      ->check(CLI::Range(8, 8192));
   app.add_option("--scale-records", cfg.scale_records,
                  "Mode échelle: rendez-vous envoyés par chaque site à sa connexion")
       ->check(CLI::Range(0, 10000));

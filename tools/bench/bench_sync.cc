@@ -230,6 +230,8 @@ common::Result<int64_t> Bench::HubMaxSeq(const std::string& site) {
 std::vector<std::string> Bench::HubArgs(const std::string& dir) {
   std::vector<std::string> args = {"--max-calls-per-peer",
                                    std::to_string(cfg_.max_calls_per_peer)};
+  if (cfg_.hub_memory_quota_mb > 0)
+    args.insert(args.end(), {"--memory-quota-mb", std::to_string(cfg_.hub_memory_quota_mb)});
   if (cfg_.tls) {
     auto tls = MakeTlsFiles(dir);
     if (!tls.ok()) {

@@ -236,6 +236,7 @@ bool Bench::ScaleRow(int n) {
             {"threads", cfg_.threads},
             {"procs", std::max(1, cfg_.procs)},
             {"max_calls_per_peer", cfg_.max_calls_per_peer},
+            {"hub_memory_quota_mb", cfg_.hub_memory_quota_mb > 0 ? cfg_.hub_memory_quota_mb : 32},
             {"round_trips", rts.load()},
             {"converged", converged},
             {"tls", !ca_file_.empty()},
