@@ -8,6 +8,7 @@
 
 #include "common/codec/record_json.h"
 #include "common/model/schema.h"
+#include "server/pull_page.h"
 #include "server/token.h"
 
 namespace relais::server {
@@ -58,14 +59,27 @@ const std::string kHorizon = std::string("(") + kSeqBase +
 // The pull: ONE statement, so ONE snapshot for the horizon, the epoch and
 // the rows; the outer join always yields the first row (horizon, epoch).
 // $1 sites (text[]), $2 cursor, $3 pulling replica ('' = none), $4 limit.
-std::string PullSql() {
-  return "WITH hz AS (SELECT " + kHorizon +
+// Writes a new random epoch through `c` (in the caller's transaction, if
+// any).
+Status WriteNewEpoch(pg::PgConn* c) {
+  RELAIS_ASSIGN_OR_RETURN(std::string token, GenerateToken());
+  RELAIS_ASSIGN_OR_RETURN(
+      PgResult r, c->Exec("INSERT INTO relais.meta(key, value) VALUES ('epoch', $1)"
+                          " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                          Params{token.substr(0, 16)}));
+  (void)r;
+  return Status::OK();
+}
+
+const std::string& PullSql() {
+  static const std::string sql = "WITH hz AS (SELECT " + kHorizon +
          " AS h, (SELECT value FROM relais.meta WHERE key = 'epoch') AS e)"
          " SELECT hz.h, hz.e, r.state, r.hub_seq FROM hz LEFT JOIN LATERAL"
          " (SELECT state, hub_seq FROM relais.records WHERE site_id ="
          " ANY($1::text[]) AND hub_seq > $2::bigint AND hub_seq <= hz.h AND"
          " ($3 = '' OR origin <> $3) ORDER BY hub_seq LIMIT $4) r ON true"
          " ORDER BY r.hub_seq";
+  return sql;
 }
 
 }  // namespace
@@ -87,8 +101,6 @@ Result<std::unique_ptr<PgHubStore>> PgHubStore::Open(const std::string& conninfo
   std::unique_ptr<PgHubStore> store(
       new PgHubStore(conninfo, clock, std::max<size_t>(pool_size, 1)));
   RELAIS_RETURN_IF_ERROR(store->CreateOrCheckSchema());
-  RELAIS_ASSIGN_OR_RETURN(std::string epoch, store->Epoch());
-  if (epoch.empty()) RELAIS_RETURN_IF_ERROR(store->RenewEpoch());
   return store;
 }
 
@@ -105,18 +117,11 @@ Status PgHubStore::CreateOrCheckSchema() {
   if (has.text(0, 0) != "t") {
     RELAIS_ASSIGN_OR_RETURN(PgResult made, c->Exec(kSchemaV1));
     (void)made;
-    // The epoch with the schema: hubs opening a new database together
-    // agree on it at once.
-    RELAIS_ASSIGN_OR_RETURN(std::string token, GenerateToken());
-    RELAIS_ASSIGN_OR_RETURN(
-        PgResult epoch, c->Exec("INSERT INTO relais.meta(key, value) VALUES"
-                                " ('epoch', $1)", Params{token.substr(0, 16)}));
-    (void)epoch;
   }
   RELAIS_ASSIGN_OR_RETURN(
       PgResult meta,
       c->Exec("SELECT key, value FROM relais.meta WHERE key IN"
-              " ('application', 'schema_version', 'seq_base')"));
+              " ('application', 'schema_version', 'seq_base', 'epoch')"));
   std::map<std::string, std::string> m;
   for (int i = 0; i < meta.rows(); ++i) m[meta.text(i, 0)] = meta.text(i, 1);
   if (m["application"] != "relais-hub")
@@ -129,6 +134,11 @@ Status PgHubStore::CreateOrCheckSchema() {
         "la base PostgreSQL du hub vient d'une version plus récente de"
         " relais-hub (schéma " + m["schema_version"] + "); mettez ce hub à jour");
   if (version < 1) return Status::DataLoss("schéma du hub PostgreSQL illisible");
+  if (m["epoch"].empty()) {
+    // A new database (or one whose epoch was removed): the epoch is made in
+    // the same locked transaction, so hubs opening it together agree on it.
+    RELAIS_RETURN_IF_ERROR(WriteNewEpoch(c.get()));
+  }
   return tx.Commit();
 }
 
@@ -258,23 +268,13 @@ Result<PullResult> PgHubStore::Pull(const Scope& scope, uint64_t after,
   const uint64_t last = static_cast<uint64_t>(std::max<int64_t>(rows.int64(0, 0), 0));
   out.last_seq = last;
   out.epoch = rows.text(0, 1);
-  size_t bytes = 0;
-  for (int i = 0; i < rows.rows(); ++i) {
-    if (rows.is_null(i, 2)) break;
-    std::string state = rows.text(i, 2);
-    if (out.records.size() == max_records ||
-        (!out.records.empty() && bytes + state.size() > max_bytes)) {
-      out.has_more = true;
-      break;
-    }
-    bytes += state.size();
-    auto rec = common::DecodeRecordJson(state);
-    if (!rec.ok()) return Status::DataLoss("enregistrement du hub illisible");
-    out.records.push_back(std::move(rec).value());
-    out.cursor = static_cast<uint64_t>(rows.int64(i, 3));
+  PullPageBuilder page(&out, max_records, max_bytes);
+  for (int i = 0; i < rows.rows() && !rows.is_null(i, 2); ++i) {
+    RELAIS_ASSIGN_OR_RETURN(
+        bool taken, page.Add(rows.text(i, 2), static_cast<uint64_t>(rows.int64(i, 3))));
+    if (!taken) break;
   }
-  // Nothing more in scope up to the horizon: jump the cursor there.
-  if (!out.has_more) out.cursor = std::max(after, last);
+  page.Finish(after, last);
   return out;
 }
 
@@ -323,14 +323,8 @@ Result<std::string> PgHubStore::Epoch() {
 }
 
 Status PgHubStore::RenewEpoch() {
-  RELAIS_ASSIGN_OR_RETURN(std::string token, GenerateToken());
   RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
-  RELAIS_ASSIGN_OR_RETURN(
-      PgResult r, c->Exec("INSERT INTO relais.meta(key, value) VALUES ('epoch', $1)"
-                          " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                          Params{token.substr(0, 16)}));
-  (void)r;
-  return Status::OK();
+  return WriteNewEpoch(c.get());
 }
 
 }  // namespace relais::server

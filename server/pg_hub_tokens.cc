@@ -2,10 +2,7 @@
 // sqlite_hub_tokens.cc (one replica id <-> one token, never rebound
 // silently; only Rebind() moves a replica id), enforced by row locks and
 // unique indexes so that several hubs racing on one token agree.
-#include <algorithm>
-#include <sstream>
 
-#include "common/model/validate.h"
 #include "server/pg_hub_store.h"
 #include "server/token_rules.h"
 
@@ -32,12 +29,7 @@ constexpr const char* kTokenRow =
 }  // namespace
 
 Status PgHubStore::AddToken(const TokenInfo& token) {
-  if (token.sites.empty()) return Status::InvalidArgument("au moins un site est requis");
-  for (const std::string& s : token.sites)
-    if (!common::IsValidSiteId(s))
-      return Status::InvalidArgument("identifiant de site invalide: '" + s + "'");
-  if (!token.replica_id.empty() && !common::IsValidReplicaId(token.replica_id))
-    return Status::InvalidArgument("identifiant de réplique invalide");
+  RELAIS_RETURN_IF_ERROR(CheckNewToken(token));
   RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
   PgTransaction tx(c.get());
   RELAIS_RETURN_IF_ERROR(tx.status());
@@ -137,11 +129,7 @@ Result<Scope> PgHubStore::BindFirstUse(const std::string& token_hash,
 
 Result<RebindResult> PgHubStore::Rebind(const std::string& token_name,
                                         const std::string& replica_id) {
-  if (token_name.empty()) return Status::InvalidArgument("nom de jeton requis");
-  if (!common::IsValidReplicaId(replica_id))
-    return Status::InvalidArgument(
-        "identifiant de réplique invalide (1 à 64 caractères parmi A-Z a-z"
-        " 0-9 . _ -)");
+  RELAIS_RETURN_IF_ERROR(CheckRebindArgs(token_name, replica_id));
   RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
   PgTransaction tx(c.get());
   RELAIS_RETURN_IF_ERROR(tx.status());
@@ -151,13 +139,7 @@ Result<RebindResult> PgHubStore::Rebind(const std::string& token_name,
                           Params{token_name}));
   if (q.rows() == 0) return Status::NotFound("aucun jeton nommé '" + token_name + "'");
   const std::string hash = q.text(0, 0), bound = q.text(0, 1);
-  if (q.text(0, 2) == "t")
-    return Status::FailedPrecondition("le jeton '" + token_name +
-                                      "' est révoqué; inscrivez-en un nouveau");
-  if (!bound.empty())
-    return Status::FailedPrecondition(
-        "le jeton '" + token_name + "' est déjà lié à la réplique " + bound +
-        "; donnez un jeton neuf (relais-hub enroll --name ...)");
+  RELAIS_RETURN_IF_ERROR(CheckRebindTarget(token_name, q.text(0, 2) == "t", bound));
   RELAIS_ASSIGN_OR_RETURN(
       PgResult holder, c->Exec("SELECT token_hash, name, revoked FROM relais.tokens"
                                " WHERE replica_id = $1 FOR UPDATE",

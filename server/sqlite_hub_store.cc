@@ -1,5 +1,6 @@
 #include "server/sqlite_hub_store.h"
 
+#include "server/pull_page.h"
 #include "server/token.h"
 
 #include <algorithm>
@@ -297,25 +298,15 @@ Result<PullResult> SqliteHubStore::Pull(const Scope& scope, uint64_t after,
   st.Bind(i, static_cast<int64_t>(after));
   st.Bind(i + 1, scope.replica_id);
   st.Bind(i + 2, static_cast<int64_t>(max_records + 1));
-  size_t bytes = 0;
+  PullPageBuilder page(&out, max_records, max_bytes);
   for (;;) {
     RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    std::string state = st.ColumnText(0);
-    if (out.records.size() == max_records ||
-        (!out.records.empty() && bytes + state.size() > max_bytes)) {
-      out.has_more = true;
-      break;
-    }
-    bytes += state.size();
-    auto rec = common::DecodeRecordJson(state);
-    if (!rec.ok()) return Status::DataLoss("enregistrement du hub illisible");
-    out.records.push_back(std::move(rec).value());
-    out.cursor = static_cast<uint64_t>(st.ColumnInt(1));
+    RELAIS_ASSIGN_OR_RETURN(
+        bool taken, page.Add(st.ColumnText(0), static_cast<uint64_t>(st.ColumnInt(1))));
+    if (!taken) break;
   }
-  // Nothing more in scope up to `last`: jump the cursor past the sequences
-  // of other sites and of the replica's own pushes.
-  if (!out.has_more) out.cursor = std::max(after, last);
+  page.Finish(after, last);
   return out;
 }
 

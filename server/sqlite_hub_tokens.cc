@@ -1,12 +1,9 @@
 // SqliteHubStore's tokens and replica identity (see sqlite_hub_store.h for
 // the schema). Rule: one replica id <-> one token, never rebound silently;
 // only Rebind() moves a replica id, and it revokes the token that held it.
-#include <algorithm>
-#include <sstream>
 
 #include "server/sqlite_hub_store.h"
 
-#include "common/model/validate.h"
 #include "server/token_rules.h"
 
 namespace relais::server {
@@ -53,13 +50,7 @@ Result<std::optional<Holder>> HolderOf(Db* db, const std::string& replica_id) {
 }  // namespace
 
 Status SqliteHubStore::AddToken(const TokenInfo& token) {
-  if (token.sites.empty())
-    return Status::InvalidArgument("au moins un site est requis");
-  for (const std::string& s : token.sites)
-    if (!common::IsValidSiteId(s))
-      return Status::InvalidArgument("identifiant de site invalide: '" + s + "'");
-  if (!token.replica_id.empty() && !common::IsValidReplicaId(token.replica_id))
-    return Status::InvalidArgument("identifiant de réplique invalide");
+  RELAIS_RETURN_IF_ERROR(CheckNewToken(token));
   std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
   RELAIS_RETURN_IF_ERROR(tx.status());
@@ -167,11 +158,7 @@ Result<Scope> SqliteHubStore::BindFirstUse(const std::string& token_hash,
 
 Result<RebindResult> SqliteHubStore::Rebind(const std::string& token_name,
                                             const std::string& replica_id) {
-  if (token_name.empty()) return Status::InvalidArgument("nom de jeton requis");
-  if (!common::IsValidReplicaId(replica_id))
-    return Status::InvalidArgument(
-        "identifiant de réplique invalide (1 à 64 caractères parmi A-Z a-z"
-        " 0-9 . _ -)");
+  RELAIS_RETURN_IF_ERROR(CheckRebindArgs(token_name, replica_id));
   std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
   RELAIS_RETURN_IF_ERROR(tx.status());
@@ -184,13 +171,7 @@ Result<RebindResult> SqliteHubStore::Rebind(const std::string& token_name,
   const std::string hash = q.ColumnText(0), bound = q.ColumnText(1);
   const bool revoked = q.ColumnInt(2) != 0;
   RELAIS_RETURN_IF_ERROR(q.Reset());
-  if (revoked)
-    return Status::FailedPrecondition("le jeton '" + token_name +
-                                      "' est révoqué; inscrivez-en un nouveau");
-  if (!bound.empty())
-    return Status::FailedPrecondition(
-        "le jeton '" + token_name + "' est déjà lié à la réplique " + bound +
-        "; donnez un jeton neuf (relais-hub enroll --name ...)");
+  RELAIS_RETURN_IF_ERROR(CheckRebindTarget(token_name, revoked, bound));
   RELAIS_ASSIGN_OR_RETURN(std::optional<Holder> holder,
                           HolderOf(db_.get(), replica_id));
   RebindResult out;

@@ -32,6 +32,39 @@ common::Result<Scope> CheckTokenUse(Scope scope, bool revoked,
   return scope;
 }
 
+common::Status CheckNewToken(const TokenInfo& token) {
+  if (token.sites.empty())
+    return common::Status::InvalidArgument("au moins un site est requis");
+  for (const std::string& s : token.sites)
+    if (!common::IsValidSiteId(s))
+      return common::Status::InvalidArgument("identifiant de site invalide: '" + s + "'");
+  if (!token.replica_id.empty() && !common::IsValidReplicaId(token.replica_id))
+    return common::Status::InvalidArgument("identifiant de réplique invalide");
+  return common::Status::OK();
+}
+
+common::Status CheckRebindArgs(const std::string& token_name,
+                               const std::string& replica_id) {
+  if (token_name.empty()) return common::Status::InvalidArgument("nom de jeton requis");
+  if (!common::IsValidReplicaId(replica_id))
+    return common::Status::InvalidArgument(
+        "identifiant de réplique invalide (1 à 64 caractères parmi A-Z a-z"
+        " 0-9 . _ -)");
+  return common::Status::OK();
+}
+
+common::Status CheckRebindTarget(const std::string& token_name, bool revoked,
+                                 const std::string& bound) {
+  if (revoked)
+    return common::Status::FailedPrecondition("le jeton '" + token_name +
+                                              "' est révoqué; inscrivez-en un nouveau");
+  if (!bound.empty())
+    return common::Status::FailedPrecondition(
+        "le jeton '" + token_name + "' est déjà lié à la réplique " + bound +
+        "; donnez un jeton neuf (relais-hub enroll --name ...)");
+  return common::Status::OK();
+}
+
 std::string JoinSites(std::vector<std::string> sites) {
   std::sort(sites.begin(), sites.end());
   sites.erase(std::unique(sites.begin(), sites.end()), sites.end());

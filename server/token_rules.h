@@ -20,6 +20,19 @@ common::Result<Scope> CheckTokenUse(Scope scope, bool revoked,
                                     const std::string& replica_id,
                                     const std::string& site_id);
 
+// AddToken's argument checks (INVALID_ARGUMENT): at least one site, valid
+// site ids, a valid replica id when one is given.
+common::Status CheckNewToken(const TokenInfo& token);
+
+// Rebind's argument checks (INVALID_ARGUMENT): a token name, a valid
+// replica id.
+common::Status CheckRebindArgs(const std::string& token_name,
+                               const std::string& replica_id);
+// Rebind's target token, read under the store's lock: FAILED_PRECONDITION
+// if it is revoked or already bound (`bound` = its replica id, "" if none).
+common::Status CheckRebindTarget(const std::string& token_name, bool revoked,
+                                 const std::string& bound);
+
 // The stored form of a site list: sorted, unique, comma-separated.
 std::string JoinSites(std::vector<std::string> sites);
 std::vector<std::string> SplitSites(const std::string& list);
