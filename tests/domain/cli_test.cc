@@ -8,7 +8,7 @@
 
 #include "common/replica/replica.h"
 #include "tests/common/test_util.h"
-#include "tools/relais/cli_util.h"
+#include "tests/common/cli_run.h"
 
 namespace relais::common {
 namespace {
@@ -17,14 +17,8 @@ using testing::TempDir;
 
 // Runs `relais args...`; returns {exit code, stdout}.
 std::pair<int, std::string> Relais(std::vector<std::string> args) {
-  args.insert(args.begin(), "relais");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out;
-  auto* old = std::cout.rdbuf(out.rdbuf());
-  const int rc = cli::Run(static_cast<int>(argv.size()), argv.data());
-  std::cout.rdbuf(old);
-  return {rc, out.str()};
+  relais::testing::CliResult r = relais::testing::RunRelaisCli(std::move(args));
+  return {r.code, r.out};
 }
 
 class CliTest : public ::testing::Test {

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "tests/common/test_util.h"
-#include "tools/relais/cli_util.h"
+#include "tests/common/cli_run.h"
 
 namespace relais::common {
 namespace {
@@ -16,14 +16,8 @@ using testing::TempDir;
 
 // Runs `relais args...`; returns {exit code, stdout}.
 std::pair<int, std::string> RelaisCli(std::vector<std::string> args) {
-  args.insert(args.begin(), "relais");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out;
-  auto* old = std::cout.rdbuf(out.rdbuf());
-  const int rc = cli::Run(static_cast<int>(argv.size()), argv.data());
-  std::cout.rdbuf(old);
-  return {rc, out.str()};
+  relais::testing::CliResult r = relais::testing::RunRelaisCli(std::move(args));
+  return {r.code, r.out};
 }
 
 class SlotCliTest : public ::testing::Test {

@@ -19,29 +19,16 @@
 
 #include "server/client/failover.h"
 #include "tests/server/hub_fixture.h"
-#include "tools/relais/cli_util.h"
+#include "tests/common/cli_run.h"
 
 namespace relais::server {
 namespace {
 
 using testing::AddAppointments;
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
+using relais::testing::CliResult;
 CliResult RunCli(std::vector<std::string> args) {
-  args.insert(args.begin(), "relais");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  CliResult r;
-  r.code = common::cli::Run(static_cast<int>(argv.size()), argv.data());
-  r.out = ::testing::internal::GetCapturedStdout();
-  r.err = ::testing::internal::GetCapturedStderr();
-  return r;
+  return relais::testing::RunRelaisCli(std::move(args));
 }
 
 // The value of the first sample line `name value` in a Prometheus text.

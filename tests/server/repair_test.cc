@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "tests/server/hub_fixture.h"
-#include "tools/relais/cli_util.h"
+#include "tests/common/cli_run.h"
 
 namespace relais::server {
 namespace {
@@ -22,22 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::AddAppointments;
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
+using relais::testing::CliResult;
 CliResult RunCli(std::vector<std::string> args) {
-  args.insert(args.begin(), "relais");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  CliResult r;
-  r.code = common::cli::Run(static_cast<int>(argv.size()), argv.data());
-  r.out = ::testing::internal::GetCapturedStdout();
-  r.err = ::testing::internal::GetCapturedStderr();
-  return r;
+  return relais::testing::RunRelaisCli(std::move(args));
 }
 
 std::string Slurp(const std::string& p) {
