@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <string>
 
@@ -25,6 +27,18 @@
 namespace relais::common::testing {
 
 inline std::string StatusString(const Status& s) { return s.ToString(); }
+
+// Seconds since the epoch of a UTC wall time, through libc's timegm(): an
+// oracle independent of common/util/time.h.
+inline int64_t UtcSeconds(int y, int mo, int d, int h, int mi) {
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  return static_cast<int64_t>(timegm(&tm));
+}
 template <typename T>
 std::string StatusString(const Result<T>& r) {
   return r.status().ToString();

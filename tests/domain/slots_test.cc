@@ -9,19 +9,14 @@
 
 #include "common/domain/plage_input.h"
 #include "common/domain/slots.h"
+#include "tests/common/test_util.h"
 
 namespace relais::common::domain {
 namespace {
 
-// UTC instant of the given UTC wall time (libc, independent oracle).
+// UTC instant of a UTC wall time (libc timegm, not the code under test).
 int64_t Utc(int y, int mo, int d, int h, int mi) {
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  return static_cast<int64_t>(timegm(&tm));
+  return relais::common::testing::UtcSeconds(y, mo, d, h, mi);
 }
 
 Schedule Plage(const std::string& id, const std::string& pract, const std::string& site,

@@ -15,15 +15,9 @@
 namespace relais::server::testing {
 namespace {
 
-// UTC instant of a UTC wall time (libc oracle, not the code under test).
+// UTC instant of a UTC wall time (libc timegm, not the code under test).
 int64_t Utc(int y, int mo, int d, int h, int mi) {
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  return static_cast<int64_t>(timegm(&tm));
+  return relais::common::testing::UtcSeconds(y, mo, d, h, mi);
 }
 
 std::vector<int64_t> NextStarts(common::Replica& r, int64_t after, int count) {
