@@ -276,6 +276,10 @@ int main(int argc, char** argv) {
   enroll->add_option("--db", edb.db, "Base SQLite du hub");
   enroll->add_option("--store", edb.store, kStoreHelp);
   enroll->add_option("--site", sites, "Site autorisé (répétable)")->required();
+  std::string eorg;
+  enroll->add_option("--org", eorg,
+                     "Organisation multi-sites: ajoute son site commun (praticiens, pôles) "
+                     "aux sites du jeton");
   enroll->add_option("--name", name, "Nom de la réplique (pour révoquer)");
 
   auto* revoke = app.add_subcommand("revoke", "Révoque un jeton");
@@ -354,7 +358,10 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
-  if (enroll->parsed()) return Enroll(edb, sites, name);
+  if (enroll->parsed()) {
+    if (!eorg.empty()) sites.push_back(eorg);  // checked with the sites by Enroll
+    return Enroll(edb, sites, name);
+  }
   if (revoke->parsed()) {
     if (!rtoken_file.empty() || !rtoken.empty()) {
       relais::common::TokenSource source;

@@ -21,6 +21,7 @@ struct NewAppointment {
   std::string status = "booked";
   std::string room;
   std::string note;
+  std::string site;  // where (in the replica's scope); "" = its home site
 };
 
 struct NewLedgerEntry {

@@ -101,8 +101,12 @@ Presence PresenceFromView(const Record& r, const FieldView& v) {
 }
 
 std::string PresenceId(const std::string& practitioner, const std::string& date,
-                       const std::string& half) {
-  return "pr:" + practitioner + ":" + date + ":" + half;
+                       const std::string& half, const std::string& site) {
+  std::string id = "pr:" + practitioner + ":" + date + ":" + half;
+  const size_t at = practitioner.rfind('@');
+  const std::string own = at == std::string::npos ? "" : practitioner.substr(at + 1);
+  if (!site.empty() && own != site) id += ":" + site;
+  return id;
 }
 
 LedgerEntry LedgerFromView(const Record& r, const FieldView& v) {

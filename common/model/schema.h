@@ -132,9 +132,13 @@ struct Presence {
   bool deleted = false;
 };
 Presence PresenceFromView(const Record& r, const FieldView& v);
-// Deterministic id of the presence record for practitioner x date x half.
-std::string PresenceId(const std::string& practitioner,
-                       const std::string& date, const std::string& half);
+// Deterministic id of the presence record for practitioner x date x half
+// at `site`. A practitioner of the site itself ("p1@S1" at S1, or `site`
+// empty) keeps the historical id "pr:p1@S1:DATE:HALF"; an organisation's
+// practitioner working at several sites gets ":SITE" appended, so a
+// secretariat holding both sites never sees two records with one id.
+std::string PresenceId(const std::string& practitioner, const std::string& date,
+                       const std::string& half, const std::string& site = "");
 
 struct LedgerEntry {
   std::string id, site_id, category, payer, key, label, reverses, month;

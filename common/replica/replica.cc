@@ -23,25 +23,7 @@ std::string RandomHex(std::mt19937_64& rng, int n) {
 Result<std::string> Replica::Init(const std::string& path,
                                   const std::string& site_id,
                                   const crypto::Keyring* import) {
-  if (!IsValidSiteId(site_id))
-    return Status::InvalidArgument("identifiant de site invalide: " +
-                                   QuoteForMessage(site_id) +
-                                   " (1 à 64 caractères parmi A-Z a-z 0-9 . _ -)");
-  if (import) RELAIS_RETURN_IF_ERROR(InstallKeyFile(path, site_id, *import));
-  RELAIS_ASSIGN_OR_RETURN(auto store, ReplicaStore::Open(path, true));
-  Transaction tx(store->db());
-  RELAIS_RETURN_IF_ERROR(tx.status());
-  RELAIS_ASSIGN_OR_RETURN(std::string existing, store->GetMeta("replica_id"));
-  if (!existing.empty())
-    return Status::AlreadyExists(path + " est déjà la réplique " + existing);
-  std::mt19937_64 rng(std::random_device{}());
-  const std::string id = RandomHex(rng, 16);
-  RELAIS_RETURN_IF_ERROR(store->SetMeta("replica_id", id));
-  RELAIS_RETURN_IF_ERROR(store->SetMeta("site_id", site_id));
-  RELAIS_RETURN_IF_ERROR(store->SetMeta("local_seq", "0"));
-  RELAIS_RETURN_IF_ERROR(tx.Commit());
-  if (!import) RELAIS_RETURN_IF_ERROR(CreateKeyFileIfAbsent(path, site_id));
-  return id;
+  return Init(path, ReplicaScope{"", {site_id}}, import);
 }
 
 Result<std::unique_ptr<Replica>> Replica::Open(const std::string& path,
@@ -49,12 +31,16 @@ Result<std::unique_ptr<Replica>> Replica::Open(const std::string& path,
   RELAIS_ASSIGN_OR_RETURN(auto store, ReplicaStore::Open(path, false));
   RELAIS_ASSIGN_OR_RETURN(std::string rid, store->GetMeta("replica_id"));
   RELAIS_ASSIGN_OR_RETURN(std::string site, store->GetMeta("site_id"));
+  RELAIS_ASSIGN_OR_RETURN(std::string org, store->GetMeta("org"));
+  RELAIS_ASSIGN_OR_RETURN(std::string scope, store->GetMeta("scope"));
   if (rid.empty() || site.empty())
     return Status::FailedPrecondition(
         path + " n'est pas initialisée (lancez 'relais init')");
   std::unique_ptr<Replica> r(new Replica(std::move(store), clock));
   r->replica_id_ = rid;
   r->site_id_ = site;
+  r->org_id_ = org.empty() ? site : org;
+  RELAIS_ASSIGN_OR_RETURN(r->scope_, ParseScope(scope));
   r->db_path_ = path;
   RELAIS_RETURN_IF_ERROR(r->LoadKey());
   if (r->sealer_.has_key()) RELAIS_RETURN_IF_ERROR(r->SealClearValues().status());
@@ -78,10 +64,15 @@ Result<Hlc> Replica::NextHlc() {
 
 Result<Record> Replica::Write(Collection c, const std::string& id,
                               const std::map<std::string, std::string>& changes) {
+  return WriteAt("", c, id, changes);
+}
+
+Result<Record> Replica::WriteAt(const std::string& site, Collection c, const std::string& id,
+                                const std::map<std::string, std::string>& changes) {
   Transaction tx(store_->db());
   RELAIS_RETURN_IF_ERROR(tx.status());
   bool changed = false;
-  RELAIS_ASSIGN_OR_RETURN(Record r, WriteLocked(c, id, changes, &changed));
+  RELAIS_ASSIGN_OR_RETURN(Record r, WriteLocked(site, c, id, changes, &changed));
   if (changed) RELAIS_RETURN_IF_ERROR(tx.Commit());
   return r;
 }
@@ -95,7 +86,7 @@ Result<int> Replica::WriteBatch(
   int n = 0;
   for (const auto& [id, changes] : items) {
     bool changed = false;
-    RELAIS_ASSIGN_OR_RETURN(Record r, WriteLocked(c, id, changes, &changed));
+    RELAIS_ASSIGN_OR_RETURN(Record r, WriteLocked("", c, id, changes, &changed));
     (void)r;
     n += changed ? 1 : 0;
   }
@@ -104,7 +95,7 @@ Result<int> Replica::WriteBatch(
 }
 
 Result<Record> Replica::WriteLocked(
-    Collection c, const std::string& id,
+    const std::string& site, Collection c, const std::string& id,
     const std::map<std::string, std::string>& changes, bool* changed) {
   // The same checks as the hub's, plus the content of patient fields that
   // only the replica can see (validate.h).
@@ -113,19 +104,28 @@ Result<Record> Replica::WriteLocked(
   if (id.empty() || id.size() > kMaxRecordIdLen)
     return Status::InvalidArgument("identifiant vide ou trop long");
   RELAIS_ASSIGN_OR_RETURN(std::optional<Record> cur, store_->Get(c, id));
+  // "" (Write): create at the collection's default site, edit wherever the
+  // record is; WriteAt names the site.
+  const std::string& where = site.empty() ? (cur ? cur->site_id : DefaultSite(c)) : site;
+  if (!cur) {
+    RELAIS_RETURN_IF_ERROR(CheckWritableSite(where));
+  } else if (cur->site_id != where) {
+    return Status::InvalidArgument("l'enregistrement " + QuoteForMessage(id) +
+                                   " est au site " + cur->site_id + ", pas " + where);
+  }
   if (cur && c == Collection::kLedger)
     return Status::FailedPrecondition(
         "écriture comptable " + id +
         " immuable: contre-passez-la puis saisissez-en une nouvelle");
   // Sealed fields are stored sealed (sealing.h), after validation.
-  RELAIS_ASSIGN_OR_RETURN(auto stored, sealer_.SealChanges(c, id, cur, changes));
+  RELAIS_ASSIGN_OR_RETURN(auto stored, sealer_.SealChanges(c, id, where, cur, changes));
   Record r;
   if (cur) {
     r = std::move(*cur);
   } else {
     r.collection = c;
     r.id = id;
-    r.site_id = site_id_;
+    r.site_id = where;
   }
   RELAIS_ASSIGN_OR_RETURN(Hlc h, NextHlc());
   *changed = ApplyLocalWrite(&r, replica_id_, h, stored);
@@ -149,7 +149,7 @@ Result<int64_t> Replica::CorrectedOffsetMs() {
 
 std::string Replica::PractitionerRef(const std::string& id) const {
   if (id.empty() || id.find('@') != std::string::npos) return id;
-  return id + "@" + site_id_;
+  return id + "@" + org_id_;
 }
 
 Status Replica::AddPractitioner(const std::string& id, const std::string& name,
@@ -212,7 +212,8 @@ Result<std::pair<std::string, std::string>> Replica::AddAppointment(
       {field::kCode, code}};
   if (!a.room.empty()) f[field::kRoom] = a.room;
   if (!a.note.empty()) f[field::kNote] = a.note;
-  RELAIS_ASSIGN_OR_RETURN(Record r, Write(Collection::kAppointment, id, f));
+  RELAIS_ASSIGN_OR_RETURN(Record r, WriteAt(a.site.empty() ? site_id_ : a.site,
+                                            Collection::kAppointment, id, f));
   (void)r;
   return std::make_pair(id, code);
 }
@@ -270,7 +271,8 @@ Status Replica::SetPresence(const std::string& practitioner_in,
                             const std::string& date, const std::string& half,
                             const std::string& state,
                             const std::string& replacement,
-                            const std::string& room) {
+                            const std::string& room, const std::string& site_in) {
+  const std::string& site = site_in.empty() ? site_id_ : site_in;
   const std::string practitioner = PractitionerRef(practitioner_in);
   RELAIS_ASSIGN_OR_RETURN(auto pract, Get(Collection::kPractitioner, practitioner));
   if (!pract || IsDeleted(*pract))
@@ -286,7 +288,8 @@ Status Replica::SetPresence(const std::string& practitioner_in,
                                           {field::kReplacement,
                                            state == "remplace" ? replacement : ""},
                                           {field::kRoom, room}};
-  auto r = Write(Collection::kPresence, PresenceId(practitioner, date, half), f);
+  auto r = WriteAt(site, Collection::kPresence, PresenceId(practitioner, date, half, site),
+                   f);
   return r.ok() ? Status::OK() : r.status();
 }
 

@@ -38,9 +38,32 @@ namespace relais::common {
 
 // Alphabet of check-in codes: no 0/O/1/I, easy to read aloud.
 inline constexpr const char kCodeAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+// Most sites one replica may hold (organisation included).
+inline constexpr size_t kMaxScopeSites = 64;
+
+// What a replica holds (issue #19, docs/domain.md §6d). An organisation
+// (a centre de santé with several sites, or a one-site MSP whose org id is
+// its site id) keeps its shared records (practitioners, pôles) at the
+// pseudo-site `org`; each site keeps its own (appointments, presence,
+// plages, rooms, its site record). A house holds {org, its site}; a remote
+// secretariat holds {org, S1, S2, ...}.
+struct ReplicaScope {
+  // Organisation id; "" = the home site (a one-site house).
+  std::string org;
+  // The sites held, home site first (where writes go by default). Empty
+  // only with `org`: the scope is then learnt from the hub's token at the
+  // first sync (`relais init --org O`), the home site being `org`.
+  std::vector<std::string> sites;
+};
 
 class Replica {
  public:
+  // Creates a new replica file for `scope` and returns its new replica id.
+  // INVALID_ARGUMENT for a malformed or duplicated site id or more than
+  // kMaxScopeSites sites. The key file is the organisation's.
+  static Result<std::string> Init(const std::string& path,
+                                  const ReplicaScope& scope,
+                                  const crypto::Keyring* import = nullptr);
   // Creates a new replica file for `site_id` and returns its new replica id.
   // ALREADY_EXISTS if the file already holds a replica. Key: with `import`
   // (an organisation key read from an exported file), installs it as the
@@ -95,7 +118,22 @@ class Replica {
   Record Opened(const Record& r) const { return sealer_.Opened(r); }
 
   const std::string& replica_id() const { return replica_id_; }
+  // The home site: where records are created unless another site is named.
   const std::string& site_id() const { return site_id_; }
+  // The organisation (= site_id() for a one-site house).
+  const std::string& org_id() const { return org_id_; }
+  // The sites held, sorted (org included); empty while an org-wide scope
+  // has not been learnt from the hub yet.
+  const std::vector<std::string>& scope() const { return scope_; }
+  bool InScope(const std::string& site) const;
+  // The scope as stored in meta "scope": sites sorted, comma-separated.
+  // DATA_LOSS for a stored value that is not such a list.
+  static Result<std::vector<std::string>> ParseScope(const std::string& text);
+  // Checks the token's scope sent by the hub against this replica's scope
+  // before anything pulled is applied: equal, or (scope not learnt yet)
+  // one that holds org_id(), which is then stored as the scope.
+  // FAILED_PRECONDITION with the fix in French when they differ.
+  Status AcceptHubScope(const std::vector<std::string>& token_sites);
   ReplicaStore* store() { return store_.get(); }
   Clock* clock() { return clock_; }
   // Seeds the id/code generator (tests).
@@ -108,13 +146,17 @@ class Replica {
   // the new state; unchanged state if nothing differed.
   Result<Record> Write(Collection c, const std::string& id,
                        const std::map<std::string, std::string>& changes);
+  // Write creating the record at `site` (which must be in scope()); an
+  // existing record must already be at `site` (INVALID_ARGUMENT if not).
+  Result<Record> WriteAt(const std::string& site, Collection c, const std::string& id,
+                         const std::map<std::string, std::string>& changes);
   // Write for a caller that holds its own Transaction on store()->db(), so
   // that a read and the write it causes are one transaction (audit_log.h).
   // REQUIRES: an open Transaction. Same checks and result as Write.
   Result<Record> WriteInTransaction(Collection c, const std::string& id,
                                     const std::map<std::string, std::string>& changes) {
     bool changed = false;
-    return WriteLocked(c, id, changes, &changed);
+    return WriteLocked("", c, id, changes, &changed);
   }
   // Bulk import: the same as calling Write for each (id, changes) pair, but
   // in ONE transaction (all or nothing). Returns how many records changed.
@@ -129,10 +171,12 @@ class Replica {
   // its writes a day off once it has reached the hub.
   Result<int64_t> CorrectedOffsetMs();
 
-  // Practitioner ids are local to a site, so two houses can both have "p1":
-  // an id without '@' is qualified as "id@site" (this replica's site); an id
-  // that already has "@SITE" is kept. Every practitioner reference (record
-  // id, appointment, presence, payer) goes through this.
+  // Practitioner ids are local to an organisation, so two houses can both
+  // have "p1": an id without '@' is qualified as "id@org" (this replica's
+  // organisation: its site for a one-site house); an id that already has
+  // "@X" is kept. Every practitioner reference (record id, appointment,
+  // presence, payer) goes through this. Practitioner records live at the
+  // organisation's pseudo-site.
   std::string PractitionerRef(const std::string& id) const;
 
   Status AddPractitioner(const std::string& id, const std::string& name,
@@ -148,9 +192,11 @@ class Replica {
   Status SetStatus(const std::string& id, const std::string& status);
   // Validates with ValidateNewPresence (model/validate.h) after checking the
   // practitioner exists.
+  // `site`: where (in scope; "" = the home site).
   Status SetPresence(const std::string& practitioner, const std::string& date,
                      const std::string& half, const std::string& state,
-                     const std::string& replacement, const std::string& room);
+                     const std::string& replacement, const std::string& room,
+                     const std::string& site = "");
   // Validates with ValidateNewLedgerEntry (model/validate.h: amount bounds
   // and sign, payer, category, key, month) then domain::ValidateNewEntry
   // (known payer, key usable for the month, reversal rules); nothing is
@@ -186,15 +232,21 @@ class Replica {
  private:
   Replica(std::unique_ptr<ReplicaStore> store, Clock* clock)
       : store_(std::move(store)), clock_(clock), rng_(std::random_device{}()),
-        sealer_(nullptr, "") {}
+        sealer_(nullptr) {}
   // Loads (or, when allowed and safe, creates) the key; see Open.
   Status LoadKey();
   Result<bool> HoldsAnySealed();
   Result<Hlc> NextHlc();
-  // Write's body. REQUIRES: an open transaction.
-  Result<Record> WriteLocked(Collection c, const std::string& id,
+  // Write's body; `site` "" = Write's rule (create at DefaultSite, edit
+  // where the record is). REQUIRES: an open transaction.
+  Result<Record> WriteLocked(const std::string& site, Collection c, const std::string& id,
                              const std::map<std::string, std::string>& changes,
                              bool* changed);
+  // Where a record of `c` is created by Write: the organisation for
+  // practitioners, the home site for everything else.
+  const std::string& DefaultSite(Collection c) const;
+  // `site` if it is in scope, else INVALID_ARGUMENT naming the scope.
+  Status CheckWritableSite(const std::string& site) const;
   Result<std::string> NewCode(const CivilDate& day);
 
   std::unique_ptr<ReplicaStore> store_;
@@ -203,6 +255,8 @@ class Replica {
   HlcClock hlc_;
   std::string replica_id_;
   std::string site_id_;
+  std::string org_id_;
+  std::vector<std::string> scope_;
   std::string db_path_;
   Sealer sealer_;
   std::string key_problem_;

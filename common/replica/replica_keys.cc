@@ -60,11 +60,11 @@ Result<bool> Replica::HoldsAnySealed() {
 
 Status Replica::LoadKey() {
   if (IsMemoryPath(db_path_)) {
-    sealer_ = Sealer(MemoryKeyring(site_id_), site_id_);
+    sealer_ = Sealer(MemoryKeyring(org_id_));
     return Status::OK();
   }
-  const std::string path = KeyPathFor(db_path_, site_id_);
-  auto ring = crypto::LoadKeyFile(path, site_id_);
+  const std::string path = KeyPathFor(db_path_, org_id_);
+  auto ring = crypto::LoadKeyFile(path, org_id_);
   if (ring.status().code() == StatusCode::kNotFound) {
     // An upgraded replica creates its key, unless values sealed by another
     // replica are here: then a new key would be the wrong one.
@@ -72,18 +72,17 @@ Status Replica::LoadKey() {
     if (sealed) {
       key_problem_ = "clé d'organisation absente (" + path +
                      "): importez-la avec 'relais key import --db " + db_path_ +
-                     " --key-file FICHIER' (exportée par une autre réplique du site)";
+                     " --key-file FICHIER' (exportée par une autre réplique de l'organisation)";
       return Status::OK();
     }
-    RELAIS_RETURN_IF_ERROR(CreateKeyFileIfAbsent(db_path_, site_id_));
-    ring = crypto::LoadKeyFile(path, site_id_);
+    RELAIS_RETURN_IF_ERROR(CreateKeyFileIfAbsent(db_path_, org_id_));
+    ring = crypto::LoadKeyFile(path, org_id_);
   }
   if (!ring.ok()) {
     key_problem_ = ring.status().message();
     return Status::OK();
   }
-  sealer_ = Sealer(std::make_shared<const crypto::Keyring>(std::move(ring).value()),
-                   site_id_);
+  sealer_ = Sealer(std::make_shared<const crypto::Keyring>(std::move(ring).value()));
   key_problem_.clear();
   return Status::OK();
 }
@@ -91,7 +90,7 @@ Status Replica::LoadKey() {
 Replica::KeyState Replica::key_state() const {
   KeyState k;
   k.has_key = has_key();
-  k.path = IsMemoryPath(db_path_) ? "(mémoire)" : KeyPathFor(db_path_, site_id_);
+  k.path = IsMemoryPath(db_path_) ? "(mémoire)" : KeyPathFor(db_path_, org_id_);
   k.problem = key_problem_;
   if (const crypto::Keyring* ring = sealer_.ring()) {
     k.current_key_id = ring->current().id;
@@ -101,7 +100,7 @@ Replica::KeyState Replica::key_state() const {
 }
 
 Status Replica::ImportKey(const crypto::Keyring& ring) {
-  RELAIS_RETURN_IF_ERROR(InstallKeyFile(db_path_, site_id_, ring));
+  RELAIS_RETURN_IF_ERROR(InstallKeyFile(db_path_, org_id_, ring));
   if (IsMemoryPath(db_path_))
     return Status::FailedPrecondition("réplique en mémoire: pas de fichier de clé");
   RELAIS_RETURN_IF_ERROR(LoadKey());
@@ -117,8 +116,8 @@ Status Replica::RotateKey() {
   crypto::Keyring ring = *sealer_.ring();
   RELAIS_RETURN_IF_ERROR(ring.Rotate());
   RELAIS_RETURN_IF_ERROR(
-      crypto::SaveKeyFile(KeyPathFor(db_path_, site_id_), ring, /*overwrite=*/true));
-  sealer_ = Sealer(std::make_shared<const crypto::Keyring>(std::move(ring)), site_id_);
+      crypto::SaveKeyFile(KeyPathFor(db_path_, org_id_), ring, /*overwrite=*/true));
+  sealer_ = Sealer(std::make_shared<const crypto::Keyring>(std::move(ring)));
   return Status::OK();
 }
 
@@ -143,7 +142,7 @@ Result<int> Replica::SealClearValues() {
           sibs[0].value.size() <= crypto::kMaxSealableLen)
         changes[f] = sibs[0].value;
     if (changes.empty()) continue;  // only values too long to seal
-    RELAIS_ASSIGN_OR_RETURN(auto stored, sealer_.SealChanges(r.collection, r.id, r, changes,
+    RELAIS_ASSIGN_OR_RETURN(auto stored, sealer_.SealChanges(r.collection, r.id, r.site_id, r, changes,
                                                               /*deterministic=*/true));
     RELAIS_ASSIGN_OR_RETURN(Hlc h, NextHlc());
     if (!ApplyLocalWrite(&r, replica_id_, h, stored)) continue;

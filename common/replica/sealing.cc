@@ -52,13 +52,14 @@ Record Sealer::Opened(const Record& r) const {
 }
 
 Result<std::map<std::string, std::string>> Sealer::SealChanges(
-    Collection c, const std::string& id, const std::optional<Record>& cur,
+    Collection c, const std::string& id, const std::string& site,
+    const std::optional<Record>& cur,
     const std::map<std::string, std::string>& changes, bool deterministic) const {
   std::map<std::string, std::string> out = changes;
   Record place;
   place.collection = c;
   place.id = id;
-  place.site_id = cur ? cur->site_id : site_;
+  place.site_id = cur ? cur->site_id : site;
   bool touches_index = false;
   for (auto& [f, v] : out) {
     if (!IsSealedField(c, f)) continue;

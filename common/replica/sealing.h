@@ -4,8 +4,9 @@
 // (sealed) ones. See crypto/seal.h for the value format and
 // docs/security.md for who can read what.
 //
-// Key location: ONE key file per organisation (= site for now) in the
-// replica's directory, KeyPathFor(db, site) = "<dir of db>/relais-<site>.cle",
+// Key location: ONE key file per organisation (issue #19: the org id; for
+// a one-site house, org = site) in the replica's directory,
+// KeyPathFor(db, org) = "<dir of db>/relais-<org>.cle",
 // mode 0600. Replicas of one site in one directory share it. A replica at
 // ":memory:" (tests only) uses a process-wide in-memory key per site
 // (MemoryKeyring), created on first use.
@@ -43,8 +44,8 @@ class Sealer {
  public:
   // `ring` may be null: the replica has no key (nothing opens, nothing can
   // be sealed).
-  Sealer(std::shared_ptr<const crypto::Keyring> ring, std::string site)
-      : ring_(std::move(ring)), site_(std::move(site)) {}
+  explicit Sealer(std::shared_ptr<const crypto::Keyring> ring)
+      : ring_(std::move(ring)) {}
   bool has_key() const { return ring_ != nullptr; }
   const crypto::Keyring* ring() const { return ring_.get(); }
 
@@ -64,8 +65,11 @@ class Sealer {
   // FAILED_PRECONDITION without a key when a sealed field is written, and
   // for the value kUnreadable (never stored as if it were clear).
   // `deterministic`: see crypto::SealValue (migration only).
+  // `site`: the record's site when it is created (cur empty); the
+  // associated data of every sealed value names the record's site.
   Result<std::map<std::string, std::string>> SealChanges(
-      Collection c, const std::string& id, const std::optional<Record>& cur,
+      Collection c, const std::string& id, const std::string& site,
+      const std::optional<Record>& cur,
       const std::map<std::string, std::string>& changes,
       bool deterministic = false) const;
 
@@ -79,7 +83,6 @@ class Sealer {
  private:
   std::string Ad(const Record& r, const std::string& f) const;
   std::shared_ptr<const crypto::Keyring> ring_;
-  std::string site_;
 };
 
 }  // namespace relais::common

@@ -25,6 +25,12 @@ const char* const kMigrations[] = {
     "CREATE INDEX records_k1 ON records(collection, k1);",
     // 1 -> 2: delta pushes. Existing records send their whole state once.
     "ALTER TABLE records ADD COLUMN acked_vv TEXT NOT NULL DEFAULT '';",
+    // 2 -> 3: organisations and multi-site scopes (issue #19). A replica of
+    // one site is an organisation of one site: org = scope = its site.
+    "INSERT OR IGNORE INTO meta(key, value)"
+    " SELECT 'org', value FROM meta WHERE key = 'site_id';"
+    "INSERT OR IGNORE INTO meta(key, value)"
+    " SELECT 'scope', value FROM meta WHERE key = 'site_id';",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kReplicaSchemaVersion);
@@ -157,9 +163,10 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
       return Status::InvalidArgument("état reçu partiel (" + in.id + ")");
     RELAIS_ASSIGN_OR_RETURN(std::optional<Record> local,
                             Get(in.collection, in.id));
-    if (local && local->site_id != in.site_id)
-      return Status::InvalidArgument("enregistrement " + in.id +
-                                     " reçu avec un autre site");
+    if (local && local->site_id != in.site_id) {
+      ++stats.set_aside;
+      continue;
+    }
     if (local) {
       RELAIS_RETURN_IF_ERROR(CheckSameWrites(*local, in).WithContext("état reçu incohérent"));
     }
@@ -184,6 +191,11 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
     if (!ConflictFields(merged).empty()) ++stats.conflicts;
   }
   for (const auto& [k, v] : meta) RELAIS_RETURN_IF_ERROR(SetMeta(k, v));
+  if (stats.set_aside > 0) {
+    RELAIS_ASSIGN_OR_RETURN(uint64_t before, GetMetaInt("set_aside"));
+    RELAIS_RETURN_IF_ERROR(
+        SetMeta("set_aside", std::to_string(before + static_cast<uint64_t>(stats.set_aside))));
+  }
   RELAIS_RETURN_IF_ERROR(tx.Commit());
   return stats;
 }

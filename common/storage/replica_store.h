@@ -1,12 +1,16 @@
 #pragma once
 // ReplicaStore: a house's SQLite replica (one file per replica).
 //
-// Schema (version 2; PRAGMA application_id = 0x52454C53 'RELS',
+// Schema (version 3; PRAGMA application_id = 0x52454C53 'RELS',
 // PRAGMA user_version = schema version, upgraded by Migrate()):
 //   meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
 //     replica_id, site_id, local_seq (last sequence handed out),
 //     push_cursor (last local seq acknowledged by the hub),
-//     pull_cursor (last hub sequence applied), hlc (last stamp issued)
+//     pull_cursor (last hub sequence applied), hlc (last stamp issued),
+//     org (organisation id; = site_id for a one-site house), scope (the
+//     sites held, sorted, comma-separated; "" until learnt from the hub's
+//     token for `relais init --org` alone), set_aside (records refused by
+//     ApplyRemote because their id is held for another site; see there)
 //   records(collection INT, id TEXT, site_id TEXT, state TEXT (canonical
 //           JSON, see codec/record_json.h), seq INT (local change sequence,
 //           0 = nothing to send), k1 TEXT (collection-specific sort key:
@@ -43,12 +47,13 @@
 
 namespace relais::common {
 
-inline constexpr int kReplicaSchemaVersion = 2;
+inline constexpr int kReplicaSchemaVersion = 3;
 
 struct ApplyStats {
   int applied = 0;     // records whose local state changed
   int unchanged = 0;   // already known
   int conflicts = 0;   // records left with fields needing attention
+  int set_aside = 0;   // same (collection, id) already held for another site
 };
 
 struct PendingChange {
@@ -75,7 +80,12 @@ class ReplicaStore {
   Status PutLocal(const Record& r);
 
   // Merges records received from the hub into the local state and sets the
-  // given meta keys, all in one transaction. A record whose merged state
+  // given meta keys, all in one transaction. A record whose (collection,
+  // id) is held here for ANOTHER site (the hub keeps sites apart, a
+  // multi-site replica keys records by (collection, id)) is set aside: not
+  // stored, counted in ApplyStats::set_aside and in meta set_aside, so one
+  // house re-using an id cannot stop a secretariat's sync; the first one
+  // held stays. A record whose merged state
   // equals the incoming state needs no push (seq = 0); one that still holds
   // something the hub lacks gets a fresh sequence.
   Result<ApplyStats> ApplyRemote(const std::vector<Record>& incoming,

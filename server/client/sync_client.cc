@@ -225,6 +225,11 @@ Result<SyncReport> SyncSession(common::Replica& replica,
     if (!changes.empty() && resp.ack_seq() != changes.back().seq)
       return Status::Internal("accusé de réception du hub incohérent");
 
+    // The token must cover exactly what this replica holds (issue #19):
+    // checked before anything pulled is applied.
+    RELAIS_RETURN_IF_ERROR(replica.AcceptHubScope(
+        std::vector<std::string>(resp.sites().begin(), resp.sites().end())));
+
     // Did the hub lose history (restored from a backup)? Then send again
     // everything this replica holds and pull the scope from the start.
     RELAIS_ASSIGN_OR_RETURN(std::string known_epoch, store->GetMeta("hub_epoch"));
@@ -242,6 +247,9 @@ Result<SyncReport> SyncSession(common::Replica& replica,
       auto r = common::FromProto(p);
       if (!r.ok()) return r.status().WithContext("réponse du hub invalide");
       // Partial, oversized or invalid states are refused by ApplyRemote.
+      if (!replica.InScope(r->site_id))
+        return Status::InvalidArgument("réponse du hub invalide: enregistrement " + r->id +
+                                       " d'un site hors de la portée (" + r->site_id + ")");
       pulled.push_back(std::move(r).value());
     }
     std::map<std::string, std::string> meta;
@@ -260,6 +268,7 @@ Result<SyncReport> SyncSession(common::Replica& replica,
     report.pushed += static_cast<int>(changes.size());
     report.pulled += static_cast<int>(pulled.size());
     report.conflicts += stats.conflicts;
+    report.set_aside += stats.set_aside;
 
     RELAIS_ASSIGN_OR_RETURN(uint64_t acked, store->GetMetaInt("push_cursor"));
     RELAIS_ASSIGN_OR_RETURN(int64_t pending, store->CountChangesSince(acked));

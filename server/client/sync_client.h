@@ -77,6 +77,7 @@ struct SyncReport {
   int round_trips = 0;
   int64_t bytes = 0;    // protobuf bytes sent + received (before gzip)
   int resyncs = 0;      // full re-sends after the hub lost history
+  int set_aside = 0;    // pulled records whose id is held for another site
 };
 
 common::Result<SyncReport> SyncOnce(common::Replica& replica,

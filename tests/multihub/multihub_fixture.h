@@ -150,7 +150,12 @@ class MultiHubTest : public ::testing::Test {
   }
   std::unique_ptr<Replica> NewReplica(const std::string& file, const std::string& site,
                                       uint64_t seed) {
-    auto id = Replica::Init(dir_.File(file), site);
+    return NewReplica(file, ReplicaScope{"", {site}}, seed);
+  }
+  // A replica holding `scope` (its token must cover exactly those sites).
+  std::unique_ptr<Replica> NewReplica(const std::string& file, const ReplicaScope& scope,
+                                      uint64_t seed) {
+    auto id = Replica::Init(dir_.File(file), scope);
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     auto r = Replica::Open(dir_.File(file));
     EXPECT_TRUE(r.ok()) << r.status().ToString();

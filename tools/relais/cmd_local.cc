@@ -35,16 +35,21 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
   {
     auto* cmd = app.add_subcommand("init", "Crée une réplique et affiche son identifiant");
     auto db = std::make_shared<std::string>();
-    auto site = std::make_shared<std::string>();
+    auto scope = std::make_shared<ReplicaScope>();
     cmd->add_option("--db", *db, "Fichier SQLite de la réplique")->required();
-    cmd->add_option("--site", *site, "Identifiant du site (maison ou antenne)")->required();
+    cmd->add_option("--site", scope->sites,
+                    "Site tenu (maison ou antenne); répétable: le premier est le site "
+                    "d'écriture par défaut");
+    cmd->add_option("--org", scope->org,
+                    "Organisation (centre de santé multi-sites); seule: tous les sites du "
+                    "jeton, appris à la première synchronisation");
     auto key_file = std::make_shared<std::string>();
     auto pass = std::make_shared<std::string>();
     cmd->add_option("--key-file", *key_file,
                     "Clé exportée par une autre réplique du site (sinon créée au besoin)");
     cmd->add_option("--passphrase-file", *pass,
                     "Phrase de passe de --key-file (1re ligne); sinon lue sur l'entrée");
-    cmd->callback([&ctx, db, site, key_file, pass] {
+    cmd->callback([&ctx, db, scope, key_file, pass] {
       std::optional<crypto::Keyring> ring;
       if (!key_file->empty()) {
         auto k = ReadExportedKey(*key_file, *pass);
@@ -54,7 +59,12 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
         }
         ring = std::move(k).value();
       }
-      auto id = Replica::Init(*db, *site, ring ? &*ring : nullptr);
+      if (scope->sites.size() > kMaxScopeSites) {
+        ctx.exit_code = Report(Status::InvalidArgument("trop de --site (maximum " +
+                                                       std::to_string(kMaxScopeSites) + ")"));
+        return;
+      }
+      auto id = Replica::Init(*db, *scope, ring ? &*ring : nullptr);
       if (!id.ok()) {
         ctx.exit_code = Report(id.status());
         return;
@@ -118,6 +128,8 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
           ->check(CLI::IsMember(AppointmentKinds()));
       cmd->add_option("--room", a->room, "Salle");
       cmd->add_option("--note", a->note, "Note (pas de motif médical)");
+      cmd->add_option("--site", a->site,
+                      "Site du rendez-vous (réplique multi-sites; défaut: son premier site)");
       cmd->callback([&ctx, db, a, start] {
         auto t = ParseParisDateTime(*start);
         if (!t.ok()) {
@@ -243,10 +255,12 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
         ->check(CLI::IsMember(PresenceStates()));
     cmd->add_option("--replacement", *repl, "Nom du remplaçant (état 'remplace')");
     cmd->add_option("--room", *room, "Salle");
-    cmd->callback([&ctx, db, p, date, half, state, repl, room] {
+    auto site = std::make_shared<std::string>();
+    cmd->add_option("--site", *site, "Site (réplique multi-sites; défaut: son premier site)");
+    cmd->callback([&ctx, db, p, date, half, state, repl, room, site] {
       auto r = OpenOrReport(*db, ctx);
       if (!r) return;
-      ctx.exit_code = Report(r->SetPresence(*p, *date, *half, *state, *repl, *room));
+      ctx.exit_code = Report(r->SetPresence(*p, *date, *half, *state, *repl, *room, *site));
     });
   }
   // relais dump --json

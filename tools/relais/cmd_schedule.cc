@@ -40,7 +40,7 @@ Result<std::string> KnownPractitioner(Replica& r, const std::string& id) {
 }
 
 struct PlageArgs {
-  std::string db, id, practitioner, weekday, start, end, kind, slot, from, to;
+  std::string db, id, practitioner, weekday, start, end, kind, slot, from, to, site;
 };
 
 Status AddPlage(const PlageArgs& a) {
@@ -70,13 +70,20 @@ Status AddPlage(const PlageArgs& a) {
     RELAIS_ASSIGN_OR_RETURN(auto cur, r->Get(Collection::kSchedule, id));
     if (!cur) return Status::NotFound("plage inconnue " + QuoteForMessage(id));
   }
-  RELAIS_RETURN_IF_ERROR(r->Write(Collection::kSchedule, id, ScheduleChanges(s)).status());
+  // A new plage goes to --site (default: the home site); an edited one
+  // stays where it is (--site, if given, must name that site).
+  if (a.site.empty()) {
+    RELAIS_RETURN_IF_ERROR(r->Write(Collection::kSchedule, id, ScheduleChanges(s)).status());
+  } else {
+    RELAIS_RETURN_IF_ERROR(
+        r->WriteAt(a.site, Collection::kSchedule, id, ScheduleChanges(s)).status());
+  }
   std::cout << id << "\n";
   return Status::OK();
 }
 
 struct ExceptionArgs {
-  std::string db, kind, practitioner, replacement, from, to;
+  std::string db, kind, practitioner, replacement, from, to, site;
 };
 
 Status AddException(const ExceptionArgs& a) {
@@ -98,8 +105,10 @@ Status AddException(const ExceptionArgs& a) {
   err = ValidateNewScheduleException(e);  // replacement != practitioner, qualified
   if (!err.empty()) return Bad(err);
   const std::string id = r->NewId("exc");
-  RELAIS_RETURN_IF_ERROR(
-      r->Write(Collection::kScheduleException, id, ScheduleExceptionChanges(e)).status());
+  RELAIS_RETURN_IF_ERROR(r->WriteAt(a.site.empty() ? r->site_id() : a.site,
+                                    Collection::kScheduleException, id,
+                                    ScheduleExceptionChanges(e))
+                             .status());
   std::cout << id << "\n";
   return Status::OK();
 }
@@ -205,6 +214,7 @@ void RegisterScheduleCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--slot", a->slot, "Durée d'un créneau en minutes (obligatoire si programmee)");
     cmd->add_option("--from", a->from, "Premier jour de validité AAAA-MM-JJ")->required();
     cmd->add_option("--to", a->to, "Dernier jour de validité AAAA-MM-JJ (sans fin par défaut)");
+    cmd->add_option("--site", a->site, "Site de la plage (réplique multi-sites; défaut: son premier site)");
     cmd->callback([&ctx, a] { ctx.exit_code = Report(AddPlage(*a)); });
   }
   {
@@ -217,6 +227,7 @@ void RegisterScheduleCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--replacement", a->replacement, "Remplaçant (remplacement)");
     cmd->add_option("--from", a->from, "Premier jour AAAA-MM-JJ")->required();
     cmd->add_option("--to", a->to, "Dernier jour AAAA-MM-JJ")->required();
+    cmd->add_option("--site", a->site, "Site (fermeture; réplique multi-sites; défaut: son premier site)");
     cmd->callback([&ctx, a] { ctx.exit_code = Report(AddException(*a)); });
   }
   {

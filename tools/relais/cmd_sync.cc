@@ -218,6 +218,16 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
               << "\n"
               << "changements en attente d'envoi: " << *pending << "\n"
               << "conflits à résoudre: " << conflicts->size() << "\n";
+    if (rep.scope().size() > 1 || rep.org_id() != rep.site_id()) {
+      std::string sites;
+      for (const std::string& s : rep.scope()) sites += (sites.empty() ? "" : ", ") + s;
+      std::cout << "organisation: " << rep.org_id() << "\n"
+                << "sites tenus: " << (sites.empty() ? "appris à la première synchronisation" : sites)
+                << "\n";
+    }
+    if (auto aside = st->GetMetaInt("set_aside"); aside.ok() && *aside > 0)
+      std::cout << "enregistrements écartés (identifiant déjà tenu pour un autre site): " << *aside
+                << "\n";
     if (!err->empty()) std::cout << "dernière erreur: " << *err << "\n";
     if (last_hub->hub.empty())
       std::cout << "aucun hub encore joint\n";
