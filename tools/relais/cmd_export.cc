@@ -5,6 +5,7 @@
 // atomically (WriteFileAtomic). See docs/interop.md.
 #include <sodium.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -222,7 +223,10 @@ Status ExportFhir(const ExportArgs& a) {
   if (!a.site.empty() && !IsValidSiteId(a.site))
     return Bad("--site invalide " + QuoteForMessage(a.site) +
                " (1 à 64 caractères parmi A-Z a-z 0-9 . _ -)");
-  if (a.organisation.size() > kMaxOrganisationNameLen ||
+  const bool control = std::any_of(a.organisation.begin(), a.organisation.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (a.organisation.size() > kMaxOrganisationNameLen || control ||
       (!a.organisation.empty() &&
        !ValidateField(Collection::kSite, field::kName, a.organisation).empty()))
     return Bad("--organisation invalide (texte d'au plus " +
