@@ -30,7 +30,7 @@ namespace {
 constexpr int kMaxExportDays = 366;
 // Bounds of one export; beyond them the user narrows the period or site.
 constexpr size_t kMaxExportedAppointments = 100000;
-constexpr size_t kMaxExportedSlots = 20000;
+constexpr size_t kMaxExportedSlots = 100000;
 constexpr size_t kMaxOutPathLen = 4096;
 constexpr size_t kMaxOrganisationNameLen = 200;
 
