@@ -1,5 +1,6 @@
 #include "kiosk/app/secretariat_text.h"
 
+#include <cstdio>
 #include <iterator>
 
 namespace relais::kiosk {
@@ -23,9 +24,9 @@ constexpr Entry kTable[] = {
     {SecMsg::kPractitioner, "Praticien", "Practitioner"},
     {SecMsg::kAnyPractitioner, "Tous", "Any"},
     {SecMsg::kKind, "Type", "Kind"},
-    {SecMsg::kAllKinds, "Tous (sauf sans rendez-vous)", "All (but walk-in)"},
-    {SecMsg::kAfterDate, "À partir du (JJ/MM/AAAA)", "From (DD/MM/YYYY)"},
-    {SecMsg::kAfterTime, "à (HH:MM)", "at (HH:MM)"},
+    {SecMsg::kAllKinds, "Tous, sauf sans RDV", "All but walk-in"},
+    {SecMsg::kAfterDate, "À partir du", "From"},
+    {SecMsg::kAfterTime, "à", "at"},
     {SecMsg::kSearch, "Chercher", "Search"},
     {SecMsg::kSearchHint, "Choisissez les filtres puis « Chercher ».",
      "Pick the filters, then « Search »."},
@@ -97,6 +98,16 @@ const char* SecTr(Lang lang, SecMsg m) {
   const auto i = static_cast<size_t>(m);
   if (i >= std::size(kTable) || kTable[i].id != m) return "???";
   return lang == Lang::kFr ? kTable[i].fr : kTable[i].en;
+}
+
+std::string ShortDate(Lang lang, const common::CivilDate& d) {
+  static const char* const kFr[] = {"lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."};
+  static const char* const kEn[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  const int wd = common::Weekday(d);  // 0 = Monday, as LongDate uses it
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s %02d/%02d", (lang == Lang::kFr ? kFr : kEn)[wd % 7],
+                d.day, d.month);
+  return buf;
 }
 
 std::string PlageKindLabel(Lang lang, const std::string& k) {

@@ -58,6 +58,8 @@ enum class SecMsg {
 };
 
 const char* SecTr(Lang lang, SecMsg m);
+// "mar. 24/11" / "Tue 24/11": a proposal's day in a narrow column.
+std::string ShortDate(Lang lang, const common::CivilDate& d);
 // Display name of a plage kind (programmee -> « Consultation programmée »).
 std::string PlageKindLabel(Lang lang, const std::string& kind);
 

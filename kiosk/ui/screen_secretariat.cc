@@ -37,12 +37,10 @@ std::string SiteLabel(const AppState& s, const std::string& site) {
   return site;
 }
 
-// A labelled combo over `items` (index 0 = `any`); keeps `*choice` in range.
-void Choice(UiScratch& ui, const char* label, const char* id, float width, const char* any,
+// A combo over `items` (index 0 = `any`); keeps `*choice` in range.
+void Choice(UiScratch& ui, const char* id, float width, const char* any,
             const std::vector<std::string>& items, int* choice) {
   if (*choice < 0 || *choice > static_cast<int>(items.size())) *choice = 0;
-  ImGui::BeginGroup();
-  ImGui::TextColored(Rgb(kMuted), "%s", label);
   ImGui::SetNextItemWidth(width);
   const char* preview = *choice == 0 ? any : items[*choice - 1].c_str();
   if (ImGui::BeginCombo(id, preview)) {
@@ -54,8 +52,21 @@ void Choice(UiScratch& ui, const char* label, const char* id, float width, const
     ImGui::EndCombo();
   }
   Remember(ui, id);
-  ImGui::EndGroup();
 }
+
+// One row of labels over one row of widgets, at the same x positions.
+struct Row {
+  float x0 = 0;
+  std::vector<float> xs;  // offsets from x0
+  void Labels(const std::vector<const char*>& labels) const {
+    const float y = ImGui::GetCursorPosY();
+    for (size_t i = 0; i < labels.size(); ++i) {
+      ImGui::SetCursorPos(ImVec2(x0 + xs[i], y));
+      ImGui::TextColored(Rgb(kMuted), "%s", labels[i]);
+    }
+  }
+  void At(size_t i, float y) const { ImGui::SetCursorPos(ImVec2(x0 + xs[i], y)); }
+};
 
 void Filters(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   SecretariatScratch& f = ui.sec;
@@ -68,34 +79,36 @@ void Filters(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   std::vector<std::string> kinds;
   for (const std::string& k : common::ScheduleKinds()) kinds.push_back(PlageKindLabel(s.lang, k));
   const Lang l = s.lang;
-  Choice(ui, SecTr(l, SecMsg::kSite), "##sec_site", 200, SecTr(l, SecMsg::kAllSites), sites,
-         &f.site);
-  ImGui::SameLine();
-  Choice(ui, SecTr(l, SecMsg::kProfession), "##sec_prof", 220,
-         SecTr(l, SecMsg::kAnyProfession), professions, &f.profession);
-  ImGui::SameLine();
-  Choice(ui, SecTr(l, SecMsg::kPractitioner), "##sec_pract", 260,
-         SecTr(l, SecMsg::kAnyPractitioner), practitioners, &f.practitioner);
-  Choice(ui, SecTr(l, SecMsg::kKind), "##sec_kind", 200, SecTr(l, SecMsg::kAllKinds), kinds,
-         &f.kind);
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  ImGui::TextColored(Rgb(kMuted), "%s", SecTr(l, SecMsg::kAfterDate));
-  ImGui::SetNextItemWidth(150);
-  ImGui::InputText("##sec_date", f.after_date.data(), f.after_date.size());
+  const float gap = 14;
+  Row r1{ImGui::GetCursorPosX(), {0, 240 + gap, 240 + 250 + 2 * gap}};
+  r1.Labels({SecTr(l, SecMsg::kSite), SecTr(l, SecMsg::kProfession),
+             SecTr(l, SecMsg::kPractitioner)});
+  float y = ImGui::GetCursorPosY();
+  r1.At(0, y);
+  Choice(ui, "##sec_site", 240, SecTr(l, SecMsg::kAllSites), sites, &f.site);
+  r1.At(1, y);
+  Choice(ui, "##sec_prof", 250, SecTr(l, SecMsg::kAnyProfession), professions, &f.profession);
+  r1.At(2, y);
+  Choice(ui, "##sec_pract", 280, SecTr(l, SecMsg::kAnyPractitioner), practitioners,
+         &f.practitioner);
+  Row r2{r1.x0, {0, 262 + gap, 262 + 170 + 2 * gap, 262 + 170 + 110 + 3 * gap}};
+  r2.Labels({SecTr(l, SecMsg::kKind), SecTr(l, SecMsg::kAfterDate), SecTr(l, SecMsg::kAfterTime),
+             ""});
+  y = ImGui::GetCursorPosY();
+  r2.At(0, y);
+  Choice(ui, "##sec_kind", 262, SecTr(l, SecMsg::kAllKinds), kinds, &f.kind);
+  r2.At(1, y);
+  ImGui::SetNextItemWidth(170);
+  ImGui::InputTextWithHint("##sec_date", "JJ/MM/AAAA", f.after_date.data(),
+                           f.after_date.size());
   Remember(ui, "##sec_date");
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  ImGui::TextColored(Rgb(kMuted), "%s", SecTr(l, SecMsg::kAfterTime));
-  ImGui::SetNextItemWidth(90);
-  ImGui::InputText("##sec_time", f.after_time.data(), f.after_time.size());
+  r2.At(2, y);
+  ImGui::SetNextItemWidth(110);
+  ImGui::InputTextWithHint("##sec_time", "HH:MM", f.after_time.data(), f.after_time.size());
   Remember(ui, "##sec_time");
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetTextLineHeightWithSpacing() - 8);
+  r2.At(3, y - 6);
   const std::string search = std::string(SecTr(l, SecMsg::kSearch)) + "##sec_search";
-  if (Button(ui, search.c_str(), ImVec2(170, 48))) {
+  if (Button(ui, search.c_str(), ImVec2(180, 48))) {
     SlotFilter filter;
     if (f.site > 0) filter.site = sec.sites[f.site - 1];
     if (f.profession > 0) filter.profession = professions[f.profession - 1];
@@ -121,16 +134,20 @@ void Proposals(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                 ImGuiTableFlags_ScrollY;
   const float h = std::min(ImGui::GetContentRegionAvail().y - 170, 60.0f * 7);
-  if (!ImGui::BeginTable("##sec_slots", 6, flags, ImVec2(0, std::max(h, 120.0f)))) return;
+  const bool site_column = sec.sites.size() > 1;  // one site: the column says nothing
+  if (!ImGui::BeginTable("##sec_slots", site_column ? 6 : 5, flags,
+                         ImVec2(0, std::max(h, 120.0f))))
+    return;
   ImGui::TableSetupScrollFreeze(0, 1);
   const float pad = 2 * ImGui::GetStyle().CellPadding.x + 4;
   ImGui::TableSetupColumn(SecTr(l, SecMsg::kDate), ImGuiTableColumnFlags_WidthFixed,
-                          ImGui::CalcTextSize("00/00/0000").x + pad);
+                          ImGui::CalcTextSize("mer. 00/00").x + pad);
   ImGui::TableSetupColumn(SecTr(l, SecMsg::kTime), ImGuiTableColumnFlags_WidthFixed,
                           ImGui::CalcTextSize("00:00 · 000 min").x + pad);
   ImGui::TableSetupColumn(SecTr(l, SecMsg::kPractitioner), ImGuiTableColumnFlags_WidthStretch,
                           2.0f);
-  ImGui::TableSetupColumn(SecTr(l, SecMsg::kWhere), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  if (site_column)
+    ImGui::TableSetupColumn(SecTr(l, SecMsg::kWhere), ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn(SecTr(l, SecMsg::kKind), ImGuiTableColumnFlags_WidthStretch, 1.4f);
   ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 116);
   ImGui::TableHeadersRow();
@@ -140,8 +157,7 @@ void Proposals(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     ImGui::TableNextRow(0, 54);
     if (chosen) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, Col(0xFFE29A));
     ImGui::TableNextColumn();
-    const common::CivilDate d = common::ParisDate(slot.start);
-    ImGui::Text("%02d/%02d/%04d", d.day, d.month, d.year);
+    ImGui::TextUnformatted(ShortDate(l, common::ParisDate(slot.start)).c_str());
     ImGui::TableNextColumn();
     ImGui::Text("%s · %d min", common::FormatParisTime(slot.start).c_str(), slot.duration_min);
     ImGui::TableNextColumn();
@@ -149,8 +165,10 @@ void Proposals(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     if (!slot.replaces.empty())  // a second line in the same cell
       ImGui::TextColored(Rgb(kWarn), "%s %s", SecTr(l, SecMsg::kReplaces),
                          PractitionerName(s, slot.replaces).c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(SiteLabel(s, slot.site).c_str());
+    if (site_column) {
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(SiteLabel(s, slot.site).c_str());
+    }
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(PlageKindLabel(l, slot.kind).c_str());
     ImGui::TableNextColumn();
@@ -204,11 +222,13 @@ void OneAppointment(const AppState& s, const common::Appointment& a, bool moves)
   const std::string line = common::FormatParisTime(a.start) + "–" +
                            common::FormatParisTime(a.start + a.duration_min * 60) + "  " +
                            a.patient_name;
-  ImGui::TextUnformatted(line.c_str());
-  if (moves) {
-    ImGui::SameLine();
-    ImGui::TextColored(Rgb(kDanger), "← %s", SecTr(s.lang, SecMsg::kToMove));
+  if (!moves) {
+    ImGui::TextWrapped("%s", line.c_str());
+    return;
   }
+  ImGui::PushStyleColor(ImGuiCol_Text, Rgb(kDanger));
+  ImGui::TextWrapped("%s  (%s)", line.c_str(), SecTr(s.lang, SecMsg::kToMove));
+  ImGui::PopStyleColor();
 }
 
 void Overlaps(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
@@ -227,10 +247,10 @@ void Overlaps(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   for (size_t i = 0; i < sec.overlaps.size(); ++i) {
     const SecOverlap& o = sec.overlaps[i];
     ImGui::PushID(static_cast<int>(i));
-    ImGui::TextColored(Rgb(kDanger), "%s · %s · %s",
-                       PractitionerName(s, o.first.practitioner).c_str(),
-                       LongDate(l, common::ParisDate(o.first.start)).c_str(),
-                       SiteLabel(s, o.first.site_id).c_str());
+    const common::CivilDate d = common::ParisDate(o.first.start);
+    ImGui::TextWrapped("%s · %02d/%02d/%04d · %s",
+                       PractitionerName(s, o.first.practitioner).c_str(), d.day, d.month,
+                       d.year, SiteLabel(s, o.first.site_id).c_str());
     OneAppointment(s, o.first, o.move_id == o.first.id);
     OneAppointment(s, o.second, o.move_id == o.second.id);
     const std::string move = std::string(SecTr(l, SecMsg::kMove)) + "##ov" + std::to_string(i);
@@ -245,7 +265,7 @@ void Overlaps(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 
 void DrawSecretariat(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const float w = ImGui::GetContentRegionAvail().x;
-  ImGui::BeginChild("##sec_left", ImVec2(w * 0.66f, 0), false);
+  ImGui::BeginChild("##sec_left", ImVec2(w * 0.67f, 0), false);
   PushFontOr(ui.fonts.large);
   ImGui::TextUnformatted(SecTr(s.lang, SecMsg::kTitle));
   PopFontOr(ui.fonts.large);
