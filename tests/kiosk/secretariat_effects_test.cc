@@ -9,6 +9,7 @@
 #include "common/domain/overlaps.h"
 #include "common/domain/plage_input.h"
 #include "common/model/schedule.h"
+#include "common/replica/audit_log.h"
 #include "common/replica/replica.h"
 #include "common/util/clock.h"
 #include "kiosk/app/apply.h"
@@ -169,12 +170,23 @@ TEST_F(SecretariatEffectsTest, TheLaterBookingMovesToTheNextFreeSlotOfItsSite) {
   state_.effects.push_back(EffReload{});
   Run();
   ASSERT_EQ(state_.secretariat.overlaps.size(), 1u);
-  const SecOverlap& o = state_.secretariat.overlaps[0];
+  const SecOverlap o = state_.secretariat.overlaps[0];  // a copy: Run() reloads
   EXPECT_EQ(o.first.id, first->first);
   EXPECT_EQ(o.second.id, second->first);
   EXPECT_EQ(o.second.patient_name, "SECOND Simone");  // opened for the screen
   EXPECT_LT(o.first_created, o.second_created);
   EXPECT_EQ(o.move_id, second->first);
+  // Opening the screen again logs who saw which double booking (names).
+  Apply(state_, act::Navigate{Screen::kPlanning});
+  Apply(state_, act::Navigate{Screen::kSecretariat});
+  Run();
+  auto entries = common::AuditLog(replica_.get()).Entries();
+  ASSERT_OK(entries);
+  ASSERT_FALSE(entries->empty());
+  EXPECT_EQ(entries->back().what, "kiosk.secretariat");
+  EXPECT_EQ(entries->back().who, kSecretariat);
+  EXPECT_NE(entries->back().records.find(first->first), std::string::npos);
+  EXPECT_NE(entries->back().records.find(second->first), std::string::npos);
 
   Apply(state_, act::MoveOverlap{o.first.id, o.second.id});
   Run();
