@@ -182,6 +182,13 @@ void Proposals(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 void Booking(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const SecretariatState& sec = s.secretariat;
   const Lang l = s.lang;
+  // A new booking went through: the next patient starts from empty fields
+  // (a refused one keeps them, to be corrected).
+  if (sec.booked && sec.booked->appointment_id != ui.sec.booked_id) {
+    ui.sec.booked_id = sec.booked->appointment_id;
+    ui.sec.patient.fill(0);
+    ui.sec.birth.fill(0);
+  }
   if (sec.booked) {
     ImGui::TextColored(Rgb(kOk), "%s", sec.booked->summary.c_str());
     ImGui::SameLine();
@@ -213,8 +220,6 @@ void Booking(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const std::string book = std::string(SecTr(l, SecMsg::kBook)) + "##sec_book";
   if (Button(ui, book.c_str(), ImVec2(170, 48), kOk)) {
     out->push_back(act::BookSlot{ui.sec.patient.data(), ui.sec.birth.data()});
-    ui.sec.patient.fill(0);  // the next patient starts from empty fields
-    ui.sec.birth.fill(0);
   }
 }
 

@@ -4,6 +4,7 @@
 // and « Réserver » turn them into actions.
 
 #include <array>
+#include <string>
 
 namespace relais::kiosk::ui {
 
@@ -16,6 +17,7 @@ struct SecretariatScratch {
   std::array<char, 8> after_time{};   // HH:MM
   std::array<char, 96> patient{};
   std::array<char, 16> birth{};
+  std::string booked_id;  // last booking whose fields were cleared
 };
 
 }  // namespace relais::kiosk::ui

@@ -134,7 +134,6 @@ TEST_F(SecretariatUiTest, SearchPickTypeAndBookInOneStep) {
   ASSERT_NE(book, nullptr);
   EXPECT_EQ(book->patient_name, "DURAND Léa");
   EXPECT_EQ(book->patient_birth, "12/05/1980");
-  EXPECT_EQ(scratch_.sec.patient[0], '\0');  // cleared for the next patient
   Apply(state_, out[0]);
   ASSERT_EQ(state_.effects.size(), 1u) << state_.message;
   const auto& e = std::get<EffBookSlot>(state_.effects[0]).appointment;
@@ -144,6 +143,15 @@ TEST_F(SecretariatUiTest, SearchPickTypeAndBookInOneStep) {
   EXPECT_EQ(e.duration_min, 20);
   EXPECT_EQ(e.kind, "teleconsultation");
   EXPECT_EQ(e.patient_birth, "1980-05-12");
+  // Until the booking is done the typed patient stays (a refusal is fixed
+  // in place); once done, the fields are emptied for the next caller.
+  Frame();
+  EXPECT_EQ(std::string(scratch_.sec.patient.data()), "DURAND Léa");
+  state_.secretariat.booked = SecBooking{"rdv-9", "K7M2QX", "DURAND Léa · mardi"};
+  Frame();
+  EXPECT_EQ(scratch_.sec.patient[0], '\0');
+  EXPECT_EQ(scratch_.sec.birth[0], '\0');
+  EXPECT_TRUE(testing::Shows(testing::DrawnText(), "K7M2QX"));
 }
 
 TEST_F(SecretariatUiTest, OverlapListMarksTheOneToMoveAndMovesIt) {
