@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "common/domain/overlaps.h"
 #include "common/merge/merge.h"
@@ -178,10 +179,19 @@ Status RunOpenSecretariat(Replica& r, AppState& s, const EffOpenSecretariat& e) 
 
 Status ReloadSecretariat(Replica& r, AppState& s) {
   SecretariatState& sec = s.secretariat;
+  if (!s.staff_unlocked || s.screen != Screen::kSecretariat) return Status::OK();
+  // The organisation's pseudo-site holds no plage: it is offered only if
+  // it is also a real site (`relais init --site S1 --site S2`: org = S1).
+  RELAIS_ASSIGN_OR_RETURN(std::vector<common::Record> plages,
+                          r.store()->List(Collection::kSchedule));
+  std::set<std::string> with_plages;
+  for (const common::Record& p : plages) with_plages.insert(p.site_id);
+  std::vector<std::string> scope = r.scope();
+  if (scope.empty()) scope = {r.site_id()};  // org-wide scope not learnt yet
   sec.sites.clear();
   sec.site_names.clear();
-  for (const std::string& site : r.scope()) {
-    if (r.scope().size() > 1 && site == r.org_id()) continue;  // pseudo-site
+  for (const std::string& site : scope) {
+    if (scope.size() > 1 && site == r.org_id() && !with_plages.count(site)) continue;
     RELAIS_ASSIGN_OR_RETURN(auto rec, r.Get(Collection::kSite, site));
     std::string name;
     if (rec) {
@@ -191,7 +201,6 @@ Status ReloadSecretariat(Replica& r, AppState& s) {
     sec.sites.push_back(site);
     sec.site_names.push_back(name);
   }
-  if (!s.staff_unlocked || s.screen != Screen::kSecretariat) return Status::OK();
   if (sec.searched) {
     RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch found, common::SearchReplica(r, sec.query));
     sec.slots = std::move(found.slots);

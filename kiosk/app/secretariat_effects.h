@@ -38,8 +38,9 @@ common::Status RunMoveOverlap(common::Replica& r, AppState& s, const EffMoveOver
 common::Status RunOpenSecretariat(common::Replica& r, AppState& s,
                                   const EffOpenSecretariat& e);
 
-// Part of EffectRunner::Reload: the sites of the scope and their names,
-// always; while the secretariat screen is shown to unlocked staff, the
+// Part of EffectRunner::Reload, only while the secretariat screen is shown
+// to unlocked staff: the sites of the scope and their names (the
+// organisation's pseudo-site left out unless it holds plages), the
 // proposals of the last search (a booked slot disappears, a selection no
 // longer offered is dropped) and the double bookings from today (Paris) to
 // kOverlapHorizonDays ahead, at most kMaxOverlapsShown.

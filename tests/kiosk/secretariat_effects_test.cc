@@ -133,6 +133,39 @@ TEST_F(SecretariatEffectsTest, BookingAProposalAtTheSecondSiteLandsThere) {
   EXPECT_FALSE(state_.secretariat.selected.has_value());
 }
 
+TEST_F(SecretariatEffectsTest, AnOrganisationThatIsItsFirstSiteStaysInTheSiteFilter) {
+  // `relais init --site A --site B`: the organisation is A, a real site.
+  const std::string path = dir_.File("ab.db");
+  common::ReplicaScope scope;
+  scope.sites = {"A", "B"};
+  ASSERT_OK(common::Replica::Init(path, scope));
+  auto opened = common::Replica::Open(path, &clock_);
+  ASSERT_OK(opened);
+  common::Replica& r = **opened;
+  ASSERT_OK(r.AddPractitioner("dr-b", "Dr Bruno Bel", "medecin"));
+  common::Schedule p;
+  p.practitioner = r.PractitionerRef("dr-b");
+  p.weekday = 1;
+  p.start_time = "09:00";
+  p.end_time = "09:30";
+  p.kind = "programmee";
+  p.slot_min = 30;
+  p.valid_from = "2026-11-01";
+  ASSERT_OK(r.WriteAt("A", common::Collection::kSchedule, "plg-a", common::ScheduleChanges(p)));
+  EffectRunner runner(&r, nullptr);
+  AppState st = InitialState(clock_.NowMillis(), Lang::kFr);
+  st.staff_unlocked = true;
+  st.staff_user = kSecretariat;
+  Apply(st, act::Navigate{Screen::kSecretariat});
+  ASSERT_OK(runner.RunPending(st));
+  EXPECT_EQ(st.secretariat.sites, (std::vector<std::string>{"A", "B"}));
+  Apply(st, act::SearchSlots{SlotFilter{}});
+  ASSERT_OK(runner.RunPending(st));
+  ASSERT_FALSE(st.secretariat.slots.empty());
+  EXPECT_EQ(st.secretariat.slots[0].site, "A");
+  EXPECT_EQ(st.secretariat.slots[0].start, UtcSeconds(2026, 11, 23, 8, 0));
+}
+
 TEST_F(SecretariatEffectsTest, SearchAcrossBothSitesInterleavesByTime) {
   Apply(state_, act::SearchSlots{SlotFilter{}});
   Run();
