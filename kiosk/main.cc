@@ -1,7 +1,7 @@
 // relais-kiosk: the house's kiosk, in the shape of Dear ImGui's
 // example_glfw_opengl3 (GLFW 3.3 core profile, "#version 330 core").
 //   relais-kiosk --db site.db [--hub HOST:PORT[,HOST:PORT...] --token-file F] [--lang fr|en]
-//                [--fullscreen] [--now YYYY-MM-DDTHH:MM]
+//                [--fullscreen] [--no-speech] [--now YYYY-MM-DDTHH:MM]
 //                [--screenshot-dir DIR --frames N]
 //   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
 // The token comes from --token-file or RELAIS_TOKEN (--token still works but
@@ -14,9 +14,11 @@
 #include <GLFW/glfw3.h>
 #include <stb_image_write.h>
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,8 +30,11 @@
 #include "imgui.h"
 #include "kiosk/app/apply.h"
 #include "kiosk/app/effects.h"
+#include "kiosk/app/output_dir.h"
 #include "kiosk/app/pin.h"
+#include "kiosk/app/scan_input.h"
 #include "kiosk/app/sync_worker.h"
+#include "kiosk/speech/speaker.h"
 #include "kiosk/ui/ui.h"
 #ifdef RELAIS_HAVE_SYNC_CLIENT
 #include "server/client/failover.h"
@@ -45,6 +50,7 @@ struct Options {
   std::string db, hub, token, token_file, ca, lang = "fr", now, set_pin, screenshot_dir;
   std::vector<std::string> hubs;  // --hub parsed (ParseHubList)
   bool fullscreen = false;
+  bool no_speech = false;
   int frames = 4;
   int sync_interval_s = 30;
 };
@@ -119,7 +125,29 @@ struct Kiosk {
   SyncWorker* worker = nullptr;
   std::shared_ptr<HubNote> hub_note;
   int input_events = 0;
+  // Physical keys: scanner bursts and the speech key (scan_input.h), timed
+  // on a monotonic clock (the kiosk clock may be frozen by --now).
+  ScanInput keys;
+  std::vector<Action> key_actions;
+  std::unique_ptr<speech::Speaker> speaker;  // null: no audio device
+  uint64_t spoken_seq = 0;
 };
+
+int64_t MonotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Says the last « Écouter » request once.
+void SpeakIfAsked(Kiosk& k) {
+  const AppState::SpeechRequest& req = k.state.speech;
+  if (req.seq == k.spoken_seq) return;
+  k.spoken_seq = req.seq;
+  if (!k.speaker || req.text.empty()) return;
+  Status st = k.speaker->Say(req.text, req.lang);
+  if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
+}
 
 // One ImGui frame: draw, render, then apply what the user did.
 void Frame(Kiosk& k) {
@@ -140,6 +168,10 @@ void Frame(Kiosk& k) {
 
 void Settle(Kiosk& k) {
   Apply(k.state, act::Tick{k.clock->NowMillis()});
+  if (auto a = k.keys.Poll(MonotonicMs())) k.key_actions.push_back(*a);
+  for (const Action& a : k.key_actions) Apply(k.state, a);
+  k.key_actions.clear();
+  SpeakIfAsked(k);
   if (k.worker) {
     SyncSnapshot snap = k.worker->Snapshot();
     const bool fresh = snap.last_success_ms != k.state.sync.last_success_ms;
@@ -161,6 +193,7 @@ void Settle(Kiosk& k) {
 }
 
 bool SavePng(GLFWwindow* window, const std::string& path) {
+  // (stb reports no reason; the directory was checked by EnsureOutputDir.)
   int w = 0, h = 0;
   glfwGetFramebufferSize(window, &w, &h);
   std::vector<unsigned char> px(static_cast<size_t>(w) * h * 3);
@@ -176,11 +209,19 @@ int Screenshots(Kiosk& k, const Options& o) {
   struct Shot {
     const char* name;
     Screen screen;
+    int scale_pct = 100;
+    bool high_contrast = false;
   };
   const Shot shots[] = {{"accueil", Screen::kWelcome},     {"code", Screen::kCheckInCode},
                         {"confirmation", Screen::kCheckInDone}, {"planning", Screen::kPlanning},
                         {"presences", Screen::kPresence},  {"charges", Screen::kLedger},
-                        {"conflits", Screen::kConflicts}};
+                        {"conflits", Screen::kConflicts},
+                        // Accessibility (docs/kiosk.md « Accessibilité »).
+                        {"accueil-contraste", Screen::kWelcome, 100, true},
+                        {"code-contraste", Screen::kCheckInCode, 100, true},
+                        {"accueil-200", Screen::kWelcome, 200, false},
+                        {"code-200", Screen::kCheckInCode, 200, false},
+                        {"confirmation-200", Screen::kCheckInDone, 200, true}};
   int failures = 0;
   for (const Shot& s : shots) {
     AppState& st = k.state;
@@ -189,6 +230,8 @@ int Screenshots(Kiosk& k, const Options& o) {
       st.staff_user = st.practitioners[0].id;
     st.screen = s.screen;
     st.message.clear();
+    st.text_scale_pct = s.scale_pct;
+    st.high_contrast = s.high_contrast;
     if (s.screen == Screen::kCheckInCode) {
       st.form = CheckInForm{};
       st.form.code = "K7M";
@@ -212,8 +255,12 @@ int Screenshots(Kiosk& k, const Options& o) {
       Frame(k);
       if (i + 1 == o.frames) {
         const std::string path = o.screenshot_dir + "/kiosk-" + s.name + ".png";
-        if (!SavePng(k.window, path)) ++failures;
-        else std::printf("%s\n", path.c_str());
+        if (!SavePng(k.window, path)) {
+          std::fprintf(stderr, "capture %s impossible à écrire (disque plein ?)\n", path.c_str());
+          ++failures;
+        } else {
+          std::printf("%s\n", path.c_str());
+        }
       }
       glfwSwapBuffers(k.window);
       glfwPollEvents();
@@ -322,17 +369,41 @@ int Run(const Options& o) {
 #endif
   std::unique_ptr<SyncWorker> worker = MakeWorker(o, clock, note);
 
+  if (!o.screenshot_dir.empty()) {  // said before any window opens
+    Status dir = EnsureOutputDir(o.screenshot_dir);
+    if (!dir.ok()) {
+      std::fprintf(stderr, "--screenshot-dir : %s\n", dir.message().c_str());
+      return dir.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+  }
   glfwSetErrorCallback([](int e, const char* d) { std::fprintf(stderr, "GLFW %d: %s\n", e, d); });
-  if (!glfwInit()) return 1;
+  if (!glfwInit()) return std::fprintf(stderr, "GLFW n'a pas pu démarrer (pas d'écran ? essayez xvfb-run)\n"), 1;
   Kiosk k;
   k.window = OpenWindow(o.fullscreen);
-  if (!k.window) return glfwTerminate(), 1;
+  if (!k.window) {
+    std::fprintf(stderr, "fenêtre OpenGL 3.3 impossible à ouvrir (pilote graphique ?)\n");
+    return glfwTerminate(), 1;
+  }
   glfwSetWindowUserPointer(k.window, &k);
   // Installed before ImGui's, which chains to them: they only count input.
   glfwSetCursorPosCallback(k.window, [](GLFWwindow* w, double, double) { CountInput(w); });
   glfwSetMouseButtonCallback(k.window, [](GLFWwindow* w, int, int, int) { CountInput(w); });
-  glfwSetKeyCallback(k.window, [](GLFWwindow* w, int, int, int, int) { CountInput(w); });
-  glfwSetCharCallback(k.window, [](GLFWwindow* w, unsigned) { CountInput(w); });
+  glfwSetKeyCallback(k.window, [](GLFWwindow* w, int key, int, int action, int) {
+    CountInput(w);
+    if (action != GLFW_PRESS) return;
+    auto* kiosk = static_cast<Kiosk*>(glfwGetWindowUserPointer(w));
+    std::optional<Action> a;
+    if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER)
+      a = kiosk->keys.OnKey(InputKey::kEnter, MonotonicMs());
+    else if (key == GLFW_KEY_F1)
+      a = kiosk->keys.OnKey(InputKey::kSpeak, MonotonicMs());
+    if (a) kiosk->key_actions.push_back(*a);
+  });
+  glfwSetCharCallback(k.window, [](GLFWwindow* w, unsigned cp) {
+    CountInput(w);
+    auto* kiosk = static_cast<Kiosk*>(glfwGetWindowUserPointer(w));
+    if (auto a = kiosk->keys.OnChar(cp, MonotonicMs())) kiosk->key_actions.push_back(*a);
+  });
   glfwSetScrollCallback(k.window, [](GLFWwindow* w, double, double) { CountInput(w); });
   glfwSetWindowSizeCallback(k.window, [](GLFWwindow* w, int, int) { CountInput(w); });
 
@@ -351,6 +422,11 @@ int Run(const Options& o) {
   k.state = InitialState(clock->NowMillis(), o.lang == "en" ? Lang::kEn : Lang::kFr);
   SyncWorker* wp = worker.get();
   k.runner = std::make_unique<EffectRunner>(rep->get(), [wp] { if (wp) wp->Nudge(); });
+  if (o.screenshot_dir.empty() && !o.no_speech) {
+    auto speaker = speech::NewDeviceSpeaker();
+    if (speaker.ok()) k.speaker = std::move(speaker).value();
+    else std::fprintf(stderr, "« Écouter » désactivé : %s\n", speaker.status().message().c_str());
+  }
   Settle(k);
   if (worker) worker->Start();
 
@@ -385,6 +461,7 @@ int main(int argc, char** argv) {
   auto* ca = app.add_option("--ca", o.ca, "Certificat de l'autorité du hub (PEM): TLS");
   app.add_option("--lang", o.lang, "Langue: fr | en")->check(CLI::IsMember({"fr", "en"}));
   app.add_flag("--fullscreen", o.fullscreen, "Plein écran sur l'écran principal");
+  app.add_flag("--no-speech", o.no_speech, "Sans synthèse vocale (bouton « Écouter » muet)");
   app.add_option("--now", o.now, "Heure fixe AAAA-MM-JJTHH:MM (démo, captures)");
   app.add_option("--sync-interval", o.sync_interval_s, "Secondes entre deux synchronisations")
       ->check(CLI::Range(1, 3600));

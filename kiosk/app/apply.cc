@@ -9,6 +9,8 @@
 #include "kiosk/app/checkin.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/pin.h"
+#include "kiosk/app/scan_input.h"
+#include "kiosk/app/screen_speech.h"
 #include "kiosk/app/staff_access.h"
 
 namespace relais::kiosk {
@@ -265,6 +267,19 @@ struct Visitor {
     s.sync.last_hub_ms = a.status.last_hub_ms;
   }
   void operator()(const act::DismissMessage&) { s.message.clear(); }
+  void operator()(const act::Speak&) {
+    s.speech.text = ScreenSpeech(s);
+    s.speech.lang = s.lang;
+    ++s.speech.seq;
+  }
+  void operator()(const act::ToggleTextScale&) {
+    s.text_scale_pct = s.text_scale_pct >= 200 ? 100 : s.text_scale_pct + 50;
+  }
+  void operator()(const act::ToggleHighContrast&) { s.high_contrast = !s.high_contrast; }
+  void operator()(const act::ScanCheckIn& a) {
+    if (IsStaffScreen(s.screen) || s.screen == Screen::kStaffPin) return;  // not a patient
+    FinishCheckIn(s, MatchScanned(s, a));
+  }
 };
 
 void Visitor::operator()(const act::AddAppointment& a) {
