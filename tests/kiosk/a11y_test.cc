@@ -42,7 +42,7 @@ AppState StateWithPatients() {
     a.start = start_s;
     a.duration_min = 15;
     a.status = "booked";
-    a.code = id == "a1" ? "K7M2QX" : (id == "a2" ? "P3R4ST" : "W5X6YZ");
+    a.code = id == "a1" ? "HN4PWX" : (id == "a2" ? "P3R4ST" : "W5X6YZ");
     a.patient_name = name;
     a.patient_birth = "1931-07-14";
     a.patient_ref = ref;
@@ -57,7 +57,7 @@ AppState StateWithPatients() {
 
 void ExpectNoPatientData(const std::string& text, const std::string& where) {
   for (const char* bad : {"Zébulon", "Quintavalle", "QUINTAVALLE", "Marguerite", "Wolfsohn",
-                          "1931", "14/07", "K7M2QX"})
+                          "1931", "14/07", "HN4PWX"})
     EXPECT_EQ(text.find(bad), std::string::npos) << where << " says " << bad << ": " << text;
 }
 
@@ -75,7 +75,7 @@ TEST(ScreenSpeechTest, EveryPublicScreenSpeaksWithoutPatientNames) {
       {"code tapé", act::Keypad{"K"}, "1 caractères tapés sur 6"},
       {"naissance", act::Navigate{Screen::kCheckInBirth}, "Date de naissance"},
       {"naissance tapée", act::Keypad{"1"}, "1 caractères tapés sur 8"},
-      {"confirmation", act::CheckInByCode{"K7M2QX"}, "Dr Alice Arnaud à 10 h 10"},
+      {"confirmation", act::CheckInByCode{"HN4PWX"}, "Dr Alice Arnaud à 10 h 10"},
       {"sans rendez-vous", act::Navigate{Screen::kCheckInDone}, "secrétariat"},
       {"secrétariat", act::CheckInByCode{"ZZZZZZ"}, "pas pu retrouver"},
       {"choix", act::CheckInByBirth{"14071931", "MAR"}, "Choix 2 : Dr Bruno Bel, à 10 h 25"},
@@ -91,8 +91,8 @@ TEST(ScreenSpeechTest, EveryPublicScreenSpeaksWithoutPatientNames) {
   // The typed code and the PIN digits are never read back.
   s = StateWithPatients();
   Apply(s, act::Navigate{Screen::kCheckInCode});
-  for (char c : std::string("K7M2Q")) Apply(s, act::Keypad{std::string(1, c)});
-  EXPECT_EQ(ScreenSpeech(s).find("K7M2Q"), std::string::npos);
+  for (char c : std::string("HN4PW")) Apply(s, act::Keypad{std::string(1, c)});
+  EXPECT_EQ(ScreenSpeech(s).find("HN4PW"), std::string::npos);
   Apply(s, act::ChooseStaffUser{"dr-b"});
   Apply(s, act::Navigate{Screen::kStaffPin});
   Apply(s, act::ChooseStaffUser{"dr-b"});
