@@ -221,6 +221,7 @@ int Screenshots(Kiosk& k, const Options& o) {
                         {"code-contraste", Screen::kCheckInCode, 100, true},
                         {"accueil-200", Screen::kWelcome, 200, false},
                         {"code-200", Screen::kCheckInCode, 200, false},
+                        {"naissance-200", Screen::kCheckInBirth, 200, false},
                         {"confirmation-200", Screen::kCheckInDone, 200, true}};
   int failures = 0;
   for (const Shot& s : shots) {
@@ -236,6 +237,11 @@ int Screenshots(Kiosk& k, const Options& o) {
       st.form = CheckInForm{};
       st.form.code = "K7M";
       st.form.active = InputField::kCode;
+    }
+    if (s.screen == Screen::kCheckInBirth) {
+      st.form = CheckInForm{};
+      st.form.birth = "0203";
+      st.form.active = InputField::kBirth;
     }
     if (s.screen == Screen::kCheckInDone) {
       // Check in the first appointment that a patient could check in now;

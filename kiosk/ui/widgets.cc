@@ -27,6 +27,11 @@ unsigned StatusColour(const std::string& status) {
   return 0xE8EEF5;  // booked
 }
 
+float FitWidth(const char* label, float w) {
+  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+  return std::max(w, text + 2 * ImGui::GetStyle().FramePadding.x);
+}
+
 bool Button(UiScratch& s, const char* label, ImVec2 size, unsigned fill,
             unsigned text) {
   int pushed = 0;
@@ -42,7 +47,7 @@ bool Button(UiScratch& s, const char* label, ImVec2 size, unsigned fill,
   }
   const ImVec2 label_size = ImGui::CalcTextSize(label, nullptr, true);
   const ImVec2 pad = ImGui::GetStyle().FramePadding;
-  if (size.x > 0) size.x = std::max(size.x, label_size.x + 2 * pad.x);
+  if (size.x > 0) size.x = FitWidth(label, size.x);
   if (size.y > 0) size.y = std::max(size.y, label_size.y + 2 * pad.y);
   const bool clicked = ImGui::Button(label, size);
   if (pushed) ImGui::PopStyleColor(pushed);

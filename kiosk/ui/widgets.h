@@ -34,6 +34,9 @@ unsigned StatusColour(const std::string& status);
 // It grows to fit its label (larger text, « A+ ») and never shrinks.
 bool Button(UiScratch& s, const char* label, ImVec2 size, unsigned fill = 0,
             unsigned text = 0xFFFFFF);
+// The width Button() will give `label` asked `w` wide, in the current font
+// and window font scale (to centre or right-align it before drawing).
+float FitWidth(const char* label, float w);
 // Text centred horizontally in the current window; wrapped at spaces into
 // several centred lines when wider than the window.
 void CenteredText(const std::string& text, ImFont* font = nullptr,
