@@ -1,7 +1,7 @@
 // relais-kiosk: the house's kiosk, in the shape of Dear ImGui's
 // example_glfw_opengl3 (GLFW 3.3 core profile, "#version 330 core").
 //   relais-kiosk --db site.db [--hub HOST:PORT[,HOST:PORT...] --token-file F] [--lang fr|en]
-//                [--fullscreen] [--no-speech] [--now YYYY-MM-DDTHH:MM]
+//                [--fullscreen] [--no-speech | --speech-wav-dir DIR] [--now YYYY-MM-DDTHH:MM]
 //                [--screenshot-dir DIR --frames N]
 //   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
 // The token comes from --token-file or RELAIS_TOKEN (--token still works but
@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -51,6 +52,7 @@ struct Options {
   std::vector<std::string> hubs;  // --hub parsed (ParseHubList)
   bool fullscreen = false;
   bool no_speech = false;
+  std::string speech_wav_dir;  // --speech-wav-dir: « Écouter » writes WAV files
   int frames = 4;
   int sync_interval_s = 30;
 };
@@ -375,11 +377,15 @@ int Run(const Options& o) {
 #endif
   std::unique_ptr<SyncWorker> worker = MakeWorker(o, clock, note);
 
-  if (!o.screenshot_dir.empty()) {  // said before any window opens
-    Status dir = EnsureOutputDir(o.screenshot_dir);
-    if (!dir.ok()) {
-      std::fprintf(stderr, "--screenshot-dir : %s\n", dir.message().c_str());
-      return dir.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
+  // Output directories are checked (or created, 0700) before any window.
+  for (const auto& [flag, dir] : {std::pair<const char*, const std::string*>{
+                                      "--screenshot-dir", &o.screenshot_dir},
+                                  {"--speech-wav-dir", &o.speech_wav_dir}}) {
+    if (dir->empty()) continue;
+    Status st = EnsureOutputDir(*dir);
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s : %s\n", flag, st.message().c_str());
+      return st.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
     }
   }
   glfwSetErrorCallback([](int e, const char* d) { std::fprintf(stderr, "GLFW %d: %s\n", e, d); });
@@ -428,7 +434,9 @@ int Run(const Options& o) {
   k.state = InitialState(clock->NowMillis(), o.lang == "en" ? Lang::kEn : Lang::kFr);
   SyncWorker* wp = worker.get();
   k.runner = std::make_unique<EffectRunner>(rep->get(), [wp] { if (wp) wp->Nudge(); });
-  if (o.screenshot_dir.empty() && !o.no_speech) {
+  if (!o.speech_wav_dir.empty()) {
+    k.speaker = speech::NewWavDirSpeaker(o.speech_wav_dir);
+  } else if (o.screenshot_dir.empty() && !o.no_speech) {
     auto speaker = speech::NewDeviceSpeaker();
     if (speaker.ok()) k.speaker = std::move(speaker).value();
     else std::fprintf(stderr, "« Écouter » désactivé : %s\n", speaker.status().message().c_str());
@@ -468,6 +476,8 @@ int main(int argc, char** argv) {
   app.add_option("--lang", o.lang, "Langue: fr | en")->check(CLI::IsMember({"fr", "en"}));
   app.add_flag("--fullscreen", o.fullscreen, "Plein écran sur l'écran principal");
   app.add_flag("--no-speech", o.no_speech, "Sans synthèse vocale (bouton « Écouter » muet)");
+  app.add_option("--speech-wav-dir", o.speech_wav_dir,
+                 "« Écouter » écrit DIR/parole-N.wav au lieu de parler (essai sans casque)");
   app.add_option("--now", o.now, "Heure fixe AAAA-MM-JJTHH:MM (démo, captures)");
   app.add_option("--sync-interval", o.sync_interval_s, "Secondes entre deux synchronisations")
       ->check(CLI::Range(1, 3600));

@@ -141,7 +141,24 @@ class DeviceSpeaker final : public Speaker {
   }
 };
 
+class WavDirSpeaker final : public Speaker {
+ public:
+  explicit WavDirSpeaker(std::string dir) : dir_(std::move(dir)) {}
+  Status Say(const std::string& text, Lang lang) override {
+    auto info = SynthesizeToWav(text, lang, dir_ + "/parole-" + std::to_string(++n_) + ".wav");
+    return info.ok() ? Status::OK() : info.status();
+  }
+
+ private:
+  std::string dir_;
+  int n_ = 0;
+};
+
 }  // namespace
+
+std::unique_ptr<Speaker> NewWavDirSpeaker(const std::string& dir) {
+  return std::make_unique<WavDirSpeaker>(dir);
+}
 
 Result<std::unique_ptr<Speaker>> NewDeviceSpeaker() {
   std::lock_guard<std::mutex> lock(g_mu);

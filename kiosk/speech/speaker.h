@@ -37,6 +37,12 @@ class Speaker {
 // engine or its voice data cannot start.
 common::Result<std::unique_ptr<Speaker>> NewDeviceSpeaker();
 
+// A Speaker that writes each text to DIR/parole-N.wav (N = 1, 2, ...)
+// instead of the audio device: to check a kiosk's voice without headphones,
+// and for end-to-end tests. `dir` must exist. Say() blocks while it
+// synthesises (well under a second for a screen).
+std::unique_ptr<Speaker> NewWavDirSpeaker(const std::string& dir);
+
 // What SynthesizeToWav wrote.
 struct WavInfo {
   int sample_rate = 0;

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The scanner path end to end: `relais appt confirmation` writes the QR PNG,
-# zbarimg decodes it (what a USB scanner reads), xdotool types it into the
-# real relais-kiosk under Xvfb as a keyboard-wedge burst + Enter, and the
-# replica shows the appointment checked in. A QR of another site typed first
-# is refused and leaves its appointment booked.
-#   scanner_e2e.sh BUILD_DIR
+# Physical keys into the real relais-kiosk under Xvfb (xdotool):
+#  - the scanner path: `relais appt confirmation` writes the QR PNG, zbarimg
+#    decodes it (what a USB scanner reads), xdotool types it as a
+#    keyboard-wedge burst + Enter, and the replica shows the appointment
+#    checked in; a QR of another site typed first is refused;
+#  - the speech keys: F1 and keypad '*' each make « Écouter » speak, here into
+#    --speech-wav-dir (created 0700), one RIFF/WAVE file per press.
+#   keyboard_e2e.sh BUILD_DIR
 set -euo pipefail
 BUILD=$1
 R="$BUILD/tools/relais"
@@ -24,9 +26,10 @@ TEXT=$(zbarimg --quiet --raw "$TMP/convocation.png" 2>/dev/null)
 [[ "$TEXT" == "RELAIS1:msp-vallee:$CODE" ]] || { echo "FAIL: QR decodes to '$TEXT'"; exit 1; }
 echo "ok: QR of $ID decodes to $TEXT"
 
-export K DB DAY TEXT CODE2
+WAVS="$TMP/parole"
+export K DB DAY TEXT CODE2 WAVS
 timeout 60 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  "$K" --db "$DB" --now "${DAY}T10:25" --no-speech 2>"$DB.err" &
+  "$K" --db "$DB" --now "${DAY}T10:25" --speech-wav-dir "$WAVS" 2>"$DB.err" &
   pid=$!
   win=$(timeout 20 xdotool search --sync --name "borne" | head -1)
   xdotool windowfocus --sync "$win" 2>/dev/null || true
@@ -34,7 +37,11 @@ timeout 60 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   xdotool type --delay 5 "RELAIS1:autre-site:$CODE2"; xdotool key Return   # another house
   sleep 1
   xdotool type --delay 5 "$TEXT"; xdotool key Return
-  sleep 2
+  sleep 1.5
+  xdotool key F1
+  sleep 1.5
+  xdotool key KP_Multiply
+  sleep 1.5
   kill $pid; wait $pid || true'
 status_of() { "$R" appt list --db "$DB" --date "$DAY" | grep -F "$1" || true; }
 line=$(status_of "$ID")
@@ -44,3 +51,15 @@ echo "$line2"
 [[ "$line" == *checked_in* ]] || { echo "FAIL: $ID not checked in by the scan"; cat "$DB.err"; exit 1; }
 [[ "$line2" != *checked_in* ]] || { echo "FAIL: $ID2 checked in by another site's QR"; exit 1; }
 echo "ok: scanned QR checked $ID in; another site's QR refused"
+
+[[ "$(stat -c %a "$WAVS")" == 700 ]] || { echo "FAIL: $WAVS not 0700"; exit 1; }
+for n in 1 2; do
+  f="$WAVS/parole-$n.wav"
+  size=$(stat -c %s "$f" 2>/dev/null || echo 0)
+  head=$(head -c 4 "$f" 2>/dev/null || true)
+  if [[ "$head" != RIFF ]] || (( size < 100000 )); then
+    echo "FAIL: $f missing, not RIFF or too short ($size bytes)"; cat "$DB.err"; exit 1
+  fi
+  echo "ok: $f ($size bytes)"
+done
+[[ ! -e "$WAVS/parole-3.wav" ]] || { echo "FAIL: more speech than key presses"; exit 1; }
