@@ -14,11 +14,9 @@
 #include <GLFW/glfw3.h>
 #include <stb_image_write.h>
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,9 +31,8 @@
 #include "kiosk/app/effects.h"
 #include "kiosk/app/output_dir.h"
 #include "kiosk/app/pin.h"
-#include "kiosk/app/scan_input.h"
 #include "kiosk/app/sync_worker.h"
-#include "kiosk/speech/speaker.h"
+#include "kiosk/physical_input.h"
 #include "kiosk/ui/ui.h"
 #ifdef RELAIS_HAVE_SYNC_CLIENT
 #include "server/client/failover.h"
@@ -127,29 +124,8 @@ struct Kiosk {
   SyncWorker* worker = nullptr;
   std::shared_ptr<HubNote> hub_note;
   int input_events = 0;
-  // Physical keys: scanner bursts and the speech key (scan_input.h), timed
-  // on a monotonic clock (the kiosk clock may be frozen by --now).
-  ScanInput keys;
-  std::vector<Action> key_actions;
-  std::unique_ptr<speech::Speaker> speaker;  // null: no audio device
-  uint64_t spoken_seq = 0;
+  PhysicalInput input;  // scanner bursts, speech keys, « Écouter »
 };
-
-int64_t MonotonicMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-// Says the last « Écouter » request once.
-void SpeakIfAsked(Kiosk& k) {
-  const AppState::SpeechRequest& req = k.state.speech;
-  if (req.seq == k.spoken_seq) return;
-  k.spoken_seq = req.seq;
-  if (!k.speaker || req.text.empty()) return;
-  Status st = k.speaker->Say(req.text, req.lang);
-  if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
-}
 
 // One ImGui frame: draw, render, then apply what the user did.
 void Frame(Kiosk& k) {
@@ -170,10 +146,7 @@ void Frame(Kiosk& k) {
 
 void Settle(Kiosk& k) {
   Apply(k.state, act::Tick{k.clock->NowMillis()});
-  if (auto a = k.keys.Poll(MonotonicMs())) k.key_actions.push_back(*a);
-  for (const Action& a : k.key_actions) Apply(k.state, a);
-  k.key_actions.clear();
-  SpeakIfAsked(k);
+  k.input.Settle(k.state);
   if (k.worker) {
     SyncSnapshot snap = k.worker->Snapshot();
     const bool fresh = snap.last_success_ms != k.state.sync.last_success_ms;
@@ -402,19 +375,11 @@ int Run(const Options& o) {
   glfwSetMouseButtonCallback(k.window, [](GLFWwindow* w, int, int, int) { CountInput(w); });
   glfwSetKeyCallback(k.window, [](GLFWwindow* w, int key, int, int action, int) {
     CountInput(w);
-    if (action != GLFW_PRESS) return;
-    auto* kiosk = static_cast<Kiosk*>(glfwGetWindowUserPointer(w));
-    std::optional<Action> a;
-    if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER)
-      a = kiosk->keys.OnKey(InputKey::kEnter, MonotonicMs());
-    else if (key == GLFW_KEY_F1)
-      a = kiosk->keys.OnKey(InputKey::kSpeak, MonotonicMs());
-    if (a) kiosk->key_actions.push_back(*a);
+    static_cast<Kiosk*>(glfwGetWindowUserPointer(w))->input.OnGlfwKey(key, action);
   });
   glfwSetCharCallback(k.window, [](GLFWwindow* w, unsigned cp) {
     CountInput(w);
-    auto* kiosk = static_cast<Kiosk*>(glfwGetWindowUserPointer(w));
-    if (auto a = kiosk->keys.OnChar(cp, MonotonicMs())) kiosk->key_actions.push_back(*a);
+    static_cast<Kiosk*>(glfwGetWindowUserPointer(w))->input.OnGlfwChar(cp);
   });
   glfwSetScrollCallback(k.window, [](GLFWwindow* w, double, double) { CountInput(w); });
   glfwSetWindowSizeCallback(k.window, [](GLFWwindow* w, int, int) { CountInput(w); });
@@ -434,13 +399,7 @@ int Run(const Options& o) {
   k.state = InitialState(clock->NowMillis(), o.lang == "en" ? Lang::kEn : Lang::kFr);
   SyncWorker* wp = worker.get();
   k.runner = std::make_unique<EffectRunner>(rep->get(), [wp] { if (wp) wp->Nudge(); });
-  if (!o.speech_wav_dir.empty()) {
-    k.speaker = speech::NewWavDirSpeaker(o.speech_wav_dir);
-  } else if (o.screenshot_dir.empty() && !o.no_speech) {
-    auto speaker = speech::NewDeviceSpeaker();
-    if (speaker.ok()) k.speaker = std::move(speaker).value();
-    else std::fprintf(stderr, "« Écouter » désactivé : %s\n", speaker.status().message().c_str());
-  }
+  k.input.OpenSpeaker(o.speech_wav_dir, o.no_speech || !o.screenshot_dir.empty());
   Settle(k);
   if (worker) worker->Start();
 
