@@ -5,8 +5,9 @@
 
 namespace relais::kiosk {
 
-act::ScanCheckIn ScanInput::Take(bool complete) {
-  act::ScanCheckIn out{std::move(buf_), complete, count_ > kMaxScanLen};
+std::optional<Action> ScanInput::Take(bool complete) {
+  std::optional<Action> out;
+  if (count_ >= kMinScanLen) out = act::ScanCheckIn{std::move(buf_), complete, count_ > kMaxScanLen};
   buf_.clear();
   count_ = 0;
   return out;

@@ -8,8 +8,9 @@
 //  - Characters closer than kMaxScanGapMs to the previous one form a burst;
 //    a longer gap drops the old characters and starts a new burst (a person
 //    typing slowly is not a scanner).
-//  - Enter ends the burst: act::ScanCheckIn{text, complete=true}. A lone
-//    Enter (nothing typed) gives nothing.
+//  - Enter ends the burst: act::ScanCheckIn{text, complete=true}.
+//  - A burst shorter than kMinScanLen characters (a lone Enter, a key
+//    pressed by mistake) gives nothing, ended by Enter or stalled.
 //  - A burst that stalls kPartialScanMs without Enter is handed over as
 //    act::ScanCheckIn{complete=false} (refused by Apply: « secrétariat »).
 //  - At most kMaxScanLen characters are kept; a longer burst is marked
@@ -32,6 +33,7 @@ namespace relais::kiosk {
 inline constexpr int64_t kMaxScanGapMs = 150;
 inline constexpr int64_t kPartialScanMs = 500;
 inline constexpr size_t kMaxScanLen = 128;
+inline constexpr size_t kMinScanLen = 8;  // "RELAIS1:" alone is already 8
 
 enum class InputKey { kEnter, kSpeak };
 
@@ -45,7 +47,8 @@ class ScanInput {
   std::optional<Action> Poll(int64_t now_ms);
 
  private:
-  act::ScanCheckIn Take(bool complete);
+  // The burst as an action, or nothing if it is too short; clears it.
+  std::optional<Action> Take(bool complete);
 
   std::string buf_;
   size_t count_ = 0;  // characters of the burst, kept or not

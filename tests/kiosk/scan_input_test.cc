@@ -111,15 +111,23 @@ TEST(ScanInputTest, StalledBurstIsHandedOverAsPartial) {
   EXPECT_FALSE(in.Poll(t + 5 * kPartialScanMs).has_value());  // handed over once
 }
 
-TEST(ScanInputTest, SlowTypingIsNotAScan) {
+TEST(ScanInputTest, SlowTypingAndStrayKeysAreNotScans) {
   ScanInput in;
   int64_t t = 1000;
-  Type(in, "ABC", &t, kMaxScanGapMs + 50);  // a person, not a scanner
+  // A person typing a whole QR text slowly: each character starts afresh.
+  EXPECT_FALSE(Type(in, "RELAIS1:S1:K7M2QX", &t, kMaxScanGapMs + 50).has_value());
+  EXPECT_FALSE(in.OnKey(InputKey::kEnter, t + 10).has_value());
+  // A few keys pressed fast by mistake, then Enter or nothing.
+  EXPECT_FALSE(Type(in, "ABCDEFG", &t, 5).has_value());  // kMinScanLen - 1
+  EXPECT_FALSE(in.OnKey(InputKey::kEnter, t + 10).has_value());
+  t += 1000;
+  EXPECT_FALSE(Type(in, "ABC", &t, 5).has_value());
+  EXPECT_FALSE(in.Poll(t + 10 * kPartialScanMs).has_value());
+  // Eight fast characters are a burst (refused later by the parser).
+  Type(in, "ABCDEFGH", &t, 5);
   auto a = in.OnKey(InputKey::kEnter, t + 10);
   ASSERT_TRUE(a.has_value());
-  const auto* scan = std::get_if<act::ScanCheckIn>(&*a);
-  ASSERT_NE(scan, nullptr);
-  EXPECT_EQ(scan->text, "C");  // only the last burst; refused by the parser
+  EXPECT_EQ(std::get<act::ScanCheckIn>(*a).text, "ABCDEFGH");
 }
 
 TEST(ScanInputTest, OverlongBurstIsBoundedAndFlagged) {
@@ -142,13 +150,14 @@ TEST(ScanInputTest, StarAndF1Speak_ControlAndNonAsciiAreMasked) {
   auto f1 = in.OnKey(InputKey::kSpeak, 1001);
   ASSERT_TRUE(f1.has_value());
   EXPECT_TRUE(std::holds_alternative<act::Speak>(*f1));
-  EXPECT_FALSE(in.OnChar('A', 2000).has_value());
-  EXPECT_FALSE(in.OnChar('*', 2001).has_value());  // inside a burst: a character
-  EXPECT_FALSE(in.OnChar(0x00E9, 2002).has_value());  // é
-  EXPECT_FALSE(in.OnChar(0x07, 2003).has_value());    // BEL
-  auto a = in.OnKey(InputKey::kEnter, 2004);
+  int64_t t = 2000;
+  EXPECT_FALSE(Type(in, "RELAIS1", &t, 1).has_value());
+  EXPECT_FALSE(in.OnChar('*', ++t).has_value());     // inside a burst: a character
+  EXPECT_FALSE(in.OnChar(0x00E9, ++t).has_value());  // é
+  EXPECT_FALSE(in.OnChar(0x07, ++t).has_value());    // BEL
+  auto a = in.OnKey(InputKey::kEnter, ++t);
   ASSERT_TRUE(a.has_value());
-  EXPECT_EQ(std::get<act::ScanCheckIn>(*a).text, "A*??");
+  EXPECT_EQ(std::get<act::ScanCheckIn>(*a).text, "RELAIS1*??");
 }
 
 class ScanApplyTest : public testing::KioskTest {
