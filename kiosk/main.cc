@@ -1,7 +1,7 @@
 // relais-kiosk: the house's kiosk, in the shape of Dear ImGui's
 // example_glfw_opengl3 (GLFW 3.3 core profile, "#version 330 core").
 //   relais-kiosk --db site.db [--hub HOST:PORT[,HOST:PORT...] --token-file F] [--lang fr|en]
-//                [--fullscreen] [--now YYYY-MM-DDTHH:MM]
+//                [--fullscreen] [--no-speech | --speech-wav-dir DIR] [--now YYYY-MM-DDTHH:MM]
 //                [--screenshot-dir DIR --frames N]
 //   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
 // The token comes from --token-file or RELAIS_TOKEN (--token still works but
@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -28,8 +29,10 @@
 #include "imgui.h"
 #include "kiosk/app/apply.h"
 #include "kiosk/app/effects.h"
+#include "kiosk/app/output_dir.h"
 #include "kiosk/app/pin.h"
 #include "kiosk/app/sync_worker.h"
+#include "kiosk/physical_input.h"
 #include "kiosk/ui/ui.h"
 #ifdef RELAIS_HAVE_SYNC_CLIENT
 #include "server/client/failover.h"
@@ -45,6 +48,8 @@ struct Options {
   std::string db, hub, token, token_file, ca, lang = "fr", now, set_pin, screenshot_dir;
   std::vector<std::string> hubs;  // --hub parsed (ParseHubList)
   bool fullscreen = false;
+  bool no_speech = false;
+  std::string speech_wav_dir;  // --speech-wav-dir: « Écouter » writes WAV files
   int frames = 4;
   int sync_interval_s = 30;
 };
@@ -119,6 +124,7 @@ struct Kiosk {
   SyncWorker* worker = nullptr;
   std::shared_ptr<HubNote> hub_note;
   int input_events = 0;
+  PhysicalInput input;  // scanner bursts, speech keys, « Écouter »
 };
 
 // One ImGui frame: draw, render, then apply what the user did.
@@ -140,6 +146,7 @@ void Frame(Kiosk& k) {
 
 void Settle(Kiosk& k) {
   Apply(k.state, act::Tick{k.clock->NowMillis()});
+  k.input.Settle(k.state);
   if (k.worker) {
     SyncSnapshot snap = k.worker->Snapshot();
     const bool fresh = snap.last_success_ms != k.state.sync.last_success_ms;
@@ -161,6 +168,7 @@ void Settle(Kiosk& k) {
 }
 
 bool SavePng(GLFWwindow* window, const std::string& path) {
+  // (stb reports no reason; the directory was checked by EnsureOutputDir.)
   int w = 0, h = 0;
   glfwGetFramebufferSize(window, &w, &h);
   std::vector<unsigned char> px(static_cast<size_t>(w) * h * 3);
@@ -189,12 +197,21 @@ int Screenshots(Kiosk& k, const Options& o) {
   struct Shot {
     const char* name;
     Screen screen;
+    int scale_pct = 100;
+    bool high_contrast = false;
   };
   const Shot shots[] = {{"accueil", Screen::kWelcome},     {"code", Screen::kCheckInCode},
                         {"confirmation", Screen::kCheckInDone}, {"planning", Screen::kPlanning},
                         {"presences", Screen::kPresence},  {"charges", Screen::kLedger},
                         {"conflits", Screen::kConflicts},
-                        {"secretariat", Screen::kSecretariat}};
+                        {"secretariat", Screen::kSecretariat},
+                        // Accessibility (docs/kiosk.md « Accessibilité »).
+                        {"accueil-contraste", Screen::kWelcome, 100, true},
+                        {"code-contraste", Screen::kCheckInCode, 100, true},
+                        {"accueil-200", Screen::kWelcome, 200, false},
+                        {"code-200", Screen::kCheckInCode, 200, false},
+                        {"naissance-200", Screen::kCheckInBirth, 200, false},
+                        {"confirmation-200", Screen::kCheckInDone, 200, true}};
   int failures = 0;
   for (const Shot& s : shots) {
     AppState& st = k.state;
@@ -203,10 +220,17 @@ int Screenshots(Kiosk& k, const Options& o) {
       st.staff_user = st.practitioners[0].id;
     st.screen = s.screen;
     st.message.clear();
+    st.text_scale_pct = s.scale_pct;
+    st.high_contrast = s.high_contrast;
     if (s.screen == Screen::kCheckInCode) {
       st.form = CheckInForm{};
       st.form.code = "K7M";
       st.form.active = InputField::kCode;
+    }
+    if (s.screen == Screen::kCheckInBirth) {
+      st.form = CheckInForm{};
+      st.form.birth = "0203";
+      st.form.active = InputField::kBirth;
     }
     if (s.screen == Screen::kCheckInDone) {
       // Check in the first appointment that a patient could check in now;
@@ -227,8 +251,12 @@ int Screenshots(Kiosk& k, const Options& o) {
       Frame(k);
       if (i + 1 == o.frames) {
         const std::string path = o.screenshot_dir + "/kiosk-" + s.name + ".png";
-        if (!SavePng(k.window, path)) ++failures;
-        else std::printf("%s\n", path.c_str());
+        if (!SavePng(k.window, path)) {
+          std::fprintf(stderr, "capture %s impossible à écrire (disque plein ?)\n", path.c_str());
+          ++failures;
+        } else {
+          std::printf("%s\n", path.c_str());
+        }
       }
       glfwSwapBuffers(k.window);
       glfwPollEvents();
@@ -337,17 +365,37 @@ int Run(const Options& o) {
 #endif
   std::unique_ptr<SyncWorker> worker = MakeWorker(o, clock, note);
 
+  // Output directories are checked (or created, 0700) before any window.
+  for (const auto& [flag, dir] : {std::pair<const char*, const std::string*>{
+                                      "--screenshot-dir", &o.screenshot_dir},
+                                  {"--speech-wav-dir", &o.speech_wav_dir}}) {
+    if (dir->empty()) continue;
+    Status st = EnsureOutputDir(*dir);
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s : %s\n", flag, st.message().c_str());
+      return st.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+  }
   glfwSetErrorCallback([](int e, const char* d) { std::fprintf(stderr, "GLFW %d: %s\n", e, d); });
-  if (!glfwInit()) return 1;
+  if (!glfwInit()) return std::fprintf(stderr, "GLFW n'a pas pu démarrer (pas d'écran ? essayez xvfb-run)\n"), 1;
   Kiosk k;
   k.window = OpenWindow(o.fullscreen);
-  if (!k.window) return glfwTerminate(), 1;
+  if (!k.window) {
+    std::fprintf(stderr, "fenêtre OpenGL 3.3 impossible à ouvrir (pilote graphique ?)\n");
+    return glfwTerminate(), 1;
+  }
   glfwSetWindowUserPointer(k.window, &k);
   // Installed before ImGui's, which chains to them: they only count input.
   glfwSetCursorPosCallback(k.window, [](GLFWwindow* w, double, double) { CountInput(w); });
   glfwSetMouseButtonCallback(k.window, [](GLFWwindow* w, int, int, int) { CountInput(w); });
-  glfwSetKeyCallback(k.window, [](GLFWwindow* w, int, int, int, int) { CountInput(w); });
-  glfwSetCharCallback(k.window, [](GLFWwindow* w, unsigned) { CountInput(w); });
+  glfwSetKeyCallback(k.window, [](GLFWwindow* w, int key, int, int action, int) {
+    CountInput(w);
+    static_cast<Kiosk*>(glfwGetWindowUserPointer(w))->input.OnGlfwKey(key, action);
+  });
+  glfwSetCharCallback(k.window, [](GLFWwindow* w, unsigned cp) {
+    CountInput(w);
+    static_cast<Kiosk*>(glfwGetWindowUserPointer(w))->input.OnGlfwChar(cp);
+  });
   glfwSetScrollCallback(k.window, [](GLFWwindow* w, double, double) { CountInput(w); });
   glfwSetWindowSizeCallback(k.window, [](GLFWwindow* w, int, int) { CountInput(w); });
 
@@ -366,6 +414,7 @@ int Run(const Options& o) {
   k.state = InitialState(clock->NowMillis(), o.lang == "en" ? Lang::kEn : Lang::kFr);
   SyncWorker* wp = worker.get();
   k.runner = std::make_unique<EffectRunner>(rep->get(), [wp] { if (wp) wp->Nudge(); });
+  k.input.OpenSpeaker(o.speech_wav_dir, o.no_speech || !o.screenshot_dir.empty());
   Settle(k);
   if (worker) worker->Start();
 
@@ -400,6 +449,9 @@ int main(int argc, char** argv) {
   auto* ca = app.add_option("--ca", o.ca, "Certificat de l'autorité du hub (PEM): TLS");
   app.add_option("--lang", o.lang, "Langue: fr | en")->check(CLI::IsMember({"fr", "en"}));
   app.add_flag("--fullscreen", o.fullscreen, "Plein écran sur l'écran principal");
+  app.add_flag("--no-speech", o.no_speech, "Sans synthèse vocale (bouton « Écouter » muet)");
+  app.add_option("--speech-wav-dir", o.speech_wav_dir,
+                 "« Écouter » écrit DIR/parole-N.wav au lieu de parler (essai sans casque)");
   app.add_option("--now", o.now, "Heure fixe AAAA-MM-JJTHH:MM (démo, captures)");
   app.add_option("--sync-interval", o.sync_interval_s, "Secondes entre deux synchronisations")
       ->check(CLI::Range(1, 3600));

@@ -93,6 +93,22 @@ struct SyncUpdate {
   SyncStatus status;
 };
 struct DismissMessage {};
+// Accessibility (docs/kiosk.md « Accessibilité »). Speak: « Écouter » or
+// F1 / '*': says ScreenSpeech() of the current public screen.
+struct Speak {};
+// « A+ »: text scale 100 -> 150 -> 200 -> 100 % on the public screens.
+struct ToggleTextScale {};
+// High-contrast palette on the public screens (kiosk/ui/theme.h).
+struct ToggleHighContrast {};
+// A keyboard-wedge scanner burst (scan_input.h): `text` read before Enter
+// (complete) or before the burst stalled (partial), `overflow` if it was
+// longer than kMaxScanLen. Checks in from a public screen; anything but a
+// valid code of this site shows « adressez-vous au secrétariat ».
+struct ScanCheckIn {
+  std::string text;
+  bool complete = true;
+  bool overflow = false;
+};
 }  // namespace act
 
 using Action =
@@ -104,6 +120,7 @@ using Action =
                  act::ResolveConflict, act::ChangeOwnPin, act::Tick,
                  act::SyncUpdate, act::DismissMessage, act::ChooseAppointment,
                  act::ChooseStaffUser, act::SearchSlots, act::SelectSlot,
-                 act::BookSlot, act::MoveOverlap>;
+                 act::BookSlot, act::MoveOverlap, act::Speak, act::ToggleTextScale,
+                 act::ToggleHighContrast, act::ScanCheckIn>;
 
 }  // namespace relais::kiosk

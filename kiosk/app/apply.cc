@@ -10,6 +10,8 @@
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/pin.h"
 #include "kiosk/app/secretariat.h"
+#include "kiosk/app/scan_input.h"
+#include "kiosk/app/screen_speech.h"
 #include "kiosk/app/staff_access.h"
 
 namespace relais::kiosk {
@@ -274,6 +276,19 @@ struct Visitor {
   void operator()(const act::SelectSlot& a) { if (Staff()) ApplySelectSlot(s, a); }
   void operator()(const act::BookSlot& a) { if (Staff()) ApplyBookSlot(s, a); }
   void operator()(const act::MoveOverlap& a) { if (Staff()) ApplyMoveOverlap(s, a); }
+  void operator()(const act::Speak&) {
+    s.speech.text = ScreenSpeech(s);
+    s.speech.lang = s.lang;
+    ++s.speech.seq;
+  }
+  void operator()(const act::ToggleTextScale&) {
+    s.text_scale_pct = s.text_scale_pct >= 200 ? 100 : s.text_scale_pct + 50;
+  }
+  void operator()(const act::ToggleHighContrast&) { s.high_contrast = !s.high_contrast; }
+  void operator()(const act::ScanCheckIn& a) {
+    if (IsStaffScreen(s.screen) || s.screen == Screen::kStaffPin) return;  // not a patient
+    FinishCheckIn(s, MatchScanned(s, a));
+  }
 };
 
 void Visitor::operator()(const act::AddAppointment& a) {

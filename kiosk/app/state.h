@@ -206,6 +206,20 @@ struct AppState {
   SecretariatState secretariat;  // screen kSecretariat (secretariat.h)
   std::deque<Effect> effects;  // consumed by the executor
   uint64_t version = 0;        // bumped by every change (redraw trigger)
+
+  // Accessibility of the public screens (docs/kiosk.md « Accessibilité »);
+  // kept until toggled back. text_scale_pct: 100, 150 or 200.
+  int text_scale_pct = 100;
+  bool high_contrast = false;
+  // Last « Écouter » request: the text to say (ScreenSpeech, never a
+  // patient's name) and a counter bumped by every request; the kiosk's
+  // Speaker (kiosk/speech) says it when `seq` changes.
+  struct SpeechRequest {
+    std::string text;
+    Lang lang = Lang::kFr;
+    uint64_t seq = 0;
+  };
+  SpeechRequest speech;
 };
 
 }  // namespace relais::kiosk

@@ -1,5 +1,6 @@
 // Public screens: welcome, check-in by code or birth date, confirmation and
-// the staff PIN pad. They never show a schedule or any patient name.
+// the staff PIN pad. They never show a schedule or any patient name. Colours
+// come from Pal() (normal or high contrast, kiosk/ui/theme.h).
 #include <cstdio>
 
 #include "kiosk/app/i18n.h"
@@ -12,6 +13,14 @@ namespace {
 
 constexpr float kKey = 84.0f;  // keypad key size (>= 64 px touch target)
 
+// « A+ » factor of the frame being drawn (1, 1.5 or 2; set by DrawPublic).
+// Larger text takes the room of the vertical gaps and of part of the keys'
+// height, so the screen keeps its layout.
+float g_scale = 1.0f;
+
+void Gap(float h) { ImGui::Dummy(ImVec2(0, h / g_scale)); }
+float KeyHeight() { return g_scale > 1.0f ? kTouch : kKey - 8; }
+
 // Moves the cursor so a block `w` wide is centred.
 void CenterBlock(float w) {
   const float avail = ImGui::GetContentRegionAvail().x;
@@ -23,7 +32,7 @@ void BackRow(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const float y = ImGui::GetWindowHeight() - kTouch - 16;
   ImGui::SetCursorPos(ImVec2(24, y));
   PushFontOr(ui.fonts.large);
-  if (Button(ui, Tr(s.lang, Msg::kBack), ImVec2(260, kTouch + 8), 0x5A6672))
+  if (Button(ui, Tr(s.lang, Msg::kBack), ImVec2(260, kTouch + 8), Pal().neutral, Pal().on_neutral))
     out->push_back(act::Navigate{Screen::kWelcome});
   PopFontOr(ui.fonts.large);
 }
@@ -41,13 +50,14 @@ void FieldBoxes(const AppState& s, UiScratch& ui, std::vector<Action>* out,
   PushFontOr(ui.fonts.title);
   for (size_t i = 0; i < n; ++i) {
     const ImVec2 a(p.x + i * (box + gap), p.y), b(a.x + box, a.y + box + 10);
-    dl->AddRectFilled(a, b, Col(0xFFFFFF), 8);
-    dl->AddRect(a, b, Col(active ? kPrimary : 0x9AA6B2), 8, 0, active ? 4.0f : 2.0f);
+    dl->AddRectFilled(a, b, Col(Pal().field), 8);
+    dl->AddRect(a, b, Col(active ? Pal().accent_text : Pal().field_border), 8, 0,
+                active ? 4.0f : 2.0f);
     if (i < value.size()) {
       char c[2] = {value[i], 0};
       const ImVec2 ts = ImGui::CalcTextSize(c);
       dl->AddText(ImVec2(a.x + (box - ts.x) / 2, a.y + (box + 10 - ts.y) / 2),
-                  Col(kInk), c);
+                  Col(Pal().on_field), c);
     }
   }
   PopFontOr(ui.fonts.title);
@@ -65,13 +75,17 @@ void Keys(UiScratch& ui, std::vector<Action>* out, const char* keys, int cols) {
   CenterBlock(cols * (kKey + gap) - gap);
   const float x0 = ImGui::GetCursorPosX();
   PushFontOr(ui.fonts.large);
+  // Key glyphs stop at 150 % (48 px): the keys keep a 64 px height and the
+  // screen still fits at 200 %.
+  ImGui::SetWindowFontScale(g_scale > 1.5f ? 1.5f : g_scale);
   for (size_t i = 0; i < all.size(); ++i) {
     if (i % cols != 0) ImGui::SameLine(0, gap);
     else if (i > 0) ImGui::SetCursorPosX(x0);
     char label[8] = {all[i], '#', '#', 'k', 0};
-    if (Button(ui, label, ImVec2(kKey, kKey - 8), 0xFFFFFF, kInk))
+    if (Button(ui, label, ImVec2(kKey, KeyHeight()), Pal().light, Pal().on_light))
       out->push_back(act::Keypad{std::string(1, all[i])});
   }
+  ImGui::SetWindowFontScale(g_scale);
   PopFontOr(ui.fonts.large);
 }
 
@@ -79,58 +93,68 @@ void Keys(UiScratch& ui, std::vector<Action>* out, const char* keys, int cols) {
 bool EditRow(const AppState& s, UiScratch& ui, std::vector<Action>* out,
              bool can_validate) {
   PushFontOr(ui.fonts.large);
-  CenterBlock(200 + 140 + 300 + 20);
-  if (Button(ui, Tr(s.lang, Msg::kClear), ImVec2(200, kTouch + 8), 0x5A6672))
+  CenterBlock(FitWidth(Tr(s.lang, Msg::kClear), 200) + FitWidth("<-##back", 140) +
+              FitWidth(Tr(s.lang, Msg::kValidate), 300) + 20);
+  if (Button(ui, Tr(s.lang, Msg::kClear), ImVec2(200, kTouch + 8), Pal().neutral,
+             Pal().on_neutral))
     out->push_back(act::Keypad{"CLEAR"});
   ImGui::SameLine(0, 10);
-  if (Button(ui, "<-##back", ImVec2(140, kTouch + 8), 0x5A6672))
+  if (Button(ui, "<-##back", ImVec2(140, kTouch + 8), Pal().neutral, Pal().on_neutral))
     out->push_back(act::Keypad{"BACK"});
   ImGui::SameLine(0, 10);
   ImGui::BeginDisabled(!can_validate);
-  const bool ok = Button(ui, Tr(s.lang, Msg::kValidate), ImVec2(300, kTouch + 8), kOk);
+  const bool ok =
+      Button(ui, Tr(s.lang, Msg::kValidate), ImVec2(300, kTouch + 8), Pal().ok, Pal().on_ok);
   ImGui::EndDisabled();
   PopFontOr(ui.fonts.large);
   return ok && can_validate;
 }
 
 void DrawWelcome(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  ImGui::Dummy(ImVec2(0, 40));
-  CenteredText(Tr(s.lang, Msg::kWelcomeTitle), ui.fonts.title);
-  ImGui::Dummy(ImVec2(0, 6));
-  CenteredText(Tr(s.lang, Msg::kWelcomeSub), ui.fonts.large, kMuted);
-  ImGui::Dummy(ImVec2(0, 40));
+  Gap(40);
+  CenteredText(Tr(s.lang, Msg::kWelcomeTitle), ui.fonts.title, Pal().ink);
+  Gap(6);
+  CenteredText(Tr(s.lang, Msg::kWelcomeSub), ui.fonts.large, Pal().muted);
+  Gap(40);
   PushFontOr(ui.fonts.title);
-  CenterBlock(620);
-  if (Button(ui, Tr(s.lang, Msg::kArrived), ImVec2(620, 150), kOk))
+  CenterBlock(FitWidth(Tr(s.lang, Msg::kArrived), 620));
+  if (Button(ui, Tr(s.lang, Msg::kArrived), ImVec2(620, 150), Pal().ok, Pal().on_ok))
     out->push_back(act::Navigate{Screen::kCheckInCode});
   PopFontOr(ui.fonts.title);
-  ImGui::Dummy(ImVec2(0, 24));
+  Gap(24);
   PushFontOr(ui.fonts.large);
-  CenterBlock(620);
-  if (Button(ui, Tr(s.lang, Msg::kNoAppointment), ImVec2(620, 90), 0xFFFFFF, kPrimary))
+  CenterBlock(FitWidth(Tr(s.lang, Msg::kNoAppointment), 620));
+  if (Button(ui, Tr(s.lang, Msg::kNoAppointment), ImVec2(620, 90), Pal().light,
+             Pal().light_accent))
     out->push_back(act::Navigate{Screen::kCheckInDone});
   PopFontOr(ui.fonts.large);
+  // The staff entry is not for patients: it keeps its size at « A+ ».
+  ImGui::SetWindowFontScale(1.0f);
   const float y = ImGui::GetWindowHeight() - 64;
   ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - 250, y));
-  if (Button(ui, Tr(s.lang, Msg::kStaff), ImVec2(230, 56), 0xFFFFFF, kMuted))
+  if (Button(ui, Tr(s.lang, Msg::kStaff), ImVec2(230, 56), Pal().light, Pal().muted))
     out->push_back(act::Navigate{Screen::kPlanning});
+  ImGui::SetWindowFontScale(g_scale);
 }
 
 void DrawCode(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  ImGui::Dummy(ImVec2(0, 4));
-  CenteredText(Tr(s.lang, Msg::kEnterCode), ui.fonts.large);
-  CenteredText(Tr(s.lang, Msg::kCodeHint), nullptr, kMuted);
-  ImGui::Dummy(ImVec2(0, 4));
+  Gap(4);
+  CenteredText(Tr(s.lang, Msg::kEnterCode), ui.fonts.large, Pal().ink);
+  CenteredText(Tr(s.lang, Msg::kCodeHint), nullptr, Pal().muted);
+  Gap(4);
   FieldBoxes(s, ui, out, s.form.code, 6, InputField::kCode, "##codefield");
-  ImGui::Dummy(ImVec2(0, 6));
+  Gap(6);
   Keys(ui, out, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 12);
-  ImGui::Dummy(ImVec2(0, 4));
+  Gap(4);
   if (EditRow(s, ui, out, s.form.code.size() == 6))
     out->push_back(act::CheckInByCode{s.form.code});
   BackRow(s, ui, out);
-  ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - 540, ImGui::GetWindowHeight() - kTouch - 16));
   PushFontOr(ui.fonts.large);
-  if (Button(ui, Tr(s.lang, Msg::kWithBirth), ImVec2(516, kTouch + 8), 0xFFFFFF, kPrimary))
+  const float birth_w = FitWidth(Tr(s.lang, Msg::kWithBirth), 516);
+  ImGui::SetCursorPos(
+      ImVec2(ImGui::GetWindowWidth() - birth_w - 24, ImGui::GetWindowHeight() - kTouch - 16));
+  if (Button(ui, Tr(s.lang, Msg::kWithBirth), ImVec2(516, kTouch + 8), Pal().light,
+             Pal().light_accent))
     out->push_back(act::Navigate{Screen::kCheckInBirth});
   PopFontOr(ui.fonts.large);
 }
@@ -144,18 +168,18 @@ std::string BirthMask(const std::string& digits) {
 }
 
 void DrawBirth(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  CenteredText(Tr(s.lang, Msg::kBirthDate), ui.fonts.large);
+  CenteredText(Tr(s.lang, Msg::kBirthDate), ui.fonts.large, Pal().ink);
   FieldBoxes(s, ui, out, BirthMask(s.form.birth), 10, InputField::kBirth, "##birthfield");
-  ImGui::Dummy(ImVec2(0, 2));
-  CenteredText(Tr(s.lang, Msg::kFirstLetters), ui.fonts.large);
+  Gap(2);
+  CenteredText(Tr(s.lang, Msg::kFirstLetters), ui.fonts.large, Pal().ink);
   FieldBoxes(s, ui, out, s.form.letters, 3, InputField::kLetters, "##lettersfield");
-  ImGui::Dummy(ImVec2(0, 4));
+  Gap(4);
   if (s.form.active == InputField::kLetters) {
     Keys(ui, out, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 13);
   } else {
     Keys(ui, out, "1234567890", 10);
   }
-  ImGui::Dummy(ImVec2(0, 4));
+  Gap(4);
   const bool ready = s.form.birth.size() == 8 && s.form.letters.size() == 3;
   if (EditRow(s, ui, out, ready))
     out->push_back(act::CheckInByBirth{s.form.birth, s.form.letters});
@@ -163,34 +187,35 @@ void DrawBirth(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 }
 
 void DrawDone(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  ImGui::Dummy(ImVec2(0, 50));
+  Gap(50);
   const CheckInResult& r = s.checkin;
   if (r.ok) {
-    CenteredText(Tr(s.lang, Msg::kCheckedIn), ui.fonts.title, kOk);
-    ImGui::Dummy(ImVec2(0, 20));
+    CenteredText(Tr(s.lang, Msg::kCheckedIn), ui.fonts.title, Pal().ok_text);
+    Gap(20);
     CenteredText(std::string(Tr(s.lang, Msg::kWithPractitioner)) + " " +
                      r.practitioner_name + " " + Tr(s.lang, Msg::kAppointmentAt) +
                      " " + r.start_hhmm,
-                 ui.fonts.large);
+                 ui.fonts.large, Pal().ink);
     if (!r.room.empty())
-      CenteredText(std::string(Tr(s.lang, Msg::kRoom)) + " " + r.room, ui.fonts.large);
+      CenteredText(std::string(Tr(s.lang, Msg::kRoom)) + " " + r.room, ui.fonts.large,
+                   Pal().ink);
     char buf[96];
     if (r.patients_before == 0) std::snprintf(buf, sizeof buf, "%s", Tr(s.lang, Msg::kPatientsBefore0));
     else if (r.patients_before == 1) std::snprintf(buf, sizeof buf, "%s", Tr(s.lang, Msg::kPatientsBefore1));
     else std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kPatientsBeforeN), r.patients_before);
-    ImGui::Dummy(ImVec2(0, 12));
-    CenteredText(buf, ui.fonts.large, kPrimary);
-    CenteredText(Tr(s.lang, Msg::kPleaseSit), ui.fonts.large, kMuted);
+    Gap(12);
+    CenteredText(buf, ui.fonts.large, Pal().accent_text);
+    CenteredText(Tr(s.lang, Msg::kPleaseSit), ui.fonts.large, Pal().muted);
   } else {
-    CenteredText(Tr(s.lang, Msg::kSeeDesk), ui.fonts.title, kWarn);
-    ImGui::Dummy(ImVec2(0, 20));
+    CenteredText(Tr(s.lang, Msg::kSeeDesk), ui.fonts.title, Pal().warn_text);
+    Gap(20);
     CenteredText(Tr(s.lang, r.no_appointment ? Msg::kNoAppointmentHelp : Msg::kSeeDeskSub),
-                 ui.fonts.large);
+                 ui.fonts.large, Pal().ink);
   }
-  ImGui::Dummy(ImVec2(0, 40));
+  Gap(40);
   PushFontOr(ui.fonts.large);
-  CenterBlock(360);
-  if (Button(ui, "OK##done", ImVec2(360, 90), kPrimary))
+  CenterBlock(FitWidth("OK##done", 360));
+  if (Button(ui, "OK##done", ImVec2(360, 90), Pal().primary, Pal().on_primary))
     out->push_back(act::Navigate{Screen::kWelcome});
   PopFontOr(ui.fonts.large);
 }
@@ -198,23 +223,23 @@ void DrawDone(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 // "Avec quel professionnel ?": one big button per practitioner (names and
 // times only, never the patient's), and a way out to the secretariat.
 void DrawChoose(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  ImGui::Dummy(ImVec2(0, 30));
-  CenteredText(Tr(s.lang, Msg::kWhichPractitioner), ui.fonts.title);
-  ImGui::Dummy(ImVec2(0, 20));
+  Gap(30);
+  CenteredText(Tr(s.lang, Msg::kWhichPractitioner), ui.fonts.title, Pal().ink);
+  Gap(20);
   PushFontOr(ui.fonts.large);
   for (size_t i = 0; i < s.checkin.choices.size(); ++i) {
     const auto& c = s.checkin.choices[i];
     const std::string label = c.practitioner_name + "  ·  " + c.start_hhmm + "##choice" +
                               std::to_string(i);
-    CenterBlock(620);
-    if (Button(ui, label.c_str(), ImVec2(620, 90), kPrimary))
+    CenterBlock(FitWidth(label.c_str(), 620));
+    if (Button(ui, label.c_str(), ImVec2(620, 90), Pal().primary, Pal().on_primary))
       out->push_back(act::ChooseAppointment{i});
-    ImGui::Dummy(ImVec2(0, 8));
+    Gap(8);
   }
-  ImGui::Dummy(ImVec2(0, 12));
-  CenterBlock(620);
+  Gap(12);
   const std::string none = std::string(Tr(s.lang, Msg::kNoneOfThese)) + "##none";
-  if (Button(ui, none.c_str(), ImVec2(620, 80), 0xFFFFFF, kPrimary))
+  CenterBlock(FitWidth(none.c_str(), 620));
+  if (Button(ui, none.c_str(), ImVec2(620, 80), Pal().light, Pal().light_accent))
     out->push_back(act::ChooseAppointment{s.checkin.choices.size()});
   PopFontOr(ui.fonts.large);
 }
@@ -228,14 +253,15 @@ bool DrawPinUsers(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   if (!s.secretariat_pin_hash.empty())
     users.emplace_back(kSecretariat, Tr(s.lang, Msg::kSecretariat));
   if (users.empty() || !s.form.pin_user.empty()) return false;
-  ImGui::Dummy(ImVec2(0, 10));
-  CenteredText(Tr(s.lang, Msg::kWhoAreYou), ui.fonts.large);
+  Gap(10);
+  CenteredText(Tr(s.lang, Msg::kWhoAreYou), ui.fonts.large, Pal().ink);
   PushFontOr(ui.fonts.large);
   for (const auto& [id, name] : users) {
-    CenterBlock(520);
     const std::string label = name + "##user" + id;
-    if (Button(ui, label.c_str(), ImVec2(520, 64))) out->push_back(act::ChooseStaffUser{id});
-    ImGui::Dummy(ImVec2(0, 4));
+    CenterBlock(FitWidth(label.c_str(), 520));
+    if (Button(ui, label.c_str(), ImVec2(520, 64), Pal().primary, Pal().on_primary))
+      out->push_back(act::ChooseStaffUser{id});
+    Gap(4);
   }
   PopFontOr(ui.fonts.large);
   BackRow(s, ui, out);
@@ -244,16 +270,16 @@ bool DrawPinUsers(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 
 void DrawPin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   if (DrawPinUsers(s, ui, out)) return;
-  ImGui::Dummy(ImVec2(0, 10));
-  CenteredText(Tr(s.lang, Msg::kEnterPin), ui.fonts.large);
+  Gap(10);
+  CenteredText(Tr(s.lang, Msg::kEnterPin), ui.fonts.large, Pal().ink);
   if (!s.message.empty() && s.message_is_error)
-    CenteredText(s.message, nullptr, kDanger);
+    CenteredText(s.message, nullptr, Pal().danger_text);
   FieldBoxes(s, ui, out, std::string(s.form.pin.size(), '*'), 6, InputField::kPin,
              "##pinfield");
-  ImGui::Dummy(ImVec2(0, 8));
+  Gap(8);
   Keys(ui, out, "123456789", 3);
   Keys(ui, out, "0", 1);
-  ImGui::Dummy(ImVec2(0, 4));
+  Gap(4);
   if (EditRow(s, ui, out, s.form.pin.size() >= 4))
     out->push_back(act::UnlockStaff{s.form.pin, s.form.pin_user});
   BackRow(s, ui, out);
@@ -262,6 +288,8 @@ void DrawPin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 }  // namespace
 
 void DrawPublic(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  g_scale = static_cast<float>(s.text_scale_pct) / 100;
+  if (g_scale < 1.0f) g_scale = 1.0f;
   switch (s.screen) {
     case Screen::kCheckInCode: DrawCode(s, ui, out); break;
     case Screen::kCheckInBirth: DrawBirth(s, ui, out); break;

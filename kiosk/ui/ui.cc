@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "common/util/time.h"
+#include "kiosk/app/a11y_text.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/widgets.h"
@@ -14,16 +15,45 @@ namespace {
 constexpr float kTopBar = 76.0f;
 constexpr float kStatusBar = 46.0f;
 
+// « Écouter », « A+ » and « Contraste » on the public top bar, right-aligned
+// so they end at `right`.
+void DrawA11yButtons(const AppState& s, UiScratch& ui, std::vector<Action>* out,
+                     float right) {
+  std::string scale = TrA11y(s.lang, A11yMsg::kTextLarger);
+  if (s.text_scale_pct != 100) scale += " " + std::to_string(s.text_scale_pct) + " %";
+  struct Item {
+    std::string label;
+    float w;
+    Action action;
+  };
+  const Item items[] = {
+      {std::string(TrA11y(s.lang, A11yMsg::kListen)) + "##a11y-listen", 170, act::Speak{}},
+      {scale + "##a11y-scale", 90, act::ToggleTextScale{}},
+      {std::string(TrA11y(s.lang, A11yMsg::kContrast)) + "##a11y-contrast", 170,
+       act::ToggleHighContrast{}}};
+  float x = right;
+  for (int i = 2; i >= 0; --i) {
+    const float tw = ImGui::CalcTextSize(items[i].label.c_str(), nullptr, true).x + 28;
+    const float bw = tw > items[i].w ? tw : items[i].w;
+    x -= bw;
+    ImGui::SetCursorScreenPos(ImVec2(x, 10));
+    if (Button(ui, items[i].label.c_str(), ImVec2(bw, 56), Pal().bar_button,
+               Pal().on_bar_button))
+      out->push_back(items[i].action);
+    x -= 10;
+  }
+}
+
 void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetIO().DisplaySize.x;
-  dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, kTopBar), Col(kPrimary));
+  dl->AddRectFilled(ImVec2(0, 0), ImVec2(w, kTopBar), Col(Pal().bar));
   const bool staff = s.staff_unlocked && IsStaffScreen(s.screen);
   if (!staff) {  // staff screens use the bar for their tabs
     PushFontOr(ui.fonts.large);
     ImGui::SetCursorScreenPos(ImVec2(p.x + 8, 18));
-    ImGui::PushStyleColor(ImGuiCol_Text, Rgb(0xFFFFFF));
+    ImGui::PushStyleColor(ImGuiCol_Text, Rgb(Pal().on_bar));
     ImGui::TextUnformatted(Tr(s.lang, Msg::kAppTitle));
     ImGui::PopStyleColor();
     PopFontOr(ui.fonts.large);
@@ -58,8 +88,9 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const float lang_w = staff ? 80 : 150;
   ImGui::SetCursorScreenPos(ImVec2(right - lang_w, 10));
   if (Button(ui, (std::string(staff ? (s.lang == Lang::kFr ? "EN" : "FR") : lang) + "##lang").c_str(),
-             ImVec2(lang_w, 56), 0x0A4F8A))
+             ImVec2(lang_w, 56), Pal().bar_button, Pal().on_bar_button))
     out->push_back(act::ToggleLanguage{});
+  if (!staff) DrawA11yButtons(s, ui, out, right - lang_w - 12);
   if (staff) {
     ImGui::SetCursorScreenPos(ImVec2(right - lang_w - 8 - 170, 10));
     if (Button(ui, Tr(s.lang, Msg::kLock), ImVec2(170, 56), 0xFFFFFF, kDanger))
@@ -72,13 +103,15 @@ void DrawStatusBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   const float y = size.y - kStatusBar;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(ImVec2(0, y), ImVec2(size.x, size.y), Col(0xE4E9EE));
-  dl->AddLine(ImVec2(0, y), ImVec2(size.x, y), Col(0xB8C2CC), 1.0f);
+  const Palette& p = Pal();
+  dl->AddRectFilled(ImVec2(0, y), ImVec2(size.x, size.y), Col(p.status_bg));
+  dl->AddLine(ImVec2(0, y), ImVec2(size.x, y), Col(p.border), 1.0f);
+  ImGui::PushStyleColor(ImGuiCol_Text, Rgb(p.on_status));
   ImGui::SetCursorScreenPos(ImVec2(14, y + 10));
   const SyncStatus& st = s.sync;
-  if (!st.enabled) Badge(Tr(s.lang, Msg::kLocalOnly), kMuted);
-  else if (st.online) Badge(Tr(s.lang, Msg::kOnline), kOk);
-  else Badge(Tr(s.lang, Msg::kOffline), kDanger);
+  if (!st.enabled) Badge(Tr(s.lang, Msg::kLocalOnly), p.status_muted);
+  else if (st.online) Badge(Tr(s.lang, Msg::kOnline), p.status_ok);
+  else Badge(Tr(s.lang, Msg::kOffline), p.status_danger);
   char buf[160];
   if (st.enabled) {
     ImGui::SameLine(0, 28);
@@ -94,7 +127,7 @@ void DrawStatusBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     if (!st.last_hub.empty()) {
       ImGui::SameLine(0, 28);
       std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kViaHub), st.last_hub.c_str());
-      ImGui::TextColored(Rgb(kMuted), "%s", buf);
+      ImGui::TextColored(Rgb(p.status_muted), "%s", buf);
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", RelativeTime(s.lang, s.now_ms - st.last_hub_ms).c_str());
     }
@@ -102,11 +135,11 @@ void DrawStatusBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::SameLine(0, 28);
   std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kPendingChanges),
                 static_cast<long long>(st.pending));
-  ImGui::TextColored(Rgb(st.pending > 0 ? kWarn : kMuted), "%s", buf);
+  ImGui::TextColored(Rgb(st.pending > 0 ? p.status_warn : p.status_muted), "%s", buf);
   ImGui::SameLine(0, 28);
   std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kConflictsToResolve),
                 static_cast<long long>(st.conflicts));
-  ImGui::TextColored(Rgb(st.conflicts > 0 ? kDanger : kMuted), "%s", buf);
+  ImGui::TextColored(Rgb(st.conflicts > 0 ? p.status_danger : p.status_muted), "%s", buf);
   if (st.conflicts > 0 && s.staff_unlocked && ImGui::IsItemClicked())
     out->push_back(act::Navigate{Screen::kConflicts});
   const std::string clock = LongDate(s.lang, s.today) + "  " +
@@ -114,6 +147,7 @@ void DrawStatusBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const float cw = ImGui::CalcTextSize(clock.c_str()).x;
   ImGui::SetCursorScreenPos(ImVec2(size.x - cw - 16, y + 10));
   ImGui::TextUnformatted(clock.c_str());
+  ImGui::PopStyleColor();
   (void)ui;
 }
 
@@ -181,7 +215,26 @@ void ApplyTheme() {
   st.PopupBorderSize = 1.0f;
 }
 
+// Colours of the frame: the high-contrast palette only on public screens.
+void UsePalette(const AppState& s) {
+  const bool staff = IsStaffScreen(s.screen) && s.staff_unlocked;
+  const Palette& p = PaletteFor(s.high_contrast && !staff);
+  SetPalette(p);
+  ImVec4* c = ImGui::GetStyle().Colors;
+  c[ImGuiCol_WindowBg] = Rgb(p.bg);
+  c[ImGuiCol_Text] = Rgb(p.ink);
+  c[ImGuiCol_TextDisabled] = Rgb(p.muted);
+  c[ImGuiCol_Button] = Rgb(p.primary);
+  c[ImGuiCol_Border] = Rgb(p.border);
+  c[ImGuiCol_FrameBg] = Rgb(p.field);
+  // Hover/press shades of the normal theme are blue: in high contrast the
+  // fill stays the palette's so the label keeps its contrast.
+  c[ImGuiCol_ButtonHovered] = Rgb(&p == &kNormalPalette ? kPrimaryHover : p.primary);
+  c[ImGuiCol_ButtonActive] = Rgb(&p == &kNormalPalette ? 0x084A80u : p.primary);
+}
+
 void DrawScreen(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  UsePalette(s);
   const ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -197,6 +250,8 @@ void DrawScreen(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   // A staff screen is never drawn while locked (defence in depth).
   const Screen screen =
       IsStaffScreen(s.screen) && !s.staff_unlocked ? Screen::kWelcome : s.screen;
+  // « A+ »: public screens only (staff screens keep their dense layout).
+  if (!IsStaffScreen(screen)) ImGui::SetWindowFontScale(static_cast<float>(s.text_scale_pct) / 100);
   switch (screen) {
     case Screen::kPlanning: DrawPlanning(s, ui, out); break;
     case Screen::kPresence: DrawPresence(s, ui, out); break;

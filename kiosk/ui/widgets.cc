@@ -1,6 +1,15 @@
 #include "kiosk/ui/widgets.h"
 
+#include <algorithm>
+
 namespace relais::kiosk::ui {
+
+namespace {
+const Palette* g_palette = &kNormalPalette;  // UI thread only
+}  // namespace
+
+const Palette& Pal() { return *g_palette; }
+void SetPalette(const Palette& p) { g_palette = &p; }
 
 ImVec4 Rgb(unsigned hex, float alpha) {
   return ImVec4(((hex >> 16) & 255) / 255.0f, ((hex >> 8) & 255) / 255.0f,
@@ -18,6 +27,11 @@ unsigned StatusColour(const std::string& status) {
   return 0xE8EEF5;  // booked
 }
 
+float FitWidth(const char* label, float w) {
+  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+  return std::max(w, text + 2 * ImGui::GetStyle().FramePadding.x);
+}
+
 bool Button(UiScratch& s, const char* label, ImVec2 size, unsigned fill,
             unsigned text) {
   int pushed = 0;
@@ -28,9 +42,13 @@ bool Button(UiScratch& s, const char* label, ImVec2 size, unsigned fill,
     ImGui::PushStyleColor(ImGuiCol_Text, Rgb(text));
     pushed = 4;
   } else {
-    ImGui::PushStyleColor(ImGuiCol_Text, Rgb(0xFFFFFF));  // on the theme blue
+    ImGui::PushStyleColor(ImGuiCol_Text, Rgb(Pal().on_primary));  // on the theme fill
     pushed = 1;
   }
+  const ImVec2 label_size = ImGui::CalcTextSize(label, nullptr, true);
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  if (size.x > 0) size.x = FitWidth(label, size.x);
+  if (size.y > 0) size.y = std::max(size.y, label_size.y + 2 * pad.y);
   const bool clicked = ImGui::Button(label, size);
   if (pushed) ImGui::PopStyleColor(pushed);
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
@@ -45,13 +63,43 @@ void PopFontOr(ImFont* f) {
   if (f) ImGui::PopFont();
 }
 
+namespace {
+// Greedy split at spaces into lines no wider than `avail` (a single word
+// wider than that stays whole).
+std::vector<std::string> WrapLines(const std::string& text, float avail) {
+  std::vector<std::string> lines;
+  std::string line;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t j = text.find(' ', i);
+    if (j == std::string::npos) j = text.size();
+    const std::string word = text.substr(i, j - i);
+    const std::string candidate = line.empty() ? word : line + " " + word;
+    if (!line.empty() && ImGui::CalcTextSize(candidate.c_str()).x > avail) {
+      lines.push_back(line);
+      line = word;
+    } else {
+      line = candidate;
+    }
+    i = j + 1;
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+}  // namespace
+
 void CenteredText(const std::string& text, ImFont* font, unsigned colour) {
   PushFontOr(font);
-  const float w = ImGui::CalcTextSize(text.c_str()).x;
   const float avail = ImGui::GetContentRegionAvail().x;
-  if (w < avail) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - w) / 2);
+  const float x0 = ImGui::GetCursorPosX();
   ImGui::PushStyleColor(ImGuiCol_Text, Rgb(colour));
-  ImGui::TextUnformatted(text.c_str());
+  const float w = ImGui::CalcTextSize(text.c_str()).x;
+  for (const std::string& line :
+       w <= avail ? std::vector<std::string>{text} : WrapLines(text, avail)) {
+    const float lw = ImGui::CalcTextSize(line.c_str()).x;
+    ImGui::SetCursorPosX(lw < avail ? x0 + (avail - lw) / 2 : x0);
+    ImGui::TextUnformatted(line.c_str());
+  }
   ImGui::PopStyleColor();
   PopFontOr(font);
 }

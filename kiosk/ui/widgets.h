@@ -4,6 +4,7 @@
 #include <string>
 
 #include "imgui.h"
+#include "kiosk/ui/theme.h"
 #include "kiosk/ui/ui.h"
 
 namespace relais::kiosk::ui {
@@ -17,18 +18,27 @@ inline constexpr unsigned kPrimary = 0x0B5FA5;
 inline constexpr unsigned kPrimaryHover = 0x0D6EBF;
 inline constexpr unsigned kInk = 0x111820;
 inline constexpr unsigned kMuted = 0x4A5560;
-inline constexpr unsigned kOk = 0x1E7B34;
-inline constexpr unsigned kWarn = 0xB35C00;
+inline constexpr unsigned kOk = kNormalPalette.ok;  // 4.5:1 on the status bar too
+inline constexpr unsigned kWarn = kNormalPalette.warn_text;
 inline constexpr unsigned kDanger = 0xB3261E;
 inline constexpr unsigned kPanel = 0xFFFFFF;
+// Palette of the frame being drawn (DrawScreen sets it: the high-contrast
+// one on public screens when AppState::high_contrast, else the normal one).
+const Palette& Pal();
+void SetPalette(const Palette& p);
 // Background of an appointment card by status.
 unsigned StatusColour(const std::string& status);
 
 // Button that records its rect in scratch.rects[label]. `fill` = 0 uses the
 // theme colour; otherwise a custom background (white text on dark fills).
+// It grows to fit its label (larger text, « A+ ») and never shrinks.
 bool Button(UiScratch& s, const char* label, ImVec2 size, unsigned fill = 0,
             unsigned text = 0xFFFFFF);
-// Text centred horizontally in the current window.
+// The width Button() will give `label` asked `w` wide, in the current font
+// and window font scale (to centre or right-align it before drawing).
+float FitWidth(const char* label, float w);
+// Text centred horizontally in the current window; wrapped at spaces into
+// several centred lines when wider than the window.
 void CenteredText(const std::string& text, ImFont* font = nullptr,
                   unsigned colour = kInk);
 void PushFontOr(ImFont* f);

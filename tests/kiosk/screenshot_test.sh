@@ -10,12 +10,22 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 DAY=$(TZ=Europe/Paris date +%F)
 "$SRC/tools/demo/seed_kiosk.sh" "$TMP/site.db" "$BUILD" "$DAY" >/dev/null
-mkdir -p "$TMP/shots"
+# A missing parent directory is refused with a reason, before any window.
+if out=$("$BUILD/kiosk/relais-kiosk" --db "$TMP/site.db" --screenshot-dir "$TMP/absent/shots" 2>&1); then
+  echo "FAIL: --screenshot-dir under a missing parent succeeded"; exit 1
+fi
+if [[ "$out" != *"parent"* ]]; then echo "FAIL: no reason given: $out"; exit 1; fi
+echo "ok: missing parent refused: $out"
+# The shots directory does not exist yet: the kiosk creates it (0700).
 timeout 60 xvfb-run -a -s "-screen 0 1280x800x24" \
   "$BUILD/kiosk/relais-kiosk" --db "$TMP/site.db" --now "${DAY}T10:25" \
   --screenshot-dir "$TMP/shots" --frames 4 >/dev/null
 status=0
-for s in accueil code confirmation planning presences charges conflits secretariat; do
+mode=$(stat -c %a "$TMP/shots")
+if [[ "$mode" != 700 ]]; then echo "FAIL: $TMP/shots mode $mode, want 700"; status=1; fi
+for s in accueil code confirmation planning presences charges conflits \
+         accueil-contraste code-contraste accueil-200 code-200 naissance-200 \
+         confirmation-200 secretariat; do
   f="$TMP/shots/kiosk-$s.png"
   size=$(stat -c %s "$f" 2>/dev/null || echo 0)
   if (( size < 30000 )); then

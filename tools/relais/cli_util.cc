@@ -176,6 +176,7 @@ int Run(int argc, char** argv) {
   RegisterLocalCommands(app, ctx);
   RegisterLedgerCommands(app, ctx);
   RegisterDomainCommands(app, ctx);
+  RegisterConfirmationCommand(app, ctx);
   RegisterScheduleCommands(app, ctx);
   RegisterReportCommands(app, ctx);
   RegisterAuditCommands(app, ctx);

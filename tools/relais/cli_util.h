@@ -53,6 +53,8 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx);
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);
 // appt overlaps | code-clashes | reissue-code (after RegisterLocalCommands).
 void RegisterDomainCommands(CLI::App& app, Context& ctx);
+// appt confirmation: check-in QR code PNG (cmd_confirmation.cc).
+void RegisterConfirmationCommand(CLI::App& app, Context& ctx);
 // plage add|list|exception|remove and slot next (cmd_schedule.cc).
 void RegisterScheduleCommands(CLI::App& app, Context& ctx);
 // report (council usage report over HTTP, libcurl).
