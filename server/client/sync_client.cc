@@ -171,6 +171,13 @@ Result<SyncReport> SyncSession(common::Replica& replica,
   }
   auto stub = pb::Hub::NewStub(channel);
   common::ReplicaStore* store = replica.store();
+  // A replica whose load from a snapshot was interrupted is incomplete
+  // (common/snapshot/bootstrap.h): finishing the load comes first.
+  RELAIS_ASSIGN_OR_RETURN(std::string snapshot_state, store->GetMeta("snapshot_state"));
+  if (snapshot_state == "loading")
+    return Status::FailedPrecondition(
+        "chargement de l'instantané inachevé: relancez la même commande relais init "
+        "--from-snapshot avant de synchroniser");
   SyncReport report;
   for (;;) {
     if (options.max_round_trips > 0 &&

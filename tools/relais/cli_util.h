@@ -5,11 +5,15 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/util/status.h"
 
 namespace relais::common {
 class Replica;
+namespace crypto {
+class Keyring;
+}
 }
 
 namespace relais::common::cli {
@@ -60,6 +64,14 @@ void RegisterRepairCommand(CLI::App& app, Context& ctx);
 Status CheckReplicaIntegrity(Replica& rep, const std::string& db);
 // `open_error` (from Replica::Open) reworded the same way if it is DATA_LOSS.
 Status DamagedOnOpen(const Status& open_error, const std::string& db);
+// `relais init --from-snapshot` (cmd_snapshot.cc, common/snapshot/bootstrap.h).
+struct SnapshotInitArgs {
+  std::string db, site, snapshot, hub_key, hub_key_file;
+  std::vector<std::string> scope;  // --scope-site: the token's other sites
+};
+// Prints the replica id on stdout, progress and a summary on stderr;
+// returns the exit code. `ring`: the imported organisation key, or nullptr.
+int InitFromSnapshotCommand(const SnapshotInitArgs& a, const crypto::Keyring* ring);
 #endif
 
 // Test-only clock skew: the value of RELAIS_TEST_CLOCK_OFFSET_S (nullptr =
