@@ -127,6 +127,19 @@ Result<std::unique_ptr<ReplicaStore>> PrepareReplica(const BootstrapRequest& req
           req.db_path + " contient déjà des données: un instantané ne sert qu'à créer une "
           "réplique neuve (choisissez un nouveau fichier)");
   }
+  if (req.ask_hub) {
+    RELAIS_ASSIGN_OR_RETURN(auto hub, req.ask_hub(report->replica_id));
+    if (hub.first != v.header.epoch)
+      return Status::FailedPrecondition(
+          "instantané d'une autre époque du hub (" + v.header.epoch + ", le hub est à " +
+          hub.first + "): il date d'avant une restauration du hub; demandez un nouvel "
+          "instantané (rien n'a été chargé)");
+    if (hub.second < v.header.cursor)
+      return Status::FailedPrecondition(
+          "le hub est en deçà de l'instantané (séquence " + std::to_string(hub.second) +
+          " < " + std::to_string(v.header.cursor) + "): hub restauré sans nouvelle époque? "
+          "lancez relais-hub renew-epoch puis refaites l'instantané");
+  }
   Transaction tx(store->db());
   RELAIS_RETURN_IF_ERROR(tx.status());
   RELAIS_RETURN_IF_ERROR(store->SetMeta(kMetaState, "loading"));

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/crypto/keyring.h"
@@ -47,6 +48,12 @@ struct BootstrapRequest {
   PublicKey hub_key{};
   const crypto::Keyring* import = nullptr;  // organisation key, as Replica::Init
   std::string expected_epoch;      // "" = not known
+  // Optional: asks the hub, once the replica id exists and before anything
+  // is loaded, for its current epoch and last sequence (ProbeHub). A
+  // snapshot of another epoch, or past the hub's last sequence, is then
+  // refused (FAILED_PRECONDITION) with nothing loaded.
+  std::function<Result<std::pair<std::string, uint64_t>>(const std::string& replica_id)>
+      ask_hub;
 };
 
 struct BootstrapOptions {

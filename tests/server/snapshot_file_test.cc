@@ -187,14 +187,16 @@ TEST_F(SnapshotFileTest, RecordsOfAnotherSiteAreRefused) {
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->records, kS1Appointments + 1u + 8u);
   // A file whose header says S1 but that carries an S2 record (signed).
-  auto s2 = store_->Get("S2", common::Collection::kPractitioner, "p1");
-  ASSERT_TRUE(s2.ok() && s2->has_value());
+  Scope s2_scope;
+  s2_scope.sites = {"S2"};
+  auto s2 = store_->Pull(s2_scope, 0, 1, 1 << 20);
+  ASSERT_TRUE(s2.ok() && s2->records.size() == 1u);
   snap::Header h;
   h.compression = snap::Compression::kNone;
   h.sites = {"S1"};
   h.epoch = "e";
   h.record_count = 1;
-  const std::string rec = common::EncodeRecord((*s2)->record);
+  const std::string rec = common::EncodeRecord(s2->records[0]);
   std::string body;
   snap::PutU32(&body, static_cast<uint32_t>(rec.size()));
   ExpectRefused(Request(Craft("mixed.snap", h, body + rec), "other.db"),

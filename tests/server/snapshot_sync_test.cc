@@ -4,6 +4,7 @@
 // replica that pulled everything; an interrupted load resumes, and sync
 // refuses a half-loaded replica meanwhile.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "tests/server/snapshot_fixture.h"
 
@@ -139,6 +140,40 @@ TEST_F(SnapshotSyncTest, KilledLoadResumesAndSyncWaitsForIt) {
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->pulled, 4);
   EXPECT_EQ(Dump("kiosk.db"), FullPullDump());
+}
+
+TEST_F(SnapshotSyncTest, HubCheckRefusesASnapshotOfAnOlderEpoch) {
+  const std::string old_file = Snapshot({"S1"}, "old.snap");
+  ASSERT_TRUE(store_->RenewEpoch().ok());  // the hub was restored from a backup
+  const std::string new_file = Snapshot({"S1"}, "new.snap");
+  const std::string token_file = dir_.File("kiosk.jeton");
+  WriteAll(token_file, Enroll({"S1"}, "kiosk") + "\n");
+  ASSERT_EQ(::chmod(token_file.c_str(), 0600), 0);
+  const std::string pub = snap::FormatPublicKey(Key().pub);
+  auto init = [&](const std::string& file) {
+    return RunRelaisCli({"init", "--db", dir_.File("kiosk.db"), "--site", "S1",
+                         "--from-snapshot", file, "--hub-key", pub, "--hub", address_,
+                         "--token-file", token_file});
+  };
+  auto old = init(old_file);
+  EXPECT_EQ(old.code, 1);
+  EXPECT_NE(old.err.find("autre époque du hub"), std::string::npos) << old.err;
+  {
+    auto kiosk = common::Replica::Open(dir_.File("kiosk.db"));
+    ASSERT_TRUE(kiosk.ok());
+    auto all = (*kiosk)->store()->ListAll();
+    ASSERT_TRUE(all.ok());
+    EXPECT_TRUE(all->empty()) << "nothing of the old snapshot may be loaded";
+  }
+  // The current snapshot then loads into the same (still empty) file.
+  auto fresh = init(new_file);
+  ASSERT_EQ(fresh.code, 0) << fresh.err;
+  auto kiosk = common::Replica::Open(dir_.File("kiosk.db"));
+  ASSERT_TRUE(kiosk.ok());
+  auto s = SyncOnce(**kiosk, Options(ReadAll(token_file).substr(0, 64)));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->pulled, 0);
+  EXPECT_EQ(s->resyncs, 0);
 }
 
 TEST_F(SnapshotSyncTest, CommandLineRefusesMissingOrBadKeyAndUsedReplicas) {

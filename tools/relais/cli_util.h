@@ -68,6 +68,10 @@ Status DamagedOnOpen(const Status& open_error, const std::string& db);
 struct SnapshotInitArgs {
   std::string db, site, snapshot, hub_key, hub_key_file;
   std::vector<std::string> scope;  // --scope-site: the token's other sites
+  // --hub (with the token options and --ca): check the hub's current epoch
+  // before loading (ProbeHub).
+  std::string hub, ca;
+  TokenArgs token;
 };
 // Prints the replica id on stdout, progress and a summary on stderr;
 // returns the exit code. `ring`: the imported organisation key, or nullptr.

@@ -62,6 +62,12 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--hub-key-file", snap->hub_key_file, "Fichier contenant cette clé publique");
     cmd->add_option("--scope-site", snap->scope,
                     "Autre site du jeton de cette réplique, couvert par l'instantané (répétable)");
+#ifdef RELAIS_HAVE_SYNC
+    cmd->add_option("--hub", snap->hub,
+                    "Avec --from-snapshot: hub hôte:port dont vérifier l'époque avant de charger");
+    cmd->add_option("--ca", snap->ca, "Certificat de l'autorité du hub (PEM), avec --hub");
+    AddTokenOptions(cmd, &snap->token, "de cette réplique, avec --hub");
+#endif
     cmd->callback([&ctx, db, site, key_file, pass, snap] {
       std::optional<crypto::Keyring> ring;
       if (!key_file->empty()) {
@@ -72,8 +78,12 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
         }
         ring = std::move(k).value();
       }
-      if (!snap->snapshot.empty() || !snap->hub_key.empty() || !snap->hub_key_file.empty() ||
-          !snap->scope.empty()) {
+      bool from_snapshot = !snap->snapshot.empty() || !snap->hub_key.empty() ||
+                           !snap->hub_key_file.empty() || !snap->scope.empty();
+#ifdef RELAIS_HAVE_SYNC
+      from_snapshot = from_snapshot || !snap->hub.empty();
+#endif
+      if (from_snapshot) {
 #ifdef RELAIS_HAVE_SYNC
         snap->db = *db;
         snap->site = *site;

@@ -4,6 +4,7 @@
 
 #include "common/crypto/keyring.h"
 #include "common/snapshot/bootstrap.h"
+#include "server/client/sync_client.h"
 #include "tools/relais/cli_util.h"
 
 #ifdef RELAIS_HAVE_SYNC  // built only with the hub targets
@@ -12,7 +13,7 @@ namespace relais::common::cli {
 
 int InitFromSnapshotCommand(const SnapshotInitArgs& a, const crypto::Keyring* ring) {
   if (a.snapshot.empty())
-    return Report(Status::InvalidArgument("--hub-key et --scope-site vont avec --from-snapshot"));
+    return Report(Status::InvalidArgument("--hub-key, --scope-site et --hub vont avec --from-snapshot"));
   if (a.hub_key.empty() == a.hub_key_file.empty())
     return Report(Status::InvalidArgument(
         "--from-snapshot demande la clé publique du hub: --hub-key CLÉ ou --hub-key-file F "
@@ -27,6 +28,19 @@ int InitFromSnapshotCommand(const SnapshotInitArgs& a, const crypto::Keyring* ri
   req.snapshot_path = a.snapshot;
   req.hub_key = *key;
   req.import = ring;
+  server::SyncOptions probe;
+  if (!a.hub.empty()) {
+    auto token = TokenFor(a.token);
+    if (!token.ok()) return Report(token.status());
+    probe.hub = a.hub;
+    probe.token = *token;
+    probe.ca_file = a.ca;
+    req.ask_hub = [&probe, &a](const std::string& replica_id)
+        -> Result<std::pair<std::string, uint64_t>> {
+      RELAIS_ASSIGN_OR_RETURN(server::HubIdentity id, server::ProbeHub(replica_id, a.site, probe));
+      return std::make_pair(id.epoch, id.last_seq);
+    };
+  }
   snapshot::BootstrapOptions opts;
   uint64_t shown = 0;
   opts.progress = [&shown](uint64_t done, uint64_t total) {
