@@ -228,6 +228,35 @@ TEST_F(SnapshotFileTest, SnapshotOfAnOlderEpochIsRefused) {
   EXPECT_EQ(RecordCount(part.db_path), 10) << "nothing of the old file may be loaded";
 }
 
+TEST_F(SnapshotFileTest, HubRefusesBadSiteArguments) {
+  SnapshotRequest req;
+  req.out_path = dir_.File("x.snap");
+  req.key_path = key_path_;
+  for (const std::vector<std::string>& sites :
+       {std::vector<std::string>{}, std::vector<std::string>{"S 1"},
+        std::vector<std::string>{"S1", std::string(65, 'a')},
+        std::vector<std::string>{"S1\nFAUX"}}) {
+    req.sites = sites;
+    auto r = WriteSnapshot(*store_, req, *common::SystemClock::Default());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
+  }
+  std::vector<std::string> many;
+  for (int i = 0; i < 65; ++i) many.push_back("S" + std::to_string(i));
+  req.sites = many;
+  EXPECT_EQ(WriteSnapshot(*store_, req, *common::SystemClock::Default()).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_FALSE(Exists(req.out_path));
+  // Duplicates are folded; a site without records gives an empty, valid file.
+  req.sites = {"S9", "S1", "S9"};
+  auto ok = WriteSnapshot(*store_, req, *common::SystemClock::Default());
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->records, kS1Appointments + 1u);
+  auto v = snap::VerifyFile(req.out_path, Key().pub);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->header.sites, (std::vector<std::string>{"S1", "S9"}));
+}
+
 TEST_F(SnapshotFileTest, SigningKeyFileIsPrivateAndCheckedOnLoad) {
   Snapshot({"S1"}, "s1.snap");
   struct stat st {};
