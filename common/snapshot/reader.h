@@ -57,7 +57,7 @@ class Reader {
   uint64_t records_read() const { return read_; }
 
  private:
-  Reader(const Verified& v) : v_(v) {}
+  explicit Reader(const Verified& v) : v_(v) {}
   Status ReadRaw(size_t max, std::string* out);
   Status Need(size_t n);
   Status Finish();

@@ -183,6 +183,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 20000));
   app.add_option("--profile", a.profile, "Profil de lien (direct, edge, satellite, …)");
   app.add_option("--workdir", a.workdir, "Répertoire de travail (gardé)");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // bad arguments: exit 2, nothing run
+  }
   return relais::server::bench::Run(a);
 }
