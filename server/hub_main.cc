@@ -16,6 +16,8 @@
 //              [--expires AAAA-MM-JJ|JOURS]
 //   relais-hub council-list --db hub.db;  relais-hub council-revoke --db hub.db --name N
 //   relais-hub backup --db hub.db --out F;  relais-hub restore --db hub.db --from F
+//   relais-hub snapshot --db hub.db --site S --out F [--key hub-sign.key]
+//   relais-hub snapshot-key [--key hub-sign.key] --print-public
 // With --http-listen HOST:PORT the hub also serves the funding office's
 // dashboard, usage API and /healthz (docs/reporting.md), from its aggregate
 // store (--report-db, default <db>-agregats.db). /metrics is served only on
@@ -38,6 +40,7 @@
 #include "server/address.h"
 #include "server/hub_admin.h"
 #include "server/hub_council_cli.h"
+#include "server/hub_snapshot_cli.h"
 #include "server/hub_store_cli.h"
 #include "common/util/secret.h"
 #include "common/util/time.h"
@@ -352,12 +355,16 @@ int main(int argc, char** argv) {
   renew->add_option("--db", nedb.db, "Base SQLite du hub");
   renew->add_option("--store", nedb.store, kStoreHelp);
 
+  SnapshotCli snapshot_cli;
+  RegisterSnapshotCommands(app, &snapshot_cli);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  if (int rc = RunSnapshotCommands(snapshot_cli); rc >= 0) return rc;
   if (enroll->parsed()) {
     if (!eorg.empty()) sites.push_back(eorg);  // checked with the sites by Enroll
     return Enroll(edb, sites, name);

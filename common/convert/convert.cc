@@ -77,4 +77,18 @@ Result<Record> FromProto(const pb::Record& p) {
   return r;
 }
 
+std::string EncodeRecord(const Record& r) {
+  relais::sync::v1::Record p;
+  ToProto(r, &p);
+  return p.SerializeAsString();
+}
+
+Result<Record> DecodeRecord(std::string_view bytes) {
+  relais::sync::v1::Record p;
+  if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
+      !p.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return Status::InvalidArgument("enregistrement illisible (protobuf invalide)");
+  return FromProto(p);
+}
+
 }  // namespace relais::common

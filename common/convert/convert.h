@@ -9,6 +9,8 @@
 // Thread-safe (pure functions).
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "common/model/record.h"
 #include "common/util/status.h"
@@ -21,5 +23,11 @@ inline constexpr uint32_t kProtocolVersion = 1;
 
 void ToProto(const Record& r, relais::sync::v1::Record* out);
 Result<Record> FromProto(const relais::sync::v1::Record& p);
+
+// A record as serialized protobuf bytes (the wire form, used by signed
+// snapshot files: common/snapshot). DecodeRecord: INVALID_ARGUMENT for bytes
+// that are not a Record message, then FromProto's checks.
+std::string EncodeRecord(const Record& r);
+Result<Record> DecodeRecord(std::string_view bytes);
 
 }  // namespace relais::common

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -157,6 +158,29 @@ Result<SyncReport> SyncOnce(common::Replica& replica,
   return r;
 }
 
+Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& site_id,
+                             const SyncOptions& options) {
+  RELAIS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, MakeChannel(options));
+  auto stub = pb::Hub::NewStub(channel);
+  pb::SyncRequest req;
+  req.set_protocol_version(common::kProtocolVersion);
+  req.set_replica_id(replica_id);
+  req.set_site_id(site_id);
+  // Stored sequences are SQL integers: past every one of them.
+  req.set_pull_cursor(static_cast<uint64_t>(INT64_MAX));
+  req.set_max_pull_records(1);
+  req.set_max_pull_bytes(1024);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(options.deadline_ms));
+  ctx.AddMetadata("authorization", "Bearer " + options.token);
+  pb::SyncResponse resp;
+  grpc::Status gs = stub->Sync(&ctx, req, &resp);
+  if (!gs.ok()) return FromGrpc(gs, options.hub);
+  if (resp.pull_size() != 0) return Status::Internal("réponse du hub inattendue (sonde)");
+  return HubIdentity{resp.hub_epoch(), resp.hub_last_seq()};
+}
+
 namespace {
 
 Result<SyncReport> SyncSession(common::Replica& replica,
@@ -171,6 +195,13 @@ Result<SyncReport> SyncSession(common::Replica& replica,
   }
   auto stub = pb::Hub::NewStub(channel);
   common::ReplicaStore* store = replica.store();
+  // A replica whose load from a snapshot was interrupted is incomplete
+  // (common/snapshot/bootstrap.h): finishing the load comes first.
+  RELAIS_ASSIGN_OR_RETURN(std::string snapshot_state, store->GetMeta("snapshot_state"));
+  if (snapshot_state == "loading")
+    return Status::FailedPrecondition(
+        "chargement de l'instantané inachevé: relancez la même commande relais init "
+        "--from-snapshot avant de synchroniser");
   SyncReport report;
   for (;;) {
     if (options.max_round_trips > 0 &&

@@ -83,4 +83,17 @@ struct SyncReport {
 common::Result<SyncReport> SyncOnce(common::Replica& replica,
                                     const SyncOptions& options);
 
+// The hub's current epoch and last sequence (horizon on PostgreSQL), asked
+// with one empty round trip: nothing pushed, and a pull cursor past every
+// sequence, so nothing pulled. Authenticates like a sync and so binds the
+// token to `replica_id` at its first use. Used by `relais init
+// --from-snapshot --hub` to refuse a snapshot of an older epoch before
+// loading it. Errors as SyncOnce.
+struct HubIdentity {
+  std::string epoch;
+  uint64_t last_seq = 0;
+};
+common::Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& site_id,
+                                     const SyncOptions& options);
+
 }  // namespace relais::server

@@ -5,11 +5,15 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/util/status.h"
 
 namespace relais::common {
 class Replica;
+namespace crypto {
+class Keyring;
+}
 }
 
 namespace relais::common::cli {
@@ -73,6 +77,19 @@ void RegisterRepairCommand(CLI::App& app, Context& ctx);
 Status CheckReplicaIntegrity(Replica& rep, const std::string& db);
 // `open_error` (from Replica::Open) reworded the same way if it is DATA_LOSS.
 Status DamagedOnOpen(const Status& open_error, const std::string& db);
+// `relais init --from-snapshot` (cmd_snapshot.cc, common/snapshot/bootstrap.h).
+struct SnapshotInitArgs {
+  std::string db, site, snapshot, hub_key, hub_key_file;
+  std::string org;                 // --org ("" = the site: a one-site house)
+  std::vector<std::string> scope;  // the token's other sites (--site after the first, --scope-site)
+  // --hub (with the token options and --ca): check the hub's current epoch
+  // before loading (ProbeHub).
+  std::string hub, ca;
+  TokenArgs token;
+};
+// Prints the replica id on stdout, progress and a summary on stderr;
+// returns the exit code. `ring`: the imported organisation key, or nullptr.
+int InitFromSnapshotCommand(const SnapshotInitArgs& a, const crypto::Keyring* ring);
 #endif
 
 // Test-only clock skew: the value of RELAIS_TEST_CLOCK_OFFSET_S (nullptr =

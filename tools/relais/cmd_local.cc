@@ -23,6 +23,15 @@ std::unique_ptr<Replica> OpenOrReport(const std::string& db, Context& ctx) {
   return std::move(r).value();
 }
 
+#ifdef RELAIS_HAVE_SYNC
+using SnapshotInitArgsOrNone = SnapshotInitArgs;
+#else
+struct SnapshotInitArgsOrNone {
+  std::string snapshot, hub_key, hub_key_file;
+  std::vector<std::string> scope;
+};
+#endif
+
 const std::vector<std::string>& Halves() {
   static const std::vector<std::string> k = {"am", "pm"};
   return k;
@@ -49,7 +58,22 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
                     "Clé exportée par une autre réplique du site (sinon créée au besoin)");
     cmd->add_option("--passphrase-file", *pass,
                     "Phrase de passe de --key-file (1re ligne); sinon lue sur l'entrée");
-    cmd->callback([&ctx, db, scope, key_file, pass] {
+    auto snap = std::make_shared<SnapshotInitArgsOrNone>();
+    cmd->add_option("--from-snapshot", snap->snapshot,
+                    "Instantané signé du hub (relais-hub snapshot): charge le site puis "
+                    "relais sync rattrape la suite");
+    cmd->add_option("--hub-key", snap->hub_key,
+                    "Clé publique du hub (relais-hub snapshot-key --print-public)");
+    cmd->add_option("--hub-key-file", snap->hub_key_file, "Fichier contenant cette clé publique");
+    cmd->add_option("--scope-site", snap->scope,
+                    "Autre site du jeton de cette réplique, couvert par l'instantané (répétable)");
+#ifdef RELAIS_HAVE_SYNC
+    cmd->add_option("--hub", snap->hub,
+                    "Avec --from-snapshot: hub hôte:port dont vérifier l'époque avant de charger");
+    cmd->add_option("--ca", snap->ca, "Certificat de l'autorité du hub (PEM), avec --hub");
+    AddTokenOptions(cmd, &snap->token, "de cette réplique, avec --hub");
+#endif
+    cmd->callback([&ctx, db, scope, key_file, pass, snap] {
       std::optional<crypto::Keyring> ring;
       if (!key_file->empty()) {
         auto k = ReadExportedKey(*key_file, *pass);
@@ -62,6 +86,29 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
       if (scope->sites.size() > kMaxScopeSites) {
         ctx.exit_code = Report(Status::InvalidArgument("trop de --site (maximum " +
                                                        std::to_string(kMaxScopeSites) + ")"));
+        return;
+      }
+      bool from_snapshot = !snap->snapshot.empty() || !snap->hub_key.empty() ||
+                           !snap->hub_key_file.empty() || !snap->scope.empty();
+#ifdef RELAIS_HAVE_SYNC
+      from_snapshot = from_snapshot || !snap->hub.empty();
+#endif
+      if (from_snapshot) {
+#ifdef RELAIS_HAVE_SYNC
+        if (scope->sites.empty()) {
+          ctx.exit_code = Report(Status::InvalidArgument(
+              "--from-snapshot demande les sites de la réplique (--site)"));
+          return;
+        }
+        snap->db = *db;
+        snap->site = scope->sites.front();
+        snap->org = scope->org;
+        snap->scope.insert(snap->scope.end(), scope->sites.begin() + 1, scope->sites.end());
+        ctx.exit_code = InitFromSnapshotCommand(*snap, ring ? &*ring : nullptr);
+#else
+        ctx.exit_code = Report(Status::FailedPrecondition(
+            "--from-snapshot: relais construit sans la synchronisation"));
+#endif
         return;
       }
       auto id = Replica::Init(*db, *scope, ring ? &*ring : nullptr);
