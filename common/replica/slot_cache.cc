@@ -1,6 +1,7 @@
 #include "common/replica/slot_cache.h"
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 #include "common/codec/record_json.h"
@@ -34,17 +35,26 @@ void Upsert(std::map<std::string, T>* m, const std::string& id, const std::optio
 
 }  // namespace
 
-// Paris days [first_day, first_day + kSlotCacheChunkDays) and the records
-// LoadSlotInputs would read for a search of exactly those days.
+// Paris days [first_day, first_day + kSlotCacheChunkDays) and what a search
+// of those days reads: the appointments starting in them, those of the day
+// before that run into them (the only ones of that day that can make a
+// slot busy; to_move never lists them), and the presence of the dates
+// around (LoadSlotInputs' window).
 struct SlotCache::Chunk {
   int64_t first_day = 0;
-  SlotWindow window;
+  int64_t day_before = 0, lo = 0, hi = 0;  // Paris midnights (UTC seconds)
+  SlotWindow window;                        // presence dates
   std::map<std::string, Appointment> appts;  // by id
   std::map<std::string, Presence> presence;  // by id
   std::unique_ptr<domain::SlotIndex> index;  // null: to build
   uint64_t used = 0;                         // tick of the last query using it
 
-  bool HoldsStart(int64_t start) const { return window.lo <= start && start < window.hi; }
+  bool Holds(const Appointment& a) const {
+    if (lo <= a.start && a.start < hi) return true;
+    // slots.cc's busy interval: duration clamped to 1..1440 minutes.
+    const int64_t end = a.start + std::clamp<int64_t>(a.duration_min, 1, 1440) * 60;
+    return day_before <= a.start && a.start < lo && end > lo;
+  }
   // The same test as the k1 range of LoadSlotPresence.
   bool HoldsDate(const std::string& d) const {
     return window.first <= d && d < window.last + "~";
@@ -91,7 +101,7 @@ Status SlotCache::ApplyChange(const ChangeJournal::Entry& e) {
       RELAIS_ASSIGN_OR_RETURN(Appointment a, SlotAppointmentFromState(*state));
       if (a.deleted) return Status::OK();
       for (auto& [k, c] : chunks_) {
-        if (!c->HoldsStart(a.start)) continue;
+        if (!c->Holds(a)) continue;
         c->appts[a.id] = a;
         c->index.reset();
       }
@@ -142,13 +152,17 @@ Result<SlotCache::Chunk*> SlotCache::ChunkFor(int64_t k) {
     days.after = ParisMidnight(fresh->first_day);
     days.horizon_days = kSlotCacheChunkDays;
     fresh->window = SlotWindowOf(days);
+    fresh->day_before = ParisMidnight(fresh->first_day - 1);
+    fresh->lo = days.after;
+    fresh->hi = ParisMidnight(fresh->first_day + kSlotCacheChunkDays);
     std::vector<Appointment> appts;
     std::vector<Presence> presence;
     ReplicaStore* st = r_->store();
-    RELAIS_RETURN_IF_ERROR(LoadSlotAppointments(st, fresh->window.lo, fresh->window.hi, &appts));
+    RELAIS_RETURN_IF_ERROR(LoadSlotAppointments(st, fresh->day_before, fresh->hi, &appts));
     RELAIS_RETURN_IF_ERROR(
         LoadSlotPresence(st, fresh->window.first, fresh->window.last, &presence));
-    for (Appointment& a : appts) fresh->appts.emplace(a.id, std::move(a));
+    for (Appointment& a : appts)
+      if (fresh->Holds(a)) fresh->appts.emplace(a.id, std::move(a));
     for (Presence& p : presence) fresh->presence.emplace(p.id, std::move(p));
     ++stats_.chunk_loads;
     c = fresh.get();
@@ -164,8 +178,11 @@ Result<SlotCache::Chunk*> SlotCache::ChunkFor(int64_t k) {
     in.appointments.reserve(c->appts.size());
     for (const auto& [id, a] : c->appts) in.appointments.push_back(a);
     for (const auto& [id, p] : c->presence) in.presence.push_back(p);
+    const auto t0 = std::chrono::steady_clock::now();
     c->index = std::make_unique<domain::SlotIndex>(std::move(in));
     ++stats_.index_builds;
+    stats_.index_build_ms +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
   return c;
 }

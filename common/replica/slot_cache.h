@@ -12,8 +12,8 @@
 //   (lean, SlotAppointmentFromState) and presence are kept by chunks of
 //   kSlotCacheChunkDays Paris days, each with its own domain::SlotIndex.
 //   A query is answered chunk by chunk, in day order, as one search would
-//   be (a chunk holds the appointments of its days plus one day each side,
-//   like LoadSlotInputs' window). Chunks are read from the replica when a
+//   be (a chunk holds the appointments of its days and those of the day
+//   before that run into them). Chunks are read from the replica when a
 //   query first needs them; at most kSlotCacheMaxChunks are kept (least
 //   recently used dropped).
 // - Every change made through the replica's own connection (a booking,
@@ -45,8 +45,10 @@
 
 namespace relais::common {
 
-inline constexpr int kSlotCacheChunkDays = 7;
-inline constexpr int kSlotCacheMaxChunks = 64;  // > kMaxHorizonDays / 7 + 2
+// A booking makes the next search rebuild its chunk's index: small chunks
+// keep that cheap (the search itself costs little per chunk).
+inline constexpr int kSlotCacheChunkDays = 4;
+inline constexpr int kSlotCacheMaxChunks = 96;  // > kMaxHorizonDays / 4 + 2
 // More changed records than this at once (a big sync, MarkAllPending):
 // reload instead of re-reading them one by one.
 inline constexpr size_t kSlotCacheMaxJournal = 2000;
@@ -71,6 +73,7 @@ class SlotCache {
     int chunk_loads = 0;        // chunks read from the replica
     int index_builds = 0;       // SlotIndex built for a chunk
     int records_reread = 0;     // records re-read from the journal
+    double index_build_ms = 0;  // wall time spent building chunk indexes
   };
   const Stats& stats() const { return stats_; }
 

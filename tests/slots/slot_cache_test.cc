@@ -33,6 +33,8 @@ using testing::UtcSeconds;
 // Monday 4 January 2027, 00:00 Paris = 3 January 23:00 UTC (libc timegm).
 const int64_t kMonday = UtcSeconds(2027, 1, 3, 23, 0);
 constexpr int64_t kDay = 86400;
+// 08:00 Paris that Monday: after the night plages, before the 09:00 ones.
+const int64_t kMorning = UtcSeconds(2027, 1, 4, 7, 0);
 
 // ---- The oracle: no lean decode, no cache, no chunks. ----
 
@@ -108,6 +110,10 @@ class SlotCacheTest : public ::testing::Test {
     int n = 0;
     for (const char* p : {"a@S1", "b@S1", "c@S1"})
       for (int wd = 1; wd <= 5; ++wd) AddPlage("plg-" + std::to_string(++n), p, wd, "09:00", "12:00");
+    // Night plages (b, every day from midnight): a late appointment the day
+    // before can make them busy, across a chunk boundary too.
+    for (int wd = 1; wd <= 7; ++wd)
+      AddPlage("plg-nuit-" + std::to_string(wd), "b@S1", wd, "00:00", "01:40");
     Exchange(*rep_, *remote_);
     auto c = SlotCache::Open(rep_.get());
     ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -185,7 +191,7 @@ domain::SlotQuery Query(int64_t after, int count = 5) {
 TEST_F(SlotCacheTest, BookingThroughTheSameReplicaIsSeenByTheNextSearchWithoutReload) {
   // Monday 4 January 2027, 09:00 Paris (CET) = 08:00 UTC: a, b, c free.
   const int64_t nine = UtcSeconds(2027, 1, 4, 8, 0);
-  auto s1 = cache_->Find(Query(kMonday, 3));
+  auto s1 = cache_->Find(Query(kMorning, 3));
   ASSERT_OK(s1);
   ASSERT_EQ(s1->slots.size(), 3u);
   EXPECT_EQ(s1->slots[0].start, nine);
@@ -194,7 +200,7 @@ TEST_F(SlotCacheTest, BookingThroughTheSameReplicaIsSeenByTheNextSearchWithoutRe
   EXPECT_EQ(loads, 1);
 
   Book(*rep_, "a", nine, 20);
-  auto s2 = cache_->Find(Query(kMonday, 3));
+  auto s2 = cache_->Find(Query(kMorning, 3));
   ASSERT_OK(s2);
   // a's 09:00 is taken: b 09:00, c 09:00, then a 09:20 (hand-computed).
   ASSERT_EQ(s2->slots.size(), 3u);
@@ -206,29 +212,29 @@ TEST_F(SlotCacheTest, BookingThroughTheSameReplicaIsSeenByTheNextSearchWithoutRe
   EXPECT_EQ(cache_->stats().full_loads, loads);
   EXPECT_EQ(cache_->stats().chunk_loads, chunks);
   EXPECT_GE(cache_->stats().records_reread, 1);
-  ExpectSameAsOracle(Query(kMonday, 3), "après réservation");
+  ExpectSameAsOracle(Query(kMorning, 3), "après réservation");
 }
 
 TEST_F(SlotCacheTest, ApplyRemoteThroughTheSameReplicaIsIncremental) {
   const int64_t nine = UtcSeconds(2027, 1, 4, 8, 0);
-  ASSERT_OK(cache_->Find(Query(kMonday, 1)));
+  ASSERT_OK(cache_->Find(Query(kMorning, 1)));
   Book(*remote_, "a", nine, 60);  // a busy 09:00-10:00 on the other replica
   Exchange(*remote_, *rep_);
-  auto s = cache_->Find(Query(kMonday, 1));
+  auto s = cache_->Find(Query(kMorning, 1));
   ASSERT_OK(s);
   ASSERT_EQ(s->slots.size(), 1u);
   EXPECT_EQ(s->slots[0].practitioner, "b@S1");
   EXPECT_EQ(cache_->stats().full_loads, 1);
-  ExpectSameAsOracle(Query(kMonday, 1), "après ApplyRemote");
+  ExpectSameAsOracle(Query(kMorning, 1), "après ApplyRemote");
 }
 
 TEST_F(SlotCacheTest, WriteFromAnotherConnectionReloads) {
   const int64_t nine = UtcSeconds(2027, 1, 4, 8, 0);
-  ASSERT_OK(cache_->Find(Query(kMonday, 1)));
+  ASSERT_OK(cache_->Find(Query(kMorning, 1)));
   auto other = Replica::Open(dir_.File("sec.db"));  // a second connection
   ASSERT_OK(other);
   Book(**other, "a", nine, 20);
-  auto s = cache_->Find(Query(kMonday, 1));
+  auto s = cache_->Find(Query(kMorning, 1));
   ASSERT_OK(s);
   ASSERT_EQ(s->slots.size(), 1u);
   EXPECT_EQ(s->slots[0].practitioner, "b@S1");
@@ -249,7 +255,7 @@ TEST_F(SlotCacheTest, RandomChangesMatchTheOracle) {
   };
   for (int step = 0; step < 160; ++step) {
     SCOPED_TRACE("seed=" + std::to_string(seed) + " step=" + std::to_string(step));
-    const int op = static_cast<int>(rng() % 12);
+    const int op = static_cast<int>(rng() % 14);
     const std::string who = kWho[rng() % 3];
     switch (op) {
       case 0: case 1: case 2:
@@ -317,15 +323,24 @@ TEST_F(SlotCacheTest, RandomChangesMatchTheOracle) {
       case 10:  // another connection on the same file
         booked.push_back(Book(**other, who, random_start(), 30));
         break;
+      case 11: case 12: {  // late evening, 30 min to 3 h: may run past midnight
+        const int64_t day = static_cast<int64_t>(rng() % 35);
+        booked.push_back(Book(*rep_, "b",
+                              kMonday + day * kDay + (22 * 60 + static_cast<int64_t>(rng() % 12) * 10) * 60,
+                              30 + static_cast<int64_t>(rng() % 6) * 30));
+        break;
+      }
       default:
         break;  // a query with nothing changed
     }
-    domain::SlotQuery q = Query(kMonday + static_cast<int64_t>(rng() % (30 * kDay)),
-                                1 + static_cast<int>(rng() % 12));
-    if (rng() % 4 == 0) q.practitioner = std::string(kWho[rng() % 3]) + "@S1";
-    if (rng() % 6 == 0) q.profession = "kine";
-    if (rng() % 5 == 0) q.horizon_days = 1 + static_cast<int>(rng() % 90);
-    ExpectSameAsOracle(q, "étape " + std::to_string(step));
+    for (int k = 0; k < 2; ++k) {
+      domain::SlotQuery q = Query(kMonday + static_cast<int64_t>(rng() % (30 * kDay)),
+                                  1 + static_cast<int>(rng() % 12));
+      if (rng() % 3 == 0) q.practitioner = std::string(kWho[rng() % 3]) + "@S1";
+      if (rng() % 6 == 0) q.profession = "kine";
+      if (rng() % 5 == 0) q.horizon_days = 1 + static_cast<int>(rng() % 90);
+      ExpectSameAsOracle(q, "étape " + std::to_string(step));
+    }
     if (HasFailure()) return;
   }
   // The sequence exercised both refresh paths.
