@@ -32,6 +32,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -194,7 +195,10 @@ bool ParseArgs(int argc, char** argv, Args* a) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
     if (k == "--cli") {
-      if (v.empty() || v.size() > 4096 || ::access(v.c_str(), X_OK) != 0) return false;
+      struct stat st{};
+      if (v.empty() || v.size() > 4096 || ::stat(v.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+          (st.st_mode & 0111) == 0)
+        return false;  // not an executable file
       a->cli = v;
       continue;
     }
