@@ -4,7 +4,6 @@
 #include <chrono>
 #include <vector>
 
-#include "common/codec/record_json.h"
 #include "common/merge/merge.h"
 #include "common/replica/slot_inputs.h"
 #include "common/util/time.h"
@@ -16,12 +15,6 @@ namespace {
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 int64_t ParisMidnight(int64_t day) { return ParisLocalToUtc(CivilFromDays(day), 0, 0); }
-
-// The whole decoded record of (c, id), nullopt if it is gone.
-Result<std::optional<Record>> ReadRecord(ReplicaStore* st, Collection c, const std::string& id) {
-  RELAIS_ASSIGN_OR_RETURN(std::optional<Record> rec, st->Get(c, id));
-  return rec;
-}
 
 // Replaces or erases `id` in `m` with the record's projection.
 template <typename T, typename F>
@@ -108,7 +101,7 @@ Status SlotCache::ApplyChange(const ChangeJournal::Entry& e) {
       return Status::OK();
     }
     case Collection::kPresence: {
-      RELAIS_ASSIGN_OR_RETURN(std::optional<Record> rec, ReadRecord(st, e.collection, e.id));
+      RELAIS_ASSIGN_OR_RETURN(std::optional<Record> rec, st->Get(e.collection, e.id));
       for (auto& [k, c] : chunks_)
         if (c->presence.erase(e.id)) c->index.reset();
       if (!rec) return Status::OK();
@@ -124,7 +117,7 @@ Status SlotCache::ApplyChange(const ChangeJournal::Entry& e) {
     case Collection::kSchedule:
     case Collection::kScheduleException:
     case Collection::kPractitioner: {
-      RELAIS_ASSIGN_OR_RETURN(std::optional<Record> rec, ReadRecord(st, e.collection, e.id));
+      RELAIS_ASSIGN_OR_RETURN(std::optional<Record> rec, st->Get(e.collection, e.id));
       if (e.collection == Collection::kSchedule)
         Upsert(&schedules_, e.id, rec, ScheduleFromView);
       else if (e.collection == Collection::kScheduleException)
