@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <span>
 
 // A small dedicated reader/writer for the one canonical shape above. It is
 // several times faster than a general JSON library on our hot paths (every
@@ -57,45 +58,44 @@ class Reader {
   }
   bool Peek(char c) const { return pos_ < s_.size() && s_[pos_] == c; }
   bool AtEnd() const { return pos_ == s_.size(); }
+  // Reads a string into `out`, or only checks and skips it (out null).
   bool String(std::string* out) {
     if (!Eat('"')) return false;
-    out->clear();
+    if (out) out->clear();
     while (pos_ < s_.size()) {
       // Copy the run up to the next quote, backslash or control character.
       size_t run = pos_;
       while (run < s_.size() && s_[run] != '"' && s_[run] != '\\' &&
              static_cast<unsigned char>(s_[run]) >= 0x20)
         ++run;
-      out->append(s_.data() + pos_, run - pos_);
+      if (out) out->append(s_.data() + pos_, run - pos_);
       pos_ = run;
       if (pos_ >= s_.size()) return false;
       const char c = s_[pos_++];
       if (c == '"') return true;
       if (static_cast<unsigned char>(c) < 0x20) return false;
-      if (c != '\\') {
-        out->push_back(c);
-        continue;
-      }
       if (pos_ >= s_.size()) return false;
       const char e = s_[pos_++];
+      char decoded = 0;
       switch (e) {
-        case '"': case '\\': case '/': out->push_back(e); break;
-        case 'n': out->push_back('\n'); break;
-        case 't': out->push_back('\t'); break;
-        case 'r': out->push_back('\r'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
+        case '"': case '\\': case '/': decoded = e; break;
+        case 'n': decoded = '\n'; break;
+        case 't': decoded = '\t'; break;
+        case 'r': decoded = '\r'; break;
+        case 'b': decoded = '\b'; break;
+        case 'f': decoded = '\f'; break;
         case 'u': {
           unsigned v = 0;
           if (pos_ + 4 > s_.size()) return false;
           auto r = std::from_chars(s_.data() + pos_, s_.data() + pos_ + 4, v, 16);
           if (r.ptr != s_.data() + pos_ + 4 || v >= 0x80) return false;  // ASCII only
           pos_ += 4;
-          out->push_back(static_cast<char>(v));
+          decoded = static_cast<char>(v);
           break;
         }
         default: return false;
       }
+      if (out) out->push_back(decoded);
     }
     return false;
   }
@@ -180,7 +180,11 @@ std::string EncodeVersionVectorJson(const VersionVector& vv) {
   return out;
 }
 
-Result<Record> DecodeRecordJson(std::string_view text) {
+namespace {
+
+// DecodeRecordJson, or DecodeRecordJsonFields when `only` is not null: the
+// same grammar is checked either way; only what is kept differs.
+Result<Record> Decode(std::string_view text, const std::span<const std::string_view>* only) {
   auto bad = [](const std::string& what) {
     return Status::InvalidArgument("enregistrement JSON invalide: " + what);
   };
@@ -193,20 +197,22 @@ Result<Record> DecodeRecordJson(std::string_view text) {
   auto field_list = [&]() {
     std::string name;
     if (!in.String(&name) || !in.Eat(':') || !in.Eat('[')) return false;
+    const bool keep = !only || std::find(only->begin(), only->end(), name) != only->end();
     std::vector<Sibling> sibs;
     bool ok = Items(in, ']', [&] {
       Sibling s;
-      if (!in.Eat('[') || !in.String(&s.value) || !in.Eat(',') ||
-          !in.String(&s.dot.replica) || !in.Eat(',') || !in.Uint(&s.dot.counter) ||
-          !in.Eat(',') || !in.Uint(&s.hlc) || !in.Eat(']'))
+      if (!in.Eat('[') || !in.String(keep ? &s.value : nullptr) || !in.Eat(',') ||
+          !in.String(keep ? &s.dot.replica : nullptr) || !in.Eat(',') ||
+          !in.Uint(&s.dot.counter) || !in.Eat(',') || !in.Uint(&s.hlc) || !in.Eat(']'))
         return false;
-      sibs.push_back(std::move(s));
+      if (keep) sibs.push_back(std::move(s));
       return true;
     });
     if (!ok) {
       error = "valeur du champ " + name;
       return false;
     }
+    if (!keep) return true;
     std::sort(sibs.begin(), sibs.end(),
               [](const Sibling& a, const Sibling& b) { return a.dot < b.dot; });
     r.fields[name] = std::move(sibs);
@@ -235,7 +241,7 @@ Result<Record> DecodeRecordJson(std::string_view text) {
                    error = "compteur";
                    return false;
                  }
-                 r.vv.Set(tmp, n);
+                 if (!only) r.vv.Set(tmp, n);
                  return true;
                });
       return has_vv;
@@ -250,6 +256,15 @@ Result<Record> DecodeRecordJson(std::string_view text) {
   if (!has_vv) return bad("vv");
   if (!has_f) return bad("champs");
   return r;
+}
+
+}  // namespace
+
+Result<Record> DecodeRecordJson(std::string_view text) { return Decode(text, nullptr); }
+
+Result<Record> DecodeRecordJsonFields(std::string_view text,
+                                      std::span<const std::string_view> fields) {
+  return Decode(text, &fields);
 }
 
 Result<VersionVector> DecodeVersionVectorJson(std::string_view text) {

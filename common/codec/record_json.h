@@ -7,6 +7,7 @@
 //               "s":SITE,"vv":{REPLICA:COUNTER,...}}
 //   SIBLING := [VALUE,REPLICA,COUNTER,HLC]
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,15 @@ std::string EncodeRecordJson(const Record& r);
 // Parses a record; any structural problem is InvalidArgument (DataLoss is the
 // caller's choice when the bytes came from its own storage).
 Result<Record> DecodeRecordJson(std::string_view json);
+
+// A lean DecodeRecordJson for hot read paths (the next-free-slot search):
+// checks the same grammar and accepts exactly the same texts, but keeps only
+// the fields named in `fields` (each with all its siblings, as the full
+// decode gives them) and leaves `vv` empty. A field's winner depends only on
+// its own siblings (merge.h Winner), so the winning values of the kept
+// fields are those of the full decode.
+Result<Record> DecodeRecordJsonFields(std::string_view json,
+                                      std::span<const std::string_view> fields);
 
 // The "vv" member alone: {"REPLICA":COUNTER,...}, byte for byte what
 // SQLite's json_extract(state, '$.vv') returns for a canonical state.

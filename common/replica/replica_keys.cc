@@ -2,6 +2,10 @@
 // in-place sealing of clear values (issue #15). See replica.h, sealing.h.
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <utility>
+
+#include "common/codec/record_json.h"
 #include "common/crypto/seal.h"
 #include "common/replica/replica.h"
 
@@ -123,12 +127,29 @@ Status Replica::RotateKey() {
 
 Result<int> Replica::SealClearValues() {
   if (!sealer_.has_key()) return 0;
+  // Runs at every Open: each record is first decoded lean, sealed fields
+  // only (NeedsSealing reads nothing else), and whole only if it needs it.
+  static constexpr std::string_view kSealed[] = {field::kPatientName, field::kPatientBirth,
+                                                 field::kNote, field::kPinHash};
   std::vector<Record> todo;
   for (Collection c : {Collection::kAppointment, Collection::kPractitioner,
                        Collection::kSite}) {
-    RELAIS_ASSIGN_OR_RETURN(std::vector<Record> recs, store_->List(c));
-    for (Record& r : recs)
-      if (Sealer::NeedsSealing(r)) todo.push_back(std::move(r));
+    const size_t from = todo.size();
+    RELAIS_RETURN_IF_ERROR(store_->ForEachState(c, "", "", [&](std::string_view state) -> Status {
+      auto lean = DecodeRecordJsonFields(state, kSealed);
+      if (!lean.ok()) return Status::DataLoss("enregistrement illisible");
+      if (!Sealer::NeedsSealing(*lean)) return Status::OK();
+      auto whole = DecodeRecordJson(state);
+      if (!whole.ok()) return Status::DataLoss("enregistrement illisible");
+      todo.push_back(std::move(whole).value());
+      return Status::OK();
+    }));
+    // List's order (k1, id), so the writes below happen as before.
+    std::sort(todo.begin() + static_cast<std::ptrdiff_t>(from), todo.end(),
+              [](const Record& a, const Record& b) {
+                return std::make_pair(ReplicaStore::SortKey(a), a.id) <
+                       std::make_pair(ReplicaStore::SortKey(b), b.id);
+              });
   }
   if (todo.empty()) return 0;
   Transaction tx(store_->db());

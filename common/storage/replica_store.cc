@@ -278,6 +278,29 @@ Result<std::vector<Record>> ReplicaStore::List(Collection c,
   return Collect(st);
 }
 
+Status ReplicaStore::ForEachState(Collection c, const std::string& lo, const std::string& hi,
+                                  const std::function<Status(std::string_view)>& fn) {
+  // No ORDER BY: the records_k1 range is read in index order, no sort.
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->PrepareCached("SELECT state FROM records WHERE collection=?"
+                                  " AND k1 >= ? AND (? = '' OR k1 < ?)"));
+  st.Bind(1, static_cast<int64_t>(c)).Bind(2, lo).Bind(3, hi).Bind(4, hi);
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::OK();
+    RELAIS_RETURN_IF_ERROR(fn(st.ColumnTextView(0)));
+  }
+}
+
+Result<std::optional<std::string>> ReplicaStore::GetState(Collection c, const std::string& id) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->PrepareCached("SELECT state FROM records WHERE collection=? AND id=?"));
+  st.Bind(1, static_cast<int64_t>(c)).Bind(2, id);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(st.ColumnText(0));
+}
+
 Result<std::vector<Record>> ReplicaStore::ListAll() {
   RELAIS_ASSIGN_OR_RETURN(Stmt st, db_->Prepare("SELECT state FROM records"));
   return SortedForDump(st);

@@ -35,10 +35,12 @@
 // full disk (nothing is written). Not thread-safe.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/model/record.h"
@@ -106,6 +108,15 @@ class ReplicaStore {
   // All records of a collection with lo <= k1 < hi (empty bounds = open).
   Result<std::vector<Record>> List(Collection c, const std::string& k1_lo = "",
                                    const std::string& k1_hi = "");
+  // Hot read path (next-free-slot search): calls fn(state) with the stored
+  // canonical JSON of every record of `c` with lo <= k1 < hi (empty hi =
+  // open), in no particular order, without decoding it (the caller decodes
+  // what it needs, codec/record_json.h). `state` is valid during the call
+  // only. Stops at, and returns, fn's first error.
+  Status ForEachState(Collection c, const std::string& k1_lo, const std::string& k1_hi,
+                      const std::function<Status(std::string_view state)>& fn);
+  // The stored state of (c, id) undecoded, nullopt if there is none.
+  Result<std::optional<std::string>> GetState(Collection c, const std::string& id);
   // Every record, sorted by collection name then id (dump order).
   Result<std::vector<Record>> ListAll();
   // Records that may hold concurrent values (a field with two or more

@@ -239,6 +239,12 @@ std::string Stmt::ColumnText(int i) const {
   int n = sqlite3_column_bytes(stmt_, i);
   return t ? std::string(reinterpret_cast<const char*>(t), n) : std::string();
 }
+std::string_view Stmt::ColumnTextView(int i) const {
+  const unsigned char* t = sqlite3_column_text(stmt_, i);
+  const int n = sqlite3_column_bytes(stmt_, i);
+  return t ? std::string_view(reinterpret_cast<const char*>(t), static_cast<size_t>(n))
+           : std::string_view();
+}
 bool Stmt::ColumnIsNull(int i) const {
   return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
 }

@@ -42,6 +42,9 @@ class Stmt {
 
   int64_t ColumnInt(int i) const;
   std::string ColumnText(int i) const;
+  // The text without a copy: valid until the next Step, Reset or the end
+  // of the statement.
+  std::string_view ColumnTextView(int i) const;
   bool ColumnIsNull(int i) const;
 
  private:
