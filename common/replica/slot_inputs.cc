@@ -43,6 +43,7 @@ Result<domain::SlotInputs> LoadSlotInputs(Replica& r, const domain::SlotQuery& q
                                  ScheduleExceptionFromView, &in.exceptions));
   RELAIS_RETURN_IF_ERROR(Project(st->List(Collection::kPractitioner), PractitionerFromView,
                                  &in.practitioners));
+  RELAIS_RETURN_IF_ERROR(Project(st->List(Collection::kSite), SiteFromView, &in.sites));
   RELAIS_RETURN_IF_ERROR(Project(st->List(Collection::kAppointment, StartKey(lo), StartKey(hi)),
                                  AppointmentFromView, &in.appointments));
   RELAIS_RETURN_IF_ERROR(Project(st->List(Collection::kPresence, FormatDate(first),

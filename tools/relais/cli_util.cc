@@ -126,6 +126,7 @@ int Run(int argc, char** argv) {
   RegisterLedgerCommands(app, ctx);
   RegisterDomainCommands(app, ctx);
   RegisterScheduleCommands(app, ctx);
+  RegisterOrgCommands(app, ctx);
   RegisterReportCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
 #ifdef RELAIS_HAVE_SYNC

@@ -46,6 +46,8 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx);
 void RegisterDomainCommands(CLI::App& app, Context& ctx);
 // plage add|list|exception|remove and slot next (cmd_schedule.cc).
 void RegisterScheduleCommands(CLI::App& app, Context& ctx);
+// org site set | pole add | room add | show (cmd_org.cc).
+void RegisterOrgCommands(CLI::App& app, Context& ctx);
 // report (council usage report over HTTP, libcurl).
 void RegisterReportCommands(CLI::App& app, Context& ctx);
 // audit (access log, --verify) and purge (retention).

@@ -83,7 +83,7 @@ Status AddPlage(const PlageArgs& a) {
 }
 
 struct ExceptionArgs {
-  std::string db, kind, practitioner, replacement, from, to, site;
+  std::string db, kind, practitioner, replacement, from, to, site, start, end;
 };
 
 Status AddException(const ExceptionArgs& a) {
@@ -93,6 +93,8 @@ Status AddException(const ExceptionArgs& a) {
   e.replacement = a.replacement;
   e.first_day = a.from;
   e.last_day = a.to;
+  e.start_time = a.start;
+  e.end_time = a.end;
   std::string err = ValidateNewScheduleException(e);
   if (!err.empty()) return Bad(err);
   RELAIS_ASSIGN_OR_RETURN(auto r, Replica::Open(a.db));
@@ -133,7 +135,10 @@ Status ListPlages(const std::string& db) {
     std::cout << "exception\t" << e.id << "\t" << e.site_id << "\t" << e.kind << "\t"
               << (e.practitioner.empty() ? "-" : e.practitioner) << "\t"
               << (e.replacement.empty() ? "-" : e.replacement) << "\t" << e.first_day << ".."
-              << e.last_day << "\n";
+              << e.last_day;
+    if (!e.start_time.empty() || !e.end_time.empty())
+      std::cout << "\t" << e.start_time << "-" << e.end_time;
+    std::cout << "\n";
   }
   return Status::OK();
 }
@@ -151,7 +156,7 @@ Status RemovePlage(const std::string& db, const std::string& id) {
 }
 
 struct SlotArgs {
-  std::string db, profession, practitioner, kind, after, count = "5", horizon = "62";
+  std::string db, profession, practitioner, kind, pole, after, count = "5", horizon = "62";
   std::vector<std::string> sites;
 };
 
@@ -167,6 +172,7 @@ Status NextSlots(const SlotArgs& a) {
   q.profession = a.profession;
   q.kind = a.kind;
   q.practitioner = a.practitioner;
+  q.pole = a.pole;
   if (!a.after.empty()) {
     auto t = ParseParisDateTime(a.after);
     if (!t.ok())
@@ -220,7 +226,7 @@ void RegisterScheduleCommands(CLI::App& app, Context& ctx) {
   {
     auto a = std::make_shared<ExceptionArgs>();
     auto* cmd = plage->add_subcommand(
-        "exception", "Congé, remplacement ou fermeture du site, jours entiers");
+        "exception", "Congé, remplacement ou fermeture du site (jours entiers, ou --start/--end)");
     cmd->add_option("--db", a->db, "Fichier de la réplique")->required();
     cmd->add_option("--kind", a->kind, "conge | remplacement | fermeture")->required();
     cmd->add_option("--practitioner", a->practitioner, "Praticien (congé, remplacement)");
@@ -228,6 +234,8 @@ void RegisterScheduleCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--from", a->from, "Premier jour AAAA-MM-JJ")->required();
     cmd->add_option("--to", a->to, "Dernier jour AAAA-MM-JJ")->required();
     cmd->add_option("--site", a->site, "Site (fermeture; réplique multi-sites; défaut: son premier site)");
+    cmd->add_option("--start", a->start, "Début HH:MM de chaque jour (partie de journée; avec --end)");
+    cmd->add_option("--end", a->end, "Fin HH:MM de chaque jour (partie de journée; avec --start)");
     cmd->callback([&ctx, a] { ctx.exit_code = Report(AddException(*a)); });
   }
   {
@@ -253,6 +261,7 @@ void RegisterScheduleCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--site", a->sites, "Site (répétable; tous par défaut)");
     cmd->add_option("--profession", a->profession, "Profession");
     cmd->add_option("--practitioner", a->practitioner, "Praticien");
+    cmd->add_option("--pole", a->pole, "Pôle du praticien (relais org pole add)");
     cmd->add_option("--kind", a->kind, "Type de plage (tous sauf sans_rdv par défaut)");
     cmd->add_option("--after", a->after, "À partir de AAAA-MM-JJTHH:MM (maintenant par défaut)");
     cmd->add_option("--count", a->count, "Nombre de créneaux, 1 à 100 (5 par défaut)");
