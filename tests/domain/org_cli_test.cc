@@ -128,7 +128,8 @@ TEST_F(OrgCliTest, HostileArgumentsExitTwoAndWriteNothing) {
 TEST(OrgMigrationTest, OldSiteRecordStillReadsAndRestrictsNothing) {
   TempDir dir;
   const std::string db = dir.File("old.db");
-  ASSERT_OK(Replica::Init(db, "S1").status());
+  auto init = Replica::Init(db, "S1");
+  ASSERT_OK(init.status());
   {
     auto r = Replica::Open(db);
     ASSERT_OK(r.status());

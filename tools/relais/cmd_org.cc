@@ -117,7 +117,7 @@ Status Show(const std::string& db) {
     if (s.id == s.site_id) by_site[s.id] = &s;  // a site's own record only
   std::set<std::string> shown(r->scope().begin(), r->scope().end());
   if (r->scope().size() > 1) shown.erase(r->org_id());
-  for (const auto& [id, s] : by_site) shown.insert(id);
+  for (const auto& kv : by_site) shown.insert(kv.first);
   std::cout << "organisation\t" << r->org_id() << "\n";
   for (const std::string& id : shown) {
     auto it = by_site.find(id);
