@@ -86,6 +86,8 @@ TEST_F(OrgCliTest, BuildsAndShowsTheOrganisation) {
 
 TEST_F(OrgCliTest, HostileArgumentsExitTwoAndWriteNothing) {
   Ok({"org", "pole", "add", "--db", db_, "--id", "mg", "--name", "MG"});
+  Ok({"practitioner", "add", "--db", db_, "--id", "a", "--name", "A", "--profession", "m",
+      "--sites", "S1"});
   const std::string before = Dump();
   const std::vector<std::vector<std::string>> bad = {
       {"org", "site", "set", "--db", db_, "--id", "S3", "--name", "Hors"},  // not held
@@ -113,6 +115,10 @@ TEST_F(OrgCliTest, HostileArgumentsExitTwoAndWriteNothing) {
       {"plage", "exception", "--db", db_, "--kind", "fermeture", "--from", "2026-12-08", "--to",
        "2026-12-08", "--start", "14:00", "--end", "25:00"},
       {"slot", "next", "--db", db_, "--pole", "x y"},
+      // a works at S1 only: no plage at S2.
+      {"plage", "add", "--db", db_, "--practitioner", "a", "--weekday", "2", "--start", "09:00",
+       "--end", "10:00", "--kind", "programmee", "--slot", "30", "--from", "2026-12-01",
+       "--site", "S2"},
   };
   for (const auto& args : bad) {
     auto [rc, out] = RelaisCli(args);

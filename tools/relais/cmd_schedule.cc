@@ -6,6 +6,7 @@
 
 #include "common/domain/slots.h"
 #include "common/domain/plage_input.h"
+#include "common/model/org.h"
 #include "common/model/schedule.h"
 #include "common/replica/replica.h"
 #include "common/replica/slot_inputs.h"
@@ -37,6 +38,20 @@ Result<std::string> KnownPractitioner(Replica& r, const std::string& id) {
     if (domain::QualifyRef(p.id, p.site_id) == ref) return ref;
   return Status::NotFound("praticien inconnu " + QuoteForMessage(id) +
                           " (relais practitioner add)");
+}
+
+// A practitioner whose `sites` list is set (model/org.h) only gets plages
+// at those sites; "" = no list (any site of the scope).
+Status CheckWorksAt(Replica& r, const std::string& ref, const std::string& site) {
+  RELAIS_ASSIGN_OR_RETURN(std::vector<Practitioner> all, r.Practitioners());
+  for (const Practitioner& p : all) {
+    if (domain::QualifyRef(p.id, p.site_id) != ref || p.sites.empty()) continue;
+    for (const std::string& s : SplitSites(p.sites))
+      if (s == site) return Status::OK();
+    return Bad(ref + " n'exerce pas au site " + site + " (sites: " + p.sites +
+               "; relais practitioner add --sites)");
+  }
+  return Status::OK();
 }
 
 struct PlageArgs {
@@ -72,6 +87,10 @@ Status AddPlage(const PlageArgs& a) {
   }
   // A new plage goes to --site (default: the home site); an edited one
   // stays where it is (--site, if given, must name that site).
+  RELAIS_ASSIGN_OR_RETURN(auto existing, r->Get(Collection::kSchedule, id));
+  const std::string where =
+      existing ? existing->site_id : (a.site.empty() ? r->site_id() : a.site);
+  RELAIS_RETURN_IF_ERROR(CheckWorksAt(*r, s.practitioner, where));
   if (a.site.empty()) {
     RELAIS_RETURN_IF_ERROR(r->Write(Collection::kSchedule, id, ScheduleChanges(s)).status());
   } else {
