@@ -129,8 +129,10 @@ TEST_F(OrgCliTest, HostileArgumentsExitTwoAndWriteNothing) {
 }
 
 // A site record written before the organisation fields existed (only
-// retention_months, the site's id) keeps its data, shows "-" for what it
-// lacks and restricts no slot.
+// retention_months, the site's id), in a file taken back to replica schema
+// 2 (no org/scope meta, user_version 2: what a replica made before
+// issue #19 holds), opens, keeps its data, shows "-" for what it lacks and
+// restricts no slot.
 TEST(OrgMigrationTest, OldSiteRecordStillReadsAndRestrictsNothing) {
   TempDir dir;
   const std::string db = dir.File("old.db");
@@ -142,6 +144,14 @@ TEST(OrgMigrationTest, OldSiteRecordStillReadsAndRestrictsNothing) {
     auto w = (*r)->Write(Collection::kSite, "S1", {{field::kRetentionMonths, "24"}});
     ASSERT_OK(w.status());
     ASSERT_OK((*r)->AddPractitioner("a", "Dr A", "medecin"));
+    ASSERT_OK((*r)->store()->db()->Exec(
+        "DELETE FROM meta WHERE key IN ('org', 'scope'); PRAGMA user_version = 2;"));
+  }
+  {
+    auto r = Replica::Open(db);  // migrates 2 -> current
+    ASSERT_OK(r.status());
+    EXPECT_EQ((*r)->org_id(), "S1");
+    EXPECT_EQ((*r)->scope(), std::vector<std::string>{"S1"});
   }
   auto show = RelaisCli({"org", "show", "--db", db});
   EXPECT_EQ(show, std::make_pair(0, std::string("organisation\tS1\n"
