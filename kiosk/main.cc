@@ -171,6 +171,19 @@ bool SavePng(GLFWwindow* window, const std::string& path) {
   return stbi_write_png(path.c_str(), w, h, 3, px.data(), w * 3) != 0;
 }
 
+// The secretariat screenshot: a search from now (a read: no effect that
+// writes runs), the second proposal picked and a patient being typed.
+void ScreenshotSearch(Kiosk& k) {
+  AppState& st = k.state;
+  st.effects.clear();
+  Apply(st, act::SearchSlots{SlotFilter{}});
+  Status s = k.runner->RunPending(st);
+  if (!s.ok()) std::fprintf(stderr, "%s\n", s.ToString().c_str());
+  if (st.secretariat.slots.size() > 1) Apply(st, act::SelectSlot{1});
+  std::snprintf(k.scratch.sec.patient.data(), k.scratch.sec.patient.size(), "LEROY Maëlle");
+  std::snprintf(k.scratch.sec.birth.data(), k.scratch.sec.birth.size(), "14/02/1987");
+}
+
 // Renders each screen for a few frames and writes docs-style PNGs.
 int Screenshots(Kiosk& k, const Options& o) {
   struct Shot {
@@ -180,7 +193,8 @@ int Screenshots(Kiosk& k, const Options& o) {
   const Shot shots[] = {{"accueil", Screen::kWelcome},     {"code", Screen::kCheckInCode},
                         {"confirmation", Screen::kCheckInDone}, {"planning", Screen::kPlanning},
                         {"presences", Screen::kPresence},  {"charges", Screen::kLedger},
-                        {"conflits", Screen::kConflicts}};
+                        {"conflits", Screen::kConflicts},
+                        {"secretariat", Screen::kSecretariat}};
   int failures = 0;
   for (const Shot& s : shots) {
     AppState& st = k.state;
@@ -208,6 +222,7 @@ int Screenshots(Kiosk& k, const Options& o) {
         }
       }
     }
+    if (s.screen == Screen::kSecretariat) ScreenshotSearch(k);
     for (int i = 0; i < o.frames; ++i) {
       Frame(k);
       if (i + 1 == o.frames) {

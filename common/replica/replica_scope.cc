@@ -117,7 +117,7 @@ Status Replica::AcceptHubScope(const std::vector<std::string>& token_sites) {
   return Status::FailedPrecondition(
       "le jeton donne accès aux sites " + (got.empty() ? std::string("(aucun)") : Join(got)) +
       " mais cette réplique tient " + mine +
-      ": demandez un jeton pour exactement ces sites (relais-hub token add --site ...)"
+      ": demandez un jeton pour exactement ces sites (relais-hub enroll --site ...)"
       " ou créez une réplique pour la portée du jeton (relais init --site ...)");
 }
 

@@ -103,6 +103,7 @@ using Action =
                  act::ChangeDay, act::ChangeMonth, act::ToggleLanguage,
                  act::ResolveConflict, act::ChangeOwnPin, act::Tick,
                  act::SyncUpdate, act::DismissMessage, act::ChooseAppointment,
-                 act::ChooseStaffUser>;
+                 act::ChooseStaffUser, act::SearchSlots, act::SelectSlot,
+                 act::BookSlot, act::MoveOverlap>;
 
 }  // namespace relais::kiosk

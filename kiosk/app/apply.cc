@@ -9,6 +9,7 @@
 #include "kiosk/app/checkin.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/pin.h"
+#include "kiosk/app/secretariat.h"
 #include "kiosk/app/staff_access.h"
 
 namespace relais::kiosk {
@@ -133,6 +134,8 @@ struct Visitor {
     }
     if (a.to == Screen::kConflicts && s.screen != Screen::kConflicts)
       s.effects.push_back(EffAuditConflicts{s.staff_user});
+    if (a.to == Screen::kSecretariat && s.screen != Screen::kSecretariat)
+      s.effects.push_back(EffOpenSecretariat{s.staff_user});
     s.screen = a.to;
     if (a.to == Screen::kCheckInCode) s.form.active = InputField::kCode;
     if (a.to == Screen::kCheckInBirth) s.form.active = InputField::kBirth;
@@ -226,6 +229,7 @@ struct Visitor {
     s.staff_user.clear();
     s.form.pin_user.clear();
     s.message.clear();
+    s.secretariat = SecretariatState{};  // holds patient names
     ResetPublic(s);
   }
   void operator()(const act::ChangeDay& a) {
@@ -265,6 +269,11 @@ struct Visitor {
     s.sync.last_hub_ms = a.status.last_hub_ms;
   }
   void operator()(const act::DismissMessage&) { s.message.clear(); }
+  // The secretariat screen (secretariat.h).
+  void operator()(const act::SearchSlots& a) { if (Staff()) ApplySearchSlots(s, a); }
+  void operator()(const act::SelectSlot& a) { if (Staff()) ApplySelectSlot(s, a); }
+  void operator()(const act::BookSlot& a) { if (Staff()) ApplyBookSlot(s, a); }
+  void operator()(const act::MoveOverlap& a) { if (Staff()) ApplyMoveOverlap(s, a); }
 };
 
 void Visitor::operator()(const act::AddAppointment& a) {
@@ -319,7 +328,7 @@ void Visitor::operator()(const act::Tick& a) {
 
 bool IsStaffScreen(Screen s) {
   return s == Screen::kPlanning || s == Screen::kPresence ||
-         s == Screen::kLedger || s == Screen::kConflicts;
+         s == Screen::kLedger || s == Screen::kConflicts || s == Screen::kSecretariat;
 }
 
 AppState InitialState(int64_t now_ms, Lang lang) {

@@ -7,6 +7,7 @@
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/pin.h"
 #include "kiosk/app/planning.h"
+#include "kiosk/app/secretariat_effects.h"
 
 namespace relais::kiosk {
 
@@ -21,7 +22,11 @@ bool Silent(const Effect& e) {
   if (const auto* p = std::get_if<EffSetPin>(&e)) return p->upgrade;
   return std::holds_alternative<EffReload>(e) || std::holds_alternative<EffSaveLockout>(e) ||
          std::holds_alternative<EffAuditPlanning>(e) ||
-         std::holds_alternative<EffAuditConflicts>(e);
+         std::holds_alternative<EffAuditConflicts>(e) ||
+         std::holds_alternative<EffSearchSlots>(e) ||
+         std::holds_alternative<EffOpenSecretariat>(e) ||
+         std::holds_alternative<EffBookSlot>(e) ||  // their own notice
+         std::holds_alternative<EffMoveOverlap>(e);
 }
 
 // "<failures>:<until_ms>" as EffSaveLockout stores it; {} if unreadable.
@@ -87,6 +92,11 @@ struct Runner {
     return common::AuditLog(&r).RevealConflicts(e.who, "kiosk.conflits").status();
   }
   Status operator()(const EffReload&) { return Status::OK(); }
+  // The secretariat screen (secretariat_effects.h); the search runs in Reload.
+  Status operator()(const EffSearchSlots&) { return Status::OK(); }
+  Status operator()(const EffBookSlot& e) { return RunBookSlot(r, s, e); }
+  Status operator()(const EffMoveOverlap& e) { return RunMoveOverlap(r, s, e); }
+  Status operator()(const EffOpenSecretariat& e) { return RunOpenSecretariat(r, s, e); }
 };
 
 // Short staff-only description of a record in conflict.
@@ -133,7 +143,8 @@ std::string Describe(const AppState& s, const common::Record& rec) {
 
 Status EffectRunner::Run(AppState& state, const Effect& e) {
   const bool writes = !std::holds_alternative<EffReload>(e) &&
-                      !std::holds_alternative<EffSaveLockout>(e);
+                      !std::holds_alternative<EffSaveLockout>(e) &&
+                      !std::holds_alternative<EffSearchSlots>(e);
   Status st = std::visit(Runner{*replica_, state}, e);
   if (st.ok() && writes && on_local_write_) on_local_write_();
   return st;
@@ -218,6 +229,7 @@ Status EffectRunner::Reload(AppState& state) {
   RELAIS_RETURN_IF_ERROR(LoadConflicts(state));
   RELAIS_ASSIGN_OR_RETURN(state.sync.pending, r.PendingCount());
   state.sync.conflicts = static_cast<int64_t>(state.conflicts.size());
+  RELAIS_RETURN_IF_ERROR(ReloadSecretariat(r, state));
   ++state.version;
   return Status::OK();
 }

@@ -28,7 +28,8 @@ class EffectRunner {
 
   // Re-reads today's and the planning day's appointments, practitioners,
   // presence of the planning day, the ledger, conflicts and the pending
-  // count. On error the previous lists are kept.
+  // count, then the secretariat screen's lists (secretariat_effects.h
+  // ReloadSecretariat). On error the previous lists are kept.
   common::Status Reload(AppState& state);
 
  private:

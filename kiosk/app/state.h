@@ -16,6 +16,7 @@
 #include "common/model/schema.h"
 #include "common/replica/inputs.h"
 #include "common/util/time.h"
+#include "kiosk/app/secretariat_state.h"
 
 namespace relais::kiosk {
 
@@ -30,6 +31,7 @@ enum class Screen {
   kPresence,      // staff
   kLedger,        // staff
   kConflicts,     // staff
+  kSecretariat,   // staff: next free slot, booking, double bookings
 };
 bool IsStaffScreen(Screen s);
 
@@ -140,7 +142,8 @@ struct EffReload {};  // re-read the lists (e.g. the day changed)
 using Effect = std::variant<EffCheckIn, EffSetStatus, EffAddAppointment,
                             EffSetPresence, EffAddLedger, EffResolve,
                             EffSetPin, EffSaveLockout, EffAuditPlanning,
-                            EffAuditConflicts, EffReload>;
+                            EffAuditConflicts, EffReload, EffSearchSlots,
+                            EffBookSlot, EffMoveOverlap, EffOpenSecretariat>;
 
 // Wrong-PIN count of one user at this kiosk (pin.h LockoutMs).
 struct PinLockout {
@@ -200,6 +203,7 @@ struct AppState {
   bool message_is_error = false;
 
   SyncStatus sync;
+  SecretariatState secretariat;  // screen kSecretariat (secretariat.h)
   std::deque<Effect> effects;  // consumed by the executor
   uint64_t version = 0;        // bumped by every change (redraw trigger)
 };

@@ -15,6 +15,7 @@ void DrawPlanning(const AppState& s, UiScratch& ui, std::vector<Action>* out);
 void DrawPresence(const AppState& s, UiScratch& ui, std::vector<Action>* out);
 void DrawLedger(const AppState& s, UiScratch& ui, std::vector<Action>* out);
 void DrawConflicts(const AppState& s, UiScratch& ui, std::vector<Action>* out);
+void DrawSecretariat(const AppState& s, UiScratch& ui, std::vector<Action>* out);
 
 // Display name of a practitioner id ("" -> the id itself).
 std::string PractitionerName(const AppState& s, const std::string& id);

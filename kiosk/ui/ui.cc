@@ -36,7 +36,8 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     const Tab tabs[] = {{Msg::kPlanning, Screen::kPlanning},
                         {Msg::kPresence, Screen::kPresence},
                         {Msg::kLedger, Screen::kLedger},
-                        {Msg::kConflicts, Screen::kConflicts}};
+                        {Msg::kConflicts, Screen::kConflicts},
+                        {Msg::kSecretariat, Screen::kSecretariat}};
     float x = 16;
     for (const Tab& t : tabs) {
       std::string label = Tr(s.lang, t.label);
@@ -201,6 +202,7 @@ void DrawScreen(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     case Screen::kPresence: DrawPresence(s, ui, out); break;
     case Screen::kLedger: DrawLedger(s, ui, out); break;
     case Screen::kConflicts: DrawConflicts(s, ui, out); break;
+    case Screen::kSecretariat: DrawSecretariat(s, ui, out); break;
     default: DrawPublic(s, ui, out); break;
   }
   ImGui::EndChild();

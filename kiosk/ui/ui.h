@@ -16,6 +16,7 @@
 #include "imgui.h"
 #include "kiosk/app/action.h"
 #include "kiosk/app/state.h"
+#include "kiosk/ui/secretariat_scratch.h"
 
 namespace relais::kiosk::ui {
 
@@ -67,6 +68,9 @@ struct UiScratch {
   std::array<char, 12> old_pin{};
   std::array<char, 12> new_pin{};
   std::array<char, 12> confirm_pin{};
+
+  // Secretariat screen: filters and the patient to book.
+  SecretariatScratch sec;
 };
 
 // Sets colours, rounding and spacing for a high-contrast touch kiosk.

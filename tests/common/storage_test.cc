@@ -73,13 +73,26 @@ TEST(StorageTest, ApplyRemoteIsAtomicAndClearsPendingWhenEqual) {
   EXPECT_EQ(*s->GetMetaInt("pull_cursor"), 9u);
   // Re-applying is a no-op.
   EXPECT_EQ(s->ApplyRemote({remote}, {})->unchanged, 1);
-  // A record from another site for an existing id is refused, atomically.
-  Record other = Appt("rdv-1", "x", 60);
-  other.site_id = "S2";
+  // An invalid record refuses the whole batch, atomically.
+  Record bad = Appt("rdv-3", "x", 60);
+  bad.fields["status"][0].value = "teleporte";
   Record fresh = Appt("rdv-2", "x", 60);
-  EXPECT_FALSE(s->ApplyRemote({fresh, other}, {{"pull_cursor", "10"}}).ok());
+  EXPECT_FALSE(s->ApplyRemote({fresh, bad}, {{"pull_cursor", "10"}}).ok());
   EXPECT_FALSE((*s->Get(Collection::kAppointment, "rdv-2")).has_value());
   EXPECT_EQ(*s->GetMetaInt("pull_cursor"), 9u);
+  // A record of another site under an id held here is set aside (issue
+  // #19: a multi-site replica must not be stopped by one house), the rest
+  // of the batch applies, and the first record stays.
+  Record other = Appt("rdv-1", "x", 60);
+  other.site_id = "S2";
+  auto aside = s->ApplyRemote({fresh, other}, {{"pull_cursor", "10"}});
+  ASSERT_OK(aside);
+  EXPECT_EQ(aside->set_aside, 1);
+  EXPECT_EQ(aside->applied, 1);
+  EXPECT_TRUE((*s->Get(Collection::kAppointment, "rdv-2")).has_value());
+  EXPECT_EQ((*s->Get(Collection::kAppointment, "rdv-1"))->site_id, remote.site_id);
+  EXPECT_EQ(*s->GetMetaInt("set_aside"), 1u);
+  EXPECT_EQ(*s->GetMetaInt("pull_cursor"), 10u);
 }
 
 // Found by fuzz_pull_apply: two pulled states of one record that cannot both

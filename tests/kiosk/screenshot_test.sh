@@ -15,7 +15,7 @@ timeout 60 xvfb-run -a -s "-screen 0 1280x800x24" \
   "$BUILD/kiosk/relais-kiosk" --db "$TMP/site.db" --now "${DAY}T10:25" \
   --screenshot-dir "$TMP/shots" --frames 4 >/dev/null
 status=0
-for s in accueil code confirmation planning presences charges conflits; do
+for s in accueil code confirmation planning presences charges conflits secretariat; do
   f="$TMP/shots/kiosk-$s.png"
   size=$(stat -c %s "$f" 2>/dev/null || echo 0)
   if (( size < 30000 )); then

@@ -150,10 +150,10 @@ class MultiHubTest : public ::testing::Test {
   }
   std::unique_ptr<Replica> NewReplica(const std::string& file, const std::string& site,
                                       uint64_t seed) {
-    return NewReplica(file, ReplicaScope{"", {site}}, seed);
+    return NewReplica(file, common::ReplicaScope{"", {site}}, seed);
   }
   // A replica holding `scope` (its token must cover exactly those sites).
-  std::unique_ptr<Replica> NewReplica(const std::string& file, const ReplicaScope& scope,
+  std::unique_ptr<Replica> NewReplica(const std::string& file, const common::ReplicaScope& scope,
                                       uint64_t seed) {
     auto id = Replica::Init(dir_.File(file), scope);
     EXPECT_TRUE(id.ok()) << id.status().ToString();

@@ -44,7 +44,7 @@ TEST_F(MultiHubTest, NoRecordSkippedWithConcurrentPushersAndPullersOnFourHubs) {
     pushers[i].seed = rng();
   }
   for (int i = 0; i < kPullers; ++i) {
-    pullers[i].replica = NewReplica("pull" + std::to_string(i) + ".db", ReplicaScope{"", sites}, rng());
+    pullers[i].replica = NewReplica("pull" + std::to_string(i) + ".db", common::ReplicaScope{"", sites}, rng());
     ASSERT_NE(pullers[i].replica, nullptr);
     pullers[i].token = Enroll(sites);
     pullers[i].seed = rng();

@@ -89,7 +89,8 @@ TEST_F(ConvergenceTest, RandomOperationsAndSyncOrdersConvergePerScope) {
   std::vector<Member> members;
   for (size_t i = 0; i < layout.size(); ++i) {
     Member m;
-    m.replica = NewReplica("r" + std::to_string(i) + ".db", layout[i].first, rng());
+    m.replica = NewScopedReplica("r" + std::to_string(i) + ".db",
+                                 common::ReplicaScope{"", layout[i].second}, rng());
     ASSERT_NE(m.replica, nullptr);
     m.token = Enroll(layout[i].second);
     m.sites = layout[i].second;

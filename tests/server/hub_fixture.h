@@ -125,6 +125,19 @@ class HubFixture : public ::testing::Test {
     return std::move(r).value();
   }
 
+  // A replica holding `scope` (its token must cover exactly those sites).
+  std::unique_ptr<common::Replica> NewScopedReplica(const std::string& file,
+                                                    const common::ReplicaScope& scope,
+                                                    uint64_t seed = 1) {
+    auto id = common::Replica::Init(dir_.File(file), scope);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    auto r = common::Replica::Open(dir_.File(file));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok()) return nullptr;
+    (*r)->SeedForTest(seed);
+    return std::move(r).value();
+  }
+
   SyncOptions Options(const std::string& token) const {
     SyncOptions o;
     o.hub = address_;

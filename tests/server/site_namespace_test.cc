@@ -53,7 +53,12 @@ TEST_F(SiteNamespaceTest, SquatterBlocksNothingAndSeesNothing) {
   const std::string t1a = Enroll({"S1"}), t1b = Enroll({"S1"}), t2 = Enroll({"S2"});
   // S2 creates S1's future practitioner and presence ids first.
   ASSERT_OK(s2->AddPractitioner("p1@S1", "Faux", "infirmier"));
-  ASSERT_OK(s2->SetPresence("p1@S1", kDay, "am", "present", "", "9"));
+  // (SetPresence would now add ":S2" to the id of another site's
+  // practitioner; a squatter writes the exact id by hand.)
+  auto by_hand = s2->Write(Collection::kPresence, kSquatted,
+                         {{"practitioner", "p1@S1"}, {"date", kDay}, {"half", "am"},
+                          {"state", "present"}, {"replacement", ""}, {"room", "9"}});
+  ASSERT_OK(by_hand);
   ASSERT_OK(SyncOnce(*s2, Options(t2)));
   const std::string s2_before = *s2->Dump();
   // Then S1 creates them; its push goes through.
@@ -145,7 +150,12 @@ TEST_F(SiteNamespaceTest, SquatterGetsTheSameResponseWhetherOrNotTheIdExists) {
   const std::set<std::string> others = {"p9@S1", std::string("pr:p9@S1:") + kDay + ":am"};
   auto s2 = NewReplica("s2.db", "S2", 3);
   ASSERT_OK(s2->AddPractitioner("p1@S1", "Faux", "infirmier"));
-  ASSERT_OK(s2->SetPresence("p1@S1", kDay, "am", "present", "", "9"));
+  // (SetPresence would now add ":S2" to the id of another site's
+  // practitioner; a squatter writes the exact id by hand.)
+  auto by_hand = s2->Write(Collection::kPresence, kSquatted,
+                         {{"practitioner", "p1@S1"}, {"date", kDay}, {"half", "am"},
+                          {"state", "present"}, {"replacement", ""}, {"room", "9"}});
+  ASSERT_OK(by_hand);
   const pb::SyncRequest squat = PushOf(*s2);
   std::string answers[2];
   for (int exists = 0; exists < 2; ++exists) {

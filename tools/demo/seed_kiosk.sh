@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Seeds a demo replica for the kiosk: 4 practitioners, a day of appointments
-# (every status, a walk-in, a double booking), presence, shared costs with a
+# (every status, a walk-in, a double booking), plages, presence, shared costs with a
 # reversal, a concurrent-edit conflict and staff PINs. Fictional data only.
 #
 #   tools/demo/seed_kiosk.sh DB [BIN_DIR] [DATE]
@@ -78,6 +78,19 @@ presence dr-martin am present "Cabinet 1"; presence dr-martin pm present "Cabine
 presence dr-nguyen am present "Cabinet 2"; presence dr-nguyen pm remplace "Cabinet 2" "Dr Anaïs Leroy"
 presence ide-roux am present "Salle de soins"; presence ide-roux pm en_visite
 presence mk-benali am present "Salle kiné"; presence mk-benali pm absent
+
+# Plages (every weekday, so the secretariat screen's search finds slots on
+# any demo day): Dr Nguyen 09:00-12:00 in 15 min, Dr Martin 14:00-18:00 in
+# 20 min, Sophie Roux home visits 14:00-17:00 in 30 min.
+plage() {
+  "$RELAIS" plage add --db "$DB" --practitioner "$1" --weekday "$2" --start "$3" --end "$4" \
+    --kind "$5" --slot "$6" --from "$DAY" >/dev/null
+}
+for wd in 1 2 3 4 5 6 7; do
+  plage dr-nguyen "$wd" 09:00 12:00 programmee 15
+  plage dr-martin "$wd" 14:00 18:00 programmee 20
+  plage ide-roux "$wd" 14:00 17:00 visite_domicile 30
+done
 
 ledger() {
   "$RELAIS" ledger add --db "$DB" --month "$MONTH" --amount "$1" --category "$2" \

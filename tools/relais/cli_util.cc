@@ -1,7 +1,14 @@
 #include "tools/relais/cli_util.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <vector>
 
 #include "common/model/validate.h"
 #include "common/util/secret.h"
@@ -112,6 +119,50 @@ Result<int64_t> ParseClockOffsetS(const char* value) {
   return start ? -s : s;
 }
 
+Status WriteFileAtomic(const std::string& path, const std::string& body,
+                       const std::string& tmp_prefix) {
+  const std::filesystem::path target(path);
+  std::string dir = target.parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (target.filename().empty())
+    return Status::InvalidArgument("--out : nom de fichier attendu, reçu '" + path + "'");
+  std::string tmpl = (std::filesystem::path(dir) / (tmp_prefix + "XXXXXX")).string();
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  const int fd = ::mkstemp(name.data());  // 0600, O_EXCL: never an existing file
+  if (fd < 0)
+    return Status::Internal("écriture impossible dans " + dir + " : " + std::strerror(errno));
+  const std::string tmp(name.data());
+  auto fail = [&](const std::string& what) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return Status::Internal("écriture impossible: " + path + " (" + what + ")");
+  };
+  size_t done = 0;
+  while (done < body.size()) {
+    const ssize_t n = ::write(fd, body.data() + done, body.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail(std::strerror(errno));
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) return fail(std::strerror(errno));
+  if (::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return Status::Internal("écriture impossible: " + path);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    return Status::Internal("écriture impossible: " + path + " (" + std::strerror(e) + ")");
+  }
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::OK();
+}
+
 int Run(int argc, char** argv) {
   auto offset_s = ParseClockOffsetS(std::getenv("RELAIS_TEST_CLOCK_OFFSET_S"));
   if (!offset_s.ok()) return Report(offset_s.status());
@@ -129,6 +180,7 @@ int Run(int argc, char** argv) {
   RegisterOrgCommands(app, ctx);
   RegisterReportCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
+  RegisterExportCommands(app, ctx);
 #ifdef RELAIS_HAVE_SYNC
   RegisterSyncCommands(app, ctx);
   RegisterRepairCommand(app, ctx);

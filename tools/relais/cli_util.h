@@ -39,6 +39,15 @@ void AddTokenOptions(CLI::App* cmd, TokenArgs* t, const std::string& what);
 // INVALID_ARGUMENT if none was given or the file/variable is unusable.
 Result<std::string> TokenFor(const TokenArgs& t);
 
+// Writes `body` to `path` atomically: a temporary file "<tmp_prefix>XXXXXX"
+// created 0600 in the same directory (mkstemp), fsync, then rename over
+// `path` (a symlink at `path` is replaced, its target untouched) and fsync
+// of the directory. INVALID_ARGUMENT for a path without a file name,
+// INTERNAL (French message with the path) for an I/O failure; on error no
+// temporary file is left.
+Status WriteFileAtomic(const std::string& path, const std::string& body,
+                       const std::string& tmp_prefix);
+
 // Verb groups. Each adds its subcommands to `app`; callbacks set ctx.
 void RegisterLocalCommands(CLI::App& app, Context& ctx);
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);
@@ -50,6 +59,8 @@ void RegisterScheduleCommands(CLI::App& app, Context& ctx);
 void RegisterOrgCommands(CLI::App& app, Context& ctx);
 // report (council usage report over HTTP, libcurl).
 void RegisterReportCommands(CLI::App& app, Context& ctx);
+// export ical | fhir (agenda in iCalendar and FHIR, cmd_export.cc).
+void RegisterExportCommands(CLI::App& app, Context& ctx);
 // audit (access log, --verify) and purge (retention).
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
 #ifdef RELAIS_HAVE_SYNC

@@ -140,53 +140,6 @@ Result<std::string> Fetch(const ReportArgs& a) {
   return last;
 }
 
-// Writes `body` to `path` atomically: a temporary file created 0600 in the
-// same directory (mkstemp), fsync, then rename over `path`. rename() never
-// follows a symlink at `path`: the link itself is replaced, its target is
-// left untouched. The directory is fsynced so the rename survives a crash.
-Status WriteOut(const std::string& path, const std::string& body) {
-  const std::filesystem::path target(path);
-  std::string dir = target.parent_path().string();
-  if (dir.empty()) dir = ".";
-  if (target.filename().empty())
-    return Status::InvalidArgument("--out : nom de fichier attendu, reçu '" + path + "'");
-  std::string tmpl = (std::filesystem::path(dir) / ".relais-rapport-XXXXXX").string();
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  const int fd = ::mkstemp(name.data());  // 0600, O_EXCL: never an existing file
-  if (fd < 0)
-    return Status::Internal("écriture impossible dans " + dir + " : " + std::strerror(errno));
-  const std::string tmp(name.data());
-  auto fail = [&](const std::string& what) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return Status::Internal("écriture impossible: " + path + " (" + what + ")");
-  };
-  size_t done = 0;
-  while (done < body.size()) {
-    const ssize_t n = ::write(fd, body.data() + done, body.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return fail(std::strerror(errno));
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) return fail(std::strerror(errno));
-  if (::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return Status::Internal("écriture impossible: " + path);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    ::unlink(tmp.c_str());
-    return Status::Internal("écriture impossible: " + path + " (" + std::strerror(e) + ")");
-  }
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    (void)::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::OK();
-}
-
 Status RunReport(ReportArgs a) {
   RELAIS_ASSIGN_OR_RETURN(a.token, TokenFor(a.token_args));
   int y = 0, m = 0;
@@ -203,7 +156,7 @@ Status RunReport(ReportArgs a) {
     std::cout.flush();
     return std::cout ? Status::OK() : Status::Internal("sortie standard fermée");
   }
-  return WriteOut(a.out, body);
+  return WriteFileAtomic(a.out, body, ".relais-rapport-");
 }
 
 }  // namespace
