@@ -128,6 +128,21 @@ TEST_F(OrgCliTest, HostileArgumentsExitTwoAndWriteNothing) {
   EXPECT_EQ(Dump(), before);
 }
 
+// `relais init --site S1 --site S2` (no --org): the organisation is S1,
+// which is also a real site with its own record.
+TEST(OrgCliNoOrgTest, FirstSiteIsTheOrganisationAndASite) {
+  TempDir dir;
+  const std::string db = dir.File("two.db");
+  ASSERT_EQ(RelaisCli({"init", "--db", db, "--site", "S1", "--site", "S2"}).first, 0);
+  EXPECT_EQ(RelaisCli({"org", "site", "set", "--db", db, "--id", "S1", "--name", "Digoin"}),
+            std::make_pair(0, std::string("S1\n")));
+  EXPECT_EQ(RelaisCli({"org", "show", "--db", db}),
+            std::make_pair(0, std::string("organisation\tS1\n"
+                                          "  site\tS1\tDigoin\t-\thoraires -\t-\n"
+                                          "  site\tS2\t-\t-\thoraires -\t-\n"
+                                          "  sans pôle\n")));
+}
+
 // A site record written before the organisation fields existed (only
 // retention_months, the site's id), in a file taken back to replica schema
 // 2 (no org/scope meta, user_version 2: what a replica made before

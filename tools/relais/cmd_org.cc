@@ -30,13 +30,14 @@ Status CheckPole(Replica& r, const std::string& pole) {
   return Status::OK();
 }
 
-// `site` is one of r's sites, and a real site (not the organisation's
-// pseudo-site of a multi-site replica).
+// `site` is one of r's sites, and a real site: not the organisation's
+// pseudo-site when the organisation was named apart (`init --org O --site
+// S1`); with `init --site S1 --site S2` the organisation is S1, a site.
 Status CheckSite(const Replica& r, const std::string& site) {
   if (!IsValidSiteId(site)) return Bad("identifiant de site invalide " + QuoteForMessage(site));
   if (!r.InScope(site))
     return Bad("le site " + site + " n'est pas tenu par cette réplique (relais status: sites)");
-  if (site == r.org_id() && r.scope().size() > 1)
+  if (site == r.org_id() && r.org_id() != r.site_id())
     return Bad("'" + site + "' est l'organisation, pas un site: indiquez un de ses sites");
   return Status::OK();
 }
@@ -116,7 +117,7 @@ Status Show(const std::string& db) {
   for (const SiteInfo& s : sites)
     if (s.id == s.site_id) by_site[s.id] = &s;  // a site's own record only
   std::set<std::string> shown(r->scope().begin(), r->scope().end());
-  if (r->scope().size() > 1) shown.erase(r->org_id());
+  if (r->org_id() != r->site_id()) shown.erase(r->org_id());
   for (const auto& kv : by_site) shown.insert(kv.first);
   std::cout << "organisation\t" << r->org_id() << "\n";
   for (const std::string& id : shown) {
