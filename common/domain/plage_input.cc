@@ -16,11 +16,18 @@ std::map<std::string, std::string> ScheduleChanges(const Schedule& s) {
 
 std::map<std::string, std::string> ScheduleExceptionChanges(const ScheduleException& e) {
   using namespace field;
-  return {{kKind, e.kind},
-          {kPractitioner, e.practitioner},
-          {kReplacement, e.replacement},
-          {kFirstDay, e.first_day},
-          {kLastDay, e.last_day}};
+  std::map<std::string, std::string> out = {{kKind, e.kind},
+                                            {kPractitioner, e.practitioner},
+                                            {kReplacement, e.replacement},
+                                            {kFirstDay, e.first_day},
+                                            {kLastDay, e.last_day}};
+  // Written only for a partial day: a whole-day exception keeps the
+  // record shape a hub older than the partial-day fields accepts.
+  if (!e.start_time.empty() || !e.end_time.empty()) {
+    out[kStartTime] = e.start_time;
+    out[kEndTime] = e.end_time;
+  }
+  return out;
 }
 
 std::string ValidateNewSchedule(const Schedule& s) {
@@ -50,6 +57,11 @@ std::string ValidateNewScheduleException(const ScheduleException& e) {
     if (!err.empty()) return err;
   }
   if (e.last_day < e.first_day) return "dernier jour avant le premier";
+  if (e.start_time.empty() != e.end_time.empty())
+    return "exception d'une partie de journée: donnez le début et la fin (--start et --end)";
+  if (!e.start_time.empty() &&
+      ParseClockMinutes(e.end_time, true) <= ParseClockMinutes(e.start_time, false))
+    return "l'exception doit finir après son début";
   const bool needs_pract = e.kind != "fermeture";
   if (needs_pract && e.practitioner.empty()) return "praticien manquant";
   if (!needs_pract && !e.practitioner.empty())

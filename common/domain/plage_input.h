@@ -13,6 +13,7 @@ namespace relais::common {
 // Level 3, a whole record as typed: every field as above, plus the rules
 // between fields (end after start, slot_min required for programmee and no
 // longer than the plage, valid_to >= valid_from, first_day <= last_day,
+// an exception's start_time/end_time both or neither and end after start,
 // practitioner/replacement present exactly when the kind needs them, a
 // replacement distinct from the practitioner). "" when acceptable.
 std::string ValidateNewSchedule(const Schedule& s);

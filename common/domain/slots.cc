@@ -25,15 +25,33 @@ struct Plage {
   const Schedule* s = nullptr;
   std::string owner;  // qualified
   int from = 0, to = 0, len = 0;  // local minutes
+  bool one_slot = false;          // one slot per (clipped) part of the plage
 };
 
-// A whole-day exception with its references qualified.
+// An exception with its references qualified and its part of each day.
 struct DayException {
   const ScheduleException* e = nullptr;
   std::string replacement;  // qualified, "" for a leave
+  DayPart part;             // {0, 1440}: whole days
   bool Covers(const std::string& date) const {
     return e->first_day <= date && date <= e->last_day;
   }
+  bool WholeDay() const { return part.from == 0 && part.to == 1440; }
+  // Touching intervals do not intersect.
+  bool Hits(int from, int to) const { return part.from < to && from < part.to; }
+};
+
+// The partial-day exceptions of one plage on one day (whole-day ones are
+// applied before the slots are cut).
+struct DayCuts {
+  std::vector<const DayException*> blocked;  // closures, leaves
+  std::vector<const DayException*> replaced;  // replacements
+};
+
+// Parts of a plage inside the opening hours (at most kMaxHoursIntervals).
+struct Windows {
+  int n = 0;
+  std::pair<int, int> w[kMaxHoursIntervals + 1];
 };
 
 // Presence of one practitioner on one date: the records of each half-day
@@ -83,6 +101,7 @@ struct Candidate {
   int64_t start;
   const std::string* who;
   const Plage* plage;
+  int len;
 };
 
 }  // namespace slots_internal
@@ -92,6 +111,9 @@ using namespace slots_internal;
 struct SlotIndex::Data {
   SlotInputs in;
   std::unordered_map<std::string, std::string> profession;
+  std::unordered_map<std::string, std::string> pole;
+  // Sites with opening hours; an empty list = unreadable hours = closed.
+  std::unordered_map<std::string, std::vector<OpeningInterval>> hours;
   std::unordered_map<std::string, Busy> busy;
   std::unordered_map<std::string, std::vector<DayException>> leave_by_pract;
   std::unordered_map<std::string, std::vector<DayException>> closed_by_site;
@@ -105,13 +127,13 @@ struct SlotIndex::Data {
       if (a.deleted || a.status != "booked") continue;
       std::string who = QualifyRef(a.practitioner, a.site_id);
       const std::string date = FormatDate(ParisDate(a.start));
-      const DayException* leave = Leave(who, date);
+      const int from = LocalMinutes(a.start);
+      const int to = from + static_cast<int>(std::clamp<int64_t>(a.duration_min, 1, 1440));
       const HalfDays* pres = PresenceOn(who, date);
-      const Presence* half =
-          pres ? pres->half[LocalMinutes(a.start) < kNoonMinutes ? 0 : 1] : nullptr;
+      const Presence* half = pres ? pres->half[from < kNoonMinutes ? 0 : 1] : nullptr;
       const char* reason = nullptr;
-      if (Closed(a.site_id, date)) reason = "fermeture";
-      else if (leave && leave->e->kind == "conge") reason = "conge";
+      if (Hit(closed_by_site, a.site_id, date, from, to, false)) reason = "fermeture";
+      else if (Hit(leave_by_pract, who, date, from, to, true)) reason = "conge";
       else if (half && half->state == "absent") reason = "absence";
       if (reason) flagged.push_back({&a, std::move(who), reason});
     }
@@ -120,19 +142,58 @@ struct SlotIndex::Data {
     });
   }
 
-  bool Closed(const std::string& site, const std::string& date) const {
-    auto it = closed_by_site.find(site);
-    if (it == closed_by_site.end()) return false;
+  // True if an exception of `key` on `date` intersects [from, to)
+  // (leaves only: conge, when `leave_only`).
+  static bool Hit(const std::unordered_map<std::string, std::vector<DayException>>& by,
+                  const std::string& key, const std::string& date, int from, int to,
+                  bool leave_only) {
+    auto it = by.find(key);
+    if (it == by.end()) return false;
     for (const DayException& e : it->second)
-      if (e.Covers(date)) return true;
+      if (e.Covers(date) && e.Hits(from, to) && (!leave_only || e.e->kind == "conge"))
+        return true;
     return false;
   }
-  const DayException* Leave(const std::string& pract, const std::string& date) const {
-    auto it = leave_by_pract.find(pract);
-    if (it == leave_by_pract.end()) return nullptr;
-    for (const DayException& e : it->second)
-      if (e.Covers(date)) return &e;
-    return nullptr;
+  // Applies the exceptions of plage `p` on `date`: false if one removes the
+  // whole day; else *worker is the owner or a whole-day replacement and
+  // `cuts` holds the partial-day ones.
+  bool DayOf(const Plage& p, const std::string& date, const std::string** worker,
+             DayCuts* cuts) const {
+    *worker = &p.owner;
+    if (auto it = closed_by_site.find(p.s->site_id); it != closed_by_site.end())
+      for (const DayException& e : it->second) {
+        if (!e.Covers(date)) continue;
+        if (e.WholeDay()) return false;
+        cuts->blocked.push_back(&e);
+      }
+    if (auto it = leave_by_pract.find(p.owner); it != leave_by_pract.end())
+      for (const DayException& e : it->second) {
+        if (!e.Covers(date)) continue;
+        const bool leave = e.e->kind == "conge" || e.replacement.empty();
+        if (e.WholeDay() && leave) return false;
+        if (e.WholeDay()) {
+          if (*worker == &p.owner) *worker = &e.replacement;
+        } else {
+          (leave ? cuts->blocked : cuts->replaced).push_back(&e);
+        }
+      }
+    return true;
+  }
+  // The parts of [p.from, p.to) inside the opening hours of p's site on
+  // weekday `wd` (0 = Monday); the whole plage if the site has none.
+  Windows OpenWindows(const Plage& p, int wd) const {
+    Windows out;
+    auto it = hours.find(p.s->site_id);
+    if (it == hours.end()) {
+      out.w[out.n++] = {p.from, p.to};
+      return out;
+    }
+    for (const OpeningInterval& o : it->second) {
+      if (o.weekday != wd + 1) continue;
+      const int a = std::max(p.from, o.from), b = std::min(p.to, o.to);
+      if (a < b && out.n < kMaxHoursIntervals) out.w[out.n++] = {a, b};
+    }
+    return out;
   }
   const HalfDays* PresenceOn(const std::string& pract, const std::string& date) const {
     auto it = presence.find(pract + "|" + date);
@@ -151,7 +212,8 @@ struct SlotIndex::Data {
             ParseClockMinutes(s.end_time, true), 0};
     if (p.from < 0 || p.to <= p.from) return;
     if (s.kind == "programmee" && s.slot_min == 0) return;
-    p.len = (s.kind == "sans_rdv" || s.slot_min == 0) ? p.to - p.from : s.slot_min;
+    p.one_slot = s.kind == "sans_rdv" || s.slot_min == 0;
+    p.len = p.one_slot ? p.to - p.from : s.slot_min;
     if (p.len > p.to - p.from) return;
     by_weekday[s.weekday - 1].push_back(std::move(p));
   }
@@ -180,8 +242,7 @@ class Searcher {
         if (!offered.insert({*c.who, c.start}).second) continue;
         const Schedule& s = *c.plage->s;
         out.push_back(Slot{*c.who, s.site_id, s.kind, s.id,
-                           *c.who == c.plage->owner ? "" : c.plage->owner, c.start,
-                           c.plage->len});
+                           *c.who == c.plage->owner ? "" : c.plage->owner, c.start, c.len});
       }
     }
     return out;
@@ -208,6 +269,10 @@ class Searcher {
   }
   bool PractitionerWanted(const std::string& who) const {
     if (!q_.practitioner.empty() && who != q_.practitioner) return false;
+    if (!q_.pole.empty()) {
+      auto it = d_.pole.find(who);
+      if (it == d_.pole.end() || it->second != q_.pole) return false;
+    }
     if (q_.profession.empty()) return true;
     auto it = d_.profession.find(who);
     return it != d_.profession.end() && it->second == q_.profession;
@@ -218,45 +283,74 @@ class Searcher {
 
   void SearchDay(const CivilDate& day, std::vector<Candidate>* found) const {
     const std::string date = FormatDate(day);
-    for (const Plage& p : d_.by_weekday[Weekday(day)]) {
+    const int wd = Weekday(day);
+    for (const Plage& p : d_.by_weekday[wd]) {
       const Schedule& s = *p.s;
       if (!SiteWanted(s.site_id) || !KindWanted(s.kind)) continue;
       if (date < s.valid_from || (!s.valid_to.empty() && s.valid_to < date)) continue;
-      if (d_.Closed(s.site_id, date)) continue;
-      const std::string* worker = &p.owner;
-      if (const DayException* e = d_.Leave(p.owner, date)) {
-        if (e->e->kind == "conge" || e->replacement.empty()) continue;
-        worker = &e->replacement;
-      }
-      const HalfDays* pres = d_.PresenceOn(p.owner, date);
-      const Busy* owner_busy = d_.BusyOf(p.owner);
-      const std::string* last_who = nullptr;
-      bool wanted = false;
-      const Busy* who_busy = nullptr;
-      for (int m = p.from; m + p.len <= p.to; m += p.len) {
-        const std::string* who = worker;
-        if (pres) {
-          const int h = m < kNoonMinutes ? 0 : 1;
-          if (const Presence* pr = pres->half[h]) {
-            if (pr->state == "absent" || pres->replacement[h].empty()) continue;
-            if (worker == &p.owner) who = &pres->replacement[h];
-          }
-        }
-        if (who != last_who) {  // filters and busy list once per worker
-          last_who = who;
-          wanted = PractitionerWanted(*who);
-          who_busy = who == &p.owner ? owner_busy : d_.BusyOf(*who);
-        }
-        if (!wanted) continue;
-        const int64_t t = ParisLocalToUtc(day, m / 60, m % 60);
-        if (t < q_.after || LocalMinutes(t) != m) continue;  // spring gap
-        const int64_t t_end = t + int64_t{p.len} * 60;
-        if (s.kind != "sans_rdv" &&
-            (IsBusy(who_busy, t, t_end) || (who_busy != owner_busy && IsBusy(owner_busy, t, t_end))))
-          continue;
-        found->push_back(Candidate{t, who, &p});
-      }
+      const std::string* worker = nullptr;
+      DayCuts cuts;
+      if (!d_.DayOf(p, date, &worker, &cuts)) continue;
+      const Windows open = d_.OpenWindows(p, wd);
+      for (int k = 0; k < open.n; ++k)
+        SearchPart(day, p, open.w[k].first, open.w[k].second, worker, cuts, found);
     }
+  }
+
+  // The free slots of plage `p` in [from, to) (a part inside the opening
+  // hours) worked by `worker` unless `cuts` say otherwise.
+  void SearchPart(const CivilDate& day, const Plage& p, int from, int to,
+                  const std::string* worker, const DayCuts& cuts,
+                  std::vector<Candidate>* found) const {
+    const HalfDays* pres = d_.PresenceOn(p.owner, FormatDate(day));
+    const Busy* owner_busy = d_.BusyOf(p.owner);
+    const std::string* last_who = nullptr;
+    bool wanted = false;
+    const Busy* who_busy = nullptr;
+    const int len = p.one_slot ? to - from : p.len;
+    for (int m = from; m + len <= to; m += len) {
+      if (Blocked(cuts, m, m + len)) continue;
+      const std::string* who = worker;
+      if (!cuts.replaced.empty() && !ReplacedBy(cuts, m, m + len, &who)) continue;
+      if (pres && who == &p.owner) {
+        const int h = m < kNoonMinutes ? 0 : 1;
+        if (const Presence* pr = pres->half[h]) {
+          if (pr->state == "absent" || pres->replacement[h].empty()) continue;
+          who = &pres->replacement[h];
+        }
+      }
+      if (who != last_who) {  // filters and busy list once per worker
+        last_who = who;
+        wanted = PractitionerWanted(*who);
+        who_busy = who == &p.owner ? owner_busy : d_.BusyOf(*who);
+      }
+      if (!wanted) continue;
+      const int64_t t = ParisLocalToUtc(day, m / 60, m % 60);
+      if (t < q_.after || LocalMinutes(t) != m) continue;  // spring gap
+      const int64_t t_end = t + int64_t{len} * 60;
+      if (p.s->kind != "sans_rdv" &&
+          (IsBusy(who_busy, t, t_end) || (who_busy != owner_busy && IsBusy(owner_busy, t, t_end))))
+        continue;
+      found->push_back(Candidate{t, who, &p, len});
+    }
+  }
+
+  static bool Blocked(const DayCuts& cuts, int from, int to) {
+    for (const DayException* e : cuts.blocked)
+      if (e->Hits(from, to)) return true;
+    return false;
+  }
+
+  // A partial-day replacement intersecting [from, to): false if one only
+  // partly covers it (nobody clearly works that slot), else *who becomes
+  // the replacement of the one that covers it.
+  static bool ReplacedBy(const DayCuts& cuts, int from, int to, const std::string** who) {
+    for (const DayException* e : cuts.replaced) {
+      if (!e->Hits(from, to)) continue;
+      if (e->part.from > from || e->part.to < to) return false;
+      *who = &e->replacement;
+    }
+    return true;
   }
 
   const SlotIndex::Data& d_;
@@ -286,14 +380,27 @@ std::string ValidateSlotQuery(const SlotQuery& q) {
     return "praticien invalide " + QuoteForMessage(q.practitioner);
   if (q.profession.size() > 64 || !IsPrintable(q.profession))
     return "profession invalide " + QuoteForMessage(q.profession);
+  if (!q.pole.empty() && !IsValidSiteId(q.pole))
+    return "pôle invalide " + QuoteForMessage(q.pole);
   return "";
 }
 
 SlotIndex::SlotIndex(SlotInputs in) : d_(std::make_unique<Data>()) {
   Data& d = *d_;
   d.in = std::move(in);
-  for (const Practitioner& p : d.in.practitioners)
-    if (!p.deleted) d.profession[QualifyRef(p.id, p.site_id)] = p.profession;
+  for (const Practitioner& p : d.in.practitioners) {
+    if (p.deleted) continue;
+    d.profession[QualifyRef(p.id, p.site_id)] = p.profession;
+    if (!p.pole.empty()) d.pole[QualifyRef(p.id, p.site_id)] = p.pole;
+  }
+  // Only a site's own record (id = its site) says when it is open: a
+  // record of S2 stored at S1 cannot close or open S2.
+  for (const SiteInfo& s : d.in.sites) {
+    if (s.deleted || s.hours.empty() || s.id != s.site_id) continue;
+    std::vector<OpeningInterval> v;
+    (void)ParseOpeningHours(s.hours, &v);  // unreadable: empty = closed
+    d.hours[s.id] = std::move(v);
+  }
   for (const Appointment& a : d.in.appointments) {
     if (!IsOccupying(a)) continue;
     const int64_t dur = std::clamp<int64_t>(a.duration_min, 1, 1440) * 60;
@@ -305,11 +412,12 @@ SlotIndex::SlotIndex(SlotInputs in) : d_(std::make_unique<Data>()) {
     });
   for (const ScheduleException& e : d.in.exceptions) {
     if (e.deleted || !IsValidDate(e.first_day) || !IsValidDate(e.last_day)) continue;
+    const DayPart part = ExceptionDayPart(e);
     if (e.kind == "fermeture") {
-      d.closed_by_site[e.site_id].push_back({&e, ""});
+      d.closed_by_site[e.site_id].push_back({&e, "", part});
     } else if ((e.kind == "conge" || e.kind == "remplacement") && !e.practitioner.empty()) {
       d.leave_by_pract[QualifyRef(e.practitioner, e.site_id)].push_back(
-          {&e, e.kind == "remplacement" ? QualifyRef(e.replacement, e.site_id) : ""});
+          {&e, e.kind == "remplacement" ? QualifyRef(e.replacement, e.site_id) : "", part});
     }
   }
   for (const Presence& p : d.in.presence) {

@@ -13,14 +13,25 @@
 // - A slot is free unless an appointment of its practitioner (at any site),
 //   not cancelled and not deleted, intersects it: [start, start+duration)
 //   intervals in UTC, so touching intervals do not intersect.
+// - Opening hours (model/org.h): when the plage's site has a site record
+//   (id = its site) with `hours`, the plage is clipped to them: slots are
+//   cut from the start of each part of the plage inside an opening
+//   interval, and a one-slot plage becomes one slot per such part. No
+//   hours = no restriction.
 // - A closed site (exception "fermeture"), a practitioner's leave
 //   ("conge") or absence (presence "absent" for that date and half-day:
 //   am before 13:00 Paris, pm from 13:00) removes the free slots; the
 //   booked appointments they cover are listed in `to_move`, never removed.
+//   A partial-day exception (start_time/end_time, model/schedule.h) does
+//   so only for the slots and appointments whose wall-clock interval
+//   intersects it (touching does not: a 14:00-15:00 leave keeps the 15:00
+//   slot and the 13:45-14:00 one).
 // - A replacement (exception "remplacement", or presence "remplace" with a
 //   name) offers the replaced practitioner's slots as the replacement's
 //   (practitioner = the replacement, replaces = the replaced one); a slot
-//   is then busy if either has an appointment intersecting it.
+//   is then busy if either has an appointment intersecting it. A
+//   partial-day replacement applies to the slots inside its interval; a
+//   slot only partly inside it is not offered.
 // - "sans_rdv" plages (walk-in hours) are offered only when kind is asked
 //   for explicitly, as one block, and appointments do not fill them.
 // - Slots start at or after `after`, within horizon_days Paris days from
@@ -33,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "common/model/org.h"
 #include "common/model/schedule.h"
 #include "common/model/schema.h"
 #include "common/util/status.h"
@@ -48,6 +60,7 @@ struct SlotQuery {
   std::vector<std::string> sites;  // empty = every site held
   std::string profession;          // "" = any
   std::string practitioner;        // reference ("id" or "id@site"), "" = any
+  std::string pole;                // pôle id of the practitioner who works the slot, "" = any
   std::string kind;                // "" = every kind but sans_rdv
   int64_t after = 0;               // UTC seconds
   int count = kDefaultSlotCount;   // 1..kMaxSlotCount
@@ -75,7 +88,8 @@ struct SlotInputs {
   std::vector<ScheduleException> exceptions;
   std::vector<Appointment> appointments;
   std::vector<Presence> presence;
-  std::vector<Practitioner> practitioners;  // for the profession filter
+  std::vector<Practitioner> practitioners;  // for the profession and pôle filters
+  std::vector<SiteInfo> sites;              // opening hours
 };
 
 struct SlotSearch {
@@ -85,7 +99,7 @@ struct SlotSearch {
 
 // "" if `q` is acceptable, else a French message (count, horizon, after in
 // [0, kMaxTimestamp], known kind, site ids and practitioner reference
-// well-formed, profession at most 64 printable bytes).
+// well-formed, profession at most 64 printable bytes, pôle "" or a short id).
 std::string ValidateSlotQuery(const SlotQuery& q);
 
 // "id" qualified with `site` ("id@site"); a reference with '@' is kept.

@@ -1,9 +1,11 @@
 #include "common/merge/policy.h"
 
+#include "common/model/org.h"
 #include "common/model/schedule.h"
 
 #include <cstdint>
 #include <limits>
+#include <set>
 #include <tuple>
 
 namespace relais::common::policy {
@@ -114,6 +116,34 @@ bool ScheduleBeats(Collection c, const std::string& field, const Sibling& x,
   return Later(x, y);
 }
 
+// Organisation (docs/domain.md §6d). Practitioner `sites`: the union of
+// the concurrent lists is shown (a site someone added stays visible while
+// staff look). Exception start_time/end_time edited concurrently: the
+// whole day is shown (the widest exception, never a slot someone meant to
+// remove; ExceptionDayPart reads "" as whole days).
+void HarmonizeOrg(const Record& r, FieldView* view) {
+  auto concurrent = [&](const char* f) {
+    const auto* sibs = Find(r, f);
+    if (!sibs) return false;
+    for (const Sibling& s : *sibs)
+      if (s.value != sibs->front().value) return true;
+    return false;
+  };
+  if (r.collection == Collection::kPractitioner && concurrent(field::kSites)) {
+    std::set<std::string> all;
+    for (const Sibling& s : *Find(r, field::kSites))
+      for (std::string& site : SplitSites(s.value)) all.insert(std::move(site));
+    std::string joined;
+    for (const std::string& s : all) joined += (joined.empty() ? "" : ",") + s;
+    (*view)[field::kSites] = joined;
+  }
+  if (r.collection == Collection::kScheduleException &&
+      (concurrent(field::kStartTime) || concurrent(field::kEndTime))) {
+    (*view)[field::kStartTime] = "";
+    (*view)[field::kEndTime] = "";
+  }
+}
+
 }  // namespace
 
 int StatusProgress(const std::string& status) {
@@ -138,6 +168,11 @@ bool Beats(Collection c, const std::string& field, const Sibling& x,
   if (c == Collection::kLedger) return Later(y, x);  // first write stands
   if (c == Collection::kSchedule || c == Collection::kScheduleException)
     return ScheduleBeats(c, field, x, y);
+  // A pôle or room deleted by one side and edited by the other stays
+  // ("0" first): practitioners and rooms still point at it.
+  if ((c == Collection::kPole || c == Collection::kRoom) && field == kDeletedField &&
+      x.value != y.value && (x.value == "0" || y.value == "0"))
+    return x.value == "0";
   return Later(x, y);
 }
 
@@ -164,6 +199,7 @@ bool Settles(Collection c, const std::string& field,
 void HarmonizeView(const Record& r, FieldView* view) {
   if (r.collection == Collection::kPresence) HarmonizePresence(r, view);
   if (r.collection == Collection::kAppointment) HarmonizeAppointment(r, view);
+  HarmonizeOrg(r, view);
 }
 
 }  // namespace relais::common::policy

@@ -28,6 +28,13 @@
 //   one side stays deleted/ended while staff look; an exception deleted by
 //   one side and edited by the other stays (_deleted "0" first): never
 //   offer a slot someone meant to remove. Other fields: latest write.
+// - schedule_exception start_time/end_time (partial day): concurrent
+//   values of either show the whole day (HarmonizeView), needing attention.
+// - organisation (docs/domain.md §6d): site fields (name, kind, hours,
+//   org, address, commune), pôle and room fields, practitioner pole:
+//   latest write, needs attention. Practitioner sites: the union of the
+//   concurrent lists is shown (HarmonizeView), needs attention. A pôle or
+//   room deleted by one side and edited by the other stays ("0" first).
 // - everything else: latest (hlc, dot, value) shown, needs attention.
 
 #include <string>
@@ -50,7 +57,8 @@ bool Settles(Collection c, const std::string& field,
 
 // Adjusts the per-field winners in `view` (computed from `r` by Beats) where
 // several fields belong together: presence state/replacement, appointment
-// checkin_at/checkin_via. Deterministic function of `r`.
+// checkin_at/checkin_via, exception start_time/end_time, and the union of
+// a practitioner's concurrent `sites`. Deterministic function of `r`.
 void HarmonizeView(const Record& r, FieldView* view);
 
 // Rank of an appointment status in the real day: 0 for booked, no_show,

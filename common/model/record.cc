@@ -70,6 +70,8 @@ const char* CollectionName(Collection c) {
     case Collection::kAudit: return "audit";
     case Collection::kSchedule: return "schedule";
     case Collection::kScheduleException: return "schedule_exception";
+    case Collection::kPole: return "pole";
+    case Collection::kRoom: return "room";
   }
   return "?";
 }

@@ -80,8 +80,12 @@ enum class Collection {
   // "Plages" and common/domain/slots.h.
   kSchedule = 6,
   kScheduleException = 7,
+  // The organisation (docs/domain.md §6d, model/org.h): pôles (at the
+  // organisation's pseudo-site) and rooms (at their site).
+  kPole = 8,
+  kRoom = 9,
 };
-constexpr int kCollectionCount = 8;
+constexpr int kCollectionCount = 10;
 const char* CollectionName(Collection c);
 std::optional<Collection> ParseCollection(const std::string& name);
 

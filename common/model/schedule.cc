@@ -84,8 +84,17 @@ ScheduleException ScheduleExceptionFromView(const Record& r, const FieldView& v)
   e.replacement = Get(v, kReplacement);
   e.first_day = Get(v, kFirstDay);
   e.last_day = Get(v, kLastDay);
+  e.start_time = Get(v, kStartTime);
+  e.end_time = Get(v, kEndTime);
   e.deleted = Get(v, kDeletedField) == "1";
   return e;
+}
+
+DayPart ExceptionDayPart(const ScheduleException& e) {
+  const int from = ParseClockMinutes(e.start_time, false);
+  const int to = ParseClockMinutes(e.end_time, true);
+  if (from < 0 || to <= from) return DayPart{};
+  return DayPart{from, to};
 }
 
 const std::vector<std::string>& ScheduleFields() {
@@ -98,8 +107,9 @@ const std::vector<std::string>& ScheduleFields() {
 
 const std::vector<std::string>& ScheduleExceptionFields() {
   using namespace field;
-  static const std::vector<std::string> k = {kKind,     kPractitioner, kReplacement,
-                                             kFirstDay, kLastDay,      kDeletedField};
+  static const std::vector<std::string> k = {kKind,      kPractitioner, kReplacement,
+                                             kFirstDay,  kLastDay,      kStartTime,
+                                             kEndTime,   kDeletedField};
   return k;
 }
 
@@ -124,6 +134,10 @@ std::string ValidateScheduleExceptionField(const std::string& f, const std::stri
   if (f == kKind) return NeedOneOf(f, v, ScheduleExceptionKinds());
   if (f == kPractitioner || f == kReplacement) return NeedRefOrEmpty(f, v);
   if (f == kFirstDay || f == kLastDay) return NeedDate(f, v, false);
+  if (f == kStartTime && !v.empty() && ParseClockMinutes(v, false) < 0)
+    return Bad(f, "heure invalide (HH:MM, 00:00 à 23:59)", v);
+  if (f == kEndTime && !v.empty() && ParseClockMinutes(v, true) <= 0)
+    return Bad(f, "heure invalide (HH:MM, 00:01 à 24:00)", v);
   return "";
 }
 

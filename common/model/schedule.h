@@ -22,6 +22,12 @@
 //   practitioner  required for conge and remplacement, "" for fermeture
 //   replacement   required for remplacement, "" otherwise
 //   first_day, last_day  "YYYY-MM-DD", first_day <= last_day
+//   start_time, end_time optional "HH:MM" (as a plage's): a partial-day
+//                 exception, [start_time, end_time) of each day; both or
+//                 neither (input rule). Absent or "" = whole days. A
+//                 stored pair that is not a valid interval (one side only,
+//                 end not after start: concurrent edits) counts as whole
+//                 days: never offer a slot someone meant to remove.
 //
 // The rules between fields (end after start...) are input rules:
 // domain/plage_input.h. Every edit writes the whole record.
@@ -69,9 +75,18 @@ Schedule ScheduleFromView(const Record& r, const FieldView& v);
 
 struct ScheduleException {
   std::string id, site_id, kind, practitioner, replacement, first_day, last_day;
+  std::string start_time, end_time;  // "" = whole day
   bool deleted = false;
 };
 ScheduleException ScheduleExceptionFromView(const Record& r, const FieldView& v);
+
+// The part of each day an exception covers, Paris wall-clock minutes
+// [from, to): {0, 1440} for a whole-day exception, and for a stored pair
+// that is not a valid interval (see the file comment).
+struct DayPart {
+  int from = 0, to = 1440;
+};
+DayPart ExceptionDayPart(const ScheduleException& e);
 
 // "HH:MM" -> minutes since midnight; -1 if malformed. `allow_24` accepts
 // "24:00" (1440), the end of the day.

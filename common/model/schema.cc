@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "common/model/org.h"
+
 namespace relais::common {
 
 bool ParseInt64(const std::string& s, int64_t* out) {
@@ -80,6 +82,8 @@ Practitioner PractitionerFromView(const Record& r, const FieldView& v) {
   p.name = Get(v, kName);
   p.profession = Get(v, kProfession);
   p.pin_hash = Get(v, kPinHash);
+  p.sites = Get(v, kSites);
+  p.pole = Get(v, kPole);
   p.share_bp = GetInt(v, kShareBp, 0);
   p.deleted = Deleted(v);
   return p;

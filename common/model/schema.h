@@ -121,7 +121,9 @@ struct Appointment {
 Appointment AppointmentFromView(const Record& r, const FieldView& v);
 
 struct Practitioner {
-  std::string id, site_id, name, profession, pin_hash;
+  // sites: "" (= the record's site) or "S1,S2"; pole: "" or a pôle id
+  // (model/org.h).
+  std::string id, site_id, name, profession, pin_hash, sites, pole;
   int64_t share_bp = 0;
   bool deleted = false;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/model/org.h"
 #include "common/model/schedule.h"
 #include "common/model/schema.h"
 #include "common/util/time.h"
@@ -93,10 +94,11 @@ std::string NeedRef(const std::string& f, const std::string& v) {
 
 const std::set<std::string>& FieldsOf(Collection c) {
   using namespace field;
-  static const std::set<std::string> kSite = {kName, kPinHash, kRetentionMonths,
-                                              kDeletedField};
-  static const std::set<std::string> kPract = {kName, kProfession, kShareBp,
-                                               kPinHash, kDeletedField};
+  static const std::set<std::string> kSite = {kName,     kPinHash, kRetentionMonths,
+                                              kOrg,      kSiteKind, kHours,
+                                              kAddress,  kCommune, kDeletedField};
+  static const std::set<std::string> kPract = {kName,    kProfession, kShareBp, kPinHash,
+                                               kSites,   kPole,       kDeletedField};
   static const std::set<std::string> kAppt = {
       kPractitioner, kPatientRef, kPatientName, kPatientBirth, kStart,
       kDuration,     kKind,       kStatus,      kRoom,         kCode,
@@ -116,9 +118,13 @@ const std::set<std::string>& FieldsOf(Collection c) {
                                             ScheduleFields().end());
   static const std::set<std::string> kSchedEx(ScheduleExceptionFields().begin(),
                                               ScheduleExceptionFields().end());
+  static const std::set<std::string> kPoleF(PoleFields().begin(), PoleFields().end());
+  static const std::set<std::string> kRoomF(RoomFields().begin(), RoomFields().end());
   switch (c) {
     case Collection::kSchedule: return kSched;
     case Collection::kScheduleException: return kSchedEx;
+    case Collection::kPole: return kPoleF;
+    case Collection::kRoom: return kRoomF;
     case Collection::kSite: return kSite;
     case Collection::kPractitioner: return kPract;
     case Collection::kAppointment: return kAppt;
@@ -261,7 +267,7 @@ std::string ValidateField(Collection c, const std::string& f,
     case Collection::kPractitioner:
       if (f == kShareBp) return NeedInt(f, v, 0, 10000);
       if (f == kName && v.empty()) return "champ 'name': nom du praticien vide";
-      return "";
+      return ValidateOrgField(c, f, v);
     case Collection::kPresence:
       if (f == kPractitioner) return NeedRef(f, v);
       if (f == kDate && !IsValidDate(v))
@@ -279,7 +285,10 @@ std::string ValidateField(Collection c, const std::string& f,
       return ValidateScheduleExceptionField(f, v);
     case Collection::kSite:
       if (f == kRetentionMonths && !v.empty()) return NeedInt(f, v, 1, 1200);
-      return "";
+      return ValidateOrgField(c, f, v);
+    case Collection::kPole:
+    case Collection::kRoom:
+      return ValidateOrgField(c, f, v);
   }
   return "";
 }
@@ -327,7 +336,10 @@ const std::vector<std::string>& RequiredFields(Collection c) {
   static const std::vector<std::string> kSched = {kPractitioner, kWeekday, kStartTime,
                                                   kEndTime, kKind, kValidFrom};
   static const std::vector<std::string> kSchedEx = {kKind, kFirstDay, kLastDay};
+  static const std::vector<std::string> kNamed = {kName};
   switch (c) {
+    case Collection::kPole:
+    case Collection::kRoom: return kNamed;
     case Collection::kSchedule: return kSched;
     case Collection::kScheduleException: return kSchedEx;
     case Collection::kSite: return kNone;

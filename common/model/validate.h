@@ -88,7 +88,8 @@ std::string ValidateRecord(const Record& r);
 // appointment: practitioner, start; presence: practitioner, date, half,
 // state; ledger: amount_cents, category, payer, key, month; site: none;
 // schedule: practitioner, weekday, start_time, end_time, kind, valid_from;
-// schedule_exception: kind, first_day, last_day (model/schedule.h).
+// schedule_exception: kind, first_day, last_day (model/schedule.h); pole,
+// room: name (model/org.h).
 const std::vector<std::string>& RequiredFields(Collection c);
 // ValidateRecord, not partial, and every RequiredFields entry present.
 std::string ValidateNewRecord(const Record& r);

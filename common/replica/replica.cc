@@ -6,6 +6,7 @@
 
 #include "common/domain/ledger.h"
 #include "common/domain/overlaps.h"
+#include "common/model/org.h"
 
 namespace relais::common {
 
@@ -155,13 +156,32 @@ std::string Replica::PractitionerRef(const std::string& id) const {
 Status Replica::AddPractitioner(const std::string& id, const std::string& name,
                                 const std::string& profession,
                                 int64_t share_bp) {
+  return AddPractitioner(id, name, profession, share_bp, PractitionerOrg{});
+}
+
+Status Replica::AddPractitioner(const std::string& id, const std::string& name,
+                                const std::string& profession, int64_t share_bp,
+                                const PractitionerOrg& org) {
   if (!IsValidPractitionerRef(id))
     return Status::InvalidArgument("identifiant de praticien invalide: " + QuoteForMessage(id));
   if (name.empty()) return Status::InvalidArgument("nom du praticien vide");
-  auto r = Write(Collection::kPractitioner, PractitionerRef(id),
-                 {{field::kName, name},
-                  {field::kProfession, profession},
-                  {field::kShareBp, std::to_string(share_bp)}});
+  std::map<std::string, std::string> f = {{field::kName, name},
+                                          {field::kProfession, profession},
+                                          {field::kShareBp, std::to_string(share_bp)}};
+  if (org.sites) f[field::kSites] = *org.sites;
+  if (org.pole) {
+    if (!org.pole->empty()) {
+      if (!IsValidSiteId(*org.pole))
+        return Status::InvalidArgument("identifiant de pôle invalide: " +
+                                       QuoteForMessage(*org.pole));
+      RELAIS_ASSIGN_OR_RETURN(auto pole, Get(Collection::kPole, *org.pole));
+      if (!pole || IsDeleted(*pole))
+        return Status::InvalidArgument("pôle inconnu " + QuoteForMessage(*org.pole) +
+                                       " (créez-le: relais org pole add)");
+    }
+    f[field::kPole] = *org.pole;
+  }
+  auto r = Write(Collection::kPractitioner, PractitionerRef(id), f);
   return r.ok() ? Status::OK() : r.status();
 }
 

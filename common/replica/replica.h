@@ -181,6 +181,17 @@ class Replica {
 
   Status AddPractitioner(const std::string& id, const std::string& name,
                          const std::string& profession, int64_t share_bp = 0);
+  // The organisation fields of a practitioner (model/org.h); nullopt =
+  // left as they are (an older hub never sees them unless they are set).
+  struct PractitionerOrg {
+    std::optional<std::string> sites;  // "S1,S2" or "" (= the record's site)
+    std::optional<std::string> pole;   // a pôle id held here, or ""
+  };
+  // AddPractitioner plus `org`. INVALID_ARGUMENT for a malformed sites
+  // list or a pôle that is not a live pôle record of this replica.
+  Status AddPractitioner(const std::string& id, const std::string& name,
+                         const std::string& profession, int64_t share_bp,
+                         const PractitionerOrg& org);
   // Validates with ValidateNewAppointment (model/validate.h) after checking
   // the practitioner exists. Returns {id, check-in code}.
   Result<std::pair<std::string, std::string>> AddAppointment(

@@ -71,11 +71,13 @@ Status SlotCache::LoadCalendars() {
   schedules_.clear();
   exceptions_.clear();
   practitioners_.clear();
+  sites_.clear();
   domain::SlotInputs in;
   RELAIS_RETURN_IF_ERROR(LoadSlotCalendars(r_->store(), &in));
   for (Schedule& s : in.schedules) schedules_.emplace(s.id, std::move(s));
   for (ScheduleException& e : in.exceptions) exceptions_.emplace(e.id, std::move(e));
   for (Practitioner& p : in.practitioners) practitioners_.emplace(p.id, std::move(p));
+  for (SiteInfo& si : in.sites) sites_.emplace(si.id, std::move(si));
   ++stats_.full_loads;
   loaded_ = true;
   return Status::OK();
@@ -116,12 +118,15 @@ Status SlotCache::ApplyChange(const ChangeJournal::Entry& e) {
     }
     case Collection::kSchedule:
     case Collection::kScheduleException:
-    case Collection::kPractitioner: {
+    case Collection::kPractitioner:
+    case Collection::kSite: {
       RELAIS_ASSIGN_OR_RETURN(std::optional<Record> rec, st->Get(e.collection, e.id));
       if (e.collection == Collection::kSchedule)
         Upsert(&schedules_, e.id, rec, ScheduleFromView);
       else if (e.collection == Collection::kScheduleException)
         Upsert(&exceptions_, e.id, rec, ScheduleExceptionFromView);
+      else if (e.collection == Collection::kSite)
+        Upsert(&sites_, e.id, rec, SiteFromView);
       else
         Upsert(&practitioners_, e.id, rec, PractitionerFromView);
       for (auto& [k, c] : chunks_) c->index.reset();  // rebuilt from memory
@@ -168,6 +173,7 @@ Result<SlotCache::Chunk*> SlotCache::ChunkFor(int64_t k) {
     for (const auto& [id, s] : schedules_) in.schedules.push_back(s);
     for (const auto& [id, e] : exceptions_) in.exceptions.push_back(e);
     for (const auto& [id, p] : practitioners_) in.practitioners.push_back(p);
+    for (const auto& [id, si] : sites_) in.sites.push_back(si);
     in.appointments.reserve(c->appts.size());
     for (const auto& [id, a] : c->appts) in.appointments.push_back(a);
     for (const auto& [id, p] : c->presence) in.presence.push_back(p);

@@ -95,6 +95,7 @@ class SlotCache {
   std::map<std::string, Schedule> schedules_;
   std::map<std::string, ScheduleException> exceptions_;
   std::map<std::string, Practitioner> practitioners_;
+  std::map<std::string, SiteInfo> sites_;  // opening hours (model/org.h)
   std::map<int64_t, std::unique_ptr<Chunk>> chunks_;  // by chunk number
   Stats stats_;
 };

@@ -82,7 +82,9 @@ Status LoadSlotCalendars(ReplicaStore* st, domain::SlotInputs* in) {
                                  &in->schedules));
   RELAIS_RETURN_IF_ERROR(Project(st->List(Collection::kScheduleException),
                                  ScheduleExceptionFromView, &in->exceptions));
-  return Project(st->List(Collection::kPractitioner), PractitionerFromView, &in->practitioners);
+  RELAIS_RETURN_IF_ERROR(
+      Project(st->List(Collection::kPractitioner), PractitionerFromView, &in->practitioners));
+  return Project(st->List(Collection::kSite), SiteFromView, &in->sites);
 }
 
 SlotWindow SlotWindowOf(const domain::SlotQuery& q) {

@@ -1,6 +1,7 @@
 #pragma once
 // Loads what the next-free-slot search (domain/slots.h) needs from a
-// replica: every plage and exception, the practitioners, and only the
+// replica: every plage and exception, the practitioners, the site records
+// (opening hours), and only the
 // appointments and presence records of the searched window. Appointments
 // are read lean (SlotAppointmentFromState): the search reads five of their
 // fields, and decoding the others (sealed patient fields, notes, codes)

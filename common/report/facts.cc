@@ -136,8 +136,9 @@ RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
   RecordFact out;
   if (r.collection == Collection::kSite || r.collection == Collection::kAudit ||
       r.collection == Collection::kSchedule ||
-      r.collection == Collection::kScheduleException)
-    return out;  // no usage fact (plages are planning, not activity)
+      r.collection == Collection::kScheduleException ||
+      r.collection == Collection::kPole || r.collection == Collection::kRoom)
+    return out;  // no usage fact (plages and the organisation are not activity)
   const FieldTable f(r);
   if (f.deleted()) return out;
   switch (r.collection) {
@@ -181,6 +182,8 @@ RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
     case Collection::kAudit:
     case Collection::kSchedule:
     case Collection::kScheduleException:
+    case Collection::kPole:
+    case Collection::kRoom:
       break;
   }
   return out;

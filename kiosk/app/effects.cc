@@ -131,6 +131,10 @@ std::string Describe(const AppState& s, const common::Record& rec) {
       return "Plage " + rec.id;
     case common::Collection::kScheduleException:
       return "Exception de plage " + rec.id;
+    case common::Collection::kPole:
+      return "Pôle " + get(common::field::kName);
+    case common::Collection::kRoom:
+      return "Salle " + get(common::field::kName);
   }
   return rec.id;
 }

@@ -238,7 +238,9 @@ Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
     case Collection::kSite:
     case Collection::kAudit:
     case Collection::kSchedule:
-    case Collection::kScheduleException: return Status::OK();
+    case Collection::kScheduleException:
+    case Collection::kPole:
+    case Collection::kRoom: return Status::OK();
   }
   const std::string key_col = r.collection == Collection::kPractitioner ? "id" : "rid";
   if (r.collection == Collection::kAppointment) {

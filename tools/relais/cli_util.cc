@@ -178,6 +178,7 @@ int Run(int argc, char** argv) {
   RegisterDomainCommands(app, ctx);
   RegisterConfirmationCommand(app, ctx);
   RegisterScheduleCommands(app, ctx);
+  RegisterOrgCommands(app, ctx);
   RegisterReportCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
   RegisterExportCommands(app, ctx);

@@ -61,6 +61,8 @@ void RegisterDomainCommands(CLI::App& app, Context& ctx);
 void RegisterConfirmationCommand(CLI::App& app, Context& ctx);
 // plage add|list|exception|remove and slot next (cmd_schedule.cc).
 void RegisterScheduleCommands(CLI::App& app, Context& ctx);
+// org site set | pole add | room add | show (cmd_org.cc).
+void RegisterOrgCommands(CLI::App& app, Context& ctx);
 // report (council usage report over HTTP, libcurl).
 void RegisterReportCommands(CLI::App& app, Context& ctx);
 // export ical | fhir (agenda in iCalendar and FHIR, cmd_export.cc).

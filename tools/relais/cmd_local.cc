@@ -134,11 +134,26 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--name", *name, "Nom affiché")->required();
     cmd->add_option("--profession", *prof, "Profession (medecin, infirmier, ...)")->required();
     cmd->add_option("--share", *share, "Part de la clé 'share', en %")->check(CLI::Range(0.0, 100.0));
-    cmd->callback([&ctx, db, id, name, prof, share] {
+    auto sites = std::make_shared<std::string>();
+    auto pole = std::make_shared<std::string>();
+    auto* sites_opt = cmd->add_option(
+        "--sites", *sites, "Sites où il exerce, séparés par des virgules (ex. S1,S2; \"\" = son site)");
+    auto* pole_opt = cmd->add_option("--pole", *pole, "Pôle (relais org pole add; \"\" = aucun)");
+    cmd->callback([&ctx, db, id, name, prof, share, sites, pole, sites_opt, pole_opt] {
+      Replica::PractitionerOrg org;
+      if (sites_opt->count() > 0) org.sites = *sites;
+      if (pole_opt->count() > 0) org.pole = *pole;
+      if (org.sites) {  // checked before the file is opened
+        const std::string err = ValidateField(Collection::kPractitioner, "sites", *sites);
+        if (!err.empty()) {
+          ctx.exit_code = Report(Status::InvalidArgument(err));
+          return;
+        }
+      }
       auto r = OpenOrReport(*db, ctx);
       if (!r) return;
       const int64_t bp = static_cast<int64_t>(*share * 100 + 0.5);
-      ctx.exit_code = Report(r->AddPractitioner(*id, *name, *prof, bp));
+      ctx.exit_code = Report(r->AddPractitioner(*id, *name, *prof, bp, org));
       if (ctx.exit_code == 0) std::cout << *id << "\n";
     });
     auto* list = group->add_subcommand("list", "Liste les praticiens");

@@ -6,6 +6,7 @@
 
 #include "common/domain/slots.h"
 #include "common/domain/plage_input.h"
+#include "common/model/org.h"
 #include "common/model/schedule.h"
 #include "common/replica/replica.h"
 #include "common/replica/slot_inputs.h"
@@ -37,6 +38,20 @@ Result<std::string> KnownPractitioner(Replica& r, const std::string& id) {
     if (domain::QualifyRef(p.id, p.site_id) == ref) return ref;
   return Status::NotFound("praticien inconnu " + QuoteForMessage(id) +
                           " (relais practitioner add)");
+}
+
+// A practitioner whose `sites` list is set (model/org.h) only gets plages
+// at those sites; "" = no list (any site of the scope).
+Status CheckWorksAt(Replica& r, const std::string& ref, const std::string& site) {
+  RELAIS_ASSIGN_OR_RETURN(std::vector<Practitioner> all, r.Practitioners());
+  for (const Practitioner& p : all) {
+    if (domain::QualifyRef(p.id, p.site_id) != ref || p.sites.empty()) continue;
+    for (const std::string& s : SplitSites(p.sites))
+      if (s == site) return Status::OK();
+    return Bad(ref + " n'exerce pas au site " + site + " (sites: " + p.sites +
+               "; relais practitioner add --sites)");
+  }
+  return Status::OK();
 }
 
 struct PlageArgs {
@@ -72,6 +87,10 @@ Status AddPlage(const PlageArgs& a) {
   }
   // A new plage goes to --site (default: the home site); an edited one
   // stays where it is (--site, if given, must name that site).
+  RELAIS_ASSIGN_OR_RETURN(auto existing, r->Get(Collection::kSchedule, id));
+  const std::string where =
+      existing ? existing->site_id : (a.site.empty() ? r->site_id() : a.site);
+  RELAIS_RETURN_IF_ERROR(CheckWorksAt(*r, s.practitioner, where));
   if (a.site.empty()) {
     RELAIS_RETURN_IF_ERROR(r->Write(Collection::kSchedule, id, ScheduleChanges(s)).status());
   } else {
@@ -83,7 +102,7 @@ Status AddPlage(const PlageArgs& a) {
 }
 
 struct ExceptionArgs {
-  std::string db, kind, practitioner, replacement, from, to, site;
+  std::string db, kind, practitioner, replacement, from, to, site, start, end;
 };
 
 Status AddException(const ExceptionArgs& a) {
@@ -93,6 +112,8 @@ Status AddException(const ExceptionArgs& a) {
   e.replacement = a.replacement;
   e.first_day = a.from;
   e.last_day = a.to;
+  e.start_time = a.start;
+  e.end_time = a.end;
   std::string err = ValidateNewScheduleException(e);
   if (!err.empty()) return Bad(err);
   RELAIS_ASSIGN_OR_RETURN(auto r, Replica::Open(a.db));
@@ -133,7 +154,10 @@ Status ListPlages(const std::string& db) {
     std::cout << "exception\t" << e.id << "\t" << e.site_id << "\t" << e.kind << "\t"
               << (e.practitioner.empty() ? "-" : e.practitioner) << "\t"
               << (e.replacement.empty() ? "-" : e.replacement) << "\t" << e.first_day << ".."
-              << e.last_day << "\n";
+              << e.last_day;
+    if (!e.start_time.empty() || !e.end_time.empty())
+      std::cout << "\t" << e.start_time << "-" << e.end_time;
+    std::cout << "\n";
   }
   return Status::OK();
 }
@@ -151,7 +175,7 @@ Status RemovePlage(const std::string& db, const std::string& id) {
 }
 
 struct SlotArgs {
-  std::string db, profession, practitioner, kind, after, count = "5", horizon = "62";
+  std::string db, profession, practitioner, kind, pole, after, count = "5", horizon = "62";
   std::vector<std::string> sites;
 };
 
@@ -167,6 +191,7 @@ Status NextSlots(const SlotArgs& a) {
   q.profession = a.profession;
   q.kind = a.kind;
   q.practitioner = a.practitioner;
+  q.pole = a.pole;
   if (!a.after.empty()) {
     auto t = ParseParisDateTime(a.after);
     if (!t.ok())
@@ -220,7 +245,7 @@ void RegisterScheduleCommands(CLI::App& app, Context& ctx) {
   {
     auto a = std::make_shared<ExceptionArgs>();
     auto* cmd = plage->add_subcommand(
-        "exception", "Congé, remplacement ou fermeture du site, jours entiers");
+        "exception", "Congé, remplacement ou fermeture du site (jours entiers, ou --start/--end)");
     cmd->add_option("--db", a->db, "Fichier de la réplique")->required();
     cmd->add_option("--kind", a->kind, "conge | remplacement | fermeture")->required();
     cmd->add_option("--practitioner", a->practitioner, "Praticien (congé, remplacement)");
@@ -228,6 +253,8 @@ void RegisterScheduleCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--from", a->from, "Premier jour AAAA-MM-JJ")->required();
     cmd->add_option("--to", a->to, "Dernier jour AAAA-MM-JJ")->required();
     cmd->add_option("--site", a->site, "Site (fermeture; réplique multi-sites; défaut: son premier site)");
+    cmd->add_option("--start", a->start, "Début HH:MM de chaque jour (partie de journée; avec --end)");
+    cmd->add_option("--end", a->end, "Fin HH:MM de chaque jour (partie de journée; avec --start)");
     cmd->callback([&ctx, a] { ctx.exit_code = Report(AddException(*a)); });
   }
   {
@@ -253,6 +280,7 @@ void RegisterScheduleCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--site", a->sites, "Site (répétable; tous par défaut)");
     cmd->add_option("--profession", a->profession, "Profession");
     cmd->add_option("--practitioner", a->practitioner, "Praticien");
+    cmd->add_option("--pole", a->pole, "Pôle du praticien (relais org pole add)");
     cmd->add_option("--kind", a->kind, "Type de plage (tous sauf sans_rdv par défaut)");
     cmd->add_option("--after", a->after, "À partir de AAAA-MM-JJTHH:MM (maintenant par défaut)");
     cmd->add_option("--count", a->count, "Nombre de créneaux, 1 à 100 (5 par défaut)");

@@ -21,6 +21,7 @@
 
 #include "common/convert/convert.h"
 #include "common/merge/merge.h"
+#include "common/model/org.h"
 #include "common/model/schedule.h"
 #include "common/model/schema.h"
 #include "common/model/validate.h"
@@ -147,6 +148,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)relais::common::ScheduleExceptionFromView(in, view);
         break;
       case relais::common::Collection::kSite:
+        (void)relais::common::SiteFromView(in, view);
+        break;
+      case relais::common::Collection::kPole:
+        (void)relais::common::PoleFromView(in, view);
+        break;
+      case relais::common::Collection::kRoom:
+        (void)relais::common::RoomFromView(in, view);
+        break;
       case relais::common::Collection::kAudit:  // no typed view in common/model
         break;
     }

@@ -199,6 +199,26 @@ int main(int argc, char** argv) {
   m.Sync(*a, "audit-entries");
   Must(relais::common::SetRetentionMonths(a.get(), 12), "SetRetentionMonths");
   m.Sync(*a, "retention-policy");
+  // The organisation (docs/domain.md §6d): the site's kind and opening
+  // hours, a pôle, a room, a practitioner's sites and pôle, a partial-day
+  // leave (the org of a one-site house is its site).
+  Must(a->Write(Collection::kSite, "S1",
+                {{"name", "MSP"}, {"org", "S1"}, {"site_kind", "centre"},
+                 {"hours", "1-5 08:00-12:00,14:00-19:00;6 08:00-12:00"}, {"commune", "Digoin"}})
+           .status(),
+       "site");
+  Must(a->Write(Collection::kPole, "mg", {{"name", "Médecine générale"}}).status(), "pole");
+  Must(a->Write(Collection::kRoom, "salle1@S1", {{"name", "Salle 1"}, {"pole", "mg"}}).status(),
+       "room");
+  Must(a->AddPractitioner("p1", "Dr Martin", "medecin", 5000, {std::string("S1"), std::string("mg")}),
+       "AddPractitioner (org)");
+  Must(a->Write(Collection::kScheduleException, "exc-1",
+                {{"kind", "conge"}, {"practitioner", "p1@S1"}, {"replacement", ""},
+                 {"first_day", "2026-11-24"}, {"last_day", "2026-11-24"},
+                 {"start_time", "14:00"}, {"end_time", "18:00"}})
+           .status(),
+       "partial exception");
+  m.Sync(*a, "org-records");
 
   // Deltas: one field changed on states the hub acknowledged.
   m.Advance();
