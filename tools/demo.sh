@@ -5,7 +5,8 @@
 # makes a concurrent edit of the same appointment at both S1 replicas (a kiosk
 # check-in while the secretary marks "no_show"), syncs again, shows that the
 # replicas converge byte for byte and that S2 never sees S1's data, prints the
-# funding office's dashboard URL and report, and runs the kiosk (under Xvfb
+# funding office's dashboard URL and report, sets up a multi-site centre de
+# santé with a remote secretariat (tools/demo/org_demo.sh), and runs the kiosk (under Xvfb
 # when there is no display) saving screenshots. Output in ./demo-out.
 # RELAIS_DEMO_SKIP_BUILD=1 (the ctest demo_smoke) runs on an existing
 # BUILD_DIR, writing to RELAIS_DEMO_OUT.
@@ -107,6 +108,8 @@ if [ -z "$NAME" ] || grep -qF "$NAME" "$OUT"/hub.db*; then echo "hub: nom de pat
 echo "hub: « $NAME » n'apparaît ni dans hub.db ni dans son WAL (noms, naissances, notes, PIN chiffrés)"
 echo "lire en clair sur une réplique du site: relais dump --clair --db $S ; joindre une réplique: relais key export / relais init --key-file"
 
+bash tools/demo/org_demo.sh "$B" "$OUT" "127.0.0.1:$GRPC" "$OUT/hub.db" "$TODAY"
+
 say "Charges communes de S1 ($MONTH)"
 "$R" ledger balance --db "$S" --month "$MONTH"
 
@@ -125,5 +128,11 @@ else
   timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$KIOSK" --db "$A" --now "${TODAY}T10:25" \
     --screenshot-dir "$OUT/screens" --frames 4 >/dev/null
   ls "$OUT/screens"/*.png | sed 's/^/capture: /'
+  # The remote secretariat of the multi-site centre: its slot search
+  # (« Prochain créneau libre ») over the three sites.
+  mkdir -p "$OUT/screens/cds71"
+  timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$KIOSK" --db "$OUT/cds71/secretariat.db" \
+    --now "${TODAY}T08:05" --screenshot-dir "$OUT/screens/cds71" --frames 4 >/dev/null
+  echo "capture: $OUT/screens/cds71/kiosk-secretariat.png (secrétariat du CDS71, trois sites)"
 fi
 say "Démo terminée. Tout est dans $OUT"

@@ -254,7 +254,7 @@ class Replica {
                              const std::map<std::string, std::string>& changes,
                              bool* changed);
   // Where a record of `c` is created by Write: the organisation for
-  // practitioners, the home site for everything else.
+  // practitioners and pôles, the home site for everything else.
   const std::string& DefaultSite(Collection c) const;
   // `site` if it is in scope, else INVALID_ARGUMENT naming the scope.
   Status CheckWritableSite(const std::string& site) const;

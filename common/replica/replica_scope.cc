@@ -91,7 +91,7 @@ bool Replica::InScope(const std::string& site) const {
 }
 
 const std::string& Replica::DefaultSite(Collection c) const {
-  return c == Collection::kPractitioner ? org_id_ : site_id_;
+  return c == Collection::kPractitioner || c == Collection::kPole ? org_id_ : site_id_;
 }
 
 Status Replica::CheckWritableSite(const std::string& site) const {

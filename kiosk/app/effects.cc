@@ -45,6 +45,7 @@ PinLockout ParseLockout(const std::string& v) {
 struct Runner {
   common::Replica& r;
   AppState& s;
+  common::SlotCache* cache;
 
   Status operator()(const EffCheckIn& e) {
     auto a = r.CheckIn(e.appointment_id, "", "kiosk");
@@ -95,7 +96,7 @@ struct Runner {
   // The secretariat screen (secretariat_effects.h); the search runs in Reload.
   Status operator()(const EffSearchSlots&) { return Status::OK(); }
   Status operator()(const EffBookSlot& e) { return RunBookSlot(r, s, e); }
-  Status operator()(const EffMoveOverlap& e) { return RunMoveOverlap(r, s, e); }
+  Status operator()(const EffMoveOverlap& e) { return RunMoveOverlap(r, s, e, cache); }
   Status operator()(const EffOpenSecretariat& e) { return RunOpenSecretariat(r, s, e); }
 };
 
@@ -145,7 +146,7 @@ Status EffectRunner::Run(AppState& state, const Effect& e) {
   const bool writes = !std::holds_alternative<EffReload>(e) &&
                       !std::holds_alternative<EffSaveLockout>(e) &&
                       !std::holds_alternative<EffSearchSlots>(e);
-  Status st = std::visit(Runner{*replica_, state}, e);
+  Status st = std::visit(Runner{*replica_, state, slot_cache_.get()}, e);
   if (st.ok() && writes && on_local_write_) on_local_write_();
   return st;
 }
@@ -229,9 +230,23 @@ Status EffectRunner::Reload(AppState& state) {
   RELAIS_RETURN_IF_ERROR(LoadConflicts(state));
   RELAIS_ASSIGN_OR_RETURN(state.sync.pending, r.PendingCount());
   state.sync.conflicts = static_cast<int64_t>(state.conflicts.size());
-  RELAIS_RETURN_IF_ERROR(ReloadSecretariat(r, state));
+  // The slot cache lives while the secretariat screen shows a search (its
+  // change journal is then drained by each search); dropped otherwise.
+  if (!state.secretariat.searched) slot_cache_.reset();
+  RELAIS_RETURN_IF_ERROR(
+      ReloadSecretariat(r, state, state.secretariat.searched ? SlotCacheOrNull() : nullptr));
   ++state.version;
   return Status::OK();
+}
+
+common::SlotCache* EffectRunner::SlotCacheOrNull() {
+  if (!slot_cache_) {
+    // Without a cache (e.g. the change journal could not be installed) the
+    // secretariat falls back to a fresh search each time: slower, same answers.
+    auto cache = common::SlotCache::Open(replica_);
+    if (cache.ok()) slot_cache_ = std::move(cache).value();
+  }
+  return slot_cache_.get();
 }
 
 }  // namespace relais::kiosk

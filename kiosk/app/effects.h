@@ -7,7 +7,10 @@
 
 #include <functional>
 
+#include <memory>
+
 #include "common/replica/replica.h"
+#include "common/replica/slot_cache.h"
 #include "common/util/status.h"
 #include "kiosk/app/state.h"
 
@@ -36,8 +39,13 @@ class EffectRunner {
   common::Status Run(AppState& state, const Effect& e);
   common::Status LoadConflicts(AppState& state);
 
+  // The secretariat's slot search cache (replica/slot_cache.h), opened on
+  // first use; nullptr if it could not be.
+  common::SlotCache* SlotCacheOrNull();
+
   common::Replica* replica_;
   std::function<void()> on_local_write_;
+  std::unique_ptr<common::SlotCache> slot_cache_;
 };
 
 }  // namespace relais::kiosk

@@ -49,9 +49,9 @@ std::string NormalizeDateInput(const std::string& typed) {
 Result<SlotQuery> QueryFromFilter(const SlotFilter& f, int64_t now_s,
                                   const std::vector<std::string>& sites,
                                   const std::vector<common::Practitioner>& practitioners,
-                                  Lang lang) {
+                                  Lang lang, const std::vector<std::string>& poles) {
   for (const std::string* v : {&f.site, &f.profession, &f.practitioner, &f.kind,
-                               &f.after_date, &f.after_time})
+                               &f.after_date, &f.after_time, &f.pole})
     if (v->size() > kMaxFilterBytes) return Bad(lang, SecMsg::kErrTooLong);
   SlotQuery q;
   q.count = kSecretariatSlotCount;
@@ -71,6 +71,11 @@ Result<SlotQuery> QueryFromFilter(const SlotFilter& f, int64_t now_s,
     if (std::find(kinds.begin(), kinds.end(), f.kind) == kinds.end())
       return Bad(lang, SecMsg::kErrBadKind);
     q.kind = f.kind;
+  }
+  if (!f.pole.empty()) {
+    if (std::find(poles.begin(), poles.end(), f.pole) == poles.end())
+      return Bad(lang, SecMsg::kErrUnknownPole);
+    q.pole = f.pole;
   }
   q.profession = f.profession;
   common::CivilDate day = common::ParisDate(now_s);
@@ -113,7 +118,8 @@ std::string PickToMove(const common::Appointment& a, uint64_t a_created,
 
 void ApplySearchSlots(AppState& s, const act::SearchSlots& a) {
   SecretariatState& sec = s.secretariat;
-  auto q = QueryFromFilter(a.filter, s.now_ms / 1000, sec.sites, s.practitioners, s.lang);
+  auto q = QueryFromFilter(a.filter, s.now_ms / 1000, sec.sites, s.practitioners, s.lang,
+                           sec.poles);
   if (!q.ok()) return Error(s, q.status().message());
   sec.query = *q;
   sec.searched = true;

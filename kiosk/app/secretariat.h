@@ -28,11 +28,13 @@ inline constexpr size_t kMaxFilterBytes = 64;     // each filter field
 // practitioner not in `practitioners` (exact id), a kind not in
 // ScheduleKinds(), a date that is neither JJ/MM/AAAA nor AAAA-MM-JJ, a time
 // that is not HH:MM. "à partir du" is Paris wall clock; no date = today; no
-// time = 00:00; a moment in the past is replaced by now (no slot in the
+// time = 00:00; a pôle must be one of `poles` (the filter of issue #19:
+// whoever works the slot belongs to it); a moment in the past is replaced by now (no slot in the
 // past is offered). count = kSecretariatSlotCount, default horizon.
 common::Result<common::domain::SlotQuery> QueryFromFilter(
     const SlotFilter& f, int64_t now_s, const std::vector<std::string>& sites,
-    const std::vector<common::Practitioner>& practitioners, Lang lang);
+    const std::vector<common::Practitioner>& practitioners, Lang lang,
+    const std::vector<std::string>& poles = {});
 
 // The appointment kind booked in a plage of `plage_kind`: programmee ->
 // consultation, teleconsultation -> teleconsultation, visite_domicile and

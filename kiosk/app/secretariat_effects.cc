@@ -6,6 +6,7 @@
 
 #include "common/domain/overlaps.h"
 #include "common/merge/merge.h"
+#include "common/model/org.h"
 #include "common/replica/audit_log.h"
 #include "common/replica/slot_inputs.h"
 #include "kiosk/app/i18n.h"
@@ -80,9 +81,16 @@ Result<std::vector<SecOverlap>> LoadOverlaps(Replica& r, const common::CivilDate
   return out;
 }
 
+// The search through the cache when there is one (same answers).
+Result<domain::SlotSearch> Search(Replica& r, common::SlotCache* cache,
+                                  const domain::SlotQuery& q) {
+  return cache ? cache->Find(q) : common::SearchReplica(r, q);
+}
+
 // Same site first, then any site held.
-Result<std::optional<domain::Slot>> NextFreeFor(Replica& r, const Appointment& a,
-                                                int64_t now_s, bool* same_site) {
+Result<std::optional<domain::Slot>> NextFreeFor(Replica& r, common::SlotCache* cache,
+                                                const Appointment& a, int64_t now_s,
+                                                bool* same_site) {
   domain::SlotQuery q;
   q.practitioner = domain::QualifyRef(a.practitioner, a.site_id);
   q.kind = PlageKindFor(a.kind);
@@ -90,7 +98,7 @@ Result<std::optional<domain::Slot>> NextFreeFor(Replica& r, const Appointment& a
   q.after = std::max(now_s, a.start);
   for (bool own : {true, false}) {
     q.sites = own ? std::vector<std::string>{a.site_id} : std::vector<std::string>{};
-    RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch found, common::SearchReplica(r, q));
+    RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch found, Search(r, cache, q));
     if (!found.slots.empty()) {
       *same_site = own;
       return std::optional<domain::Slot>(found.slots.front());
@@ -127,13 +135,14 @@ Status RunBookSlot(Replica& r, AppState& s, const EffBookSlot& e) {
   return Status::OK();
 }
 
-Status RunMoveOverlap(Replica& r, AppState& s, const EffMoveOverlap& e) {
+Status RunMoveOverlap(Replica& r, AppState& s, const EffMoveOverlap& e,
+                      common::SlotCache* cache) {
   RELAIS_ASSIGN_OR_RETURN(auto found, OpenAppointment(r, e.appointment_id, nullptr));
   if (!found || found->deleted || found->status == "cancelled")
     return Status::FailedPrecondition(SecTr(s.lang, SecMsg::kErrGone));
   const Appointment& a = *found;
   bool same_site = true;
-  RELAIS_ASSIGN_OR_RETURN(auto slot, NextFreeFor(r, a, s.now_ms / 1000, &same_site));
+  RELAIS_ASSIGN_OR_RETURN(auto slot, NextFreeFor(r, cache, a, s.now_ms / 1000, &same_site));
   if (!slot) return Status::FailedPrecondition(SecTr(s.lang, SecMsg::kErrNoFreeSlot));
   if (same_site) {
     RELAIS_RETURN_IF_ERROR(r.Write(Collection::kAppointment, a.id,
@@ -177,7 +186,7 @@ Status RunOpenSecretariat(Replica& r, AppState& s, const EffOpenSecretariat& e) 
   return tx.Commit();
 }
 
-Status ReloadSecretariat(Replica& r, AppState& s) {
+Status ReloadSecretariat(Replica& r, AppState& s, common::SlotCache* cache) {
   SecretariatState& sec = s.secretariat;
   if (!s.staff_unlocked || s.screen != Screen::kSecretariat) return Status::OK();
   // The organisation's pseudo-site holds no plage: it is offered only if
@@ -201,8 +210,18 @@ Status ReloadSecretariat(Replica& r, AppState& s) {
     sec.sites.push_back(site);
     sec.site_names.push_back(name);
   }
+  // The organisation's pôles (List is sorted by id).
+  RELAIS_ASSIGN_OR_RETURN(std::vector<common::Record> poles, r.store()->List(Collection::kPole));
+  sec.poles.clear();
+  sec.pole_names.clear();
+  for (const common::Record& rec : poles) {
+    const common::Pole p = common::PoleFromView(rec, common::View(rec));
+    if (p.deleted) continue;
+    sec.poles.push_back(p.id);
+    sec.pole_names.push_back(p.name);
+  }
   if (sec.searched) {
-    RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch found, common::SearchReplica(r, sec.query));
+    RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch found, Search(r, cache, sec.query));
     sec.slots = std::move(found.slots);
     if (sec.selected &&
         std::find(sec.slots.begin(), sec.slots.end(), *sec.selected) == sec.slots.end())

@@ -7,6 +7,7 @@
 
 #include "common/model/record.h"
 #include "common/replica/replica.h"
+#include "common/replica/slot_cache.h"
 #include "common/util/status.h"
 #include "kiosk/app/state.h"
 
@@ -30,7 +31,9 @@ common::Status RunBookSlot(common::Replica& r, AppState& s, const EffBookSlot& e
 // transactions; if the cancel fails the message says to cancel it by hand).
 // FAILED_PRECONDITION (French, what to do) when it is gone or cancelled, or
 // when no slot is free within the default horizon.
-common::Status RunMoveOverlap(common::Replica& r, AppState& s, const EffMoveOverlap& e);
+// `cache` (may be null): the runner's SlotCache, same answers as SearchReplica.
+common::Status RunMoveOverlap(common::Replica& r, AppState& s, const EffMoveOverlap& e,
+                              common::SlotCache* cache = nullptr);
 
 // EffOpenSecretariat: reads the overlaps and writes one access-log entry
 // (audit_log.h, what = "kiosk.secretariat") with their appointment ids, in
@@ -44,6 +47,7 @@ common::Status RunOpenSecretariat(common::Replica& r, AppState& s,
 // proposals of the last search (a booked slot disappears, a selection no
 // longer offered is dropped) and the double bookings from today (Paris) to
 // kOverlapHorizonDays ahead, at most kMaxOverlapsShown.
-common::Status ReloadSecretariat(common::Replica& r, AppState& s);
+common::Status ReloadSecretariat(common::Replica& r, AppState& s,
+                                 common::SlotCache* cache = nullptr);
 
 }  // namespace relais::kiosk

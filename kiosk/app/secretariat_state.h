@@ -23,6 +23,7 @@ struct SlotFilter {
   std::string site;          // a site of the replica's scope, "" = all
   std::string profession;    // "" = any
   std::string practitioner;  // a practitioner id as stored, "" = any
+  std::string pole;          // a pôle id of the organisation, "" = any
   std::string kind;          // a plage kind (ScheduleKinds), "" = all but sans_rdv
   std::string after_date;    // "YYYY-MM-DD" or "JJ/MM/AAAA" (Paris), "" = today
   std::string after_time;    // "HH:MM" (Paris), "" = 00:00 (now if today)
@@ -47,6 +48,9 @@ struct SecretariatState {
   // organisation's pseudo-site left out) and their names (site record).
   std::vector<std::string> sites;
   std::vector<std::string> site_names;  // parallel to sites ("" = unnamed)
+  // The organisation's pôles (model/org.h), sorted by id, and their names.
+  std::vector<std::string> poles;
+  std::vector<std::string> pole_names;  // parallel to poles
   bool searched = false;        // a search ran: the list is refreshed on reload
   common::domain::SlotQuery query;      // the last search
   std::vector<common::domain::Slot> slots;

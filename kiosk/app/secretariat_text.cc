@@ -90,6 +90,10 @@ constexpr Entry kTable[] = {
      "planning.",
      "New appointment made but the old one could not be cancelled: cancel it from the "
      "planning."},
+    {SecMsg::kPole, "Pôle", "Unit (pôle)"},
+    {SecMsg::kAnyPole, "Tous les pôles", "Every unit"},
+    {SecMsg::kErrUnknownPole, "Pôle inconnu : choisissez un pôle de la liste.",
+     "Unknown unit (pôle): pick one from the list."},
 };
 
 }  // namespace

@@ -55,6 +55,10 @@ enum class SecMsg {
   kErrNoFreeSlot,
   kErrGone,
   kErrMovedHalf,
+  // The pôle filter (added last: kTable is indexed by this enum).
+  kPole,
+  kAnyPole,
+  kErrUnknownPole,
 };
 
 const char* SecTr(Lang lang, SecMsg m);

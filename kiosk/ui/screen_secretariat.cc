@@ -91,29 +91,47 @@ void Filters(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   r1.At(2, y);
   Choice(ui, "##sec_pract", 280, SecTr(l, SecMsg::kAnyPractitioner), practitioners,
          &f.practitioner);
-  Row r2{r1.x0, {0, 262 + gap, 262 + 170 + 2 * gap, 262 + 170 + 110 + 3 * gap}};
-  r2.Labels({SecTr(l, SecMsg::kKind), SecTr(l, SecMsg::kAfterDate), SecTr(l, SecMsg::kAfterTime),
-             ""});
+  // Second row: the pôle filter comes first when the organisation has
+  // pôles (the other widgets narrow to make room).
+  const bool with_poles = !sec.poles.empty();
+  std::vector<std::string> poles;
+  for (size_t i = 0; i < sec.poles.size(); ++i)
+    poles.push_back(i < sec.pole_names.size() && !sec.pole_names[i].empty() ? sec.pole_names[i]
+                                                                            : sec.poles[i]);
+  const float wp = with_poles ? 190 : 0, wk = with_poles ? 210 : 262,
+              wd = with_poles ? 140 : 170, wt = with_poles ? 90 : 110,
+              wb = with_poles ? 130 : 180;
+  const float gp = with_poles ? gap : 0;
+  Row r2{r1.x0, {0, wp + gp, wp + wk + gp + gap, wp + wk + wd + gp + 2 * gap,
+                 wp + wk + wd + wt + gp + 3 * gap}};
+  r2.Labels({with_poles ? SecTr(l, SecMsg::kPole) : "", SecTr(l, SecMsg::kKind),
+             SecTr(l, SecMsg::kAfterDate), SecTr(l, SecMsg::kAfterTime), ""});
   y = ImGui::GetCursorPosY();
-  r2.At(0, y);
-  Choice(ui, "##sec_kind", 262, SecTr(l, SecMsg::kAllKinds), kinds, &f.kind);
+  if (with_poles) {
+    r2.At(0, y);
+    Choice(ui, "##sec_pole", wp, SecTr(l, SecMsg::kAnyPole), poles, &f.pole);
+  }
   r2.At(1, y);
-  ImGui::SetNextItemWidth(170);
+  Choice(ui, "##sec_kind", wk, SecTr(l, SecMsg::kAllKinds), kinds, &f.kind);
+  r2.At(2, y);
+  ImGui::SetNextItemWidth(wd);
   ImGui::InputTextWithHint("##sec_date", "JJ/MM/AAAA", f.after_date.data(),
                            f.after_date.size());
   Remember(ui, "##sec_date");
-  r2.At(2, y);
-  ImGui::SetNextItemWidth(110);
+  r2.At(3, y);
+  ImGui::SetNextItemWidth(wt);
   ImGui::InputTextWithHint("##sec_time", "HH:MM", f.after_time.data(), f.after_time.size());
   Remember(ui, "##sec_time");
-  r2.At(3, y - 6);
+  r2.At(4, y - 6);
   const std::string search = std::string(SecTr(l, SecMsg::kSearch)) + "##sec_search";
-  if (Button(ui, search.c_str(), ImVec2(180, 48))) {
+  if (Button(ui, search.c_str(), ImVec2(wb, 48))) {
     SlotFilter filter;
     if (f.site > 0) filter.site = sec.sites[f.site - 1];
     if (f.profession > 0) filter.profession = professions[f.profession - 1];
     if (f.practitioner > 0) filter.practitioner = s.practitioners[f.practitioner - 1].id;
     if (f.kind > 0) filter.kind = common::ScheduleKinds()[f.kind - 1];
+    if (f.pole > 0 && f.pole <= static_cast<int>(sec.poles.size()))
+      filter.pole = sec.poles[f.pole - 1];
     filter.after_date = f.after_date.data();
     filter.after_time = f.after_time.data();
     out->push_back(act::SearchSlots{std::move(filter)});
@@ -143,12 +161,14 @@ void Proposals(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::TableSetupColumn(SecTr(l, SecMsg::kDate), ImGuiTableColumnFlags_WidthFixed,
                           ImGui::CalcTextSize("mer. 00/00").x + pad);
   ImGui::TableSetupColumn(SecTr(l, SecMsg::kTime), ImGuiTableColumnFlags_WidthFixed,
-                          ImGui::CalcTextSize("00:00 · 000 min").x + pad);
+                          ImGui::CalcTextSize("00:00 · 00 min").x + pad);
+  // Weights for a multi-site list: site names ("Chalon-sur-Saône") and
+  // kinds are longer than practitioners' names.
   ImGui::TableSetupColumn(SecTr(l, SecMsg::kPractitioner), ImGuiTableColumnFlags_WidthStretch,
-                          2.0f);
+                          site_column ? 1.6f : 2.0f);
   if (site_column)
-    ImGui::TableSetupColumn(SecTr(l, SecMsg::kWhere), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(SecTr(l, SecMsg::kKind), ImGuiTableColumnFlags_WidthStretch, 1.4f);
+    ImGui::TableSetupColumn(SecTr(l, SecMsg::kWhere), ImGuiTableColumnFlags_WidthStretch, 1.5f);
+  ImGui::TableSetupColumn(SecTr(l, SecMsg::kKind), ImGuiTableColumnFlags_WidthStretch, 1.3f);
   ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 116);
   ImGui::TableHeadersRow();
   for (size_t i = 0; i < sec.slots.size(); ++i) {

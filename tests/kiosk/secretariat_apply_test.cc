@@ -82,6 +82,28 @@ TEST_F(SecretariatApplyTest, FilterBecomesTheQueryAtParisWallClock) {
   EXPECT_EQ(s_.secretariat.query.after, UtcSeconds(2027, 7, 1, 8, 0));
 }
 
+TEST_F(SecretariatApplyTest, PoleFilterMustBeOneOfTheOrganisations) {
+  s_.secretariat.poles = {"dentaire", "mg"};
+  s_.secretariat.pole_names = {"Dentaire", "Médecine générale"};
+  Apply(s_, act::SearchSlots{With(&SlotFilter::pole, "mg")});
+  EXPECT_EQ(s_.message, "");
+  EXPECT_EQ(s_.secretariat.query.pole, "mg");
+  for (const std::string& bad : {std::string("pediatrie"), std::string("mg\n"),
+                                 std::string(200, 'p')}) {
+    s_.message.clear();
+    s_.effects.clear();
+    s_.secretariat.searched = false;
+    Apply(s_, act::SearchSlots{With(&SlotFilter::pole, bad)});
+    EXPECT_TRUE(s_.message_is_error) << bad;
+    EXPECT_TRUE(s_.effects.empty());
+    EXPECT_FALSE(s_.secretariat.searched);
+  }
+  EXPECT_NE(s_.message.find("trop long"), std::string::npos) << s_.message;
+  s_.message.clear();
+  Apply(s_, act::SearchSlots{With(&SlotFilter::pole, "pediatrie")});
+  EXPECT_NE(s_.message.find("Pôle inconnu"), std::string::npos) << s_.message;
+}
+
 TEST_F(SecretariatApplyTest, EmptyOrPastFilterSearchesFromNow) {
   Apply(s_, act::SearchSlots{SlotFilter{}});
   EXPECT_EQ(s_.secretariat.query.after, UtcSeconds(2026, 11, 23, 7, 0));

@@ -91,6 +91,53 @@ class SecretariatEffectsTest : public ::testing::Test {
   std::string dr_a_;
 };
 
+TEST_F(SecretariatEffectsTest, PoleFilterKeepsOnlyThatPolesPractitioners) {
+  // A second doctor, in pôle "mere-enfant", Mondays at S1 09:00-10:00 too;
+  // Dr Arnaud is in "mg".
+  for (const auto& [id, name] : {std::pair<std::string, std::string>{"mg", "Médecine générale"},
+                                 {"mere-enfant", "Mère-enfant"}}) {
+    auto w = replica_->Write(common::Collection::kPole, id, {{"name", name}});
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+  }
+  auto pa = replica_->Write(common::Collection::kPractitioner, dr_a_, {{"pole", "mg"}});
+  ASSERT_TRUE(pa.ok()) << pa.status().ToString();
+  ASSERT_OK(replica_->AddPractitioner("dr-b", "Dr Bruno Blanc", "medecin"));
+  const std::string dr_b = replica_->PractitionerRef("dr-b");
+  auto pb = replica_->Write(common::Collection::kPractitioner, dr_b, {{"pole", "mere-enfant"}});
+  ASSERT_TRUE(pb.ok()) << pb.status().ToString();
+  common::Schedule s;
+  s.practitioner = dr_b;
+  s.weekday = 1;
+  s.start_time = "09:00";
+  s.end_time = "10:00";
+  s.kind = "programmee";
+  s.slot_min = 30;
+  s.valid_from = "2026-11-01";
+  auto w = replica_->WriteAt("S1", common::Collection::kSchedule, "plg-b",
+                             common::ScheduleChanges(s));
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_OK(runner_->Reload(state_));
+  ASSERT_EQ(state_.secretariat.poles, (std::vector<std::string>{"mere-enfant", "mg"}));
+  ASSERT_EQ(state_.secretariat.pole_names.size(), 2u);
+  EXPECT_EQ(state_.secretariat.pole_names[0], "Mère-enfant");
+
+  SlotFilter f;
+  f.pole = "mere-enfant";
+  Apply(state_, act::SearchSlots{f});
+  Run();
+  ASSERT_GE(state_.secretariat.slots.size(), 2u) << state_.message;
+  const int64_t t9 = UtcSeconds(2026, 11, 23, 8, 0);  // 09:00 Paris
+  EXPECT_EQ(Starts()[0], t9);
+  EXPECT_EQ(Starts()[1], t9 + 30 * 60);
+  for (const auto& slot : state_.secretariat.slots) EXPECT_EQ(slot.practitioner, dr_b);
+  f.pole = "mg";
+  Apply(state_, act::SearchSlots{f});
+  Run();
+  ASSERT_GE(state_.secretariat.slots.size(), 2u) << state_.message;
+  EXPECT_EQ(Starts()[1], t9 + 15 * 60);  // Dr Arnaud's 15-min slots
+  for (const auto& slot : state_.secretariat.slots) EXPECT_EQ(slot.practitioner, dr_a_);
+}
+
 TEST_F(SecretariatEffectsTest, BookingAProposalAtTheSecondSiteLandsThere) {
   EXPECT_EQ(state_.secretariat.sites, (std::vector<std::string>{"S1", "S2"}));
   EXPECT_EQ(state_.secretariat.site_names[1], "Autun");
