@@ -15,6 +15,7 @@
 #include "kiosk/app/screen_speech.h"
 #include "kiosk/ui/theme.h"
 #include "kiosk/ui/ui.h"
+#include "tests/kiosk/ui_harness.h"
 #include "tests/common/test_util.h"
 
 namespace relais::kiosk {
@@ -168,28 +169,9 @@ class A11yUiTest : public ::testing::Test {
  protected:
   void SetUp() override { ui::CreateHeadlessContext(1280, 800); }
   void TearDown() override { ImGui::DestroyContext(); }
-  std::vector<Action> Frame() {
-    std::vector<Action> out;
-    ImGui::NewFrame();
-    ui::DrawScreen(state_, scratch_, &out);
-    ImGui::Render();
-    return out;
-  }
+  std::vector<Action> Frame() { return testing::DrawFrame(state_, scratch_); }
   std::vector<Action> Click(const std::string& label) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = ImVec2(-100, -100);
-    Frame();
-    auto it = scratch_.rects.find(label);
-    EXPECT_NE(it, scratch_.rects.end()) << label;
-    if (it == scratch_.rects.end()) return {};
-    io.MousePos = ImVec2(it->second.cx(), it->second.cy());
-    Frame();
-    io.MouseDown[0] = true;
-    auto a = Frame();
-    io.MouseDown[0] = false;
-    auto b = Frame();
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
+    return testing::ClickLabel(state_, scratch_, label);
   }
   AppState state_ = StateWithPatients();
   ui::UiScratch scratch_;

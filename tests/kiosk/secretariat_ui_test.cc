@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "kiosk/app/apply.h"
 #include "kiosk/ui/ui.h"
+#include "tests/kiosk/ui_harness.h"
 #include "tests/common/test_util.h"
 #include "tests/kiosk/draw_text.h"
 
@@ -38,30 +39,10 @@ class SecretariatUiTest : public ::testing::Test {
   }
   void TearDown() override { ImGui::DestroyContext(); }
 
-  std::vector<Action> Frame() {
-    std::vector<Action> out;
-    ImGui::NewFrame();
-    DrawScreen(state_, scratch_, &out);
-    ImGui::Render();
-    return out;
-  }
+  std::vector<Action> Frame() { return testing::DrawFrame(state_, scratch_); }
 
-  // Draws once to learn where `label` is, then presses and releases on it.
   std::vector<Action> Click(const std::string& label) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = ImVec2(-100, -100);
-    Frame();
-    auto it = scratch_.rects.find(label);
-    EXPECT_NE(it, scratch_.rects.end()) << label;
-    if (it == scratch_.rects.end()) return {};
-    io.MousePos = ImVec2(it->second.cx(), it->second.cy());
-    Frame();
-    io.MouseDown[0] = true;
-    auto a = Frame();
-    io.MouseDown[0] = false;
-    auto b = Frame();
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
+    return testing::ClickLabel(state_, scratch_, label);
   }
 
   // Clicks into a text field and types `text`.

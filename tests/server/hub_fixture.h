@@ -116,13 +116,7 @@ class HubFixture : public ::testing::Test {
   std::unique_ptr<common::Replica> NewReplica(const std::string& file,
                                               const std::string& site,
                                               uint64_t seed = 1) {
-    auto id = common::Replica::Init(dir_.File(file), site);
-    EXPECT_TRUE(id.ok()) << id.status().ToString();
-    auto r = common::Replica::Open(dir_.File(file));
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok()) return nullptr;
-    (*r)->SeedForTest(seed);
-    return std::move(r).value();
+    return NewScopedReplica(file, common::ReplicaScope{"", {site}}, seed);
   }
 
   // A replica holding `scope` (its token must cover exactly those sites).
