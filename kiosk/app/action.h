@@ -71,6 +71,10 @@ struct Lock {};
 struct ChangeDay {
   int delta_days = 0;
 };
+// Shows only the practitioners of pôle `pole` on the planning ("" = all).
+struct SetPlanningPole {
+  std::string pole;
+};
 struct ChangeMonth {
   int delta_months = 0;
 };
@@ -121,6 +125,6 @@ using Action =
                  act::SyncUpdate, act::DismissMessage, act::ChooseAppointment,
                  act::ChooseStaffUser, act::SearchSlots, act::SelectSlot,
                  act::BookSlot, act::MoveOverlap, act::Speak, act::ToggleTextScale,
-                 act::ToggleHighContrast, act::ScanCheckIn>;
+                 act::ToggleHighContrast, act::ScanCheckIn, act::SetPlanningPole>;
 
 }  // namespace relais::kiosk

@@ -10,6 +10,7 @@
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/pin.h"
 #include "kiosk/app/secretariat.h"
+#include "kiosk/app/secretariat_text.h"
 #include "kiosk/app/scan_input.h"
 #include "kiosk/app/screen_speech.h"
 #include "kiosk/app/staff_access.h"
@@ -241,6 +242,15 @@ struct Visitor {
                 : common::CivilFromDays(common::DaysFromCivil(s.day) + a.delta_days);
     s.effects.push_back(EffReload{});
     s.effects.push_back(EffAuditPlanning{s.staff_user, s.day});  // another day's names
+  }
+  void operator()(const act::SetPlanningPole& a) {
+    if (!Staff()) return;
+    if (!a.pole.empty() && std::find(s.poles.begin(), s.poles.end(), a.pole) == s.poles.end()) {
+      s.message = SecTr(s.lang, SecMsg::kErrUnknownPole);
+      s.message_is_error = true;
+      return;
+    }
+    s.planning_pole = a.pole;
   }
   void operator()(const act::ChangeMonth& a) {
     if (!Staff()) return;

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include "common/model/org.h"
+
+#include <algorithm>
+
 #include "common/merge/merge.h"
 #include "common/replica/audit_log.h"
 #include "kiosk/app/i18n.h"
@@ -228,6 +232,20 @@ Status EffectRunner::Reload(AppState& state) {
   RELAIS_ASSIGN_OR_RETURN(state.ledger, r.LedgerAll());
   RELAIS_ASSIGN_OR_RETURN(state.month_presence, r.PresenceInMonth(state.ledger_month));
   RELAIS_RETURN_IF_ERROR(LoadConflicts(state));
+  // The organisation's pôles (List is sorted by id).
+  RELAIS_ASSIGN_OR_RETURN(std::vector<common::Record> poles,
+                          r.store()->List(common::Collection::kPole));
+  state.poles.clear();
+  state.pole_names.clear();
+  for (const common::Record& rec : poles) {
+    const common::Pole p = common::PoleFromView(rec, common::View(rec));
+    if (p.deleted) continue;
+    state.poles.push_back(p.id);
+    state.pole_names.push_back(p.name);
+  }
+  if (std::find(state.poles.begin(), state.poles.end(), state.planning_pole) ==
+      state.poles.end())
+    state.planning_pole.clear();  // a pôle deleted meanwhile
   RELAIS_ASSIGN_OR_RETURN(state.sync.pending, r.PendingCount());
   state.sync.conflicts = static_cast<int64_t>(state.conflicts.size());
   // The slot cache lives while the secretariat screen shows a search (its

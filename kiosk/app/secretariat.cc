@@ -119,7 +119,7 @@ std::string PickToMove(const common::Appointment& a, uint64_t a_created,
 void ApplySearchSlots(AppState& s, const act::SearchSlots& a) {
   SecretariatState& sec = s.secretariat;
   auto q = QueryFromFilter(a.filter, s.now_ms / 1000, sec.sites, s.practitioners, s.lang,
-                           sec.poles);
+                           s.poles);
   if (!q.ok()) return Error(s, q.status().message());
   sec.query = *q;
   sec.searched = true;

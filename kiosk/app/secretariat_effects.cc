@@ -6,7 +6,6 @@
 
 #include "common/domain/overlaps.h"
 #include "common/merge/merge.h"
-#include "common/model/org.h"
 #include "common/replica/audit_log.h"
 #include "common/replica/slot_inputs.h"
 #include "kiosk/app/i18n.h"
@@ -209,16 +208,6 @@ Status ReloadSecretariat(Replica& r, AppState& s, common::SlotCache* cache) {
     }
     sec.sites.push_back(site);
     sec.site_names.push_back(name);
-  }
-  // The organisation's pôles (List is sorted by id).
-  RELAIS_ASSIGN_OR_RETURN(std::vector<common::Record> poles, r.store()->List(Collection::kPole));
-  sec.poles.clear();
-  sec.pole_names.clear();
-  for (const common::Record& rec : poles) {
-    const common::Pole p = common::PoleFromView(rec, common::View(rec));
-    if (p.deleted) continue;
-    sec.poles.push_back(p.id);
-    sec.pole_names.push_back(p.name);
   }
   if (sec.searched) {
     RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch found, Search(r, cache, sec.query));

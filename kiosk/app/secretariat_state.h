@@ -48,9 +48,6 @@ struct SecretariatState {
   // organisation's pseudo-site left out) and their names (site record).
   std::vector<std::string> sites;
   std::vector<std::string> site_names;  // parallel to sites ("" = unnamed)
-  // The organisation's pôles (model/org.h), sorted by id, and their names.
-  std::vector<std::string> poles;
-  std::vector<std::string> pole_names;  // parallel to poles
   bool searched = false;        // a search ran: the list is refreshed on reload
   common::domain::SlotQuery query;      // the last search
   std::vector<common::domain::Slot> slots;

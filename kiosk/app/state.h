@@ -184,6 +184,11 @@ struct AppState {
       blind_indexes;
   std::vector<common::Appointment> day_appointments;    // planning day
   std::vector<common::Practitioner> practitioners;
+  // The organisation's pôles (model/org.h), sorted by id, and their names
+  // (issue #19): filters of the planning and of the slot search.
+  std::vector<std::string> poles;
+  std::vector<std::string> pole_names;  // parallel to poles
+  std::string planning_pole;            // "" = every practitioner
   std::vector<common::Presence> presence;  // for `day`
   std::vector<common::LedgerEntry> ledger;
   std::vector<common::Presence> month_presence;  // ledger_month ("presence" key)

@@ -8,6 +8,7 @@
 
 #include "common/util/time.h"
 #include "kiosk/app/i18n.h"
+#include "kiosk/app/secretariat_text.h"
 #include "kiosk/app/staff_access.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/widgets.h"
@@ -169,21 +170,55 @@ void AddPopup(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::EndPopup();
 }
 
+// « Pôle : [Tous les pôles ▾] » when the organisation has pôles; choosing
+// one emits act::SetPlanningPole (the choice lives in AppState).
+void PoleFilter(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  if (s.poles.empty()) return;
+  auto name = [&](size_t i) {
+    return i < s.pole_names.size() && !s.pole_names[i].empty() ? s.pole_names[i] : s.poles[i];
+  };
+  std::string preview = SecTr(s.lang, SecMsg::kAnyPole);
+  for (size_t i = 0; i < s.poles.size(); ++i)
+    if (s.poles[i] == s.planning_pole) preview = name(i);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(SecTr(s.lang, SecMsg::kPole));
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(320);
+  if (ImGui::BeginCombo("##planning_pole", preview.c_str())) {
+    if (ImGui::Selectable(SecTr(s.lang, SecMsg::kAnyPole), s.planning_pole.empty()))
+      out->push_back(act::SetPlanningPole{""});
+    for (size_t i = 0; i < s.poles.size(); ++i) {
+      ImGui::PushID(static_cast<int>(i));
+      if (ImGui::Selectable(name(i).c_str(), s.poles[i] == s.planning_pole))
+        out->push_back(act::SetPlanningPole{s.poles[i]});
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ui.rects["##planning_pole"] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
 }  // namespace
 
 void DrawPlanning(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   Toolbar(s, ui, out);
+  PoleFilter(s, ui, out);
   for (const std::string& line : LockoutLines(s))  // visible to the secretariat
     ImGui::TextColored(Rgb(kDanger), "%s", line.c_str());
-  const size_t n = s.practitioners.size();
+  // The columns: every practitioner, or those of the chosen pôle.
+  std::vector<const common::Practitioner*> shown;
+  for (const common::Practitioner& p : s.practitioners)
+    if (s.planning_pole.empty() || p.pole == s.planning_pole) shown.push_back(&p);
+  const size_t n = shown.size();
   std::vector<std::vector<const common::Appointment*>> cols(n);
   for (const common::Appointment& a : s.day_appointments)
     for (size_t i = 0; i < n; ++i)
-      if (s.practitioners[i].id == a.practitioner) cols[i].push_back(&a);
+      if (shown[i]->id == a.practitioner) cols[i].push_back(&a);
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame;
   if (n > 0 && ImGui::BeginTable("##planning", static_cast<int>(n), flags)) {
     for (size_t i = 0; i < n; ++i)
-      ImGui::TableSetupColumn(s.practitioners[i].name.c_str());
+      ImGui::TableSetupColumn(shown[i]->name.c_str());
     ImGui::TableHeadersRow();
     ImGui::TableNextRow();
     const float h = ImGui::GetContentRegionAvail().y - 8;

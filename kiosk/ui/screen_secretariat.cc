@@ -93,11 +93,11 @@ void Filters(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
          &f.practitioner);
   // Second row: the pôle filter comes first when the organisation has
   // pôles (the other widgets narrow to make room).
-  const bool with_poles = !sec.poles.empty();
+  const bool with_poles = !s.poles.empty();
   std::vector<std::string> poles;
-  for (size_t i = 0; i < sec.poles.size(); ++i)
-    poles.push_back(i < sec.pole_names.size() && !sec.pole_names[i].empty() ? sec.pole_names[i]
-                                                                            : sec.poles[i]);
+  for (size_t i = 0; i < s.poles.size(); ++i)
+    poles.push_back(i < s.pole_names.size() && !s.pole_names[i].empty() ? s.pole_names[i]
+                                                                        : s.poles[i]);
   const float wp = with_poles ? 190 : 0, wk = with_poles ? 210 : 262,
               wd = with_poles ? 140 : 170, wt = with_poles ? 90 : 110,
               wb = with_poles ? 130 : 180;
@@ -130,8 +130,8 @@ void Filters(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     if (f.profession > 0) filter.profession = professions[f.profession - 1];
     if (f.practitioner > 0) filter.practitioner = s.practitioners[f.practitioner - 1].id;
     if (f.kind > 0) filter.kind = common::ScheduleKinds()[f.kind - 1];
-    if (f.pole > 0 && f.pole <= static_cast<int>(sec.poles.size()))
-      filter.pole = sec.poles[f.pole - 1];
+    if (f.pole > 0 && f.pole <= static_cast<int>(s.poles.size()))
+      filter.pole = s.poles[f.pole - 1];
     filter.after_date = f.after_date.data();
     filter.after_time = f.after_time.data();
     out->push_back(act::SearchSlots{std::move(filter)});

@@ -13,7 +13,7 @@ struct SecretariatScratch {
   int profession = 0;    // 0 = any, i = the i-th distinct profession
   int practitioner = 0;  // 0 = any, i = AppState::practitioners[i - 1]
   int kind = 0;          // 0 = all but sans_rdv, i = ScheduleKinds()[i - 1]
-  int pole = 0;          // 0 = any, i = AppState::secretariat.poles[i - 1]
+  int pole = 0;          // 0 = any, i = AppState::poles[i - 1]
   std::array<char, 16> after_date{};  // JJ/MM/AAAA
   std::array<char, 8> after_time{};   // HH:MM
   std::array<char, 96> patient{};

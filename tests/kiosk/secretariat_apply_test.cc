@@ -83,8 +83,8 @@ TEST_F(SecretariatApplyTest, FilterBecomesTheQueryAtParisWallClock) {
 }
 
 TEST_F(SecretariatApplyTest, PoleFilterMustBeOneOfTheOrganisations) {
-  s_.secretariat.poles = {"dentaire", "mg"};
-  s_.secretariat.pole_names = {"Dentaire", "Médecine générale"};
+  s_.poles = {"dentaire", "mg"};
+  s_.pole_names = {"Dentaire", "Médecine générale"};
   Apply(s_, act::SearchSlots{With(&SlotFilter::pole, "mg")});
   EXPECT_EQ(s_.message, "");
   EXPECT_EQ(s_.secretariat.query.pole, "mg");

@@ -117,9 +117,9 @@ TEST_F(SecretariatEffectsTest, PoleFilterKeepsOnlyThatPolesPractitioners) {
                              common::ScheduleChanges(s));
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   ASSERT_OK(runner_->Reload(state_));
-  ASSERT_EQ(state_.secretariat.poles, (std::vector<std::string>{"mere-enfant", "mg"}));
-  ASSERT_EQ(state_.secretariat.pole_names.size(), 2u);
-  EXPECT_EQ(state_.secretariat.pole_names[0], "Mère-enfant");
+  ASSERT_EQ(state_.poles, (std::vector<std::string>{"mere-enfant", "mg"}));
+  ASSERT_EQ(state_.pole_names.size(), 2u);
+  EXPECT_EQ(state_.pole_names[0], "Mère-enfant");
 
   SlotFilter f;
   f.pole = "mere-enfant";

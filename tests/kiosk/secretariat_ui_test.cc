@@ -167,6 +167,42 @@ TEST_F(SecretariatUiTest, OverlapListMarksTheOneToMoveAndMovesIt) {
   EXPECT_EQ(std::get<EffMoveOverlap>(state_.effects[0]).appointment_id, "rdv-2");
 }
 
+// The pôle is a filter of the planning too (issue #19): the columns are
+// the chosen pôle's practitioners; the choice is an action on AppState.
+TEST_F(SecretariatUiTest, PlanningShowsOnlyThePolesPractitioners) {
+  state_.practitioners[0].pole = "mg";           // Dr Alice Arnaud
+  state_.practitioners[1].pole = "mere-enfant";  // Dr Claire Cros
+  state_.poles = {"mere-enfant", "mg"};
+  state_.pole_names = {"Mère-enfant", "Médecine générale"};
+  state_.screen = Screen::kPlanning;
+  Frame();
+  std::string drawn = testing::DrawnText();
+  EXPECT_TRUE(testing::Shows(drawn, "Dr Alice Arnaud")) << drawn;
+  EXPECT_TRUE(testing::Shows(drawn, "Dr Claire Cros"));
+  EXPECT_TRUE(testing::Shows(drawn, "Tous les pôles"));
+  EXPECT_NE(scratch_.rects.find("##planning_pole"), scratch_.rects.end());
+
+  Apply(state_, act::SetPlanningPole{"mere-enfant"});
+  EXPECT_EQ(state_.planning_pole, "mere-enfant");
+  Frame();
+  drawn = testing::DrawnText();
+  EXPECT_FALSE(testing::Shows(drawn, "Dr Alice Arnaud")) << drawn;
+  EXPECT_TRUE(testing::Shows(drawn, "Dr Claire Cros"));
+  EXPECT_TRUE(testing::Shows(drawn, "Mère-enfant"));
+
+  // An unknown pôle is refused, the filter unchanged; "" shows everyone.
+  Apply(state_, act::SetPlanningPole{"cardiologie"});
+  EXPECT_TRUE(state_.message_is_error);
+  EXPECT_NE(state_.message.find("Pôle inconnu"), std::string::npos) << state_.message;
+  EXPECT_EQ(state_.planning_pole, "mere-enfant");
+  Apply(state_, act::SetPlanningPole{""});
+  EXPECT_EQ(state_.planning_pole, "");
+  // A locked kiosk ignores it.
+  Apply(state_, act::Lock{});
+  Apply(state_, act::SetPlanningPole{"mg"});
+  EXPECT_EQ(state_.planning_pole, "");
+}
+
 TEST_F(SecretariatUiTest, TabOpensTheScreenAndLockedKioskNeverDrawsIt) {
   state_.screen = Screen::kPlanning;
   auto out = Click("Secrétariat##tab");
