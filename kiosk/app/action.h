@@ -125,6 +125,7 @@ using Action =
                  act::SyncUpdate, act::DismissMessage, act::ChooseAppointment,
                  act::ChooseStaffUser, act::SearchSlots, act::SelectSlot,
                  act::BookSlot, act::MoveOverlap, act::Speak, act::ToggleTextScale,
-                 act::ToggleHighContrast, act::ScanCheckIn, act::SetPlanningPole>;
+                 act::ToggleHighContrast, act::ScanCheckIn, act::SetPlanningPole,
+                 act::MoveDisplaced>;
 
 }  // namespace relais::kiosk

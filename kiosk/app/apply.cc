@@ -286,6 +286,7 @@ struct Visitor {
   void operator()(const act::SelectSlot& a) { if (Staff()) ApplySelectSlot(s, a); }
   void operator()(const act::BookSlot& a) { if (Staff()) ApplyBookSlot(s, a); }
   void operator()(const act::MoveOverlap& a) { if (Staff()) ApplyMoveOverlap(s, a); }
+  void operator()(const act::MoveDisplaced& a) { if (Staff()) ApplyMoveDisplaced(s, a); }
   void operator()(const act::Speak&) {
     s.speech.text = ScreenSpeech(s);
     s.speech.lang = s.lang;

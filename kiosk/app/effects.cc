@@ -248,11 +248,11 @@ Status EffectRunner::Reload(AppState& state) {
     state.planning_pole.clear();  // a pôle deleted meanwhile
   RELAIS_ASSIGN_OR_RETURN(state.sync.pending, r.PendingCount());
   state.sync.conflicts = static_cast<int64_t>(state.conflicts.size());
-  // The slot cache lives while the secretariat screen shows a search (its
-  // change journal is then drained by each search); dropped otherwise.
-  if (!state.secretariat.searched) slot_cache_.reset();
-  RELAIS_RETURN_IF_ERROR(
-      ReloadSecretariat(r, state, state.secretariat.searched ? SlotCacheOrNull() : nullptr));
+  // The slot cache lives while the secretariat screen is shown (its change
+  // journal is drained by each reload's searches); dropped otherwise.
+  const bool on_screen = state.staff_unlocked && state.screen == Screen::kSecretariat;
+  if (!on_screen) slot_cache_.reset();
+  RELAIS_RETURN_IF_ERROR(ReloadSecretariat(r, state, on_screen ? SlotCacheOrNull() : nullptr));
   ++state.version;
   return Status::OK();
 }

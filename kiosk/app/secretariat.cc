@@ -167,4 +167,14 @@ void ApplyMoveOverlap(AppState& s, const act::MoveOverlap& a) {
   Error(s, SecTr(s.lang, SecMsg::kErrUnknownOverlap));
 }
 
+void ApplyMoveDisplaced(AppState& s, const act::MoveDisplaced& a) {
+  for (const common::domain::SlotToMove& m : s.secretariat.displaced) {
+    if (m.appointment.id != a.appointment_id) continue;
+    s.message.clear();
+    s.effects.push_back(EffMoveOverlap{m.appointment.id});
+    return;
+  }
+  Error(s, SecTr(s.lang, SecMsg::kErrUnknownOverlap));
+}
+
 }  // namespace relais::kiosk

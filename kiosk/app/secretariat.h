@@ -66,5 +66,12 @@ void ApplySelectSlot(AppState& s, const act::SelectSlot& a);
 // the slot (the replacement for a « remplace » slot).
 void ApplyBookSlot(AppState& s, const act::BookSlot& a);
 void ApplyMoveOverlap(AppState& s, const act::MoveOverlap& a);
+// Queues EffMoveOverlap for an appointment of the « À déplacer » list, or
+// refuses an id that is not in it.
+void ApplyMoveDisplaced(AppState& s, const act::MoveDisplaced& a);
+// Days ahead (from now) whose displaced appointments are listed: the first
+// window SearchReplica reads whole (kFirstSearchDays), so the list covers
+// exactly these days.
+inline constexpr int kDisplacedDays = 7;
 
 }  // namespace relais::kiosk

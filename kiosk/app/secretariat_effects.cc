@@ -217,6 +217,15 @@ Status ReloadSecretariat(Replica& r, AppState& s, common::SlotCache* cache) {
       sec.selected.reset();
   }
   RELAIS_ASSIGN_OR_RETURN(sec.overlaps, LoadOverlaps(r, s.today, &sec.overlaps_truncated));
+  // What leaves, closures and absences cover from now on: the search's
+  // to_move over exactly kDisplacedDays days (docs/domain.md §6c: the
+  // first window is read whole).
+  domain::SlotQuery displaced;
+  displaced.after = s.now_ms / 1000;
+  displaced.horizon_days = kDisplacedDays;
+  displaced.count = domain::kMaxSlotCount;
+  RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch covered, Search(r, cache, displaced));
+  sec.displaced = std::move(covered.to_move);
   return Status::OK();
 }
 

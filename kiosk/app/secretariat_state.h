@@ -55,6 +55,10 @@ struct SecretariatState {
   std::optional<SecBooking> booked;
   std::vector<SecOverlap> overlaps;
   bool overlaps_truncated = false;  // more than kMaxOverlapsShown
+  // Booked appointments of the next kDisplacedDays days that a leave, a
+  // closure or an absence covers (domain::SlotSearch::to_move): never
+  // removed, listed to move. Only the slot fields are filled (no patient).
+  std::vector<common::domain::SlotToMove> displaced;
 };
 
 namespace act {
@@ -70,6 +74,11 @@ struct SelectSlot {
 // "JJ/MM/AAAA", 8 digits or "AAAA-MM-JJ").
 struct BookSlot {
   std::string patient_name, patient_birth;
+};
+// « Déplacer au prochain créneau libre » on an appointment of the
+// « À déplacer » list (SecretariatState::displaced).
+struct MoveDisplaced {
+  std::string appointment_id;
 };
 // « Déplacer au prochain créneau libre » on the overlap of these two
 // appointments (ids of SecOverlap::first and ::second).

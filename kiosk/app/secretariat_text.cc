@@ -94,6 +94,13 @@ constexpr Entry kTable[] = {
     {SecMsg::kAnyPole, "Tous les pôles", "Every unit"},
     {SecMsg::kErrUnknownPole, "Pôle inconnu : choisissez un pôle de la liste.",
      "Unknown unit (pôle): pick one from the list."},
+    {SecMsg::kDisplacedTitle, "À déplacer", "To move"},
+    {SecMsg::kDisplacedHelp,
+     "Rendez-vous des 7 prochains jours qu'un congé, une fermeture ou une absence couvre : "
+     "ils restent réservés tant qu'on ne les déplace pas.",
+     "Appointments of the next 7 days that a leave, a closure or an absence covers: they "
+     "stay booked until moved."},
+    {SecMsg::kNoDisplaced, "Aucun rendez-vous à déplacer.", "Nothing to move."},
 };
 
 }  // namespace

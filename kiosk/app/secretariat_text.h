@@ -59,6 +59,9 @@ enum class SecMsg {
   kPole,
   kAnyPole,
   kErrUnknownPole,
+  kDisplacedTitle,
+  kDisplacedHelp,
+  kNoDisplaced,
 };
 
 const char* SecTr(Lang lang, SecMsg m);

@@ -286,6 +286,42 @@ void Overlaps(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   }
 }
 
+// Reason of a displaced appointment, in the kiosk's language.
+const char* ReasonLabel(Lang l, const std::string& reason) {
+  if (reason == "conge") return l == Lang::kFr ? "congé" : "leave";
+  if (reason == "fermeture") return l == Lang::kFr ? "site fermé" : "site closed";
+  return l == Lang::kFr ? "absence" : "absence";
+}
+
+void Displaced(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  const SecretariatState& sec = s.secretariat;
+  const Lang l = s.lang;
+  ImGui::Spacing();
+  PushFontOr(ui.fonts.large);
+  ImGui::TextUnformatted(SecTr(l, SecMsg::kDisplacedTitle));
+  PopFontOr(ui.fonts.large);
+  ImGui::TextWrapped("%s", SecTr(l, SecMsg::kDisplacedHelp));
+  ImGui::Separator();
+  if (sec.displaced.empty()) {
+    ImGui::TextColored(Rgb(kOk), "%s", SecTr(l, SecMsg::kNoDisplaced));
+    return;
+  }
+  for (size_t i = 0; i < sec.displaced.size(); ++i) {
+    const common::Appointment& a = sec.displaced[i].appointment;
+    ImGui::PushID(static_cast<int>(i));
+    // No patient here (the list is built from the slot fields only).
+    ImGui::TextWrapped("%s · %s · %s · %s (%s)", ShortDate(l, common::ParisDate(a.start)).c_str(),
+                       common::FormatParisDateTime(a.start).substr(11).c_str(),
+                       PractitionerName(s, a.practitioner).c_str(), SiteLabel(s, a.site_id).c_str(),
+                       ReasonLabel(l, sec.displaced[i].reason));
+    const std::string move = std::string(SecTr(l, SecMsg::kMove)) + "##dp" + std::to_string(i);
+    if (Button(ui, move.c_str(), ImVec2(ImGui::GetContentRegionAvail().x, 46), kWarn))
+      out->push_back(act::MoveDisplaced{a.id});
+    ImGui::Separator();
+    ImGui::PopID();
+  }
+}
+
 }  // namespace
 
 void DrawSecretariat(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
@@ -303,6 +339,7 @@ void DrawSecretariat(const AppState& s, UiScratch& ui, std::vector<Action>* out)
   ImGui::PushStyleColor(ImGuiCol_ChildBg, Rgb(0xFFFFFF));
   ImGui::BeginChild("##sec_right", ImVec2(0, 0), true);
   Overlaps(s, ui, out);
+  Displaced(s, ui, out);
   ImGui::EndChild();
   ImGui::PopStyleColor();
 }

@@ -286,6 +286,61 @@ TEST_F(SecretariatEffectsTest, TheLaterBookingMovesToTheNextFreeSlotOfItsSite) {
   EXPECT_TRUE(state_.secretariat.overlaps.empty());
 }
 
+TEST_F(SecretariatEffectsTest, ALeaveListsTheBookedAppointmentToMoveAndMovesIt) {
+  // Booked Monday 23 November 09:00 at S1, then Dr Arnaud takes that day off.
+  const int64_t t9 = UtcSeconds(2026, 11, 23, 8, 0);
+  common::NewAppointment n;
+  n.practitioner = "dr-a";
+  n.start = t9;
+  n.duration_min = 15;
+  n.site = "S1";
+  n.patient_name = "CONGE Camille";
+  n.patient_birth = "1950-01-01";
+  auto booked = replica_->AddAppointment(n);
+  ASSERT_OK(booked);
+  Apply(state_, act::Tick{clock_.NowMillis()});
+  state_.effects.push_back(EffReload{});
+  Run();
+  EXPECT_TRUE(state_.secretariat.displaced.empty());
+  common::ScheduleException leave;
+  leave.kind = "conge";
+  leave.practitioner = dr_a_;
+  leave.first_day = "2026-11-23";
+  leave.last_day = "2026-11-23";
+  auto w = replica_->WriteAt("S1", common::Collection::kScheduleException, "exc-1",
+                             common::ScheduleExceptionChanges(leave));
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  state_.effects.push_back(EffReload{});
+  Run();
+  ASSERT_EQ(state_.secretariat.displaced.size(), 1u);
+  EXPECT_EQ(state_.secretariat.displaced[0].appointment.id, booked->first);
+  EXPECT_EQ(state_.secretariat.displaced[0].reason, "conge");
+  // The appointment is still booked (never removed by a leave).
+  auto day = replica_->AppointmentsOn(kMonday);
+  ASSERT_OK(day);
+  ASSERT_EQ(day->size(), 1u);
+  EXPECT_EQ((*day)[0].status, "booked");
+
+  // An id that is not in the list is refused; the listed one moves to the
+  // next free slot of its site: Monday 30 November 09:00 (the whole 23rd,
+  // both sites, is off).
+  Apply(state_, act::MoveDisplaced{"rdv-inconnu"});
+  EXPECT_TRUE(state_.message_is_error);
+  EXPECT_TRUE(state_.effects.empty());
+  Apply(state_, act::MoveDisplaced{booked->first});
+  Run();
+  EXPECT_FALSE(state_.message_is_error) << state_.message;
+  auto moved = replica_->Get(common::Collection::kAppointment, booked->first);
+  ASSERT_OK(moved);
+  ASSERT_TRUE(moved->has_value());
+  const common::Appointment a =
+      common::AppointmentFromView(**moved, common::View(**moved));
+  EXPECT_EQ(a.start, UtcSeconds(2026, 11, 30, 8, 0));
+  EXPECT_EQ(a.site_id, "S1");
+  EXPECT_EQ(a.status, "booked");
+  EXPECT_TRUE(state_.secretariat.displaced.empty());
+}
+
 TEST_F(SecretariatEffectsTest, WithItsSiteFullTheMoveGoesToAnotherSiteKeepingThePatient) {
   const int64_t t9 = UtcSeconds(2026, 11, 23, 8, 0);
   // Fill every S1 Monday 09:00 slot of the horizon but one day: simpler,
