@@ -106,6 +106,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Check(after == before, "refusé: état inchangé");
       continue;
     }
+    if (applied->set_aside > 0) {
+      // Same id already held for another site (issue #19): set aside,
+      // nothing changed.
+      Check(applied->set_aside == 1 && before.has_value() && before->site_id != in.site_id &&
+                after == before,
+            "écarté: même identifiant à un autre site, état inchangé");
+      continue;
+    }
     Check(after.has_value(), "appliqué: état présent");
     const Record expect = before ? relais::common::Merge(*before, in) : in;
     Check(*after == expect, "appliqué: état = Merge(précédent, reçu)");
