@@ -6,20 +6,10 @@
 
 #include "common/domain/ledger.h"
 #include "common/domain/overlaps.h"
+#include "common/replica/random_id.h"
 #include "common/model/org.h"
 
 namespace relais::common {
-
-namespace {
-
-std::string RandomHex(std::mt19937_64& rng, int n) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < n; ++i) s += kHex[rng() % 16];
-  return s;
-}
-
-}  // namespace
 
 Result<std::string> Replica::Init(const std::string& path,
                                   const std::string& site_id,
@@ -232,8 +222,7 @@ Result<std::pair<std::string, std::string>> Replica::AddAppointment(
       {field::kCode, code}};
   if (!a.room.empty()) f[field::kRoom] = a.room;
   if (!a.note.empty()) f[field::kNote] = a.note;
-  RELAIS_ASSIGN_OR_RETURN(Record r, WriteAt(a.site.empty() ? site_id_ : a.site,
-                                            Collection::kAppointment, id, f));
+  RELAIS_ASSIGN_OR_RETURN(Record r, WriteAt(a.site, Collection::kAppointment, id, f));
   (void)r;
   return std::make_pair(id, code);
 }

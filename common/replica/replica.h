@@ -129,6 +129,9 @@ class Replica {
   // The scope as stored in meta "scope": sites sorted, comma-separated.
   // DATA_LOSS for a stored value that is not such a list.
   static Result<std::vector<std::string>> ParseScope(const std::string& text);
+  // `sites` comma-separated, in the given order (meta "scope" when sorted;
+  // also how messages name a list of sites).
+  static std::string JoinScope(const std::vector<std::string>& sites);
   // Checks the token's scope sent by the hub against this replica's scope
   // before anything pulled is applied: equal, or (scope not learnt yet)
   // one that holds org_id(), which is then stored as the scope.
@@ -148,6 +151,8 @@ class Replica {
                        const std::map<std::string, std::string>& changes);
   // Write creating the record at `site` (which must be in scope()); an
   // existing record must already be at `site` (INVALID_ARGUMENT if not).
+  // `site` "" is Write: create at DefaultSite(c), edit where it is.
+  // `site` "" is Write: create at DefaultSite(c), edit where it is.
   Result<Record> WriteAt(const std::string& site, Collection c, const std::string& id,
                          const std::map<std::string, std::string>& changes);
   // Write for a caller that holds its own Transaction on store()->db(), so

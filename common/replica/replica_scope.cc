@@ -4,25 +4,12 @@
 #include <random>
 #include <set>
 
+#include "common/replica/random_id.h"
 #include "common/replica/replica.h"
 
 namespace relais::common {
 
 namespace {
-
-std::string RandomHex16() {
-  static const char kHex[] = "0123456789abcdef";
-  std::mt19937_64 rng(std::random_device{}());
-  std::string s;
-  for (int i = 0; i < 16; ++i) s += kHex[rng() % 16];
-  return s;
-}
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const std::string& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
 
 Status BadSite(const std::string& s) {
   return Status::InvalidArgument("identifiant de site invalide: " + QuoteForMessage(s) +
@@ -30,6 +17,12 @@ Status BadSite(const std::string& s) {
 }
 
 }  // namespace
+
+std::string Replica::JoinScope(const std::vector<std::string>& sites) {
+  std::string out;
+  for (const std::string& s : sites) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
 
 Result<std::vector<std::string>> Replica::ParseScope(const std::string& text) {
   std::vector<std::string> out;
@@ -66,7 +59,7 @@ Result<std::string> Replica::Init(const std::string& path, const ReplicaScope& s
                                    std::to_string(kMaxScopeSites) + ")");
   // `--org O` alone: the scope is learnt from the token (AcceptHubScope).
   const std::string scope_text =
-      scope.sites.empty() ? "" : Join(std::vector<std::string>(held.begin(), held.end()));
+      scope.sites.empty() ? "" : JoinScope(std::vector<std::string>(held.begin(), held.end()));
   if (import) RELAIS_RETURN_IF_ERROR(InstallKeyFile(path, org, *import));
   RELAIS_ASSIGN_OR_RETURN(auto store, ReplicaStore::Open(path, true));
   Transaction tx(store->db());
@@ -74,7 +67,8 @@ Result<std::string> Replica::Init(const std::string& path, const ReplicaScope& s
   RELAIS_ASSIGN_OR_RETURN(std::string existing, store->GetMeta("replica_id"));
   if (!existing.empty())
     return Status::AlreadyExists(path + " est déjà la réplique " + existing);
-  const std::string id = RandomHex16();
+  std::mt19937_64 rng(std::random_device{}());
+  const std::string id = RandomHex(rng, 16);
   RELAIS_RETURN_IF_ERROR(store->SetMeta("replica_id", id));
   RELAIS_RETURN_IF_ERROR(store->SetMeta("site_id", home));
   RELAIS_RETURN_IF_ERROR(store->SetMeta("org", org));
@@ -98,7 +92,7 @@ Status Replica::CheckWritableSite(const std::string& site) const {
   if (InScope(site)) return Status::OK();
   return Status::InvalidArgument("site " + QuoteForMessage(site) +
                                  " hors de la portée de cette réplique (" +
-                                 (scope_.empty() ? site_id_ : Join(scope_)) + ")");
+                                 (scope_.empty() ? site_id_ : JoinScope(scope_)) + ")");
 }
 
 Status Replica::AcceptHubScope(const std::vector<std::string>& token_sites) {
@@ -109,13 +103,13 @@ Status Replica::AcceptHubScope(const std::vector<std::string>& token_sites) {
   if (scope_.empty() && std::binary_search(got.begin(), got.end(), org_id_) &&
       got.size() <= kMaxScopeSites &&
       std::all_of(got.begin(), got.end(), [](const std::string& s) { return IsValidSiteId(s); })) {
-    RELAIS_RETURN_IF_ERROR(store_->SetMeta("scope", Join(got)));
+    RELAIS_RETURN_IF_ERROR(store_->SetMeta("scope", JoinScope(got)));
     scope_ = std::move(got);
     return Status::OK();
   }
-  const std::string mine = scope_.empty() ? "l'organisation " + org_id_ : Join(scope_);
+  const std::string mine = scope_.empty() ? "l'organisation " + org_id_ : JoinScope(scope_);
   return Status::FailedPrecondition(
-      "le jeton donne accès aux sites " + (got.empty() ? std::string("(aucun)") : Join(got)) +
+      "le jeton donne accès aux sites " + (got.empty() ? std::string("(aucun)") : JoinScope(got)) +
       " mais cette réplique tient " + mine +
       ": demandez un jeton pour exactement ces sites (relais-hub enroll --site ...)"
       " ou créez une réplique pour la portée du jeton (relais init --site ...)");

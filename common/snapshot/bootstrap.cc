@@ -17,12 +17,6 @@ namespace relais::common::snapshot {
 
 namespace {
 
-std::string Join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const std::string& x : v) s += (s.empty() ? "" : ",") + x;
-  return s;
-}
-
 Status CheckScope(const BootstrapRequest& req, const Header& h) {
   std::vector<std::string> want = req.scope;
   want.push_back(req.site);
@@ -31,8 +25,8 @@ Status CheckScope(const BootstrapRequest& req, const Header& h) {
   want.erase(std::unique(want.begin(), want.end()), want.end());
   if (want != h.sites)
     return Status::InvalidArgument(
-        "l'instantané couvre les sites " + Join(h.sites) + " mais cette réplique attend " +
-        Join(want) + ": demandez au hub un instantané de ces sites (relais-hub snapshot --site …)");
+        "l'instantané couvre les sites " + Replica::JoinScope(h.sites) + " mais cette réplique attend " +
+        Replica::JoinScope(want) + ": demandez au hub un instantané de ces sites (relais-hub snapshot --site …)");
   if (!req.expected_epoch.empty() && req.expected_epoch != h.epoch)
     return Status::FailedPrecondition(
         "instantané d'une autre époque du hub (" + h.epoch + ", le hub est à " +
@@ -54,7 +48,7 @@ Result<Hlc> CheckRecords(const BootstrapRequest& req, const Verified& v) {
     if (!std::binary_search(v.header.sites.begin(), v.header.sites.end(), r->site_id))
       return Status::InvalidArgument(where + ": site " + QuoteForMessage(r->site_id) +
                                      " hors des sites de l'instantané (" +
-                                     Join(v.header.sites) + "); rien n'a été chargé");
+                                     Replica::JoinScope(v.header.sites) + "); rien n'a été chargé");
     if (r->partial) return Status::InvalidArgument(where + ": état partiel");
     RELAIS_RETURN_IF_ERROR(CheckRecordBounds(*r).WithContext(where));
     if (const std::string err = ValidateRecord(*r); !err.empty())

@@ -174,12 +174,10 @@ void AddPopup(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 // one emits act::SetPlanningPole (the choice lives in AppState).
 void PoleFilter(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   if (s.poles.empty()) return;
-  auto name = [&](size_t i) {
-    return i < s.pole_names.size() && !s.pole_names[i].empty() ? s.pole_names[i] : s.poles[i];
-  };
+  const std::vector<std::string> names = PoleLabels(s);
   std::string preview = SecTr(s.lang, SecMsg::kAnyPole);
   for (size_t i = 0; i < s.poles.size(); ++i)
-    if (s.poles[i] == s.planning_pole) preview = name(i);
+    if (s.poles[i] == s.planning_pole) preview = names[i];
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(SecTr(s.lang, SecMsg::kPole));
   ImGui::SameLine();
@@ -189,14 +187,13 @@ void PoleFilter(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
       out->push_back(act::SetPlanningPole{""});
     for (size_t i = 0; i < s.poles.size(); ++i) {
       ImGui::PushID(static_cast<int>(i));
-      if (ImGui::Selectable(name(i).c_str(), s.poles[i] == s.planning_pole))
+      if (ImGui::Selectable(names[i].c_str(), s.poles[i] == s.planning_pole))
         out->push_back(act::SetPlanningPole{s.poles[i]});
       ImGui::PopID();
     }
     ImGui::EndCombo();
   }
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  ui.rects["##planning_pole"] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+  RememberRect(ui, "##planning_pole");
 }
 
 }  // namespace

@@ -17,12 +17,6 @@ namespace relais::kiosk::ui {
 
 namespace {
 
-// Records the last item's rect under `key` (inputs and combos, for tests).
-void Remember(UiScratch& ui, const std::string& key) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  ui.rects[key] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
-}
-
 std::vector<std::string> Professions(const AppState& s) {
   std::set<std::string> set;
   for (const auto& p : s.practitioners)
@@ -51,7 +45,7 @@ void Choice(UiScratch& ui, const char* id, float width, const char* any,
     }
     ImGui::EndCombo();
   }
-  Remember(ui, id);
+  RememberRect(ui, id);
 }
 
 // One row of labels over one row of widgets, at the same x positions.
@@ -94,10 +88,7 @@ void Filters(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   // Second row: the pôle filter comes first when the organisation has
   // pôles (the other widgets narrow to make room).
   const bool with_poles = !s.poles.empty();
-  std::vector<std::string> poles;
-  for (size_t i = 0; i < s.poles.size(); ++i)
-    poles.push_back(i < s.pole_names.size() && !s.pole_names[i].empty() ? s.pole_names[i]
-                                                                        : s.poles[i]);
+  const std::vector<std::string> poles = PoleLabels(s);
   const float wp = with_poles ? 190 : 0, wk = with_poles ? 210 : 262,
               wd = with_poles ? 140 : 170, wt = with_poles ? 90 : 110,
               wb = with_poles ? 130 : 180;
@@ -117,11 +108,11 @@ void Filters(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::SetNextItemWidth(wd);
   ImGui::InputTextWithHint("##sec_date", "JJ/MM/AAAA", f.after_date.data(),
                            f.after_date.size());
-  Remember(ui, "##sec_date");
+  RememberRect(ui, "##sec_date");
   r2.At(3, y);
   ImGui::SetNextItemWidth(wt);
   ImGui::InputTextWithHint("##sec_time", "HH:MM", f.after_time.data(), f.after_time.size());
-  Remember(ui, "##sec_time");
+  RememberRect(ui, "##sec_time");
   r2.At(4, y - 6);
   const std::string search = std::string(SecTr(l, SecMsg::kSearch)) + "##sec_search";
   if (Button(ui, search.c_str(), ImVec2(wb, 48))) {
@@ -226,14 +217,14 @@ void Booking(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::TextColored(Rgb(kMuted), "%s", SecTr(l, SecMsg::kPatientName));
   ImGui::SetNextItemWidth(300);
   ImGui::InputText("##sec_patient", ui.sec.patient.data(), ui.sec.patient.size());
-  Remember(ui, "##sec_patient");
+  RememberRect(ui, "##sec_patient");
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
   ImGui::TextColored(Rgb(kMuted), "%s", SecTr(l, SecMsg::kBirth));
   ImGui::SetNextItemWidth(180);
   ImGui::InputText("##sec_birth", ui.sec.birth.data(), ui.sec.birth.size());
-  Remember(ui, "##sec_birth");
+  RememberRect(ui, "##sec_birth");
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetTextLineHeightWithSpacing() - 8);

@@ -51,8 +51,7 @@ bool Button(UiScratch& s, const char* label, ImVec2 size, unsigned fill,
   if (size.y > 0) size.y = std::max(size.y, label_size.y + 2 * pad.y);
   const bool clicked = ImGui::Button(label, size);
   if (pushed) ImGui::PopStyleColor(pushed);
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  s.rects[label] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+  RememberRect(s, label);
   return clicked;
 }
 
@@ -114,6 +113,19 @@ void Badge(const std::string& text, unsigned colour) {
   ImGui::PushStyleColor(ImGuiCol_Text, Rgb(colour));
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopStyleColor();
+}
+
+void RememberRect(UiScratch& s, const std::string& key) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  s.rects[key] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+std::vector<std::string> PoleLabels(const AppState& s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.poles.size(); ++i)
+    out.push_back(i < s.pole_names.size() && !s.pole_names[i].empty() ? s.pole_names[i]
+                                                                      : s.poles[i]);
+  return out;
 }
 
 }  // namespace relais::kiosk::ui

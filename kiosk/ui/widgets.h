@@ -2,6 +2,7 @@
 // Small shared widgets of the kiosk UI (internal to kiosk/ui).
 
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 #include "kiosk/ui/theme.h"
@@ -43,6 +44,11 @@ void CenteredText(const std::string& text, ImFont* font = nullptr,
                   unsigned colour = kInk);
 void PushFontOr(ImFont* f);
 void PopFontOr(ImFont* f);
+// Records the last item's rect in scratch.rects[key] (inputs and combos,
+// for the headless UI tests; Button does it itself).
+void RememberRect(UiScratch& s, const std::string& key);
+// Display names of AppState::poles (the id when a pôle has no name).
+std::vector<std::string> PoleLabels(const AppState& s);
 // Coloured status line "● text".
 void Badge(const std::string& text, unsigned colour);
 

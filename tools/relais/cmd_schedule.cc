@@ -3,6 +3,7 @@
 // Every argument is checked here or there; a bad one exits 2.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "common/domain/slots.h"
 #include "common/domain/plage_input.h"
@@ -78,25 +79,20 @@ Status AddPlage(const PlageArgs& a) {
   RELAIS_ASSIGN_OR_RETURN(auto r, Replica::Open(a.db));
   RELAIS_ASSIGN_OR_RETURN(s.practitioner, KnownPractitioner(*r, a.practitioner));
   std::string id = a.id;
+  std::optional<Record> existing;
   if (id.empty()) {
     id = r->NewId("plg");
   } else {
     if (id.size() > 64 || !IsValidSiteId(id)) return Bad("identifiant de plage invalide");
-    RELAIS_ASSIGN_OR_RETURN(auto cur, r->Get(Collection::kSchedule, id));
-    if (!cur) return Status::NotFound("plage inconnue " + QuoteForMessage(id));
+    RELAIS_ASSIGN_OR_RETURN(existing, r->Get(Collection::kSchedule, id));
+    if (!existing) return Status::NotFound("plage inconnue " + QuoteForMessage(id));
   }
   // A new plage goes to --site (default: the home site); an edited one
-  // stays where it is (--site, if given, must name that site).
-  RELAIS_ASSIGN_OR_RETURN(auto existing, r->Get(Collection::kSchedule, id));
+  // stays where it is (--site, if given, must name that site: WriteAt).
   const std::string where =
       existing ? existing->site_id : (a.site.empty() ? r->site_id() : a.site);
   RELAIS_RETURN_IF_ERROR(CheckWorksAt(*r, s.practitioner, where));
-  if (a.site.empty()) {
-    RELAIS_RETURN_IF_ERROR(r->Write(Collection::kSchedule, id, ScheduleChanges(s)).status());
-  } else {
-    RELAIS_RETURN_IF_ERROR(
-        r->WriteAt(a.site, Collection::kSchedule, id, ScheduleChanges(s)).status());
-  }
+  RELAIS_RETURN_IF_ERROR(r->WriteAt(a.site, Collection::kSchedule, id, ScheduleChanges(s)).status());
   std::cout << id << "\n";
   return Status::OK();
 }
@@ -126,10 +122,9 @@ Status AddException(const ExceptionArgs& a) {
   err = ValidateNewScheduleException(e);  // replacement != practitioner, qualified
   if (!err.empty()) return Bad(err);
   const std::string id = r->NewId("exc");
-  RELAIS_RETURN_IF_ERROR(r->WriteAt(a.site.empty() ? r->site_id() : a.site,
-                                    Collection::kScheduleException, id,
-                                    ScheduleExceptionChanges(e))
-                             .status());
+  RELAIS_RETURN_IF_ERROR(
+      r->WriteAt(a.site, Collection::kScheduleException, id, ScheduleExceptionChanges(e))
+          .status());
   std::cout << id << "\n";
   return Status::OK();
 }
