@@ -8,7 +8,7 @@
 // warns: it is visible in `ps`). Before each sync the worker runs PRAGMA
 // quick_check and stops with « réplique endommagée » instead of syncing.
 // With several hubs (over one database) each round fails over
-// (server/client/failover.h); failed rounds back off from 1 s to 60 s.
+// (common/sync/failover.h); failed rounds back off from 1 s to 60 s.
 // Redraws only on input or a state change (glfwWaitEventsTimeout), so an
 // idle kiosk uses almost no CPU. All logic lives in kiosk/app and kiosk/ui.
 #include <GLFW/glfw3.h>
@@ -35,8 +35,8 @@
 #include "kiosk/physical_input.h"
 #include "kiosk/ui/ui.h"
 #ifdef RELAIS_HAVE_SYNC_CLIENT
-#include "server/client/failover.h"
-#include "server/client/hub_list.h"
+#include "common/sync/failover.h"
+#include "common/sync/hub_list.h"
 #endif
 
 namespace relais::kiosk {
@@ -318,14 +318,14 @@ std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock,
     // local changes); the message tells the staff what to run.
     if (Status bad = (*holder)->store()->db()->QuickCheck(); !bad.ok())
       return Status::DataLoss("réplique endommagée : lancez relais repair --db " + o.db);
-    server::SyncOptions so;
+    sync::SyncOptions so;
     so.hubs = o.hubs;
     so.hub = o.hubs.front();
     so.token = o.token;
     so.ca_file = o.ca;
-    RELAIS_ASSIGN_OR_RETURN(server::FailoverReport r, server::SyncWithFailover(**holder, so));
+    RELAIS_ASSIGN_OR_RETURN(sync::FailoverReport r, sync::SyncWithFailover(**holder, so));
     *c = SyncCounts{r.sync.pushed, r.sync.pulled, r.sync.conflicts};
-    auto last = server::ReadLastHub(*(*holder)->store());
+    auto last = sync::ReadLastHub(*(*holder)->store());
     if (last.ok()) {
       std::lock_guard<std::mutex> lock(note->mu);
       note->hub = last->hub;
@@ -334,7 +334,7 @@ std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock,
     return Status::OK();
   };
   return std::make_unique<SyncWorker>(
-      fn, clock, server::FailoverWorkerOptions(o.sync_interval_s * 1000LL));
+      fn, clock, sync::FailoverWorkerOptions(o.sync_interval_s * 1000LL));
 #else
   if (!o.hub.empty())
     std::fprintf(stderr, "--hub ignoré: construit sans le client de synchronisation\n");
@@ -358,7 +358,7 @@ int Run(const Options& o) {
   // The status bar names the last hub reached from the first frame on.
   auto note = std::make_shared<HubNote>();
 #ifdef RELAIS_HAVE_SYNC_CLIENT
-  if (auto last = server::ReadLastHub(*(*rep)->store()); last.ok()) {
+  if (auto last = sync::ReadLastHub(*(*rep)->store()); last.ok()) {
     note->hub = last->hub;
     note->at_ms = last->at_ms;
   }
@@ -468,7 +468,7 @@ int main(int argc, char** argv) {
   if (!o.hub.empty()) {
 #ifdef RELAIS_HAVE_SYNC_CLIENT
     // A bad list is refused before any connection (hub_list.h).
-    auto hubs = relais::server::ParseHubList(o.hub);
+    auto hubs = relais::sync::ParseHubList(o.hub);
     if (!hubs.ok()) return std::fprintf(stderr, "%s\n", hubs.status().message().c_str()), 2;
     o.hubs = *hubs;
 #endif

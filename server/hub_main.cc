@@ -37,7 +37,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "server/address.h"
+#include "common/net/address.h"
 #include "server/hub_admin.h"
 #include "server/hub_council_cli.h"
 #include "server/hub_snapshot_cli.h"
@@ -103,7 +103,7 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
       if (!warning.empty()) std::cerr << "relais-hub: " << warning << "\n";
       admin_token = *t;
     }
-    if (!IsLoopbackAddress(admin_opts.listen) && admin_token.empty())
+    if (!net::IsLoopbackAddress(admin_opts.listen) && admin_token.empty())
       return Report(Status::InvalidArgument(
           "--admin-listen hors boucle locale : donnez --admin-token-file (les "
           "métriques ne sont pas publiques)"));
@@ -186,7 +186,7 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
     report = std::make_unique<ReportServer>(*backend, *common::SystemClock::Default());
     auto port = report->Start(host, http_port);
     if (!port.ok()) return Report(port.status());
-    if (!IsLoopbackAddress(http_listen))
+    if (!net::IsLoopbackAddress(http_listen))
       std::cerr << "relais-hub: ATTENTION: le tableau de bord est en HTTP sans TLS sur "
                 << http_listen << "; placez-le derrière un proxy HTTPS (jetons en clair)\n";
     std::cerr << "relais-hub: tableau de bord du financeur sur http://" << host

@@ -15,15 +15,15 @@ common::Result<RunningServer> StartHubServer(HubService* service,
   if (options.tls_cert_file.empty() != options.tls_key_file.empty())
     return Status::InvalidArgument("--tls-cert et --tls-key vont ensemble");
   if (options.tls_cert_file.empty()) {
-    if (!IsLoopbackAddress(options.listen))
+    if (!net::IsLoopbackAddress(options.listen))
       return Status::InvalidArgument(
           "refus d'écouter en clair sur " + options.listen +
           ": donnez --tls-cert et --tls-key (voir docs/protocol.md)");
     creds = grpc::InsecureServerCredentials();
     running.plaintext = true;
   } else {
-    RELAIS_ASSIGN_OR_RETURN(std::string cert, ReadFile(options.tls_cert_file));
-    RELAIS_ASSIGN_OR_RETURN(std::string key, ReadFile(options.tls_key_file));
+    RELAIS_ASSIGN_OR_RETURN(std::string cert, net::ReadFile(options.tls_cert_file));
+    RELAIS_ASSIGN_OR_RETURN(std::string key, net::ReadFile(options.tls_key_file));
     grpc::SslServerCredentialsOptions ssl;
     ssl.pem_key_cert_pairs.push_back({key, cert});
     creds = grpc::SslServerCredentials(ssl);

@@ -13,7 +13,7 @@
 #include <grpcpp/server.h>
 
 #include "common/util/status.h"
-#include "server/address.h"
+#include "common/net/address.h"
 #include "server/hub_service.h"
 
 namespace relais::server {

@@ -77,7 +77,7 @@ struct SyncStatus {
   int64_t conflicts = 0;        // records needing a staff decision
   std::string last_error;       // sticky until the next success
   // The hub that last completed a session ("" = none yet; several hubs
-  // over one database fail over, server/client/failover.h) and when.
+  // over one database fail over, common/sync/failover.h) and when.
   std::string last_hub;
   int64_t last_hub_ms = 0;
 };

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "common/replica/replica.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
 #include "server/wire_limits.h"
@@ -162,12 +162,12 @@ TEST_P(MaxCallsPerPeerOnStore, TheGivenLimitIsApplied) {
   ASSERT_TRUE(common::Replica::Init(dir.File("s1.db"), "S1").ok());
   auto rep = common::Replica::Open(dir.File("s1.db"));
   ASSERT_TRUE(rep.ok()) << rep.status().ToString();
-  server::SyncOptions o;
+  sync::SyncOptions o;
   o.hub = hub.address();
   o.token = honest_token;
   o.deadline_ms = 5000;
   o.channel_key = "honest";
-  ASSERT_OK(server::SyncOnce(**rep, o));
+  ASSERT_OK(sync::SyncOnce(**rep, o));
 
   // Each held call: one connection, one stream, a valid token, a message
   // announced as 64 KiB of which 4 KiB are sent (never finished).
@@ -188,9 +188,9 @@ TEST_P(MaxCallsPerPeerOnStore, TheGivenLimitIsApplied) {
     held.back()->Drain(300);
   };
   hold_one();
-  EXPECT_OK(server::SyncOnce(**rep, o));  // 1 held + this one = 2: admitted
+  EXPECT_OK(sync::SyncOnce(**rep, o));  // 1 held + this one = 2: admitted
   hold_one();
-  auto refused = server::SyncOnce(**rep, o);
+  auto refused = sync::SyncOnce(**rep, o);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), common::StatusCode::kResourceExhausted)
       << refused.status().ToString();
@@ -200,7 +200,7 @@ TEST_P(MaxCallsPerPeerOnStore, TheGivenLimitIsApplied) {
   common::Status last = common::Status::Unavailable("pas essayé");
   for (int i = 0; i < 30 && !last.ok(); ++i) {  // at most ~3 s
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    last = server::SyncOnce(**rep, o).status();
+    last = sync::SyncOnce(**rep, o).status();
   }
   EXPECT_OK(last);
 }

@@ -32,7 +32,7 @@ namespace {
 
 using common::Collection;
 using common::Dot;
-using server::SyncOnce;
+using sync::SyncOnce;
 namespace field = common::field;
 
 int64_t NowMs() {
@@ -252,7 +252,7 @@ TEST_P(StoreAttackTest, HugeSiblingListsAreRefusedQuicklyAndOthersKeepSyncing) {
     while (SecondsSince(t0) < 2.0) attacks.push_back(Call(*stub, tc, req, 5000));
     done = true;
   });
-  server::SyncOptions o = Options(te);
+  sync::SyncOptions o = Options(te);
   o.deadline_ms = 5000;
   Latencies honest;
   int failed = 0;

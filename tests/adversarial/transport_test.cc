@@ -22,7 +22,7 @@
 
 #include "common/replica/replica.h"
 #include "proto/sync.grpc.pb.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
 #include "server/wire_limits.h"
@@ -92,7 +92,7 @@ class TransportTest : public ::testing::TestWithParam<pgtest::StoreKind> {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     honest_ = std::move(r).value();
     ASSERT_OK(honest_->AddPractitioner("p1", "Dr Martin", "medecin"));
-    ASSERT_OK(server::SyncOnce(*honest_, Options(honest_token_)));
+    ASSERT_OK(sync::SyncOnce(*honest_, Options(honest_token_)));
     start_peak_mb_ = hub_.PeakMb();
   }
 
@@ -106,8 +106,8 @@ class TransportTest : public ::testing::TestWithParam<pgtest::StoreKind> {
     return *token;
   }
 
-  server::SyncOptions Options(const std::string& token) const {
-    server::SyncOptions o;
+  sync::SyncOptions Options(const std::string& token) const {
+    sync::SyncOptions o;
     o.hub = hub_.address();
     o.token = token;
     o.deadline_ms = 5000;
@@ -117,7 +117,7 @@ class TransportTest : public ::testing::TestWithParam<pgtest::StoreKind> {
   // An honest no-op sync succeeds within `max_ms`.
   void ExpectHonestSyncFast(int max_ms = 500) {
     const auto t0 = Clock::now();
-    auto r = server::SyncOnce(*honest_, Options(honest_token_));
+    auto r = sync::SyncOnce(*honest_, Options(honest_token_));
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         Clock::now() - t0).count();
     EXPECT_TRUE(r.ok()) << r.status().ToString();

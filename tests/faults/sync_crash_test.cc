@@ -15,7 +15,7 @@
 
 #include "common/codec/record_json.h"
 #include "common/replica/replica.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
 #include "tests/common/test_util.h"

@@ -7,7 +7,7 @@
 #include <atomic>
 #include <functional>
 
-#include "server/client/failover.h"
+#include "common/sync/failover.h"
 #include "tests/multihub/multihub_fixture.h"
 
 namespace relais::server::multihub {
@@ -68,7 +68,7 @@ TEST_F(MultiHubTest, HubKilledMidBatchReplicaRetriesThroughAnother) {
   retry.hubs = {HubAddress(0), HubAddress(1)};
   retry.push_batch_records = 1000;
   retry.push_batch_bytes = 4 << 20;
-  auto f = relais::server::SyncWithFailover(*a, retry);
+  auto f = relais::sync::SyncWithFailover(*a, retry);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(f->hub, HubAddress(1));
   EXPECT_EQ(f->tried, (std::vector<std::string>{HubAddress(0), HubAddress(1)}));

@@ -7,7 +7,7 @@
 // (hub i connects with application_name=hub<i>, so that PostgreSQL's views
 // tell its sessions apart), tokens enrolled directly in the database, and
 // a sync with failover done by the test: on UNAVAILABLE, the same sync is
-// retried against the next hub (the lead swaps in server/client/failover
+// retried against the next hub (the lead swaps in common/sync/failover
 // once merged).
 
 #include <gtest/gtest.h>
@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "common/replica/replica.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 #include "server/pg_conn.h"
 #include "server/pg_hub_store.h"
 #include "server/token.h"

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "common/replica/replica.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 #include "server/hub_server.h"
 #include "server/pg_hub_store.h"
 #include "server/sqlite_hub_store.h"

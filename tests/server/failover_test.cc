@@ -17,7 +17,7 @@
 #include <sstream>
 #include <thread>
 
-#include "server/client/failover.h"
+#include "common/sync/failover.h"
 #include "tests/server/hub_fixture.h"
 #include "tests/common/cli_run.h"
 

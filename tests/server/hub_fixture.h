@@ -26,7 +26,7 @@
 #include "common/convert/convert.h"
 #include "common/replica/replica.h"
 #include "proto/sync.grpc.pb.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 #include "server/hub_server.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"

@@ -1,5 +1,5 @@
 // The pure parts of failover over several hubs (issue #21): the strict
-// `--hub` list grammar (server/client/hub_list.h), the order in which a
+// `--hub` list grammar (common/sync/hub_list.h), the order in which a
 // session tries the hubs, which errors move it to the next hub, and the
 // backoff schedule between failed rounds (FailoverWorkerOptions over
 // common::NextDelayMs). Expected values are written here by hand.
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "common/sync/sync_worker.h"
-#include "server/client/failover.h"
-#include "server/client/hub_list.h"
+#include "common/sync/failover.h"
+#include "common/sync/hub_list.h"
 #include "tests/common/test_seed.h"
 
 namespace relais::server {

@@ -63,11 +63,11 @@ TEST_F(TlsTest, PlainTextOnlyOnLoopback) {
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   auto half = StartHubServer(&service, ServerOptions{"127.0.0.1:0", "cert.pem", "", 1 << 20});
   EXPECT_EQ(half.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:5"));
-  EXPECT_TRUE(IsLoopbackAddress("[::1]:5"));
-  EXPECT_TRUE(IsLoopbackAddress("localhost:5"));
-  EXPECT_FALSE(IsLoopbackAddress("10.0.0.1:5"));
-  EXPECT_FALSE(IsLoopbackAddress("127.example.org:5"));
+  EXPECT_TRUE(net::IsLoopbackAddress("127.0.0.1:5"));
+  EXPECT_TRUE(net::IsLoopbackAddress("[::1]:5"));
+  EXPECT_TRUE(net::IsLoopbackAddress("localhost:5"));
+  EXPECT_FALSE(net::IsLoopbackAddress("10.0.0.1:5"));
+  EXPECT_FALSE(net::IsLoopbackAddress("127.example.org:5"));
 }
 
 }  // namespace

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/replica/replica.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 #include "server/hub_store.h"
 #include "server/token.h"
 #include "tests/pg/pg_cluster.h"

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/replica/replica.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 #include "tools/bench/workload.h"
 
 namespace relais::server::bench {

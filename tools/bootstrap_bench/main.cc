@@ -19,7 +19,7 @@
 
 #include "common/replica/replica.h"
 #include "common/snapshot/bootstrap.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 #include "server/hub_snapshot.h"
 #include "server/hub_store_open.h"
 #include "server/token.h"

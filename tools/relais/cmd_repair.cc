@@ -29,9 +29,9 @@
 #include "common/merge/merge.h"
 #include "common/replica/replica.h"
 #include "common/storage/replica_store.h"
-#include "server/client/failover.h"
-#include "server/client/hub_list.h"
-#include "server/client/sync_client.h"
+#include "common/sync/failover.h"
+#include "common/sync/hub_list.h"
+#include "common/sync/sync_client.h"
 #include "tools/relais/cli_util.h"
 
 namespace relais::common::cli {
@@ -180,12 +180,12 @@ struct RepairArgs {
   std::string db;
   std::string hub_spec;  // --hub: one address or a list (hub_list.h)
   TokenArgs token;
-  server::SyncOptions opts;
+  sync::SyncOptions opts;
 };
 
 Status RunRepair(RepairArgs a) {
   // A bad hub list is refused before the file is touched.
-  RELAIS_ASSIGN_OR_RETURN(a.opts.hubs, server::ParseHubList(a.hub_spec));
+  RELAIS_ASSIGN_OR_RETURN(a.opts.hubs, sync::ParseHubList(a.hub_spec));
   a.opts.hub = a.opts.hubs.front();
   RELAIS_ASSIGN_OR_RETURN(a.opts.token, TokenFor(a.token));
   if (!std::filesystem::exists(a.db)) return Status::NotFound(a.db + " introuvable");
@@ -197,14 +197,14 @@ Status RunRepair(RepairArgs a) {
             << "lignes illisibles ignorées : " << s.unreadable << "\n";
   RELAIS_RETURN_IF_ERROR(CreateWithIdentity(a.db, s));
   RELAIS_ASSIGN_OR_RETURN(auto rep, Replica::Open(a.db));
-  server::SyncOptions pull_all = a.opts;
+  sync::SyncOptions pull_all = a.opts;
   pull_all.include_own = true;  // its own past writes too: the file lost them
-  RELAIS_ASSIGN_OR_RETURN(server::FailoverReport pulled,
-                          server::SyncWithFailover(*rep, pull_all));
+  RELAIS_ASSIGN_OR_RETURN(sync::FailoverReport pulled,
+                          sync::SyncWithFailover(*rep, pull_all));
   std::cout << "reçus du hub : " << pulled.sync.pulled << "\n";
   RELAIS_ASSIGN_OR_RETURN(int reapplied, Reapply(*rep, s.pending));
-  RELAIS_ASSIGN_OR_RETURN(server::FailoverReport pushed,
-                          server::SyncWithFailover(*rep, a.opts));
+  RELAIS_ASSIGN_OR_RETURN(sync::FailoverReport pushed,
+                          sync::SyncWithFailover(*rep, a.opts));
   std::cout << "changements locaux réappliqués : " << reapplied << "\n"
             << "envoyés au hub : " << pushed.sync.pushed << "\n"
             << "réplique " << s.replica_id << " (site " << s.site_id << ") reconstruite\n";

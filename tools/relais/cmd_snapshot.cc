@@ -4,7 +4,7 @@
 
 #include "common/crypto/keyring.h"
 #include "common/snapshot/bootstrap.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 #include "tools/relais/cli_util.h"
 
 #ifdef RELAIS_HAVE_SYNC  // built only with the hub targets
@@ -29,7 +29,7 @@ int InitFromSnapshotCommand(const SnapshotInitArgs& a, const crypto::Keyring* ri
   req.snapshot_path = a.snapshot;
   req.hub_key = *key;
   req.import = ring;
-  server::SyncOptions probe;
+  sync::SyncOptions probe;
   if (!a.hub.empty()) {
     auto token = TokenFor(a.token);
     if (!token.ok()) return Report(token.status());
@@ -38,7 +38,7 @@ int InitFromSnapshotCommand(const SnapshotInitArgs& a, const crypto::Keyring* ri
     probe.ca_file = a.ca;
     req.ask_hub = [&probe, &a](const std::string& replica_id)
         -> Result<std::pair<std::string, uint64_t>> {
-      RELAIS_ASSIGN_OR_RETURN(server::HubIdentity id, server::ProbeHub(replica_id, a.site, probe));
+      RELAIS_ASSIGN_OR_RETURN(sync::HubIdentity id, sync::ProbeHub(replica_id, a.site, probe));
       return std::make_pair(id.epoch, id.last_seq);
     };
   }

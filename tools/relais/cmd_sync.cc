@@ -1,6 +1,6 @@
 // `relais sync`: one sync session of a replica with the hub, or with one of
 // several hubs over one database (`--hub h1:50051,h2:50051`: thin wrapper
-// over relais::server::SyncWithFailover, see server/client/failover.h), or with
+// over relais::sync::SyncWithFailover, see common/sync/failover.h), or with
 // --watch a long-running worker (common/sync/sync_worker.h: period, soon
 // after a local change, backoff with jitter when the hub is unreachable).
 // `relais status`: what a house needs to know about its replica's sync.
@@ -15,9 +15,9 @@
 
 #include "common/replica/replica.h"
 #include "common/sync/sync_worker.h"
-#include "server/client/failover.h"
-#include "server/client/hub_list.h"
-#include "server/client/sync_client.h"
+#include "common/sync/failover.h"
+#include "common/sync/hub_list.h"
+#include "common/sync/sync_client.h"
 #include "tools/relais/cli_util.h"
 
 namespace relais::common::cli {
@@ -56,7 +56,7 @@ std::string Ago(int64_t now_ms, int64_t then_ms) {
 // Runs the worker until SIGINT/SIGTERM. The worker thread owns its own
 // Replica; this thread only watches the file for local changes (made by the
 // kiosk or other `relais` commands) and nudges.
-int Watch(const std::string& db, const server::SyncOptions& opts, int interval_s) {
+int Watch(const std::string& db, const sync::SyncOptions& opts, int interval_s) {
   auto sync_replica = Replica::Open(db);
   auto watch_replica = Replica::Open(db);
   if (!sync_replica.ok()) return Report(DamagedOnOpen(sync_replica.status(), db));
@@ -67,12 +67,12 @@ int Watch(const std::string& db, const server::SyncOptions& opts, int interval_s
       std::cerr << "relais: " << bad.message() << "\n";
       return bad;
     }
-    auto f = server::SyncWithFailover(*rep, opts);
+    auto f = sync::SyncWithFailover(*rep, opts);
     if (!f.ok()) {
       std::cerr << "relais: synchronisation échouée: " << f.status().message() << "\n";
       return f.status();
     }
-    const server::SyncReport& r = f->sync;
+    const sync::SyncReport& r = f->sync;
     *c = SyncCounts{r.pushed, r.pulled, r.conflicts};
     if (r.pushed || r.pulled)
       std::cout << "synchronisé via " << f->hub << ": envoyés " << r.pushed << ", reçus "
@@ -81,7 +81,7 @@ int Watch(const std::string& db, const server::SyncOptions& opts, int interval_s
   };
   // Between failed rounds (every hub tried): backoff with jitter, 1 s to 60 s.
   const SyncWorkerOptions wo =
-      server::FailoverWorkerOptions(static_cast<int64_t>(interval_s) * 1000);
+      sync::FailoverWorkerOptions(static_cast<int64_t>(interval_s) * 1000);
   SyncWorker worker(fn, SystemClock::Default(), wo);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -107,7 +107,7 @@ int Watch(const std::string& db, const server::SyncOptions& opts, int interval_s
 void RegisterSyncCommands(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("sync", "Synchronise la réplique avec le hub");
   auto db = std::make_shared<std::string>();
-  auto opts = std::make_shared<server::SyncOptions>();
+  auto opts = std::make_shared<sync::SyncOptions>();
   auto quiet = std::make_shared<bool>(false);
   auto watch = std::make_shared<bool>(false);
   auto interval = std::make_shared<int>(30);
@@ -129,7 +129,7 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(1, 86400));
   cmd->callback([&ctx, db, opts, quiet, watch, interval, ca, token, hub_spec] {
     // A bad list is refused before anything else (no connection, no file).
-    auto hubs = server::ParseHubList(*hub_spec);
+    auto hubs = sync::ParseHubList(*hub_spec);
     if (!hubs.ok()) {
       ctx.exit_code = Report(hubs.status());
       return;
@@ -161,14 +161,14 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
       ctx.exit_code = Report(bad);
       return;
     }
-    server::SyncOptions o = *opts;
+    sync::SyncOptions o = *opts;
     if (!*quiet)
-      o.progress = [](const server::SyncProgress& p) {
+      o.progress = [](const sync::SyncProgress& p) {
         if (p.pending_push > 0 || p.more_to_pull)
           std::cerr << "… envoyés " << p.pushed << ", reçus " << p.pulled
                     << ", reste à envoyer " << p.pending_push << "\n";
       };
-    auto report = server::SyncWithFailover(**r, o);
+    auto report = sync::SyncWithFailover(**r, o);
     if (!report.ok()) {
       ctx.exit_code = Report(report.status());
       return;
@@ -203,7 +203,7 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
     auto last_try = st->GetMetaInt("last_attempt_ms");
     auto err = st->GetMeta("last_sync_error");
     auto offset = rep.CorrectedOffsetMs();
-    auto last_hub = server::ReadLastHub(*st);
+    auto last_hub = sync::ReadLastHub(*st);
     if (!pending.ok() || !conflicts.ok() || !last_ok.ok() || !last_try.ok() || !err.ok() ||
         !offset.ok() || !last_hub.ok()) {
       ctx.exit_code = Report(Status::DataLoss("méta-données de synchronisation illisibles"));

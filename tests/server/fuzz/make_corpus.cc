@@ -5,7 +5,7 @@
 // Replicas are common::Replica on temporary files (FakeClock, seeded ids);
 // a miniature hub (a map of states and common::Accept, as SqliteHubStore
 // PushOne does) stands in for the network: Sync() builds the request exactly
-// as server/client/sync_client.cc does (ChangesSince from push_cursor,
+// as common/sync/sync_client.cc does (ChangesSince from push_cursor,
 // TrimToDelta against acked_vv, ToProto), writes it to OUT_DIR, accepts it,
 // acknowledges it and applies the hub's states back (ApplyRemote). So the
 // corpus holds creations, delta pushes, conflicts (two replicas writing one

@@ -1,11 +1,11 @@
-#include "server/address.h"
+#include "common/net/address.h"
 
 #include <arpa/inet.h>
 
 #include <fstream>
 #include <sstream>
 
-namespace relais::server {
+namespace relais::net {
 
 bool IsLoopbackAddress(const std::string& host_port) {
   std::string host;
@@ -34,4 +34,4 @@ common::Result<std::string> ReadFile(const std::string& path) {
   return out.str();
 }
 
-}  // namespace relais::server
+}  // namespace relais::net

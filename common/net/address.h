@@ -5,7 +5,7 @@
 
 #include "common/util/status.h"
 
-namespace relais::server {
+namespace relais::net {
 
 // True if `host_port`'s host is a loopback address (127.0.0.0/8, ::1,
 // localhost). Plain-text gRPC is only allowed there.
@@ -14,4 +14,4 @@ bool IsLoopbackAddress(const std::string& host_port);
 // Reads a whole file. NOT_FOUND / INTERNAL with the path in the message.
 common::Result<std::string> ReadFile(const std::string& path);
 
-}  // namespace relais::server
+}  // namespace relais::net

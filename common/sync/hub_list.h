@@ -18,7 +18,7 @@
 
 #include "common/util/status.h"
 
-namespace relais::server {
+namespace relais::sync {
 
 inline constexpr size_t kMaxHubs = 8;
 inline constexpr size_t kMaxHubListChars = 2048;
@@ -28,4 +28,4 @@ inline constexpr size_t kMaxHubListChars = 2048;
 // characters). Pure: no name resolution, no connection.
 common::Result<std::vector<std::string>> ParseHubList(std::string_view spec);
 
-}  // namespace relais::server
+}  // namespace relais::sync

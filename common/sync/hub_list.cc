@@ -1,9 +1,9 @@
-#include "server/client/hub_list.h"
+#include "common/sync/hub_list.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace relais::server {
+namespace relais::sync {
 
 using common::Result;
 using common::Status;
@@ -108,4 +108,4 @@ Result<std::vector<std::string>> ParseHubList(std::string_view spec) {
   return hubs;
 }
 
-}  // namespace relais::server
+}  // namespace relais::sync

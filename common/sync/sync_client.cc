@@ -1,4 +1,4 @@
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,9 +12,9 @@
 #include "common/convert/convert.h"
 #include "common/merge/merge.h"
 #include "proto/sync.grpc.pb.h"
-#include "server/address.h"
+#include "common/net/address.h"
 
-namespace relais::server {
+namespace relais::sync {
 
 namespace pb = relais::sync::v1;
 using common::Record;
@@ -30,13 +30,13 @@ Result<std::shared_ptr<grpc::Channel>> MakeChannel(const SyncOptions& o) {
   std::shared_ptr<grpc::ChannelCredentials> creds;
   grpc::ChannelArguments args;
   if (o.ca_file.empty()) {
-    if (!IsLoopbackAddress(o.hub))
+    if (!net::IsLoopbackAddress(o.hub))
       return Status::InvalidArgument(
           "connexion en clair refusée vers " + o.hub +
           ": donnez --ca (certificat de l'autorité du hub)");
     creds = grpc::InsecureChannelCredentials();
   } else {
-    RELAIS_ASSIGN_OR_RETURN(std::string ca, ReadFile(o.ca_file));
+    RELAIS_ASSIGN_OR_RETURN(std::string ca, net::ReadFile(o.ca_file));
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = ca;
     creds = grpc::SslCredentials(ssl);
@@ -312,4 +312,4 @@ Result<SyncReport> SyncSession(common::Replica& replica,
 
 }  // namespace
 
-}  // namespace relais::server
+}  // namespace relais::sync

@@ -1,11 +1,11 @@
-#include "server/client/failover.h"
+#include "common/sync/failover.h"
 
 #include <algorithm>
 
-#include "server/address.h"
-#include "server/client/hub_list.h"
+#include "common/net/address.h"
+#include "common/sync/hub_list.h"
 
-namespace relais::server {
+namespace relais::sync {
 
 using common::Result;
 using common::Status;
@@ -52,7 +52,7 @@ Result<std::vector<std::string>> CheckedHubs(const SyncOptions& o) {
       return Status::InvalidArgument("hub en double: " + hubs[i]);
     // Refuse plain text for the whole list up front, rather than after the
     // loopback hubs of the list went down.
-    if (o.ca_file.empty() && !IsLoopbackAddress(hubs[i]))
+    if (o.ca_file.empty() && !net::IsLoopbackAddress(hubs[i]))
       return Status::InvalidArgument("connexion en clair refusée vers " + hubs[i] +
                                      ": donnez --ca (certificat de l'autorité du hub)");
   }
@@ -99,4 +99,4 @@ Result<FailoverReport> SyncWithFailover(common::Replica& replica, const SyncOpti
                              " essayés: " + failures + ")");
 }
 
-}  // namespace relais::server
+}  // namespace relais::sync

@@ -29,9 +29,9 @@
 #include "common/replica/replica.h"
 #include "common/sync/sync_worker.h"
 #include "common/util/status.h"
-#include "server/client/sync_client.h"
+#include "common/sync/sync_client.h"
 
-namespace relais::server {
+namespace relais::sync {
 
 inline constexpr char kLastHubMeta[] = "last_hub";
 inline constexpr char kLastHubMsMeta[] = "last_hub_ms";
@@ -80,4 +80,4 @@ inline common::SyncWorkerOptions FailoverWorkerOptions(int64_t interval_ms) {
   return o;
 }
 
-}  // namespace relais::server
+}  // namespace relais::sync

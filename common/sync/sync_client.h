@@ -25,7 +25,7 @@
 #include "common/replica/replica.h"
 #include "common/util/status.h"
 
-namespace relais::server {
+namespace relais::sync {
 
 struct SyncProgress {
   int pushed = 0;            // records acknowledged so far
@@ -96,4 +96,4 @@ struct HubIdentity {
 common::Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& site_id,
                                      const SyncOptions& options);
 
-}  // namespace relais::server
+}  // namespace relais::sync
