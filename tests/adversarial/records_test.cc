@@ -28,6 +28,8 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::adversarial {
+
+using relais::sync::SyncOnce;
 namespace {
 
 using common::Collection;

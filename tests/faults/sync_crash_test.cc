@@ -26,6 +26,10 @@
 extern char** environ;
 
 namespace relais::server {
+
+using relais::sync::SyncOptions;
+using relais::sync::SyncReport;
+using relais::sync::SyncOnce;
 namespace {
 
 using common::Collection;

@@ -12,6 +12,9 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server {
+
+using relais::sync::SyncOptions;
+using relais::sync::SyncOnce;
 namespace {
 
 using common::Collection;

@@ -19,6 +19,9 @@
 #include "tools/faultproxy/fault_proxy.h"
 
 namespace relais::server {
+
+using relais::sync::SyncOptions;
+using relais::sync::SyncOnce;
 namespace {
 
 using common::Collection;

@@ -11,6 +11,9 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server {
+
+using relais::sync::SyncReport;
+using relais::sync::SyncOnce;
 namespace {
 
 using common::Collection;

@@ -11,6 +11,12 @@
 #include "tests/multihub/multihub_fixture.h"
 
 namespace relais::server::multihub {
+
+using relais::sync::SyncWithFailover;
+using relais::sync::SyncProgress;
+using relais::sync::SyncOptions;
+using relais::sync::SyncReport;
+using relais::sync::SyncOnce;
 namespace {
 
 // Polls `done` every 20 ms for at most `limit`; true once it held.

@@ -14,6 +14,9 @@
 #include "tests/multihub/multihub_fixture.h"
 
 namespace relais::server::multihub {
+
+using relais::sync::SyncWithFailover;
+using relais::sync::SyncOptions;
 namespace {
 
 // One random operation of a house; domain refusals (an unknown appointment,

@@ -32,6 +32,12 @@
 
 namespace relais::server::multihub {
 
+using relais::sync::SyncWithFailover;
+using relais::sync::SyncProgress;
+using relais::sync::SyncOptions;
+using relais::sync::SyncReport;
+using relais::sync::SyncOnce;
+
 using common::Collection;
 using common::Record;
 using common::Replica;

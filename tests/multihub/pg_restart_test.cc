@@ -14,6 +14,11 @@
 #include "tests/multihub/multihub_fixture.h"
 
 namespace relais::server::multihub {
+
+using relais::sync::SyncWithFailover;
+using relais::sync::SyncProgress;
+using relais::sync::SyncOptions;
+using relais::sync::SyncOnce;
 namespace {
 
 // The status code of an HTTP answer ("HTTP/1.1 503 ..." -> 503), or -1.

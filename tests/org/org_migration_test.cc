@@ -10,6 +10,8 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server::testing {
+
+using relais::sync::SyncOnce;
 namespace {
 
 using relais::testing::RunRelaisCli;

@@ -12,6 +12,8 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server::testing {
+
+using relais::sync::SyncOnce;
 namespace {
 
 using common::Collection;

@@ -17,6 +17,10 @@
 #include "tests/pg/pg_cluster.h"
 
 namespace relais::server {
+
+using relais::sync::SyncOptions;
+using relais::sync::SyncReport;
+using relais::sync::SyncOnce;
 namespace {
 
 using common::Collection;

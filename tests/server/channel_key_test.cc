@@ -12,6 +12,10 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server::testing {
+
+using relais::sync::SyncProgress;
+using relais::sync::SyncOptions;
+using relais::sync::SyncOnce;
 namespace {
 
 int HubConnections(int port) {

@@ -9,6 +9,9 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server::testing {
+
+using relais::sync::SyncOptions;
+using relais::sync::SyncOnce;
 namespace {
 
 using common::Collection;

@@ -13,6 +13,8 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server::testing {
+
+using relais::sync::SyncOnce;
 namespace {
 
 namespace pb = relais::sync::v1;

@@ -22,6 +22,11 @@
 #include "tests/common/cli_run.h"
 
 namespace relais::server {
+
+using relais::sync::SyncWithFailover;
+using relais::sync::ReadLastHub;
+using relais::sync::SyncProgress;
+using relais::sync::SyncOptions;
 namespace {
 
 using testing::AddAppointments;

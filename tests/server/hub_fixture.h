@@ -35,6 +35,8 @@
 
 namespace relais::server::testing {
 
+using relais::sync::SyncOptions;
+
 using common::testing::TempDir;
 
 // Adds practitioner p1 (once) and `n` appointments with him at `r`;

@@ -15,6 +15,11 @@
 #include "tests/common/test_seed.h"
 
 namespace relais::server {
+
+using relais::sync::IsFailoverCode;
+using relais::sync::HubOrder;
+using relais::sync::FailoverWorkerOptions;
+using relais::sync::ParseHubList;
 namespace {
 
 using common::StatusCode;

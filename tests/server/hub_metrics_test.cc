@@ -19,6 +19,9 @@
 #include "tests/server/prom_text_checker.h"
 
 namespace relais::server::testing {
+
+using relais::sync::SyncOptions;
+using relais::sync::SyncOnce;
 namespace {
 
 namespace pb = relais::sync::v1;

@@ -6,6 +6,10 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server::testing {
+
+using relais::sync::SyncProgress;
+using relais::sync::SyncOptions;
+using relais::sync::SyncOnce;
 namespace {
 
 namespace pb = relais::sync::v1;

@@ -17,6 +17,8 @@
 #include "tests/common/cli_run.h"
 
 namespace relais::server {
+
+using relais::sync::SyncOnce;
 namespace {
 
 namespace fs = std::filesystem;

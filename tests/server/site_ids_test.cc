@@ -3,6 +3,8 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server {
+
+using relais::sync::SyncOnce;
 namespace {
 
 class SiteIdsTest : public testing::HubFixture {};

@@ -8,6 +8,8 @@
 #include "tests/server/hub_test_records.h"
 
 namespace relais::server {
+
+using relais::sync::SyncOnce;
 namespace {
 
 namespace pb = relais::sync::v1;

@@ -21,6 +21,8 @@
 
 namespace relais::server::testing {
 
+using relais::sync::SyncOnce;
+
 namespace snap = common::snapshot;
 
 inline std::string ReadAll(const std::string& path) {

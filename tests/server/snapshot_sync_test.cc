@@ -9,6 +9,8 @@
 #include "tests/server/snapshot_fixture.h"
 
 namespace relais::server::testing {
+
+using relais::sync::SyncOnce;
 namespace {
 
 using common::StatusCode;

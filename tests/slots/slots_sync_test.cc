@@ -13,6 +13,8 @@
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server::testing {
+
+using relais::sync::SyncOnce;
 namespace {
 
 // UTC instant of a UTC wall time (libc timegm, not the code under test).

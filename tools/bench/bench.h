@@ -26,6 +26,9 @@
 
 namespace relais::server::bench {
 
+using relais::sync::SyncOptions;
+using relais::sync::SyncReport;
+
 using nlohmann::json;
 
 struct Config {

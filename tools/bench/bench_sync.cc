@@ -13,6 +13,10 @@
 
 namespace relais::server::bench {
 
+using relais::sync::SyncOptions;
+using relais::sync::SyncReport;
+using relais::sync::SyncOnce;
+
 using common::Collection;
 using common::Replica;
 

@@ -17,6 +17,9 @@
 
 namespace relais::server::bench {
 
+using relais::sync::SyncOptions;
+using relais::sync::SyncOnce;
+
 namespace {
 
 using nlohmann::json;

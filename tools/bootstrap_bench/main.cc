@@ -28,6 +28,9 @@
 #include "tools/faultproxy/fault_proxy.h"
 
 namespace relais::server::bench {
+
+using relais::sync::SyncOptions;
+using relais::sync::SyncOnce;
 namespace {
 
 using common::Status;
