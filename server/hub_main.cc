@@ -40,6 +40,8 @@
 #include "common/net/address.h"
 #include "server/hub_admin.h"
 #include "server/hub_council_cli.h"
+#include "server/hub_agenda_cli.h"
+#include "server/agenda/agenda_routes.h"
 #include "server/hub_snapshot_cli.h"
 #include "server/hub_store_cli.h"
 #include "common/util/secret.h"
@@ -143,6 +145,7 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
   std::unique_ptr<LiveFacts> facts;
   std::unique_ptr<HubReportBackend> backend;
   std::unique_ptr<ReportServer> report;
+  std::unique_ptr<SqliteAgendaTokens> agenda_tokens;
   if (!http_listen.empty()) {
     std::string host;
     int http_port = -1;
@@ -184,6 +187,13 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
           return service.MetricsText() + (live ? live->MetricsText() : std::string());
         });
     report = std::make_unique<ReportServer>(*backend, *common::SystemClock::Default());
+    // The agenda (FHIR, iCalendar) for the agenda tokens, on the same port.
+    auto agenda = SqliteAgendaTokens::Open(db);
+    if (!agenda.ok()) return Report(agenda.status());
+    agenda_tokens = std::move(agenda).value();
+    report->AddRoutes([&store, &agenda_tokens](httplib::Server& http) {
+      InstallAgendaRoutes(http, **store, *agenda_tokens, *common::SystemClock::Default());
+    });
     auto port = report->Start(host, http_port);
     if (!port.ok()) return Report(port.status());
     if (!net::IsLoopbackAddress(http_listen))
@@ -310,6 +320,7 @@ int main(int argc, char** argv) {
       ->required();
   rebind->add_option("--replica", bnreplica, "Identifiant de la réplique")->required();
 
+  const auto agenda_cli = AddAgendaCommands(app);
   auto* council = app.add_subcommand(
       "council-enroll", "Crée un jeton de lecture pour un financeur (agrégats seulement)");
   std::string cdb, cname;
@@ -382,6 +393,7 @@ int main(int argc, char** argv) {
   }
   if (tokens->parsed()) return ListTokens(tdb);
   if (rebind->parsed()) return Rebind(bndb, bnname, bnreplica);
+  if (const int rc = RunAgendaCli(*agenda_cli); rc >= 0) return rc;
   if (council->parsed()) return CouncilEnroll(cdb, cname, csites, cexpires);
   if (clist->parsed()) return CouncilList(cldb);
   if (crevoke->parsed()) return CouncilRevoke(crdb, crname);

@@ -21,6 +21,7 @@ struct NewAppointment {
   std::string status = "booked";
   std::string room;
   std::string note;
+  std::string patient_commune;  // INSEE code of residence; "" = not asked
   std::string site;  // where (in the replica's scope); "" = its home site
 };
 

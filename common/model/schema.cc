@@ -60,6 +60,7 @@ Appointment AppointmentFromView(const Record& r, const FieldView& v) {
   a.patient_name = Get(v, kPatientName);
   a.patient_birth = Get(v, kPatientBirth);
   a.patient_idx = Get(v, kPatientIdx);
+  a.patient_commune = Get(v, kPatientCommune);
   if (v.count(kKind)) a.kind = Get(v, kKind);
   if (v.count(kStatus)) a.status = Get(v, kStatus);
   a.room = Get(v, kRoom);

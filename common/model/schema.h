@@ -37,6 +37,10 @@ inline constexpr const char kConsultAt[] = "consult_at";    // UTC seconds
 // Blind index of (first 3 folded letters of the name, birth date), computed
 // by the replica from the clear values (crypto/seal.h); never typed.
 inline constexpr const char kPatientIdx[] = "patient_idx";
+// INSEE code of the patient's commune of residence (issue #20), chosen at the
+// desk from the shipped list (common/geo). Not sealed: it is what the funder's
+// commune table counts, and alone it does not identify anyone.
+inline constexpr const char kPatientCommune[] = "patient_commune";
 // practitioner / site
 inline constexpr const char kName[] = "name";
 inline constexpr const char kProfession[] = "profession";
@@ -112,7 +116,7 @@ bool ParseInt64(const std::string& s, int64_t* out);
 struct Appointment {
   std::string id, site_id, practitioner, patient_ref, patient_name,
       patient_birth, kind = "consultation", status = "booked", room, code,
-      note, checkin_via, patient_idx;
+      note, checkin_via, patient_idx, patient_commune;
   int64_t start = 0;  // UTC seconds
   int64_t duration_min = 15;
   int64_t checkin_at = 0, consult_at = 0;  // 0 = unset

@@ -103,7 +103,7 @@ const std::set<std::string>& FieldsOf(Collection c) {
       kPractitioner, kPatientRef, kPatientName, kPatientBirth, kStart,
       kDuration,     kKind,       kStatus,      kRoom,         kCode,
       kNote,         kCheckinAt,  kCheckinVia,  kConsultAt,    kPatientIdx,
-      kDeletedField};
+      kPatientCommune, kDeletedField};
   static const std::set<std::string> kPres = {kPractitioner, kDate,
                                               kHalf,         kState,
                                               kReplacement,  kRoom,
@@ -148,6 +148,9 @@ std::string ValidateAppointmentField(const std::string& f, const std::string& v)
   if (f == kCheckinVia) return NeedOneOf(f, v, {"", "kiosk", "staff"});
   if (f == kPatientIdx && !IsBlindIndex(v))
     return "champ 'patient_idx': index aveugle mal formé";
+  if (f == kPatientCommune && !v.empty() && !IsValidInseeCode(v))
+    return "champ 'patient_commune': code INSEE invalide " + Quote(v) +
+           " (5 chiffres, ou 2A/2B suivi de 3 chiffres)";
   return "";
 }
 
@@ -242,6 +245,15 @@ bool IsValidPractitionerRef(const std::string& ref) {
 
 // The calendar rules are util/time's (ParseDate, ParseMonth); the model
 // only narrows the years.
+bool IsValidInseeCode(std::string_view s) {
+  const auto digits = [](std::string_view d) {
+    return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (s.size() != 5) return false;
+  if (digits(s)) return true;
+  return s[0] == '2' && (s[1] == 'A' || s[1] == 'B') && digits(s.substr(2));
+}
+
 bool IsValidDate(const std::string& s) {
   auto d = ParseDate(s);
   return d.ok() && d->year >= kMinYear && d->year <= kMaxYear;
@@ -408,6 +420,7 @@ std::string ValidateNewAppointment(const NewAppointment& a) {
   if (!a.patient_ref.empty()) f[kPatientRef] = a.patient_ref;
   if (!a.room.empty()) f[kRoom] = a.room;
   if (!a.note.empty()) f[kNote] = a.note;
+  if (!a.patient_commune.empty()) f[kPatientCommune] = a.patient_commune;
   return ValidateLocalChanges(Collection::kAppointment, f);
 }
 

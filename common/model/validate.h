@@ -48,6 +48,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/model/inputs.h"
@@ -76,6 +77,8 @@ bool IsValidSiteId(const std::string& id);
 bool IsValidPractitionerRef(const std::string& ref);
 // "YYYY-MM-DD" naming a day that exists, year 1900..2199.
 bool IsValidDate(const std::string& s);
+// An INSEE commune code: [0-9]{5}, or 2A/2B followed by 3 digits (Corse).
+bool IsValidInseeCode(std::string_view s);
 // "YYYY-MM", year 1900..2199, month 01..12.
 bool IsValidMonth(const std::string& s);
 

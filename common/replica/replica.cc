@@ -222,6 +222,7 @@ Result<std::pair<std::string, std::string>> Replica::AddAppointment(
       {field::kCode, code}};
   if (!a.room.empty()) f[field::kRoom] = a.room;
   if (!a.note.empty()) f[field::kNote] = a.note;
+  if (!a.patient_commune.empty()) f[field::kPatientCommune] = a.patient_commune;
   RELAIS_ASSIGN_OR_RETURN(Record r, WriteAt(a.site, Collection::kAppointment, id, f));
   (void)r;
   return std::make_pair(id, code);

@@ -351,6 +351,10 @@ void ReportServer::Stop() {
 
 int ReportServer::port() const { return impl_->port; }
 
+void ReportServer::AddRoutes(const std::function<void(httplib::Server&)>& install) {
+  install(impl_->http);
+}
+
 Result<std::string> ReportServer::IssueLoginCode(const std::string& token) {
   return impl_->sessions.IssueCode(token);
 }

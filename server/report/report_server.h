@@ -26,12 +26,17 @@
 // Thread safety: Start/Stop from one thread; requests are served on
 // httplib's worker threads and call the backend concurrently.
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "server/report/report_backend.h"
+
+namespace httplib {
+class Server;
+}
 
 namespace relais::server {
 
@@ -47,6 +52,10 @@ class ReportServer {
   // Returns the bound port. UNAVAILABLE if the address cannot be bound,
   // FAILED_PRECONDITION if already started.
   common::Result<int> Start(const std::string& host, int port);
+  // Registers more read-only routes on this listener (the hub's agenda,
+  // server/agenda/agenda_routes.h): `install` runs once, now. Call before
+  // Start. The security headers, the exception and 404 handlers apply.
+  void AddRoutes(const std::function<void(httplib::Server&)>& install);
   // Stops serving and joins the thread. Idempotent.
   void Stop();
   int port() const;

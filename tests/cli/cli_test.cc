@@ -70,6 +70,40 @@ TEST_F(CliTest, AppointmentFlowPrintsIdAndCode) {
   EXPECT_NE(Dump().find("\"status\":\"cancelled\""), std::string::npos);
 }
 
+// The desk records the patient's commune of residence from a postcode and a
+// name (issue #20): the INSEE code is what is stored (La Poste list: 71160
+// serves seven communes, La Motte-Saint-Jean is 71325).
+TEST_F(CliTest, AppointmentRecordsThePatientsCommune) {
+  const std::vector<std::string> base = {"appt", "add", "--db", db_, "--practitioner", "p1",
+                                         "--start", "2026-11-24T09:00", "--duration", "15",
+                                         "--patient", "Jeanne Dupont", "--birth", "1950-03-02"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunCli(args);
+  };
+  Outcome o = with({"--cp", "71160", "--commune", "la motte-saint-jean"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(Dump().find("\"patient_commune\":\"71325\""), std::string::npos);
+  o = with({"--commune", "2A004"});  // an INSEE code alone: Ajaccio
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(Dump().find("\"patient_commune\":\"2A004\""), std::string::npos);
+
+  const std::string before = Dump();
+  // A postcode with several communes and no choice lists them.
+  o = with({"--cp", "71160"});
+  EXPECT_NE(o.code, 0);
+  EXPECT_NE(o.err.find("DIGOIN"), std::string::npos) << o.err;
+  // Unknown commune, foreign postcode, malformed input, name without postcode.
+  EXPECT_NE(with({"--cp", "71160", "--commune", "Paris"}).code, 0);
+  EXPECT_NE(with({"--cp", "99999"}).code, 0);
+  EXPECT_NE(with({"--cp", "7116"}).code, 0);
+  EXPECT_NE(with({"--cp", "71160;DROP", "--commune", "Digoin"}).code, 0);
+  EXPECT_NE(with({"--commune", "Digoin"}).code, 0);
+  EXPECT_NE(with({"--commune", "2C004"}).code, 0);
+  EXPECT_EQ(Dump(), before);
+}
+
 TEST_F(CliTest, BadArgumentsExitTwoAndWriteNothing) {
   const std::string before = Dump();
   const std::vector<std::vector<std::string>> bad = {

@@ -52,6 +52,21 @@ TEST(ValidateTest, Months) {
     EXPECT_FALSE(IsValidMonth(bad)) << bad;
 }
 
+// The patient's commune (issue #20) is an INSEE code or nothing, checked at
+// every door, the hub's included (ValidateField).
+TEST(ValidateTest, PatientCommuneIsAnInseeCode) {
+  for (const char* ok : {"71325", "2A004", "2B033", "97411", "01001"}) {
+    EXPECT_TRUE(IsValidInseeCode(ok)) << ok;
+    EXPECT_EQ(ValidateField(Collection::kAppointment, field::kPatientCommune, ok), "") << ok;
+  }
+  EXPECT_EQ(ValidateField(Collection::kAppointment, field::kPatientCommune, ""), "");
+  for (const char* bad : {"7132", "713250", "2C004", "2a004", "AB123", "71 25", "71325\n",
+                          "Digoin", "-1325", "71160;x"}) {
+    EXPECT_FALSE(IsValidInseeCode(bad)) << bad;
+    EXPECT_NE(ValidateField(Collection::kAppointment, field::kPatientCommune, bad), "") << bad;
+  }
+}
+
 TEST(ValidateTest, ReplicaAndSiteIds) {
   const std::string max64(64, 'a');
   for (const std::string& ok :

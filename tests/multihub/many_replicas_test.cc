@@ -15,7 +15,6 @@
 
 namespace relais::server::multihub {
 
-using relais::sync::SyncWithFailover;
 using relais::sync::SyncOptions;
 namespace {
 

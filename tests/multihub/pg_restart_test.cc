@@ -15,7 +15,6 @@
 
 namespace relais::server::multihub {
 
-using relais::sync::SyncWithFailover;
 using relais::sync::SyncProgress;
 using relais::sync::SyncOptions;
 using relais::sync::SyncOnce;

@@ -16,9 +16,6 @@
 
 namespace relais::server::bench {
 
-using relais::sync::SyncOptions;
-using relais::sync::SyncOnce;
-
 struct WorkerHouse {
   int index = 0;   // the caller's index, echoed in the result
   std::string db;  // replica file (opened by the worker on first use)

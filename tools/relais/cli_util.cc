@@ -181,6 +181,7 @@ int Run(int argc, char** argv) {
   RegisterOrgCommands(app, ctx);
   RegisterReportCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
+  RegisterCommuneCommand(app, ctx);
   RegisterExportCommands(app, ctx);
 #ifdef RELAIS_HAVE_SYNC
   RegisterSyncCommands(app, ctx);

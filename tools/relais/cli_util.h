@@ -69,6 +69,11 @@ void RegisterReportCommands(CLI::App& app, Context& ctx);
 void RegisterExportCommands(CLI::App& app, Context& ctx);
 // audit (access log, --verify) and purge (retention).
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
+// `relais commune --cp CP [--nom NOM]`: the shipped list of communes (cmd_commune.cc).
+void RegisterCommuneCommand(CLI::App& app, Context& ctx);
+// The INSEE code a desk means by --cp/--commune (both empty: "", not asked);
+// INVALID_ARGUMENT / NOT_FOUND in French, listing the postcode's communes.
+Result<std::string> ResolvePatientCommune(const std::string& cp, const std::string& commune);
 #ifdef RELAIS_HAVE_SYNC
 // sync, status.
 void RegisterSyncCommands(CLI::App& app, Context& ctx);

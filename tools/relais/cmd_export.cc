@@ -11,6 +11,7 @@
 #include <set>
 #include <tuple>
 
+#include "common/domain/slot_range.h"
 #include "common/domain/slots.h"
 #include "common/interop/fhir.h"
 #include "common/interop/ical.h"
@@ -182,8 +183,8 @@ Status ExportIcal(const ExportArgs& a) {
   return Status::OK();
 }
 
-// Free slots of the period: the search (domain/slots.h) run page by page,
-// each page starting at the last start seen, duplicates dropped.
+// Free slots of the period (domain::FreeSlotsInRange over the replica's
+// plages, exceptions, appointments and presence).
 Result<std::vector<interop::AgendaFreeSlot>> FreeSlots(Replica& r, const Period& p,
                                                        const std::string& site) {
   domain::SlotQuery q;
@@ -193,29 +194,12 @@ Result<std::vector<interop::AgendaFreeSlot>> FreeSlots(Replica& r, const Period&
   q.horizon_days = static_cast<int>(DaysFromCivil(p.last) - DaysFromCivil(p.first) + 1);
   RELAIS_ASSIGN_OR_RETURN(domain::SlotInputs in, LoadSlotInputs(r, q));
   const domain::SlotIndex index(std::move(in));
+  RELAIS_ASSIGN_OR_RETURN(std::vector<domain::Slot> slots,
+                          domain::FreeSlotsInRange(index, q, p.from, p.to, kMaxExportedSlots));
   std::vector<interop::AgendaFreeSlot> out;
-  std::set<std::tuple<int64_t, std::string, std::string>> seen;
-  for (int64_t after = p.from; after < p.to;) {
-    q.after = after;
-    q.horizon_days = static_cast<int>(DaysFromCivil(p.last) -
-                                      DaysFromCivil(ParisDate(after)) + 1);
-    RELAIS_ASSIGN_OR_RETURN(domain::SlotSearch found, index.Find(q));
-    bool any_new = false;
-    for (const domain::Slot& s : found.slots) {
-      if (s.start >= p.to) break;
-      if (!seen.emplace(s.start, s.practitioner, s.site).second) continue;
-      any_new = true;
-      if (out.size() == kMaxExportedSlots)
-        return Status::FailedPrecondition(
-            "trop de créneaux libres dans la période (plus de " +
-            std::to_string(kMaxExportedSlots) +
-            ") : réduisez la période (--from/--to) ou choisissez un site (--site)");
-      out.push_back({s.practitioner, s.site, s.kind, s.start, s.duration_min});
-    }
-    if (found.slots.size() < static_cast<size_t>(q.count)) break;  // exhausted
-    const int64_t last = found.slots.back().start;
-    after = any_new ? last : last + 1;
-  }
+  out.reserve(slots.size());
+  for (const domain::Slot& s : slots)
+    out.push_back({s.practitioner, s.site, s.kind, s.start, s.duration_min});
   return out;
 }
 

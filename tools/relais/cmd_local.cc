@@ -192,12 +192,24 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
       cmd->add_option("--note", a->note, "Note (pas de motif médical)");
       cmd->add_option("--site", a->site,
                       "Site du rendez-vous (réplique multi-sites; défaut: son premier site)");
-      cmd->callback([&ctx, db, a, start] {
+      auto cp = std::make_shared<std::string>();
+      auto commune = std::make_shared<std::string>();
+      cmd->add_option("--cp", *cp, "Code postal du domicile du patient (5 chiffres)");
+      cmd->add_option("--commune", *commune,
+                      "Commune du domicile: nom ou code INSEE (avec --cp; facultatif si le "
+                      "code postal n'a qu'une commune)");
+      cmd->callback([&ctx, db, a, start, cp, commune] {
         auto t = ParseParisDateTime(*start);
         if (!t.ok()) {
           ctx.exit_code = Report(t.status());
           return;
         }
+        auto insee = ResolvePatientCommune(*cp, *commune);
+        if (!insee.ok()) {
+          ctx.exit_code = Report(insee.status());
+          return;
+        }
+        a->patient_commune = *insee;
         auto r = OpenOrReport(*db, ctx);
         if (!r) return;
         a->start = *t;

@@ -1,0 +1,115 @@
+#include "server/hub_agenda_cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+
+#include "common/util/clock.h"
+#include "common/util/time.h"
+#include "server/agenda/agenda_tokens.h"
+#include "server/report/council_tokens.h"
+
+namespace relais::server {
+
+struct AgendaCli {
+  CLI::App* enroll = nullptr;
+  CLI::App* list = nullptr;
+  CLI::App* revoke = nullptr;
+  std::string db, name, org, practitioner, expires;
+};
+
+namespace {
+
+int Report(const common::Status& s) {
+  if (s.ok()) return 0;
+  std::cerr << "relais-hub: " << s.message() << "\n";
+  return s.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+std::string ParisDay(int64_t ms) { return common::FormatDate(common::ParisDate(ms / 1000)); }
+
+int Enroll(const AgendaCli& a) {
+  common::Clock& clock = *common::SystemClock::Default();
+  int64_t expires_ms = 0;
+  if (!a.expires.empty()) {
+    auto e = ParseCouncilExpiry(a.expires, clock.NowMillis());
+    if (!e.ok()) return Report(e.status());
+    expires_ms = *e;
+  }
+  auto tokens = SqliteAgendaTokens::Open(a.db);
+  if (!tokens.ok()) return Report(tokens.status());
+  AgendaGrant g{a.practitioner.empty() ? "fhir" : "ical", a.org, a.practitioner, a.name};
+  auto token = (*tokens)->Enroll(g, expires_ms);
+  if (!token.ok()) return Report(token.status());
+  if (g.kind == "fhir") {
+    std::cout << "Jeton FHIR (lecture de l'agenda de " << a.org
+              << ", affiché une seule fois) : en-tête « Authorization: Bearer … » sur "
+                 "/fhir/Appointment et /fhir/Slot\n"
+              << *token << "\n";
+  } else {
+    std::cout << "Abonnement iCalendar de " << a.practitioner
+              << " (adresse secrète, affichée une seule fois ; sans nom de patient) :\n"
+              << "/ical/" << *token << ".ics\n";
+  }
+  return 0;
+}
+
+int List(const AgendaCli& a) {
+  auto tokens = SqliteAgendaTokens::Open(a.db);
+  if (!tokens.ok()) return Report(tokens.status());
+  auto list = (*tokens)->List();
+  if (!list.ok()) return Report(list.status());
+  const int64_t now = common::SystemClock::Default()->NowMillis();
+  for (const AgendaTokenInfo& t : *list) {
+    std::cout << t.hash_prefix << " '" << t.grant.name << "' " << t.grant.kind
+              << " org=" << t.grant.org;
+    if (!t.grant.practitioner.empty()) std::cout << " praticien=" << t.grant.practitioner;
+    std::cout << " créé=" << ParisDay(t.created_ms) << " expire=";
+    if (t.expires_ms == 0) std::cout << "jamais";
+    else std::cout << ParisDay(t.expires_ms - 1) << (now >= t.expires_ms ? " EXPIRÉ" : "");
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int Revoke(const AgendaCli& a) {
+  auto tokens = SqliteAgendaTokens::Open(a.db);
+  if (!tokens.ok()) return Report(tokens.status());
+  if (const common::Status s = (*tokens)->Revoke(a.name); !s.ok()) return Report(s);
+  std::cout << "Jeton agenda '" << a.name << "' révoqué\n";
+  return 0;
+}
+
+}  // namespace
+
+std::shared_ptr<AgendaCli> AddAgendaCommands(CLI::App& app) {
+  auto a = std::make_shared<AgendaCli>();
+  a->enroll = app.add_subcommand(
+      "agenda-enroll",
+      "Crée un jeton de lecture d'agenda : FHIR pour une organisation, ou abonnement "
+      "iCalendar d'un praticien (--practitioner)");
+  a->enroll->add_option("--db", a->db, "Base SQLite du hub (ou fichier local avec --store)")
+      ->required();
+  a->enroll->add_option("--name", a->name, "Nom du jeton (qui le reçoit)")->required();
+  a->enroll->add_option("--org", a->org, "Organisation (identifiant)")->required();
+  a->enroll->add_option("--practitioner", a->practitioner,
+                        "Praticien « id@site » : abonnement iCalendar à son seul agenda");
+  a->enroll->add_option("--expires", a->expires,
+                        "Dernier jour valable AAAA-MM-JJ, ou nombre de jours");
+  a->list = app.add_subcommand("agenda-list", "Liste les jetons d'agenda (empreintes)");
+  a->list->add_option("--db", a->db, "Base SQLite du hub")->required();
+  a->revoke = app.add_subcommand("agenda-revoke", "Révoque un jeton d'agenda");
+  a->revoke->add_option("--db", a->db, "Base SQLite du hub")->required();
+  a->revoke->add_option("--name", a->name, "Nom du jeton")->required();
+  return a;
+}
+
+int RunAgendaCli(const AgendaCli& a) {
+  if (a.enroll->parsed()) return Enroll(a);
+  if (a.list->parsed()) return List(a);
+  if (a.revoke->parsed()) return Revoke(a);
+  return -1;
+}
+
+}  // namespace relais::server
