@@ -182,6 +182,7 @@ int Run(int argc, char** argv) {
   RegisterReportCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
   RegisterExportCommands(app, ctx);
+  RegisterTicketCommands(app, ctx);
 #ifdef RELAIS_HAVE_SYNC
   RegisterSyncCommands(app, ctx);
   RegisterRepairCommand(app, ctx);
