@@ -33,7 +33,9 @@ class WalkinSyncTest : public HubFixture {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     if (!r.ok()) return nullptr;
     (*r)->SeedForTest(seed);
-    if (!prefix.empty()) EXPECT_TRUE(common::SetTicketPrefix(**r, prefix).ok());
+    if (!prefix.empty()) {
+      EXPECT_TRUE(common::SetTicketPrefix(**r, prefix).ok());
+    }
     return std::move(r).value();
   }
   std::vector<Ticket> Day(common::Replica& r) {
