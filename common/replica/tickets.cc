@@ -117,7 +117,11 @@ Status SetTicketPrefix(Replica& r, const std::string& prefix) {
 }
 
 Result<std::vector<std::string>> TicketPrefixClashes(Replica& r, const std::string& prefix) {
-  RELAIS_ASSIGN_OR_RETURN(std::vector<Record> recs, r.store()->List(Collection::kTicket));
+  RELAIS_ASSIGN_OR_RETURN(std::string today, TicketToday(r));
+  RELAIS_ASSIGN_OR_RETURN(CivilDate d, ParseDate(today));
+  const std::string from = FormatDate(CivilFromDays(DaysFromCivil(d) - kClashWindowDays + 1));
+  RELAIS_ASSIGN_OR_RETURN(std::vector<Record> recs,
+                          r.store()->List(Collection::kTicket, from, today + "~"));
   std::set<std::string> others;
   for (const Record& rec : recs) {
     const Ticket t = FromRecord(rec);

@@ -33,7 +33,9 @@ Result<std::string> TicketPrefix(Replica& r);
 // replica's prefix; "" goes back to the default.
 Status SetTicketPrefix(Replica& r, const std::string& prefix);
 // Other replicas (by issuer) that issued tickets with `prefix` at the home
-// site, sorted: the kiosks a prefix clashes with. Reads every ticket held.
+// site during the last kClashWindowDays days (today included), sorted: the
+// kiosks a prefix clashes with. Reads only those days' tickets.
+inline constexpr int kClashWindowDays = 30;
 Result<std::vector<std::string>> TicketPrefixClashes(Replica& r, const std::string& prefix);
 
 // The Paris day ("YYYY-MM-DD") of the replica's corrected clock.
