@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/domain/walkin_queue.h"
+#include "common/merge/accept.h"
 #include "common/merge/merge.h"
 #include "common/model/ticket.h"
 #include "tests/common/test_seed.h"
@@ -95,6 +96,34 @@ TEST(TicketMergeTest, RoomComesFromTheWinningStatusWrite) {
   EXPECT_EQ(Shown(m2, field::kRoom), "2");
   EXPECT_EQ(Shown(m2, field::kCalledAt), "200");
   EXPECT_EQ(Shown(m2, field::kEndedAt), "250");
+}
+
+TEST(TicketMergeTest, HubRefusesAStatusGoingBack) {
+  // The hub holds a ticket finished by kiosk a.
+  Record hub = Issued("a", 100);
+  Edit(&hub, "a", 200, {{field::kStatus, "called"}, {field::kRoom, "1"}, {field::kCalledAt, "200"}});
+  Edit(&hub, "a", 300, {{field::kStatus, "done"}, {field::kEndedAt, "300"}});
+  const int64_t now_ms = 1000;
+  // Kiosk b has pulled it and writes it back to "waiting" in its own name.
+  Record back = hub;
+  Edit(&back, "b", 400, {{field::kStatus, "waiting"}});
+  auto refused = Accept(back, &hub, "b", now_ms);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("statut de ticket en recul"), std::string::npos)
+      << refused.status().message();
+  // A forward write (converted) and a concurrent stale "called" are taken.
+  Record fwd = hub;
+  Edit(&fwd, "b", 400, {{field::kStatus, "converted"}, {field::kAppointment, "rdv-1"}});
+  auto taken = Accept(fwd, &hub, "b", now_ms);
+  ASSERT_TRUE(taken.ok()) << taken.status().ToString();
+  EXPECT_EQ(Shown(taken->state(), field::kStatus), "converted");
+  Record stale = Issued("a", 100);
+  Edit(&stale, "c", 250, {{field::kStatus, "called"}, {field::kRoom, "2"}, {field::kCalledAt, "250"}});
+  auto concurrent = Accept(stale, &hub, "c", now_ms);
+  ASSERT_TRUE(concurrent.ok()) << concurrent.status().ToString();
+  EXPECT_EQ(Shown(concurrent->state(), field::kStatus), "done");
+  EXPECT_EQ(Shown(concurrent->state(), field::kRoom), "1");
 }
 
 // One random forward move from the shown status (as the replica API allows).

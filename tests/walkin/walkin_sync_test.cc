@@ -175,14 +175,38 @@ TEST_F(WalkinSyncTest, CraftedTicketsAreRefusedHonestOnesSurvive) {
     EXPECT_EQ(s.error_code(), at.code) << s.error_message();
     EXPECT_NE(s.error_message().find(at.message_part), std::string::npos) << s.error_message();
   }
+  // The attacker pulls the honest tickets, then writes a finished one back
+  // into the queue in its own name: the hub refuses the state.
+  ASSERT_OK(SyncOnce(*a, Options(ta)));  // nothing new
+  {
+    auto first = common::CallNextTicket(*a, "1");
+    ASSERT_OK(first);
+    ASSERT_OK(common::FinishTicket(*a, first->id, "done"));
+    ASSERT_OK(SyncOnce(*a, Options(ta)));
+    common::Record done_rec = **a->Get(common::Collection::kTicket, first->id);
+    ASSERT_OK(m->store()->ApplyRemote({done_rec}, {}));
+    ASSERT_OK(m->Write(common::Collection::kTicket, first->id,
+                       {{common::field::kStatus, "waiting"}}));
+    pb::SyncResponse resp;
+    const grpc::Status s = RawSync(tm, PushRequest(*m), &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_NE(s.error_message().find("statut de ticket en recul"), std::string::npos)
+        << s.error_message();
+  }
+  const std::string honest_after = *a->Dump();
   // A fresh kiosk of S1 gets exactly the honest tickets.
   auto c = Kiosk("c.db", "", 3);
   ASSERT_OK(SyncOnce(*c, Options(tc)));
-  EXPECT_EQ(*c->Dump(), honest);
+  EXPECT_EQ(*c->Dump(), honest_after);
   ASSERT_OK(SyncOnce(*a, Options(ta)));
-  EXPECT_EQ(*a->Dump(), honest);
-  // The attacker's honest ticket still goes through untouched.
-  ASSERT_OK(SyncOnce(*m, Options(tm)));
+  EXPECT_EQ(*a->Dump(), honest_after);
+  EXPECT_NE(honest_after, honest);
+  // The attacker's honest ticket still goes through once its forged
+  // state is gone (a fresh replica with the same token).
+  const std::string tm2 = Enroll({"S1"});
+  m = Kiosk("m2.db", "M", 4);
+  ASSERT_OK(common::IssueTicket(*m));
+  ASSERT_OK(SyncOnce(*m, Options(tm2)));
   ASSERT_OK(SyncOnce(*c, Options(tc)));
   EXPECT_EQ(Day(*c).size(), 4u);
 }
