@@ -8,6 +8,7 @@
 
 #include "common/merge/merge.h"
 #include "common/model/schema.h"
+#include "common/model/ticket.h"
 #include "common/model/validate.h"
 
 namespace relais::common {
@@ -107,6 +108,22 @@ Record Project(const Record& in, const VersionVector& hub_vv,
     if (!kept.empty()) p.fields.emplace(name, std::move(kept));
   }
   return p;
+}
+
+// Step 9: a walk-in ticket's shown status never goes back (merge/policy.h).
+// Honest replicas only write forward from what they show, so the join of
+// their state with the hub's never shows less than the hub did.
+Status CheckTicketForward(const Record& in, const Record& have, const Record& merged) {
+  if (in.collection != Collection::kTicket) return Status::OK();
+  auto before = have.fields.find(field::kStatus);
+  auto after = merged.fields.find(field::kStatus);
+  if (before == have.fields.end() || after == merged.fields.end()) return Status::OK();
+  const std::string& was = Winner(in.collection, field::kStatus, before->second).value;
+  const std::string& now = Winner(in.collection, field::kStatus, after->second).value;
+  if (TicketStatusRank(now) >= TicketStatusRank(was)) return Status::OK();
+  return Status::InvalidArgument(Describe(in) + ": statut de ticket en recul (" +
+                                 QuoteForMessage(was) + " -> " + QuoteForMessage(now) +
+                                 "): un ticket ne revient jamais en arrière");
 }
 
 }  // namespace
@@ -248,6 +265,8 @@ Result<Acceptance> Accept(const Record& in, const Record* have,
   }
   // 8. The join.
   Record merged = Merge(*have, *cur);
+  // 9. Domain invariant the join alone cannot hold against a writer.
+  RELAIS_RETURN_IF_ERROR(CheckTicketForward(in, *have, merged));
   out.changed = !(merged == *have);
   out.exact = as_sent && repairs.empty() && merged == (in.partial ? *owned : in);
   owned = std::move(merged);

@@ -34,6 +34,9 @@
 //     hub's clock (INVALID_ARGUMENT otherwise): a stamp far in the future
 //     would win every later "latest write" rule.
 //  8. Merge(have, projected): the semilattice join of docs/sync-model.md §3.
+//  9. A walk-in ticket (Collection::kTicket) whose shown status would go
+//     back (e.g. done -> waiting; ranks in model/ticket.h) is refused
+//     (INVALID_ARGUMENT): replicas only move tickets forward.
 //
 // Honest replicas never trip 4-6 while the hub keeps its history: every
 // foreign write they hold came from the hub. After a hub restore, writes the

@@ -2,6 +2,7 @@
 
 #include "common/model/org.h"
 #include "common/model/schedule.h"
+#include "common/model/ticket.h"
 
 #include <cstdint>
 #include <limits>
@@ -144,6 +145,29 @@ void HarmonizeOrg(const Record& r, FieldView* view) {
   }
 }
 
+// Walk-in tickets (model/ticket.h): the fields that travel with a status
+// (room and called_at of a call, ended_at, the appointment of a conversion)
+// are shown, when they hold concurrent values, from the replica that wrote
+// the displayed status: its latest write of the field at or before that
+// status write (same dot when written together), so a ticket is never
+// shown "done" with the room of another desk's losing call. Without such a
+// write, the latest write (Beats' default). Siblings are sorted by dot, so
+// the scan is linear.
+void HarmonizeTicket(const Record& r, FieldView* view) {
+  const auto* statuses = Find(r, field::kStatus);
+  if (!statuses) return;
+  const Dot& st = Best(r.collection, field::kStatus, *statuses)->dot;
+  for (const char* f : {field::kRoom, field::kCalledAt, field::kEndedAt,
+                        field::kAppointment}) {
+    const auto* sibs = Find(r, f);
+    if (!sibs || sibs->size() < 2) continue;
+    const Sibling* own = nullptr;
+    for (const Sibling& s : *sibs)
+      if (s.dot.replica == st.replica && s.dot.counter <= st.counter) own = &s;
+    if (own) (*view)[f] = own->value;
+  }
+}
+
 }  // namespace
 
 int StatusProgress(const std::string& status) {
@@ -158,6 +182,13 @@ bool Beats(Collection c, const std::string& field, const Sibling& x,
   if (Is(c, field, Collection::kAppointment, field::kStatus)) {
     const int px = StatusProgress(x.value), py = StatusProgress(y.value);
     if (px != py) return px > py;
+    return Later(x, y);
+  }
+  if (Is(c, field, Collection::kTicket, field::kStatus)) {
+    // Monotonic: waiting < called < left < done < converted (a ticket that
+    // reached the end of its visit on one kiosk never goes back to waiting).
+    const int rx = TicketStatusRank(x.value), ry = TicketStatusRank(y.value);
+    if (rx != ry) return rx > ry;
     return Later(x, y);
   }
   if (IsTimestampField(c, field)) {
@@ -193,12 +224,16 @@ bool Settles(Collection c, const std::string& field,
   if (Is(c, field, Collection::kPresence, field::kState) ||
       Is(c, field, Collection::kPresence, field::kReplacement))
     return true;
+  // Walk-in tickets: every concurrent edit is settled by the rank of the
+  // status and the fields of its write; nobody has to look at a ticket.
+  if (c == Collection::kTicket && field != kDeletedField) return true;
   return false;
 }
 
 void HarmonizeView(const Record& r, FieldView* view) {
   if (r.collection == Collection::kPresence) HarmonizePresence(r, view);
   if (r.collection == Collection::kAppointment) HarmonizeAppointment(r, view);
+  if (r.collection == Collection::kTicket) HarmonizeTicket(r, view);
   HarmonizeOrg(r, view);
 }
 

@@ -35,6 +35,13 @@
 //   latest write, needs attention. Practitioner sites: the union of the
 //   concurrent lists is shown (HarmonizeView), needs attention. A pôle or
 //   room deleted by one side and edited by the other stays ("0" first).
+// - ticket (walk-in queue, model/ticket.h): status is monotonic, ranked
+//   waiting < called < left < done < converted (the furthest shown, ties
+//   by latest write); room, called_at, ended_at and appointment, when
+//   concurrent, are shown from the replica that wrote the displayed status
+//   (its latest write of the field at or before that status write;
+//   HarmonizeView), else latest write. All settled (no attention), but a
+//   concurrent _deleted needs attention as elsewhere.
 // - everything else: latest (hlc, dot, value) shown, needs attention.
 
 #include <string>
@@ -57,7 +64,8 @@ bool Settles(Collection c, const std::string& field,
 
 // Adjusts the per-field winners in `view` (computed from `r` by Beats) where
 // several fields belong together: presence state/replacement, appointment
-// checkin_at/checkin_via, exception start_time/end_time, and the union of
+// checkin_at/checkin_via, exception start_time/end_time, a ticket's status
+// and the fields of its write, and the union of
 // a practitioner's concurrent `sites`. Deterministic function of `r`.
 void HarmonizeView(const Record& r, FieldView* view);
 

@@ -72,6 +72,7 @@ const char* CollectionName(Collection c) {
     case Collection::kScheduleException: return "schedule_exception";
     case Collection::kPole: return "pole";
     case Collection::kRoom: return "room";
+    case Collection::kTicket: return "ticket";
   }
   return "?";
 }

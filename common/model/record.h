@@ -84,8 +84,10 @@ enum class Collection {
   // organisation's pseudo-site) and rooms (at their site).
   kPole = 8,
   kRoom = 9,
+  // Walk-in queue tickets of a site (issue #16, model/ticket.h).
+  kTicket = 10,
 };
-constexpr int kCollectionCount = 10;
+constexpr int kCollectionCount = 11;
 const char* CollectionName(Collection c);
 std::optional<Collection> ParseCollection(const std::string& name);
 

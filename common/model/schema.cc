@@ -67,6 +67,7 @@ Appointment AppointmentFromView(const Record& r, const FieldView& v) {
   a.code = Get(v, kCode);
   a.note = Get(v, kNote);
   a.checkin_via = Get(v, kCheckinVia);
+  a.origin = Get(v, kOrigin);
   a.start = GetInt(v, kStart, 0);
   a.duration_min = GetInt(v, kDuration, 15);
   a.checkin_at = GetInt(v, kCheckinAt, 0);

@@ -41,6 +41,9 @@ inline constexpr const char kPatientIdx[] = "patient_idx";
 // desk from the shipped list (common/geo). Not sealed: it is what the funder's
 // commune table counts, and alone it does not identify anyone.
 inline constexpr const char kPatientCommune[] = "patient_commune";
+// How the appointment came to be: "" (booked) or kOriginWalkIn (a walk-in
+// ticket converted by staff, model/ticket.h).
+inline constexpr const char kOrigin[] = "origin";
 // practitioner / site
 inline constexpr const char kName[] = "name";
 inline constexpr const char kProfession[] = "profession";
@@ -88,6 +91,9 @@ inline constexpr size_t kMaxSealedClearLen = 3000;
 // organisation's key, tampered): never the sealed text itself.
 inline constexpr char kUnreadable[] = "\xF0\x9F\x94\x92 illisible";
 
+// appointment.origin of a converted walk-in ticket (« sans rendez-vous »).
+inline constexpr const char kOriginWalkIn[] = "sans_rdv";
+
 // Appointment statuses, in the order a day follows.
 inline const std::vector<std::string>& AppointmentStatuses() {
   static const std::vector<std::string> k = {
@@ -116,7 +122,7 @@ bool ParseInt64(const std::string& s, int64_t* out);
 struct Appointment {
   std::string id, site_id, practitioner, patient_ref, patient_name,
       patient_birth, kind = "consultation", status = "booked", room, code,
-      note, checkin_via, patient_idx, patient_commune;
+      note, checkin_via, patient_idx, patient_commune, origin;
   int64_t start = 0;  // UTC seconds
   int64_t duration_min = 15;
   int64_t checkin_at = 0, consult_at = 0;  // 0 = unset

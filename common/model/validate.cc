@@ -6,6 +6,7 @@
 #include "common/model/org.h"
 #include "common/model/schedule.h"
 #include "common/model/schema.h"
+#include "common/model/ticket.h"
 #include "common/util/time.h"
 
 namespace relais::common {
@@ -103,7 +104,7 @@ const std::set<std::string>& FieldsOf(Collection c) {
       kPractitioner, kPatientRef, kPatientName, kPatientBirth, kStart,
       kDuration,     kKind,       kStatus,      kRoom,         kCode,
       kNote,         kCheckinAt,  kCheckinVia,  kConsultAt,    kPatientIdx,
-      kPatientCommune, kDeletedField};
+      kPatientCommune, kOrigin,     kDeletedField};
   static const std::set<std::string> kPres = {kPractitioner, kDate,
                                               kHalf,         kState,
                                               kReplacement,  kRoom,
@@ -120,7 +121,9 @@ const std::set<std::string>& FieldsOf(Collection c) {
                                               ScheduleExceptionFields().end());
   static const std::set<std::string> kPoleF(PoleFields().begin(), PoleFields().end());
   static const std::set<std::string> kRoomF(RoomFields().begin(), RoomFields().end());
+  static const std::set<std::string> kTicketF(TicketFields().begin(), TicketFields().end());
   switch (c) {
+    case Collection::kTicket: return kTicketF;
     case Collection::kSchedule: return kSched;
     case Collection::kScheduleException: return kSchedEx;
     case Collection::kPole: return kPoleF;
@@ -146,6 +149,7 @@ std::string ValidateAppointmentField(const std::string& f, const std::string& v)
   if (f == kKind) return NeedOneOf(f, v, AppointmentKinds());
   if (f == kStatus) return NeedOneOf(f, v, AppointmentStatuses());
   if (f == kCheckinVia) return NeedOneOf(f, v, {"", "kiosk", "staff"});
+  if (f == kOrigin) return NeedOneOf(f, v, {"", kOriginWalkIn});
   if (f == kPatientIdx && !IsBlindIndex(v))
     return "champ 'patient_idx': index aveugle mal formé";
   if (f == kPatientCommune && !v.empty() && !IsValidInseeCode(v))
@@ -301,6 +305,8 @@ std::string ValidateField(Collection c, const std::string& f,
     case Collection::kPole:
     case Collection::kRoom:
       return ValidateOrgField(c, f, v);
+    case Collection::kTicket:
+      return ValidateTicketField(f, v);
   }
   return "";
 }
@@ -352,6 +358,7 @@ const std::vector<std::string>& RequiredFields(Collection c) {
   switch (c) {
     case Collection::kPole:
     case Collection::kRoom: return kNamed;
+    case Collection::kTicket: return TicketRequiredFields();
     case Collection::kSchedule: return kSched;
     case Collection::kScheduleException: return kSchedEx;
     case Collection::kSite: return kNone;

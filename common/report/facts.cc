@@ -137,7 +137,8 @@ RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
   if (r.collection == Collection::kSite || r.collection == Collection::kAudit ||
       r.collection == Collection::kSchedule ||
       r.collection == Collection::kScheduleException ||
-      r.collection == Collection::kPole || r.collection == Collection::kRoom)
+      r.collection == Collection::kPole || r.collection == Collection::kRoom ||
+      r.collection == Collection::kTicket)
     return out;  // no usage fact (plages and the organisation are not activity)
   const FieldTable f(r);
   if (f.deleted()) return out;
@@ -184,6 +185,7 @@ RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
     case Collection::kScheduleException:
     case Collection::kPole:
     case Collection::kRoom:
+    case Collection::kTicket:
       break;
   }
   return out;

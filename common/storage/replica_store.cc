@@ -7,6 +7,7 @@
 #include "common/merge/accept.h"
 #include "common/merge/merge.h"
 #include "common/model/schema.h"
+#include "common/model/ticket.h"
 
 namespace relais::common {
 
@@ -108,6 +109,7 @@ std::string ReplicaStore::SortKey(const Record& r) {
     }
     case Collection::kPresence: return get(field::kDate);
     case Collection::kLedger: return get(field::kMonth);
+    case Collection::kTicket: return get(field::kTicketDay);
     default: return "";
   }
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/model/org.h"
+#include "common/model/ticket.h"
 
 #include <algorithm>
 
@@ -140,6 +141,9 @@ std::string Describe(const AppState& s, const common::Record& rec) {
       return "Pôle " + get(common::field::kName);
     case common::Collection::kRoom:
       return "Salle " + get(common::field::kName);
+    case common::Collection::kTicket:
+      return "Ticket " + get(common::field::kTicketNumber) + " · " +
+             get(common::field::kTicketDay);
   }
   return rec.id;
 }

@@ -240,7 +240,8 @@ Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
     case Collection::kSchedule:
     case Collection::kScheduleException:
     case Collection::kPole:
-    case Collection::kRoom: return Status::OK();
+    case Collection::kRoom:
+    case Collection::kTicket: return Status::OK();
   }
   const std::string key_col = r.collection == Collection::kPractitioner ? "id" : "rid";
   if (r.collection == Collection::kAppointment) {

@@ -79,7 +79,7 @@ TEST(ConvertTest, StructuralProblemsAreInvalidArgument) {
     EXPECT_NE(r.status().message().find(word), std::string::npos) << r.status().message();
   };
   pb::Record q = p;
-  q.set_collection(static_cast<pb::Collection>(10));  // after room (9)
+  q.set_collection(static_cast<pb::Collection>(11));  // after ticket (10)
   expect_bad(q, "collection");
   q.set_collection(static_cast<pb::Collection>(-1));
   expect_bad(q, "collection");

@@ -183,6 +183,7 @@ int Run(int argc, char** argv) {
   RegisterAuditCommands(app, ctx);
   RegisterCommuneCommand(app, ctx);
   RegisterExportCommands(app, ctx);
+  RegisterTicketCommands(app, ctx);
 #ifdef RELAIS_HAVE_SYNC
   RegisterSyncCommands(app, ctx);
   RegisterRepairCommand(app, ctx);

@@ -67,6 +67,9 @@ void RegisterOrgCommands(CLI::App& app, Context& ctx);
 void RegisterReportCommands(CLI::App& app, Context& ctx);
 // export ical | fhir (agenda in iCalendar and FHIR, cmd_export.cc).
 void RegisterExportCommands(CLI::App& app, Context& ctx);
+// ticket issue|list|call|done|leave|convert|prefix: walk-in queue
+// (cmd_ticket.cc).
+void RegisterTicketCommands(CLI::App& app, Context& ctx);
 // audit (access log, --verify) and purge (retention).
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
 // `relais commune --cp CP [--nom NOM]`: the shipped list of communes (cmd_commune.cc).

@@ -24,6 +24,7 @@
 #include "common/model/org.h"
 #include "common/model/schedule.h"
 #include "common/model/schema.h"
+#include "common/model/ticket.h"
 #include "common/model/validate.h"
 #include "proto/sync.pb.h"
 #include <google/protobuf/stubs/logging.h>
@@ -155,6 +156,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       case relais::common::Collection::kRoom:
         (void)relais::common::RoomFromView(in, view);
+        break;
+      case relais::common::Collection::kTicket:
+        (void)relais::common::TicketFromView(in, view);
         break;
       case relais::common::Collection::kAudit:  // no typed view in common/model
         break;
