@@ -3,6 +3,8 @@
 // control starts below the middle of the screen (ReachSplit) and the last
 // row (« Retour », « Écouter », « A+ », « Contraste », language: ui.cc) sits
 // just above the status bar. Checked by ReachTest at 1280x800 and 1920x1080.
+#include <algorithm>
+
 #include "kiosk/app/focus.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/ui/public_parts.h"
@@ -32,10 +34,15 @@ void ReachSplit() {
 // of ui.cc shares it on the right).
 float BottomRowY() { return ImGui::GetWindowHeight() - kTouch - 12; }
 
+// « Retour » at the start of the bottom row. The row's labels stop at 150 %
+// (as the keys) so it keeps its height above the status bar at « A+ » 200 %;
+// the caller restores the scale after the row (EndBottomRow).
 void BottomBack(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  ImGui::SetWindowFontScale(pub::Scale() > 1.5f ? 1.5f : pub::Scale());
   ImGui::SetCursorPos(ImVec2(0, BottomRowY()));
   pub::BackButton(s, ui, out, 180);
 }
+void EndBottomRow() { ImGui::SetWindowFontScale(pub::Scale()); }
 
 // Row of `n` boxes + Effacer / ← (+ Valider when `validate`).
 bool FieldRow(const AppState& s, UiScratch& ui, std::vector<Action>* out,
@@ -97,6 +104,7 @@ void Code(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     out->push_back(act::Navigate{Screen::kCheckInBirth});
   MarkControl(ui, "with-birth");
   PopFontOr(ui.fonts.large);
+  EndBottomRow();
 }
 
 void Birth(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
@@ -119,6 +127,7 @@ void Birth(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const bool ready = s.form.birth.size() == 8 && s.form.letters.size() == 3;
   if (pub::Validate(s, ui, ready)) out->push_back(act::CheckInByBirth{s.form.birth, s.form.letters});
   PopFontOr(ui.fonts.large);
+  EndBottomRow();
 }
 
 void Done(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
@@ -133,10 +142,13 @@ void Done(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   PopFontOr(ui.fonts.large);
 }
 
-// Buttons `w` x kTouch+8 in a grid of `cols`, centred.
+// Buttons `w` x kTouch+8 in a grid of at most `cols`, centred; fewer
+// columns when the labels (« A+ ») make the buttons wider than the screen.
 void Grid(UiScratch& ui, const std::vector<std::string>& labels,
           const std::vector<std::string>& ids, int cols, float w, unsigned fill,
           unsigned text, std::vector<int>* pressed) {
+  for (const std::string& l : labels) w = std::max(w, FitWidth(l.c_str(), w));
+  while (cols > 1 && cols * (w + 10) - 10 > ImGui::GetContentRegionAvail().x) --cols;
   CenterBlock(cols * (w + 10) - 10);
   const float x0 = ImGui::GetCursorPosX();
   for (size_t i = 0; i < labels.size(); ++i) {
@@ -185,6 +197,7 @@ void Pin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     PopFontOr(ui.fonts.large);
     for (int i : pressed) out->push_back(act::ChooseStaffUser{users[i].first});
     BottomBack(s, ui, out);
+    EndBottomRow();
     return;
   }
   CenteredText(Tr(s.lang, Msg::kEnterPin), ui.fonts.large, Pal().ink);
@@ -196,6 +209,7 @@ void Pin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     out->push_back(act::UnlockStaff{s.form.pin, s.form.pin_user});
   Keys(ui, out, pub::kDigitKeys, 10, kReachKey + 12);
   BottomBack(s, ui, out);
+  EndBottomRow();
 }
 
 }  // namespace

@@ -220,24 +220,31 @@ void CheckLowerHalf(const AppState& s, const ui::UiScratch& ui, float w, float h
   }
 }
 
-TEST(ReachTest, EveryPublicControlInTheLowerHalf) {
+// Every public scene with reach_low at « A+ » `scale_pct`, at both sizes.
+void CheckReachAt(int scale_pct) {
   for (const ImVec2 size : {ImVec2(1280, 800), ImVec2(1920, 1080)}) {
     ui::UiScratch scratch;
     scratch.fonts = HeadlessWithFonts(size.x, size.y);
     for (const Scene& scene : PublicScenes()) {
       AppState s = KeyboardState();
       s.reach_low = true;
+      s.text_scale_pct = scale_pct;
       scene.go(s);
       DrawFrame(s, scratch);
       scratch.rects.clear();
       DrawFrame(s, scratch);
       char where[96];
-      std::snprintf(where, sizeof where, "%s à %.0fx%.0f", scene.name, size.x, size.y);
+      std::snprintf(where, sizeof where, "%s à %.0fx%.0f, %d %%", scene.name, size.x, size.y,
+                    scale_pct);
       CheckLowerHalf(s, scratch, size.x, size.y, where);
     }
     ImGui::DestroyContext();
   }
 }
+
+TEST(ReachTest, EveryPublicControlInTheLowerHalf) { CheckReachAt(100); }
+TEST(ReachTest, EveryPublicControlInTheLowerHalfAtTextScale150) { CheckReachAt(150); }
+TEST(ReachTest, EveryPublicControlInTheLowerHalfAtTextScale200) { CheckReachAt(200); }
 
 TEST(ReachTest, WithoutTheOptionControlsAreHigherAndAllFocusableDrawn) {
   ui::UiScratch scratch;
