@@ -145,6 +145,17 @@ TEST_F(FocusUiTest, NoRingOnStaffScreens) {
   EXPECT_TRUE(ForegroundBox(ui::kNormalPalette.focus_ring).empty());
 }
 
+TEST_F(FocusUiTest, StaffToggleOfTheReachLayout) {
+  AppState s = KeyboardState();
+  s.staff_unlocked = true;
+  s.staff_user = "dr-b";
+  Apply(s, act::Navigate{Screen::kPresence});
+  const std::vector<Action> got = testing::ClickLabel(s, scratch_, "##reachlow");
+  int toggles = 0;
+  for (const Action& a : got) toggles += std::holds_alternative<act::ToggleReachLow>(a);
+  EXPECT_EQ(toggles, 1);
+}
+
 // WCAG 2.x non-text contrast (1.4.11, >= 3:1) of the ring, with the
 // relative luminance written here as the oracle.
 double Luminance(unsigned hex) {

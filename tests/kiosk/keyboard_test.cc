@@ -8,6 +8,8 @@
 #include <GLFW/glfw3.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -187,6 +189,60 @@ TEST(KeyboardPathTest, FastShortTypingThenEnterIsTypingThenActivate) {
   EXPECT_TRUE(std::holds_alternative<act::Back>(out[1]));
   EXPECT_TRUE(std::holds_alternative<act::EraseChar>(out[2]));
   EXPECT_EQ(std::get<act::MoveFocus>(out[3]).dir, FocusDir::kPrev);
+}
+
+// Documented limit (docs/kiosk.md): eight characters typed faster than
+// kMaxScanGapMs apart are a scanner burst, refused as a QR.
+TEST(KeyboardPathTest, EightFastCharactersAreReadAsAScan) {
+  Keyboard kb;
+  kb.Key(InputKey::kEnter);
+  std::vector<Action> out;
+  for (char c : std::string("14071931")) {
+    kb.t += 60;
+    kb.in.OnChar(static_cast<unsigned char>(c), kb.t, &out);
+  }
+  kb.in.OnKey(InputKey::kEnter, kb.t + 60, &out);
+  kb.Run(out);
+  EXPECT_EQ(kb.s.screen, Screen::kCheckInDone);
+  EXPECT_FALSE(kb.s.checkin.ok);  // « Merci de vous adresser au secrétariat »
+  EXPECT_TRUE(CheckedIn(kb.s).empty());
+}
+
+// A storm of random keys and characters (any code point, any timing) from
+// the welcome screen: the forms stay within their limits, no staff screen
+// opens, nobody is checked in, and the typed-character buffer stays bounded.
+TEST(KeyboardPathTest, RandomKeyStormKeepsTheKioskSane) {
+  const unsigned seed = std::random_device{}();
+  std::printf("seed %u\n", seed);
+  std::mt19937 rng(seed);
+  Keyboard kb;
+  const InputKey keys[] = {InputKey::kEnter, InputKey::kSpeak, InputKey::kUp, InputKey::kDown,
+                           InputKey::kLeft, InputKey::kRight, InputKey::kTab, InputKey::kBackTab,
+                           InputKey::kEscape, InputKey::kBackspace};
+  std::vector<Action> out;
+  for (int i = 0; i < 20'000; ++i) {
+    kb.t += std::uniform_int_distribution<int>(0, 400)(rng);
+    const int what = std::uniform_int_distribution<int>(0, 9)(rng);
+    if (what < 6) {
+      const uint32_t cp = what < 4 ? std::uniform_int_distribution<uint32_t>(0x20, 0x7E)(rng)
+                                   : std::uniform_int_distribution<uint32_t>(0, 0x10FFFF)(rng);
+      kb.in.OnChar(cp, kb.t, &out);
+    } else if (what < 9) {
+      kb.in.OnKey(keys[std::uniform_int_distribution<int>(0, 9)(rng)], kb.t, &out);
+    } else {
+      kb.in.Poll(kb.t, &out);
+    }
+    for (const Action& a : out) Apply(kb.s, a);
+    out.clear();
+    ASSERT_LE(kb.s.form.code.size(), 6u) << "seed " << seed;
+    ASSERT_LE(kb.s.form.birth.size(), 8u) << "seed " << seed;
+    ASSERT_LE(kb.s.form.letters.size(), 3u) << "seed " << seed;
+    ASSERT_LE(kb.s.form.pin.size(), 6u) << "seed " << seed;
+    ASSERT_FALSE(kb.s.staff_unlocked) << "seed " << seed;
+    ASSERT_FALSE(IsStaffScreen(kb.s.screen)) << "seed " << seed;
+    ASSERT_TRUE(CheckedIn(kb.s).empty()) << "seed " << seed;
+    kb.s.effects.clear();  // PIN attempts queue lockout writes
+  }
 }
 
 TEST(KeyboardPathTest, EscapeGoesBack) {
