@@ -1,7 +1,7 @@
 // relais-kiosk: the house's kiosk, in the shape of Dear ImGui's
 // example_glfw_opengl3 (GLFW 3.3 core profile, "#version 330 core").
 //   relais-kiosk --db site.db [--hub HOST:PORT[,HOST:PORT...] --token-file F] [--lang fr|en]
-//                [--fullscreen] [--no-speech | --speech-wav-dir DIR] [--now YYYY-MM-DDTHH:MM]
+//                [--fullscreen] [--reach-low] [--no-speech | --speech-wav-dir DIR] [--now YYYY-MM-DDTHH:MM]
 //                [--screenshot-dir DIR --frames N]
 //   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
 // The token comes from --token-file or RELAIS_TOKEN (--token still works but
@@ -30,9 +30,9 @@
 #include "kiosk/app/apply.h"
 #include "kiosk/app/effects.h"
 #include "kiosk/app/output_dir.h"
-#include "kiosk/app/pin.h"
 #include "kiosk/app/sync_worker.h"
 #include "kiosk/physical_input.h"
+#include "kiosk/set_pin.h"
 #include "kiosk/ui/ui.h"
 #ifdef RELAIS_HAVE_SYNC_CLIENT
 #include "common/sync/failover.h"
@@ -49,46 +49,13 @@ struct Options {
   std::vector<std::string> hubs;  // --hub parsed (ParseHubList)
   bool fullscreen = false;
   bool no_speech = false;
+  bool reach_low = false;  // --reach-low: public controls in the lower half
   std::string speech_wav_dir;  // --speech-wav-dir: « Écouter » writes WAV files
   int frames = 4;
   int sync_interval_s = 30;
 };
 
 constexpr const char kFont[] = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-
-int SetPin(const Options& o) {
-  const size_t colon = o.set_pin.find(':');
-  if (colon == std::string::npos) {
-    std::fprintf(stderr, "--set-pin attend PRATICIEN:CODE\n");
-    return 2;
-  }
-  auto rep = common::Replica::Open(o.db);
-  if (!rep.ok()) return std::fprintf(stderr, "%s\n", rep.status().ToString().c_str()), 1;
-  auto hash = NewPinHash(o.set_pin.substr(colon + 1));
-  if (!hash.ok()) return std::fprintf(stderr, "%s\n", hash.status().ToString().c_str()), 2;
-  // Accept "id" or the site-qualified "id@site" form of the stored id.
-  const std::string arg = o.set_pin.substr(0, colon);
-  if (arg != kSecretariat && !common::IsValidPractitionerRef(arg))
-    return std::fprintf(stderr, "--set-pin: identifiant de praticien invalide\n"), 2;
-  if (arg == kSecretariat) {  // the secretariat's PIN lives in the site record
-    auto w = (*rep)->Write(common::Collection::kSite, (*rep)->site_id(),
-                           {{common::field::kPinHash, *hash}});
-    if (!w.ok()) return std::fprintf(stderr, "%s\n", w.status().ToString().c_str()), 1;
-    std::printf("code du secrétariat enregistré pour le site %s\n", (*rep)->site_id().c_str());
-    return 0;
-  }
-  std::string id;
-  auto all = (*rep)->Practitioners();
-  if (all.ok())
-    for (const common::Practitioner& p : *all)
-      if (p.id == arg || p.id.rfind(arg + "@", 0) == 0) id = p.id;
-  if (id.empty()) return std::fprintf(stderr, "praticien inconnu: %s\n", arg.c_str()), 2;
-  auto w = (*rep)->Write(common::Collection::kPractitioner, id,
-                         {{common::field::kPinHash, *hash}});
-  if (!w.ok()) return std::fprintf(stderr, "%s\n", w.status().ToString().c_str()), 1;
-  std::printf("code personnel enregistré pour %s\n", id.c_str());
-  return 0;
-}
 
 ui::Fonts LoadFonts(ImGuiIO& io) {
   static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0152, 0x0153, 0x2013, 0x2014,
@@ -270,7 +237,8 @@ void MainLoop(Kiosk& k) {
   int64_t drawn_minute = -1;
   int extra_frames = 2;  // ImGui settles hover/active state over a few frames
   while (!glfwWindowShouldClose(k.window)) {
-    glfwWaitEventsTimeout(0.25);
+    // Typed characters are handed over once they cannot be a scanner burst.
+    glfwWaitEventsTimeout(k.input.Holding() ? 0.05 : 0.25);
     Settle(k);
     const int64_t minute = k.state.now_ms / 60000;
     if (k.input_events > 0 || k.state.version != drawn_version || minute != drawn_minute)
@@ -388,9 +356,14 @@ int Run(const Options& o) {
   // Installed before ImGui's, which chains to them: they only count input.
   glfwSetCursorPosCallback(k.window, [](GLFWwindow* w, double, double) { CountInput(w); });
   glfwSetMouseButtonCallback(k.window, [](GLFWwindow* w, int, int, int) { CountInput(w); });
-  glfwSetKeyCallback(k.window, [](GLFWwindow* w, int key, int, int action, int) {
+  glfwSetKeyCallback(k.window, [](GLFWwindow* w, int key, int, int action, int mods) {
     CountInput(w);
-    static_cast<Kiosk*>(glfwGetWindowUserPointer(w))->input.OnGlfwKey(key, action);
+    static_cast<Kiosk*>(glfwGetWindowUserPointer(w))->input.OnGlfwKey(key, action, mods);
+  });
+  // Locked-down kiosk: no key combination closes it without a staff PIN.
+  glfwSetWindowCloseCallback(k.window, [](GLFWwindow* w) {
+    if (!PhysicalInput::MayClose(static_cast<Kiosk*>(glfwGetWindowUserPointer(w))->state))
+      glfwSetWindowShouldClose(w, GLFW_FALSE);
   });
   glfwSetCharCallback(k.window, [](GLFWwindow* w, unsigned cp) {
     CountInput(w);
@@ -412,6 +385,7 @@ int Run(const Options& o) {
   k.worker = worker.get();
   k.hub_note = note;
   k.state = InitialState(clock->NowMillis(), o.lang == "en" ? Lang::kEn : Lang::kFr);
+  k.state.reach_low = o.reach_low;
   SyncWorker* wp = worker.get();
   k.runner = std::make_unique<EffectRunner>(rep->get(), [wp] { if (wp) wp->Nudge(); });
   k.input.OpenSpeaker(o.speech_wav_dir, o.no_speech || !o.screenshot_dir.empty());
@@ -449,6 +423,8 @@ int main(int argc, char** argv) {
   auto* ca = app.add_option("--ca", o.ca, "Certificat de l'autorité du hub (PEM): TLS");
   app.add_option("--lang", o.lang, "Langue: fr | en")->check(CLI::IsMember({"fr", "en"}));
   app.add_flag("--fullscreen", o.fullscreen, "Plein écran sur l'écran principal");
+  app.add_flag("--reach-low", o.reach_low,
+               "Boutons publics dans la moitié basse de l'écran (personne assise)");
   app.add_flag("--no-speech", o.no_speech, "Sans synthèse vocale (bouton « Écouter » muet)");
   app.add_option("--speech-wav-dir", o.speech_wav_dir,
                  "« Écouter » écrit DIR/parole-N.wav au lieu de parler (essai sans casque)");
@@ -464,7 +440,7 @@ int main(int argc, char** argv) {
   // An explicit but empty --ca must not quietly mean "no TLS".
   if (ca->count() > 0 && o.ca.empty())
     return std::fprintf(stderr, "--ca vide: donnez le fichier PEM de l'autorité du hub\n"), 2;
-  if (!o.set_pin.empty()) return relais::kiosk::SetPin(o);
+  if (!o.set_pin.empty()) return relais::kiosk::SetPin(o.db, o.set_pin);
   if (!o.hub.empty()) {
 #ifdef RELAIS_HAVE_SYNC_CLIENT
     // A bad list is refused before any connection (hub_list.h).

@@ -1,11 +1,11 @@
 #include "kiosk/physical_input.h"
 
-#include <GLFW/glfw3.h>
-
 #include <chrono>
 #include <cstdio>
 
 #include "kiosk/app/apply.h"
+#include "kiosk/app/focus.h"
+#include "kiosk/physical_keys.h"
 
 namespace relais::kiosk {
 
@@ -30,22 +30,19 @@ void PhysicalInput::OpenSpeaker(const std::string& wav_dir, bool mute) {
   else std::fprintf(stderr, "« Écouter » désactivé : %s\n", speaker.status().message().c_str());
 }
 
-void PhysicalInput::OnGlfwKey(int key, int action) {
-  if (action != GLFW_PRESS) return;
-  std::optional<Action> a;
-  if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER)
-    a = keys_.OnKey(InputKey::kEnter, MonotonicMs());
-  else if (key == GLFW_KEY_F1)
-    a = keys_.OnKey(InputKey::kSpeak, MonotonicMs());
-  if (a) pending_.push_back(*a);
+void PhysicalInput::OnGlfwKey(int key, int action, int mods) {
+  if (std::optional<InputKey> k = KeyFromGlfw(key, action, mods))
+    keys_.OnKey(*k, MonotonicMs(), &pending_);
 }
 
 void PhysicalInput::OnGlfwChar(unsigned codepoint) {
-  if (auto a = keys_.OnChar(codepoint, MonotonicMs())) pending_.push_back(*a);
+  keys_.OnChar(codepoint, MonotonicMs(), &pending_);
 }
 
+bool PhysicalInput::MayClose(const AppState& state) { return WindowCloseAllowed(state); }
+
 void PhysicalInput::Settle(AppState& state) {
-  if (auto a = keys_.Poll(MonotonicMs())) pending_.push_back(*a);
+  keys_.Poll(MonotonicMs(), &pending_);
   for (const Action& a : pending_) Apply(state, a);
   pending_.clear();
   const AppState::SpeechRequest& req = state.speech;

@@ -27,6 +27,13 @@ constexpr Entry kTable[] = {
     {A11yMsg::kPinTyped, "%d chiffres tapés.", "%d digits typed."},
     {A11yMsg::kNumberedChoice, "Choix %d : %s, à %s.", "Choice %d: %s, at %s."},
     {A11yMsg::kStaffNames, "Noms proposés :", "Names offered:"},
+    {A11yMsg::kMoreTimeTitle, "Besoin de plus de temps ?", "Do you need more time?"},
+    {A11yMsg::kMoreTimeSub,
+     "Touchez l'écran ou appuyez sur une touche. Sinon, retour à l'accueil dans %d s.",
+     "Touch the screen or press a key. Otherwise, back to the start in %d s."},
+    {A11yMsg::kMoreTimeYes, "Oui, continuer", "Yes, continue"},
+    {A11yMsg::kReachLow, "Borne : boutons en bas (personne assise)",
+     "Kiosk: buttons at the bottom (seated user)"},
 };
 
 }  // namespace

@@ -18,6 +18,10 @@ enum class A11yMsg {
   kPinTyped,        // "%d chiffres tapés" (never the digits)
   kNumberedChoice,  // "Choix %d : %s à %s"
   kStaffNames,      // "Noms proposés :"
+  kMoreTimeTitle,   // « Besoin de plus de temps ? »
+  kMoreTimeSub,     // "Retour à l'accueil dans %d s"
+  kMoreTimeYes,     // the prompt's button
+  kReachLow,        // staff toggle of the « Boutons en bas » layout
 };
 
 const char* TrA11y(Lang lang, A11yMsg m);

@@ -11,6 +11,9 @@
 
 namespace relais::kiosk {
 
+// Direction of act::MoveFocus (focus.h).
+enum class FocusDir { kNext, kPrev, kUp, kDown };
+
 namespace act {
 struct Navigate {
   Screen to = Screen::kWelcome;
@@ -113,6 +116,26 @@ struct ScanCheckIn {
   bool complete = true;
   bool overflow = false;
 };
+// Keyboard-only path (docs/kiosk.md « Clavier seul »; kiosk/app/focus.h).
+// Public screens only: ignored on the staff screens, whose forms are ImGui
+// text fields. Tab / arrows move the focus, Enter activates the focused
+// control, Esc goes back, a typed character or Backspace edits the field.
+struct MoveFocus {
+  FocusDir dir = FocusDir::kNext;
+};
+struct Activate {};
+struct Back {};
+// One typed ASCII character (kiosk/app/key_input.h: not part of a scanner
+// burst); letters of any case.
+struct TypeChar {
+  char c = 0;
+};
+struct EraseChar {};
+// « Oui, j'ai besoin de plus de temps »: any input does the same while the
+// prompt is shown; this is the prompt's own button.
+struct ExtendTime {};
+// Staff toggle of AppState::reach_low (refused while locked).
+struct ToggleReachLow {};
 }  // namespace act
 
 using Action =
@@ -126,6 +149,7 @@ using Action =
                  act::ChooseStaffUser, act::SearchSlots, act::SelectSlot,
                  act::BookSlot, act::MoveOverlap, act::Speak, act::ToggleTextScale,
                  act::ToggleHighContrast, act::ScanCheckIn, act::SetPlanningPole,
-                 act::MoveDisplaced>;
+                 act::MoveDisplaced, act::MoveFocus, act::Activate, act::Back,
+                 act::TypeChar, act::EraseChar, act::ExtendTime, act::ToggleReachLow>;
 
 }  // namespace relais::kiosk

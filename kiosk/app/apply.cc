@@ -7,6 +7,7 @@
 #include "common/domain/ledger.h"
 #include "common/model/validate.h"
 #include "kiosk/app/checkin.h"
+#include "kiosk/app/focus.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/pin.h"
 #include "kiosk/app/secretariat.h"
@@ -31,6 +32,7 @@ void ResetPublic(AppState& s) {
   s.form = CheckInForm{};
   s.checkin = CheckInResult{};
   s.screen = Screen::kWelcome;
+  s.focus.clear();  // the next patient starts on the first control
 }
 
 void Notice(AppState& s, Msg m, bool error) {
@@ -296,6 +298,16 @@ struct Visitor {
     s.text_scale_pct = s.text_scale_pct >= 200 ? 100 : s.text_scale_pct + 50;
   }
   void operator()(const act::ToggleHighContrast&) { s.high_contrast = !s.high_contrast; }
+  // Keyboard-only path (focus.h): public screens only.
+  void operator()(const act::MoveFocus& a) { if (KeyboardScreen(s)) ApplyMoveFocus(s, a.dir); }
+  void operator()(const act::Activate&) { if (KeyboardScreen(s)) ApplyActivate(s); }
+  void operator()(const act::Back&) { if (KeyboardScreen(s)) ApplyBack(s); }
+  void operator()(const act::TypeChar& a) { if (KeyboardScreen(s)) ApplyTypeChar(s, a.c); }
+  void operator()(const act::EraseChar&) { if (KeyboardScreen(s)) ApplyEraseChar(s); }
+  void operator()(const act::ExtendTime&) {}  // being an input is enough
+  void operator()(const act::ToggleReachLow&) {
+    if (Staff()) s.reach_low = !s.reach_low;
+  }
   void operator()(const act::ScanCheckIn& a) {
     if (IsStaffScreen(s.screen) || s.screen == Screen::kStaffPin) return;  // not a patient
     FinishCheckIn(s, MatchScanned(s, a));
@@ -345,8 +357,8 @@ void Visitor::operator()(const act::Tick& a) {
     (*this)(act::Lock{});
   } else if (!IsStaffScreen(s.screen) && s.screen != Screen::kWelcome &&
              idle >= (s.screen == Screen::kCheckInDone ? kConfirmIdleMs
-                                                       : kPublicIdleMs)) {
-    ResetPublic(s);
+                                                       : kPublicIdleMs + kIdlePromptMs)) {
+    ResetPublic(s);  // input screens: after « Besoin de plus de temps ? » (focus.h)
   }
 }
 
@@ -372,12 +384,25 @@ AppState InitialState(int64_t now_ms, Lang lang) {
 void Apply(AppState& state, const Action& action) {
   const bool is_input = !std::holds_alternative<act::Tick>(action) &&
                         !std::holds_alternative<act::SyncUpdate>(action);
+  // While « Besoin de plus de temps ? » covers the form, a key or touch only
+  // gives more time (the control under the prompt is not reached); a
+  // scanned QR still checks in.
+  if (is_input && IdlePromptShown(state) && !std::holds_alternative<act::ScanCheckIn>(action)) {
+    state.last_input_ms = state.now_ms;
+    ++state.version;
+    return;
+  }
   if (is_input) state.last_input_ms = state.now_ms;
   // Cheap change detection for the redraw-on-change loop.
   const Screen before_screen = state.screen;
   const int64_t before_last = state.last_input_ms;
   const size_t before_fx = state.effects.size();
+  const InputField before_field = state.form.active;
+  const bool before_prompt = IdlePromptShown(state);
   std::visit(Visitor{state}, action);
+  // A new screen or keypad starts on its first control.
+  if (state.screen != before_screen || state.form.active != before_field) ResetFocus(state);
+  if (IdlePromptShown(state) != before_prompt) ++state.version;  // draw or hide it
   if (is_input || state.screen != before_screen || state.effects.size() != before_fx ||
       state.last_input_ms != before_last || std::holds_alternative<act::SyncUpdate>(action))
     ++state.version;

@@ -19,6 +19,10 @@
 //  - '*' (keypad star) when no burst is under way, and F1, give act::Speak.
 //  - Non-ASCII or control characters mark the burst as garbage (kept as '?',
 //    so the parser refuses it).
+//  - Characters that turn out not to be a burst (fewer than kMinScanLen,
+//    then a pause longer than kMaxScanGapMs, Enter or EndTyping()) are a
+//    person typing: TakeTyped() hands them over (key_input.h turns them
+//    into act::TypeChar). OnChar/OnKey/Poll return the same as before.
 
 #include <cstdint>
 #include <optional>
@@ -35,7 +39,10 @@ inline constexpr int64_t kPartialScanMs = 500;
 inline constexpr size_t kMaxScanLen = 128;
 inline constexpr size_t kMinScanLen = 8;  // "RELAIS1:" alone is already 8
 
-enum class InputKey { kEnter, kSpeak };
+// Named keys (kiosk/physical_keys.h maps GLFW codes to them). ScanInput
+// handles kEnter and kSpeak; KeyboardInput (key_input.h) the others.
+enum class InputKey { kEnter, kSpeak, kUp, kDown, kLeft, kRight, kTab, kBackTab,
+                      kEscape, kBackspace };
 
 class ScanInput {
  public:
@@ -46,11 +53,21 @@ class ScanInput {
   // Call regularly (each loop turn): hands over a stalled burst.
   std::optional<Action> Poll(int64_t now_ms);
 
+  // Characters typed by a person since the last call (ASCII, '?' for
+  // anything else), in order; clears them.
+  std::string TakeTyped();
+  // A key that no scanner sends (arrow, Tab, Esc...) ends a short run of
+  // characters: they are a person's typing.
+  void EndTyping();
+  // Characters held, not yet known to be a burst or typing.
+  bool Holding() const { return count_ > 0; }
+
  private:
   // The burst as an action, or nothing if it is too short; clears it.
   std::optional<Action> Take(bool complete);
 
   std::string buf_;
+  std::string typed_;  // a person's characters, for TakeTyped()
   size_t count_ = 0;  // characters of the burst, kept or not
   int64_t last_ms_ = 0;
 };

@@ -160,6 +160,12 @@ inline constexpr const char kAnonymousPinUser[] = "";
 inline constexpr int64_t kPublicIdleMs = 30'000;
 inline constexpr int64_t kConfirmIdleMs = 20'000;
 inline constexpr int64_t kStaffIdleMs = 180'000;
+// « Besoin de plus de temps ? » (WCAG 2.2.1): once kPublicIdleMs have passed
+// on a public input screen, a prompt covers the form for kIdlePromptMs
+// (WCAG asks for at least 20 s); one key or touch gives kPublicIdleMs more,
+// otherwise the screen goes back to the welcome screen (focus.h
+// IdlePromptShown).
+inline constexpr int64_t kIdlePromptMs = 20'000;
 
 // staff_user of a session unlocked with the secretariat's PIN.
 inline constexpr const char kSecretariat[] = "secretariat";
@@ -225,6 +231,15 @@ struct AppState {
     uint64_t seq = 0;
   };
   SpeechRequest speech;
+
+  // Keyboard-only path (kiosk/app/focus.h): the focused control of each
+  // public screen, an index into FocusableControls(); absent = the screen's
+  // first control. Reset when a screen is entered and for every new patient.
+  std::map<Screen, int> focus;
+  // « Boutons en bas » for a seated user (--reach-low or the staff toggle):
+  // every public control in the lower half of the screen. Kept until
+  // toggled back, like the other accessibility settings.
+  bool reach_low = false;
 };
 
 }  // namespace relais::kiosk

@@ -2,6 +2,7 @@
 // replacement; one touch sets present / absent / en visite / remplacé.
 #include <cstdio>
 
+#include "kiosk/app/a11y_text.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/app/staff_access.h"
 #include "kiosk/ui/screens.h"
@@ -114,6 +115,12 @@ void StaffAccess(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     ui.new_pin.fill(0);
     ui.confirm_pin.fill(0);
   }
+  // « Boutons en bas » of the public screens (AppState::reach_low).
+  bool reach = s.reach_low;
+  if (ImGui::Checkbox((std::string(TrA11y(s.lang, A11yMsg::kReachLow)) + "##reachlow").c_str(),
+                      &reach))
+    out->push_back(act::ToggleReachLow{});
+  RememberRect(ui, "##reachlow");
 }
 
 }  // namespace

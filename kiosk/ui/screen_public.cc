@@ -3,7 +3,9 @@
 // come from Pal() (normal or high contrast, kiosk/ui/theme.h).
 #include <cstdio>
 
+#include "kiosk/app/focus.h"
 #include "kiosk/app/i18n.h"
+#include "kiosk/ui/public_parts.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/widgets.h"
 
@@ -11,82 +13,15 @@ namespace relais::kiosk::ui {
 
 namespace {
 
-constexpr float kKey = 84.0f;  // keypad key size (>= 64 px touch target)
+using pub::CenterBlock;
+using pub::FieldBoxes;
+using pub::Gap;
+using pub::Keys;
 
-// « A+ » factor of the frame being drawn (1, 1.5 or 2; set by DrawPublic).
-// Larger text takes the room of the vertical gaps and of part of the keys'
-// height, so the screen keeps its layout.
-float g_scale = 1.0f;
-
-void Gap(float h) { ImGui::Dummy(ImVec2(0, h / g_scale)); }
-float KeyHeight() { return g_scale > 1.0f ? kTouch : kKey - 8; }
-
-// Moves the cursor so a block `w` wide is centred.
-void CenterBlock(float w) {
-  const float avail = ImGui::GetContentRegionAvail().x;
-  if (w < avail) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - w) / 2);
-}
-
-// Big "Retour" + "Aide" row at the bottom of every public screen.
+// Big "Retour" at the bottom left of every public input screen.
 void BackRow(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  const float y = ImGui::GetWindowHeight() - kTouch - 16;
-  ImGui::SetCursorPos(ImVec2(24, y));
-  PushFontOr(ui.fonts.large);
-  if (Button(ui, Tr(s.lang, Msg::kBack), ImVec2(260, kTouch + 8), Pal().neutral, Pal().on_neutral))
-    out->push_back(act::Navigate{Screen::kWelcome});
-  PopFontOr(ui.fonts.large);
-}
-
-// A text field drawn as large boxes; touching it focuses it.
-void FieldBoxes(const AppState& s, UiScratch& ui, std::vector<Action>* out,
-                const std::string& value, size_t n, InputField field,
-                const char* id, const std::string& sep_after = "") {
-  const bool active = s.form.active == field;
-  const float box = 70, gap = 10;
-  float total = n * (box + gap) - gap + static_cast<float>(sep_after.size()) * 0;
-  CenterBlock(total);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 p = ImGui::GetCursorScreenPos();
-  PushFontOr(ui.fonts.title);
-  for (size_t i = 0; i < n; ++i) {
-    const ImVec2 a(p.x + i * (box + gap), p.y), b(a.x + box, a.y + box + 10);
-    dl->AddRectFilled(a, b, Col(Pal().field), 8);
-    dl->AddRect(a, b, Col(active ? Pal().accent_text : Pal().field_border), 8, 0,
-                active ? 4.0f : 2.0f);
-    if (i < value.size()) {
-      char c[2] = {value[i], 0};
-      const ImVec2 ts = ImGui::CalcTextSize(c);
-      dl->AddText(ImVec2(a.x + (box - ts.x) / 2, a.y + (box + 10 - ts.y) / 2),
-                  Col(Pal().on_field), c);
-    }
-  }
-  PopFontOr(ui.fonts.title);
-  ImGui::SetCursorScreenPos(p);
-  if (ImGui::InvisibleButton(id, ImVec2(total, box + 10)))
-    out->push_back(act::FocusField{field});
-  const ImVec2 a = ImGui::GetItemRectMin();
-  ui.rects[id] = Rect{a.x, a.y, total, box + 10};
-}
-
-// Grid of keys; each press emits act::Keypad.
-void Keys(UiScratch& ui, std::vector<Action>* out, const char* keys, int cols) {
-  std::string all(keys);
-  const float gap = 10;
-  CenterBlock(cols * (kKey + gap) - gap);
-  const float x0 = ImGui::GetCursorPosX();
-  PushFontOr(ui.fonts.large);
-  // Key glyphs stop at 150 % (48 px): the keys keep a 64 px height and the
-  // screen still fits at 200 %.
-  ImGui::SetWindowFontScale(g_scale > 1.5f ? 1.5f : g_scale);
-  for (size_t i = 0; i < all.size(); ++i) {
-    if (i % cols != 0) ImGui::SameLine(0, gap);
-    else if (i > 0) ImGui::SetCursorPosX(x0);
-    char label[8] = {all[i], '#', '#', 'k', 0};
-    if (Button(ui, label, ImVec2(kKey, KeyHeight()), Pal().light, Pal().on_light))
-      out->push_back(act::Keypad{std::string(1, all[i])});
-  }
-  ImGui::SetWindowFontScale(g_scale);
-  PopFontOr(ui.fonts.large);
+  ImGui::SetCursorPos(ImVec2(24, ImGui::GetWindowHeight() - kTouch - 16));
+  pub::BackButton(s, ui, out, 260);
 }
 
 // Effacer / ← / Valider row under a keypad.
@@ -95,19 +30,11 @@ bool EditRow(const AppState& s, UiScratch& ui, std::vector<Action>* out,
   PushFontOr(ui.fonts.large);
   CenterBlock(FitWidth(Tr(s.lang, Msg::kClear), 200) + FitWidth("<-##back", 140) +
               FitWidth(Tr(s.lang, Msg::kValidate), 300) + 20);
-  if (Button(ui, Tr(s.lang, Msg::kClear), ImVec2(200, kTouch + 8), Pal().neutral,
-             Pal().on_neutral))
-    out->push_back(act::Keypad{"CLEAR"});
+  pub::ClearErase(s, ui, out);
   ImGui::SameLine(0, 10);
-  if (Button(ui, "<-##back", ImVec2(140, kTouch + 8), Pal().neutral, Pal().on_neutral))
-    out->push_back(act::Keypad{"BACK"});
-  ImGui::SameLine(0, 10);
-  ImGui::BeginDisabled(!can_validate);
-  const bool ok =
-      Button(ui, Tr(s.lang, Msg::kValidate), ImVec2(300, kTouch + 8), Pal().ok, Pal().on_ok);
-  ImGui::EndDisabled();
+  const bool ok = pub::Validate(s, ui, can_validate);
   PopFontOr(ui.fonts.large);
-  return ok && can_validate;
+  return ok;
 }
 
 void DrawWelcome(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
@@ -120,6 +47,7 @@ void DrawWelcome(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   CenterBlock(FitWidth(Tr(s.lang, Msg::kArrived), 620));
   if (Button(ui, Tr(s.lang, Msg::kArrived), ImVec2(620, 150), Pal().ok, Pal().on_ok))
     out->push_back(act::Navigate{Screen::kCheckInCode});
+  MarkControl(ui, "arrived");
   PopFontOr(ui.fonts.title);
   Gap(24);
   PushFontOr(ui.fonts.large);
@@ -127,6 +55,7 @@ void DrawWelcome(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   if (Button(ui, Tr(s.lang, Msg::kNoAppointment), ImVec2(620, 90), Pal().light,
              Pal().light_accent))
     out->push_back(act::Navigate{Screen::kCheckInDone});
+  MarkControl(ui, "no-appointment");
   PopFontOr(ui.fonts.large);
   // The staff entry is not for patients: it keeps its size at « A+ ».
   ImGui::SetWindowFontScale(1.0f);
@@ -134,7 +63,8 @@ void DrawWelcome(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - 250, y));
   if (Button(ui, Tr(s.lang, Msg::kStaff), ImVec2(230, 56), Pal().light, Pal().muted))
     out->push_back(act::Navigate{Screen::kPlanning});
-  ImGui::SetWindowFontScale(g_scale);
+  MarkControl(ui, "staff");
+  ImGui::SetWindowFontScale(pub::Scale());
 }
 
 void DrawCode(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
@@ -142,9 +72,10 @@ void DrawCode(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   CenteredText(Tr(s.lang, Msg::kEnterCode), ui.fonts.large, Pal().ink);
   CenteredText(Tr(s.lang, Msg::kCodeHint), nullptr, Pal().muted);
   Gap(4);
-  FieldBoxes(s, ui, out, s.form.code, 6, InputField::kCode, "##codefield");
+  CenterBlock(6 * 80 - 10);
+  FieldBoxes(s, ui, out, s.form.code, 6, InputField::kCode, "##codefield", "");
   Gap(6);
-  Keys(ui, out, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 12);
+  Keys(ui, out, pub::kCodeKeys, 12);
   Gap(4);
   if (EditRow(s, ui, out, s.form.code.size() == 6))
     out->push_back(act::CheckInByCode{s.form.code});
@@ -156,6 +87,7 @@ void DrawCode(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   if (Button(ui, Tr(s.lang, Msg::kWithBirth), ImVec2(516, kTouch + 8), Pal().light,
              Pal().light_accent))
     out->push_back(act::Navigate{Screen::kCheckInBirth});
+  MarkControl(ui, "with-birth");
   PopFontOr(ui.fonts.large);
 }
 
@@ -169,15 +101,19 @@ std::string BirthMask(const std::string& digits) {
 
 void DrawBirth(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   CenteredText(Tr(s.lang, Msg::kBirthDate), ui.fonts.large, Pal().ink);
-  FieldBoxes(s, ui, out, BirthMask(s.form.birth), 10, InputField::kBirth, "##birthfield");
+  CenterBlock(10 * 80 - 10);
+  FieldBoxes(s, ui, out, BirthMask(s.form.birth), 10, InputField::kBirth, "##birthfield",
+             "field:birth");
   Gap(2);
   CenteredText(Tr(s.lang, Msg::kFirstLetters), ui.fonts.large, Pal().ink);
-  FieldBoxes(s, ui, out, s.form.letters, 3, InputField::kLetters, "##lettersfield");
+  CenterBlock(3 * 80 - 10);
+  FieldBoxes(s, ui, out, s.form.letters, 3, InputField::kLetters, "##lettersfield",
+             "field:letters");
   Gap(4);
   if (s.form.active == InputField::kLetters) {
-    Keys(ui, out, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 13);
+    Keys(ui, out, pub::kLetterKeys, 13);
   } else {
-    Keys(ui, out, "1234567890", 10);
+    Keys(ui, out, pub::kDigitKeys, 10);
   }
   Gap(4);
   const bool ready = s.form.birth.size() == 8 && s.form.letters.size() == 3;
@@ -187,6 +123,102 @@ void DrawBirth(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 }
 
 void DrawDone(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  pub::DrawDoneTexts(s, ui);
+  Gap(40);
+  PushFontOr(ui.fonts.large);
+  CenterBlock(FitWidth("OK##done", 360));
+  if (Button(ui, "OK##done", ImVec2(360, 90), Pal().primary, Pal().on_primary))
+    out->push_back(act::Navigate{Screen::kWelcome});
+  MarkControl(ui, "done");
+  PopFontOr(ui.fonts.large);
+}
+
+// "Avec quel professionnel ?": one big button per practitioner (names and
+// times only, never the patient's), and a way out to the secretariat.
+void DrawChoose(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  Gap(30);
+  CenteredText(Tr(s.lang, Msg::kWhichPractitioner), ui.fonts.title, Pal().ink);
+  Gap(20);
+  PushFontOr(ui.fonts.large);
+  for (size_t i = 0; i < s.checkin.choices.size(); ++i) {
+    const auto& c = s.checkin.choices[i];
+    const std::string label = c.practitioner_name + "  ·  " + c.start_hhmm + "##choice" +
+                              std::to_string(i);
+    CenterBlock(FitWidth(label.c_str(), 620));
+    if (Button(ui, label.c_str(), ImVec2(620, 90), Pal().primary, Pal().on_primary))
+      out->push_back(act::ChooseAppointment{i});
+    MarkControl(ui, "choice:" + std::to_string(i));
+    Gap(8);
+  }
+  Gap(12);
+  const std::string none = std::string(Tr(s.lang, Msg::kNoneOfThese)) + "##none";
+  CenterBlock(FitWidth(none.c_str(), 620));
+  if (Button(ui, none.c_str(), ImVec2(620, 80), Pal().light, Pal().light_accent))
+    out->push_back(act::ChooseAppointment{s.checkin.choices.size()});
+  MarkControl(ui, "none");
+  PopFontOr(ui.fonts.large);
+}
+
+// "Qui êtes-vous ?": one button per staff member with a PIN. Choosing
+// first means one Argon2id check per attempt and a lockout per person.
+bool DrawPinUsers(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  const std::vector<std::pair<std::string, std::string>> users = PinUsers(s);
+  if (users.empty() || !s.form.pin_user.empty()) return false;
+  Gap(10);
+  CenteredText(Tr(s.lang, Msg::kWhoAreYou), ui.fonts.large, Pal().ink);
+  PushFontOr(ui.fonts.large);
+  for (const auto& [id, name] : users) {
+    const std::string label = name + "##user" + id;
+    CenterBlock(FitWidth(label.c_str(), 520));
+    if (Button(ui, label.c_str(), ImVec2(520, 64), Pal().primary, Pal().on_primary))
+      out->push_back(act::ChooseStaffUser{id});
+    MarkControl(ui, "user:" + id);
+    Gap(4);
+  }
+  PopFontOr(ui.fonts.large);
+  BackRow(s, ui, out);
+  return true;
+}
+
+void DrawPin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  if (DrawPinUsers(s, ui, out)) return;
+  Gap(10);
+  CenteredText(Tr(s.lang, Msg::kEnterPin), ui.fonts.large, Pal().ink);
+  if (!s.message.empty() && s.message_is_error)
+    CenteredText(s.message, nullptr, Pal().danger_text);
+  CenterBlock(6 * 80 - 10);
+  FieldBoxes(s, ui, out, std::string(s.form.pin.size(), '*'), 6, InputField::kPin,
+             "##pinfield", "");
+  Gap(8);
+  Keys(ui, out, "123456789", 3);
+  Keys(ui, out, "0", 1);
+  Gap(4);
+  if (EditRow(s, ui, out, s.form.pin.size() >= 4))
+    out->push_back(act::UnlockStaff{s.form.pin, s.form.pin_user});
+  BackRow(s, ui, out);
+}
+
+}  // namespace
+
+void DrawPublic(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  pub::SetScale(static_cast<float>(s.text_scale_pct) / 100);
+  if (IdlePromptShown(s)) return pub::DrawIdlePrompt(s, ui, out, s.reach_low);
+  if (s.reach_low) return DrawPublicReach(s, ui, out);
+  switch (s.screen) {
+    case Screen::kCheckInCode: DrawCode(s, ui, out); break;
+    case Screen::kCheckInBirth: DrawBirth(s, ui, out); break;
+    case Screen::kCheckInDone: DrawDone(s, ui, out); break;
+    case Screen::kCheckInChoose: DrawChoose(s, ui, out); break;
+    case Screen::kStaffPin: DrawPin(s, ui, out); break;
+    default: DrawWelcome(s, ui, out); break;
+  }
+}
+
+}  // namespace relais::kiosk::ui
+
+namespace relais::kiosk::ui::pub {
+
+void DrawDoneTexts(const AppState& s, UiScratch& ui) {
   Gap(50);
   const CheckInResult& r = s.checkin;
   if (r.ok) {
@@ -212,92 +244,6 @@ void DrawDone(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     CenteredText(Tr(s.lang, r.no_appointment ? Msg::kNoAppointmentHelp : Msg::kSeeDeskSub),
                  ui.fonts.large, Pal().ink);
   }
-  Gap(40);
-  PushFontOr(ui.fonts.large);
-  CenterBlock(FitWidth("OK##done", 360));
-  if (Button(ui, "OK##done", ImVec2(360, 90), Pal().primary, Pal().on_primary))
-    out->push_back(act::Navigate{Screen::kWelcome});
-  PopFontOr(ui.fonts.large);
 }
 
-// "Avec quel professionnel ?": one big button per practitioner (names and
-// times only, never the patient's), and a way out to the secretariat.
-void DrawChoose(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  Gap(30);
-  CenteredText(Tr(s.lang, Msg::kWhichPractitioner), ui.fonts.title, Pal().ink);
-  Gap(20);
-  PushFontOr(ui.fonts.large);
-  for (size_t i = 0; i < s.checkin.choices.size(); ++i) {
-    const auto& c = s.checkin.choices[i];
-    const std::string label = c.practitioner_name + "  ·  " + c.start_hhmm + "##choice" +
-                              std::to_string(i);
-    CenterBlock(FitWidth(label.c_str(), 620));
-    if (Button(ui, label.c_str(), ImVec2(620, 90), Pal().primary, Pal().on_primary))
-      out->push_back(act::ChooseAppointment{i});
-    Gap(8);
-  }
-  Gap(12);
-  const std::string none = std::string(Tr(s.lang, Msg::kNoneOfThese)) + "##none";
-  CenterBlock(FitWidth(none.c_str(), 620));
-  if (Button(ui, none.c_str(), ImVec2(620, 80), Pal().light, Pal().light_accent))
-    out->push_back(act::ChooseAppointment{s.checkin.choices.size()});
-  PopFontOr(ui.fonts.large);
-}
-
-// "Qui êtes-vous ?": one button per staff member with a PIN. Choosing
-// first means one Argon2id check per attempt and a lockout per person.
-bool DrawPinUsers(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  std::vector<std::pair<std::string, std::string>> users;  // id, name
-  for (const common::Practitioner& p : s.practitioners)
-    if (!p.pin_hash.empty()) users.emplace_back(p.id, p.name);
-  if (!s.secretariat_pin_hash.empty())
-    users.emplace_back(kSecretariat, Tr(s.lang, Msg::kSecretariat));
-  if (users.empty() || !s.form.pin_user.empty()) return false;
-  Gap(10);
-  CenteredText(Tr(s.lang, Msg::kWhoAreYou), ui.fonts.large, Pal().ink);
-  PushFontOr(ui.fonts.large);
-  for (const auto& [id, name] : users) {
-    const std::string label = name + "##user" + id;
-    CenterBlock(FitWidth(label.c_str(), 520));
-    if (Button(ui, label.c_str(), ImVec2(520, 64), Pal().primary, Pal().on_primary))
-      out->push_back(act::ChooseStaffUser{id});
-    Gap(4);
-  }
-  PopFontOr(ui.fonts.large);
-  BackRow(s, ui, out);
-  return true;
-}
-
-void DrawPin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  if (DrawPinUsers(s, ui, out)) return;
-  Gap(10);
-  CenteredText(Tr(s.lang, Msg::kEnterPin), ui.fonts.large, Pal().ink);
-  if (!s.message.empty() && s.message_is_error)
-    CenteredText(s.message, nullptr, Pal().danger_text);
-  FieldBoxes(s, ui, out, std::string(s.form.pin.size(), '*'), 6, InputField::kPin,
-             "##pinfield");
-  Gap(8);
-  Keys(ui, out, "123456789", 3);
-  Keys(ui, out, "0", 1);
-  Gap(4);
-  if (EditRow(s, ui, out, s.form.pin.size() >= 4))
-    out->push_back(act::UnlockStaff{s.form.pin, s.form.pin_user});
-  BackRow(s, ui, out);
-}
-
-}  // namespace
-
-void DrawPublic(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  g_scale = static_cast<float>(s.text_scale_pct) / 100;
-  if (g_scale < 1.0f) g_scale = 1.0f;
-  switch (s.screen) {
-    case Screen::kCheckInCode: DrawCode(s, ui, out); break;
-    case Screen::kCheckInBirth: DrawBirth(s, ui, out); break;
-    case Screen::kCheckInDone: DrawDone(s, ui, out); break;
-    case Screen::kCheckInChoose: DrawChoose(s, ui, out); break;
-    case Screen::kStaffPin: DrawPin(s, ui, out); break;
-    default: DrawWelcome(s, ui, out); break;
-  }
-}
-
-}  // namespace relais::kiosk::ui
+}  // namespace relais::kiosk::ui::pub

@@ -31,6 +31,10 @@ struct Palette {
   unsigned bar_button, on_bar_button;  // buttons on the top bar
   unsigned status_bg, on_status, status_muted, status_ok, status_warn, status_danger;
   unsigned border;               // frame borders
+  // Keyboard focus ring (focus.h): a thick outer band on the background and
+  // a thinner inner band between it and the control, so it shows on light,
+  // dark, filled or outlined controls alike (FocusRingPairs).
+  unsigned focus_ring, focus_ring_inner;
 };
 
 inline constexpr Palette kNormalPalette{
@@ -43,7 +47,7 @@ inline constexpr Palette kNormalPalette{
     .bar = 0x0B5FA5, .on_bar = 0xFFFFFF, .bar_button = 0x0A4F8A, .on_bar_button = 0xFFFFFF,
     .status_bg = 0xE4E9EE, .on_status = 0x111820, .status_muted = 0x4A5560,
     .status_ok = 0x186B2C, .status_warn = 0x8F4A00, .status_danger = 0xB3261E,
-    .border = 0xB8C2CC};
+    .border = 0xB8C2CC, .focus_ring = 0x000000, .focus_ring_inner = 0xFFD400};
 
 // Black background, white text, yellow and green controls with black labels.
 inline constexpr Palette kHighContrastPalette{
@@ -56,7 +60,7 @@ inline constexpr Palette kHighContrastPalette{
     .bar = 0x000000, .on_bar = 0xFFFFFF, .bar_button = 0xFFE500, .on_bar_button = 0x000000,
     .status_bg = 0x000000, .on_status = 0xFFFFFF, .status_muted = 0xE6E6E6,
     .status_ok = 0x5CFF5C, .status_warn = 0xFFC000, .status_danger = 0xFF8080,
-    .border = 0xFFFFFF};
+    .border = 0xFFFFFF, .focus_ring = 0x00E5FF, .focus_ring_inner = 0x000000};
 
 inline const Palette& PaletteFor(bool high_contrast) {
   return high_contrast ? kHighContrastPalette : kNormalPalette;
@@ -91,6 +95,14 @@ inline std::vector<TextPair> TextPairs(const Palette& p) {
           {"status_ok/status_bg", p.status_ok, p.status_bg},
           {"status_warn/status_bg", p.status_warn, p.status_bg},
           {"status_danger/status_bg", p.status_danger, p.status_bg}};
+}
+
+// Non-text pairs of the focus ring (WCAG 2.x 1.4.11 asks 3:1): the outer
+// band against the background and against the inner band.
+inline std::vector<TextPair> FocusRingPairs(const Palette& p) {
+  return {{"focus_ring/bg", p.focus_ring, p.bg},
+          {"focus_ring/status_bg", p.focus_ring, p.status_bg},
+          {"focus_ring/focus_ring_inner", p.focus_ring, p.focus_ring_inner}};
 }
 
 }  // namespace relais::kiosk::ui

@@ -4,6 +4,7 @@
 
 #include "common/util/time.h"
 #include "kiosk/app/a11y_text.h"
+#include "kiosk/app/focus.h"
 #include "kiosk/app/i18n.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/widgets.h"
@@ -15,32 +16,38 @@ namespace {
 constexpr float kTopBar = 76.0f;
 constexpr float kStatusBar = 46.0f;
 
-// « Écouter », « A+ » and « Contraste » on the public top bar, right-aligned
-// so they end at `right`.
-void DrawA11yButtons(const AppState& s, UiScratch& ui, std::vector<Action>* out,
-                     float right) {
+// « Écouter », « A+ », « Contraste » and the language, right-aligned so they
+// end at `right`, top at `y` (screen coordinates): on the public top bar, or
+// on the bottom row in the « Boutons en bas » layout (`compact`: narrower).
+void DrawPublicToolbar(const AppState& s, UiScratch& ui, std::vector<Action>* out,
+                       float right, float y, bool compact) {
   std::string scale = TrA11y(s.lang, A11yMsg::kTextLarger);
   if (s.text_scale_pct != 100) scale += " " + std::to_string(s.text_scale_pct) + " %";
   struct Item {
     std::string label;
     float w;
     Action action;
+    const char* control;
   };
   const Item items[] = {
-      {std::string(TrA11y(s.lang, A11yMsg::kListen)) + "##a11y-listen", 170, act::Speak{}},
-      {scale + "##a11y-scale", 90, act::ToggleTextScale{}},
-      {std::string(TrA11y(s.lang, A11yMsg::kContrast)) + "##a11y-contrast", 170,
-       act::ToggleHighContrast{}}};
+      {std::string(TrA11y(s.lang, A11yMsg::kListen)) + "##a11y-listen", compact ? 120.f : 170.f,
+       act::Speak{}, "a11y:listen"},
+      {scale + "##a11y-scale", compact ? 70.f : 90.f, act::ToggleTextScale{}, "a11y:scale"},
+      {std::string(TrA11y(s.lang, A11yMsg::kContrast)) + "##a11y-contrast",
+       compact ? 130.f : 170.f, act::ToggleHighContrast{}, "a11y:contrast"},
+      {std::string(Tr(s.lang, Msg::kLanguage)) + "##lang", compact ? 110.f : 150.f,
+       act::ToggleLanguage{}, "lang"}};
   float x = right;
-  for (int i = 2; i >= 0; --i) {
+  for (int i = 3; i >= 0; --i) {
     const float tw = ImGui::CalcTextSize(items[i].label.c_str(), nullptr, true).x + 28;
     const float bw = tw > items[i].w ? tw : items[i].w;
     x -= bw;
-    ImGui::SetCursorScreenPos(ImVec2(x, 10));
+    ImGui::SetCursorScreenPos(ImVec2(x, y));
     if (Button(ui, items[i].label.c_str(), ImVec2(bw, 56), Pal().bar_button,
                Pal().on_bar_button))
       out->push_back(items[i].action);
-    x -= 10;
+    MarkControl(ui, items[i].control);
+    x -= i == 3 ? 12 : 10;
   }
 }
 
@@ -83,15 +90,14 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
       x += tw + 8;
     }
   }
-  const char* lang = Tr(s.lang, Msg::kLanguage);
   const float right = w - 8;
-  const float lang_w = staff ? 80 : 150;
-  ImGui::SetCursorScreenPos(ImVec2(right - lang_w, 10));
-  if (Button(ui, (std::string(staff ? (s.lang == Lang::kFr ? "EN" : "FR") : lang) + "##lang").c_str(),
-             ImVec2(lang_w, 56), Pal().bar_button, Pal().on_bar_button))
-    out->push_back(act::ToggleLanguage{});
-  if (!staff) DrawA11yButtons(s, ui, out, right - lang_w - 12);
+  const float lang_w = 80;
+  if (!staff && !s.reach_low) DrawPublicToolbar(s, ui, out, right, 10, false);
   if (staff) {
+    ImGui::SetCursorScreenPos(ImVec2(right - lang_w, 10));
+    if (Button(ui, (std::string(s.lang == Lang::kFr ? "EN" : "FR") + "##lang").c_str(),
+               ImVec2(lang_w, 56), Pal().bar_button, Pal().on_bar_button))
+      out->push_back(act::ToggleLanguage{});
     ImGui::SetCursorScreenPos(ImVec2(right - lang_w - 8 - 170, 10));
     if (Button(ui, Tr(s.lang, Msg::kLock), ImVec2(170, 56), 0xFFFFFF, kDanger))
       out->push_back(act::Lock{});
@@ -235,6 +241,7 @@ void UsePalette(const AppState& s) {
 
 void DrawScreen(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   UsePalette(s);
+  ui.controls.clear();
   const ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -260,8 +267,18 @@ void DrawScreen(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     case Screen::kSecretariat: DrawSecretariat(s, ui, out); break;
     default: DrawPublic(s, ui, out); break;
   }
+  if (!IsStaffScreen(screen) && s.reach_low) {  // « Boutons en bas »: the toolbar too
+    ImGui::SetWindowFontScale(1.0f);
+    DrawPublicToolbar(s, ui, out, ImGui::GetWindowPos().x + ImGui::GetWindowWidth(),
+                      ImGui::GetWindowPos().y + ImGui::GetWindowHeight() - kTouch - 4, true);
+  }
   ImGui::EndChild();
   DrawStatusBar(s, ui, out);
+  // The keyboard focus ring, over everything (kiosk/app/focus.h).
+  if (!IsStaffScreen(screen)) {
+    auto it = ui.controls.find(FocusedControlId(s));
+    if (it != ui.controls.end()) FocusRing(it->second);
+  }
   PopFontOr(ui.fonts.body);
   ImGui::End();
 }

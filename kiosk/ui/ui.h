@@ -37,6 +37,9 @@ struct UiScratch {
   Fonts fonts;
   // Button label (as passed to ImGui, "##" ids included) -> last frame rect.
   std::map<std::string, Rect> rects;
+  // Public controls drawn this frame by focus id (kiosk/app/focus.h
+  // Control::id) -> rect; the focus ring is drawn around the focused one.
+  std::map<std::string, Rect> controls;
 
   // "Ajouter un rendez-vous" popup.
   bool appt_open = false;

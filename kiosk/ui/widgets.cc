@@ -120,6 +120,22 @@ void RememberRect(UiScratch& s, const std::string& key) {
   s.rects[key] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
 }
 
+void MarkControl(UiScratch& s, const std::string& id) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  s.controls[id] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+void FocusRing(const Rect& r) {
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  const float inner = 3, outer = 6, gap = 1;
+  // Bands are stroked on their centre line.
+  const float ri = gap + inner / 2, ro = gap + inner + outer / 2;
+  dl->AddRect(ImVec2(r.x - ro, r.y - ro), ImVec2(r.x + r.w + ro, r.y + r.h + ro),
+              Col(Pal().focus_ring), 10, 0, outer);
+  dl->AddRect(ImVec2(r.x - ri, r.y - ri), ImVec2(r.x + r.w + ri, r.y + r.h + ri),
+              Col(Pal().focus_ring_inner), 9, 0, inner);
+}
+
 std::vector<std::string> PoleLabels(const AppState& s) {
   std::vector<std::string> out;
   for (size_t i = 0; i < s.poles.size(); ++i)

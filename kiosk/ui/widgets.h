@@ -47,6 +47,13 @@ void PopFontOr(ImFont* f);
 // Records the last item's rect in scratch.rects[key] (inputs and combos,
 // for the headless UI tests; Button does it itself).
 void RememberRect(UiScratch& s, const std::string& key);
+// Records the last item as public control `id` (focus.h) in
+// scratch.controls, for the focus ring and the reach test.
+void MarkControl(UiScratch& s, const std::string& id);
+// Draws the focus ring around `r` (foreground, over everything): a 3 px
+// band in Pal().focus_ring_inner 1 px outside the control, then a 6 px band
+// in Pal().focus_ring around it (10 px in all).
+void FocusRing(const Rect& r);
 // Display names of AppState::poles (the id when a pôle has no name).
 std::vector<std::string> PoleLabels(const AppState& s);
 // Coloured status line "● text".

@@ -125,7 +125,10 @@ TEST_F(KioskTest, IdlePublicScreensReturnToWelcomeAndForgetInput) {
   EXPECT_EQ(s.form.birth, "1203");
   Apply(s, act::Tick{clock_.NowMillis() + kPublicIdleMs - 1000});
   EXPECT_EQ(s.screen, Screen::kCheckInBirth);
-  Apply(s, act::Tick{clock_.NowMillis() + kPublicIdleMs});
+  // « Besoin de plus de temps ? » (focus.h) for kIdlePromptMs, then back.
+  Apply(s, act::Tick{clock_.NowMillis() + kPublicIdleMs + kIdlePromptMs - 1});
+  EXPECT_EQ(s.screen, Screen::kCheckInBirth);
+  Apply(s, act::Tick{clock_.NowMillis() + kPublicIdleMs + kIdlePromptMs});
   EXPECT_EQ(s.screen, Screen::kWelcome);
   EXPECT_TRUE(s.form.birth.empty());
   // The confirmation goes away sooner.
