@@ -108,7 +108,17 @@ std::vector<Vec> TimeVecs(const YearRelease& r, const std::string& period) {
   if (!released(QuarterKey(y, q))) return {{{period, 1}}};
   for (int m2 = 3 * q - 2; m2 <= 3 * q; ++m2)
     if (m2 != m) out.push_back({{period, 1}, {MonthKey(y, m2), -1}});
-  if (!year_out) out.push_back({{period, 1}, {QuarterKey(y, q), 1}});
+  // Or up through the quarter (frozen siblings may all be shown).
+  const std::string qk = QuarterKey(y, q);
+  if (!year_out) {
+    out.push_back({{period, 1}, {qk, 1}});
+    return out;
+  }
+  out.push_back({{period, 1}, {qk, 1}, {YearKey(y), 1}});
+  for (int q2 = 1; q2 <= 4; ++q2)
+    for (int m2 = 3 * q2 - 2; q2 != q && m2 <= 3 * q2; ++m2)
+      out.push_back({{period, 1}, {qk, 1}, {QuarterKey(y, q2), -1},
+                     {MonthKey(y, m2), -1}});
   return out;
 }
 
