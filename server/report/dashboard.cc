@@ -182,8 +182,7 @@ std::string Form(const Report& r, const DashboardParams& p) {
   for (const auto& [v, l] :
        {std::pair<const char*, const char*>{"auto", "par mois (trimestre pour les petits sites)"},
         {"month", "par mois"},
-        {"quarter", "par trimestre"},
-        {"week", "par semaine"}})
+        {"quarter", "par trimestre (entiers)"}})
     f += std::string("<option value=\"") + v + "\"" +
          (r.granularity == v ? " selected" : "") + ">" + l + "</option>";
   f += "</select></label><label>Site<select name=\"site\"><option value=\"\">"
