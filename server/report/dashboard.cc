@@ -214,7 +214,9 @@ std::string RenderDashboard(const Report& r, const DashboardParams& p) {
   h += Form(r, p);
   h += "<p class=\"note\">Secret statistique : « &lt; 11 » signale un effectif "
        "de 1 à 10, masqué ; « s » une cellule masquée pour qu'un effectif "
-       "masqué ne puisse pas être retrouvé par différence avec un total. Les "
+       "masqué ne puisse pas être retrouvé par différence, même en combinant "
+       "plusieurs demandes (mois, trimestres, sites). Chaque mois est publié "
+       "une fois terminé, puis ne change plus. Les "
        "présences par profession ne sont publiées qu'avec au moins trois "
        "professionnels, dont aucun ne dépasse 85 % du total. "
        "<a href=\"/api/v1/usage?" + Attr(q + "&format=csv") +
