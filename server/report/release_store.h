@@ -7,10 +7,16 @@
 // release mutex (one writer), but must tolerate calls from any thread.
 
 #include <map>
+#include <memory>
 #include <mutex>
+#include <string>
 
 #include "common/report/release.h"
 #include "common/util/status.h"
+
+namespace relais::common {
+class Db;  // common/storage/sqlite.h
+}  // namespace relais::common
 
 namespace relais::server {
 
@@ -45,6 +51,33 @@ class MemoryReleaseStore final : public ReleaseStore {
  private:
   std::mutex mu_;
   std::map<int, common::report::YearRelease> years_;
+};
+
+// In a SQLite file of its own (mode 0600), e.g. `hub-publications.db`
+// beside the hub's database: NOT derived data (the frozen releases cannot be
+// recomputed once facts changed), so, unlike hub-agregats.db, a damaged
+// file is never moved aside: Get() answers DATA_LOSS and the dashboard 503.
+//
+// Schema (PRAGMA application_id 'RELP', user_version 1):
+//   releases(year INTEGER PRIMARY KEY, body TEXT)  release_codec.h's JSON
+// Thread-safe: one connection behind a mutex.
+class SqliteReleaseStore final : public ReleaseStore {
+ public:
+  // Opens or creates the file. FAILED_PRECONDITION for a foreign or newer
+  // file; other codes for I/O failures.
+  static common::Result<std::unique_ptr<SqliteReleaseStore>> Open(
+      const std::string& path);
+  ~SqliteReleaseStore() override;
+
+  common::Result<common::report::YearRelease> Get(int year) override;
+  common::Status Put(const common::report::YearRelease& r) override;
+  // Tests: the stored body of `year` replaced by `body` (tampering).
+  common::Status TEST_SetBody(int year, const std::string& body);
+
+ private:
+  explicit SqliteReleaseStore(std::unique_ptr<common::Db> db);
+  std::mutex mu_;
+  std::unique_ptr<common::Db> db_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace relais::server
