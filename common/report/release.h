@@ -45,6 +45,10 @@ namespace relais::common::report {
 
 // The organisation's unit key (not a valid site id).
 inline constexpr char kOrgUnit[] = "*";
+// Years a release may cover (a request outside is refused; the stored
+// form refuses them too).
+inline constexpr int kFirstReleaseYear = 2000;
+inline constexpr int kLastReleaseYear = 2200;
 // Days after the end of a month before it is released (late syncs).
 inline constexpr int kReleaseLagDays = 0;
 

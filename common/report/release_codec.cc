@@ -147,7 +147,8 @@ Result<YearRelease> DecodeRelease(const std::string& text) {
       return Bad("format ou version inconnus");
     r.year = doc.at("annee").get<int>();
     r.months_released = doc.at("mois_publies").get<int>();
-    if (r.year < 2000 || r.year > 2200 || r.months_released < 0 || r.months_released > 12)
+    if (r.year < kFirstReleaseYear || r.year > kLastReleaseYear ||
+        r.months_released < 0 || r.months_released > 12)
       return Bad("année ou nombre de mois publiés hors limites");
     const json& cols = doc.at("colonnes");
     const json& rows = doc.at("lignes");

@@ -46,6 +46,10 @@ Status CheckMonths(const ReleaseQuery& q, std::vector<Month>* months) {
   RELAIS_RETURN_IF_ERROR(ParseMonth(q.to, &ty, &tm).WithContext("to"));
   const int n = (ty - fy) * 12 + (tm - fm) + 1;
   if (n < 1) return Status::InvalidArgument("période vide: from est après to");
+  if (fy < kFirstReleaseYear || ty > kLastReleaseYear)
+    return Status::InvalidArgument("années publiées : de " +
+                                   std::to_string(kFirstReleaseYear) + " à " +
+                                   std::to_string(kLastReleaseYear));
   if (n > kMaxMonths)
     return Status::InvalidArgument("période trop longue (" + std::to_string(n) +
                                    " mois, maximum " +

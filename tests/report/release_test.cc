@@ -61,6 +61,10 @@ TEST(ReleaseServeTest, WeeksPartialQuartersAndUnreleasedMonthsAreRefusedInFrench
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_TRUE(ok->suppressed);
   EXPECT_EQ(ok->tables.size(), 4u);  // A, B, C, synthesis
+  // Years no release covers.
+  auto old = ServeRelease({}, {"1999-12", "2000-01", Granularity::kMonth, {"A"}, AfterYear(), {}});
+  ASSERT_FALSE(old.ok());
+  EXPECT_NE(old.status().message().find("années publiées"), std::string::npos);
   // Bad sites.
   EXPECT_FALSE(Ask(early, "2026-01", "2026-02", Granularity::kMonth, {}).ok());
   EXPECT_FALSE(Ask(early, "2026-01", "2026-02", Granularity::kMonth, {"*"}).ok());
