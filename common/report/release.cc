@@ -199,7 +199,7 @@ Result<YearRelease> ExtendRelease(const YearRelease& frozen,
   for (auto& [key, row] : out.rows)
     if (key.first == kOrgUnit && !frozen_rows.count(key))
       AddCostPerConsultation(&row);
-  SuppressJointly(&out, frozen_rows);
+  out.unprotected = SuppressJointly(&out, frozen_rows);
   for (auto& [key, row] : out.rows)
     for (auto& [col, cell] : row.cells) cell.basis = Basis{};
   return out;

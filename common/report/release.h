@@ -17,12 +17,13 @@
 //
 // Suppression is decided JOINTLY over every cell of the year: primary
 // suppression by each column's rule (suppression.h), indicators derived from
-// a masked cell are masked with it, then secondary suppression over every
-// additive relation (month -> quarter -> year per unit, sites -> org per
-// period, parts -> whole per cell row) until a fixed point: every relation
-// has 0 or >= 2 masked members, and when its total is shown the masked
-// members add up to at least kMinCell. tests/report/release_audit_test.cc
-// proves it with linear programming (GLPK) over everything the API serves.
+// a masked cell are masked with it, then secondary suppression by
+// hypercubes over the additive relations (month -> quarter -> year per
+// unit, sites -> org per period, parts -> whole per row): each primary cell
+// gets masked partners along which it can move by at least kMinCell while
+// every relation stays true (SuppressJointly). tests/report/
+// release_audit_test.cc checks it with linear programming (GLPK) over
+// everything the API serves.
 //
 // Releases are FROZEN: a month is released once it is over (Paris calendar,
 // plus kReleaseLagDays); ExtendRelease() never changes a released cell (its
@@ -68,6 +69,9 @@ struct YearRelease {
   int months_released = 0;  // months 1..n are released and frozen
   std::vector<Column> columns;  // display order; union of all released ones
   std::map<std::pair<std::string, std::string>, ReleasedRow> rows;
+  // Targets the last ExtendRelease() could not give a cube of width
+  // kMinCell (0 expected; not stored).
+  int unprotected = 0;
 
   const ReleasedRow* Find(const std::string& unit,
                           const std::string& period) const;
@@ -94,7 +98,7 @@ int ReleasableMonths(int year, int64_t now_s);
 Result<YearRelease> ExtendRelease(const YearRelease& frozen,
                                   const FactSet& facts, int64_t now_s);
 
-// --- Joint suppression (exposed for the audit test) ---
+// --- Joint suppression (exposed for tests) ---
 
 // A cell of a release: (unit, period, column).
 struct ReleaseCellRef {

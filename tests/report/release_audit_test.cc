@@ -224,6 +224,7 @@ TEST(ReleaseAuditTest, NoSuppressedCellNarrowedBelowTheThresholdByAnyRequests) {
     empty.year = kYear;
     auto rel = ExtendRelease(empty, ReleaseFixture(seed), AfterYear());
     ASSERT_TRUE(rel.ok()) << rel.status().ToString();
+    EXPECT_EQ(rel->unprotected, 0);
     int audited = 0, small = 0;
     for (const Finding& f : Exposed(*rel, &audited, &small))
       ADD_FAILURE() << "seed " << seed << ": " << f.what << " = " << f.value
@@ -260,6 +261,7 @@ TEST(ReleaseAuditTest, MonthByMonthReleasesWithLateRecordsPassTheAudit) {
     auto next = ExtendRelease(rel, now, t);
     ASSERT_TRUE(next.ok()) << next.status().ToString();
     ASSERT_EQ(next->months_released, m);
+    EXPECT_EQ(next->unprotected, 0) << "month " << m;
     for (const auto& [key, row] : before.rows) {
       const ReleasedRow* after = next->Find(key.first, key.second);
       ASSERT_NE(after, nullptr);
