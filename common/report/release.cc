@@ -152,8 +152,8 @@ Result<YearRelease> ExtendRelease(const YearRelease& frozen,
 
   // New months (a report over January..months gives every column seen in
   // the year so far; only the new months' rows are taken).
-  RELAIS_ASSIGN_OR_RETURN(Report rep,
-                          Build(all, year, 1, months, Granularity::kMonth, now_s));
+  RELAIS_ASSIGN_OR_RETURN(
+      Report rep, Build(all, year, 1, months, Granularity::kMonth, now_s));
   for (const Table& t : rep.tables) {
     if (t.site.empty()) continue;  // the per-response synthesis: unused
     MergeColumns(t.columns, &out.columns);
@@ -166,13 +166,14 @@ Result<YearRelease> ExtendRelease(const YearRelease& frozen,
   // facts, additive ones the sum of the released months.
   for (int q = 1; q <= 4; ++q) {
     if (3 * q > months || 3 * q <= done) continue;
-    RELAIS_ASSIGN_OR_RETURN(
-        Report qr, Build(all, year, 3 * q - 2, 3 * q, Granularity::kQuarter, now_s));
+    RELAIS_ASSIGN_OR_RETURN(Report qr, Build(all, year, 3 * q - 2, 3 * q,
+                                             Granularity::kQuarter, now_s));
     for (const Table& t : qr.tables) {
       if (t.site.empty()) continue;
       ReleasedRow row = ToRow(t.site, QuarterKey(year, q), t, t.rows.front());
-      SumChildren(out, {MonthKey(year, 3 * q - 2), MonthKey(year, 3 * q - 1),
-                        MonthKey(year, 3 * q)},
+      SumChildren(out,
+                  {MonthKey(year, 3 * q - 2), MonthKey(year, 3 * q - 1),
+                   MonthKey(year, 3 * q)},
                   &row);
       out.rows[{t.site, row.period}] = std::move(row);
     }
@@ -183,8 +184,9 @@ Result<YearRelease> ExtendRelease(const YearRelease& frozen,
     for (const Table& t : yr.tables) {
       if (t.site.empty()) continue;
       ReleasedRow row = ToRow(t.site, YearKey(year), t, t.rows.back());
-      SumChildren(out, {QuarterKey(year, 1), QuarterKey(year, 2),
-                        QuarterKey(year, 3), QuarterKey(year, 4)},
+      SumChildren(out,
+                  {QuarterKey(year, 1), QuarterKey(year, 2),
+                   QuarterKey(year, 3), QuarterKey(year, 4)},
                   &row);
       out.rows[{t.site, row.period}] = std::move(row);
     }

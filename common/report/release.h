@@ -66,7 +66,7 @@ struct ReleasedRow {
 // A calendar year as released so far.
 struct YearRelease {
   int year = 0;
-  int months_released = 0;  // months 1..n are released and frozen
+  int months_released = 0;      // months 1..n are released and frozen
   std::vector<Column> columns;  // display order; union of all released ones
   std::map<std::pair<std::string, std::string>, ReleasedRow> rows;
   // Targets the last ExtendRelease() could not give a cube of width
@@ -80,9 +80,9 @@ struct YearRelease {
 };
 
 // Period keys.
-std::string MonthKey(int year, int month);    // "2026-01"
-std::string QuarterKey(int year, int q);      // "2026-T1"
-std::string YearKey(int year);                // "2026"
+std::string MonthKey(int year, int month);  // "2026-01"
+std::string QuarterKey(int year, int q);    // "2026-T1"
+std::string YearKey(int year);              // "2026"
 
 // How many months of `year` are releasable at `now_s` (0..12): month m is
 // once the Paris date is past its last day + kReleaseLagDays.
@@ -116,8 +116,8 @@ bool ProtectedColumn(const Column& c);
 // move by at least kMinCell in total while every relation stays true.
 // Cells of `frozen_rows` never change. Returns the number of targets left
 // without such a cube (0 expected; their widest cube is masked anyway).
-int SuppressJointly(YearRelease* r,
-                    const std::set<std::pair<std::string, std::string>>&
-                        frozen_rows);
+int SuppressJointly(
+    YearRelease* r,
+    const std::set<std::pair<std::string, std::string>>& frozen_rows);
 
 }  // namespace relais::common::report

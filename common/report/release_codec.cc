@@ -1,10 +1,9 @@
 // Stored form of a release (see release_codec.h).
 #include "common/report/release_codec.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <set>
 
 namespace relais::common::report {
@@ -55,7 +54,8 @@ Result<Column> DecodeColumn(const json& c) {
   } catch (const json::exception&) {
     return Bad("colonne mal formée");
   }
-  if (!GoodKey(col.key, false) || col.label.size() > 200 || col.group.size() > 64)
+  if (!GoodKey(col.key, false) || col.label.size() > 200 ||
+      col.group.size() > 64)
     return Bad("nom de colonne invalide");
   return col;
 }
@@ -73,7 +73,8 @@ Status CheckSound(const YearRelease& r) {
         return Bad("case " + key.first + " " + key.second + " " + c.key +
                    " de 1 à 10 non masquée");
     }
-  auto value = [&](const std::string& u, const std::string& p, const std::string& c) {
+  auto value = [&](const std::string& u, const std::string& p,
+                   const std::string& c) {
     const ReleasedRow* row = r.Find(u, p);
     if (!row) return 0.0;
     auto it = row->cells.find(c);
@@ -95,11 +96,13 @@ Status CheckSound(const YearRelease& r) {
     };
     for (const std::string& u : units) {
       for (int q = 1; q <= 4; ++q)
-        RELAIS_RETURN_IF_ERROR(check(u, QuarterKey(y, q),
-                                     {MonthKey(y, 3 * q - 2), MonthKey(y, 3 * q - 1),
-                                      MonthKey(y, 3 * q)}));
-      RELAIS_RETURN_IF_ERROR(check(u, YearKey(y), {QuarterKey(y, 1), QuarterKey(y, 2),
-                                                   QuarterKey(y, 3), QuarterKey(y, 4)}));
+        RELAIS_RETURN_IF_ERROR(
+            check(u, QuarterKey(y, q),
+                  {MonthKey(y, 3 * q - 2), MonthKey(y, 3 * q - 1),
+                   MonthKey(y, 3 * q)}));
+      RELAIS_RETURN_IF_ERROR(check(u, YearKey(y),
+                                   {QuarterKey(y, 1), QuarterKey(y, 2),
+                                    QuarterKey(y, 3), QuarterKey(y, 4)}));
     }
     // Open days of the organisation are the days any site opened (a union).
     if (c.key == "jours_ouverts") continue;
@@ -119,10 +122,13 @@ Status CheckSound(const YearRelease& r) {
 std::string EncodeRelease(const YearRelease& r) {
   json cols = json::array();
   for (const Column& c : r.columns)
-    cols.push_back({{"cle", c.key}, {"libelle", c.label}, {"groupe", c.group},
+    cols.push_back({{"cle", c.key},
+                    {"libelle", c.label},
+                    {"groupe", c.group},
                     {"unite", static_cast<int>(c.unit)},
                     {"regle", static_cast<int>(c.rule)},
-                    {"depend_de", c.depends_on}, {"additive", c.additive},
+                    {"depend_de", c.depends_on},
+                    {"additive", c.additive},
                     {"partie_de", c.part_of}});
   json rows = json::array();
   for (const auto& [key, row] : r.rows) {
@@ -130,10 +136,15 @@ std::string EncodeRelease(const YearRelease& r) {
     for (const auto& [col, cell] : row.cells)
       cells[col] = {cell.value ? json(*cell.value) : json(nullptr),
                     static_cast<int>(cell.mask)};
-    rows.push_back({{"unite", row.unit}, {"periode", row.period}, {"cellules", cells}});
+    rows.push_back(
+        {{"unite", row.unit}, {"periode", row.period}, {"cellules", cells}});
   }
-  return json{{"format", "relais-publication"}, {"version", 1}, {"annee", r.year},
-              {"mois_publies", r.months_released}, {"colonnes", cols}, {"lignes", rows}}
+  return json{{"format", "relais-publication"},
+              {"version", 1},
+              {"annee", r.year},
+              {"mois_publies", r.months_released},
+              {"colonnes", cols},
+              {"lignes", rows}}
       .dump();
 }
 
@@ -152,13 +163,14 @@ Result<YearRelease> DecodeRelease(const std::string& text) {
       return Bad("année ou nombre de mois publiés hors limites");
     const json& cols = doc.at("colonnes");
     const json& rows = doc.at("lignes");
-    if (!cols.is_array() || !rows.is_array() || cols.size() > kMaxReleaseColumns ||
-        rows.size() > kMaxReleaseRows)
+    if (!cols.is_array() || !rows.is_array() ||
+        cols.size() > kMaxReleaseColumns || rows.size() > kMaxReleaseRows)
       return Bad("colonnes ou lignes hors limites");
     std::set<std::string> keys;
     for (const json& c : cols) {
       RELAIS_ASSIGN_OR_RETURN(Column col, DecodeColumn(c));
-      if (!keys.insert(col.key).second) return Bad("colonne en double : " + col.key);
+      if (!keys.insert(col.key).second)
+        return Bad("colonne en double : " + col.key);
       r.columns.push_back(std::move(col));
     }
     const std::set<std::string> periods = Periods(r.year, r.months_released);
@@ -184,7 +196,8 @@ Result<YearRelease> DecodeRelease(const std::string& text) {
         if (!v[0].is_null()) {
           if (!v[0].is_number()) return Bad("valeur non numérique");
           const double d = v[0].get<double>();
-          if (!std::isfinite(d) || std::fabs(d) > 1e15) return Bad("valeur hors limites");
+          if (!std::isfinite(d) || std::fabs(d) > 1e15)
+            return Bad("valeur hors limites");
           cell.value = d;
         }
         row.cells[col] = cell;

@@ -10,8 +10,8 @@ namespace relais::common::report {
 
 namespace {
 
-const char* kMonthNames[] = {"janvier", "février", "mars",      "avril",
-                             "mai",     "juin",    "juillet",   "août",
+const char* kMonthNames[] = {"janvier",   "février", "mars",     "avril",
+                             "mai",       "juin",    "juillet",  "août",
                              "septembre", "octobre", "novembre", "décembre"};
 
 struct Month {
@@ -105,8 +105,10 @@ Row SumRow(const std::vector<Column>& cols, const std::vector<Row>& rows,
         if (r.cells[c].mask != Mask::kNone) masked = true;
         if (r.cells[c].value) sum += *r.cells[c].value, any = true;
       }
-      if (masked) cell.mask = Mask::kSecondary;
-      else if (any) cell.value = sum;
+      if (masked)
+        cell.mask = Mask::kSecondary;
+      else if (any)
+        cell.value = sum;
     }
     out.cells.push_back(cell);
   }
@@ -120,7 +122,8 @@ bool SmallMonths(const std::map<int, YearRelease>& rel, const std::string& unit,
     if (!r) continue;
     for (const char* k : {"rdv_total", "honores"}) {
       auto it = r->cells.find(k);
-      if (it != r->cells.end() && it->second.mask == Mask::kPrimary) return true;
+      if (it != r->cells.end() && it->second.mask == Mask::kPrimary)
+        return true;
     }
   }
   return false;
@@ -177,14 +180,18 @@ Result<Report> ServeRelease(const std::map<int, YearRelease>& rel,
     return Status::InvalidArgument(
         "le mois " + MonthKey(m.year, m.month) +
         " n'est pas encore publié (un mois est publié une fois terminé, puis "
-        "ne change plus) : dernier mois publié " + last);
+        "ne change plus) : dernier mois publié " +
+        last);
   }
   const bool quarters = q.granularity == Granularity::kQuarter;
-  if (quarters && (months.front().month % 3 != 1 || months.back().month % 3 != 0))
+  if (quarters &&
+      (months.front().month % 3 != 1 || months.back().month % 3 != 0))
     return Status::InvalidArgument(
         "par trimestre, seuls des trimestres entiers sont publiés : demandez "
-        "from=" + MonthKey(months.front().year, (months.front().month - 1) / 3 * 3 + 1) +
-        "&to=" + MonthKey(months.back().year, (months.back().month + 2) / 3 * 3));
+        "from=" +
+        MonthKey(months.front().year, (months.front().month - 1) / 3 * 3 + 1) +
+        "&to=" +
+        MonthKey(months.back().year, (months.back().month + 2) / 3 * 3));
   std::vector<Column> cols;
   for (const auto& [y, r] : rel)
     for (const Column& c : r.columns)
@@ -200,11 +207,12 @@ Result<Report> ServeRelease(const std::map<int, YearRelease>& rel,
   auto unit_rows = [&](const std::string& unit, bool by_quarter, Row* total) {
     std::vector<Row> rows;
     for (const Piece& p : Pieces(months, by_quarter))
-      rows.push_back(MakeRow(cols, rel.at(p.year).Find(unit, p.period), p.period,
-                             p.label, p.first, p.last, false));
-    *total = whole.empty() ? SumRow(cols, rows, first, last)
-                           : MakeRow(cols, rel.at(months.front().year).Find(unit, whole),
-                                     "total", "Total", first, last, true);
+      rows.push_back(MakeRow(cols, rel.at(p.year).Find(unit, p.period),
+                             p.period, p.label, p.first, p.last, false));
+    *total = whole.empty()
+                 ? SumRow(cols, rows, first, last)
+                 : MakeRow(cols, rel.at(months.front().year).Find(unit, whole),
+                           "total", "Total", first, last, true);
     return rows;
   };
   Report rep;
@@ -217,12 +225,14 @@ Result<Report> ServeRelease(const std::map<int, YearRelease>& rel,
   Table synth{"synthese", "Synthèse de tous les sites", "", 0, cols, {}};
   std::vector<Row> site_totals;
   for (const std::string& s : q.sites) {
-    const bool small = q.granularity == Granularity::kAuto && SmallMonths(rel, s, months);
+    const bool small =
+        q.granularity == Granularity::kAuto && SmallMonths(rel, s, months);
     Table t{"site:" + s, "Site " + s, s, 0, cols, {}};
     if (auto it = q.last_write_ms.find(s); it != q.last_write_ms.end())
       t.last_write_ms = std::min(it->second, q.now_s * 1000);
     if (small)
-      t.title += " (par trimestre : activité mensuelle trop faible pour être publiée)";
+      t.title +=
+          " (par trimestre : activité mensuelle trop faible pour être publiée)";
     Row total;
     t.rows = unit_rows(s, quarters || small, &total);
     t.rows.push_back(total);
@@ -237,12 +247,15 @@ Result<Report> ServeRelease(const std::map<int, YearRelease>& rel,
   // The organisation's own cells only when every one of its sites is asked.
   bool whole_org = true;
   for (const Month& m : months)
-    for (const std::string& s : rel.at(m.year).SitesAt(MonthKey(m.year, m.month)))
+    for (const std::string& s :
+         rel.at(m.year).SitesAt(MonthKey(m.year, m.month)))
       if (std::find(q.sites.begin(), q.sites.end(), s) == q.sites.end())
         whole_org = false;
   Row org;
-  if (whole_org) unit_rows(kOrgUnit, false, &org);
-  else org = SumRow(cols, site_totals, first, last);
+  if (whole_org)
+    unit_rows(kOrgUnit, false, &org);
+  else
+    org = SumRow(cols, site_totals, first, last);
   synth.rows.push_back(org);
   rep.tables.push_back(std::move(synth));
   rep.suppressed = true;

@@ -46,7 +46,8 @@ bool Derived(ReleasedRow* row) {
     for (const char* k : {"jours_ouverts", "amplitude", "couverture_amplitude",
                           "couverture_amplitude_medecins"})
       changed = MaskWith(cell(k)) || changed;
-  if (Masked(cell("jours_ouverts"))) changed = MaskWith(cell("amplitude")) || changed;
+  if (Masked(cell("jours_ouverts")))
+    changed = MaskWith(cell("amplitude")) || changed;
   Cell* md = cell("couverture_amplitude_medecins");
   Cell* all = cell("couverture_amplitude");
   if (Masked(md) && all && md->value && all->value && *md->value == *all->value)
@@ -78,14 +79,17 @@ using Vec = std::vector<std::pair<std::string, int>>;
 // every released time relation (month -> quarter -> year) true.
 std::vector<Vec> TimeVecs(const YearRelease& r, const std::string& period) {
   const int y = r.year;
-  auto released = [&](const std::string& p) { return r.Find(kOrgUnit, p) != nullptr; };
+  auto released = [&](const std::string& p) {
+    return r.Find(kOrgUnit, p) != nullptr;
+  };
   const bool year_out = released(YearKey(y));
   std::vector<Vec> out;
   auto quarter_of = [](int m) { return (m - 1) / 3 + 1; };
   if (period == YearKey(y)) {
     for (int q = 1; q <= 4; ++q)
       for (int m = 3 * q - 2; m <= 3 * q; ++m)
-        out.push_back({{period, 1}, {QuarterKey(y, q), 1}, {MonthKey(y, m), 1}});
+        out.push_back(
+            {{period, 1}, {QuarterKey(y, q), 1}, {MonthKey(y, m), 1}});
     return out;
   }
   if (period.size() > 5 && period[5] == 'T') {  // a quarter
@@ -98,8 +102,10 @@ std::vector<Vec> TimeVecs(const YearRelease& r, const std::string& period) {
       out.push_back({{period, 1}, {MonthKey(y, m), 1}, {YearKey(y), 1}});
       for (int q2 = 1; q2 <= 4; ++q2)
         for (int m2 = 3 * q2 - 2; q2 != q && m2 <= 3 * q2; ++m2)
-          out.push_back({{period, 1}, {MonthKey(y, m), 1},
-                         {QuarterKey(y, q2), -1}, {MonthKey(y, m2), -1}});
+          out.push_back({{period, 1},
+                         {MonthKey(y, m), 1},
+                         {QuarterKey(y, q2), -1},
+                         {MonthKey(y, m2), -1}});
     }
     return out;
   }
@@ -117,7 +123,9 @@ std::vector<Vec> TimeVecs(const YearRelease& r, const std::string& period) {
   out.push_back({{period, 1}, {qk, 1}, {YearKey(y), 1}});
   for (int q2 = 1; q2 <= 4; ++q2)
     for (int m2 = 3 * q2 - 2; q2 != q && m2 <= 3 * q2; ++m2)
-      out.push_back({{period, 1}, {qk, 1}, {QuarterKey(y, q2), -1},
+      out.push_back({{period, 1},
+                     {qk, 1},
+                     {QuarterKey(y, q2), -1},
                      {MonthKey(y, m2), -1}});
   return out;
 }
@@ -129,8 +137,10 @@ std::vector<Vec> UnitVecs(const YearRelease& r, const std::string& unit,
   std::vector<Vec> out;
   const std::vector<std::string> sites = r.SitesAt(period);
   for (const std::string& s : sites) {
-    if (unit == kOrgUnit) out.push_back({{kOrgUnit, 1}, {s, 1}});
-    else if (s != unit) out.push_back({{unit, 1}, {s, -1}});
+    if (unit == kOrgUnit)
+      out.push_back({{kOrgUnit, 1}, {s, 1}});
+    else if (s != unit)
+      out.push_back({{unit, 1}, {s, -1}});
   }
   if (unit != kOrgUnit) out.push_back({{unit, 1}, {kOrgUnit, 1}});
   return out;
@@ -138,12 +148,14 @@ std::vector<Vec> UnitVecs(const YearRelease& r, const std::string& unit,
 
 // Along columns: a part against another part, or with its whole; a whole
 // with one of its parts; a column with no part alone.
-std::vector<Vec> ColVecs(const std::map<std::string, std::vector<std::string>>& parts,
-                         const std::map<std::string, std::string>& whole_of,
-                         const std::string& col) {
+std::vector<Vec> ColVecs(
+    const std::map<std::string, std::vector<std::string>>& parts,
+    const std::map<std::string, std::string>& whole_of,
+    const std::string& col) {
   std::vector<Vec> out;
   if (auto p = parts.find(col); p != parts.end()) {
-    for (const std::string& part : p->second) out.push_back({{col, 1}, {part, 1}});
+    for (const std::string& part : p->second)
+      out.push_back({{col, 1}, {part, 1}});
     return out;
   }
   auto w = whole_of.find(col);
@@ -183,7 +195,10 @@ bool Protect(YearRelease* r, const FrozenRows& frozen,
           for (const auto& [u, us] : uv)
             for (const auto& [k, ks] : cv) {
               Cell* cell = ok ? At(r, {u, p, k}) : nullptr;
-              if (!cell || !cell->value) { ok = false; continue; }
+              if (!cell || !cell->value) {
+                ok = false;
+                continue;
+              }
               if (!Masked(cell)) {
                 if (IsFrozen(frozen, u, p)) ok = false;
                 c.cost += *cell->value + 1e-3;
@@ -246,8 +261,9 @@ int SuppressJointly(YearRelease* r, const FrozenRows& frozen_rows) {
       for (const auto& [col, cell] : row.cells) {
         auto c = by_key.find(col);
         if (c == by_key.end() || !ProtectedColumn(*c->second)) continue;
-        const bool target = cell.mask == Mask::kPrimary ||
-                            (col == "jours_ouverts" && cell.mask != Mask::kNone);
+        const bool target =
+            cell.mask == Mask::kPrimary ||
+            (col == "jours_ouverts" && cell.mask != Mask::kNone);
         ReleaseCellRef ref{key.first, key.second, col};
         if (target && !done.count(ref)) targets.push_back(ref);
       }

@@ -32,13 +32,14 @@ Result<std::unique_ptr<SqliteReleaseStore>> SqliteReleaseStore::Open(
   RELAIS_RETURN_IF_ERROR(common::MigrateSchema(
       db.get(), kApplicationId, kSchemaVersion, kMigrations,
       "un fichier de publications Relais Santé", "relais-hub"));
-  return std::unique_ptr<SqliteReleaseStore>(new SqliteReleaseStore(std::move(db)));
+  return std::unique_ptr<SqliteReleaseStore>(
+      new SqliteReleaseStore(std::move(db)));
 }
 
 Result<common::report::YearRelease> SqliteReleaseStore::Get(int year) {
   std::lock_guard<std::mutex> l(mu_);
-  RELAIS_ASSIGN_OR_RETURN(Stmt st,
-                          db_->PrepareCached("SELECT body FROM releases WHERE year=?"));
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db_->PrepareCached("SELECT body FROM releases WHERE year=?"));
   st.Bind(1, int64_t{year});
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) {
@@ -60,7 +61,8 @@ Status SqliteReleaseStore::Put(const common::report::YearRelease& r) {
   common::Transaction tx(db_.get());
   RELAIS_RETURN_IF_ERROR(tx.status());
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->PrepareCached("INSERT OR REPLACE INTO releases(year, body) VALUES(?,?)"));
+      Stmt st, db_->PrepareCached(
+                   "INSERT OR REPLACE INTO releases(year, body) VALUES(?,?)"));
   st.Bind(1, int64_t{r.year}).Bind(2, common::report::EncodeRelease(r));
   RELAIS_RETURN_IF_ERROR(st.Run());
   return tx.Commit();
@@ -69,7 +71,8 @@ Status SqliteReleaseStore::Put(const common::report::YearRelease& r) {
 Status SqliteReleaseStore::TEST_SetBody(int year, const std::string& body) {
   std::lock_guard<std::mutex> l(mu_);
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->PrepareCached("INSERT OR REPLACE INTO releases(year, body) VALUES(?,?)"));
+      Stmt st, db_->PrepareCached(
+                   "INSERT OR REPLACE INTO releases(year, body) VALUES(?,?)"));
   st.Bind(1, int64_t{year}).Bind(2, body);
   return st.Run();
 }

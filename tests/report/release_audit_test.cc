@@ -39,7 +39,8 @@ struct Span {
 std::vector<std::pair<std::string, Span>> AllPeriods() {
   std::vector<std::pair<std::string, Span>> p;
   for (int m = 1; m <= 12; ++m) p.push_back({MonthKey(kYear, m), {m, m}});
-  for (int q = 1; q <= 4; ++q) p.push_back({QuarterKey(kYear, q), {3 * q - 2, 3 * q}});
+  for (int q = 1; q <= 4; ++q)
+    p.push_back({QuarterKey(kYear, q), {3 * q - 2, 3 * q}});
   p.push_back({YearKey(kYear), {1, 12}});
   return p;
 }
@@ -57,17 +58,24 @@ Published Enumerate(const std::map<int, YearRelease>& rel, int* requests) {
   for (const std::string& s : kSites) site_sets.push_back({s});
   for (int a = 1; a <= 12; ++a)
     for (int b = a; b <= 12; ++b)
-      for (Granularity g : {Granularity::kMonth, Granularity::kQuarter, Granularity::kAuto})
+      for (Granularity g :
+           {Granularity::kMonth, Granularity::kQuarter, Granularity::kAuto})
         for (const auto& sites : site_sets) {
-          ReleaseQuery q{MonthKey(kYear, a), MonthKey(kYear, b), g, sites, AfterYear(), {}};
+          ReleaseQuery q{MonthKey(kYear, a),
+                         MonthKey(kYear, b),
+                         g,
+                         sites,
+                         AfterYear(),
+                         {}};
           auto rep = ServeRelease(rel, q);
           if (!rep.ok()) continue;  // refused: publishes nothing
           ++*requests;
           for (const Table& t : rep->tables)
             for (const Row& row : t.rows) {
               std::string unit = t.site;
-              if (unit.empty()) unit = row.is_total ? (sites.size() == 1 ? sites[0] : kOrgUnit)
-                                                    : row.key;
+              if (unit.empty())
+                unit = row.is_total ? (sites.size() == 1 ? sites[0] : kOrgUnit)
+                                    : row.key;
               const Span span{MonthOf(row.first_day), MonthOf(row.last_day)};
               for (size_t c = 0; c < t.columns.size(); ++c) {
                 const Cell& cell = row.cells[c];
@@ -75,8 +83,9 @@ Published Enumerate(const std::map<int, YearRelease>& rel, int* requests) {
                 auto [it, fresh] = out.emplace(
                     std::make_tuple(unit, span, t.columns[c].key), *cell.value);
                 EXPECT_EQ(it->second, *cell.value)
-                    << "two requests publish different values for " << unit << " "
-                    << t.columns[c].key << " " << span.m0 << ".." << span.m1;
+                    << "two requests publish different values for " << unit
+                    << " " << t.columns[c].key << " " << span.m0 << ".."
+                    << span.m1;
               }
             }
         }
@@ -88,7 +97,8 @@ class Lp {
  public:
   Lp() : p_(glp_create_prob()) {}
   ~Lp() { glp_delete_prob(p_); }
-  int Var(const std::string& unit, const std::string& period, const std::string& col) {
+  int Var(const std::string& unit, const std::string& period,
+          const std::string& col) {
     auto [it, fresh] = vars_.emplace(std::make_tuple(unit, period, col), 0);
     if (fresh) {
       it->second = glp_add_cols(p_, 1);
@@ -102,11 +112,13 @@ class Lp {
     std::vector<int> idx{0};
     std::vector<double> val{0};
     for (const auto& [v, c] : coef) idx.push_back(v), val.push_back(c);
-    glp_set_mat_row(p_, row, static_cast<int>(idx.size()) - 1, idx.data(), val.data());
+    glp_set_mat_row(p_, row, static_cast<int>(idx.size()) - 1, idx.data(),
+                    val.data());
   }
   // Min (dir GLP_MIN) or max of variable `v`; +inf if unbounded.
   double Optimum(int v, int dir) {
-    for (int j = 1; j <= glp_get_num_cols(p_); ++j) glp_set_obj_coef(p_, j, j == v ? 1 : 0);
+    for (int j = 1; j <= glp_get_num_cols(p_); ++j)
+      glp_set_obj_coef(p_, j, j == v ? 1 : 0);
     glp_set_obj_dir(p_, dir);
     glp_smcp parm;
     glp_init_smcp(&parm);
@@ -115,7 +127,8 @@ class Lp {
     EXPECT_EQ(glp_simplex(p_, &parm), 0);
     const int st = glp_get_status(p_);
     if (st == GLP_UNBND) return HUGE_VAL;
-    EXPECT_EQ(st, GLP_OPT) << "infeasible LP: the published figures contradict additivity";
+    EXPECT_EQ(st, GLP_OPT)
+        << "infeasible LP: the published figures contradict additivity";
     return glp_get_obj_val(p_);
   }
 
@@ -129,9 +142,10 @@ struct Finding {
   std::string what;
   double value, lo, hi;
 };
-std::vector<Finding> Audit(const YearRelease& rel, const Published& pub,
-                           const std::vector<std::string>& cols,
-                           const std::map<std::string, std::vector<std::string>>& parts) {
+std::vector<Finding> Audit(
+    const YearRelease& rel, const Published& pub,
+    const std::vector<std::string>& cols,
+    const std::map<std::string, std::vector<std::string>>& parts) {
   Lp lp;
   std::vector<std::string> units = kSites;
   units.push_back(kOrgUnit);
@@ -140,7 +154,8 @@ std::vector<Finding> Audit(const YearRelease& rel, const Published& pub,
     for (const std::string& u : units) {
       for (int q = 1; q <= 4; ++q) {
         std::map<int, double> k{{lp.Var(u, QuarterKey(kYear, q), c), -1}};
-        for (int m = 3 * q - 2; m <= 3 * q; ++m) k[lp.Var(u, MonthKey(kYear, m), c)] = 1;
+        for (int m = 3 * q - 2; m <= 3 * q; ++m)
+          k[lp.Var(u, MonthKey(kYear, m), c)] = 1;
         lp.Equal(k, 0);
       }
       std::map<int, double> k{{lp.Var(u, YearKey(kYear), c), -1}};
@@ -165,7 +180,8 @@ std::vector<Finding> Audit(const YearRelease& rel, const Published& pub,
     const auto& [unit, span, col] = key;
     if (!audited.count(col)) continue;
     std::map<int, double> k;
-    for (int m = span.m0; m <= span.m1; ++m) k[lp.Var(unit, MonthKey(kYear, m), col)] = 1;
+    for (int m = span.m0; m <= span.m1; ++m)
+      k[lp.Var(unit, MonthKey(kYear, m), col)] = 1;
     lp.Equal(k, v);
   }
   std::vector<Finding> out;
@@ -203,7 +219,9 @@ std::vector<Finding> Exposed(const YearRelease& rel, int* audited, int* small) {
       {{"rdv_total", "honores", "non_venus", "annules", "en_cours"},
        {{"rdv_total", {"honores", "non_venus", "annules", "en_cours"}}}},
       {presence_all, {{"presence_total", presence}}},
-      {{"snp"}, {}}, {{"visites_domicile"}, {}}, {{"teleconsultations"}, {}},
+      {{"snp"}, {}},
+      {{"visites_domicile"}, {}},
+      {{"teleconsultations"}, {}},
       {{"nouveaux_patients"}, {}}};
   std::vector<Finding> out;
   for (const Group& g : groups)
@@ -212,8 +230,9 @@ std::vector<Finding> Exposed(const YearRelease& rel, int* audited, int* small) {
       if (f.value < kMinCell) ++*small;
       if (f.hi - f.lo < kMinCell - 1e-6) out.push_back(f);
     }
-  std::printf("%d primary cells audited (%d with a true value 1-10), %zu exposed\n",
-              *audited, *small, out.size());
+  std::printf(
+      "%d primary cells audited (%d with a true value 1-10), %zu exposed\n",
+      *audited, *small, out.size());
   return out;
 }
 
@@ -257,7 +276,8 @@ TEST(ReleaseAuditTest, MonthByMonthReleasesWithLateRecordsPassTheAudit) {
       });
     }
     const YearRelease before = rel;
-    const int64_t t = ParisLocalToUtc({m == 12 ? kYear + 1 : kYear, m % 12 + 1, 2}, 8, 0);
+    const int64_t t =
+        ParisLocalToUtc({m == 12 ? kYear + 1 : kYear, m % 12 + 1, 2}, 8, 0);
     auto next = ExtendRelease(rel, now, t);
     ASSERT_TRUE(next.ok()) << next.status().ToString();
     ASSERT_EQ(next->months_released, m);
@@ -266,8 +286,10 @@ TEST(ReleaseAuditTest, MonthByMonthReleasesWithLateRecordsPassTheAudit) {
       const ReleasedRow* after = next->Find(key.first, key.second);
       ASSERT_NE(after, nullptr);
       for (const auto& [col, cell] : row.cells) {
-        EXPECT_EQ(after->cells.at(col).mask, cell.mask) << key.first << key.second << col;
-        EXPECT_EQ(after->cells.at(col).value, cell.value) << key.first << key.second << col;
+        EXPECT_EQ(after->cells.at(col).mask, cell.mask)
+            << key.first << key.second << col;
+        EXPECT_EQ(after->cells.at(col).value, cell.value)
+            << key.first << key.second << col;
       }
     }
     rel = *std::move(next);

@@ -22,15 +22,23 @@ inline FactSet ReleaseFixture(uint32_t seed) {
   };
   struct SiteSpec {
     const char* id;
-    int lo, hi;  // appointments per month
+    int lo, hi;                                // appointments per month
     std::map<std::string, std::string> staff;  // contributor -> profession
   };
   const SiteSpec specs[] = {
-      {"A", 20, 60,
-       {{"a1", "medecin_generaliste"}, {"a2", "medecin_generaliste"},
-        {"a3", "medecin_generaliste"}, {"a4", "ide"}, {"a5", "mk"}}},
-      {"B", 0, 16,
-       {{"b1", "medecin_generaliste"}, {"b2", "medecin_generaliste"},
+      {"A",
+       20,
+       60,
+       {{"a1", "medecin_generaliste"},
+        {"a2", "medecin_generaliste"},
+        {"a3", "medecin_generaliste"},
+        {"a4", "ide"},
+        {"a5", "mk"}}},
+      {"B",
+       0,
+       16,
+       {{"b1", "medecin_generaliste"},
+        {"b2", "medecin_generaliste"},
         {"b3", "ide"}}},
       {"C", 0, 7, {{"c1", "medecin_generaliste"}}},
   };
@@ -54,8 +62,10 @@ inline FactSet ReleaseFixture(uint32_t seed) {
         a.late_cancel = a.status == FactStatus::kCancelled && uni(0, 2) == 0;
         if (a.status == FactStatus::kDone) {
           const int k = uni(0, 19);
-          a.kind = k < 2 ? FactKind::kSnp : k < 3 ? FactKind::kHomeVisit
-                   : k < 4 ? FactKind::kTeleconsultation : FactKind::kOther;
+          a.kind = k < 2   ? FactKind::kSnp
+                   : k < 3 ? FactKind::kHomeVisit
+                   : k < 4 ? FactKind::kTeleconsultation
+                           : FactKind::kOther;
           a.patient = static_cast<uint64_t>(uni(1, 150)) + 1000 * (s.id[0]);
           auto [it, fresh] = first_done.emplace(a.patient, a.day);
           if (!fresh) it->second = std::min(it->second, a.day);
@@ -78,7 +88,8 @@ inline FactSet ReleaseFixture(uint32_t seed) {
         }
       }
       f.ledger.push_back({static_cast<int32_t>(d0), 120000, "loyer"});
-      f.ledger.push_back({static_cast<int32_t>(d0), uni(1000, 9000), "energie"});
+      f.ledger.push_back(
+          {static_cast<int32_t>(d0), uni(1000, 9000), "energie"});
     }
     for (const auto& [p, day] : first_done) f.first_visits.push_back(day);
     f.last_write_ms = 1'790'000'000'000;
@@ -87,8 +98,6 @@ inline FactSet ReleaseFixture(uint32_t seed) {
 }
 
 // After every month of 2026 is over (Paris).
-inline int64_t AfterYear() {
-  return ParisLocalToUtc({2027, 1, 20}, 12, 0);
-}
+inline int64_t AfterYear() { return ParisLocalToUtc({2027, 1, 20}, 12, 0); }
 
 }  // namespace relais::common::report::testing

@@ -2,6 +2,8 @@
 // 0600, a tampered release is refused in French (never served, never
 // silently recomputed), and released cells survive a restart of the report
 // server even when late records change the facts of a released month.
+#include "server/report/release_store.h"
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <sys/stat.h>
@@ -15,7 +17,6 @@
 #include "common/storage/sqlite.h"
 #include "common/util/clock.h"
 #include "server/report/memory_backend.h"
-#include "server/report/release_store.h"
 #include "server/report/report_server.h"
 #include "tests/report/fixtures.h"
 #include "tests/report/release_fixture.h"
@@ -95,7 +96,8 @@ TEST_F(ReleaseStoreTest, TamperedReleasesAreRefusedInFrench) {
   report::YearRelease early = release_;
   early.months_released = 2;
   std::string big_year = report::EncodeRelease(release_);
-  big_year.replace(big_year.find("\"mois_publies\":12"), 17, "\"mois_publies\":13");
+  big_year.replace(big_year.find("\"mois_publies\":12"), 17,
+                   "\"mois_publies\":13");
   const std::vector<std::pair<std::string, std::string>> cases = {
       {report::EncodeRelease(unmasked), "de 1 à 10 non masquée"},
       {report::EncodeRelease(changed), "total incohérent A 2026-T1 rdv_total"},
@@ -130,11 +132,13 @@ TEST_F(ReleaseStoreTest, ReleasedCellsSurviveARestartAndLateRecords) {
     struct Wrap final : ReportBackend {
       MemoryReportBackend* b;
       ReleaseStore* s;
-      common::Result<std::vector<std::string>> CouncilSites(const std::string& t) override {
+      common::Result<std::vector<std::string>> CouncilSites(
+          const std::string& t) override {
         return b->CouncilSites(t);
       }
-      common::Result<report::FactSet> Facts(const std::vector<std::string>& sites,
-                                            int64_t a, int64_t z) override {
+      common::Result<report::FactSet> Facts(
+          const std::vector<std::string>& sites, int64_t a,
+          int64_t z) override {
         return b->Facts(sites, a, z);
       }
       std::string MetricsText() override { return ""; }
@@ -164,9 +168,9 @@ TEST_F(ReleaseStoreTest, ReleasedCellsSurviveARestartAndLateRecords) {
   // 20 late January no-shows at A (A's January non_venus 4 -> 24), then a
   // restart of the server on the same file, two weeks later.
   for (int i = 0; i < 20; ++i)
-    records.push_back(report::testing::Appt("A", "late" + std::to_string(i), "2026-01-20",
-                                            9, 0, "no_show", "consultation",
-                                            "L" + std::to_string(i)));
+    records.push_back(report::testing::Appt(
+        "A", "late" + std::to_string(i), "2026-01-20", 9, 0, "no_show",
+        "consultation", "L" + std::to_string(i)));
   backend.SetRecords(records);
   clock.Advance(14LL * 86400 * 1000);
   const std::string second = body(backend, &status);

@@ -1,11 +1,12 @@
 // Releases (issue #20): what is refused, freezing, and the two indicator
 // leaks of the issue. The audit by linear programming is in
 // release_audit_test.cc.
+#include "common/report/release.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 
-#include "common/report/release.h"
 #include "common/report/release_serve.h"
 #include "tests/report/release_fixture.h"
 
@@ -26,14 +27,16 @@ YearRelease Released(const FactSet& facts, int64_t now_s) {
 Result<Report> Ask(const YearRelease& r, const std::string& from,
                    const std::string& to, Granularity g,
                    std::vector<std::string> sites = {"A", "B", "C"}) {
-  return ServeRelease({{2026, r}}, {from, to, g, std::move(sites), AfterYear(), {}});
+  return ServeRelease({{2026, r}},
+                      {from, to, g, std::move(sites), AfterYear(), {}});
 }
 
 const Cell& CellOf(const Table& t, const Row& row, const std::string& col) {
   return row.cells.at(static_cast<size_t>(t.ColumnIndex(col)));
 }
 
-TEST(ReleaseServeTest, WeeksPartialQuartersAndUnreleasedMonthsAreRefusedInFrench) {
+TEST(ReleaseServeTest,
+     WeeksPartialQuartersAndUnreleasedMonthsAreRefusedInFrench) {
   std::printf("seed 5\n");
   const YearRelease r = Released(ReleaseFixture(5), AfterYear());
   auto weeks = Ask(r, "2026-01", "2026-02", Granularity::kWeek);
@@ -47,8 +50,8 @@ TEST(ReleaseServeTest, WeeksPartialQuartersAndUnreleasedMonthsAreRefusedInFrench
             std::string::npos)
       << partial.status().message();
   // Only January and February are over on 2026-03-01.
-  const YearRelease early = Released(ReleaseFixture(5),
-                                     ParisLocalToUtc({2026, 3, 1}, 10, 0));
+  const YearRelease early =
+      Released(ReleaseFixture(5), ParisLocalToUtc({2026, 3, 1}, 10, 0));
   EXPECT_EQ(early.months_released, 2);
   auto open = Ask(early, "2026-01", "2026-03", Granularity::kMonth);
   ASSERT_FALSE(open.ok());
@@ -62,13 +65,16 @@ TEST(ReleaseServeTest, WeeksPartialQuartersAndUnreleasedMonthsAreRefusedInFrench
   EXPECT_TRUE(ok->suppressed);
   EXPECT_EQ(ok->tables.size(), 4u);  // A, B, C, synthesis
   // Years no release covers.
-  auto old = ServeRelease({}, {"1999-12", "2000-01", Granularity::kMonth, {"A"}, AfterYear(), {}});
+  auto old = ServeRelease(
+      {}, {"1999-12", "2000-01", Granularity::kMonth, {"A"}, AfterYear(), {}});
   ASSERT_FALSE(old.ok());
   EXPECT_NE(old.status().message().find("années publiées"), std::string::npos);
   // Bad sites.
   EXPECT_FALSE(Ask(early, "2026-01", "2026-02", Granularity::kMonth, {}).ok());
-  EXPECT_FALSE(Ask(early, "2026-01", "2026-02", Granularity::kMonth, {"*"}).ok());
-  EXPECT_FALSE(Ask(early, "2026-01", "2026-02", Granularity::kMonth, {"A", "A"}).ok());
+  EXPECT_FALSE(
+      Ask(early, "2026-01", "2026-02", Granularity::kMonth, {"*"}).ok());
+  EXPECT_FALSE(
+      Ask(early, "2026-01", "2026-02", Granularity::kMonth, {"A", "A"}).ok());
 }
 
 // Every served number is a released cell (or a sum of shown ones), so two
@@ -80,16 +86,23 @@ TEST(ReleaseServeTest, ServedCellsAreTheReleasedOnesAndMaskedValuesNeverLeave) {
   ASSERT_TRUE(q.ok());
   for (const Table& t : q->tables)
     for (const Row& row : t.rows) {
-      const std::string unit = t.site.empty() ? (row.is_total ? kOrgUnit : row.key) : t.site;
-      const std::string period = row.is_total ? "2026-T1" : t.site.empty() ? "2026-T1" : row.key;
+      const std::string unit =
+          t.site.empty() ? (row.is_total ? kOrgUnit : row.key) : t.site;
+      const std::string period = row.is_total     ? "2026-T1"
+                                 : t.site.empty() ? "2026-T1"
+                                                  : row.key;
       const ReleasedRow* rel = r.Find(unit, period);
       ASSERT_NE(rel, nullptr) << unit << " " << period;
       for (size_t c = 0; c < t.columns.size(); ++c) {
         const Cell& want = rel->cells.count(t.columns[c].key)
-                               ? rel->cells.at(t.columns[c].key) : Cell{};
+                               ? rel->cells.at(t.columns[c].key)
+                               : Cell{};
         EXPECT_EQ(row.cells[c].mask, want.mask);
-        if (want.mask != Mask::kNone) EXPECT_FALSE(row.cells[c].value.has_value());
-        else EXPECT_EQ(row.cells[c].value, want.value) << unit << period << t.columns[c].key;
+        if (want.mask != Mask::kNone)
+          EXPECT_FALSE(row.cells[c].value.has_value());
+        else
+          EXPECT_EQ(row.cells[c].value, want.value)
+              << unit << period << t.columns[c].key;
       }
     }
   // January..February is not a released cell: its total row adds shown
@@ -101,13 +114,15 @@ TEST(ReleaseServeTest, ServedCellsAreTheReleasedOnesAndMaskedValuesNeverLeave) {
     if (!c.columns[k].additive) continue;
     const bool masked = c.rows[0].cells[k].mask != Mask::kNone ||
                         c.rows[1].cells[k].mask != Mask::kNone;
-    EXPECT_EQ(c.rows[2].cells[k].mask != Mask::kNone, masked) << c.columns[k].key;
+    EXPECT_EQ(c.rows[2].cells[k].mask != Mask::kNone, masked)
+        << c.columns[k].key;
   }
 }
 
 // Issue #20: at a site whose only practitioners are doctors, the published
 // ACI coverage equalled the masked doctors' coverage.
-TEST(ReleaseLeakTest, CoverageIsMaskedWithTheDoctorsCoverageAtADoctorsOnlySite) {
+TEST(ReleaseLeakTest,
+     CoverageIsMaskedWithTheDoctorsCoverageAtADoctorsOnlySite) {
   std::printf("seed 3\n");
   const YearRelease r = Released(ReleaseFixture(3), AfterYear());
   int rows = 0;
@@ -116,7 +131,7 @@ TEST(ReleaseLeakTest, CoverageIsMaskedWithTheDoctorsCoverageAtADoctorsOnlySite) 
     const Cell& md = row.cells.at("couverture_amplitude_medecins");
     const Cell& all = row.cells.at("couverture_amplitude");
     if (!md.value || *md.value == 0) continue;
-    ASSERT_EQ(md.value, all.value);  // the fixture's premise
+    ASSERT_EQ(md.value, all.value);                 // the fixture's premise
     EXPECT_NE(md.mask, Mask::kNone) << key.second;  // one doctor: masked
     EXPECT_NE(all.mask, Mask::kNone) << key.second;
     ++rows;
@@ -127,9 +142,10 @@ TEST(ReleaseLeakTest, CoverageIsMaskedWithTheDoctorsCoverageAtADoctorsOnlySite) 
   ASSERT_TRUE(served.ok());
   const Table& t = served->tables[0];
   for (const Row& row : t.rows)
-    EXPECT_FALSE(CellOf(t, row, "couverture_amplitude").value.has_value() &&
-                 !CellOf(t, row, "couverture_amplitude_medecins").value.has_value() &&
-                 CellOf(t, row, "couverture_amplitude_medecins").mask != Mask::kNone)
+    EXPECT_FALSE(
+        CellOf(t, row, "couverture_amplitude").value.has_value() &&
+        !CellOf(t, row, "couverture_amplitude_medecins").value.has_value() &&
+        CellOf(t, row, "couverture_amplitude_medecins").mask != Mask::kNone)
         << row.key;
 }
 
@@ -148,8 +164,9 @@ TEST(ReleaseLeakTest, OpeningFiguresAreMaskedWhereThePresenceIs) {
         for (const Row& row : t.rows) {
           if (CellOf(t, row, "presence_total").mask == Mask::kNone) continue;
           ++masked;
-          for (const char* k : {"jours_ouverts", "amplitude", "couverture_amplitude",
-                                "couverture_amplitude_medecins"})
+          for (const char* k :
+               {"jours_ouverts", "amplitude", "couverture_amplitude",
+                "couverture_amplitude_medecins"})
             EXPECT_FALSE(CellOf(t, row, k).value.has_value())
                 << t.key << " " << row.key << " " << k;
         }
@@ -159,7 +176,8 @@ TEST(ReleaseLeakTest, OpeningFiguresAreMaskedWhereThePresenceIs) {
 
 // A later release never reopens a frozen cell, even when the facts of the
 // released months changed (late records) and their masks would differ now.
-TEST(ReleaseFreezeTest, LaterReleasesKeepFrozenValuesAndParentsAddUpTheFrozenMonths) {
+TEST(ReleaseFreezeTest,
+     LaterReleasesKeepFrozenValuesAndParentsAddUpTheFrozenMonths) {
   std::printf("seed 21\n");
   FactSet facts = ReleaseFixture(21);
   const YearRelease feb = Released(facts, ParisLocalToUtc({2026, 3, 1}, 9, 0));
@@ -187,7 +205,8 @@ TEST(ReleaseFreezeTest, LaterReleasesKeepFrozenValuesAndParentsAddUpTheFrozenMon
       double sum = 0;
       for (const char* m : {"2026-01", "2026-02", "2026-03"})
         sum += apr->Find(unit, m)->cells.at(col).value.value_or(0);
-      EXPECT_EQ(apr->Find(unit, "2026-T1")->cells.at(col).value.value_or(-1), sum)
+      EXPECT_EQ(apr->Find(unit, "2026-T1")->cells.at(col).value.value_or(-1),
+                sum)
           << unit << " " << col;
     }
   // Nothing new to release: unchanged.
