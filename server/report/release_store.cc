@@ -21,6 +21,14 @@ const char* const kMigrations[] = {
 
 }  // namespace
 
+std::string ReleaseStorePath(const std::string& hub_db) {
+  const std::string ext = ".db";
+  if (hub_db.size() > ext.size() &&
+      hub_db.compare(hub_db.size() - ext.size(), ext.size(), ext) == 0)
+    return hub_db.substr(0, hub_db.size() - ext.size()) + "-publications.db";
+  return hub_db + "-publications.db";
+}
+
 SqliteReleaseStore::SqliteReleaseStore(std::unique_ptr<common::Db> db)
     : db_(std::move(db)) {}
 SqliteReleaseStore::~SqliteReleaseStore() = default;

@@ -53,6 +53,10 @@ class MemoryReleaseStore final : public ReleaseStore {
   std::map<int, common::report::YearRelease> years_;
 };
 
+// The release file beside the hub's database: hub.db -> hub-publications.db
+// (any other name: NAME-publications.db).
+std::string ReleaseStorePath(const std::string& hub_db);
+
 // In a SQLite file of its own (mode 0600), e.g. `hub-publications.db`
 // beside the hub's database: NOT derived data (the frozen releases cannot be
 // recomputed once facts changed), so, unlike hub-agregats.db, a damaged

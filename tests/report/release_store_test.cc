@@ -78,6 +78,8 @@ TEST_F(ReleaseStoreTest, RoundTripAcrossReopeningInA0600File) {
     ASSERT_TRUE((*db)->Exec("CREATE TABLE t(x)").ok());
   }
   EXPECT_FALSE(SqliteReleaseStore::Open(foreign).ok());
+  EXPECT_EQ(ReleaseStorePath("/srv/relais/hub.db"), "/srv/relais/hub-publications.db");
+  EXPECT_EQ(ReleaseStorePath("hub"), "hub-publications.db");
 }
 
 TEST_F(ReleaseStoreTest, TamperedReleasesAreRefusedInFrench) {
