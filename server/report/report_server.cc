@@ -72,6 +72,9 @@ struct ReportServer::Impl {
   // when the backend persists none.
   std::mutex release_mu;
   MemoryReleaseStore own_releases;
+  // Releases as last read or written (GUARDED_BY(release_mu)): the store is
+  // only written here, so a cached year is current until a month closes.
+  std::map<int, report::YearRelease> cached;
   std::map<std::pair<std::string, int>, uint64_t> requests;
   double build_seconds = 0;
   uint64_t builds = 0;
@@ -193,12 +196,18 @@ struct ReportServer::Impl {
   // (facts of every site of the hub: the organisation) and stored.
   Result<report::YearRelease> Release(int year, int64_t now_s) {
     std::lock_guard<std::mutex> l(release_mu);
+    const int due = report::ReleasableMonths(year, now_s);
+    if (auto c = cached.find(year); c != cached.end() && due <= c->second.months_released)
+      return c->second;
     ReleaseStore* store = backend.Releases();
     if (!store) store = &own_releases;
     auto r = store->Get(year);
     if (!r.ok())
       return Status::Unavailable("publications illisibles : " + r.status().message());
-    if (report::ReleasableMonths(year, now_s) <= r->months_released) return r;
+    if (due <= r->months_released) {
+      cached[year] = *r;
+      return r;
+    }
     auto facts = backend.Facts({}, common::DaysFromCivil({year, 1, 1}),
                                common::DaysFromCivil({year, 12, 31}));
     if (!facts.ok()) return FactsError(facts.status());
@@ -206,6 +215,7 @@ struct ReportServer::Impl {
     if (!next.ok()) return Status::Unavailable("publication impossible : " + next.status().message());
     if (Status s = store->Put(*next); !s.ok())
       return Status::Unavailable("publication non enregistrée : " + s.message());
+    cached[year] = *next;
     return next;
   }
 
