@@ -131,15 +131,26 @@ std::vector<Vec> TimeVecs(const YearRelease& r, const std::string& period) {
 }
 
 // Along units at `period`: a site against another site, or with the
-// organisation; the organisation with one of its sites.
-std::vector<Vec> UnitVecs(const YearRelease& r, const std::string& unit,
-                          const std::string& period) {
+// organisation; the organisation with one of its sites. Partners are tried
+// best first (already masked, then largest value of `column`), at most
+// kUnitPartners of them, so that a release of many sites stays fast.
+constexpr size_t kUnitPartners = 8;
+std::vector<Vec> UnitVecs(YearRelease* r, const std::string& unit,
+                          const std::string& period, const std::string& column) {
+  std::vector<std::pair<std::pair<int, double>, std::string>> ranked;
+  for (const std::string& s : r->SitesAt(period)) {
+    if (s == unit) continue;
+    const Cell* c = At(r, {s, period, column});
+    const double v = c && c->value ? *c->value : 0;
+    ranked.push_back({{Masked(c) ? 0 : 1, -v}, s});
+  }
+  std::sort(ranked.begin(), ranked.end());
+  if (ranked.size() > kUnitPartners) ranked.resize(kUnitPartners);
   std::vector<Vec> out;
-  const std::vector<std::string> sites = r.SitesAt(period);
-  for (const std::string& s : sites) {
+  for (const auto& [rank, s] : ranked) {
     if (unit == kOrgUnit)
       out.push_back({{kOrgUnit, 1}, {s, 1}});
-    else if (s != unit)
+    else
       out.push_back({{unit, 1}, {s, -1}});
   }
   if (unit != kOrgUnit) out.push_back({{unit, 1}, {kOrgUnit, 1}});
@@ -186,7 +197,7 @@ bool Protect(YearRelease* r, const FrozenRows& frozen,
              const ReleaseCellRef& target) {
   Choice best;
   for (const Vec& tv : TimeVecs(*r, target.period))
-    for (const Vec& uv : UnitVecs(*r, target.unit, target.period))
+    for (const Vec& uv : UnitVecs(r, target.unit, target.period, target.column))
       for (const Vec& cv : ColVecs(parts, whole_of, target.column)) {
         Choice c;
         double up = HUGE_VAL, down = HUGE_VAL;
