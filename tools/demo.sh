@@ -115,9 +115,14 @@ say "Charges communes de S1 ($MONTH)"
 
 say "Financeur: agrégats anonymisés (cellules < 11 masquées)"
 echo "Tableau de bord : http://127.0.0.1:$HTTP/ (jeton conseil à coller dans le formulaire : $OUT/jetons/conseil, valable 90 jours)"
+# A month is published once it is over, then frozen (docs/reporting.md
+# §Publications): the current month is refused, the previous one is served.
+PREV=$(TZ=Europe/Paris date -d "${MONTH}-01 -1 day" +%Y-%m)
 "$R" report --url "http://127.0.0.1:$HTTP" --token-file "$OUT/jetons/conseil" --from "$MONTH" --to "$MONTH" \
-  --format csv --out "$OUT/rapport-$MONTH.csv"
-grep -E "^site:[^;]*;[^;]*;[0-9][^;]*;.*;(rdv_total|honores|non_venus);" "$OUT/rapport-$MONTH.csv" | cut -d';' -f2,3,6,10 | tr ';' '\t'
+  --format csv --out "$OUT/refuse.csv" 2>&1 | sed 's/^/  /' || true
+"$R" report --url "http://127.0.0.1:$HTTP" --token-file "$OUT/jetons/conseil" --from "$PREV" --to "$PREV" \
+  --format csv --out "$OUT/rapport-$PREV.csv"
+grep -E "^site:[^;]*;[^;]*;[0-9][^;]*;.*;(rdv_total|honores|non_venus);" "$OUT/rapport-$PREV.csv" | cut -d';' -f2,3,6,10 | tr ';' '\t' || true
 tail -n 2 "$OUT/hub.log" | sed 's/^/hub: /'
 
 say "Borne (kiosk) sur la réplique d'accueil de S1"

@@ -182,8 +182,7 @@ std::string Form(const Report& r, const DashboardParams& p) {
   for (const auto& [v, l] :
        {std::pair<const char*, const char*>{"auto", "par mois (trimestre pour les petits sites)"},
         {"month", "par mois"},
-        {"quarter", "par trimestre"},
-        {"week", "par semaine"}})
+        {"quarter", "par trimestre (entiers)"}})
     f += std::string("<option value=\"") + v + "\"" +
          (r.granularity == v ? " selected" : "") + ">" + l + "</option>";
   f += "</select></label><label>Site<select name=\"site\"><option value=\"\">"
@@ -215,7 +214,9 @@ std::string RenderDashboard(const Report& r, const DashboardParams& p) {
   h += Form(r, p);
   h += "<p class=\"note\">Secret statistique : « &lt; 11 » signale un effectif "
        "de 1 à 10, masqué ; « s » une cellule masquée pour qu'un effectif "
-       "masqué ne puisse pas être retrouvé par différence avec un total. Les "
+       "masqué ne puisse pas être retrouvé par différence, même en combinant "
+       "plusieurs demandes (mois, trimestres, sites). Chaque mois est publié "
+       "une fois terminé, puis ne change plus. Les "
        "présences par profession ne sont publiées qu'avec au moins trois "
        "professionnels, dont aucun ne dépasse 85 % du total. "
        "<a href=\"/api/v1/usage?" + Attr(q + "&format=csv") +

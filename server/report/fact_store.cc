@@ -426,8 +426,19 @@ Result<FactSet> FactStore::Read(const std::vector<std::string>& sites,
       professions[st.ColumnText(0)][st.ColumnText(1)] = st.ColumnText(2);
     }
   }
+  std::vector<std::string> every;  // empty `sites`: every site held
+  if (sites.empty()) {
+    RELAIS_ASSIGN_OR_RETURN(
+        Stmt st, db_->PrepareCached("SELECT site FROM watermarks UNION"
+                                    " SELECT site FROM site_activity ORDER BY 1"));
+    for (;;) {
+      RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      every.push_back(st.ColumnText(0));
+    }
+  }
   FactSet out;
-  for (const std::string& site : sites) {
+  for (const std::string& site : sites.empty() ? every : sites) {
     common::report::SiteFacts& s = out[site];
     {
       RELAIS_ASSIGN_OR_RETURN(

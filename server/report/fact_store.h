@@ -89,7 +89,8 @@ class FactStore {
   common::Result<CatchUpResult> CatchUp(HubStore& hub, size_t max_records = 0,
                                         size_t batch = 2000);
 
-  // Facts of `sites` whose day lies in [first_day, last_day] (days since
+  // Facts of `sites` (empty: every site with a watermark or a write) whose
+  // day lies in [first_day, last_day] (days since
   // 1970-01-01; ledger facts by the first day of their month), with the
   // profession of each presence joined from the practitioner facts.
   common::Result<common::report::FactSet> Read(

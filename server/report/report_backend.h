@@ -16,6 +16,8 @@
 
 namespace relais::server {
 
+class ReleaseStore;  // release_store.h
+
 class ReportBackend {
  public:
   virtual ~ReportBackend() = default;
@@ -29,8 +31,10 @@ class ReportBackend {
 
   // Report facts of `sites` over the days [first_day, last_day] (days since
   // 1970-01-01), up to date with what the hub has merged. May hold facts of
-  // other sites or days too: they are ignored. UNAVAILABLE (with a French
-  // message for the user) while the aggregates are still being prepared.
+  // other sites or days too: they are ignored. An EMPTY `sites` asks for
+  // every site the hub holds (the organisation of a release). UNAVAILABLE
+  // (with a French message for the user) while the aggregates are still
+  // being prepared.
   virtual common::Result<common::report::FactSet> Facts(
       const std::vector<std::string>& sites, int64_t first_day,
       int64_t last_day) = 0;
@@ -38,6 +42,10 @@ class ReportBackend {
   // Prometheus text exposition of the hub's own counters (syncs, bytes,
   // errors, replicas last seen), "" if none. Must contain no health data.
   virtual std::string MetricsText() = 0;
+
+  // Where released tables are persisted (release_store.h); nullptr: the
+  // report server keeps them in memory (frozen until it stops).
+  virtual ReleaseStore* Releases() { return nullptr; }
 };
 
 // Token check used by HubReportBackend (see council_tokens.h).
@@ -76,8 +84,13 @@ class HubReportBackend final : public ReportBackend {
     return facts_(sites, first_day, last_day);
   }
   std::string MetricsText() override { return metrics_ ? metrics_() : ""; }
+  ReleaseStore* Releases() override { return releases_; }
+  // Persists releases in `store` (must outlive this object), e.g. a
+  // SqliteReleaseStore beside the hub's database.
+  void set_releases(ReleaseStore* store) { releases_ = store; }
 
  private:
+  ReleaseStore* releases_ = nullptr;
   CouncilTokenChecker* tokens_;
   FactsFn facts_;
   MetricsFn metrics_;

@@ -10,10 +10,13 @@
 #include <thread>
 
 #include "common/model/validate.h"
+#include "common/report/release.h"
+#include "common/report/release_serve.h"
 #include "common/report/usage.h"
 #include "common/util/time.h"
 #include "server/report/dashboard.h"
 #include "server/report/http_auth.h"
+#include "server/report/release_store.h"
 #include "server/report/sessions.h"
 
 namespace relais::server {
@@ -65,6 +68,13 @@ struct ReportServer::Impl {
   int port = 0;
   bool started = false;
   std::mutex mu;  // guards counters
+  // Serialises the extension of releases (one writer); own_releases is used
+  // when the backend persists none.
+  std::mutex release_mu;
+  MemoryReleaseStore own_releases;
+  // Releases as last read or written (GUARDED_BY(release_mu)): the store is
+  // only written here, so a cached year is current until a month closes.
+  std::map<int, report::YearRelease> cached;
   std::map<std::pair<std::string, int>, uint64_t> requests;
   double build_seconds = 0;
   uint64_t builds = 0;
@@ -108,7 +118,13 @@ struct ReportServer::Impl {
     const int64_t today = common::DaysFromCivil(common::ParisDate(q.now_s));
     q.to = req.get_param_value("to");
     q.from = req.get_param_value("from");
-    if (page && q.to.empty()) q.to = MonthOf(today);
+    // The dashboard's default: the six months up to the last one released
+    // (the current month is not released before it is over).
+    if (page && q.to.empty()) {
+      const common::CivilDate d = common::ParisDate(q.now_s);
+      q.to = MonthOf(common::DaysFromCivil({d.year, d.month, 1}) - 1 -
+                     report::kReleaseLagDays);
+    }
     if (page && q.from.empty()) {
       int y = 0, m = 0;
       if (common::ParseMonth(q.to, &y, &m).ok()) {
@@ -141,16 +157,24 @@ struct ReportServer::Impl {
     }
     p->allowed_sites = *sites;
     p->site = site;
-    int64_t first_day = 0, last_day = 0;
-    if (Status s = report::QueryDays(q, &first_day, &last_day); !s.ok())
-      return fail(s);
+    // Served from releases only (issue #20, docs/reporting.md
+    // §Publications): the releases of the years asked for are extended with
+    // every month over since, then the request is answered from them.
+    report::ReleaseQuery rq{q.from, q.to, q.granularity, q.sites, q.now_s, {}};
+    auto years = report::ReleaseYears(rq);
+    if (!years.ok()) return fail(years.status());
     const auto t0 = std::chrono::steady_clock::now();
-    auto facts = backend.Facts(q.sites, first_day, last_day);
-    if (!facts.ok())
-      return fail(facts.status().code() == common::StatusCode::kUnavailable
-                      ? facts.status()
-                      : Status::Unavailable("données momentanément indisponibles"));
-    auto rep = report::BuildSuppressedUsageReport(*facts, q);
+    // Freshness per site (and the catch-up of the aggregate store).
+    auto fresh = backend.Facts(q.sites, today, today);
+    if (!fresh.ok()) return fail(FactsError(fresh.status()));
+    for (const auto& [s, f] : *fresh) rq.last_write_ms[s] = f.last_write_ms;
+    std::map<int, report::YearRelease> releases;
+    for (int y : *years) {
+      auto r = Release(y, q.now_s);
+      if (!r.ok()) return fail(r.status());
+      releases[y] = std::move(r).value();
+    }
+    auto rep = report::ServeRelease(releases, rq);
     {
       std::lock_guard<std::mutex> l(mu);
       build_seconds += std::chrono::duration<double>(
@@ -160,6 +184,39 @@ struct ReportServer::Impl {
     }
     if (!rep.ok()) return fail(rep.status());
     return rep;
+  }
+
+  static Status FactsError(const Status& s) {
+    return s.code() == StatusCode::kUnavailable
+               ? s
+               : Status::Unavailable("données momentanément indisponibles");
+  }
+
+  // The release of `year`, extended with every month over at `now_s`
+  // (facts of every site of the hub: the organisation) and stored.
+  Result<report::YearRelease> Release(int year, int64_t now_s) {
+    std::lock_guard<std::mutex> l(release_mu);
+    const int due = report::ReleasableMonths(year, now_s);
+    if (auto c = cached.find(year); c != cached.end() && due <= c->second.months_released)
+      return c->second;
+    ReleaseStore* store = backend.Releases();
+    if (!store) store = &own_releases;
+    auto r = store->Get(year);
+    if (!r.ok())
+      return Status::Unavailable("publications illisibles : " + r.status().message());
+    if (due <= r->months_released) {
+      cached[year] = *r;
+      return r;
+    }
+    auto facts = backend.Facts({}, common::DaysFromCivil({year, 1, 1}),
+                               common::DaysFromCivil({year, 12, 31}));
+    if (!facts.ok()) return FactsError(facts.status());
+    auto next = report::ExtendRelease(*r, *facts, now_s);
+    if (!next.ok()) return Status::Unavailable("publication impossible : " + next.status().message());
+    if (Status s = store->Put(*next); !s.ok())
+      return Status::Unavailable("publication non enregistrée : " + s.message());
+    cached[year] = *next;
+    return next;
   }
 
   void Usage(const httplib::Request& req, httplib::Response& res) {

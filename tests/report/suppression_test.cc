@@ -1,5 +1,9 @@
-// The secrecy rule on tiny hand-made tables (the examples of
-// docs/reporting.md §Secret).
+// The secrecy rules on tiny hand-made tables. The primary rules (zero
+// shown, rates, professional business rule) are those of the publications
+// too (release_test.cc, release_audit_test.cc); the per-response secondary
+// rule tested here is no longer what funders are served since issue #20
+// (docs/reporting.md §Publications) but is kept for the aggregate-store
+// comparisons (tests/server/fact_store_test.cc) and the bench.
 #include <gtest/gtest.h>
 
 #include "common/report/suppression.h"

@@ -194,6 +194,8 @@ TEST(UsageReportTest, AutoRollsUpSmallSitesToQuarters) {
   EXPECT_EQ(one->tables[2].title.find("trimestre"), std::string::npos);
 }
 
+// The per-response suppression (ApplySuppression), no longer served to
+// funders since issue #20: they get publications (release_test.cc).
 TEST(UsageReportTest, PrimaryAndSecondarySuppression) {
   auto r = BuildSuppressedUsageReport(Fixture(), Query());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -240,6 +242,8 @@ TEST(UsageReportTest, PrimaryAndSecondarySuppression) {
   }
 }
 
+// Weeks are still an aggregation of the pure report (fact-store tests), but
+// the HTTP API refuses them since issue #20 (http_test.cc).
 TEST(UsageReportTest, WeeksPartitionTheRange) {
   auto r = BuildSuppressedUsageReport(Fixture(), Query(Granularity::kWeek));
   ASSERT_TRUE(r.ok());

@@ -25,6 +25,8 @@
 #include "common/report/facts.h"
 #include "common/report/report.h"
 #include "common/report/suppression.h"
+#include "common/report/release.h"
+#include "common/report/release_serve.h"
 #include "common/report/usage.h"
 #include "common/util/time.h"
 #include "tools/report_demo/seed.h"
@@ -77,6 +79,37 @@ int main(int argc, char** argv) {
   for (const auto& s : o.sites) q.sites.push_back(s.id);
   q.now_s = common::ParisLocalToUtc({2027, 1, 1}, 0, 0);
   const report::FactSet in_memory = report::FactsFromRecords(records, q.sites);
+  {
+    // Issue #20: the year's release (joint suppression over every site x
+    // month/quarter/year and the organisation), once a month at most, then
+    // a request served from it.
+    const auto t0 = Clock::now();
+    report::YearRelease empty;
+    empty.year = 2026;
+    auto rel = report::ExtendRelease(empty, in_memory, q.now_s);
+    if (!rel.ok()) {
+      std::fprintf(stderr, "%s\n", rel.status().ToString().c_str());
+      return 1;
+    }
+    const double build_ms = MsSince(t0);
+    size_t masked = 0, cells = 0;
+    for (const auto& [key, row] : rel->rows)
+      for (const auto& [col, cell] : row.cells) {
+        ++cells;
+        masked += cell.mask != report::Mask::kNone;
+      }
+    const auto t1 = Clock::now();
+    report::ReleaseQuery rq{"2026-01", "2026-12", report::Granularity::kMonth,
+                            q.sites, q.now_s, {}};
+    auto served = report::ServeRelease({{2026, *rel}}, rq);
+    if (!served.ok()) return 1;
+    const size_t bytes = report::RenderJson(*served).size();
+    std::fprintf(stdout,
+                 "{\"bench\":\"release_year\",\"sites\":%d,\"build_ms\":%.1f,"
+                 "\"cells\":%zu,\"masked\":%zu,\"serve_json_ms\":%.1f,\"bytes\":%zu}\n",
+                 sites, build_ms, cells, masked, MsSince(t1), bytes);
+    std::fflush(stdout);
+  }
   for (auto g : {report::Granularity::kMonth, report::Granularity::kWeek}) {
     q.granularity = g;
     std::vector<double> ms;
