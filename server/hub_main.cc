@@ -41,6 +41,7 @@
 #include "server/hub_admin.h"
 #include "server/hub_council_cli.h"
 #include "server/hub_agenda_cli.h"
+#include "server/report/release_store.h"
 #include "server/agenda/agenda_routes.h"
 #include "server/hub_snapshot_cli.h"
 #include "server/hub_store_cli.h"
@@ -146,6 +147,7 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
   std::unique_ptr<HubReportBackend> backend;
   std::unique_ptr<ReportServer> report;
   std::unique_ptr<SqliteAgendaTokens> agenda_tokens;
+  std::unique_ptr<SqliteReleaseStore> releases;
   if (!http_listen.empty()) {
     std::string host;
     int http_port = -1;
@@ -186,6 +188,12 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
         [&service, live] {
           return service.MetricsText() + (live ? live->MetricsText() : std::string());
         });
+    // Frozen releases (docs/reporting.md « Publications »): not derived data,
+    // so a file that cannot be opened stops the hub instead of being rebuilt.
+    auto release_store = SqliteReleaseStore::Open(ReleaseStorePath(db));
+    if (!release_store.ok()) return Report(release_store.status());
+    releases = std::move(release_store).value();
+    backend->set_releases(releases.get());
     report = std::make_unique<ReportServer>(*backend, *common::SystemClock::Default());
     // The agenda (FHIR, iCalendar) for the agenda tokens, on the same port.
     auto agenda = SqliteAgendaTokens::Open(db);
