@@ -79,13 +79,38 @@ TEST_P(SyncFileRoundTripTest, ReimportIsANoOpOnBothSides) {
   EXPECT_EQ(*a_->Dump(), dump);
   EXPECT_EQ(*a_->store()->GetMetaInt("pull_cursor"), pull_cursor);
 
-  // The second response (same changes) is stale for A now: refused, clearly.
+  // The office's second response answers the same export: a no-op too.
   ASSERT_OK(sync::WriteChangeFile(dir_.File("reponse2.bin"), second->response));
+  auto re2 = ImportIntoA("reponse2.bin");
+  ASSERT_TRUE(re2.ok()) << re2.status().ToString();
+  EXPECT_TRUE(re2->already_imported);
+  EXPECT_EQ(*a_->Dump(), dump);
+}
+
+TEST_P(SyncFileRoundTripTest, StaleResponseIsRefused) {
+  AddAppointments(*a_, 2);
+  ExportA("changes1.bin");
+  ExportA("changes2.bin");  // the same changes, another export
+  HubImportTo("changes1.bin", "reponse1.bin");
+  HubImportTo("changes2.bin", "reponse2.bin");
+  auto first = ImportIntoA("reponse1.bin");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const std::string dump = *a_->Dump();
+  // A's cursors moved since changes2.bin was written: its response is stale.
   auto stale = ImportIntoA("reponse2.bin");
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.status().code(), common::StatusCode::kFailedPrecondition);
-  EXPECT_NE(stale.status().message().find("périmée"), std::string::npos);
+  EXPECT_NE(stale.status().message().find("périmée"), std::string::npos)
+      << stale.status().message();
   EXPECT_EQ(*a_->Dump(), dump);
+  // So is a response after a gRPC sync in between.
+  AddAppointments(*a_, 1);
+  ExportA("changes3.bin");
+  HubImportTo("changes3.bin", "reponse3.bin");
+  ASSERT_TRUE(sync::SyncOnce(*a_, Options(token_a_)).ok());
+  auto after_grpc = ImportIntoA("reponse3.bin");
+  ASSERT_FALSE(after_grpc.ok());
+  EXPECT_EQ(after_grpc.status().code(), common::StatusCode::kFailedPrecondition);
 }
 
 TEST_P(SyncFileRoundTripTest, ManyBatchesAndPullPagesRoundTrip) {

@@ -100,7 +100,7 @@ TEST_P(SyncFileTamperTest, TruncatedOrExtendedFileIsRefused) {
     common::Status s = RefusedByHub(honest_.substr(0, len), "tronqué à " + std::to_string(len));
     EXPECT_EQ(s.code(), StatusCode::kDataLoss) << len << ": " << s.ToString();
   }
-  RefusedByHub(honest_ + "x", "rallongé");
+  EXPECT_EQ(RefusedByHub(honest_ + "x", "rallongé").code(), StatusCode::kDataLoss);
   common::Status s = RefusedByHub("RELSNAP1 pas un fichier de changements", "autre format");
   EXPECT_NE(s.message().find("n'est pas un fichier de changements"), std::string::npos);
   HonestStillWorks();
