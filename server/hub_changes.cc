@@ -16,6 +16,10 @@ using sync::ChangeFileKind;
 
 namespace {
 
+// Responses stop pulling past this many bytes, so that the response file
+// stays within sync::kMaxRawBytes whatever the pushed batches ask.
+constexpr size_t kResponseBudgetBytes = sync::kMaxRawBytes / 2;
+
 struct FoundToken {
   TokenInfo info;
   sync::FileKeys keys;
@@ -76,14 +80,23 @@ Result<ChangesImport> ImportChanges(HubStore& store, common::Clock& clock,
   pull_only.set_max_pull_records(requests.front().max_pull_records());
   pull_only.set_max_pull_bytes(requests.front().max_pull_bytes());
   std::vector<std::string> responses;
+  size_t response_bytes = 0;
+  auto within_budget = [&] { return response_bytes < kResponseBudgetBytes; };
   pb::SyncResponse last;
-  for (size_t i = 0; i < requests.size() || (last.has_more() && responses.size() <
-                                                                    sync::kMaxMessages);
+  for (size_t i = 0;
+       i < requests.size() ||
+       (last.has_more() && responses.size() < sync::kMaxMessages && within_budget());
        ++i) {
     pb::SyncRequest req = i < requests.size() ? std::move(requests[i]) : pull_only;
     // The hub chains its own pages: each pull resumes where the last one
     // stopped (the replica applies the responses in this order).
     if (i > 0) req.set_pull_cursor(last.pull_cursor());
+    // Past the budget, the remaining batches are still merged but pull the
+    // smallest page: the rest comes with the next exchange.
+    if (!within_budget()) {
+      req.set_max_pull_records(1);
+      req.set_max_pull_bytes(1);
+    }
     pb::SyncResponse resp;
     PushResult pushed;
     RELAIS_RETURN_IF_ERROR(
@@ -93,8 +106,10 @@ Result<ChangesImport> ImportChanges(HubStore& store, common::Clock& clock,
     out.ignored += pushed.ignored;
     out.pulled += resp.pull_size();
     responses.push_back(resp.SerializeAsString());
+    response_bytes += responses.back().size() + 4;
     last = std::move(resp);
   }
+  out.more_to_pull = last.has_more();
   sync::ChangeFileHeader rh = h;
   rh.kind = ChangeFileKind::kResponse;
   RELAIS_ASSIGN_OR_RETURN(out.response, sync::EncodeChangeFile(rh, responses, token.keys));

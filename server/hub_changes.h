@@ -12,7 +12,8 @@
 // request parsed and naming the file's replica (DATA_LOSS), each batch
 // within options.max_push_records (INVALID_ARGUMENT). Then the requests run in order,
 // each pull page chained on the previous one's cursor, followed by
-// pull-only pages while the hub has more (at most kMaxMessages responses);
+// pull-only pages while the hub has more (at most kMaxMessages responses,
+// about half of kMaxRawBytes: then the last batches pull a minimal page);
 // the first error stops there (earlier batches stay merged: pushing them
 // again is a no-op) and no response file is written.
 // Idempotent: importing the same file twice changes nothing more at the hub.
@@ -36,6 +37,10 @@ struct ChangesImport {
   int changed = 0;          // records whose hub state changed
   int pulled = 0;           // records sent back
   int ignored = 0;          // parts not taken (common/merge/accept.h)
+  // The hub has more for this replica than one response file carries
+  // (kMaxMessages responses, or half of sync::kMaxRawBytes): once this
+  // response is imported, another exchange brings the rest.
+  bool more_to_pull = false;
 };
 
 // `bytes`: a whole change file. `options`: the same limits as the served

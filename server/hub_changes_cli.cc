@@ -37,6 +37,9 @@ int RunChangesCommand(const ChangesCli& cli) {
             << " enregistrements reçus (" << done->changed << " nouveaux pour le hub), "
             << done->pulled << " renvoyés\n"
             << "réponse écrite: " << cli.out << " (à importer avec relais import-changes)\n";
+  if (done->more_to_pull)
+    std::cout << "le hub a encore des changements pour cette maison: après l'import de la "
+                 "réponse, refaites un échange (export-changes, import-changes)\n";
   return 0;
 }
 

@@ -140,6 +140,7 @@ Result<ImportReport> ImportResponse(common::Replica& replica, const std::string&
     report.conflicts += applied.conflicts;
     report.set_aside += applied.set_aside;
   }
+  report.more_to_pull = responses.back().has_more();
   return report;
 }
 

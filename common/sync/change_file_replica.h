@@ -46,6 +46,9 @@ struct ImportReport {
   // The hub lost history (new epoch): every record is marked to send again
   // and the pull starts over; export again.
   bool resync = false;
+  // The hub had more for this replica than the response carried: another
+  // exchange brings the rest.
+  bool more_to_pull = false;
 };
 
 // Verifies and applies the response file `in_path`. Refused, with nothing

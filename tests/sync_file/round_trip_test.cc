@@ -127,6 +127,8 @@ TEST_P(SyncFileRoundTripTest, ManyBatchesAndPullPagesRoundTrip) {
   auto applied = ImportIntoA("reponse.bin");
   ASSERT_TRUE(applied.ok()) << applied.status().ToString();
   EXPECT_EQ(applied->pulled, 1201);
+  EXPECT_FALSE(imported->more_to_pull);
+  EXPECT_FALSE(applied->more_to_pull);
   SyncB();
   EXPECT_EQ(*a_->Dump(), *b_->Dump());
   EXPECT_EQ(*a_->PendingCount(), 0);

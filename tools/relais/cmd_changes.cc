@@ -61,6 +61,9 @@ int Import(const ChangesArgs& a) {
   std::cout << "envoyés (accusés par le hub): " << r->pushed << "\n"
             << "reçus: " << r->pulled << "\n"
             << "conflits: " << r->conflicts << "\n";
+  if (r->more_to_pull)
+    std::cout << "le hub a encore des changements pour cette maison: refaites un échange "
+                 "(export-changes puis import-changes)\n";
   if (r->resync)
     std::cout << "le hub a changé d'époque (restauration): tout est à renvoyer, refaites "
                  "export-changes\n";
