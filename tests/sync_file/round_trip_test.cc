@@ -166,6 +166,36 @@ TEST_P(SyncFileRoundTripTest, ResponseDoesNotCorrectTheReplicasClock) {
   EXPECT_EQ(*a_->PendingCount(), 0);
 }
 
+TEST_P(SyncFileRoundTripTest, NewHubEpochMeansSendEverythingAgain) {
+  // A synced once over gRPC, then lost its link; the hub was restored (new
+  // epoch) meanwhile. As over gRPC: A re-sends all it holds and pulls again.
+  AddAppointments(*a_, 2);
+  ASSERT_TRUE(sync::SyncOnce(*a_, Options(token_a_)).ok());
+  ASSERT_OK(store_->RenewEpoch());
+  AddAppointments(*b_, 1);
+  SyncB();
+  AddAppointments(*a_, 1);
+  ExportA("changes1.bin");
+  HubImportTo("changes1.bin", "reponse1.bin");
+  auto first = ImportIntoA("reponse1.bin");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(first->resync);
+  EXPECT_EQ(*a_->PendingCount(), 4) << "p1 and 3 appointments to send again";
+  EXPECT_EQ(*a_->store()->GetMetaInt("pull_cursor"), 0u);
+  auto again = ImportIntoA("reponse1.bin");
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_imported);
+
+  ExportA("changes2.bin");
+  HubImportTo("changes2.bin", "reponse2.bin");
+  auto second = ImportIntoA("reponse2.bin");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_FALSE(second->resync);
+  EXPECT_EQ(*a_->PendingCount(), 0);
+  SyncB();
+  EXPECT_EQ(*a_->Dump(), *b_->Dump());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, SyncFileRoundTripTest, relais::pgtest::AllStores(),
                          relais::pgtest::StoreName);
 
