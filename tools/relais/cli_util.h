@@ -74,7 +74,6 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx);
 void RegisterSyncCommands(CLI::App& app, Context& ctx);
 // repair: rebuilds a damaged replica from the hub (cmd_repair.cc).
 void RegisterRepairCommand(CLI::App& app, Context& ctx);
-// export-changes | import-changes: sync by file (cmd_changes.cc).
 void RegisterChangesCommands(CLI::App& app, Context& ctx);
 // DATA_LOSS « réplique endommagée : lancez relais repair --db DB (…) » if
 // PRAGMA quick_check finds `rep`'s file unsound; OK otherwise.
