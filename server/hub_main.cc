@@ -18,6 +18,7 @@
 //   relais-hub backup --db hub.db --out F;  relais-hub restore --db hub.db --from F
 //   relais-hub snapshot --db hub.db --site S --out F [--key hub-sign.key]
 //   relais-hub snapshot-key [--key hub-sign.key] --print-public
+//   relais-hub import-changes --db hub.db --in CHANGES --out RESPONSE
 // With --http-listen HOST:PORT the hub also serves the funding office's
 // dashboard, usage API and /healthz (docs/reporting.md), from its aggregate
 // store (--report-db, default <db>-agregats.db). /metrics is served only on
@@ -39,6 +40,7 @@
 
 #include "common/net/address.h"
 #include "server/hub_admin.h"
+#include "server/hub_changes_cli.h"
 #include "server/hub_council_cli.h"
 #include "server/hub_agenda_cli.h"
 #include "server/report/release_store.h"
@@ -376,6 +378,8 @@ int main(int argc, char** argv) {
 
   SnapshotCli snapshot_cli;
   RegisterSnapshotCommands(app, &snapshot_cli);
+  ChangesCli changes_cli;
+  RegisterChangesCommand(app, &changes_cli);
 
   try {
     app.parse(argc, argv);
@@ -384,6 +388,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   if (int rc = RunSnapshotCommands(snapshot_cli); rc >= 0) return rc;
+  if (int rc = RunChangesCommand(changes_cli); rc >= 0) return rc;
   if (enroll->parsed()) {
     if (!eorg.empty()) sites.push_back(eorg);  // checked with the sites by Enroll
     return Enroll(edb, sites, name);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <grpcpp/support/method_handler.h>
@@ -157,15 +158,11 @@ void HubService::LogLine(const std::string& line) {
   (options_.log ? *options_.log : std::cerr) << line << std::flush;
 }
 
-common::Result<Scope> HubService::Authenticate(grpc::ServerContext* context,
-                                               const pb::SyncRequest& request) {
-  RELAIS_ASSIGN_OR_RETURN(std::string token_hash, BearerHash(context));
-  return store_.Authorize(token_hash, request.replica_id(), request.site_id());
-}
+namespace {
 
-Status HubService::DoSync(grpc::ServerContext* context,
-                          const pb::SyncRequest& request,
-                          pb::SyncResponse* response, PushResult* pushed) {
+// Protocol version, then the request's identifiers: refused before any
+// token lookup.
+Status CheckRequestShape(const pb::SyncRequest& request) {
   if (request.protocol_version() != common::kProtocolVersion)
     return Status::FailedPrecondition(
         "version de protocole " + std::to_string(request.protocol_version()) +
@@ -180,12 +177,22 @@ Status HubService::DoSync(grpc::ServerContext* context,
     return Status::InvalidArgument(
         "identifiant de site invalide (attendu: 1 à 64 caractères parmi "
         "A-Z a-z 0-9 . _ -)");
-  RELAIS_ASSIGN_OR_RETURN(Scope scope, Authenticate(context, request));
-  if (static_cast<size_t>(request.push_size()) > options_.max_push_records)
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ServeSync(HubStore& store, common::Clock& clock, const HubServiceOptions& options,
+                 const std::string& token_hash, const pb::SyncRequest& request,
+                 pb::SyncResponse* response, PushResult* pushed, HubMetrics* metrics) {
+  RELAIS_RETURN_IF_ERROR(CheckRequestShape(request));
+  RELAIS_ASSIGN_OR_RETURN(Scope scope,
+                          store.Authorize(token_hash, request.replica_id(), request.site_id()));
+  if (static_cast<size_t>(request.push_size()) > options.max_push_records)
     return Status::InvalidArgument(
         "lot trop grand: " + std::to_string(request.push_size()) +
         " enregistrements (maximum " +
-        std::to_string(options_.max_push_records) + ")");
+        std::to_string(options.max_push_records) + ")");
   std::vector<common::Record> batch;
   batch.reserve(static_cast<size_t>(request.push_size()));
   for (const pb::Record& p : request.push()) {
@@ -193,8 +200,9 @@ Status HubService::DoSync(grpc::ServerContext* context,
     batch.push_back(std::move(r));
   }
   common::Result<PushResult> push_result = [&] {
-    ScopedObserve timed(metrics_.store_push());
-    return store_.Push(scope, batch);
+    std::optional<ScopedObserve> timed;
+    if (metrics) timed.emplace(metrics->store_push());
+    return store.Push(scope, batch);
   }();
   RELAIS_ASSIGN_OR_RETURN(PushResult pr, std::move(push_result));
   // The transaction has committed: the batch may be acknowledged.
@@ -205,14 +213,15 @@ Status HubService::DoSync(grpc::ServerContext* context,
 
   const size_t max_records = std::clamp<size_t>(
       request.max_pull_records() ? request.max_pull_records() : 500, 1,
-      options_.max_pull_records);
+      options.max_pull_records);
   const size_t max_bytes = std::clamp<size_t>(
       request.max_pull_bytes() ? request.max_pull_bytes() : 1 << 20, 1,
-      options_.max_pull_bytes);
+      options.max_pull_bytes);
   common::Result<PullResult> pull_result = [&] {
-    ScopedObserve timed(metrics_.store_pull());
-    return store_.Pull(PullScope(scope, request.include_own()),
-                       request.pull_cursor(), max_records, max_bytes);
+    std::optional<ScopedObserve> timed;
+    if (metrics) timed.emplace(metrics->store_pull());
+    return store.Pull(PullScope(scope, request.include_own()),
+                      request.pull_cursor(), max_records, max_bytes);
   }();
   RELAIS_ASSIGN_OR_RETURN(PullResult pull, std::move(pull_result));
   for (const common::Record& r : pull.records)
@@ -224,8 +233,17 @@ Status HubService::DoSync(grpc::ServerContext* context,
   // cursor, and no second read.
   response->set_hub_epoch(pull.epoch);
   response->set_hub_last_seq(pull.last_seq);
-  response->set_hub_time_ms(clock_.NowMillis());
+  response->set_hub_time_ms(clock.NowMillis());
   return Status::OK();
+}
+
+Status HubService::DoSync(grpc::ServerContext* context,
+                          const pb::SyncRequest& request,
+                          pb::SyncResponse* response, PushResult* pushed) {
+  RELAIS_RETURN_IF_ERROR(CheckRequestShape(request));
+  RELAIS_ASSIGN_OR_RETURN(std::string token_hash, BearerHash(context));
+  return ServeSync(store_, clock_, options_, token_hash, request, response, pushed,
+                   &metrics_);
 }
 
 grpc::Status HubService::Sync(grpc::ServerContext* context,

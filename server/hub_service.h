@@ -61,6 +61,24 @@ struct HubServiceOptions {
 // The one mapping from our Status to gRPC's (codes are 1:1).
 grpc::Status ToGrpcStatus(const common::Status& s);
 
+// The work of one Sync, free of any transport: the gRPC handler (once the
+// bearer token is hashed and the request read) and the sync by file
+// (server/hub_changes.h) both call it, so both apply the same validation,
+// acceptance rules and integrity rule. In this order: the protocol version
+// (FAILED_PRECONDITION), replica_id and site_id (INVALID_ARGUMENT), the
+// token (HubStore::Authorize with `token_hash`: UNAUTHENTICATED,
+// PERMISSION_DENIED; binds the token at its first use), the batch size
+// (options.max_push_records), then HubStore::Push (one transaction) and
+// only after its commit the acknowledgement, then the next pull page of the
+// scope within options' caps. Fills `response` and `pushed`; on error
+// `response` may be partly filled (callers clear it). `metrics`: the store
+// latency histograms to feed, or nullptr. Thread-safe if the store is.
+common::Status ServeSync(HubStore& store, common::Clock& clock,
+                         const HubServiceOptions& options, const std::string& token_hash,
+                         const relais::sync::v1::SyncRequest& request,
+                         relais::sync::v1::SyncResponse* response, PushResult* pushed,
+                         HubMetrics* metrics);
+
 class HubService final : public relais::sync::v1::Hub::Service {
  public:
   HubService(HubStore& store, common::Clock& clock,
@@ -95,13 +113,12 @@ class HubService final : public relais::sync::v1::Hub::Service {
                       SteadyClock::time_point start);
   void LogLine(const std::string& line);
 
-  // The work of Sync, in our error currency.
+  // The work of Sync, in our error currency: ServeSync with the call's
+  // bearer token.
   common::Status DoSync(grpc::ServerContext* context,
                         const relais::sync::v1::SyncRequest& request,
                         relais::sync::v1::SyncResponse* response,
                         PushResult* pushed);
-  common::Result<Scope> Authenticate(grpc::ServerContext* context,
-                                     const relais::sync::v1::SyncRequest& request);
 
   HubStore& store_;
   common::Clock& clock_;

@@ -209,27 +209,10 @@ Result<SyncReport> SyncSession(common::Replica& replica,
       return Status::Unavailable("liaison coupée (limite de test)");
     RELAIS_ASSIGN_OR_RETURN(uint64_t push_cursor, store->GetMetaInt("push_cursor"));
     RELAIS_ASSIGN_OR_RETURN(uint64_t pull_cursor, store->GetMetaInt("pull_cursor"));
-    RELAIS_ASSIGN_OR_RETURN(
-        std::vector<common::PendingChange> changes,
-        store->ChangesSince(push_cursor, options.push_batch_records,
-                            options.push_batch_bytes));
     pb::SyncRequest req;
-    req.set_protocol_version(options.protocol_version
-                                 ? options.protocol_version
-                                 : common::kProtocolVersion);
-    req.set_replica_id(replica.replica_id());
-    req.set_site_id(replica.site_id());
-    // Delta push: each record carries only the fields with writes the hub
-    // may lack (see ReplicaStore acked_vv and merge.h TrimToDelta).
-    for (auto& c : changes) {
-      if (!options.whole_states) common::TrimToDelta(&c.record, c.acked);
-      common::ToProto(c.record, req.add_push());
-    }
-    if (!changes.empty()) req.set_push_seq(changes.back().seq);
-    req.set_pull_cursor(pull_cursor);
-    req.set_include_own(options.include_own);
-    req.set_max_pull_records(static_cast<uint32_t>(options.pull_batch_records));
-    req.set_max_pull_bytes(static_cast<uint32_t>(options.pull_batch_bytes));
+    RELAIS_ASSIGN_OR_RETURN(uint64_t sent_seq,
+                            BuildRequest(replica, options, push_cursor, pull_cursor, &req));
+    const size_t sent = static_cast<size_t>(req.push_size());
 
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +
@@ -253,53 +236,22 @@ Result<SyncReport> SyncSession(common::Replica& replica,
       return FromGrpc(gs, options.hub);
     }
     report.bytes += static_cast<int64_t>(req.ByteSizeLong() + resp.ByteSizeLong());
-    if (!changes.empty() && resp.ack_seq() != changes.back().seq)
+    if (sent_seq != 0 && resp.ack_seq() != sent_seq)
       return Status::Internal("accusé de réception du hub incohérent");
-
-    // The token must cover exactly what this replica holds (issue #19):
-    // checked before anything pulled is applied.
-    RELAIS_RETURN_IF_ERROR(replica.AcceptHubScope(
-        std::vector<std::string>(resp.sites().begin(), resp.sites().end())));
-
-    // Did the hub lose history (restored from a backup)? Then send again
-    // everything this replica holds and pull the scope from the start.
-    RELAIS_ASSIGN_OR_RETURN(std::string known_epoch, store->GetMeta("hub_epoch"));
-    if ((!known_epoch.empty() && known_epoch != resp.hub_epoch()) ||
-        pull_cursor > resp.hub_last_seq()) {
+    RELAIS_ASSIGN_OR_RETURN(AppliedResponse applied,
+                            ApplyResponse(replica, pull_cursor, sent_seq, resp));
+    if (applied.resync) {
+      // Did the hub lose history (restored from a backup)? Then send again
+      // everything this replica holds and pull the scope from the start.
       if (++report.resyncs > 2)
         return Status::Internal("le hub change d'époque en boucle: abandon");
-      RELAIS_RETURN_IF_ERROR(store->MarkAllPending({{"hub_epoch", resp.hub_epoch()}}));
+      RELAIS_RETURN_IF_ERROR(store->MarkAllPending({{"hub_epoch", applied.new_epoch}}));
       continue;
     }
-
-    std::vector<Record> pulled;
-    pulled.reserve(static_cast<size_t>(resp.pull_size()));
-    for (const pb::Record& p : resp.pull()) {
-      auto r = common::FromProto(p);
-      if (!r.ok()) return r.status().WithContext("réponse du hub invalide");
-      // Partial, oversized or invalid states are refused by ApplyRemote.
-      if (!replica.InScope(r->site_id))
-        return Status::InvalidArgument("réponse du hub invalide: enregistrement " + r->id +
-                                       " d'un site hors de la portée (" + r->site_id + ")");
-      pulled.push_back(std::move(r).value());
-    }
-    std::map<std::string, std::string> meta;
-    meta["pull_cursor"] = std::to_string(resp.pull_cursor());
-    meta["hub_epoch"] = resp.hub_epoch();
-    if (resp.hub_time_ms() > 0) {
-      // Half a round trip is noise next to the skews that matter here.
-      const int64_t offset = resp.hub_time_ms() - replica.clock()->NowMillis();
-      meta["clock_offset_ms"] = std::to_string(std::llabs(offset) > 2000 ? offset : 0);
-    }
-    if (!changes.empty()) meta["push_cursor"] = std::to_string(resp.ack_seq());
-    RELAIS_ASSIGN_OR_RETURN(meta["hlc"], ObservedHlc(replica, pulled));
-    // Data, both cursors and the clock move together, or not at all.
-    RELAIS_ASSIGN_OR_RETURN(common::ApplyStats stats,
-                            store->ApplyRemote(pulled, meta));
-    report.pushed += static_cast<int>(changes.size());
-    report.pulled += static_cast<int>(pulled.size());
-    report.conflicts += stats.conflicts;
-    report.set_aside += stats.set_aside;
+    report.pushed += static_cast<int>(sent);
+    report.pulled += applied.pulled;
+    report.conflicts += applied.conflicts;
+    report.set_aside += applied.set_aside;
 
     RELAIS_ASSIGN_OR_RETURN(uint64_t acked, store->GetMetaInt("push_cursor"));
     RELAIS_ASSIGN_OR_RETURN(int64_t pending, store->CountChangesSince(acked));
@@ -311,5 +263,76 @@ Result<SyncReport> SyncSession(common::Replica& replica,
 }
 
 }  // namespace
+
+Result<uint64_t> BuildRequest(common::Replica& replica, const SyncOptions& options,
+                              uint64_t push_after, uint64_t pull_cursor,
+                              pb::SyncRequest* req) {
+  RELAIS_ASSIGN_OR_RETURN(
+      std::vector<common::PendingChange> changes,
+      replica.store()->ChangesSince(push_after, options.push_batch_records,
+                                    options.push_batch_bytes));
+  req->Clear();
+  req->set_protocol_version(options.protocol_version ? options.protocol_version
+                                                     : common::kProtocolVersion);
+  req->set_replica_id(replica.replica_id());
+  req->set_site_id(replica.site_id());
+  // Delta push: each record carries only the fields with writes the hub
+  // may lack (see ReplicaStore acked_vv and merge.h TrimToDelta).
+  for (auto& c : changes) {
+    if (!options.whole_states) common::TrimToDelta(&c.record, c.acked);
+    common::ToProto(c.record, req->add_push());
+  }
+  if (!changes.empty()) req->set_push_seq(changes.back().seq);
+  req->set_pull_cursor(pull_cursor);
+  req->set_include_own(options.include_own);
+  req->set_max_pull_records(static_cast<uint32_t>(options.pull_batch_records));
+  req->set_max_pull_bytes(static_cast<uint32_t>(options.pull_batch_bytes));
+  return changes.empty() ? 0 : changes.back().seq;
+}
+
+Result<AppliedResponse> ApplyResponse(common::Replica& replica, uint64_t sent_pull_cursor,
+                                      uint64_t ack, const pb::SyncResponse& resp,
+                                      const std::map<std::string, std::string>& extra_meta) {
+  common::ReplicaStore* store = replica.store();
+  AppliedResponse out;
+  // The token must cover exactly what this replica holds (issue #19):
+  // checked before anything pulled is applied.
+  RELAIS_RETURN_IF_ERROR(replica.AcceptHubScope(
+      std::vector<std::string>(resp.sites().begin(), resp.sites().end())));
+  RELAIS_ASSIGN_OR_RETURN(std::string known_epoch, store->GetMeta("hub_epoch"));
+  if ((!known_epoch.empty() && known_epoch != resp.hub_epoch()) ||
+      sent_pull_cursor > resp.hub_last_seq()) {
+    out.resync = true;
+    out.new_epoch = resp.hub_epoch();
+    return out;
+  }
+  std::vector<Record> pulled;
+  pulled.reserve(static_cast<size_t>(resp.pull_size()));
+  for (const pb::Record& p : resp.pull()) {
+    auto r = common::FromProto(p);
+    if (!r.ok()) return r.status().WithContext("réponse du hub invalide");
+    // Partial, oversized or invalid states are refused by ApplyRemote.
+    if (!replica.InScope(r->site_id))
+      return Status::InvalidArgument("réponse du hub invalide: enregistrement " + r->id +
+                                     " d'un site hors de la portée (" + r->site_id + ")");
+    pulled.push_back(std::move(r).value());
+  }
+  std::map<std::string, std::string> meta = extra_meta;
+  meta["pull_cursor"] = std::to_string(resp.pull_cursor());
+  meta["hub_epoch"] = resp.hub_epoch();
+  if (resp.hub_time_ms() > 0) {
+    // Half a round trip is noise next to the skews that matter here.
+    const int64_t offset = resp.hub_time_ms() - replica.clock()->NowMillis();
+    meta["clock_offset_ms"] = std::to_string(std::llabs(offset) > 2000 ? offset : 0);
+  }
+  if (ack != 0) meta["push_cursor"] = std::to_string(ack);
+  RELAIS_ASSIGN_OR_RETURN(meta["hlc"], ObservedHlc(replica, pulled));
+  // Data, both cursors and the clock move together, or not at all.
+  RELAIS_ASSIGN_OR_RETURN(common::ApplyStats stats, store->ApplyRemote(pulled, meta));
+  out.pulled = static_cast<int>(pulled.size());
+  out.conflicts = stats.conflicts;
+  out.set_aside = stats.set_aside;
+  return out;
+}
 
 }  // namespace relais::sync

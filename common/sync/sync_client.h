@@ -19,11 +19,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "common/replica/replica.h"
 #include "common/util/status.h"
+
+namespace relais::sync::v1 {
+class SyncRequest;
+class SyncResponse;
+}  // namespace relais::sync::v1
 
 namespace relais::sync {
 
@@ -95,5 +101,43 @@ struct HubIdentity {
 };
 common::Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& site_id,
                                      const SyncOptions& options);
+
+// The two halves of one round trip, shared by SyncOnce (gRPC) and the
+// sync by file (change_file_replica.h), so both send and apply alike.
+//
+// BuildRequest: the request SyncOnce sends for the local changes with seq >
+// `push_after` (at most options.push_batch_records / push_batch_bytes),
+// asking the pull page after `pull_cursor`. Delta push unless
+// options.whole_states. Returns the local sequence of the last change sent
+// (0 if none: a pull-only request). Storage errors as ReplicaStore.
+common::Result<uint64_t> BuildRequest(common::Replica& replica, const SyncOptions& options,
+                                      uint64_t push_after, uint64_t pull_cursor,
+                                      relais::sync::v1::SyncRequest* req);
+
+// What ApplyResponse did.
+struct AppliedResponse {
+  // The hub lost history (other epoch, or `sent_pull_cursor` beyond its last
+  // sequence): nothing was applied; the caller re-sends everything
+  // (ReplicaStore::MarkAllPending with meta hub_epoch = `new_epoch`).
+  bool resync = false;
+  std::string new_epoch;
+  int pulled = 0;
+  int conflicts = 0;
+  int set_aside = 0;
+};
+
+// Applies a response of the hub to a request whose pull cursor was
+// `sent_pull_cursor` and whose push batch ended at local sequence `ack`
+// (0: no push): checks the hub's scope (Replica::AcceptHubScope) before
+// anything pulled, detects a lost history (see AppliedResponse::resync),
+// refuses a pulled record out of scope (INVALID_ARGUMENT), then merges the
+// pulled records and stores pull_cursor, hub_epoch, the clock offset,
+// push_cursor = `ack` (if non-zero), the observed HLC and `extra_meta` in
+// ONE transaction (ReplicaStore::ApplyRemote). REQUIRES: the caller checked
+// that resp.ack_seq() acknowledges its batch.
+common::Result<AppliedResponse> ApplyResponse(
+    common::Replica& replica, uint64_t sent_pull_cursor, uint64_t ack,
+    const relais::sync::v1::SyncResponse& resp,
+    const std::map<std::string, std::string>& extra_meta = {});
 
 }  // namespace relais::sync

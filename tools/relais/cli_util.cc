@@ -187,6 +187,7 @@ int Run(int argc, char** argv) {
 #ifdef RELAIS_HAVE_SYNC
   RegisterSyncCommands(app, ctx);
   RegisterRepairCommand(app, ctx);
+  RegisterChangesCommands(app, ctx);
 #endif
   try {
     app.parse(argc, argv);

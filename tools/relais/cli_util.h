@@ -82,6 +82,7 @@ Result<std::string> ResolvePatientCommune(const std::string& cp, const std::stri
 void RegisterSyncCommands(CLI::App& app, Context& ctx);
 // repair: rebuilds a damaged replica from the hub (cmd_repair.cc).
 void RegisterRepairCommand(CLI::App& app, Context& ctx);
+void RegisterChangesCommands(CLI::App& app, Context& ctx);
 // DATA_LOSS « réplique endommagée : lancez relais repair --db DB (…) » if
 // PRAGMA quick_check finds `rep`'s file unsound; OK otherwise.
 Status CheckReplicaIntegrity(Replica& rep, const std::string& db);
