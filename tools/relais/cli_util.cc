@@ -185,6 +185,8 @@ int Run(int argc, char** argv) {
 #ifdef RELAIS_HAVE_SYNC
   RegisterSyncCommands(app, ctx);
   RegisterRepairCommand(app, ctx);
+  RegisterPkiCommands(app, ctx);
+  RegisterPeerCommands(app, ctx);
 #endif
   try {
     app.parse(argc, argv);
