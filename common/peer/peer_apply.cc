@@ -31,6 +31,40 @@ Status ObserveStamps(common::Replica& replica, common::Hlc remote) {
   return store->SetMeta("hlc", std::to_string(clock.last()));
 }
 
+// This replica's writes in a stored record that the hub is known to hold:
+// all of them if the stored state was delivered (seq <= push_cursor; the
+// hub always takes its pusher's own writes), else those of the last
+// delivered state (acked_vv), else none.
+Result<uint64_t> DeliveredOwnCounter(common::ReplicaStore* store, const Record& local,
+                                     const std::string& me, uint64_t push_cursor) {
+  RELAIS_ASSIGN_OR_RETURN(std::optional<common::ReplicaStore::PushState> ps,
+                          store->GetPushState(local.collection, local.id));
+  if (!ps) return uint64_t{0};
+  if (ps->seq <= push_cursor) return local.vv.Get(me);
+  return ps->acked.Get(me);
+}
+
+// `in` without its claim to have seen this replica's writes beyond
+// `delivered`: a peer's write must not supersede a write of this replica
+// that the hub does not hold yet, or that write could never reach the hub
+// (only its author may deliver it, and the author would no longer hold
+// it). So such a write stays here beside the peer's as concurrent values
+// until the hub has both; the hub's merge then settles it for everyone.
+Record ProtectUndelivered(const Record& in, const std::string& me, uint64_t delivered) {
+  Record out = in;
+  out.vv.Set(me, delivered);
+  for (auto it = out.fields.begin(); it != out.fields.end();) {
+    auto& sibs = it->second;
+    sibs.erase(std::remove_if(sibs.begin(), sibs.end(),
+                              [&](const common::Sibling& s) {
+                                return s.dot.replica == me && s.dot.counter > delivered;
+                              }),
+               sibs.end());
+    it = sibs.empty() ? out.fields.erase(it) : std::next(it);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::string& author,
@@ -48,19 +82,33 @@ Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::str
   RELAIS_RETURN_IF_ERROR(tx.status());
   RELAIS_ASSIGN_OR_RETURN(int64_t offset, replica.CorrectedOffsetMs());
   const int64_t now_ms = replica.clock()->NowMillis() + offset;
+  RELAIS_ASSIGN_OR_RETURN(uint64_t push_cursor, store->GetMetaInt("push_cursor"));
+  const std::string& me = replica.replica_id();
   PeerApplyStats stats;
   common::Hlc max_hlc = 0;
-  for (const Record& in : records) {
-    if (in.partial)
-      return Status::InvalidArgument("pair: état partiel refusé (" + in.id + ")");
-    if (!replica.InScope(in.site_id) || !Contains(sender_sites, in.site_id))
-      return Status::PermissionDenied("pair " + author + ": enregistrement " + in.id +
-                                      " d'un site hors de la portée (" + in.site_id + ")");
-    RELAIS_ASSIGN_OR_RETURN(std::optional<Record> local, store->Get(in.collection, in.id));
-    if (local && local->site_id != in.site_id) {
+  for (const Record& sent : records) {
+    const Record* in_ptr = &sent;
+    if (sent.partial)
+      return Status::InvalidArgument("pair: état partiel refusé (" + sent.id + ")");
+    RELAIS_RETURN_IF_ERROR(common::CheckRecordBounds(sent).WithContext("pair " + author));
+    if (!replica.InScope(sent.site_id) || !Contains(sender_sites, sent.site_id))
+      return Status::PermissionDenied("pair " + author + ": enregistrement " + sent.id +
+                                      " d'un site hors de la portée (" + sent.site_id + ")");
+    RELAIS_ASSIGN_OR_RETURN(std::optional<Record> local, store->Get(sent.collection, sent.id));
+    if (local && local->site_id != sent.site_id) {
       ++stats.set_aside;
       continue;
     }
+    std::optional<Record> protected_in;
+    if (local) {
+      RELAIS_ASSIGN_OR_RETURN(uint64_t delivered,
+                              DeliveredOwnCounter(store, *local, me, push_cursor));
+      if (sent.vv.Get(me) > delivered) {
+        protected_in = ProtectUndelivered(sent, me, delivered);
+        in_ptr = &*protected_in;
+      }
+    }
+    const Record& in = *in_ptr;
     // The hub's rule, this replica standing for the hub.
     auto accepted = common::Accept(in, local ? &*local : nullptr, author, now_ms);
     if (!accepted.ok()) return accepted.status().WithContext("pair " + author);
