@@ -5,6 +5,7 @@
 
 #include "common/merge/accept.h"
 #include "common/merge/merge.h"
+#include "common/model/validate.h"
 
 namespace relais::peer {
 

@@ -17,7 +17,11 @@
 // fresh sequence, acked_vv kept), so the receiver pushes it to the hub
 // later; the hub takes from that push only the receiver's own writes
 // (Accept step 4) and counts the rest as ignored: the peer's writes reach
-// the hub from the peer only, exactly once.
+// the hub from the peer only, exactly once. One exception to a plain
+// merge: a peer's write never supersedes this replica's value of a
+// required field of a record it created and has not delivered to the hub
+// yet (both values are kept, a conflict, until the hub has the creation):
+// otherwise neither replica could ever give the hub a whole creation.
 
 #include <cstdint>
 #include <string>
