@@ -45,25 +45,28 @@ Result<uint64_t> DeliveredOwnCounter(common::ReplicaStore* store, const Record& 
   return ps->acked.Get(me);
 }
 
-// `in` without its claim to have seen this replica's writes beyond
-// `delivered`: a peer's write must not supersede a write of this replica
-// that the hub does not hold yet, or that write could never reach the hub
-// (only its author may deliver it, and the author would no longer hold
-// it). So such a write stays here beside the peer's as concurrent values
-// until the hub has both; the hub's merge then settles it for everyone.
-Record ProtectUndelivered(const Record& in, const std::string& me, uint64_t delivered) {
-  Record out = in;
-  out.vv.Set(me, delivered);
-  for (auto it = out.fields.begin(); it != out.fields.end();) {
-    auto& sibs = it->second;
-    sibs.erase(std::remove_if(sibs.begin(), sibs.end(),
-                              [&](const common::Sibling& s) {
-                                return s.dot.replica == me && s.dot.counter > delivered;
-                              }),
-               sibs.end());
-    it = sibs.empty() ? out.fields.erase(it) : std::next(it);
+// A creation this replica has not delivered yet must stay deliverable by
+// it: the hub takes a new record only whole (its RequiredFields), and only
+// its author's writes of it. So when a peer's write supersedes this
+// replica's undelivered value of a required field of such a record, that
+// value is kept here beside the peer's, as a conflict, until the hub has
+// the creation (the hub's merge then settles it for everyone, see
+// docs/sync-model.md « Synchronisation dans la maison »).
+void KeepUndeliveredCreation(const Record& local, const std::string& me, Record* merged) {
+  for (const std::string& name : common::RequiredFields(local.collection)) {
+    auto l = local.fields.find(name);
+    if (l == local.fields.end()) continue;
+    std::vector<common::Sibling>& sibs = merged->fields[name];
+    for (const common::Sibling& s : l->second) {
+      if (s.dot.replica != me) continue;
+      auto pos = std::lower_bound(
+          sibs.begin(), sibs.end(), s,
+          [](const common::Sibling& x, const common::Sibling& y) { return x.dot < y.dot; });
+      if (pos != sibs.end() && pos->dot == s.dot) continue;
+      sibs.insert(pos, s);
+    }
+    if (sibs.empty()) merged->fields.erase(name);
   }
-  return out;
 }
 
 }  // namespace
@@ -88,7 +91,6 @@ Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::str
   PeerApplyStats stats;
   common::Hlc max_hlc = 0;
   for (const Record& sent : records) {
-    const Record* in_ptr = &sent;
     if (sent.partial)
       return Status::InvalidArgument("pair: état partiel refusé (" + sent.id + ")");
     RELAIS_RETURN_IF_ERROR(common::CheckRecordBounds(sent).WithContext("pair " + author));
@@ -100,16 +102,7 @@ Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::str
       ++stats.set_aside;
       continue;
     }
-    std::optional<Record> protected_in;
-    if (local) {
-      RELAIS_ASSIGN_OR_RETURN(uint64_t delivered,
-                              DeliveredOwnCounter(store, *local, me, push_cursor));
-      if (sent.vv.Get(me) > delivered) {
-        protected_in = ProtectUndelivered(sent, me, delivered);
-        in_ptr = &*protected_in;
-      }
-    }
-    const Record& in = *in_ptr;
+    const Record& in = sent;
     // The hub's rule, this replica standing for the hub.
     auto accepted = common::Accept(in, local ? &*local : nullptr, author, now_ms);
     if (!accepted.ok()) return accepted.status().WithContext("pair " + author);
@@ -122,7 +115,12 @@ Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::str
       ++stats.unchanged;
       continue;
     }
-    const Record& merged = accepted->state();
+    Record merged = accepted->state();
+    if (local) {
+      RELAIS_ASSIGN_OR_RETURN(uint64_t delivered,
+                              DeliveredOwnCounter(store, *local, me, push_cursor));
+      if (delivered == 0) KeepUndeliveredCreation(*local, me, &merged);
+    }
     for (const auto& [name, sibs] : merged.fields)
       for (const common::Sibling& s : sibs) max_hlc = std::max(max_hlc, s.hlc);
     RELAIS_RETURN_IF_ERROR(store->PutLocal(merged));

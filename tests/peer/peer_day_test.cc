@@ -38,8 +38,8 @@ class PeerDayTest : public PeerFixture {};
 
 TEST_F(PeerDayTest, DayOffHubThenHubBackConvergesByteForByte) {
   const KeyAndCert ca = Ca("msp1");
-  Node k = NewNode("kiosque.db", "msp1", ca, 11);
-  Node s = NewNode("secretariat.db", "msp1", ca, 12);
+  Node& k = NewNode("kiosque.db", "msp1", ca, 11);
+  Node& s = NewNode("secretariat.db", "msp1", ca, 12);
   Serve(k);
   Serve(s);
   // Morning, hub up: the kiosk holds the day's appointments, both synced.

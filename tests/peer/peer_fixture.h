@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <list>
 #include <memory>
 #include <string>
 
@@ -29,8 +30,9 @@ struct Node {
 class PeerFixture : public server::testing::HubFixture {
  protected:
   void TearDown() override {
-    for (Node* n : serving_)
-      if (n->server.server) n->server.server->Shutdown();
+    for (Node& n : nodes_)
+      if (n.server.server) n.server.server->Shutdown();
+    nodes_.clear();
     HubFixture::TearDown();
   }
 
@@ -42,9 +44,10 @@ class PeerFixture : public server::testing::HubFixture {
 
   // A replica of site `site` (an organisation of one site) with a
   // certificate of `ca`, and a hub token.
-  Node NewNode(const std::string& file, const std::string& site, const KeyAndCert& ca,
-               uint64_t seed, const Validity& validity = Validity{}) {
-    Node n;
+  // The fixture owns it (servers stop before replicas close).
+  Node& NewNode(const std::string& file, const std::string& site, const KeyAndCert& ca,
+                uint64_t seed, const Validity& validity = Validity{}) {
+    Node& n = nodes_.emplace_back();
     n.rep = NewReplica(file, site, seed);
     if (!n.rep) return n;
     auto cert = IssueReplicaCert(
@@ -61,7 +64,6 @@ class PeerFixture : public server::testing::HubFixture {
     ASSERT_TRUE(running.ok()) << running.status().ToString();
     n.server = std::move(running).value();
     n.address = "127.0.0.1:" + std::to_string(n.server.port);
-    serving_.push_back(&n);
   }
 
   static common::Result<PeerSyncReport> PeerSync(Node& from, const Node& to) {
@@ -97,7 +99,7 @@ class PeerFixture : public server::testing::HubFixture {
     return d.ok() ? *d : "";
   }
 
-  std::vector<Node*> serving_;
+  std::list<Node> nodes_;
 };
 
 }  // namespace relais::peer::testing

@@ -9,6 +9,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "common/convert/convert.h"
+#include "common/peer/peer_apply.h"
 #include "tests/peer/peer_fixture.h"
 
 namespace relais::peer::testing {
@@ -22,26 +23,26 @@ class PeerSecurityTest : public PeerFixture {
   void SetUp() override {
     PeerFixture::SetUp();
     ca_ = Ca("msp1");
-    k_ = NewNode("kiosque.db", "msp1", ca_, 21);
-    s_ = NewNode("secretariat.db", "msp1", ca_, 22);
-    Serve(s_);
-    ids_ = server::testing::AddAppointments(*k_.rep, 2);
-    auto r = PeerSync(k_, s_);
+    k_p = &NewNode("kiosque.db", "msp1", ca_, 21);
+    s_p = &NewNode("secretariat.db", "msp1", ca_, 22);
+    Serve(*s_p);
+    ids_ = server::testing::AddAppointments(*k_p->rep, 2);
+    auto r = PeerSync(*k_p, *s_p);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ASSERT_EQ(Dump(k_), Dump(s_));
+    ASSERT_EQ(Dump(*k_p), Dump(*s_p));
   }
 
   // A raw call to the secretariat with the kiosk's valid certificate.
   grpc::Status Raw(const v1::ExchangeRequest& req, v1::ExchangeResponse* resp) {
     grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = k_.tls.ca_pem;
-    ssl.pem_private_key = k_.tls.key_pem;
-    ssl.pem_cert_chain = k_.tls.cert_pem;
+    ssl.pem_root_certs = k_p->tls.ca_pem;
+    ssl.pem_private_key = k_p->tls.key_pem;
+    ssl.pem_cert_chain = k_p->tls.cert_pem;
     grpc::ChannelArguments args;
     args.SetSslTargetNameOverride(kPeerTlsName);
     args.SetMaxSendMessageSize(64 << 20);
     auto stub = v1::Peer::NewStub(
-        grpc::CreateCustomChannel(s_.address, grpc::SslCredentials(ssl), args));
+        grpc::CreateCustomChannel(s_p->address, grpc::SslCredentials(ssl), args));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     return stub->Exchange(&ctx, req, resp);
@@ -50,7 +51,7 @@ class PeerSecurityTest : public PeerFixture {
   v1::ExchangeRequest Request(const std::vector<common::Record>& push) {
     v1::ExchangeRequest req;
     req.set_protocol_version(kPeerProtocolVersion);
-    req.set_replica_id(k_.rep->replica_id());
+    req.set_replica_id(k_p->rep->replica_id());
     for (const common::Record& r : push) common::ToProto(r, req.add_push());
     req.set_push_seq(1);
     req.set_pull_cursor(static_cast<uint64_t>(INT64_MAX));
@@ -59,7 +60,7 @@ class PeerSecurityTest : public PeerFixture {
   }
 
   common::Record KioskAppt() {
-    auto r = k_.rep->Get(Collection::kAppointment, ids_[0]);
+    auto r = k_p->rep->Get(Collection::kAppointment, ids_[0]);
     EXPECT_TRUE(r.ok() && r->has_value());
     return r.ok() && r->has_value() ? **r : common::Record{};
   }
@@ -67,55 +68,56 @@ class PeerSecurityTest : public PeerFixture {
   // Sends `forged`, expects `code`, and that the secretariat did not move.
   void ExpectRefused(const common::Record& forged, grpc::StatusCode code,
                      const std::string& words) {
-    const std::string before = Dump(s_);
+    const std::string before = Dump(*s_p);
     v1::ExchangeResponse resp;
     grpc::Status st = Raw(Request({forged}), &resp);
     EXPECT_EQ(st.error_code(), code) << st.error_message();
     EXPECT_NE(st.error_message().find(words), std::string::npos) << st.error_message();
-    EXPECT_EQ(Dump(s_), before);
+    EXPECT_EQ(Dump(*s_p), before);
   }
 
   KeyAndCert ca_;
-  Node k_, s_;
+  Node* k_p = nullptr;
+  Node* s_p = nullptr;
   std::vector<std::string> ids_;
 };
 
 TEST_F(PeerSecurityTest, AnotherHouseIsRefusedAtTheHandshake) {
-  const std::string before = Dump(s_);
-  const int served = s_.service->served();
+  const std::string before = Dump(*s_p);
+  const int served = s_p->service->served();
   // A replica of organisation msp2 with msp2's own authority.
-  Node b = NewNode("autre.db", "msp2", Ca("msp2"), 23);
+  Node& b = NewNode("autre.db", "msp2", Ca("msp2"), 23);
   server::testing::AddAppointments(*b.rep, 1);
-  auto r = PeerSync(b, s_);
+  auto r = PeerSync(b, *s_p);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable) << r.status().ToString();
   EXPECT_NE(r.status().message().find("TLS"), std::string::npos);
   // And the other way: this house does not sync with msp2's server.
   Serve(b);
-  EXPECT_EQ(PeerSync(k_, b).status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(PeerSync(*k_p, b).status().code(), StatusCode::kUnavailable);
   // A second authority claiming msp1 is not this house's either.
-  Node rogue = NewNode("rogue.db", "msp1", Ca("msp1"), 24);
-  EXPECT_EQ(PeerSync(rogue, s_).status().code(), StatusCode::kUnavailable);
-  EXPECT_EQ(s_.service->served(), served);  // no call got through
-  EXPECT_EQ(Dump(s_), before);
+  Node& rogue = NewNode("rogue.db", "msp1", Ca("msp1"), 24);
+  EXPECT_EQ(PeerSync(rogue, *s_p).status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(s_p->service->served(), served);  // no call got through
+  EXPECT_EQ(Dump(*s_p), before);
 }
 
 TEST_F(PeerSecurityTest, ExpiredCertificateIsRefused) {
-  Node old = NewNode("ancien.db", "msp1", ca_, 25, Validity{-10 * 86400, -86400});
-  const int served = s_.service->served();
-  auto r = PeerSync(old, s_);
+  Node& old = NewNode("ancien.db", "msp1", ca_, 25, Validity{-10 * 86400, -86400});
+  const int served = s_p->service->served();
+  auto r = PeerSync(old, *s_p);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable) << r.status().ToString();
-  EXPECT_EQ(s_.service->served(), served);
+  EXPECT_EQ(s_p->service->served(), served);
   // The tools refuse to start with it, saying why.
-  Status own = CheckOwnTls(old.tls, *old.rep, old.rep->clock()->NowMillis() / 1000);
+  common::Status own = CheckOwnTls(old.tls, *old.rep, old.rep->clock()->NowMillis() / 1000);
   EXPECT_EQ(own.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(own.message().find("expiré"), std::string::npos) << own.message();
 }
 
 TEST_F(PeerSecurityTest, WritesInAnotherReplicasNameAreNotTaken) {
   common::Record forged = KioskAppt();
-  for (const std::string& victim : {s_.rep->replica_id(), std::string("zz-inconnue")}) {
+  for (const std::string& victim : {s_p->rep->replica_id(), std::string("zz-inconnue")}) {
     const uint64_t c = forged.vv.Get(victim) + 5;
     forged.vv.Set(victim, c);
     forged.fields["note"] = {common::Sibling{"écrit au nom de " + victim, {victim, c}, 1}};
@@ -124,11 +126,11 @@ TEST_F(PeerSecurityTest, WritesInAnotherReplicasNameAreNotTaken) {
   grpc::Status st = Raw(Request({forged}), &resp);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_GT(resp.ignored(), 0u);
-  auto held = s_.rep->Get(Collection::kAppointment, ids_[0]);
+  auto held = s_p->rep->Get(Collection::kAppointment, ids_[0]);
   ASSERT_TRUE(held.ok() && held->has_value());
   EXPECT_EQ((*held)->fields.count("note"), 0u);
   EXPECT_EQ((*held)->vv.Get("zz-inconnue"), 0u);
-  EXPECT_EQ(Dump(s_), Dump(k_));  // nothing of it stored
+  EXPECT_EQ(Dump(*s_p), Dump(*k_p));  // nothing of it stored
 }
 
 TEST_F(PeerSecurityTest, ForgedDeletionDeletesNothing) {
@@ -137,7 +139,7 @@ TEST_F(PeerSecurityTest, ForgedDeletionDeletesNothing) {
   v1::ExchangeResponse resp;
   ASSERT_TRUE(Raw(Request({forged}), &resp).ok());
   EXPECT_GT(resp.ignored(), 0u);
-  EXPECT_EQ(Dump(s_), Dump(k_));
+  EXPECT_EQ(Dump(*s_p), Dump(*k_p));
 }
 
 TEST_F(PeerSecurityTest, ForeignSiteOversizedAndMalformedAreRefused) {
@@ -147,28 +149,28 @@ TEST_F(PeerSecurityTest, ForeignSiteOversizedAndMalformedAreRefused) {
   ExpectRefused(other_site, grpc::StatusCode::PERMISSION_DENIED, "hors de la portée");
 
   common::Record big = KioskAppt();
-  const uint64_t c = big.vv.Get(k_.rep->replica_id()) + 1;
-  big.vv.Set(k_.rep->replica_id(), c);
-  big.fields["note"] = {common::Sibling{std::string(70 * 1024, 'x'), {k_.rep->replica_id(), c}, 1}};
+  const uint64_t c = big.vv.Get(k_p->rep->replica_id()) + 1;
+  big.vv.Set(k_p->rep->replica_id(), c);
+  big.fields["note"] = {common::Sibling{std::string(70 * 1024, 'x'), {k_p->rep->replica_id(), c}, 1}};
   ExpectRefused(big, grpc::StatusCode::INVALID_ARGUMENT, "trop volumineux");
 
   common::Record back = KioskAppt();
-  back.vv.Set(k_.rep->replica_id(), 1);  // counter going back
+  back.vv.Set(k_p->rep->replica_id(), 1);  // counter going back
   for (auto& [name, sibs] : back.fields)
     for (common::Sibling& sib : sibs) sib.dot.counter = 1;
   ExpectRefused(back, grpc::StatusCode::INVALID_ARGUMENT, "");
 
   // Too many records in one exchange.
   std::vector<common::Record> many(kMaxExchangeRecords + 1, KioskAppt());
-  const std::string before = Dump(s_);
+  const std::string before = Dump(*s_p);
   v1::ExchangeResponse resp;
   EXPECT_EQ(Raw(Request(many), &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Dump(s_), before);
+  EXPECT_EQ(Dump(*s_p), before);
 }
 
 TEST_F(PeerSecurityTest, ClaimedIdentityMustBeTheCertificates) {
   v1::ExchangeRequest req = Request({KioskAppt()});
-  req.set_replica_id(s_.rep->replica_id());
+  req.set_replica_id(s_p->rep->replica_id());
   v1::ExchangeResponse resp;
   grpc::Status st = Raw(req, &resp);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
@@ -184,11 +186,11 @@ TEST_F(PeerSecurityTest, HonestDataSurvivesTheAttempts) {
   v1::ExchangeResponse resp;
   EXPECT_FALSE(Raw(Request({big}), &resp).ok());
   // Honest work goes on.
-  ASSERT_TRUE(k_.rep->SetStatus(ids_[1], "checked_in").ok());
-  auto r = PeerSync(k_, s_);
+  ASSERT_TRUE(k_p->rep->SetStatus(ids_[1], "checked_in").ok());
+  auto r = PeerSync(*k_p, *s_p);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(Dump(k_), Dump(s_));
-  auto all = s_.rep->AllAppointments();
+  EXPECT_EQ(Dump(*k_p), Dump(*s_p));
+  auto all = s_p->rep->AllAppointments();
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), 2u);
 }
