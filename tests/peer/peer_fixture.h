@@ -43,18 +43,25 @@ class PeerFixture : public server::testing::HubFixture {
   }
 
   // A replica of site `site` (an organisation of one site) with a
-  // certificate of `ca`, and a hub token.
-  // The fixture owns it (servers stop before replicas close).
+  // certificate of `ca`, and a hub token. The fixture owns it (servers
+  // stop before replicas close).
   Node& NewNode(const std::string& file, const std::string& site, const KeyAndCert& ca,
                 uint64_t seed, const Validity& validity = Validity{}) {
+    return NewScopedNode(file, common::ReplicaScope{"", {site}}, ca, seed, validity);
+  }
+
+  // The same for a replica holding `scope` (organisation and sites).
+  Node& NewScopedNode(const std::string& file, const common::ReplicaScope& scope,
+                      const KeyAndCert& ca, uint64_t seed,
+                      const Validity& validity = Validity{}) {
     Node& n = nodes_.emplace_back();
-    n.rep = NewReplica(file, site, seed);
+    n.rep = NewScopedReplica(file, scope, seed);
     if (!n.rep) return n;
     auto cert = IssueReplicaCert(
         ca, CertIdentity{n.rep->org_id(), n.rep->replica_id(), n.rep->scope()}, validity);
     EXPECT_TRUE(cert.ok()) << cert.status().ToString();
     if (cert.ok()) n.tls = PeerTls{ca.cert_pem, cert->cert_pem, cert->key_pem};
-    n.token = Enroll({site}, file);
+    n.token = Enroll(n.rep->scope(), file);
     return n;
   }
 
