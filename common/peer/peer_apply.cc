@@ -127,6 +127,8 @@ Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::str
     ++stats.applied;
   }
   RELAIS_RETURN_IF_ERROR(ObserveStamps(replica, max_hlc));
+  // From now on pushes to the hub carry whole states (sync_client.cc).
+  if (stats.applied > 0) RELAIS_RETURN_IF_ERROR(store->SetMeta("peer_learnt", "1"));
   for (const auto& [k, v] : meta) RELAIS_RETURN_IF_ERROR(store->SetMeta(k, v));
   if (stats.set_aside > 0) {
     RELAIS_ASSIGN_OR_RETURN(uint64_t before, store->GetMetaInt("set_aside"));

@@ -184,7 +184,10 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
         // (see the header; never happens while the hub took whole pushes).
         RELAIS_ASSIGN_OR_RETURN(std::optional<PushState> ps, GetPushState(in.collection, in.id));
         RELAIS_ASSIGN_OR_RETURN(uint64_t cursor, GetMetaInt("push_cursor"));
-        if (ps && ps->seq <= cursor) RELAIS_RETURN_IF_ERROR(PutLocal(merged));
+        if (ps && ps->seq <= cursor) {
+          RELAIS_ASSIGN_OR_RETURN(Record again, ReassertOver(merged, in));
+          RELAIS_RETURN_IF_ERROR(PutLocal(again));
+        }
       }
       ++stats.unchanged;
       continue;
@@ -243,6 +246,35 @@ Result<int64_t> ReplicaStore::CountChangesSince(uint64_t after) {
   st.Bind(1, static_cast<int64_t>(after));
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.ColumnInt(0) : 0;
+}
+
+Result<Record> ReplicaStore::ReassertOver(const Record& local, const Record& hub) {
+  RELAIS_ASSIGN_OR_RETURN(std::string me, GetMeta("replica_id"));
+  std::vector<std::string> stale;
+  for (const auto& [name, sibs] : hub.fields) {
+    auto l = local.fields.find(name);
+    if (l == local.fields.end() || l->second.size() != 1 || l->second[0].dot.replica != me)
+      continue;
+    for (const Sibling& s : sibs) {
+      if (local.vv.Includes(s.dot) && !(s.dot == l->second[0].dot)) {
+        stale.push_back(name);
+        break;
+      }
+    }
+  }
+  if (stale.empty()) return local;
+  Record out = local;
+  const uint64_t n = out.vv.Get(me) + 1;
+  RELAIS_ASSIGN_OR_RETURN(uint64_t hlc, GetMetaInt("hlc"));
+  ++hlc;
+  RELAIS_RETURN_IF_ERROR(SetMeta("hlc", std::to_string(hlc)));
+  out.vv.Set(me, n);
+  for (const std::string& name : stale) {
+    Sibling& s = out.fields[name][0];
+    s.dot = Dot{me, n};
+    s.hlc = hlc;
+  }
+  return out;
 }
 
 Result<std::optional<ReplicaStore::PushState>> ReplicaStore::GetPushState(

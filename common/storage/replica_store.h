@@ -93,7 +93,8 @@ class ReplicaStore {
   // state is unchanged but counted as delivered (seq <= push_cursor): the
   // hub ignored part of it (writes learnt from a LAN peer before their
   // author delivered them, issue #17), so it is pushed again and the hub
-  // takes what it now can.
+  // takes what it now can; a field where the hub still holds a value this
+  // replica superseded by its own write is written again (ReassertOver).
   Result<ApplyStats> ApplyRemote(const std::vector<Record>& incoming,
                                  const std::map<std::string, std::string>& meta);
 
@@ -147,6 +148,13 @@ class ReplicaStore {
   explicit ReplicaStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
   Status Migrate();
   Status Upsert(const Record& r, uint64_t seq);
+  // `local` with this replica's value of each field where `hub` still holds
+  // a value `local` has seen and superseded by this replica's own write
+  // (the hub could not take that supersession: it had not seen the
+  // superseded value yet, docs/sync-model.md §9) written again under a new
+  // write id, so the hub's removal rule takes it. Same values, new dot and
+  // stamp (meta hlc advanced). REQUIRES: an open Transaction.
+  Result<Record> ReassertOver(const Record& local, const Record& hub);
   Result<std::vector<Record>> Collect(Stmt& st);
   Result<std::vector<Record>> SortedForDump(Stmt& st);
 

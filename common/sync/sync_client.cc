@@ -202,6 +202,12 @@ Result<SyncReport> SyncSession(common::Replica& replica,
     return Status::FailedPrecondition(
         "chargement de l'instantané inachevé: relancez la même commande relais init "
         "--from-snapshot avant de synchroniser");
+  // A replica that took records from a LAN peer (common/peer) pushes whole
+  // states: its acked_vv may cover a peer's writes that the hub ignored
+  // (only their author delivers them), and a delta trimmed against it would
+  // omit fields the hub lacks while looking exact (echo suppressed).
+  RELAIS_ASSIGN_OR_RETURN(std::string peer_learnt, store->GetMeta("peer_learnt"));
+  const bool whole_states = options.whole_states || peer_learnt == "1";
   SyncReport report;
   for (;;) {
     if (options.max_round_trips > 0 &&
@@ -222,7 +228,7 @@ Result<SyncReport> SyncSession(common::Replica& replica,
     // Delta push: each record carries only the fields with writes the hub
     // may lack (see ReplicaStore acked_vv and merge.h TrimToDelta).
     for (auto& c : changes) {
-      if (!options.whole_states) common::TrimToDelta(&c.record, c.acked);
+      if (!whole_states) common::TrimToDelta(&c.record, c.acked);
       common::ToProto(c.record, req.add_push());
     }
     if (!changes.empty()) req.set_push_seq(changes.back().seq);
