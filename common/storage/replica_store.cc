@@ -180,14 +180,14 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
     }
     if (local && merged == *local) {
       if (!(merged == in)) {
-        // The hub lacks part of a state counted as delivered: send it again
-        // (see the header; never happens while the hub took whole pushes).
+        // The hub lacks part of a state counted as delivered, or keeps a
+        // value this replica superseded: send it again (see the header;
+        // never happens while the hub took whole pushes and kept history).
+        RELAIS_ASSIGN_OR_RETURN(Record again, ReassertOver(merged, in));
         RELAIS_ASSIGN_OR_RETURN(std::optional<PushState> ps, GetPushState(in.collection, in.id));
         RELAIS_ASSIGN_OR_RETURN(uint64_t cursor, GetMetaInt("push_cursor"));
-        if (ps && ps->seq <= cursor) {
-          RELAIS_ASSIGN_OR_RETURN(Record again, ReassertOver(merged, in));
+        if (!(again == merged) || (ps && ps->seq <= cursor))
           RELAIS_RETURN_IF_ERROR(PutLocal(again));
-        }
       }
       ++stats.unchanged;
       continue;
@@ -195,7 +195,8 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
     if (merged == in) {
       RELAIS_RETURN_IF_ERROR(Upsert(merged, 0));
     } else {
-      RELAIS_RETURN_IF_ERROR(PutLocal(merged));
+      RELAIS_ASSIGN_OR_RETURN(Record again, ReassertOver(merged, in));
+      RELAIS_RETURN_IF_ERROR(PutLocal(again));
     }
     ++stats.applied;
     if (!ConflictFields(merged).empty()) ++stats.conflicts;
