@@ -256,6 +256,9 @@ Result<Record> ReplicaStore::ReassertOver(const Record& local, const Record& hub
     auto l = local.fields.find(name);
     if (l == local.fields.end() || l->second.size() != 1 || l->second[0].dot.replica != me)
       continue;
+    // Only once the hub holds this replica's write: before, pushing it
+    // removes what it superseded (a new write, Accept step 6).
+    if (hub.vv.Get(me) < l->second[0].dot.counter) continue;
     for (const Sibling& s : sibs) {
       if (local.vv.Includes(s.dot) && !(s.dot == l->second[0].dot)) {
         stale.push_back(name);

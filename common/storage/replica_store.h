@@ -149,8 +149,9 @@ class ReplicaStore {
   Status Migrate();
   Status Upsert(const Record& r, uint64_t seq);
   // `local` with this replica's value of each field where `hub` still holds
-  // a value `local` has seen and superseded by this replica's own write
-  // (the hub could not take that supersession: it had not seen the
+  // a value `local` has seen and superseded by this replica's own write,
+  // a write the hub already holds (the hub could not take that
+  // supersession: it had not seen the
   // superseded value yet, docs/sync-model.md §9) written again under a new
   // write id, so the hub's removal rule takes it. Same values, new dot and
   // stamp (meta hlc advanced). REQUIRES: an open Transaction.
