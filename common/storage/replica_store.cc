@@ -181,13 +181,24 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
                                        in.id + "): " + err);
     }
     if (local && merged == *local) {
+      if (!(merged == in)) {
+        // The hub lacks part of a state counted as delivered, or keeps a
+        // value this replica superseded: send it again (see the header;
+        // never happens while the hub took whole pushes and kept history).
+        RELAIS_ASSIGN_OR_RETURN(Record again, ReassertOver(merged, in));
+        RELAIS_ASSIGN_OR_RETURN(std::optional<PushState> ps, GetPushState(in.collection, in.id));
+        RELAIS_ASSIGN_OR_RETURN(uint64_t cursor, GetMetaInt("push_cursor"));
+        if (!(again == merged) || (ps && ps->seq <= cursor))
+          RELAIS_RETURN_IF_ERROR(PutLocal(again));
+      }
       ++stats.unchanged;
       continue;
     }
     if (merged == in) {
       RELAIS_RETURN_IF_ERROR(Upsert(merged, 0));
     } else {
-      RELAIS_RETURN_IF_ERROR(PutLocal(merged));
+      RELAIS_ASSIGN_OR_RETURN(Record again, ReassertOver(merged, in));
+      RELAIS_RETURN_IF_ERROR(PutLocal(again));
     }
     ++stats.applied;
     if (!ConflictFields(merged).empty()) ++stats.conflicts;
@@ -238,6 +249,56 @@ Result<int64_t> ReplicaStore::CountChangesSince(uint64_t after) {
   st.Bind(1, static_cast<int64_t>(after));
   RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.ColumnInt(0) : 0;
+}
+
+Result<Record> ReplicaStore::ReassertOver(const Record& local, const Record& hub) {
+  RELAIS_ASSIGN_OR_RETURN(std::string me, GetMeta("replica_id"));
+  std::vector<std::string> stale;
+  for (const auto& [name, sibs] : hub.fields) {
+    auto l = local.fields.find(name);
+    if (l == local.fields.end() || l->second.size() != 1 || l->second[0].dot.replica != me)
+      continue;
+    // Only once the hub holds this replica's write: before, pushing it
+    // removes what it superseded (a new write, Accept step 6).
+    if (hub.vv.Get(me) < l->second[0].dot.counter) continue;
+    for (const Sibling& s : sibs) {
+      if (local.vv.Includes(s.dot) && !(s.dot == l->second[0].dot)) {
+        stale.push_back(name);
+        break;
+      }
+    }
+  }
+  if (stale.empty()) return local;
+  Record out = local;
+  const uint64_t n = out.vv.Get(me) + 1;
+  RELAIS_ASSIGN_OR_RETURN(uint64_t hlc, GetMetaInt("hlc"));
+  ++hlc;
+  RELAIS_RETURN_IF_ERROR(SetMeta("hlc", std::to_string(hlc)));
+  out.vv.Set(me, n);
+  for (const std::string& name : stale) {
+    Sibling& s = out.fields[name][0];
+    s.dot = Dot{me, n};
+    s.hlc = hlc;
+  }
+  return out;
+}
+
+Result<std::optional<ReplicaStore::PushState>> ReplicaStore::GetPushState(
+    Collection c, const std::string& id) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st,
+      db_->PrepareCached("SELECT seq, acked_vv FROM records WHERE collection=? AND id=?"));
+  st.Bind(1, static_cast<int64_t>(c)).Bind(2, id);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<PushState>();
+  PushState ps;
+  ps.seq = static_cast<uint64_t>(st.ColumnInt(0));
+  const std::string acked = st.ColumnText(1);
+  if (!acked.empty()) {
+    auto vv = DecodeVersionVectorJson(acked);
+    if (vv.ok()) ps.acked = std::move(vv).value();  // unreadable: none
+  }
+  return std::optional<PushState>(std::move(ps));
 }
 
 Status ReplicaStore::MarkAllPending(

@@ -89,7 +89,12 @@ class ReplicaStore {
   // house re-using an id cannot stop a secretariat's sync; the first one
   // held stays. A record whose merged state
   // equals the incoming state needs no push (seq = 0); one that still holds
-  // something the hub lacks gets a fresh sequence.
+  // something the hub lacks gets a fresh sequence -- also when the local
+  // state is unchanged but counted as delivered (seq <= push_cursor): the
+  // hub ignored part of it (writes learnt from a LAN peer before their
+  // author delivered them, issue #17), so it is pushed again and the hub
+  // takes what it now can; a field where the hub still holds a value this
+  // replica superseded by its own write is written again (ReassertOver).
   Result<ApplyStats> ApplyRemote(const std::vector<Record>& incoming,
                                  const std::map<std::string, std::string>& meta);
 
@@ -99,6 +104,15 @@ class ReplicaStore {
                                                   size_t max_records,
                                                   size_t max_bytes);
   Result<int64_t> CountChangesSince(uint64_t after);
+
+  // Push bookkeeping of one stored record, nullopt if none: its local
+  // sequence and acked_vv (empty = none). LAN sync (common/peer) reads it
+  // to tell which of this replica's writes in the record the hub holds.
+  struct PushState {
+    uint64_t seq = 0;
+    VersionVector acked;
+  };
+  Result<std::optional<PushState>> GetPushState(Collection c, const std::string& id);
 
   // After the hub lost history (restored from a backup): marks every record
   // as a local change to send again, resets pull_cursor to 0 and stores
@@ -134,6 +148,14 @@ class ReplicaStore {
   explicit ReplicaStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
   Status Migrate();
   Status Upsert(const Record& r, uint64_t seq);
+  // `local` with this replica's value of each field where `hub` still holds
+  // a value `local` has seen and superseded by this replica's own write,
+  // a write the hub already holds (the hub could not take that
+  // supersession: it had not seen the
+  // superseded value yet, docs/sync-model.md §9) written again under a new
+  // write id, so the hub's removal rule takes it. Same values, new dot and
+  // stamp (meta hlc advanced). REQUIRES: an open Transaction.
+  Result<Record> ReassertOver(const Record& local, const Record& hub);
   Result<std::vector<Record>> Collect(Stmt& st);
   Result<std::vector<Record>> SortedForDump(Stmt& st);
 

@@ -271,6 +271,12 @@ Result<uint64_t> BuildRequest(common::Replica& replica, const SyncOptions& optio
       std::vector<common::PendingChange> changes,
       replica.store()->ChangesSince(push_after, options.push_batch_records,
                                     options.push_batch_bytes));
+  // A replica that took records from a LAN peer (common/peer) pushes whole
+  // states: its acked_vv may cover a peer's writes that the hub ignored
+  // (only their author delivers them), and a delta trimmed against it would
+  // omit fields the hub lacks while looking exact (echo suppressed).
+  RELAIS_ASSIGN_OR_RETURN(std::string peer_learnt, replica.store()->GetMeta("peer_learnt"));
+  const bool whole_states = options.whole_states || peer_learnt == "1";
   req->Clear();
   req->set_protocol_version(options.protocol_version ? options.protocol_version
                                                      : common::kProtocolVersion);
@@ -279,7 +285,7 @@ Result<uint64_t> BuildRequest(common::Replica& replica, const SyncOptions& optio
   // Delta push: each record carries only the fields with writes the hub
   // may lack (see ReplicaStore acked_vv and merge.h TrimToDelta).
   for (auto& c : changes) {
-    if (!options.whole_states) common::TrimToDelta(&c.record, c.acked);
+    if (!whole_states) common::TrimToDelta(&c.record, c.acked);
     common::ToProto(c.record, req->add_push());
   }
   if (!changes.empty()) req->set_push_seq(changes.back().seq);

@@ -188,6 +188,8 @@ int Run(int argc, char** argv) {
   RegisterSyncCommands(app, ctx);
   RegisterRepairCommand(app, ctx);
   RegisterChangesCommands(app, ctx);
+  RegisterPkiCommands(app, ctx);
+  RegisterPeerCommands(app, ctx);
 #endif
   try {
     app.parse(argc, argv);

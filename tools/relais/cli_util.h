@@ -83,6 +83,8 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx);
 // repair: rebuilds a damaged replica from the hub (cmd_repair.cc).
 void RegisterRepairCommand(CLI::App& app, Context& ctx);
 void RegisterChangesCommands(CLI::App& app, Context& ctx);
+void RegisterPkiCommands(CLI::App& app, Context& ctx);   // pki init|issue (cmd_pki.cc)
+void RegisterPeerCommands(CLI::App& app, Context& ctx);  // peer serve|sync (cmd_peer.cc)
 // DATA_LOSS « réplique endommagée : lancez relais repair --db DB (…) » if
 // PRAGMA quick_check finds `rep`'s file unsound; OK otherwise.
 Status CheckReplicaIntegrity(Replica& rep, const std::string& db);
