@@ -6,6 +6,8 @@
 #include "kiosk/app/a11y_text.h"
 #include "kiosk/app/focus.h"
 #include "kiosk/app/i18n.h"
+#include "kiosk/app/walkin.h"
+#include "kiosk/app/walkin_text.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/widgets.h"
 
@@ -51,6 +53,14 @@ void DrawPublicToolbar(const AppState& s, UiScratch& ui, std::vector<Action>* ou
   }
 }
 
+// « File d'attente (N) »: N tickets waiting.
+std::string QueueTabLabel(const AppState& s) {
+  std::string label = WalkTr(s.lang, WalkMsg::kQueueTab);
+  const size_t n = WaitingRows(s).size();
+  if (n > 0) label += " (" + std::to_string(n) + ")";
+  return label;
+}
+
 void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -74,10 +84,12 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
                         {Msg::kPresence, Screen::kPresence},
                         {Msg::kLedger, Screen::kLedger},
                         {Msg::kConflicts, Screen::kConflicts},
-                        {Msg::kSecretariat, Screen::kSecretariat}};
+                        {Msg::kSecretariat, Screen::kSecretariat},
+                        {Msg::kAppTitle, Screen::kQueue}};  // label: WalkTr below
     float x = 16;
     for (const Tab& t : tabs) {
       std::string label = Tr(s.lang, t.label);
+      if (t.to == Screen::kQueue) label = QueueTabLabel(s);
       if (t.to == Screen::kConflicts && !s.conflicts.empty())
         label += " (" + std::to_string(s.conflicts.size()) + ")";
       label += "##tab";
@@ -265,6 +277,8 @@ void DrawScreen(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     case Screen::kLedger: DrawLedger(s, ui, out); break;
     case Screen::kConflicts: DrawConflicts(s, ui, out); break;
     case Screen::kSecretariat: DrawSecretariat(s, ui, out); break;
+    case Screen::kQueue: DrawQueue(s, ui, out); break;
+    case Screen::kTicket: DrawTicket(s, ui, out); break;  // both layouts
     default: DrawPublic(s, ui, out); break;
   }
   if (!IsStaffScreen(screen) && s.reach_low) {  // « Boutons en bas »: the toolbar too
