@@ -148,8 +148,11 @@ std::string TicketReceipt(Lang lang, const common::Ticket& t, int64_t wait_ms) {
   r += "\n";
   r += WalkTr(lang, WalkMsg::kKeepNumber);
   r += "\n\n";
-  r += common::FormatParisDateTime(t.issued_at_ms / 1000);
-  r += "\n";
+  const common::CivilDate d = common::ParisDate(t.issued_at_ms / 1000);
+  char when[48];
+  std::snprintf(when, sizeof when, "%02d/%02d/%04d %s\n", d.day, d.month, d.year,
+                common::FormatParisTime(t.issued_at_ms / 1000).c_str());
+  r += when;
   return r;
 }
 
