@@ -73,8 +73,9 @@ ui::Fonts LoadFonts(ImGuiIO& io) {
     f.body = io.Fonts->AddFontFromFileTTF(kFont, 22.0f, nullptr, kRanges);
     f.large = io.Fonts->AddFontFromFileTTF(kFont, 32.0f, nullptr, kRanges);
     f.title = io.Fonts->AddFontFromFileTTF(kFont, 52.0f, nullptr, kRanges);
-    static const ImWchar kHugeRanges[] = {0x0020, 0x005A, 0x2192, 0x2192, 0};  // tickets
-    f.huge = io.Fonts->AddFontFromFileTTF(kFont, 180.0f, nullptr, kHugeRanges);
+    // Ticket numbers and the waiting-room display's calls (rooms: Latin-1).
+    static const ImWchar kHugeRanges[] = {0x0020, 0x007E, 0x00C0, 0x00FF, 0x2192, 0x2192, 0};
+    f.huge = io.Fonts->AddFontFromFileTTF(kFont, 140.0f, nullptr, kHugeRanges);
   } else {
     std::fprintf(stderr, "police %s absente: police par défaut (sans accents)\n", kFont);
   }

@@ -48,11 +48,14 @@ void DrawDisplay(const DisplayState& d, const Fonts& fonts) {
   if (d.calls.empty())
     Text(dl, fonts.large, 36 * u, ImVec2(40 * u, y), kDisplayMuted,
          WalkTr(d.lang, WalkMsg::kDisplayNoCall));
+  const float col_w = w * 0.62f - 80 * u;  // the calls' column
   for (size_t i = 0; i < d.calls.size(); ++i) {
-    const float px = (i == 0 ? 130 : 60) * u;
     const DisplayCall& c = d.calls[i];
-    Text(dl, big, px, ImVec2(40 * u, y), i == 0 ? kDisplayAccent : kDisplayInk,
-         c.number + "  →  " + c.room);
+    const std::string line = c.number + "  →  " + c.room;
+    float px = (i == 0 ? 120 : 60) * u;
+    const float tw = (big ? big : ImGui::GetFont())->CalcTextSizeA(px, 1e9f, 0, line.c_str()).x;
+    if (tw > col_w) px *= col_w / tw;  // a long room name: smaller, never cut
+    Text(dl, big, px, ImVec2(40 * u, y), i == 0 ? kDisplayAccent : kDisplayInk, line);
     y += px * 1.15f;
     if (y > h - 60 * u) break;
   }

@@ -107,23 +107,23 @@ void Row(const AppState& s, UiScratch& ui, std::vector<Action>* out, const Queue
   } else {
     ImGui::TextUnformatted(Minutes(s, WalkMsg::kWaitingSince, r.waited_ms).c_str());
   }
-  ImGui::SameLine(480);
+  ImGui::SameLine(460);
   if (Button(ui, (std::string(WalkTr(s.lang, WalkMsg::kCall)) + "##call-" + r.id).c_str(),
-             ImVec2(150, 44)))
+             ImVec2(140, 44)))
     out->push_back(act::Walkin{act::CallTicket{r.id, ChosenRoom(s, ui)}});
   if (called) {
     ImGui::SameLine();
     if (Button(ui, (std::string(WalkTr(s.lang, WalkMsg::kDone)) + "##done-" + r.id).c_str(),
-               ImVec2(150, 44), kOk))
+               ImVec2(140, 44), kOk))
       out->push_back(act::Walkin{act::FinishTicket{r.id, "done"}});
   }
   ImGui::SameLine();
   if (Button(ui, (std::string(WalkTr(s.lang, WalkMsg::kLeft)) + "##left-" + r.id).c_str(),
-             ImVec2(150, 44), 0xFFFFFF, kDanger))
+             ImVec2(140, 44), 0xFFFFFF, kDanger))
     out->push_back(act::Walkin{act::FinishTicket{r.id, "left"}});
   ImGui::SameLine();
   if (Button(ui, (std::string(WalkTr(s.lang, WalkMsg::kConvert)) + "##convert-" + r.id).c_str(),
-             ImVec2(300, 44), 0xFFFFFF, kPrimary))
+             ImVec2(290, 44), 0xFFFFFF, kPrimary))
     ui.walkin.converting = r.id;
   if (ui.walkin.converting == r.id) ConvertForm(s, ui, out, r);
 }

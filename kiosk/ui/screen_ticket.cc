@@ -32,7 +32,7 @@ void DrawTicket(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   } else {
     CenteredText(WalkTr(s.lang, WalkMsg::kTicketTitle), ui.fonts.large, Pal().ink);
     pub::Gap(6);
-    HugeCentered(t.number, ui.fonts.huge, 180.0f, Pal().accent_text);
+    HugeCentered(t.number, ui.fonts.huge, 160.0f, Pal().accent_text);
     pub::Gap(10);
     CenteredText(WaitText(s.lang, t.wait_ms), ui.fonts.large, Pal().ink);
     pub::Gap(6);

@@ -1,5 +1,6 @@
 #include "kiosk/ui/ui.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "common/util/time.h"
@@ -17,6 +18,7 @@ namespace {
 
 constexpr float kTopBar = 76.0f;
 constexpr float kStatusBar = 46.0f;
+constexpr float kLockW = 140.0f;  // « Verrouiller »
 
 // « Écouter », « A+ », « Contraste » and the language, right-aligned so they
 // end at `right`, top at `y` (screen coordinates): on the public top bar, or
@@ -86,20 +88,35 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
                         {Msg::kConflicts, Screen::kConflicts},
                         {Msg::kSecretariat, Screen::kSecretariat},
                         {Msg::kAppTitle, Screen::kQueue}};  // label: WalkTr below
-    float x = 16;
+    std::vector<std::string> labels;
+    float text_w = 0;
     for (const Tab& t : tabs) {
       std::string label = Tr(s.lang, t.label);
       if (t.to == Screen::kQueue) label = QueueTabLabel(s);
       if (t.to == Screen::kConflicts && !s.conflicts.empty())
         label += " (" + std::to_string(s.conflicts.size()) + ")";
-      label += "##tab";
-      const float tw = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + 36;
+      labels.push_back(label + "##tab");
+      text_w += ImGui::CalcTextSize(labels.back().c_str(), nullptr, true).x;
+    }
+    // Six tabs: narrower padding when they would run under « Verrouiller ».
+    const float n = static_cast<float>(labels.size());
+    const float avail = w - 8 - 80 - 8 - kLockW - 16 - 8;
+    float pad = 36, gap = 8;
+    if (text_w + n * (pad + gap) > avail) {
+      gap = 4;
+      pad = std::max(12.0f, (avail - text_w) / n - gap);
+    }
+    float x = 16;
+    for (size_t i = 0; i < labels.size(); ++i) {
+      const Tab& t = tabs[i];
+      const std::string& label = labels[i];
+      const float tw = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + pad;
       ImGui::SetCursorScreenPos(ImVec2(x, 10));
       const bool active = s.screen == t.to;
       if (Button(ui, label.c_str(), ImVec2(tw, 56), active ? 0xFFFFFF : 0x0A4F8A,
                  active ? kPrimary : 0xFFFFFF))
         out->push_back(act::Navigate{t.to});
-      x += tw + 8;
+      x += tw + gap;
     }
   }
   const float right = w - 8;
@@ -110,8 +127,8 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     if (Button(ui, (std::string(s.lang == Lang::kFr ? "EN" : "FR") + "##lang").c_str(),
                ImVec2(lang_w, 56), Pal().bar_button, Pal().on_bar_button))
       out->push_back(act::ToggleLanguage{});
-    ImGui::SetCursorScreenPos(ImVec2(right - lang_w - 8 - 170, 10));
-    if (Button(ui, Tr(s.lang, Msg::kLock), ImVec2(170, 56), 0xFFFFFF, kDanger))
+    ImGui::SetCursorScreenPos(ImVec2(right - lang_w - 8 - kLockW, 10));
+    if (Button(ui, Tr(s.lang, Msg::kLock), ImVec2(kLockW, 56), 0xFFFFFF, kDanger))
       out->push_back(act::Lock{});
   }
   ImGui::SetCursorScreenPos(ImVec2(p.x, kTopBar + 8));

@@ -26,7 +26,7 @@ struct Fonts {
   ImFont* body = nullptr;   // ~22 px, staff screens
   ImFont* large = nullptr;  // ~34 px, public screens and buttons
   ImFont* title = nullptr;  // ~54 px, public titles
-  ImFont* huge = nullptr;   // ~180 px, ticket numbers (digits, A-Z, arrow)
+  ImFont* huge = nullptr;   // ~140 px, ticket numbers and display calls
 };
 
 struct Rect {
