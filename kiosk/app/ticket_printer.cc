@@ -60,7 +60,8 @@ Status PrintReceipt(const std::string& printer, const std::string& text,
     return Status::InvalidArgument("ticket trop long pour l'imprimante");
   int in[2];
   if (pipe2(in, O_CLOEXEC) != 0)
-    return Status::Unavailable(std::string("imprimante : pipe impossible : ") + std::strerror(errno));
+    return Status::Unavailable(std::string("imprimante : pipe impossible : ") +
+                               std::strerror(errno));
   std::vector<std::string> args = {lp_program, "-d", printer};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
@@ -69,7 +70,8 @@ Status PrintReceipt(const std::string& printer, const std::string& text,
   if (pid < 0) {
     close(in[0]);
     close(in[1]);
-    return Status::Unavailable(std::string("imprimante : fork impossible : ") + std::strerror(errno));
+    return Status::Unavailable(std::string("imprimante : fork impossible : ") +
+                               std::strerror(errno));
   }
   if (pid == 0) {  // child: only async-signal-safe calls until exec
     dup2(in[0], STDIN_FILENO);

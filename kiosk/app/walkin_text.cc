@@ -80,7 +80,8 @@ std::string RoomLabel(Lang lang, const std::string& room) {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80)
       has_letter_word = true;
   // "3", "12b" are codes: prefix them; anything with a word is a name.
-  if (!has_letter_word || room.size() <= 3) return std::string(WalkTr(lang, WalkMsg::kRoomLabel)) + " " + room;
+  if (!has_letter_word || room.size() <= 3)
+    return std::string(WalkTr(lang, WalkMsg::kRoomLabel)) + " " + room;
   return room;
 }
 

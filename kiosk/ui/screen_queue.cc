@@ -78,8 +78,9 @@ void ConvertForm(const AppState& s, UiScratch& ui, std::vector<Action>* out,
   if (Button(ui, (std::string(Tr(s.lang, Msg::kSave)) + "##walk-convert-ok").c_str(),
              ImVec2(160, 44)) &&
       np > 0) {
-    out->push_back(act::Walkin{act::ConvertTicket{r.id, s.practitioners[ui.walkin.practitioner].id,
-                                                  ui.walkin.patient.data(), ui.walkin.birth.data()}});
+    out->push_back(act::Walkin{act::ConvertTicket{
+        r.id, s.practitioners[ui.walkin.practitioner].id, ui.walkin.patient.data(),
+        ui.walkin.birth.data()}});
     ui.walkin.patient.fill(0);
     ui.walkin.birth.fill(0);
     ui.walkin.converting.clear();

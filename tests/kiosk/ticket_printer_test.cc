@@ -95,8 +95,9 @@ TEST_F(TicketPrinterTest, AHungLpIsKilledAfterTheTimeout) {
 // is refused before anything runs; so is an oversized receipt.
 TEST_F(TicketPrinterTest, CraftedPrinterNamesAndOversizedTextAreRefused) {
   FakeLp();
-  for (const std::string& bad : std::vector<std::string>{"", "-oraw", "a;touch x", "a b", "$(id)", "../x", "imprimante\n",
-                                std::string(128, 'a')}) {
+  const std::vector<std::string> crafted = {
+      "", "-oraw", "a;touch x", "a b", "$(id)", "../x", "imprimante\n", std::string(128, 'a')};
+  for (const std::string& bad : crafted) {
     const common::Status st = PrintReceipt(bad, "A12\n");
     EXPECT_EQ(st.code(), common::StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(st.message().find("nom d'imprimante invalide"), std::string::npos);
