@@ -16,6 +16,15 @@ R="$BUILD/tools/relais"
 "$SRC/tools/demo/seed_kiosk.sh" "$TMP/site.db" "$BUILD" "$DAY" >/dev/null
 "$R" ticket issue --db "$TMP/site.db" >/dev/null
 "$R" ticket call --db "$TMP/site.db" --room 3 >/dev/null
+# A crafted --ticket-printer is refused before any window (exit 2, reason).
+for bad in "-oraw" 'a;touch x' '$(id)'; do
+  rc=0
+  msg=$("$BUILD/kiosk/relais-kiosk" --db "$TMP/site.db" --ticket-printer "$bad" 2>&1) || rc=$?
+  if [[ $rc != 2 || "$msg" != *"nom d'imprimante invalide"* ]]; then
+    echo "FAIL: --ticket-printer '$bad' gave rc=$rc: $msg"; exit 1
+  fi
+done
+echo "ok: crafted --ticket-printer names refused"
 mkdir "$TMP/wav"
 timeout 60 xvfb-run -a -s "-screen 0 1280x800x24" "$BUILD/kiosk/relais-kiosk" \
   --db "$TMP/site.db" --display --speech-wav-dir "$TMP/wav" >"$TMP/out.txt" 2>"$TMP/err.txt" &
