@@ -4,6 +4,8 @@
 //                [--fullscreen] [--reach-low] [--no-speech | --speech-wav-dir DIR] [--now YYYY-MM-DDTHH:MM]
 //                [--screenshot-dir DIR --frames N]
 //   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
+//   relais-kiosk --db site.db --display [--fullscreen]   (waiting-room TV, display.h)
+//   [--ticket-printer NAME]: walk-in receipts through CUPS lp (ticket_printer.h)
 // The token comes from --token-file or RELAIS_TOKEN (--token still works but
 // warns: it is visible in `ps`). Before each sync the worker runs PRAGMA
 // quick_check and stops with « réplique endommagée » instead of syncing.
@@ -31,6 +33,8 @@
 #include "kiosk/app/effects.h"
 #include "kiosk/app/output_dir.h"
 #include "kiosk/app/sync_worker.h"
+#include "kiosk/app/ticket_printer.h"
+#include "kiosk/display.h"
 #include "kiosk/physical_input.h"
 #include "kiosk/set_pin.h"
 #include "kiosk/ui/ui.h"
@@ -53,6 +57,8 @@ struct Options {
   std::string speech_wav_dir;  // --speech-wav-dir: « Écouter » writes WAV files
   int frames = 4;
   int sync_interval_s = 30;
+  bool display = false;        // --display: the waiting-room screen (display.h)
+  std::string ticket_printer;  // --ticket-printer: CUPS queue for walk-in receipts
 };
 
 constexpr const char kFont[] = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -67,6 +73,9 @@ ui::Fonts LoadFonts(ImGuiIO& io) {
     f.body = io.Fonts->AddFontFromFileTTF(kFont, 22.0f, nullptr, kRanges);
     f.large = io.Fonts->AddFontFromFileTTF(kFont, 32.0f, nullptr, kRanges);
     f.title = io.Fonts->AddFontFromFileTTF(kFont, 52.0f, nullptr, kRanges);
+    // Ticket numbers and the waiting-room display's calls (rooms: Latin-1).
+    static const ImWchar kHugeRanges[] = {0x0020, 0x007E, 0x00C0, 0x00FF, 0x2192, 0x2192, 0};
+    f.huge = io.Fonts->AddFontFromFileTTF(kFont, 140.0f, nullptr, kHugeRanges);
   } else {
     std::fprintf(stderr, "police %s absente: police par défaut (sans accents)\n", kFont);
   }
@@ -178,7 +187,10 @@ int Screenshots(Kiosk& k, const Options& o) {
                         {"accueil-200", Screen::kWelcome, 200, false},
                         {"code-200", Screen::kCheckInCode, 200, false},
                         {"naissance-200", Screen::kCheckInBirth, 200, false},
-                        {"confirmation-200", Screen::kCheckInDone, 200, true}};
+                        {"confirmation-200", Screen::kCheckInDone, 200, true},
+                        // Walk-in queue (docs/kiosk.md « Sans rendez-vous »).
+                        {"ticket", Screen::kTicket},
+                        {"file-attente", Screen::kQueue}};
   int failures = 0;
   for (const Shot& s : shots) {
     AppState& st = k.state;
@@ -214,6 +226,7 @@ int Screenshots(Kiosk& k, const Options& o) {
       }
     }
     if (s.screen == Screen::kSecretariat) ScreenshotSearch(k);
+    if (s.screen == Screen::kTicket || s.screen == Screen::kQueue) PrepareWalkinShot(st, s.screen);
     for (int i = 0; i < o.frames; ++i) {
       Frame(k);
       if (i + 1 == o.frames) {
@@ -386,6 +399,7 @@ int Run(const Options& o) {
   k.hub_note = note;
   k.state = InitialState(clock->NowMillis(), o.lang == "en" ? Lang::kEn : Lang::kFr);
   k.state.reach_low = o.reach_low;
+  k.state.walkin.printer = o.ticket_printer;
   SyncWorker* wp = worker.get();
   k.runner = std::make_unique<EffectRunner>(rep->get(), [wp] { if (wp) wp->Nudge(); });
   k.input.OpenSpeaker(o.speech_wav_dir, o.no_speech || !o.screenshot_dir.empty());
@@ -393,7 +407,15 @@ int Run(const Options& o) {
   if (worker) worker->Start();
 
   int rc = 0;
-  if (!o.screenshot_dir.empty()) rc = Screenshots(k, o);
+  if (o.display) {  // the waiting-room TV (display.h): speech through k.input
+    DisplayOptions d{k.state.lang, o.screenshot_dir, o.frames};
+    auto say = [&k](const std::string& text) {
+      k.state.speech = AppState::SpeechRequest{text, k.state.lang, k.state.speech.seq + 1};
+      k.input.Settle(k.state);
+    };
+    rc = RunDisplay(k.window, **rep, *clock, k.scratch.fonts, d, say,
+                    [&k](const std::string& path) { return SavePng(k.window, path); });
+  } else if (!o.screenshot_dir.empty()) rc = Screenshots(k, o);
   else MainLoop(k);
 
   if (worker) worker->Stop();
@@ -436,7 +458,13 @@ int main(int argc, char** argv) {
   app.add_option("--screenshot-dir", o.screenshot_dir, "Écrit une capture PNG par écran puis quitte");
   app.add_option("--frames", o.frames, "Images rendues par écran en mode capture")
       ->check(CLI::Range(2, 100));
+  app.add_flag("--display", o.display,
+               "Écran de salle d'attente : appels des tickets et prochains rendez-vous");
+  app.add_option("--ticket-printer", o.ticket_printer,
+                 "File CUPS (lp -d NOM) pour imprimer les tickets sans rendez-vous");
   CLI11_PARSE(app, argc, argv);
+  if (!o.ticket_printer.empty() && !relais::kiosk::IsValidPrinterName(o.ticket_printer))
+    return std::fprintf(stderr, "--ticket-printer : nom d'imprimante invalide (lettres, chiffres, _ . -)\n"), 2;
   // An explicit but empty --ca must not quietly mean "no TLS".
   if (ca->count() > 0 && o.ca.empty())
     return std::fprintf(stderr, "--ca vide: donnez le fichier PEM de l'autorité du hub\n"), 2;

@@ -130,8 +130,17 @@ if [ -n "${DISPLAY:-}" ] && [ -z "${CI:-}" ]; then
   echo "Fenêtre ouverte (code de démonstration du personnel: 1234). Fermez-la pour finir."
   "$KIOSK" --db "$A" --hub "127.0.0.1:$GRPC" --token-file "$OUT/jetons/s1-accueil" || true
 else
+  # Walk-in queue (issue #16): two rooms, two tickets taken, one called to
+  # Salle 3, so the waiting-room display (--display) shows a call.
+  "$R" org room add --db "$A" --id salle1 --site "$S1" --name "Salle 1" >/dev/null
+  "$R" org room add --db "$A" --id salle3 --site "$S1" --name "Salle 3" >/dev/null
+  "$R" ticket issue --db "$A" | sed 's/^/ticket: /'
+  "$R" ticket issue --db "$A" | sed 's/^/ticket: /'
+  "$R" ticket call --db "$A" --room "Salle 3" | sed 's/^/appel: /'
   timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$KIOSK" --db "$A" --now "${TODAY}T10:25" \
     --screenshot-dir "$OUT/screens" --frames 4 >/dev/null
+  timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$KIOSK" --db "$A" --now "${TODAY}T10:25" \
+    --display --screenshot-dir "$OUT/screens" --frames 4 >/dev/null
   ls "$OUT/screens"/*.png | sed 's/^/capture: /'
   # The remote secretariat of the multi-site centre: its slot search
   # (« Prochain créneau libre ») over the three sites.

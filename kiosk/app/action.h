@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "kiosk/app/state.h"
+#include "kiosk/app/walkin_action.h"
 
 namespace relais::kiosk {
 
@@ -150,6 +151,7 @@ using Action =
                  act::BookSlot, act::MoveOverlap, act::Speak, act::ToggleTextScale,
                  act::ToggleHighContrast, act::ScanCheckIn, act::SetPlanningPole,
                  act::MoveDisplaced, act::MoveFocus, act::Activate, act::Back,
-                 act::TypeChar, act::EraseChar, act::ExtendTime, act::ToggleReachLow>;
+                 act::TypeChar, act::EraseChar, act::ExtendTime, act::ToggleReachLow,
+                 act::Walkin>;
 
 }  // namespace relais::kiosk

@@ -15,6 +15,7 @@
 #include "kiosk/app/scan_input.h"
 #include "kiosk/app/screen_speech.h"
 #include "kiosk/app/staff_access.h"
+#include "kiosk/app/walkin.h"
 
 namespace relais::kiosk {
 
@@ -312,6 +313,7 @@ struct Visitor {
     if (IsStaffScreen(s.screen) || s.screen == Screen::kStaffPin) return;  // not a patient
     FinishCheckIn(s, MatchScanned(s, a));
   }
+  void operator()(const act::Walkin& a) { ApplyWalkin(s, a); }  // walkin.h
 };
 
 void Visitor::operator()(const act::AddAppointment& a) {
@@ -366,7 +368,8 @@ void Visitor::operator()(const act::Tick& a) {
 
 bool IsStaffScreen(Screen s) {
   return s == Screen::kPlanning || s == Screen::kPresence ||
-         s == Screen::kLedger || s == Screen::kConflicts || s == Screen::kSecretariat;
+         s == Screen::kLedger || s == Screen::kConflicts || s == Screen::kSecretariat ||
+         s == Screen::kQueue;
 }
 
 AppState InitialState(int64_t now_ms, Lang lang) {

@@ -13,6 +13,7 @@
 #include "kiosk/app/pin.h"
 #include "kiosk/app/planning.h"
 #include "kiosk/app/secretariat_effects.h"
+#include "kiosk/app/walkin_effects.h"
 
 namespace relais::kiosk {
 
@@ -21,6 +22,13 @@ namespace {
 using common::Status;
 
 std::string LockoutKey(const std::string& user) { return "pin_lockout:" + user; }
+
+// Issuing and printing a ticket show the ticket screen, no notice.
+bool WalkinSilent(const Effect& e) {
+  const auto* w = std::get_if<EffWalkin>(&e);
+  return w && (std::holds_alternative<EffIssueTicket>(w->e) ||
+               std::holds_alternative<EffPrintTicket>(w->e));
+}
 
 // Effects that are no user-visible save (no "Enregistré" notice).
 bool Silent(const Effect& e) {
@@ -31,7 +39,8 @@ bool Silent(const Effect& e) {
          std::holds_alternative<EffSearchSlots>(e) ||
          std::holds_alternative<EffOpenSecretariat>(e) ||
          std::holds_alternative<EffBookSlot>(e) ||  // their own notice
-         std::holds_alternative<EffMoveOverlap>(e);
+         std::holds_alternative<EffMoveOverlap>(e) ||
+         WalkinSilent(e);
 }
 
 // "<failures>:<until_ms>" as EffSaveLockout stores it; {} if unreadable.
@@ -103,6 +112,8 @@ struct Runner {
   Status operator()(const EffBookSlot& e) { return RunBookSlot(r, s, e); }
   Status operator()(const EffMoveOverlap& e) { return RunMoveOverlap(r, s, e, cache); }
   Status operator()(const EffOpenSecretariat& e) { return RunOpenSecretariat(r, s, e); }
+  // The walk-in queue (walkin_effects.h).
+  Status operator()(const EffWalkin& e) { return RunWalkin(r, s, e); }
 };
 
 // Short staff-only description of a record in conflict.
@@ -257,6 +268,7 @@ Status EffectRunner::Reload(AppState& state) {
   const bool on_screen = state.staff_unlocked && state.screen == Screen::kSecretariat;
   if (!on_screen) slot_cache_.reset();
   RELAIS_RETURN_IF_ERROR(ReloadSecretariat(r, state, on_screen ? SlotCacheOrNull() : nullptr));
+  RELAIS_RETURN_IF_ERROR(ReloadWalkin(r, state));  // walkin_effects.h
   ++state.version;
   return Status::OK();
 }

@@ -118,6 +118,9 @@ std::vector<Control> FocusableControls(const AppState& s) {
     case Screen::kCheckInDone:
       out.push_back({"done", act::Navigate{Screen::kWelcome}});
       break;
+    case Screen::kTicket:  // walk-in ticket (walkin.h)
+      out.push_back({"ticket:ok", act::Navigate{Screen::kWelcome}});
+      break;
     case Screen::kCheckInChoose:
       for (size_t i = 0; i < s.checkin.choices.size(); ++i)
         out.push_back({"choice:" + std::to_string(i), act::ChooseAppointment{i}});
@@ -135,7 +138,7 @@ std::vector<Control> FocusableControls(const AppState& s) {
       break;
     default:  // welcome
       out.push_back({"arrived", act::Navigate{Screen::kCheckInCode}});
-      out.push_back({"no-appointment", act::Navigate{Screen::kCheckInDone}});
+      out.push_back({"no-appointment", act::Walkin{act::TakeTicket{}}});
       break;
   }
   AddToolbar(&out);
@@ -203,6 +206,7 @@ void ApplyBack(AppState& s) {
     case Screen::kCheckInBirth:
     case Screen::kCheckInDone:
     case Screen::kCheckInChoose:
+    case Screen::kTicket:
       Apply(s, act::Navigate{Screen::kWelcome});
       break;
     case Screen::kStaffPin:

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "kiosk/app/a11y_text.h"
+#include "kiosk/app/walkin.h"
 #include "kiosk/app/i18n.h"
 
 namespace relais::kiosk {
@@ -123,6 +124,7 @@ std::string ScreenSpeech(const AppState& s) {
     case Screen::kCheckInDone: Done(s, sp); break;
     case Screen::kCheckInChoose: Choose(s, sp); break;
     case Screen::kStaffPin: Pin(s, sp); break;
+    case Screen::kTicket: sp.Say(TicketSpeech(s)); break;  // walkin.h: no name
     default: break;
   }
   sp.Say(A11yMsg::kSpeakKey);

@@ -17,6 +17,7 @@
 #include "common/replica/inputs.h"
 #include "common/util/time.h"
 #include "kiosk/app/secretariat_state.h"
+#include "kiosk/app/walkin_state.h"
 
 namespace relais::kiosk {
 
@@ -32,6 +33,8 @@ enum class Screen {
   kLedger,        // staff
   kConflicts,     // staff
   kSecretariat,   // staff: next free slot, booking, double bookings
+  kTicket,        // public: the walk-in ticket just taken (walkin.h)
+  kQueue,         // staff: « File d'attente » of walk-in tickets
 };
 bool IsStaffScreen(Screen s);
 
@@ -143,7 +146,8 @@ using Effect = std::variant<EffCheckIn, EffSetStatus, EffAddAppointment,
                             EffSetPresence, EffAddLedger, EffResolve,
                             EffSetPin, EffSaveLockout, EffAuditPlanning,
                             EffAuditConflicts, EffReload, EffSearchSlots,
-                            EffBookSlot, EffMoveOverlap, EffOpenSecretariat>;
+                            EffBookSlot, EffMoveOverlap, EffOpenSecretariat,
+                            EffWalkin>;
 
 // Wrong-PIN count of one user at this kiosk (pin.h LockoutMs).
 struct PinLockout {
@@ -240,6 +244,9 @@ struct AppState {
   // every public control in the lower half of the screen. Kept until
   // toggled back, like the other accessibility settings.
   bool reach_low = false;
+
+  // Walk-in queue (issue #16): ticket screen and « File d'attente ».
+  WalkinState walkin;
 };
 
 }  // namespace relais::kiosk

@@ -54,7 +54,7 @@ void DrawWelcome(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   CenterBlock(FitWidth(Tr(s.lang, Msg::kNoAppointment), 620));
   if (Button(ui, Tr(s.lang, Msg::kNoAppointment), ImVec2(620, 90), Pal().light,
              Pal().light_accent))
-    out->push_back(act::Navigate{Screen::kCheckInDone});
+    out->push_back(act::Walkin{act::TakeTicket{}});  // the ticket screen (walkin.h)
   MarkControl(ui, "no-appointment");
   PopFontOr(ui.fonts.large);
   // The staff entry is not for patients: it keeps its size at « A+ ».

@@ -76,7 +76,7 @@ void Welcome(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   CenterBlock(FitWidth(Tr(s.lang, Msg::kNoAppointment), 620));
   if (Button(ui, Tr(s.lang, Msg::kNoAppointment), ImVec2(620, 80), Pal().light,
              Pal().light_accent))
-    out->push_back(act::Navigate{Screen::kCheckInDone});
+    out->push_back(act::Walkin{act::TakeTicket{}});  // the ticket screen (walkin.h)
   MarkControl(ui, "no-appointment");
   PopFontOr(ui.fonts.large);
   ImGui::SetWindowFontScale(1.0f);  // the staff entry keeps its size

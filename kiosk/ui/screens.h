@@ -16,6 +16,9 @@ void DrawPresence(const AppState& s, UiScratch& ui, std::vector<Action>* out);
 void DrawLedger(const AppState& s, UiScratch& ui, std::vector<Action>* out);
 void DrawConflicts(const AppState& s, UiScratch& ui, std::vector<Action>* out);
 void DrawSecretariat(const AppState& s, UiScratch& ui, std::vector<Action>* out);
+// Walk-in queue (issue #16): the public ticket screen and « File d'attente ».
+void DrawTicket(const AppState& s, UiScratch& ui, std::vector<Action>* out);
+void DrawQueue(const AppState& s, UiScratch& ui, std::vector<Action>* out);
 
 // Display name of a practitioner id ("" -> the id itself).
 std::string PractitionerName(const AppState& s, const std::string& id);

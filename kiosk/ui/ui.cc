@@ -1,11 +1,14 @@
 #include "kiosk/ui/ui.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "common/util/time.h"
 #include "kiosk/app/a11y_text.h"
 #include "kiosk/app/focus.h"
 #include "kiosk/app/i18n.h"
+#include "kiosk/app/walkin.h"
+#include "kiosk/app/walkin_text.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/widgets.h"
 
@@ -15,6 +18,7 @@ namespace {
 
 constexpr float kTopBar = 76.0f;
 constexpr float kStatusBar = 46.0f;
+constexpr float kLockW = 140.0f;  // « Verrouiller »
 
 // « Écouter », « A+ », « Contraste » and the language, right-aligned so they
 // end at `right`, top at `y` (screen coordinates): on the public top bar, or
@@ -51,6 +55,14 @@ void DrawPublicToolbar(const AppState& s, UiScratch& ui, std::vector<Action>* ou
   }
 }
 
+// « File d'attente (N) »: N tickets waiting.
+std::string QueueTabLabel(const AppState& s) {
+  std::string label = WalkTr(s.lang, WalkMsg::kQueueTab);
+  const size_t n = WaitingRows(s).size();
+  if (n > 0) label += " (" + std::to_string(n) + ")";
+  return label;
+}
+
 void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -74,20 +86,37 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
                         {Msg::kPresence, Screen::kPresence},
                         {Msg::kLedger, Screen::kLedger},
                         {Msg::kConflicts, Screen::kConflicts},
-                        {Msg::kSecretariat, Screen::kSecretariat}};
-    float x = 16;
+                        {Msg::kSecretariat, Screen::kSecretariat},
+                        {Msg::kAppTitle, Screen::kQueue}};  // label: WalkTr below
+    std::vector<std::string> labels;
+    float text_w = 0;
     for (const Tab& t : tabs) {
       std::string label = Tr(s.lang, t.label);
+      if (t.to == Screen::kQueue) label = QueueTabLabel(s);
       if (t.to == Screen::kConflicts && !s.conflicts.empty())
         label += " (" + std::to_string(s.conflicts.size()) + ")";
-      label += "##tab";
-      const float tw = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + 36;
+      labels.push_back(label + "##tab");
+      text_w += ImGui::CalcTextSize(labels.back().c_str(), nullptr, true).x;
+    }
+    // Six tabs: narrower padding when they would run under « Verrouiller ».
+    const float n = static_cast<float>(labels.size());
+    const float avail = w - 8 - 80 - 8 - kLockW - 16 - 8;
+    float pad = 36, gap = 8;
+    if (text_w + n * (pad + gap) > avail) {
+      gap = 4;
+      pad = std::max(12.0f, (avail - text_w) / n - gap);
+    }
+    float x = 16;
+    for (size_t i = 0; i < labels.size(); ++i) {
+      const Tab& t = tabs[i];
+      const std::string& label = labels[i];
+      const float tw = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + pad;
       ImGui::SetCursorScreenPos(ImVec2(x, 10));
       const bool active = s.screen == t.to;
       if (Button(ui, label.c_str(), ImVec2(tw, 56), active ? 0xFFFFFF : 0x0A4F8A,
                  active ? kPrimary : 0xFFFFFF))
         out->push_back(act::Navigate{t.to});
-      x += tw + 8;
+      x += tw + gap;
     }
   }
   const float right = w - 8;
@@ -98,8 +127,8 @@ void DrawTopBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     if (Button(ui, (std::string(s.lang == Lang::kFr ? "EN" : "FR") + "##lang").c_str(),
                ImVec2(lang_w, 56), Pal().bar_button, Pal().on_bar_button))
       out->push_back(act::ToggleLanguage{});
-    ImGui::SetCursorScreenPos(ImVec2(right - lang_w - 8 - 170, 10));
-    if (Button(ui, Tr(s.lang, Msg::kLock), ImVec2(170, 56), 0xFFFFFF, kDanger))
+    ImGui::SetCursorScreenPos(ImVec2(right - lang_w - 8 - kLockW, 10));
+    if (Button(ui, Tr(s.lang, Msg::kLock), ImVec2(kLockW, 56), 0xFFFFFF, kDanger))
       out->push_back(act::Lock{});
   }
   ImGui::SetCursorScreenPos(ImVec2(p.x, kTopBar + 8));
@@ -265,6 +294,8 @@ void DrawScreen(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     case Screen::kLedger: DrawLedger(s, ui, out); break;
     case Screen::kConflicts: DrawConflicts(s, ui, out); break;
     case Screen::kSecretariat: DrawSecretariat(s, ui, out); break;
+    case Screen::kQueue: DrawQueue(s, ui, out); break;
+    case Screen::kTicket: DrawTicket(s, ui, out); break;  // both layouts
     default: DrawPublic(s, ui, out); break;
   }
   if (!IsStaffScreen(screen) && s.reach_low) {  // « Boutons en bas »: the toolbar too

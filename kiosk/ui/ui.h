@@ -17,6 +17,7 @@
 #include "kiosk/app/action.h"
 #include "kiosk/app/state.h"
 #include "kiosk/ui/secretariat_scratch.h"
+#include "kiosk/ui/walkin_scratch.h"
 
 namespace relais::kiosk::ui {
 
@@ -25,6 +26,7 @@ struct Fonts {
   ImFont* body = nullptr;   // ~22 px, staff screens
   ImFont* large = nullptr;  // ~34 px, public screens and buttons
   ImFont* title = nullptr;  // ~54 px, public titles
+  ImFont* huge = nullptr;   // ~140 px, ticket numbers and display calls
 };
 
 struct Rect {
@@ -74,6 +76,9 @@ struct UiScratch {
 
   // Secretariat screen: filters and the patient to book.
   SecretariatScratch sec;
+
+  // « File d'attente »: room, practitioner and patient being typed.
+  WalkinScratch walkin;
 };
 
 // Sets colours, rounding and spacing for a high-contrast touch kiosk.
