@@ -76,10 +76,10 @@ class AgendaHttpTest : public StoreHubFixture {
     const std::string t_sec = Enroll({"CDS71", "DIGOIN", "AUTUN"}, "sec");
     const std::string t_msp = Enroll({"MSP2"}, "msp");
     for (const char* s : {"DIGOIN", "AUTUN"})
-      ASSERT_OK(sec->WriteAt(s, Collection::kSite, s,
-                             {{common::field::kName, std::string("Site ") + s},
-                              {common::field::kOrg, "CDS71"}})
-                    .status());
+      ASSERT_OK(common::Status(sec->WriteAt(s, Collection::kSite, s,
+                                            {{common::field::kName, std::string("Site ") + s},
+                                             {common::field::kOrg, "CDS71"}})
+                                   .status()));
     common::Replica::PractitionerOrg org;
     org.sites = "AUTUN,DIGOIN";
     ASSERT_OK(sec->AddPractitioner("p1", "Dr Lemoine", "medecin", 0, org));
@@ -91,9 +91,9 @@ class AgendaHttpTest : public StoreHubFixture {
     s.kind = "programmee";
     s.slot_min = 20;
     s.valid_from = "2026-12-01";
-    ASSERT_OK(sec->WriteAt("DIGOIN", Collection::kSchedule, "pl-digoin-lundi",
-                           common::ScheduleChanges(s))
-                  .status());
+    ASSERT_OK(common::Status(sec->WriteAt("DIGOIN", Collection::kSchedule, "pl-digoin-lundi",
+                                          common::ScheduleChanges(s))
+                                 .status()));
     digoin_appt_ = Book(*sec, "DIGOIN", "p1", kMonday9, "Zoé Marchand");
     autun_appt_ = Book(*sec, "AUTUN", "p1", kMonday9 + 86400, "Jules Perrin");
     ASSERT_OK(msp->AddPractitioner("p9", "Dr Autre", "medecin"));
