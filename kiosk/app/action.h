@@ -47,6 +47,9 @@ struct AddAppointment {
   std::string kind = "consultation";
   int64_t duration_min = 15;
   bool walk_in = false;
+  // Patient's commune (issue #20, commune_input.h): postcode as typed (""
+  // = not asked) and the INSEE code picked ("" = the postcode's only one).
+  std::string patient_postcode, patient_commune;
 };
 struct SetPresence {
   std::string practitioner, half, state, replacement, room;

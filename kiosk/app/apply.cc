@@ -15,6 +15,7 @@
 #include "kiosk/app/scan_input.h"
 #include "kiosk/app/screen_speech.h"
 #include "kiosk/app/staff_access.h"
+#include "kiosk/app/commune_input.h"
 
 namespace relais::kiosk {
 
@@ -337,6 +338,16 @@ void Visitor::operator()(const act::AddAppointment& a) {
   } else {
     if (!has_time) return Notice(s, Msg::kInvalidInput, true);
     e.start = common::ParisLocalToUtc(s.day, h, m);
+  }
+  {  // Patient's commune (commune_input.h): "" when no postcode was typed.
+    common::Result<std::string> commune =
+        PatientCommuneFromDesk(a.patient_postcode, a.patient_commune);
+    if (!commune.ok()) {
+      s.message = commune.status().message();
+      s.message_is_error = true;
+      return;
+    }
+    e.patient_commune = *commune;
   }
   // Name, birth date, duration, kind...: the replica's checks (validate.h).
   if (!common::ValidateNewAppointment(e).empty())

@@ -17,6 +17,7 @@
 #include "kiosk/app/action.h"
 #include "kiosk/app/state.h"
 #include "kiosk/ui/secretariat_scratch.h"
+#include "kiosk/ui/commune_picker.h"
 
 namespace relais::kiosk::ui {
 
@@ -74,6 +75,9 @@ struct UiScratch {
 
   // Secretariat screen: filters and the patient to book.
   SecretariatScratch sec;
+
+  // Add-appointment popup: patient's postcode and commune (issue #20).
+  CommunePickerScratch appt_commune;
 };
 
 // Sets colours, rounding and spacing for a high-contrast touch kiosk.
