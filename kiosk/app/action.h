@@ -139,6 +139,10 @@ struct EraseChar {};
 struct ExtendTime {};
 // Staff toggle of AppState::reach_low (refused while locked).
 struct ToggleReachLow {};
+// « Imprimer la convocation » of a planning-day appointment (convocation.h).
+struct PrintConvocation {
+  std::string appointment_id;
+};
 }  // namespace act
 
 using Action =
@@ -153,6 +157,7 @@ using Action =
                  act::BookSlot, act::MoveOverlap, act::Speak, act::ToggleTextScale,
                  act::ToggleHighContrast, act::ScanCheckIn, act::SetPlanningPole,
                  act::MoveDisplaced, act::MoveFocus, act::Activate, act::Back,
-                 act::TypeChar, act::EraseChar, act::ExtendTime, act::ToggleReachLow>;
+                 act::TypeChar, act::EraseChar, act::ExtendTime, act::ToggleReachLow,
+                 act::PrintConvocation>;
 
 }  // namespace relais::kiosk

@@ -16,6 +16,7 @@
 #include "kiosk/app/screen_speech.h"
 #include "kiosk/app/staff_access.h"
 #include "kiosk/app/commune_input.h"
+#include "kiosk/app/convocation.h"
 
 namespace relais::kiosk {
 
@@ -308,6 +309,9 @@ struct Visitor {
   void operator()(const act::ExtendTime&) {}  // being an input is enough
   void operator()(const act::ToggleReachLow&) {
     if (Staff()) s.reach_low = !s.reach_low;
+  }
+  void operator()(const act::PrintConvocation& a) {
+    if (Staff()) ApplyPrintConvocation(s, a);
   }
   void operator()(const act::ScanCheckIn& a) {
     if (IsStaffScreen(s.screen) || s.screen == Screen::kStaffPin) return;  // not a patient

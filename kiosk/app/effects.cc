@@ -13,6 +13,7 @@
 #include "kiosk/app/pin.h"
 #include "kiosk/app/planning.h"
 #include "kiosk/app/secretariat_effects.h"
+#include "kiosk/app/convocation.h"
 
 namespace relais::kiosk {
 
@@ -31,7 +32,8 @@ bool Silent(const Effect& e) {
          std::holds_alternative<EffSearchSlots>(e) ||
          std::holds_alternative<EffOpenSecretariat>(e) ||
          std::holds_alternative<EffBookSlot>(e) ||  // their own notice
-         std::holds_alternative<EffMoveOverlap>(e);
+         std::holds_alternative<EffMoveOverlap>(e) ||
+         std::holds_alternative<EffPrintConvocation>(e);
 }
 
 // "<failures>:<until_ms>" as EffSaveLockout stores it; {} if unreadable.
@@ -103,6 +105,7 @@ struct Runner {
   Status operator()(const EffBookSlot& e) { return RunBookSlot(r, s, e); }
   Status operator()(const EffMoveOverlap& e) { return RunMoveOverlap(r, s, e, cache); }
   Status operator()(const EffOpenSecretariat& e) { return RunOpenSecretariat(r, s, e); }
+  Status operator()(const EffPrintConvocation& e) { return RunPrintConvocation(s, e); }
 };
 
 // Short staff-only description of a record in conflict.
@@ -153,7 +156,8 @@ std::string Describe(const AppState& s, const common::Record& rec) {
 Status EffectRunner::Run(AppState& state, const Effect& e) {
   const bool writes = !std::holds_alternative<EffReload>(e) &&
                       !std::holds_alternative<EffSaveLockout>(e) &&
-                      !std::holds_alternative<EffSearchSlots>(e);
+                      !std::holds_alternative<EffSearchSlots>(e) &&
+                      !std::holds_alternative<EffPrintConvocation>(e);
   Status st = std::visit(Runner{*replica_, state, slot_cache_.get()}, e);
   if (st.ok() && writes && on_local_write_) on_local_write_();
   return st;

@@ -17,6 +17,7 @@
 #include "common/replica/inputs.h"
 #include "common/util/time.h"
 #include "kiosk/app/secretariat_state.h"
+#include "kiosk/app/convocation_types.h"
 
 namespace relais::kiosk {
 
@@ -143,7 +144,8 @@ using Effect = std::variant<EffCheckIn, EffSetStatus, EffAddAppointment,
                             EffSetPresence, EffAddLedger, EffResolve,
                             EffSetPin, EffSaveLockout, EffAuditPlanning,
                             EffAuditConflicts, EffReload, EffSearchSlots,
-                            EffBookSlot, EffMoveOverlap, EffOpenSecretariat>;
+                            EffBookSlot, EffMoveOverlap, EffOpenSecretariat,
+                            EffPrintConvocation>;
 
 // Wrong-PIN count of one user at this kiosk (pin.h LockoutMs).
 struct PinLockout {
@@ -240,6 +242,10 @@ struct AppState {
   // every public control in the lower half of the screen. Kept until
   // toggled back, like the other accessibility settings.
   bool reach_low = false;
+
+  // « Imprimer la convocation » (convocation.h): directory and printer,
+  // set by main.cc from --convocation-dir / --printer.
+  ConvocationConfig convocation;
 };
 
 }  // namespace relais::kiosk

@@ -12,6 +12,7 @@
 #include "kiosk/app/staff_access.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/commune_picker.h"
+#include "kiosk/ui/convocation_button.h"
 #include "kiosk/ui/widgets.h"
 
 namespace relais::kiosk::ui {
@@ -107,6 +108,7 @@ void Card(const AppState& s, UiScratch& ui, std::vector<Action>* out,
   ImGui::PopClipRect();
   ImGui::SetCursorScreenPos(ImVec2(p.x + 10, ImGui::GetCursorScreenPos().y - 4));
   StatusButtons(s, ui, out, a);
+  ConvocationButton(s, ui, out, a);
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + kCardH));
 }
 
