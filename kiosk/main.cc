@@ -32,6 +32,7 @@
 #include "kiosk/app/apply.h"
 #include "kiosk/app/effects.h"
 #include "kiosk/app/output_dir.h"
+#include "kiosk/app/convocation.h"
 #include "kiosk/app/sync_worker.h"
 #include "kiosk/app/ticket_printer.h"
 #include "kiosk/display.h"
@@ -59,6 +60,8 @@ struct Options {
   int sync_interval_s = 30;
   bool display = false;        // --display: the waiting-room screen (display.h)
   std::string ticket_printer;  // --ticket-printer: CUPS queue for walk-in receipts
+  // « Imprimer la convocation » (kiosk/app/convocation.h).
+  std::string convocation_dir, printer;
 };
 
 constexpr const char kFont[] = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -357,6 +360,20 @@ int Run(const Options& o) {
       return st.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
     }
   }
+  if (!o.convocation_dir.empty()) {
+    Status st = EnsureOutputDir(o.convocation_dir);
+    if (!st.ok()) {
+      std::fprintf(stderr, "--convocation-dir : %s\n", st.message().c_str());
+      return st.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+  }
+  if (!o.printer.empty()) {
+    Status st = ValidatePrinterName(o.printer);
+    if (!st.ok()) return std::fprintf(stderr, "--printer : %s\n", st.message().c_str()), 2;
+    if (o.convocation_dir.empty())
+      return std::fprintf(stderr, "--printer demande --convocation-dir (où garder les "
+                                  "convocations imprimées)\n"), 2;
+  }
   glfwSetErrorCallback([](int e, const char* d) { std::fprintf(stderr, "GLFW %d: %s\n", e, d); });
   if (!glfwInit()) return std::fprintf(stderr, "GLFW n'a pas pu démarrer (pas d'écran ? essayez xvfb-run)\n"), 1;
   Kiosk k;
@@ -400,6 +417,8 @@ int Run(const Options& o) {
   k.state = InitialState(clock->NowMillis(), o.lang == "en" ? Lang::kEn : Lang::kFr);
   k.state.reach_low = o.reach_low;
   k.state.walkin.printer = o.ticket_printer;
+  k.state.convocation.out_dir = o.convocation_dir;
+  k.state.convocation.printer = o.printer;
   SyncWorker* wp = worker.get();
   k.runner = std::make_unique<EffectRunner>(rep->get(), [wp] { if (wp) wp->Nudge(); });
   k.input.OpenSpeaker(o.speech_wav_dir, o.no_speech || !o.screenshot_dir.empty());
@@ -456,6 +475,10 @@ int main(int argc, char** argv) {
   app.add_option("--set-pin", o.set_pin,
                  "PRATICIEN:CODE ou secretariat:CODE enregistre un code personnel haché");
   app.add_option("--screenshot-dir", o.screenshot_dir, "Écrit une capture PNG par écran puis quitte");
+  app.add_option("--convocation-dir", o.convocation_dir,
+                 "Dossier des convocations (PNG 0600) de « Imprimer la convocation »");
+  app.add_option("--printer", o.printer,
+                 "Imprimante CUPS des convocations (lp -d NOM) ; sinon elles sont seulement enregistrées");
   app.add_option("--frames", o.frames, "Images rendues par écran en mode capture")
       ->check(CLI::Range(2, 100));
   app.add_flag("--display", o.display,

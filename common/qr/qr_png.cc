@@ -1,5 +1,7 @@
 #include "common/qr/qr_png.h"
 
+#include "common/qr/grey_png.h"
+
 #include <fcntl.h>
 #include <png.h>
 #include <qrencode.h>
@@ -41,7 +43,7 @@ std::vector<unsigned char> Raster(const QRcode& qr, const QrPngOptions& o, int* 
 
 }  // namespace
 
-Status WriteQrPng(const std::string& text, const std::string& path, const QrPngOptions& o) {
+Result<GreyImage> QrImage(const std::string& text, const QrPngOptions& o) {
   if (text.empty() || text.size() > kMaxQrTextLen)
     return Status::InvalidArgument("texte du QR vide ou trop long (au plus " +
                                    std::to_string(kMaxQrTextLen) + " octets)");
@@ -51,9 +53,16 @@ Status WriteQrPng(const std::string& text, const std::string& path, const QrPngO
       QRcode_encodeData(static_cast<int>(text.size()),
                         reinterpret_cast<const unsigned char*>(text.data()), 0, QR_ECLEVEL_M));
   if (!qr) return Status::Internal(std::string("libqrencode: ") + std::strerror(errno));
-  int side = 0;
-  std::vector<unsigned char> px = Raster(*qr, o, &side);
+  GreyImage img;
+  img.px = Raster(*qr, o, &img.width);
+  img.height = img.width;
+  return img;
+}
 
+Status WriteGreyPng(const GreyImage& img, const std::string& path) {
+  if (img.width <= 0 || img.height <= 0 ||
+      img.px.size() != static_cast<size_t>(img.width) * static_cast<size_t>(img.height))
+    return Status::InvalidArgument("image PNG vide ou incohérente");
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return Status::Unavailable("impossible d'écrire " + path + " : " + std::strerror(errno) +
@@ -72,10 +81,10 @@ Status WriteQrPng(const std::string& text, const std::string& path, const QrPngO
   png_image image;
   std::memset(&image, 0, sizeof image);
   image.version = PNG_IMAGE_VERSION;
-  image.width = static_cast<png_uint_32>(side);
-  image.height = static_cast<png_uint_32>(side);
+  image.width = static_cast<png_uint_32>(img.width);
+  image.height = static_cast<png_uint_32>(img.height);
   image.format = PNG_FORMAT_GRAY;
-  const int ok = png_image_write_to_stdio(&image, f, 0, px.data(), side, nullptr);
+  const int ok = png_image_write_to_stdio(&image, f, 0, img.px.data(), img.width, nullptr);
   const std::string why = image.message;
   png_image_free(&image);
   const bool closed = std::fclose(f) == 0;
@@ -85,6 +94,11 @@ Status WriteQrPng(const std::string& text, const std::string& path, const QrPngO
                                (why.empty() ? std::string("disque plein ?") : why));
   }
   return Status::OK();
+}
+
+Status WriteQrPng(const std::string& text, const std::string& path, const QrPngOptions& o) {
+  RELAIS_ASSIGN_OR_RETURN(GreyImage img, QrImage(text, o));
+  return WriteGreyPng(img, path);
 }
 
 }  // namespace relais::common

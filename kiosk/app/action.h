@@ -48,6 +48,9 @@ struct AddAppointment {
   std::string kind = "consultation";
   int64_t duration_min = 15;
   bool walk_in = false;
+  // Patient's commune (issue #20, commune_input.h): postcode as typed (""
+  // = not asked) and the INSEE code picked ("" = the postcode's only one).
+  std::string patient_postcode, patient_commune;
 };
 struct SetPresence {
   std::string practitioner, half, state, replacement, room;
@@ -137,6 +140,10 @@ struct EraseChar {};
 struct ExtendTime {};
 // Staff toggle of AppState::reach_low (refused while locked).
 struct ToggleReachLow {};
+// « Imprimer la convocation » of a planning-day appointment (convocation.h).
+struct PrintConvocation {
+  std::string appointment_id;
+};
 }  // namespace act
 
 using Action =
@@ -152,6 +159,6 @@ using Action =
                  act::ToggleHighContrast, act::ScanCheckIn, act::SetPlanningPole,
                  act::MoveDisplaced, act::MoveFocus, act::Activate, act::Back,
                  act::TypeChar, act::EraseChar, act::ExtendTime, act::ToggleReachLow,
-                 act::Walkin>;
+                 act::Walkin, act::PrintConvocation>;
 
 }  // namespace relais::kiosk

@@ -16,6 +16,8 @@
 #include "kiosk/app/screen_speech.h"
 #include "kiosk/app/staff_access.h"
 #include "kiosk/app/walkin.h"
+#include "kiosk/app/commune_input.h"
+#include "kiosk/app/convocation.h"
 
 namespace relais::kiosk {
 
@@ -309,6 +311,9 @@ struct Visitor {
   void operator()(const act::ToggleReachLow&) {
     if (Staff()) s.reach_low = !s.reach_low;
   }
+  void operator()(const act::PrintConvocation& a) {
+    if (Staff()) ApplyPrintConvocation(s, a);
+  }
   void operator()(const act::ScanCheckIn& a) {
     if (IsStaffScreen(s.screen) || s.screen == Screen::kStaffPin) return;  // not a patient
     FinishCheckIn(s, MatchScanned(s, a));
@@ -339,6 +344,16 @@ void Visitor::operator()(const act::AddAppointment& a) {
   } else {
     if (!has_time) return Notice(s, Msg::kInvalidInput, true);
     e.start = common::ParisLocalToUtc(s.day, h, m);
+  }
+  {  // Patient's commune (commune_input.h): "" when no postcode was typed.
+    common::Result<std::string> commune =
+        PatientCommuneFromDesk(a.patient_postcode, a.patient_commune);
+    if (!commune.ok()) {
+      s.message = commune.status().message();
+      s.message_is_error = true;
+      return;
+    }
+    e.patient_commune = *commune;
   }
   // Name, birth date, duration, kind...: the replica's checks (validate.h).
   if (!common::ValidateNewAppointment(e).empty())

@@ -14,6 +14,7 @@
 #include "kiosk/app/planning.h"
 #include "kiosk/app/secretariat_effects.h"
 #include "kiosk/app/walkin_effects.h"
+#include "kiosk/app/convocation.h"
 
 namespace relais::kiosk {
 
@@ -40,7 +41,8 @@ bool Silent(const Effect& e) {
          std::holds_alternative<EffOpenSecretariat>(e) ||
          std::holds_alternative<EffBookSlot>(e) ||  // their own notice
          std::holds_alternative<EffMoveOverlap>(e) ||
-         WalkinSilent(e);
+         WalkinSilent(e) ||
+         std::holds_alternative<EffPrintConvocation>(e);
 }
 
 // "<failures>:<until_ms>" as EffSaveLockout stores it; {} if unreadable.
@@ -114,6 +116,7 @@ struct Runner {
   Status operator()(const EffOpenSecretariat& e) { return RunOpenSecretariat(r, s, e); }
   // The walk-in queue (walkin_effects.h).
   Status operator()(const EffWalkin& e) { return RunWalkin(r, s, e); }
+  Status operator()(const EffPrintConvocation& e) { return RunPrintConvocation(s, e); }
 };
 
 // Short staff-only description of a record in conflict.
@@ -164,7 +167,8 @@ std::string Describe(const AppState& s, const common::Record& rec) {
 Status EffectRunner::Run(AppState& state, const Effect& e) {
   const bool writes = !std::holds_alternative<EffReload>(e) &&
                       !std::holds_alternative<EffSaveLockout>(e) &&
-                      !std::holds_alternative<EffSearchSlots>(e);
+                      !std::holds_alternative<EffSearchSlots>(e) &&
+                      !std::holds_alternative<EffPrintConvocation>(e);
   Status st = std::visit(Runner{*replica_, state, slot_cache_.get()}, e);
   if (st.ok() && writes && on_local_write_) on_local_write_();
   return st;

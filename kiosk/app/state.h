@@ -18,6 +18,7 @@
 #include "common/util/time.h"
 #include "kiosk/app/secretariat_state.h"
 #include "kiosk/app/walkin_state.h"
+#include "kiosk/app/convocation_types.h"
 
 namespace relais::kiosk {
 
@@ -147,7 +148,7 @@ using Effect = std::variant<EffCheckIn, EffSetStatus, EffAddAppointment,
                             EffSetPin, EffSaveLockout, EffAuditPlanning,
                             EffAuditConflicts, EffReload, EffSearchSlots,
                             EffBookSlot, EffMoveOverlap, EffOpenSecretariat,
-                            EffWalkin>;
+                            EffWalkin, EffPrintConvocation>;
 
 // Wrong-PIN count of one user at this kiosk (pin.h LockoutMs).
 struct PinLockout {
@@ -247,6 +248,9 @@ struct AppState {
 
   // Walk-in queue (issue #16): ticket screen and « File d'attente ».
   WalkinState walkin;
+  // « Imprimer la convocation » (convocation.h): directory and printer,
+  // set by main.cc from --convocation-dir / --printer.
+  ConvocationConfig convocation;
 };
 
 }  // namespace relais::kiosk

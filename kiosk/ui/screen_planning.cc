@@ -11,6 +11,8 @@
 #include "kiosk/app/secretariat_text.h"
 #include "kiosk/app/staff_access.h"
 #include "kiosk/ui/screens.h"
+#include "kiosk/ui/commune_picker.h"
+#include "kiosk/ui/convocation_button.h"
 #include "kiosk/ui/widgets.h"
 
 namespace relais::kiosk::ui {
@@ -106,6 +108,7 @@ void Card(const AppState& s, UiScratch& ui, std::vector<Action>* out,
   ImGui::PopClipRect();
   ImGui::SetCursorScreenPos(ImVec2(p.x + 10, ImGui::GetCursorScreenPos().y - 4));
   StatusButtons(s, ui, out, a);
+  ConvocationButton(s, ui, out, a);
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + kCardH));
 }
 
@@ -146,6 +149,7 @@ void AddPopup(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::InputText(Tr(s.lang, Msg::kTime), ui.appt_time.data(), ui.appt_time.size());
   ImGui::InputInt(Tr(s.lang, Msg::kDuration), &ui.appt_duration, 5, 15);
   ImGui::InputText(Tr(s.lang, Msg::kRoom), ui.appt_room.data(), ui.appt_room.size());
+  DrawCommunePicker(s, ui, ui.appt_commune);
   if (Button(ui, (std::string(Tr(s.lang, Msg::kSave)) + "##appt").c_str(), ImVec2(200, 52), kOk)) {
     act::AddAppointment a;
     if (ui.appt_practitioner >= 0 && ui.appt_practitioner < static_cast<int>(s.practitioners.size()))
@@ -156,9 +160,12 @@ void AddPopup(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
     a.duration_min = ui.appt_duration;
     a.room = ui.appt_room.data();
     a.walk_in = ui.appt_walk_in;
+    a.patient_postcode = ui.appt_commune.postcode.data();
+    a.patient_commune = ui.appt_commune.insee;
     out->push_back(a);
     ui.appt_name.fill(0);
     ui.appt_birth.fill(0);
+    ui.appt_commune.Clear();
     ui.appt_open = false;
     ImGui::CloseCurrentPopup();
   }

@@ -18,6 +18,7 @@
 #include "kiosk/app/state.h"
 #include "kiosk/ui/secretariat_scratch.h"
 #include "kiosk/ui/walkin_scratch.h"
+#include "kiosk/ui/commune_picker.h"
 
 namespace relais::kiosk::ui {
 
@@ -79,6 +80,8 @@ struct UiScratch {
 
   // « File d'attente »: room, practitioner and patient being typed.
   WalkinScratch walkin;
+  // Add-appointment popup: patient's postcode and commune (issue #20).
+  CommunePickerScratch appt_commune;
 };
 
 // Sets colours, rounding and spacing for a high-contrast touch kiosk.

@@ -1,12 +1,14 @@
 // relais appt confirmation: the check-in QR code of one appointment as a PNG
-// (« convocation »), in the text form of common/model/checkin_qr.h. Thin:
-// the format and the PNG writer live in common/.
+// (« convocation »: site, date, time, practitioner and code above the QR, in
+// the text form of common/model/checkin_qr.h). Thin: the format and the PNG
+// writer live in common/ (shared with the kiosk's « Imprimer la
+// convocation »).
 #include <iostream>
 #include <memory>
 
 #include "common/model/checkin_qr.h"
 #include "common/model/validate.h"
-#include "common/qr/qr_png.h"
+#include "common/qr/convocation_png.h"
 #include "common/replica/replica.h"
 #include "tools/relais/cli_util.h"
 
@@ -14,9 +16,10 @@ namespace relais::common::cli {
 
 namespace {
 
-// The QR text of appointment `id`: NOT_FOUND if unknown or deleted,
-// FAILED_PRECONDITION if cancelled or without a code.
-Result<std::string> ConfirmationText(Replica& r, const std::string& id) {
+// The convocation of appointment `id` (common/qr/convocation_png.h):
+// NOT_FOUND if unknown or deleted, FAILED_PRECONDITION if cancelled or
+// without a code.
+Result<Convocation> ConfirmationOf(Replica& r, const std::string& id) {
   RELAIS_ASSIGN_OR_RETURN(std::vector<Appointment> all, r.AllAppointments());
   for (const Appointment& a : all) {
     if (a.id != id || a.deleted) continue;
@@ -26,7 +29,11 @@ Result<std::string> ConfirmationText(Replica& r, const std::string& id) {
       return Status::FailedPrecondition("rendez-vous " + id +
                                         " sans code de passage : lancez relais appt "
                                         "reissue-code --id " + id);
-    return FormatCheckInQr(r.site_id(), a.code);
+    std::string name;
+    RELAIS_ASSIGN_OR_RETURN(std::vector<Practitioner> ps, r.Practitioners());
+    for (const Practitioner& p : ps)
+      if (p.id == a.practitioner) name = p.name;
+    return MakeConvocation(r.site_id(), a, name);
   }
   return Status::NotFound("rendez-vous inconnu : " + QuoteForMessage(id) +
                           " (voir relais appt list)");
@@ -55,17 +62,17 @@ void RegisterConfirmationCommand(CLI::App& app, Context& ctx) {
       ctx.exit_code = Report(r.status());
       return;
     }
-    auto text = ConfirmationText(**r, *id);
-    if (!text.ok()) {
-      ctx.exit_code = Report(text.status());
+    auto conv = ConfirmationOf(**r, *id);
+    if (!conv.ok()) {
+      ctx.exit_code = Report(conv.status());
       return;
     }
-    Status st = WriteQrPng(*text, *out);
+    Status st = WriteConvocationPng(*conv, *out);
     if (!st.ok()) {
       ctx.exit_code = Report(st);
       return;
     }
-    std::cout << *out << " " << *text << "\n";
+    std::cout << *out << " " << conv->qr_text << "\n";
   });
 }
 

@@ -37,6 +37,7 @@
 #include "common/replica/audit_log.h"
 #include "common/replica/replica.h"
 #include "common/replica/retention.h"
+#include "common/replica/tickets.h"
 #include "proto/sync.pb.h"
 
 namespace {
@@ -281,6 +282,30 @@ int main(int argc, char** argv) {
   m.Advance();
   Must(relais::common::EraseAppointmentsBefore(b.get(), kNowMs / 1000 + 900), "Erase");
   m.Sync(*b, "retention-erase");
+  // Walk-in tickets (docs/domain.md §6e) at two kiosks of one site: issued
+  // offline on both, called, one called twice concurrently (the merge keeps
+  // one call), finished, left and converted into an appointment.
+  Must(relais::common::SetTicketPrefix(*a, "A"), "SetTicketPrefix");
+  Must(relais::common::SetTicketPrefix(*b, "B"), "SetTicketPrefix");
+  m.Advance();
+  auto ta = Must(relais::common::IssueTicket(*a), "IssueTicket");
+  auto ta2 = Must(relais::common::IssueTicket(*a), "IssueTicket");
+  auto tb = Must(relais::common::IssueTicket(*b), "IssueTicket");
+  m.Sync(*a, "ticket-issue-a");
+  m.Sync(*b, "ticket-issue-b");
+  m.Sync(*a, "ticket-pull-a");
+  m.Advance();
+  Must(relais::common::CallTicket(*a, tb.id, "Salle 1"), "CallTicket");
+  Must(relais::common::CallTicket(*b, tb.id, "Salle 2"), "CallTicket");
+  m.Sync(*a, "ticket-call-a");
+  m.Sync(*b, "ticket-call-b");
+  m.Sync(*a, "ticket-call-merged", /*whole=*/true);
+  m.Advance();
+  Must(relais::common::FinishTicket(*a, tb.id, "done"), "FinishTicket");
+  Must(relais::common::FinishTicket(*a, ta2.id, "left"), "FinishTicket");
+  relais::common::NewAppointment walk_in = Appt(30);
+  Must(relais::common::ConvertTicket(*a, ta.id, walk_in), "ConvertTicket");
+  m.Sync(*a, "ticket-finish-convert");
   // Adversarial pushes by a (a broken or hostile replica), each after the
   // record's real state: what the acceptance rule refuses or repairs.
   const Record real =
