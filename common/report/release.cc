@@ -28,6 +28,7 @@ FactSet WithOrganisation(const FactSet& facts) {
       org.presence.push_back(std::move(p));
     }
     org.ledger.insert(org.ledger.end(), f.ledger.begin(), f.ledger.end());
+    org.tickets.insert(org.tickets.end(), f.tickets.begin(), f.tickets.end());
     org.first_visits.insert(org.first_visits.end(), f.first_visits.begin(),
                             f.first_visits.end());
     org.last_write_ms = std::max(org.last_write_ms, f.last_write_ms);

@@ -222,7 +222,8 @@ std::vector<Finding> Exposed(const YearRelease& rel, int* audited, int* small) {
       {{"snp"}, {}},
       {{"visites_domicile"}, {}},
       {{"teleconsultations"}, {}},
-      {{"nouveaux_patients"}, {}}};
+      {{"nouveaux_patients"}, {}},
+      {{"sans_rdv"}, {}}};
   std::vector<Finding> out;
   for (const Group& g : groups)
     for (const Finding& f : Audit(rel, pub, g.cols, g.parts)) {
