@@ -99,6 +99,18 @@ inline FactSet ReleaseFixture(uint32_t seed) {
       return std::uniform_int_distribution<int>(lo, hi)(walk);
     };
     const int walk_hi = s.id[0] == 'A' ? 30 : s.id[0] == 'B' ? 12 : 4;
+    // Communes of residence, from the same generator: half from the main
+    // town, a tenth not recorded, the rest from three neighbours and, for
+    // A, a few from far away (tiny cells).
+    for (AppointmentFact& a : f.appointments) {
+      const int r = wuni(0, 99);
+      a.commune = r < 50   ? "29019"
+                  : r < 60 ? ""
+                  : r < 72 ? "29075"
+                  : r < 84 ? "29103"
+                  : r < 96 || s.id[0] != 'A' ? "29232"
+                             : "2A004";
+    }
     for (int m = 1; m <= 12; ++m) {
       const int64_t d0 = DaysFromCivil({2026, m, 1});
       const int n = wuni(s.id[0] == 'A' ? 5 : 0, walk_hi);
