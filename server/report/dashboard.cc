@@ -50,6 +50,8 @@ th,td{border:1px solid #d5dbe3;padding:.25rem .5rem;text-align:right}
 th:first-child,td:first-child{text-align:left}
 thead th{background:#e8edf3}tr.total td{font-weight:bold;background:#f0f3f7}
 td.masque{color:#8a5a00;background:#fff7e6}
+table[data-table=communes] td:nth-child(-n+3){text-align:left}
+th a{color:inherit}
 .note{font-size:.85rem;color:#445;max-width:60rem}
 .stale{color:#9b2c00;font-weight:bold}
 svg text{font-size:11px;fill:#1d2733}
