@@ -118,7 +118,7 @@ std::string CommuneColumn(const std::string& insee, std::vector<Column>* cols) {
     if (c.key == key) return key;
     n += c.group == kCommuneGroup;
   }
-  if (n >= kMaxCommuneColumns && !insee.empty())
+  if (n >= kMaxCommuneColumns && !insee.empty() && insee != "autres")
     return CommuneColumn("autres", cols);
   if (insee == "autres") label = "Autres communes";
   cols->push_back({key, label, kCommuneGroup, Unit::kCount, Rule::kCount, "",

@@ -62,7 +62,8 @@ inline constexpr int kLastReleaseYear = 2200;
 // tables, quarters only), and the most commune columns a year holds (then
 // new communes are counted in "commune_autres").
 inline constexpr char kCommuneGroup[] = "commune";
-inline constexpr size_t kMaxCommuneColumns = 150;
+// (The stored form holds at most 256 columns in all: kMaxReleaseColumns.)
+inline constexpr size_t kMaxCommuneColumns = 100;
 // Days after the end of a month before it is released (late syncs).
 inline constexpr int kReleaseLagDays = 0;
 

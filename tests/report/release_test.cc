@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/report/release_codec.h"
 #include "common/report/release_serve.h"
 #include "tests/report/release_fixture.h"
 
@@ -291,11 +292,39 @@ TEST(ReleaseCommuneTest, CommunesAddUpToConsultationsAndOnlyQuartersAreServed) {
   EXPECT_EQ(tables, 4);  // A, B, C, organisation
   EXPECT_GT(masked, 5);
   EXPECT_GE(shown, 4);  // at least the main town at A and the organisation
+  // The stored form keeps the commune and walk-in cells (hidden ones
+  // included) and passes the codec's soundness checks.
+  auto back = DecodeRelease(EncodeRelease(r));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(EncodeRelease(*back), EncodeRelease(r));
+  EXPECT_EQ(back->Find("A", "2026-02")->cells.at("commune_29019").mask,
+            Mask::kSecondary);
   // Months alone: no commune table.
   auto months = Ask(r, "2026-01", "2026-02", Granularity::kMonth);
   ASSERT_TRUE(months.ok());
   for (const Table& t : months->tables)
     EXPECT_FALSE(t.key.starts_with(kCommuneTablePrefix)) << t.key;
+}
+
+// The number of commune columns is bounded: past kMaxCommuneColumns, new
+// communes share "commune_autres" (the stored form holds 256 columns).
+TEST(ReleaseCommuneTest, CommuneColumnsAreBounded) {
+  std::printf("seed 14\n");
+  FactSet facts = ReleaseFixture(14);
+  int i = 0;
+  for (AppointmentFact& a : facts.at("A").appointments) {
+    char code[6];
+    std::snprintf(code, sizeof code, "%05d", 1001 + i++ % 130);
+    a.commune = code;
+  }
+  const YearRelease r = Released(facts, AfterYear());
+  size_t communes = 0;
+  for (const Column& c : r.columns) communes += c.group == kCommuneGroup;
+  // + commune_nr (B and C record none) and commune_autres.
+  EXPECT_LE(communes, kMaxCommuneColumns + 2);
+  EXPECT_GT(r.Find("A", "2026")->cells.at("commune_autres").value.value_or(0), 0);
+  auto back = DecodeRelease(EncodeRelease(r));
+  EXPECT_TRUE(back.ok()) << back.status().ToString();
 }
 
 // Issue #16: walk-ins are released per site and period; their median wait
