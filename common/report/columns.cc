@@ -132,6 +132,14 @@ void MakeColumns(const std::set<std::string>& professions,
   add({"attente_p90", "Attente, 90e centile (min)", "activite", Unit::kMinutes,
        Rule::kMedian, "", false, ""},
       [](const Acc& a) { return P90(a.waits); });
+  // Walk-ins (issue #16): tickets issued, and their median wait until the
+  // call, shown only where the count is (depends_on).
+  add({"sans_rdv", "Passages sans rendez-vous", "activite", N, Rule::kCount, "",
+       true, ""},
+      [](const Acc& a) { return Count(a.walk_ins); });
+  add({"attente_mediane_sans_rdv", "Attente médiane sans rendez-vous (min)",
+       "activite", Unit::kMinutes, Rule::kMedian, "sans_rdv", false, ""},
+      [](const Acc& a) { return Median(a.walk_in_waits); });
   add({"patients_distincts", "Patients vus (file active)", "activite", N,
        Rule::kCount, "", false, ""},
       [](const Acc& a) {

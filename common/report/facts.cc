@@ -7,6 +7,7 @@
 
 #include "common/merge/merge.h"
 #include "common/model/schema.h"
+#include "common/model/ticket.h"
 #include "common/util/time.h"
 
 namespace relais::common::report {
@@ -84,6 +85,40 @@ int64_t CancelledAtMs(const Record& r) {
   return at;
 }
 
+// An INSEE commune code as the report keeps it: five characters, digits or
+// the Corsican 2A/2B; anything else is "" (« non renseignée »), so a
+// tampered value never becomes a published label.
+std::string CommuneOf(const std::string& code) {
+  if (code.size() != 5) return "";
+  for (size_t i = 0; i < 5; ++i) {
+    const char c = code[i];
+    const bool corsica = i == 1 && code[0] == '2' && (c == 'A' || c == 'B');
+    if (!(c >= '0' && c <= '9') && !corsica) return "";
+  }
+  return code;
+}
+
+// Longest wait a walk-in may report (a ticket called the next day is a
+// forgotten ticket, not a wait): 24 h.
+constexpr int64_t kMaxTicketWaitMs = 24LL * 3600 * 1000;
+
+// A ticket: counted on its day; its wait if it was called.
+bool ProjectTicket(const FieldTable& f, RecordFact* out) {
+  const int64_t day = DayOf(f.Get(field::kTicketDay), false);
+  if (day < 0) return false;
+  TicketFact& t = out->ticket;
+  t.day = static_cast<int32_t>(day);
+  const std::string& status = f.Get(field::kStatus);
+  const bool called =
+      status == "called" || status == "done" || status == "converted";
+  const int64_t issued = f.Int(field::kIssuedAt);
+  const int64_t at = f.Int(field::kCalledAt);
+  if (called && issued > 0 && at >= issued && at - issued <= kMaxTicketWaitMs)
+    t.wait_min = static_cast<int32_t>((at - issued) / 60000);
+  out->kind = RecordFact::Kind::kTicket;
+  return true;
+}
+
 void ProjectAppointment(const Record& r, const FieldTable& f,
                         const Pseudonymizer& pseudonym, RecordFact* out) {
   AppointmentFact& a = out->appointment;
@@ -110,10 +145,12 @@ void ProjectAppointment(const Record& r, const FieldTable& f,
   if (a.status == FactStatus::kCancelled) {
     const int64_t at_ms = CancelledAtMs(r);
     a.late_cancel = at_ms > 0 && start * 1000 - at_ms < kLateCancelSeconds * 1000;
+    a.commune = CommuneOf(f.Get(field::kPatientCommune));
     out->kind = RecordFact::Kind::kAppointment;
     return;
   }
   out->kind = RecordFact::Kind::kAppointment;
+  a.commune = CommuneOf(f.Get(field::kPatientCommune));
   const int64_t in = f.Int(field::kCheckinAt);
   if (in <= 0) return;
   a.checkin = f.Get(field::kCheckinVia) == "kiosk" ? FactCheckin::kKiosk
@@ -137,8 +174,7 @@ RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
   if (r.collection == Collection::kSite || r.collection == Collection::kAudit ||
       r.collection == Collection::kSchedule ||
       r.collection == Collection::kScheduleException ||
-      r.collection == Collection::kPole || r.collection == Collection::kRoom ||
-      r.collection == Collection::kTicket)
+      r.collection == Collection::kPole || r.collection == Collection::kRoom)
     return out;  // no usage fact (plages and the organisation are not activity)
   const FieldTable f(r);
   if (f.deleted()) return out;
@@ -185,7 +221,9 @@ RecordFact ProjectRecord(const Record& r, const Pseudonymizer& pseudonym) {
     case Collection::kScheduleException:
     case Collection::kPole:
     case Collection::kRoom:
+      break;
     case Collection::kTicket:
+      ProjectTicket(f, &out);
       break;
   }
   return out;
@@ -235,6 +273,9 @@ FactSet FactsFromRecords(const std::vector<Record>& records,
         break;
       case RecordFact::Kind::kLedger:
         out[r.site_id].ledger.push_back(std::move(rf.ledger));
+        break;
+      case RecordFact::Kind::kTicket:
+        out[r.site_id].tickets.push_back(rf.ticket);
         break;
       default:
         break;

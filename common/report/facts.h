@@ -51,7 +51,20 @@ struct AppointmentFact {
   int32_t wait_min = -1;  // check-in to consultation, same Paris day; -1: none
   int64_t due_s = 0;      // start + duration, UTC seconds
   uint64_t patient = 0;   // pseudonym of patient_ref; 0: none
+  // INSEE code of the patient's commune of residence (patient_commune), ""
+  // if not recorded (it is published as « non renseignée »).
+  std::string commune;
   bool operator==(const AppointmentFact&) const = default;
+};
+
+// A walk-in ticket (issue #16): the day it was issued and the wait until the
+// patient was called. No ticket number, no time of day, no room: only what
+// the count and the median wait need.
+struct TicketFact {
+  int32_t day = 0;        // Paris day of issue (the ticket's `day`)
+  int32_t wait_min = -1;  // called_at - issued_at in minutes, for a called,
+                          // done or converted ticket; -1: none
+  bool operator==(const TicketFact&) const = default;
 };
 
 struct PresenceFact {
@@ -72,6 +85,7 @@ struct SiteFacts {
   std::vector<AppointmentFact> appointments;
   std::vector<PresenceFact> presence;
   std::vector<LedgerFact> ledger;
+  std::vector<TicketFact> tickets;  // walk-ins
   // One entry per patient whose first `done` appointment ever at this site
   // falls in the facts' range: that day (new patients, domain notes §4.2).
   std::vector<int32_t> first_visits;
@@ -92,12 +106,20 @@ using Pseudonymizer = std::function<uint64_t(std::string_view)>;
 // that the profession is looked up when the report is read: a practitioner
 // record may arrive after, or change after, their presence.
 struct RecordFact {
-  enum class Kind { kNone, kAppointment, kPresence, kLedger, kPractitioner };
+  enum class Kind {
+    kNone,
+    kAppointment,
+    kPresence,
+    kLedger,
+    kPractitioner,
+    kTicket
+  };
   Kind kind = Kind::kNone;  // kNone: deleted, other collection, or no date
   AppointmentFact appointment;
   PresenceFact presence;       // profession empty; see `practitioner`
   std::string practitioner;    // presence: practitioner id; practitioner: id
   LedgerFact ledger;
+  TicketFact ticket;
   std::string profession;      // practitioner: their profession, or "autre"
 };
 

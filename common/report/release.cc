@@ -3,6 +3,7 @@
 #include "common/report/release.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "common/report/usage.h"
@@ -28,6 +29,7 @@ FactSet WithOrganisation(const FactSet& facts) {
       org.presence.push_back(std::move(p));
     }
     org.ledger.insert(org.ledger.end(), f.ledger.begin(), f.ledger.end());
+    org.tickets.insert(org.tickets.end(), f.tickets.begin(), f.tickets.end());
     org.first_visits.insert(org.first_visits.end(), f.first_visits.begin(),
                             f.first_visits.end());
     org.last_write_ms = std::max(org.last_write_ms, f.last_write_ms);
@@ -102,6 +104,79 @@ void AddCostPerConsultation(ReleasedRow* org) {
   org->cells["cout_par_consultation"] = c;
 }
 
+// The commune column of `insee` ("" = not recorded), added to `cols` if
+// new; past kMaxCommuneColumns, new communes share "commune_autres".
+std::string CommuneColumn(const std::string& insee, std::vector<Column>* cols) {
+  std::string key = "commune_nr", label = "Commune non renseignée";
+  if (!insee.empty()) {
+    key = "commune_";
+    for (char c : insee) key += static_cast<char>(std::tolower(c));
+    label = "Commune " + insee;
+  }
+  size_t n = 0;
+  for (const Column& c : *cols) {
+    if (c.key == key) return key;
+    n += c.group == kCommuneGroup;
+  }
+  if (n >= kMaxCommuneColumns && !insee.empty() && insee != "autres")
+    return CommuneColumn("autres", cols);
+  if (insee == "autres") label = "Autres communes";
+  cols->push_back({key, label, kCommuneGroup, Unit::kCount, Rule::kCount, "",
+                   true, "honores"});
+  return key;
+}
+
+// Consultations (done appointments) of the new months [m0, m1] by unit,
+// month and commune of residence, as cells of the month rows; HIDDEN (masked
+// secondary): only quarters are published by commune, months and years
+// carry the relations the joint suppression keeps true.
+void AddCommuneMonths(const FactSet& all, int year, int m0, int m1,
+                      YearRelease* out) {
+  const int64_t d0 = DaysFromCivil({year, m0, 1});
+  const int64_t d1 = DaysFromCivil({year, m1, DaysInMonth(year, m1)});
+  for (const auto& [unit, f] : all) {
+    std::map<std::pair<int, std::string>, int64_t> n;
+    for (const AppointmentFact& a : f.appointments) {
+      if (a.status != FactStatus::kDone || a.day < d0 || a.day > d1) continue;
+      const int month = CivilFromDays(a.day).month;
+      ++n[{month, CommuneColumn(a.commune, &out->columns)}];
+    }
+    for (const auto& [key, count] : n) {
+      auto row = out->rows.find({unit, MonthKey(year, key.first)});
+      if (row == out->rows.end()) continue;
+      Cell c{static_cast<double>(count), Mask::kSecondary, {}};
+      row->second.cells[key.second] = c;
+    }
+  }
+  // Every month row holds every commune column (0 where none came): the
+  // relations then hold over whole rows and the joint suppression finds
+  // its cubes. Frozen months get the 0 they counted; hidden, never served.
+  for (auto& [key, row] : out->rows) {
+    if (key.second.size() != 7) continue;  // "YYYY-MM"
+    for (const Column& col : out->columns)
+      if (col.group == kCommuneGroup && !row.cells.count(col.key))
+        row.cells[col.key] = Cell{0.0, Mask::kSecondary, {}};
+  }
+}
+
+// Commune cells of a parent row (quarter or year) for every commune column
+// one of its children has; SumChildren() then gives their values. A year's
+// cells are hidden like the months'.
+void AddCommuneParents(const YearRelease& r,
+                       const std::vector<std::string>& kids, bool hidden,
+                       ReleasedRow* parent) {
+  for (const Column& col : r.columns) {
+    if (col.group != kCommuneGroup) continue;
+    for (const std::string& k : kids) {
+      const ReleasedRow* child = r.Find(parent->unit, k);
+      if (!child || !child->cells.count(col.key)) continue;
+      parent->cells[col.key] =
+          Cell{0.0, hidden ? Mask::kSecondary : Mask::kNone, {}};
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 const ReleasedRow* YearRelease::Find(const std::string& unit,
@@ -162,6 +237,7 @@ Result<YearRelease> ExtendRelease(const YearRelease& frozen,
       out.rows[{t.site, row.key}] = ToRow(t.site, row.key, t, row);
     }
   }
+  AddCommuneMonths(all, year, done + 1, months, &out);
   // Quarters completed by the new months: non-additive columns from the
   // facts, additive ones the sum of the released months.
   for (int q = 1; q <= 4; ++q) {
@@ -171,10 +247,11 @@ Result<YearRelease> ExtendRelease(const YearRelease& frozen,
     for (const Table& t : qr.tables) {
       if (t.site.empty()) continue;
       ReleasedRow row = ToRow(t.site, QuarterKey(year, q), t, t.rows.front());
-      SumChildren(out,
-                  {MonthKey(year, 3 * q - 2), MonthKey(year, 3 * q - 1),
-                   MonthKey(year, 3 * q)},
-                  &row);
+      const std::vector<std::string> kids = {MonthKey(year, 3 * q - 2),
+                                             MonthKey(year, 3 * q - 1),
+                                             MonthKey(year, 3 * q)};
+      AddCommuneParents(out, kids, false, &row);
+      SumChildren(out, kids, &row);
       out.rows[{t.site, row.period}] = std::move(row);
     }
   }
@@ -184,10 +261,11 @@ Result<YearRelease> ExtendRelease(const YearRelease& frozen,
     for (const Table& t : yr.tables) {
       if (t.site.empty()) continue;
       ReleasedRow row = ToRow(t.site, YearKey(year), t, t.rows.back());
-      SumChildren(out,
-                  {QuarterKey(year, 1), QuarterKey(year, 2),
-                   QuarterKey(year, 3), QuarterKey(year, 4)},
-                  &row);
+      const std::vector<std::string> kids = {
+          QuarterKey(year, 1), QuarterKey(year, 2), QuarterKey(year, 3),
+          QuarterKey(year, 4)};
+      AddCommuneParents(out, kids, true, &row);
+      SumChildren(out, kids, &row);
       out.rows[{t.site, row.period}] = std::move(row);
     }
   }

@@ -12,8 +12,16 @@
 //   site   x quarter (4)        period = "YYYY-MM", "YYYY-Tq", "YYYY"
 //   site   x year   (1)
 //   org    x the same
-//   (a site x commune x quarter table will join the hierarchy here, as one
-//    more set of units summing to the site: not built yet)
+//   site   x commune x quarter     consultations (honores) by the patient's
+//   org    x commune x quarter     commune of residence (issue #20): one
+//                                  column per commune (group kCommuneGroup,
+//                                  part_of "honores"), "commune_nr" for
+//                                  appointments without a commune, so the
+//                                  communes of a row sum to its honores.
+//                                  Month and year rows carry these cells
+//                                  too, HIDDEN (masked secondary, never
+//                                  served), so that the time relations hold
+//                                  for the joint suppression.
 //
 // Suppression is decided JOINTLY over every cell of the year: primary
 // suppression by each column's rule (suppression.h), indicators derived from
@@ -50,6 +58,12 @@ inline constexpr char kOrgUnit[] = "*";
 // form refuses them too).
 inline constexpr int kFirstReleaseYear = 2000;
 inline constexpr int kLastReleaseYear = 2200;
+// Column group of the consultations by commune (served as their own
+// tables, quarters only), and the most commune columns a year holds (then
+// new communes are counted in "commune_autres").
+inline constexpr char kCommuneGroup[] = "commune";
+// (The stored form holds at most 256 columns in all: kMaxReleaseColumns.)
+inline constexpr size_t kMaxCommuneColumns = 100;
 // Days after the end of a month before it is released (late syncs).
 inline constexpr int kReleaseLagDays = 0;
 

@@ -156,6 +156,42 @@ std::string WholePeriod(const std::vector<Month>& months) {
   return "";
 }
 
+// Consultations by commune of residence of `unit` over the whole quarters
+// of `months` (the only periods published by commune): one row per
+// quarter, one column per commune with a consultation in one of them (a
+// commune absent from the table counted none). No total row
+// (a total over quarters would be a year, which is not published by
+// commune). Empty rows if the range holds no whole quarter.
+Table CommuneTable(const std::map<int, YearRelease>& rel,
+                   const std::vector<Month>& months, const std::string& unit) {
+  const bool org = unit == kOrgUnit;
+  Table t{std::string(kCommuneTablePrefix) + unit,
+          std::string("Consultations par commune de résidence — ") +
+              (org ? "organisation" : "site " + unit),
+          unit, 0, {}, {}};
+  std::vector<std::pair<Piece, const ReleasedRow*>> pieces;
+  for (const Piece& p : Pieces(months, true)) {
+    if (p.period.size() < 6 || p.period[5] != 'T') continue;
+    const YearRelease& r = rel.at(p.year);
+    const ReleasedRow* row = r.Find(unit, p.period);
+    if (!row) continue;
+    pieces.push_back({p, row});
+    for (const Column& c : r.columns)
+      if (c.group == kCommuneGroup && row->cells.count(c.key) &&
+          row->cells.at(c.key).value.value_or(0) != 0 &&
+          std::none_of(t.columns.begin(), t.columns.end(),
+                       [&](const Column& k) { return k.key == c.key; }))
+        t.columns.push_back(c);
+  }
+  if (t.columns.empty()) return t;
+  std::sort(t.columns.begin(), t.columns.end(),
+            [](const Column& a, const Column& b) { return a.key < b.key; });
+  for (const auto& [p, row] : pieces)
+    t.rows.push_back(
+        MakeRow(t.columns, row, p.period, p.label, p.first, p.last, false));
+  return t;
+}
+
 }  // namespace
 
 Result<std::vector<int>> ReleaseYears(const ReleaseQuery& q) {
@@ -195,7 +231,8 @@ Result<Report> ServeRelease(const std::map<int, YearRelease>& rel,
   std::vector<Column> cols;
   for (const auto& [y, r] : rel)
     for (const Column& c : r.columns)
-      if (std::none_of(cols.begin(), cols.end(),
+      if (c.group != kCommuneGroup &&
+          std::none_of(cols.begin(), cols.end(),
                        [&](const Column& k) { return k.key == c.key; }))
         cols.push_back(c);
   const std::string whole = WholePeriod(months);
@@ -258,6 +295,11 @@ Result<Report> ServeRelease(const std::map<int, YearRelease>& rel,
     org = SumRow(cols, site_totals, first, last);
   synth.rows.push_back(org);
   rep.tables.push_back(std::move(synth));
+  std::vector<std::string> units = q.sites;
+  if (whole_org) units.push_back(kOrgUnit);
+  for (const std::string& u : units)
+    if (auto t = CommuneTable(rel, months, u); !t.rows.empty())
+      rep.tables.push_back(std::move(t));
   rep.suppressed = true;
   return rep;
 }

@@ -8,6 +8,11 @@
 // anyway), masked otherwise. Requests that no union of released cells
 // answers are refused with a French message saying what to ask instead.
 // See docs/reporting.md §Publications.
+//
+// Consultations by commune of residence (issue #20) are served as extra
+// tables "communes:<unit>" (unit = a site asked, and kOrgUnit when every
+// site is), rows = the whole quarters of the range, columns = communes
+// ("commune_<insee>", "commune_nr"): only quarters are published by commune.
 
 #include <cstdint>
 #include <map>
@@ -20,6 +25,8 @@
 #include "common/util/status.h"
 
 namespace relais::common::report {
+
+inline constexpr char kCommuneTablePrefix[] = "communes:";
 
 struct ReleaseQuery {
   std::string from, to;  // YYYY-MM, inclusive

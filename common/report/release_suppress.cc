@@ -157,23 +157,56 @@ std::vector<Vec> UnitVecs(YearRelease* r, const std::string& unit,
   return out;
 }
 
-// Along columns: a part against another part, or with its whole; a whole
-// with one of its parts; a column with no part alone.
-std::vector<Vec> ColVecs(
-    const std::map<std::string, std::vector<std::string>>& parts,
-    const std::map<std::string, std::string>& whole_of,
-    const std::string& col) {
+// Along columns: balanced changes of `col` by `sign` that keep every
+// parts -> whole relation true. Downwards, a whole moves with one of its
+// parts (recursively); upwards, a part moves against another part (with
+// that part's own parts) or with its whole (and the whole's own relation).
+// A column that is both (honores: a part of rdv_total, the whole of the
+// communes) combines one of each.
+using Parts = std::map<std::string, std::vector<std::string>>;
+using WholeOf = std::map<std::string, std::string>;
+
+std::vector<Vec> Down(const Parts& parts, const std::string& col, int sign) {
+  auto p = parts.find(col);
+  if (p == parts.end()) return {Vec{}};
   std::vector<Vec> out;
-  if (auto p = parts.find(col); p != parts.end()) {
-    for (const std::string& part : p->second)
-      out.push_back({{col, 1}, {part, 1}});
-    return out;
-  }
+  for (const std::string& part : p->second)
+    for (Vec d : Down(parts, part, sign)) {
+      d.insert(d.begin(), {part, sign});
+      out.push_back(std::move(d));
+    }
+  return out;
+}
+
+std::vector<Vec> Up(const Parts& parts, const WholeOf& whole_of,
+                    const std::string& col, int sign) {
   auto w = whole_of.find(col);
-  if (w == whole_of.end()) return {{{col, 1}}};
-  for (const std::string& part : parts.at(w->second))
-    if (part != col) out.push_back({{col, 1}, {part, -1}});
-  out.push_back({{col, 1}, {w->second, 1}});
+  if (w == whole_of.end()) return {Vec{}};
+  std::vector<Vec> out;
+  for (const std::string& other : parts.at(w->second)) {
+    if (other == col) continue;
+    for (Vec d : Down(parts, other, -sign)) {
+      d.insert(d.begin(), {other, -sign});
+      out.push_back(std::move(d));
+    }
+  }
+  for (Vec u : Up(parts, whole_of, w->second, sign)) {
+    u.insert(u.begin(), {w->second, sign});
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+std::vector<Vec> ColVecs(const Parts& parts, const WholeOf& whole_of,
+                         const std::string& col) {
+  std::vector<Vec> out;
+  for (const Vec& d : Down(parts, col, 1))
+    for (const Vec& u : Up(parts, whole_of, col, 1)) {
+      Vec v{{col, 1}};
+      v.insert(v.end(), d.begin(), d.end());
+      v.insert(v.end(), u.begin(), u.end());
+      out.push_back(std::move(v));
+    }
   return out;
 }
 
@@ -253,7 +286,10 @@ int SuppressJointly(YearRelease* r, const FrozenRows& frozen_rows) {
     if (frozen_rows.count(key)) continue;
     for (auto& [col, cell] : row.cells) {
       auto c = by_key.find(col);
-      if (c != by_key.end() && PrimaryMasked(*c->second, cell))
+      // Cells masked already are hidden ones (communes by month and
+      // year): never published, so never targets.
+      if (c != by_key.end() && cell.mask == Mask::kNone &&
+          PrimaryMasked(*c->second, cell))
         cell.mask = Mask::kPrimary;
     }
   }

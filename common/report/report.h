@@ -93,7 +93,9 @@ struct Report {
   std::string generated_at;  // UTC ISO-8601
   int64_t generated_at_s = 0;  // the same, UTC seconds
   std::vector<std::string> sites;
-  std::vector<Table> tables;  // per site in `sites` order, then "synthese"
+  // Per site in `sites` order, then "synthese"; reports served from
+  // releases then add "communes:<unit>" tables (release_serve.h).
+  std::vector<Table> tables;
   bool suppressed = false;    // set by ApplySuppression()
 };
 

@@ -165,6 +165,13 @@ void ScanAppointment(const AppointmentFact& f, const Range& g, int64_t now_s,
   if (f.wait_min >= 0) a.waits.push_back(f.wait_min);
 }
 
+void ScanTicket(const TicketFact& f, const Range& g, SiteAcc* s) {
+  if (f.day < g.d0 || f.day > g.d1) return;
+  Acc& a = s->periods[g.period_of[f.day - g.d0]];
+  ++a.walk_ins;
+  if (f.wait_min >= 0) a.walk_in_waits.push_back(f.wait_min);
+}
+
 void ScanPresence(const PresenceFact& f, const Range& g, SiteAcc* s) {
   if (f.day < g.d0 || f.day > g.d1) return;
   s->periods[g.period_of[f.day - g.d0]].presence[f.profession][f.contributor] +=
@@ -231,6 +238,7 @@ Result<Report> BuildFixed(const FactSet& facts, const UsageQuery& q) {
     for (const AppointmentFact& f : it->second.appointments)
       ScanAppointment(f, g, q.now_s, s);
     for (const PresenceFact& f : it->second.presence) ScanPresence(f, g, s);
+    for (const TicketFact& f : it->second.tickets) ScanTicket(f, g, s);
     for (const LedgerFact& f : it->second.ledger)
       ScanLedger(f, g, q.granularity, s, &range_costs[i]);
     for (int32_t day : it->second.first_visits)

@@ -23,6 +23,8 @@ struct Acc {
   int64_t new_patients = 0;  // first done ever at the site
   int64_t slots_due = 0;    // appointments whose end has passed, any status
   std::vector<int32_t> waits;  // minutes
+  int64_t walk_ins = 0;              // walk-in tickets issued
+  std::vector<int32_t> walk_in_waits;  // issue to call, minutes
   // Pseudonyms of the patients seen; sorted and unique once FinishPatients()
   // ran (Add() keeps that).
   std::vector<uint64_t> patients;
@@ -44,6 +46,9 @@ struct Acc {
     late_cancel += o.late_cancel, slots_due += o.slots_due;
     new_patients += o.new_patients;
     waits.insert(waits.end(), o.waits.begin(), o.waits.end());
+    walk_ins += o.walk_ins;
+    walk_in_waits.insert(walk_in_waits.end(), o.walk_in_waits.begin(),
+                         o.walk_in_waits.end());
     std::vector<uint64_t> both;
     both.reserve(patients.size() + o.patients.size());
     std::set_union(patients.begin(), patients.end(), o.patients.begin(),

@@ -1,10 +1,14 @@
 #include "server/report/dashboard.h"
 
+#include "common/geo/communes.h"
+#include "common/report/release_serve.h"
 #include "common/util/time.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <map>
+#include <tuple>
 
 namespace relais::server {
 
@@ -46,6 +50,8 @@ th,td{border:1px solid #d5dbe3;padding:.25rem .5rem;text-align:right}
 th:first-child,td:first-child{text-align:left}
 thead th{background:#e8edf3}tr.total td{font-weight:bold;background:#f0f3f7}
 td.masque{color:#8a5a00;background:#fff7e6}
+table[data-table=communes] td:nth-child(-n+3){text-align:left}
+th a{color:inherit}
 .note{font-size:.85rem;color:#445;max-width:60rem}
 .stale{color:#9b2c00;font-weight:bold}
 svg text{font-size:11px;fill:#1d2733}
@@ -195,7 +201,113 @@ std::string Form(const Report& r, const DashboardParams& p) {
   return f;
 }
 
+bool IsCommuneTable(const Table& t) {
+  return t.key.starts_with(common::report::kCommuneTablePrefix);
+}
+
+// The commune of a column "commune_<insee>": (INSEE code, name from the
+// shipped list, else the code).
+std::pair<std::string, std::string> CommuneOfColumn(const Column& c) {
+  if (c.key == "commune_nr") return {"", "Commune non renseignée"};
+  if (c.key == "commune_autres") return {"", "Autres communes"};
+  std::string code = c.key.substr(8);
+  for (char& ch : code) ch = static_cast<char>(std::toupper(ch));
+  const auto& list = common::geo::ShippedCommunes();
+  if (list.ok())
+    if (auto m = list->ByInsee(code); m.ok()) return {code, m->name};
+  return {code, code};
+}
+
+// « Consultations par commune de résidence »: one row per (unit, commune),
+// one column per quarter, sortable by links (no script: the page's CSP
+// forbids them).
+std::string CommuneSection(const Report& r, const DashboardParams& p,
+                           const std::string& query) {
+  struct Line {
+    std::string unit, site_label, code, name;
+    std::map<std::string, const Cell*> by_quarter;
+    const Column* col;
+  };
+  std::vector<Line> lines;
+  std::vector<std::pair<std::string, std::string>> quarters;  // key, label
+  for (const Table& t : r.tables) {
+    if (!IsCommuneTable(t)) continue;
+    for (const Row& row : t.rows)
+      if (std::none_of(quarters.begin(), quarters.end(),
+                       [&](const auto& q) { return q.first == row.key; }))
+        quarters.push_back({row.key, row.label});
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      auto [code, name] = CommuneOfColumn(t.columns[c]);
+      Line l{t.site,
+             t.site == common::report::kOrgUnit ? "Organisation"
+                                                : "Site " + t.site,
+             code, name, {}, &t.columns[c]};
+      for (const Row& row : t.rows) l.by_quarter[row.key] = &row.cells[c];
+      lines.push_back(std::move(l));
+    }
+  }
+  if (lines.empty()) return "";
+  std::sort(quarters.begin(), quarters.end());
+  auto value = [&](const Line& l) {
+    auto it = l.by_quarter.find(p.sort);
+    return it == l.by_quarter.end() || !it->second->value ? -1.0
+                                                          : *it->second->value;
+  };
+  std::stable_sort(lines.begin(), lines.end(), [&](const Line& a, const Line& b) {
+    const bool org_a = a.unit == common::report::kOrgUnit;
+    const bool org_b = b.unit == common::report::kOrgUnit;
+    if (p.sort == "commune") return std::tie(a.name, org_a, a.unit) <
+                                    std::tie(b.name, org_b, b.unit);
+    if (p.sort == "insee") return std::tie(a.code, org_a, a.unit) <
+                                  std::tie(b.code, org_b, b.unit);
+    if (!p.sort.empty()) return value(a) > value(b);
+    return std::tie(org_a, a.unit, a.name) < std::tie(org_b, b.unit, b.name);
+  });
+  auto head = [&](const std::string& key, const std::string& label) {
+    const bool on = p.sort == key;
+    return "<th><a href=\"/?" + Attr(query + (key.empty() ? "" : "&tri=" + Pct(key))) +
+           "\"" + (on ? " aria-sort=\"descending\"" : "") + ">" +
+           HtmlEscape(label) + (on ? " ▾" : "") + "</a></th>";
+  };
+  std::string h =
+      "<section data-section=\"communes\"><h2>Consultations par commune de "
+      "résidence</h2><p class=\"note\">Consultations honorées par commune de "
+      "résidence du patient, par trimestre entier (seul découpage publié par "
+      "commune). « Commune non renseignée » complète chaque site : les "
+      "communes d'un site font la somme de ses consultations. Cliquez un "
+      "en-tête pour trier.</p><table data-table=\"communes\"><thead><tr>" +
+      head("", "Site") + head("commune", "Commune") + head("insee", "Code INSEE");
+  for (const auto& [key, label] : quarters) h += head(key, label);
+  h += "</tr></thead><tbody>";
+  for (const Line& l : lines) {
+    h += "<tr><td>" + HtmlEscape(l.site_label) + "</td><td>" +
+         HtmlEscape(l.name) + "</td><td>" + HtmlEscape(l.code) + "</td>";
+    for (const auto& [key, label] : quarters) {
+      auto it = l.by_quarter.find(key);
+      if (it == l.by_quarter.end()) {
+        h += "<td>—</td>";
+        continue;
+      }
+      const Cell& c = *it->second;
+      h += std::string("<td") + (c.mask != Mask::kNone ? " class=\"masque\"" : "") +
+           " data-site=\"" + Attr(l.unit) + "\" data-row=\"" + Attr(key) +
+           "\" data-col=\"" + Attr(l.col->key) + "\">" +
+           HtmlEscape(DisplayCell(*l.col, c)) + "</td>";
+    }
+    h += "</tr>";
+  }
+  return h + "</tbody></table></section>";
+}
+
 }  // namespace
+
+bool IsValidCommuneSort(const std::string& sort) {
+  if (sort.empty() || sort == "commune" || sort == "insee") return true;
+  // "YYYY-Tq"
+  return sort.size() == 7 && std::all_of(sort.begin(), sort.begin() + 4,
+                                         [](char c) { return c >= '0' && c <= '9'; }) &&
+         sort[4] == '-' && sort[5] == 'T' && sort[6] >= '1' && sort[6] <= '4';
+}
 
 std::string RenderDashboard(const Report& r, const DashboardParams& p) {
   std::string q = "from=" + Pct(r.from) + "&to=" + Pct(r.to) +
@@ -227,7 +339,7 @@ std::string RenderDashboard(const Report& r, const DashboardParams& p) {
   for (const Table& t : r.tables)
     if (t.site.empty()) order.push_back(&t);
   for (const Table& t : r.tables)
-    if (!t.site.empty()) order.push_back(&t);
+    if (!t.site.empty() && !IsCommuneTable(t)) order.push_back(&t);
   for (const Table* tp : order) {
     const Table& t = *tp;
     const bool synth = t.site.empty();
@@ -241,6 +353,7 @@ std::string RenderDashboard(const Report& r, const DashboardParams& p) {
          HtmlTable(t, "presence", head);
     h += "<h3>Charges mutualisées</h3>" + HtmlTable(t, "charges", head);
     h += "</section>";
+    if (synth) h += CommuneSection(r, p, q);
   }
   return h + "</body></html>";
 }

@@ -15,7 +15,14 @@ namespace relais::server {
 struct DashboardParams {
   std::vector<std::string> allowed_sites;  // for the site selector
   std::string site;                        // selected site, "" = all
+  // Order of the table of consultations by commune: "" (site, then commune
+  // name), "commune" (name), "insee" (code), or a quarter "YYYY-Tq" (most
+  // consultations first). Checked by IsValidCommuneSort().
+  std::string sort;
 };
+
+// True for the values DashboardParams::sort accepts.
+bool IsValidCommuneSort(const std::string& sort);
 
 // REQUIRES: r.suppressed. Every cell carries data-site/data-row/data-col
 // attributes (tests and scrapers read them).

@@ -77,11 +77,21 @@ const char* const kMigrations[] = {
     "CREATE TABLE practitioners(site TEXT NOT NULL, id TEXT NOT NULL,"
     " profession TEXT NOT NULL, PRIMARY KEY(site, id)) WITHOUT ROWID;"
     "DELETE FROM watermarks;",
+    // 4 -> 5: the patient's commune of residence (issue #20) and walk-in
+    // tickets (issue #16). Facts are derived: forgetting the watermarks
+    // re-projects every record, which fills both.
+    "ALTER TABLE appointments ADD COLUMN commune TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE tickets(site TEXT NOT NULL, day INTEGER NOT NULL,"
+    " rid TEXT NOT NULL, wait INTEGER NOT NULL,"
+    " PRIMARY KEY(site, day, rid)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX tickets_rid ON tickets(site, rid);"
+    "DELETE FROM watermarks;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kFactSchemaVersion);
 
-constexpr const char* kFactTables[] = {"appointments", "presence", "ledger"};
+constexpr const char* kFactTables[] = {"appointments", "presence", "ledger",
+                                       "tickets"};
 
 Result<std::string> MetaGet(Db* db, const std::string& key) {
   RELAIS_ASSIGN_OR_RETURN(Stmt st,
@@ -240,8 +250,8 @@ Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
     case Collection::kSchedule:
     case Collection::kScheduleException:
     case Collection::kPole:
-    case Collection::kRoom:
-    case Collection::kTicket: return Status::OK();
+    case Collection::kRoom: return Status::OK();
+    case Collection::kTicket: table = "tickets"; break;
   }
   const std::string key_col = r.collection == Collection::kPractitioner ? "id" : "rid";
   if (r.collection == Collection::kAppointment) {
@@ -270,8 +280,8 @@ Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
       RELAIS_ASSIGN_OR_RETURN(
           Stmt st, db_->PrepareCached(
                        "INSERT INTO appointments(site, day, rid, status, kind,"
-                       " checkin, late, wait, due, patient)"
-                       " VALUES(?,?,?,?,?,?,?,?,?,?)"));
+                       " checkin, late, wait, due, patient, commune)"
+                       " VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
       if (a.status == FactStatus::kDone && a.patient != 0)
         touched->emplace(r.site_id, static_cast<int64_t>(a.patient));
       st.Bind(1, r.site_id)
@@ -283,7 +293,18 @@ Status FactStore::Apply(const common::Record& r, PatientSet* touched) {
           .Bind(7, a.late_cancel ? 1 : 0)
           .Bind(8, a.wait_min)
           .Bind(9, a.due_s)
-          .Bind(10, static_cast<int64_t>(a.patient));
+          .Bind(10, static_cast<int64_t>(a.patient))
+          .Bind(11, a.commune);
+      return st.Run();
+    }
+    case RecordFact::Kind::kTicket: {
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached("INSERT INTO tickets(site, day, rid,"
+                                      " wait) VALUES(?,?,?,?)"));
+      st.Bind(1, r.site_id)
+          .Bind(2, f.ticket.day)
+          .Bind(3, r.id)
+          .Bind(4, f.ticket.wait_min);
       return st.Run();
     }
     case RecordFact::Kind::kPresence: {
@@ -452,8 +473,8 @@ Result<FactSet> FactStore::Read(const std::vector<std::string>& sites,
       RELAIS_ASSIGN_OR_RETURN(
           Stmt st, db_->PrepareCached(
                        "SELECT day, status, kind, checkin, late, wait, due,"
-                       " patient FROM appointments WHERE site=? AND day"
-                       " BETWEEN ? AND ?"));
+                       " patient, commune FROM appointments WHERE site=? AND"
+                       " day BETWEEN ? AND ?"));
       st.Bind(1, site).Bind(2, first_day).Bind(3, last_day);
       for (;;) {
         RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -467,7 +488,20 @@ Result<FactSet> FactStore::Read(const std::vector<std::string>& sites,
         a.wait_min = static_cast<int32_t>(st.ColumnInt(5));
         a.due_s = st.ColumnInt(6);
         a.patient = static_cast<uint64_t>(st.ColumnInt(7));
-        s.appointments.push_back(a);
+        a.commune = st.ColumnText(8);
+        s.appointments.push_back(std::move(a));
+      }
+    }
+    {
+      RELAIS_ASSIGN_OR_RETURN(
+          Stmt st, db_->PrepareCached("SELECT day, wait FROM tickets WHERE"
+                                      " site=? AND day BETWEEN ? AND ?"));
+      st.Bind(1, site).Bind(2, first_day).Bind(3, last_day);
+      for (;;) {
+        RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        s.tickets.push_back({static_cast<int32_t>(st.ColumnInt(0)),
+                             static_cast<int32_t>(st.ColumnInt(1))});
       }
     }
     {

@@ -57,7 +57,7 @@
 
 namespace relais::server {
 
-inline constexpr int kFactSchemaVersion = 4;
+inline constexpr int kFactSchemaVersion = 5;
 
 struct CatchUpResult {
   size_t applied = 0;    // records projected by this call

@@ -157,6 +157,10 @@ struct ReportServer::Impl {
     }
     p->allowed_sites = *sites;
     p->site = site;
+    p->sort = req.get_param_value("tri");
+    if (!IsValidCommuneSort(p->sort))
+      return fail(Status::InvalidArgument(
+          "paramètre tri invalide (commune, insee ou un trimestre AAAA-Tn)"));
     // Served from releases only (issue #20, docs/reporting.md
     // §Publications): the releases of the years asked for are extended with
     // every month over since, then the request is answered from them.

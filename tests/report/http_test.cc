@@ -252,6 +252,70 @@ TEST_F(ReportHttpTest, NoIdentifyingStringInAnyResponse) {
             std::string::npos);
 }
 
+// Issue #20: the dashboard's table of consultations by commune of residence
+// (whole quarters only), sortable by links; CSV and JSON carry it; a crafted
+// sort is refused in French.
+TEST_F(ReportHttpTest, CommuneTableOnTheDashboardAndInTheApi) {
+  // March at A: 12 consultations of patients from Brest (29019), 3 from
+  // Guipavas (29075: a small cell); the rest of the fixture has no commune.
+  for (int i = 0; i < 15; ++i) {
+    common::Record r = common::report::testing::Appt(
+        "A", "mc" + std::to_string(i), "2026-03-1" + std::to_string(i % 5), 9,
+        0, "done", "consultation", "M" + std::to_string(i));
+    common::ApplyLocalWrite(&r, "rep-test", common::MakeHlc(1'800'000'000'100 + i, 0),
+                            {{common::field::kPatientCommune, i < 12 ? "29019" : "29075"}});
+    records_.push_back(r);
+  }
+  clock_.Set(common::ParisLocalToUtc({2026, 4, 2}, 12, 0) * 1000);
+  const std::string q1 = "from=2026-01&to=2026-03&granularity=quarter";
+  auto page = Get("/?" + q1 + "&tri=commune", token_ab_);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200) << page->body;
+  const std::string& h = page->body;
+  EXPECT_NE(h.find("Consultations par commune de résidence"), std::string::npos);
+  // Names from the shipped list, sorted by name: BREST, « Commune non
+  // renseignée », GUIPAVAS.
+  const size_t brest = h.find("<td>BREST</td><td>29019</td>");
+  const size_t none = h.find("<td>Commune non renseignée</td>");
+  const size_t guipavas = h.find("<td>GUIPAVAS</td><td>29075</td>");
+  ASSERT_NE(brest, std::string::npos);
+  ASSERT_NE(none, std::string::npos);
+  ASSERT_NE(guipavas, std::string::npos);
+  EXPECT_LT(brest, none);
+  EXPECT_LT(none, guipavas);
+  // The small cell is masked; links sort by a quarter.
+  EXPECT_NE(h.find("data-site=\"A\" data-row=\"2026-T1\" "
+                   "data-col=\"commune_29075\">&lt; 11<"),
+            std::string::npos);
+  EXPECT_NE(h.find("tri=2026-T1"), std::string::npos);
+  // Sorted by the quarter, most first: « non renseignée » (55 at A) first.
+  auto by_q = Get("/?" + q1 + "&tri=2026-T1", token_ab_);
+  ASSERT_TRUE(by_q);
+  ASSERT_EQ(by_q->status, 200);
+  const size_t body = by_q->body.find("data-table=\"communes\"");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_LT(by_q->body.find("Commune non renseignée", body),
+            by_q->body.find("GUIPAVAS", body));
+  // API: the commune tables in CSV and JSON, never the masked value.
+  auto csv = Get("/api/v1/usage?" + q1 + "&format=csv", token_ab_);
+  ASSERT_TRUE(csv);
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_NE(csv->body.find("communes:A;A;2026-T1;2026-01-01;2026-03-31;commune_29075;"
+                           "Commune 29075;nombre;;< 11;primaire"),
+            std::string::npos)
+      << csv->body.substr(0, 3000);
+  auto json = Get("/api/v1/usage?" + q1, token_ab_);
+  ASSERT_TRUE(json);
+  EXPECT_NE(json->body.find("\"communes:A\""), std::string::npos);
+  // Crafted sorts are refused.
+  for (const char* bad : {"&tri=nom%3Cscript%3E", "&tri=2026-T5", "&tri=2026-01"}) {
+    auto b = Get("/?" + q1 + bad, token_ab_);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->status, 400) << bad;
+    EXPECT_NE(b->body.find("paramètre tri invalide"), std::string::npos) << bad;
+  }
+}
+
 TEST_F(ReportHttpTest, HealthzNeedsNoToken) {
   auto r = Get("/healthz");
   ASSERT_TRUE(r);

@@ -215,14 +215,25 @@ std::vector<Finding> Exposed(const YearRelease& rel, int* audited, int* small) {
     std::vector<std::string> cols;
     std::map<std::string, std::vector<std::string>> parts;
   };
+  // Consultations by commune (quarters only are served; months and years
+  // are free variables of the LP) are parts of honores.
+  std::vector<std::string> communes;
+  for (const Column& c : rel.columns)
+    if (c.group == kCommuneGroup) communes.push_back(c.key);
+  EXPECT_GE(communes.size(), 5u);  // the fixture's communes and "nr"
+  std::vector<std::string> activity = {"rdv_total", "honores", "non_venus",
+                                       "annules", "en_cours"};
+  activity.insert(activity.end(), communes.begin(), communes.end());
   const std::vector<Group> groups = {
-      {{"rdv_total", "honores", "non_venus", "annules", "en_cours"},
-       {{"rdv_total", {"honores", "non_venus", "annules", "en_cours"}}}},
+      {activity,
+       {{"rdv_total", {"honores", "non_venus", "annules", "en_cours"}},
+        {"honores", communes}}},
       {presence_all, {{"presence_total", presence}}},
       {{"snp"}, {}},
       {{"visites_domicile"}, {}},
       {{"teleconsultations"}, {}},
-      {{"nouveaux_patients"}, {}}};
+      {{"nouveaux_patients"}, {}},
+      {{"sans_rdv"}, {}}};
   std::vector<Finding> out;
   for (const Group& g : groups)
     for (const Finding& f : Audit(rel, pub, g.cols, g.parts)) {

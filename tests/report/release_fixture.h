@@ -91,6 +91,34 @@ inline FactSet ReleaseFixture(uint32_t seed) {
       f.ledger.push_back(
           {static_cast<int32_t>(d0), uni(1000, 9000), "energie"});
     }
+    // Walk-in tickets from a generator of their own, so that the other
+    // facts are the same as before walk-ins existed: A 5-30 a month, B
+    // 0-12, C 0-4 (many small cells); two thirds called, waits 0-90 min.
+    std::mt19937 walk(seed ^ 0x5741u ^ static_cast<uint32_t>(s.id[0]));
+    auto wuni = [&](int lo, int hi) {
+      return std::uniform_int_distribution<int>(lo, hi)(walk);
+    };
+    const int walk_hi = s.id[0] == 'A' ? 30 : s.id[0] == 'B' ? 12 : 4;
+    // Communes of residence, from the same generator: half from the main
+    // town, a tenth not recorded, the rest from three neighbours and, for
+    // A, a few from far away (tiny cells).
+    for (AppointmentFact& a : f.appointments) {
+      const int r = wuni(0, 99);
+      a.commune = r < 50   ? "29019"
+                  : r < 60 ? ""
+                  : r < 72 ? "29075"
+                  : r < 84 ? "29103"
+                  : r < 96 || s.id[0] != 'A' ? "29232"
+                             : "2A004";
+    }
+    for (int m = 1; m <= 12; ++m) {
+      const int64_t d0 = DaysFromCivil({2026, m, 1});
+      const int n = wuni(s.id[0] == 'A' ? 5 : 0, walk_hi);
+      for (int i = 0; i < n; ++i)
+        f.tickets.push_back(
+            {static_cast<int32_t>(d0 + wuni(0, DaysInMonth(2026, m) - 1)),
+             wuni(0, 2) ? wuni(0, 90) : -1});
+    }
     for (const auto& [p, day] : first_done) f.first_visits.push_back(day);
     f.last_write_ms = 1'790'000'000'000;
   }

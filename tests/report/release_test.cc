@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 
+#include "common/report/release_codec.h"
 #include "common/report/release_serve.h"
 #include "tests/report/release_fixture.h"
 
@@ -162,6 +164,7 @@ TEST(ReleaseLeakTest, OpeningFiguresAreMaskedWhereThePresenceIs) {
       ASSERT_TRUE(rep.ok());
       for (const Table& t : rep->tables)
         for (const Row& row : t.rows) {
+          if (t.key.starts_with(kCommuneTablePrefix)) continue;
           if (CellOf(t, row, "presence_total").mask == Mask::kNone) continue;
           ++masked;
           for (const char* k :
@@ -227,6 +230,137 @@ TEST(ReleaseTest, ReleasableMonthsFollowTheParisCalendar) {
   empty.year = 2026;
   EXPECT_EQ(ExtendRelease(empty, bad, AfterYear()).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// Issue #20: consultations by commune of residence. In the release, the
+// communes of every (unit, period) add up to its consultations (appointments
+// without a commune in "commune_nr"), as counted here from the facts; only
+// quarters are served, by commune, small cells masked.
+TEST(ReleaseCommuneTest, CommunesAddUpToConsultationsAndOnlyQuartersAreServed) {
+  std::printf("seed 12\n");
+  const FactSet facts = ReleaseFixture(12);
+  const YearRelease r = Released(facts, AfterYear());
+  EXPECT_EQ(r.unprotected, 0);
+  // Oracle: done appointments of A in the 2nd quarter by commune.
+  std::map<std::string, double> want;
+  const int64_t q0 = DaysFromCivil({2026, 4, 1}), q1 = DaysFromCivil({2026, 6, 30});
+  for (const AppointmentFact& a : facts.at("A").appointments)
+    if (a.status == FactStatus::kDone && a.day >= q0 && a.day <= q1)
+      want[a.commune.empty() ? "commune_nr"
+                             : "commune_" + std::string(1, std::tolower(a.commune[0])) +
+                                   [&] {
+                                     std::string t = a.commune.substr(1);
+                                     for (char& c : t) c = static_cast<char>(std::tolower(c));
+                                     return t;
+                                   }()] += 1;
+  const ReleasedRow* q2 = r.Find("A", "2026-T2");
+  ASSERT_NE(q2, nullptr);
+  for (const auto& [col, n] : want) EXPECT_EQ(q2->cells.at(col).value, n) << col;
+  for (const auto& [key, row] : r.rows) {
+    double sum = 0;
+    for (const Column& c : r.columns)
+      if (c.group == kCommuneGroup && row.cells.count(c.key))
+        sum += row.cells.at(c.key).value.value_or(0);
+    EXPECT_EQ(sum, row.cells.at("honores").value.value_or(0))
+        << key.first << " " << key.second;
+  }
+  // Served: a commune table per site and one for the organisation, rows =
+  // whole quarters only; never a commune column in the other tables.
+  auto rep = Ask(r, "2026-01", "2026-07", Granularity::kAuto);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  int tables = 0, masked = 0, shown = 0;
+  for (const Table& t : rep->tables) {
+    const bool communes = t.key.starts_with(kCommuneTablePrefix);
+    for (const Column& c : t.columns)
+      EXPECT_EQ(c.group == kCommuneGroup, communes) << t.key << " " << c.key;
+    if (!communes) continue;
+    ++tables;
+    ASSERT_EQ(t.rows.size(), 2u) << t.key;  // T1, T2 (July alone: no quarter)
+    EXPECT_EQ(t.rows[0].key, "2026-T1");
+    EXPECT_EQ(t.rows[1].key, "2026-T2");
+    for (const Row& row : t.rows)
+      for (const Cell& c : row.cells) {
+        if (c.mask != Mask::kNone) {
+          ++masked;
+          EXPECT_FALSE(c.value);
+        } else if (c.value) {
+          ++shown;
+          EXPECT_TRUE(*c.value == 0 || *c.value >= kMinCell) << t.key;
+        }
+      }
+  }
+  EXPECT_EQ(tables, 4);  // A, B, C, organisation
+  EXPECT_GT(masked, 5);
+  EXPECT_GE(shown, 4);  // at least the main town at A and the organisation
+  // The stored form keeps the commune and walk-in cells (hidden ones
+  // included) and passes the codec's soundness checks.
+  auto back = DecodeRelease(EncodeRelease(r));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(EncodeRelease(*back), EncodeRelease(r));
+  EXPECT_EQ(back->Find("A", "2026-02")->cells.at("commune_29019").mask,
+            Mask::kSecondary);
+  // Months alone: no commune table.
+  auto months = Ask(r, "2026-01", "2026-02", Granularity::kMonth);
+  ASSERT_TRUE(months.ok());
+  for (const Table& t : months->tables)
+    EXPECT_FALSE(t.key.starts_with(kCommuneTablePrefix)) << t.key;
+}
+
+// The number of commune columns is bounded: past kMaxCommuneColumns, new
+// communes share "commune_autres" (the stored form holds 256 columns).
+TEST(ReleaseCommuneTest, CommuneColumnsAreBounded) {
+  std::printf("seed 14\n");
+  FactSet facts = ReleaseFixture(14);
+  int i = 0;
+  for (AppointmentFact& a : facts.at("A").appointments) {
+    char code[6];
+    std::snprintf(code, sizeof code, "%05d", 1001 + i++ % 130);
+    a.commune = code;
+  }
+  const YearRelease r = Released(facts, AfterYear());
+  size_t communes = 0;
+  for (const Column& c : r.columns) communes += c.group == kCommuneGroup;
+  // + commune_nr (B and C record none) and commune_autres.
+  EXPECT_LE(communes, kMaxCommuneColumns + 2);
+  EXPECT_GT(r.Find("A", "2026")->cells.at("commune_autres").value.value_or(0), 0);
+  auto back = DecodeRelease(EncodeRelease(r));
+  EXPECT_TRUE(back.ok()) << back.status().ToString();
+}
+
+// Issue #16: walk-ins are released per site and period; their median wait
+// is shown only where their count is.
+TEST(ReleaseWalkInTest, WalkInMedianOnlyWhereTheCountIsShown) {
+  std::printf("seed 13\n");
+  const YearRelease r = Released(ReleaseFixture(13), AfterYear());
+  EXPECT_EQ(r.unprotected, 0);
+  int masked = 0, shown = 0;
+  for (const auto& [key, row] : r.rows) {
+    const Cell& n = row.cells.at("sans_rdv");
+    const Cell& med = row.cells.at("attente_mediane_sans_rdv");
+    if (n.mask != Mask::kNone) {
+      ++masked;
+      EXPECT_TRUE(med.mask != Mask::kNone || !med.value)
+          << key.first << " " << key.second;
+    } else {
+      ++shown;
+      EXPECT_TRUE(*n.value == 0 || *n.value >= kMinCell);
+    }
+  }
+  EXPECT_GT(masked, 10);  // C's and B's small months
+  EXPECT_GT(shown, 10);
+  // Served: the year of C (tiny) never shows a count of 1..10 nor the
+  // median of a masked count.
+  auto rep = Ask(r, "2026-01", "2026-12", Granularity::kMonth, {"C"});
+  ASSERT_TRUE(rep.ok());
+  for (const Table& t : rep->tables) {
+    if (t.key != "site:C") continue;
+    for (const Row& row : t.rows) {
+      const Cell& n = CellOf(t, row, "sans_rdv");
+      if (n.mask != Mask::kNone)
+        EXPECT_FALSE(CellOf(t, row, "attente_mediane_sans_rdv").value)
+            << row.key;
+    }
+  }
 }
 
 }  // namespace

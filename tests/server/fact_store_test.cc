@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <thread>
+#include <tuple>
 
 #include "common/merge/merge.h"
 #include "common/report/report.h"
@@ -152,6 +154,33 @@ TEST_F(FactStoreTest, ReportFromFactsEqualsReportFromRecords) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->applied, 0u);
   EXPECT_TRUE(again->complete);
+}
+
+// Schema 5: the patient's commune and the walk-in tickets survive the store
+// (same facts as projected from the hub's records), and the seed has both.
+TEST_F(FactStoreTest, CommunesAndWalkInsAreStored) {
+  auto c = facts_->CatchUp(*hub_);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  auto stored = facts_->Read({}, 0, 100000);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  const report::FactSet want = report::FactsFromRecords(HubRecords());
+  size_t tickets = 0, with_commune = 0;
+  for (const auto& [site, f] : want) {
+    auto key = [](const report::AppointmentFact& a) {
+      return std::make_tuple(a.day, a.due_s, a.commune);
+    };
+    std::multiset<std::tuple<int32_t, int64_t, std::string>> a, b;
+    for (const auto& x : f.appointments) a.insert(key(x)), with_commune += !x.commune.empty();
+    for (const auto& x : stored->at(site).appointments) b.insert(key(x));
+    EXPECT_EQ(a, b) << site;
+    std::multiset<std::pair<int32_t, int32_t>> t, u;
+    for (const auto& x : f.tickets) t.insert({x.day, x.wait_min});
+    for (const auto& x : stored->at(site).tickets) u.insert({x.day, x.wait_min});
+    EXPECT_EQ(t, u) << site;
+    tickets += t.size();
+  }
+  EXPECT_GT(tickets, 20u);
+  EXPECT_GT(with_commune, 100u);
 }
 
 // Record ids are per site at the hub: site D holds a copy of every record

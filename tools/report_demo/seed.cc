@@ -5,6 +5,7 @@
 
 #include "common/merge/merge.h"
 #include "common/model/schema.h"
+#include "common/model/ticket.h"
 #include "common/util/time.h"
 
 namespace relais::tools {
@@ -24,8 +25,50 @@ Record Make(Collection c, std::string id, const std::string& site,
   return r;
 }
 
+// Communes of residence of the demo's patients (INSEE codes of the shipped
+// list, Finistère); "" stands for a commune not recorded.
+constexpr const char* kCommunes[] = {"29019", "29019", "29019", "29075",
+                                     "29103", "29151", "29232", ""};
+
+// The day's walk-in tickets (issue #16): about one for eight appointments,
+// most called after 5 to 75 minutes, some left before.
+void SeedWalkIns(const SeedSite& s, const common::CivilDate& d, int n,
+                 std::mt19937_64& extra, uint64_t* hlc,
+                 std::vector<Record>* out) {
+  const std::string date = common::FormatDate(d);
+  std::uniform_int_distribution<int> count(0, std::max(1, n / 6)),
+      pct(0, 99), wait(5, 75);
+  const int tickets = count(extra);
+  for (int i = 0; i < tickets; ++i) {
+    const int minute = 8 * 60 + 30 + i * 25;
+    const int64_t issued =
+        common::ParisLocalToUtc(d, minute / 60, minute % 60) * 1000;
+    const int roll = pct(extra);
+    const std::string status = roll < 10 ? "left" : roll < 25 ? "converted"
+                                                              : "done";
+    std::map<std::string, std::string> f = {
+        {common::field::kTicketDay, date},
+        {common::field::kTicketNumber, "A" + std::to_string(i + 1)},
+        {common::field::kIssuedAt, std::to_string(issued)},
+        {common::field::kStatus, status},
+        {common::field::kIssuer, "seed-" + s.id}};
+    if (status != "left") {
+      const int64_t called = issued + wait(extra) * int64_t{60000};
+      f[common::field::kCalledAt] = std::to_string(called);
+      f[common::field::kEndedAt] = std::to_string(called + 15 * 60000);
+      f[common::field::kRoom] = "Cabinet 1";
+    } else {
+      f[common::field::kEndedAt] = std::to_string(issued + 40 * 60000);
+    }
+    out->push_back(Make(Collection::kTicket,
+                        "tk-" + s.id + "-" + date + "-" + std::to_string(i),
+                        s.id, f, hlc));
+  }
+}
+
 void SeedDay(const SeedSite& s, const common::CivilDate& d, int wd,
-             std::mt19937_64& rng, uint64_t* hlc, std::vector<Record>* out) {
+             std::mt19937_64& rng, std::mt19937_64& extra, uint64_t* hlc,
+             std::vector<Record>* out) {
   const std::string date = common::FormatDate(d);
   // Writes follow the calendar: the day's records are written that evening
   // (so the funder's "dernière donnée reçue" is realistic).
@@ -48,6 +91,9 @@ void SeedDay(const SeedSite& s, const common::CivilDate& d, int wd,
         {"patient_ref", "pat-" + s.id + "-" + std::to_string(pat(rng))},
         {"patient_name", "PATIENT Fictif"}, {"patient_birth", "1960-01-01"},
         {"code", "QRS234"}, {"practitioner", s.id + "-mg0"}};
+    // From a generator of its own: the other fields stay as they were.
+    f[common::field::kPatientCommune] = kCommunes[std::uniform_int_distribution<
+        size_t>(0, std::size(kCommunes) - 1)(extra)];
     if (status == "done" && kind != "visite_domicile" &&
         kind != "teleconsultation") {
       const int64_t in = start - 300;
@@ -82,6 +128,7 @@ void SeedDay(const SeedSite& s, const common::CivilDate& d, int wd,
   }
   for (int g = 0; g < s.nurses; ++g)
     presence(s.id + "-ide" + std::to_string(g), "am");
+  SeedWalkIns(s, d, n, extra, hlc, out);
 }
 
 }  // namespace
@@ -89,6 +136,7 @@ void SeedDay(const SeedSite& s, const common::CivilDate& d, int wd,
 std::vector<Record> SyntheticRecords(const SeedOptions& o) {
   std::vector<Record> out;
   std::mt19937_64 rng(o.seed);
+  std::mt19937_64 extra(o.seed ^ 0x636f6d6d756e6573ull);  // communes, walk-ins
   uint64_t hlc = common::MakeHlc(1'767'225'600'000, 0);
   for (const SeedSite& s : o.sites) {
     for (int g = 0; g < s.gps; ++g)
@@ -109,7 +157,7 @@ std::vector<Record> SyntheticRecords(const SeedOptions& o) {
       for (int day = 1; day <= common::DaysInMonth(y, mo); ++day) {
         const common::CivilDate d{y, mo, day};
         const int wd = common::Weekday(d);
-        if (wd < 6) SeedDay(s, d, wd, rng, &hlc, &out);
+        if (wd < 6) SeedDay(s, d, wd, rng, extra, &hlc, &out);
       }
       int e = 0;
       for (const auto& [cat, cents] :

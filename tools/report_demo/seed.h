@@ -1,6 +1,7 @@
 #pragma once
 // Synthetic, deterministic records for the report demo, benchmark and tests:
-// appointments (statuses, kinds, kiosk check-ins, waits), practitioners,
+// appointments (statuses, kinds, kiosk check-ins, waits, communes of
+// residence), walk-in tickets, practitioners,
 // half-day presence and monthly shared costs. Names and refs are fake.
 
 #include <cstdint>
