@@ -356,9 +356,9 @@ TEST(ReleaseWalkInTest, WalkInMedianOnlyWhereTheCountIsShown) {
     if (t.key != "site:C") continue;
     for (const Row& row : t.rows) {
       const Cell& n = CellOf(t, row, "sans_rdv");
-      if (n.mask != Mask::kNone)
-        EXPECT_FALSE(CellOf(t, row, "attente_mediane_sans_rdv").value)
-            << row.key;
+      if (n.mask != Mask::kNone) {
+        EXPECT_FALSE(CellOf(t, row, "attente_mediane_sans_rdv").value) << row.key;
+      }
     }
   }
 }

@@ -161,9 +161,11 @@ TEST(WalkInReportTest, SmallWalkInCellsAndTheirMediansAreSuppressed) {
     const int m = t.ColumnIndex("attente_mediane_sans_rdv");
     ASSERT_GE(n, 0);
     ASSERT_GE(m, 0);
-    for (const Row& row : t.rows)
-      if (row.cells[n].mask != Mask::kNone)
+    for (const Row& row : t.rows) {
+      if (row.cells[n].mask != Mask::kNone) {
         EXPECT_FALSE(row.cells[m].value) << t.key << " " << row.key;
+      }
+    }
   }
 }
 
