@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/report/usage_internal.h"
 #include "common/util/time.h"
 
 namespace relais::common::report {
@@ -252,13 +253,7 @@ Result<Report> ServeRelease(const std::map<int, YearRelease>& rel,
                            "total", "Total", first, last, true);
     return rows;
   };
-  Report rep;
-  rep.from = q.from;
-  rep.to = q.to;
-  rep.granularity = GranularityName(q.granularity);
-  rep.generated_at = FormatUtc(q.now_s);
-  rep.generated_at_s = q.now_s;
-  rep.sites = q.sites;
+  Report rep = internal::ReportHeader(q);
   Table synth{"synthese", "Synthèse de tous les sites", "", 0, cols, {}};
   std::vector<Row> site_totals;
   for (const std::string& s : q.sites) {

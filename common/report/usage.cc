@@ -268,13 +268,7 @@ Result<Report> BuildFixed(const FactSet& facts, const UsageQuery& q) {
   std::vector<Extract> ex;
   internal::MakeColumns(professions, categories, &cols, &ex);
 
-  Report rep;
-  rep.from = q.from;
-  rep.to = q.to;
-  rep.granularity = GranularityName(q.granularity);
-  rep.generated_at = FormatUtc(q.now_s);
-  rep.generated_at_s = q.now_s;
-  rep.sites = q.sites;
+  Report rep = internal::ReportHeader(q);
   Table synth{"synthese", "Synthèse de tous les sites", "", 0, cols, {}};
   Acc grand;
   for (size_t i = 0; i < sites.size(); ++i) {

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "common/report/report.h"
+#include "common/report/usage.h"
+#include "common/util/time.h"
 
 namespace relais::common::report::internal {
 
@@ -81,5 +83,20 @@ double Round1(double v);
 // Doctors, for the opening-span variant: professions "medecin*" and
 // "specialiste".
 bool IsDoctorProfession(const std::string& profession);
+
+// A report with its query's header filled in (range, granularity, the
+// generation time, sites) and no table yet. Query: UsageQuery or
+// ReleaseQuery (from, to, granularity, now_s, sites).
+template <typename Query>
+Report ReportHeader(const Query& q) {
+  Report rep;
+  rep.from = q.from;
+  rep.to = q.to;
+  rep.granularity = GranularityName(q.granularity);
+  rep.generated_at = FormatUtc(q.now_s);
+  rep.generated_at_s = q.now_s;
+  rep.sites = q.sites;
+  return rep;
+}
 
 }  // namespace relais::common::report::internal

@@ -3,7 +3,7 @@
 #include <httplib.h>
 
 #include <cctype>
-#include <sodium.h>
+#include "common/crypto/pseudonyms.h"
 
 #include <nlohmann/json.hpp>
 
@@ -49,27 +49,6 @@ std::string Bearer(const httplib::Request& q) {
   return h.substr(7);
 }
 
-// Per-response pseudonyms: a random key drawn for this response, so a
-// patient's pseudonym is stable inside one bundle and unlinkable across
-// responses and to the patient reference.
-struct Pseudonyms {
-  unsigned char key[crypto_generichash_KEYBYTES];
-  Pseudonyms() { randombytes_buf(key, sizeof key); }
-  ~Pseudonyms() { sodium_memzero(key, sizeof key); }
-  std::string operator()(const std::string& ref) const {
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(ref.data()),
-                       ref.size(), key, sizeof key);
-    static const char kHex[] = "0123456789abcdef";
-    std::string id = "pat-";
-    for (unsigned char c : h) {
-      id += kHex[c >> 4];
-      id += kHex[c & 15];
-    }
-    return id;
-  }
-};
-
 std::vector<std::string> Values(const httplib::Request& q, const char* name) {
   std::vector<std::string> out;
   const size_t n = q.get_param_value_count(name);
@@ -100,7 +79,7 @@ void Fhir(HubStore& store, SqliteAgendaTokens& tokens, common::Clock& clock,
   opt.now = now;
   opt.with_patient_details = false;
   if (!base_url.empty()) opt.base_url = base_url;
-  const Pseudonyms pseudonyms;
+  const common::ResponsePseudonyms pseudonyms;  // per response
   opt.patient_pseudonym = [&pseudonyms](const std::string& ref) { return pseudonyms(ref); };
   res.set_content(common::interop::ExportFhirBundle(*agenda, opt),
                   "application/fhir+json; charset=utf-8");

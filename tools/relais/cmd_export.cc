@@ -3,7 +3,7 @@
 // domain/slots.h. Every argument is checked before the replica is read; a
 // bad one exits 2 and nothing is written. Files are written 0600,
 // atomically (WriteFileAtomic). See docs/interop.md.
-#include <sodium.h>
+#include "common/crypto/pseudonyms.h"
 
 #include <algorithm>
 #include <iostream>
@@ -245,24 +245,11 @@ Status ExportFhir(const ExportArgs& a) {
   interop::FhirOptions opt;
   opt.now = now;
   opt.with_patient_details = a.with_names;
-  // Pseudonyms keyed by a random key drawn for this export: stable inside
-  // the bundle, unlinkable across exports and to the patient reference.
-  unsigned char key[crypto_generichash_KEYBYTES];
-  randombytes_buf(key, sizeof key);
-  opt.patient_pseudonym = [&key](const std::string& ref) {
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(ref.data()),
-                       ref.size(), key, sizeof key);
-    static const char kHex[] = "0123456789abcdef";
-    std::string id = "pat-";
-    for (unsigned char c : h) {
-      id += kHex[c >> 4];
-      id += kHex[c & 15];
-    }
-    return id;
-  };
+  // Pseudonyms stable inside the bundle, unlinkable across exports and to
+  // the patient reference.
+  const ResponsePseudonyms pseudonyms;
+  opt.patient_pseudonym = [&pseudonyms](const std::string& ref) { return pseudonyms(ref); };
   const std::string body = interop::ExportFhirBundle(agenda, opt);
-  sodium_memzero(key, sizeof key);
   RELAIS_RETURN_IF_ERROR(WriteFileAtomic(a.out, body, ".relais-fhir-"));
   std::cerr << "relais: " << interop::ExportedAppointments(agenda).size() << " rendez-vous et "
             << agenda.free_slots.size() << " créneaux libres exportés dans " << a.out << "\n";
