@@ -193,7 +193,11 @@ int Screenshots(Kiosk& k, const Options& o) {
                         {"confirmation-200", Screen::kCheckInDone, 200, true},
                         // Walk-in queue (docs/kiosk.md « Sans rendez-vous »).
                         {"ticket", Screen::kTicket},
-                        {"file-attente", Screen::kQueue}};
+                        {"file-attente", Screen::kQueue},
+                        // The other public screens at « A+ » 200 % too.
+                        {"ticket-200", Screen::kTicket, 200, false},
+                        {"pin", Screen::kStaffPin},
+                        {"pin-200", Screen::kStaffPin, 200, false}};
   int failures = 0;
   for (const Shot& s : shots) {
     AppState& st = k.state;
