@@ -1,11 +1,5 @@
 #include "kiosk/app/convocation.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -37,28 +31,7 @@ std::string FileStem(const std::string& id) {
   return out.empty() ? "rdv" : out;
 }
 
-void Sleep(int64_t ms) {
-  struct timespec ts {static_cast<time_t>(ms / 1000), static_cast<long>((ms % 1000) * 1'000'000)};
-  ::nanosleep(&ts, nullptr);
-}
-
 }  // namespace
-
-Status ValidatePrinterName(const std::string& name) {
-  if (name.empty() || name.size() > kMaxPrinterName)
-    return Status::InvalidArgument("nom d'imprimante vide ou trop long (au plus " +
-                                   std::to_string(kMaxPrinterName) + " caractères)");
-  if (name.front() == '-')
-    return Status::InvalidArgument("nom d'imprimante invalide : il ne peut pas commencer par « - »");
-  for (char c : name) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7F || c == '/' || c == '#' || c == '\\' || c == '\'' || c == '"')
-      return Status::InvalidArgument(
-          "nom d'imprimante invalide : lettres, chiffres, « - », « _ » ou « . » attendus "
-          "(voir lpstat -p)");
-  }
-  return Status::OK();
-}
 
 void ApplyPrintConvocation(AppState& s, const act::PrintConvocation& a) {
   for (const common::Appointment& appt : s.day_appointments) {
@@ -80,40 +53,7 @@ void ApplyPrintConvocation(AppState& s, const act::PrintConvocation& a) {
 Status SendToPrinter(const std::string& lp, const std::string& printer, const std::string& file) {
   if (Status st = ValidatePrinterName(printer); !st.ok()) return st;
   // `file` is absolute (RunPrintConvocation), so never read as an option.
-  std::vector<std::string> args = {lp, "-d", printer, file};
-  std::vector<char*> argv;
-  for (std::string& s : args) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) return Status::Unavailable(std::string("fork : ") + std::strerror(errno));
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_RDWR);
-    if (null >= 0) {
-      ::dup2(null, 0);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-    }
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  for (int64_t waited = 0;; waited += 20) {
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (r < 0 && errno != EINTR) return Status::Unavailable("lp : " + std::string(std::strerror(errno)));
-    if (waited >= kLpTimeoutMs) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return Status::Unavailable("lp ne répond pas (plus de " +
-                                 std::to_string(kLpTimeoutMs / 1000) + " s)");
-    }
-    Sleep(20);
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::OK();
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-    return Status::Unavailable("lp introuvable (paquet cups-client)");
-  return Status::Unavailable("lp a échoué (code " +
-                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+  return RunLp({lp, "-d", printer, file}, "");
 }
 
 Status RunPrintConvocation(AppState& s, const EffPrintConvocation& e) {

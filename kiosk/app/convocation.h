@@ -12,26 +12,19 @@
 #include "common/util/status.h"
 #include "kiosk/app/action.h"
 #include "kiosk/app/state.h"
+#include "kiosk/app/ticket_printer.h"
 
 namespace relais::kiosk {
 
-// Longest CUPS queue name accepted, and how long lp may take.
-inline constexpr size_t kMaxPrinterName = 127;
-inline constexpr int64_t kLpTimeoutMs = 10'000;
-
-// A CUPS queue name: 1..127 printable ASCII characters, none of space, '/',
-// '#', '\\', quotes, and not starting with '-' (it would be read as an
-// option of lp). INVALID_ARGUMENT in French otherwise.
-common::Status ValidatePrinterName(const std::string& name);
 
 // Apply() of act::PrintConvocation: staff only; the appointment must be on
 // the planning day, not cancelled, with a code. Queues EffPrintConvocation
 // or sets an error notice.
 void ApplyPrintConvocation(AppState& s, const act::PrintConvocation& a);
 
-// Runs `lp -d printer file` (argv, PATH lookup of `lp`, its output
-// discarded), waiting at most kLpTimeoutMs (then killed). UNAVAILABLE if lp
-// cannot start, fails or times out.
+// Runs `lp -d printer file` through RunLp (ticket_printer.h: argv, PATH
+// lookup, output discarded, killed after kPrintTimeoutMs). INVALID_ARGUMENT
+// for a bad printer name; UNAVAILABLE if lp cannot start, fails or times out.
 common::Status SendToPrinter(const std::string& lp, const std::string& printer,
                              const std::string& file);
 

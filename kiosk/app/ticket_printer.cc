@@ -9,20 +9,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <vector>
-
 namespace relais::kiosk {
 
 using common::Status;
 
-bool IsValidPrinterName(const std::string& name) {
-  if (name.empty() || name.size() > 127 || name[0] == '-') return false;
-  for (char c : name) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
+Status ValidatePrinterName(const std::string& name) {
+  bool ok = !name.empty() && name.size() <= kMaxPrinterName && name[0] != '-';
+  for (char c : name)
+    ok = ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                c == '_' || c == '.' || c == '-');
+  if (ok) return Status::OK();
+  return Status::InvalidArgument(
+      "nom d'imprimante invalide : 1 à " + std::to_string(kMaxPrinterName) +
+      " lettres, chiffres, « - », « _ » ou « . », sans « - » en tête (voir lpstat -p)");
 }
 
 namespace {
@@ -33,8 +32,9 @@ int64_t MonotonicMs() {
   return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
 }
 
-// Waits for `pid` until `deadline_ms`; kills it past the deadline.
-// Returns the wait status, or -1 on timeout.
+// Waits for `pid` until `deadline_ms`; past it, kills its process group
+// (lp, or a script standing for it, and anything it started).
+// Returns the wait status, -1 on timeout, -2 if waiting failed.
 int WaitWithDeadline(pid_t pid, int64_t deadline_ms) {
   for (;;) {
     int status = 0;
@@ -42,6 +42,7 @@ int WaitWithDeadline(pid_t pid, int64_t deadline_ms) {
     if (r == pid) return status;
     if (r < 0 && errno != EINTR) return -2;
     if (MonotonicMs() >= deadline_ms) {
+      kill(-pid, SIGKILL);
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
       return -1;
@@ -52,17 +53,10 @@ int WaitWithDeadline(pid_t pid, int64_t deadline_ms) {
 
 }  // namespace
 
-Status PrintReceipt(const std::string& printer, const std::string& text,
-                    const std::string& lp_program) {
-  if (!IsValidPrinterName(printer))
-    return Status::InvalidArgument("nom d'imprimante invalide : " + printer.substr(0, 40));
-  if (text.size() > kMaxReceiptBytes)
-    return Status::InvalidArgument("ticket trop long pour l'imprimante");
+Status RunLp(std::vector<std::string> args, const std::string& stdin_text) {
   int in[2];
   if (pipe2(in, O_CLOEXEC) != 0)
-    return Status::Unavailable(std::string("imprimante : pipe impossible : ") +
-                               std::strerror(errno));
-  std::vector<std::string> args = {lp_program, "-d", printer};
+    return Status::Unavailable(std::string("pipe impossible : ") + std::strerror(errno));
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -70,25 +64,29 @@ Status PrintReceipt(const std::string& printer, const std::string& text,
   if (pid < 0) {
     close(in[0]);
     close(in[1]);
-    return Status::Unavailable(std::string("imprimante : fork impossible : ") +
-                               std::strerror(errno));
+    return Status::Unavailable(std::string("fork impossible : ") + std::strerror(errno));
   }
   if (pid == 0) {  // child: only async-signal-safe calls until exec
+    setpgid(0, 0);
     dup2(in[0], STDIN_FILENO);
     const int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0) dup2(devnull, STDOUT_FILENO);  // lp prints the job id
+    if (devnull >= 0) {
+      dup2(devnull, STDOUT_FILENO);  // lp prints the job id
+      dup2(devnull, STDERR_FILENO);
+    }
     execvp(argv[0], argv.data());
     _exit(127);
   }
+  setpgid(pid, pid);  // also from here: no race with the kill below
   close(in[0]);
-  // A receipt is far below the pipe buffer, but lp may die early: no SIGPIPE.
+  // The text is far below the pipe buffer, but lp may die early: no SIGPIPE.
   struct sigaction ign {}, old {};
   ign.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ign, &old);
   size_t off = 0;
   bool write_failed = false;
-  while (off < text.size()) {
-    const ssize_t n = write(in[1], text.data() + off, text.size() - off);
+  while (off < stdin_text.size()) {
+    const ssize_t n = write(in[1], stdin_text.data() + off, stdin_text.size() - off);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       write_failed = true;
@@ -99,14 +97,25 @@ Status PrintReceipt(const std::string& printer, const std::string& text,
   close(in[1]);
   sigaction(SIGPIPE, &old, nullptr);
   const int status = WaitWithDeadline(pid, MonotonicMs() + kPrintTimeoutMs);
-  if (status == -1) return Status::Unavailable("imprimante : lp ne répond pas (délai dépassé)");
-  if (status < 0) return Status::Unavailable("imprimante : attente de lp impossible");
+  if (status == -1) return Status::Unavailable("lp ne répond pas (délai dépassé)");
+  if (status < 0) return Status::Unavailable("attente de lp impossible");
   if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-    return Status::Unavailable("imprimante : lp introuvable (paquet cups-client ?)");
+    return Status::Unavailable("lp introuvable (paquet cups-client ?)");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return Status::Unavailable("imprimante " + printer + " : lp a échoué");
-  if (write_failed) return Status::Unavailable("imprimante : ticket non transmis à lp");
+    return Status::Unavailable("lp a échoué (code " +
+                               std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+  if (write_failed) return Status::Unavailable("texte non transmis à lp");
   return Status::OK();
+}
+
+Status PrintReceipt(const std::string& printer, const std::string& text,
+                    const std::string& lp_program) {
+  if (Status st = ValidatePrinterName(printer); !st.ok()) return st;
+  if (text.size() > kMaxReceiptBytes)
+    return Status::InvalidArgument("ticket trop long pour l'imprimante");
+  Status st = RunLp({lp_program, "-d", printer}, text);
+  if (st.ok()) return st;
+  return Status::Unavailable("imprimante " + printer + " : " + st.message());
 }
 
 }  // namespace relais::kiosk
