@@ -127,4 +127,68 @@ void DrawIdlePrompt(const AppState& s, UiScratch& ui, std::vector<Action>* out, 
   PopFontOr(ui.fonts.title);
 }
 
+void ArrivedButton(const AppState& s, UiScratch& ui, std::vector<Action>* out, float h) {
+  PushFontOr(ui.fonts.title);
+  CenterBlock(FitWidth(Tr(s.lang, Msg::kArrived), 620));
+  if (Button(ui, Tr(s.lang, Msg::kArrived), ImVec2(620, h), Pal().ok, Pal().on_ok))
+    out->push_back(act::Navigate{Screen::kCheckInCode});
+  MarkControl(ui, "arrived");
+  PopFontOr(ui.fonts.title);
+}
+
+void NoAppointmentButton(const AppState& s, UiScratch& ui, std::vector<Action>* out, float h) {
+  PushFontOr(ui.fonts.large);
+  CenterBlock(FitWidth(Tr(s.lang, Msg::kNoAppointment), 620));
+  if (Button(ui, Tr(s.lang, Msg::kNoAppointment), ImVec2(620, h), Pal().light,
+             Pal().light_accent))
+    out->push_back(act::Walkin{act::TakeTicket{}});  // the ticket screen (walkin.h)
+  MarkControl(ui, "no-appointment");
+  PopFontOr(ui.fonts.large);
+}
+
+void StaffButton(const AppState& s, UiScratch& ui, std::vector<Action>* out, ImVec2 pos,
+                 float w) {
+  ImGui::SetWindowFontScale(1.0f);
+  ImGui::SetCursorPos(pos);
+  if (Button(ui, Tr(s.lang, Msg::kStaff), ImVec2(w, 56), Pal().light, Pal().muted))
+    out->push_back(act::Navigate{Screen::kPlanning});
+  MarkControl(ui, "staff");
+  ImGui::SetWindowFontScale(g_scale);
+}
+
+void WithBirthButton(const AppState& s, UiScratch& ui, std::vector<Action>* out, float w) {
+  if (Button(ui, Tr(s.lang, Msg::kWithBirth), ImVec2(w, kTouch + 8), Pal().light,
+             Pal().light_accent))
+    out->push_back(act::Navigate{Screen::kCheckInBirth});
+  MarkControl(ui, "with-birth");
+}
+
+void DoneButton(UiScratch& ui, std::vector<Action>* out) {
+  PushFontOr(ui.fonts.large);
+  CenterBlock(FitWidth("OK##done", 360));
+  if (Button(ui, "OK##done", ImVec2(360, 90), Pal().primary, Pal().on_primary))
+    out->push_back(act::Navigate{Screen::kWelcome});
+  MarkControl(ui, "done");
+  PopFontOr(ui.fonts.large);
+}
+
+std::string BirthMask(const std::string& digits) {
+  std::string mask = "JJ/MM/AAAA";
+  size_t j = 0;
+  for (size_t i = 0; i < mask.size() && j < digits.size(); ++i)
+    if (mask[i] != '/') mask[i] = digits[j++];
+  return mask;
+}
+
+void DrawLayout(const Layout& l, const AppState& s, UiScratch& ui, std::vector<Action>* out) {
+  switch (s.screen) {
+    case Screen::kCheckInCode: l.code(s, ui, out); break;
+    case Screen::kCheckInBirth: l.birth(s, ui, out); break;
+    case Screen::kCheckInDone: l.done(s, ui, out); break;
+    case Screen::kCheckInChoose: l.choose(s, ui, out); break;
+    case Screen::kStaffPin: l.pin(s, ui, out); break;
+    default: l.welcome(s, ui, out); break;
+  }
+}
+
 }  // namespace relais::kiosk::ui::pub

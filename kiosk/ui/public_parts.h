@@ -51,6 +51,31 @@ void DrawDoneTexts(const AppState& s, UiScratch& ui);
 // covers the form; its button (control "idle:extend") gives more time.
 void DrawIdlePrompt(const AppState& s, UiScratch& ui, std::vector<Action>* out, bool reach);
 
+// « Je suis arrivé(e) » (control "arrived"), centred, 620 x `h`, title font.
+void ArrivedButton(const AppState& s, UiScratch& ui, std::vector<Action>* out, float h);
+// « Je n'ai pas de rendez-vous » (control "no-appointment"), centred,
+// 620 x `h`, large font; opens the walk-in ticket screen.
+void NoAppointmentButton(const AppState& s, UiScratch& ui, std::vector<Action>* out, float h);
+// The staff entry (control "staff") at `pos`, `w` x 56, at scale 1 (not for
+// patients: it keeps its size at « A+ »); restores Scale() afterwards.
+void StaffButton(const AppState& s, UiScratch& ui, std::vector<Action>* out, ImVec2 pos,
+                 float w);
+// « Avec ma date de naissance » (control "with-birth") at the cursor,
+// `w` x kTouch+8, in the current font.
+void WithBirthButton(const AppState& s, UiScratch& ui, std::vector<Action>* out, float w);
+// The confirmation's « OK » (control "done"), centred, large font.
+void DoneButton(UiScratch& ui, std::vector<Action>* out);
+// "JJ/MM/AAAA" with the typed `digits` in place of the letters.
+std::string BirthMask(const std::string& digits);
+
+// One layout's screen functions; DrawLayout calls the one for s.screen
+// (Welcome for every other screen).
+using DrawFn = void (*)(const AppState&, UiScratch&, std::vector<Action>*);
+struct Layout {
+  DrawFn code, birth, done, choose, pin, welcome;
+};
+void DrawLayout(const Layout& l, const AppState& s, UiScratch& ui, std::vector<Action>* out);
+
 }  // namespace relais::kiosk::ui::pub
 
 namespace relais::kiosk::ui {

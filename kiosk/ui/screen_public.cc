@@ -43,28 +43,12 @@ void DrawWelcome(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   Gap(6);
   CenteredText(Tr(s.lang, Msg::kWelcomeSub), ui.fonts.large, Pal().muted);
   Gap(40);
-  PushFontOr(ui.fonts.title);
-  CenterBlock(FitWidth(Tr(s.lang, Msg::kArrived), 620));
-  if (Button(ui, Tr(s.lang, Msg::kArrived), ImVec2(620, 150), Pal().ok, Pal().on_ok))
-    out->push_back(act::Navigate{Screen::kCheckInCode});
-  MarkControl(ui, "arrived");
-  PopFontOr(ui.fonts.title);
+  pub::ArrivedButton(s, ui, out, 150);
   Gap(24);
-  PushFontOr(ui.fonts.large);
-  CenterBlock(FitWidth(Tr(s.lang, Msg::kNoAppointment), 620));
-  if (Button(ui, Tr(s.lang, Msg::kNoAppointment), ImVec2(620, 90), Pal().light,
-             Pal().light_accent))
-    out->push_back(act::Walkin{act::TakeTicket{}});  // the ticket screen (walkin.h)
-  MarkControl(ui, "no-appointment");
-  PopFontOr(ui.fonts.large);
+  pub::NoAppointmentButton(s, ui, out, 90);
   // The staff entry is not for patients: it keeps its size at « A+ ».
-  ImGui::SetWindowFontScale(1.0f);
-  const float y = ImGui::GetWindowHeight() - 64;
-  ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - 250, y));
-  if (Button(ui, Tr(s.lang, Msg::kStaff), ImVec2(230, 56), Pal().light, Pal().muted))
-    out->push_back(act::Navigate{Screen::kPlanning});
-  MarkControl(ui, "staff");
-  ImGui::SetWindowFontScale(pub::Scale());
+  pub::StaffButton(s, ui, out,
+                   ImVec2(ImGui::GetWindowWidth() - 250, ImGui::GetWindowHeight() - 64), 230);
 }
 
 void DrawCode(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
@@ -84,25 +68,14 @@ void DrawCode(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   const float birth_w = FitWidth(Tr(s.lang, Msg::kWithBirth), 516);
   ImGui::SetCursorPos(
       ImVec2(ImGui::GetWindowWidth() - birth_w - 24, ImGui::GetWindowHeight() - kTouch - 16));
-  if (Button(ui, Tr(s.lang, Msg::kWithBirth), ImVec2(516, kTouch + 8), Pal().light,
-             Pal().light_accent))
-    out->push_back(act::Navigate{Screen::kCheckInBirth});
-  MarkControl(ui, "with-birth");
+  pub::WithBirthButton(s, ui, out, 516);
   PopFontOr(ui.fonts.large);
-}
-
-std::string BirthMask(const std::string& digits) {
-  std::string mask = "JJ/MM/AAAA";
-  size_t j = 0;
-  for (size_t i = 0; i < mask.size() && j < digits.size(); ++i)
-    if (mask[i] != '/') mask[i] = digits[j++];
-  return mask;
 }
 
 void DrawBirth(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   CenteredText(Tr(s.lang, Msg::kBirthDate), ui.fonts.large, Pal().ink);
   CenterBlock(10 * 80 - 10);
-  FieldBoxes(s, ui, out, BirthMask(s.form.birth), 10, InputField::kBirth, "##birthfield",
+  FieldBoxes(s, ui, out, pub::BirthMask(s.form.birth), 10, InputField::kBirth, "##birthfield",
              "field:birth");
   Gap(2);
   CenteredText(Tr(s.lang, Msg::kFirstLetters), ui.fonts.large, Pal().ink);
@@ -125,12 +98,7 @@ void DrawBirth(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 void DrawDone(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   pub::DrawDoneTexts(s, ui);
   Gap(40);
-  PushFontOr(ui.fonts.large);
-  CenterBlock(FitWidth("OK##done", 360));
-  if (Button(ui, "OK##done", ImVec2(360, 90), Pal().primary, Pal().on_primary))
-    out->push_back(act::Navigate{Screen::kWelcome});
-  MarkControl(ui, "done");
-  PopFontOr(ui.fonts.large);
+  pub::DoneButton(ui, out);
 }
 
 // "Avec quel professionnel ?": one big button per practitioner (names and
@@ -204,14 +172,9 @@ void DrawPublic(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   pub::SetScale(static_cast<float>(s.text_scale_pct) / 100);
   if (IdlePromptShown(s)) return pub::DrawIdlePrompt(s, ui, out, s.reach_low);
   if (s.reach_low) return DrawPublicReach(s, ui, out);
-  switch (s.screen) {
-    case Screen::kCheckInCode: DrawCode(s, ui, out); break;
-    case Screen::kCheckInBirth: DrawBirth(s, ui, out); break;
-    case Screen::kCheckInDone: DrawDone(s, ui, out); break;
-    case Screen::kCheckInChoose: DrawChoose(s, ui, out); break;
-    case Screen::kStaffPin: DrawPin(s, ui, out); break;
-    default: DrawWelcome(s, ui, out); break;
-  }
+  static constexpr pub::Layout kLayout{DrawCode, DrawBirth, DrawDone,
+                                       DrawChoose, DrawPin, DrawWelcome};
+  pub::DrawLayout(kLayout, s, ui, out);
 }
 
 }  // namespace relais::kiosk::ui

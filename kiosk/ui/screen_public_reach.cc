@@ -66,25 +66,9 @@ void Welcome(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   CenteredText(Tr(s.lang, Msg::kWelcomeTitle), ui.fonts.title, Pal().ink);
   CenteredText(Tr(s.lang, Msg::kWelcomeSub), ui.fonts.large, Pal().muted);
   ReachSplit();
-  PushFontOr(ui.fonts.title);
-  CenterBlock(FitWidth(Tr(s.lang, Msg::kArrived), 620));
-  if (Button(ui, Tr(s.lang, Msg::kArrived), ImVec2(620, 120), Pal().ok, Pal().on_ok))
-    out->push_back(act::Navigate{Screen::kCheckInCode});
-  MarkControl(ui, "arrived");
-  PopFontOr(ui.fonts.title);
-  PushFontOr(ui.fonts.large);
-  CenterBlock(FitWidth(Tr(s.lang, Msg::kNoAppointment), 620));
-  if (Button(ui, Tr(s.lang, Msg::kNoAppointment), ImVec2(620, 80), Pal().light,
-             Pal().light_accent))
-    out->push_back(act::Walkin{act::TakeTicket{}});  // the ticket screen (walkin.h)
-  MarkControl(ui, "no-appointment");
-  PopFontOr(ui.fonts.large);
-  ImGui::SetWindowFontScale(1.0f);  // the staff entry keeps its size
-  ImGui::SetCursorPos(ImVec2(0, BottomRowY() + 8));
-  if (Button(ui, Tr(s.lang, Msg::kStaff), ImVec2(200, 56), Pal().light, Pal().muted))
-    out->push_back(act::Navigate{Screen::kPlanning});
-  MarkControl(ui, "staff");
-  ImGui::SetWindowFontScale(pub::Scale());
+  pub::ArrivedButton(s, ui, out, 120);
+  pub::NoAppointmentButton(s, ui, out, 80);
+  pub::StaffButton(s, ui, out, ImVec2(0, BottomRowY() + 8), 200);
 }
 
 void Code(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
@@ -99,10 +83,7 @@ void Code(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   BottomBack(s, ui, out);
   ImGui::SameLine(0, 10);
   PushFontOr(ui.fonts.large);
-  if (Button(ui, Tr(s.lang, Msg::kWithBirth), ImVec2(400, kTouch + 8), Pal().light,
-             Pal().light_accent))
-    out->push_back(act::Navigate{Screen::kCheckInBirth});
-  MarkControl(ui, "with-birth");
+  pub::WithBirthButton(s, ui, out, 400);
   PopFontOr(ui.fonts.large);
   EndBottomRow();
 }
@@ -112,10 +93,7 @@ void Birth(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   CenteredText(Tr(s.lang, Msg::kBirthDate), ui.fonts.large, Pal().ink);
   CenteredText(Tr(s.lang, Msg::kFirstLetters), ui.fonts.large, Pal().ink);
   ReachSplit();
-  std::string mask = "JJ/MM/AAAA";
-  for (size_t i = 0, j = 0; i < mask.size() && j < s.form.birth.size(); ++i)
-    if (mask[i] != '/') mask[i] = s.form.birth[j++];
-  FieldBoxes(s, ui, out, mask, 10, InputField::kBirth, "##birthfield", "field:birth", kBox);
+  FieldBoxes(s, ui, out, pub::BirthMask(s.form.birth), 10, InputField::kBirth, "##birthfield", "field:birth", kBox);
   ImGui::SameLine(0, 24);
   FieldRow(s, ui, out, s.form.letters, 3, InputField::kLetters, "##lettersfield",
            "field:letters", false, false);
@@ -134,12 +112,7 @@ void Done(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   // The confirmation's texts, then its button below the middle.
   pub::DrawDoneTexts(s, ui);
   ReachSplit();
-  PushFontOr(ui.fonts.large);
-  CenterBlock(FitWidth("OK##done", 360));
-  if (Button(ui, "OK##done", ImVec2(360, 90), Pal().primary, Pal().on_primary))
-    out->push_back(act::Navigate{Screen::kWelcome});
-  MarkControl(ui, "done");
-  PopFontOr(ui.fonts.large);
+  pub::DoneButton(ui, out);
 }
 
 // Buttons `w` x kTouch+8 in a grid of at most `cols`, centred; fewer
@@ -215,14 +188,8 @@ void Pin(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
 }  // namespace
 
 void DrawPublicReach(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
-  switch (s.screen) {
-    case Screen::kCheckInCode: Code(s, ui, out); break;
-    case Screen::kCheckInBirth: Birth(s, ui, out); break;
-    case Screen::kCheckInDone: Done(s, ui, out); break;
-    case Screen::kCheckInChoose: Choose(s, ui, out); break;
-    case Screen::kStaffPin: Pin(s, ui, out); break;
-    default: Welcome(s, ui, out); break;
-  }
+  static constexpr pub::Layout kLayout{Code, Birth, Done, Choose, Pin, Welcome};
+  pub::DrawLayout(kLayout, s, ui, out);
 }
 
 }  // namespace relais::kiosk::ui
