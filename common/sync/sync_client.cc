@@ -275,8 +275,9 @@ Result<uint64_t> BuildRequest(common::Replica& replica, const SyncOptions& optio
   // states: its acked_vv may cover a peer's writes that the hub ignored
   // (only their author delivers them), and a delta trimmed against it would
   // omit fields the hub lacks while looking exact (echo suppressed).
-  RELAIS_ASSIGN_OR_RETURN(std::string peer_learnt, replica.store()->GetMeta("peer_learnt"));
-  const bool whole_states = options.whole_states || peer_learnt == "1";
+  const common::Result<std::string> peer_learnt = replica.store()->GetMeta("peer_learnt");
+  if (!peer_learnt.ok()) return peer_learnt.status();
+  const bool whole_states = options.whole_states || *peer_learnt == "1";
   req->Clear();
   req->set_protocol_version(options.protocol_version ? options.protocol_version
                                                      : common::kProtocolVersion);
