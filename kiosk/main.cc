@@ -6,6 +6,8 @@
 //   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
 //   relais-kiosk --db site.db --display [--fullscreen]   (waiting-room TV, display.h)
 //   [--ticket-printer NAME]: walk-in receipts through CUPS lp (ticket_printer.h)
+//   [--peer HOST:PORT --pki DIR [--peer-name "le secrétariat"]]: a second
+//   background worker syncs with the house peer over the LAN (peer_sync.h)
 // The token comes from --token-file or RELAIS_TOKEN (--token still works but
 // warns: it is visible in `ps`). Before each sync the worker runs PRAGMA
 // quick_check and stops with « réplique endommagée » instead of syncing.
@@ -32,7 +34,11 @@
 #include "kiosk/app/apply.h"
 #include "kiosk/app/effects.h"
 #include "kiosk/app/output_dir.h"
+#include "kiosk/app/sync_text.h"
 #include "kiosk/app/convocation.h"
+#ifdef RELAIS_HAVE_PEER
+#include "kiosk/peer_sync.h"
+#endif
 #include "kiosk/app/sync_worker.h"
 #include "kiosk/app/ticket_printer.h"
 #include "kiosk/display.h"
@@ -62,6 +68,8 @@ struct Options {
   std::string ticket_printer;  // --ticket-printer: CUPS queue for walk-in receipts
   // « Imprimer la convocation » (kiosk/app/convocation.h).
   std::string convocation_dir, printer;
+  // LAN sync with the house peer (--peer, kiosk/peer_sync.h).
+  std::string peer, pki, peer_name = "le secrétariat";
 };
 
 constexpr const char kFont[] = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -101,6 +109,7 @@ struct Kiosk {
   std::unique_ptr<EffectRunner> runner;
   common::Clock* clock = nullptr;
   SyncWorker* worker = nullptr;
+  SyncWorker* peer_worker = nullptr;  // --peer
   std::shared_ptr<HubNote> hub_note;
   int input_events = 0;
   PhysicalInput input;  // scanner bursts, speech keys, « Écouter »
@@ -141,6 +150,18 @@ void Settle(Kiosk& k) {
     }
     Apply(k.state, act::SyncUpdate{st});
     if (fresh) k.state.effects.push_back(EffReload{});  // the hub sent changes
+  }
+  if (k.peer_worker) {
+    SyncSnapshot snap = k.peer_worker->Snapshot();
+    PeerSyncStatus& p = k.state.peer;
+    const bool fresh = snap.last_success_ms != p.last_success_ms;
+    if (fresh || snap.online != p.online || snap.last_error != p.last_error) {
+      p.online = snap.online;
+      p.last_success_ms = snap.last_success_ms;
+      p.last_error = snap.last_error;
+      ++k.state.version;  // redraw the status bar
+    }
+    if (fresh) k.state.effects.push_back(EffReload{});  // the peer sent changes
   }
   Status st = k.runner->RunPending(k.state);
   if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
@@ -352,6 +373,16 @@ int Run(const Options& o) {
   }
 #endif
   std::unique_ptr<SyncWorker> worker = MakeWorker(o, clock, note);
+  std::unique_ptr<SyncWorker> peer_worker;
+#ifdef RELAIS_HAVE_PEER
+  if (!o.peer.empty())
+    peer_worker = std::make_unique<SyncWorker>(
+        MakePeerSyncFn(PeerWorkerConfig{o.db, o.pki, o.peer}), clock,
+        PeerWorkerOptions(o.sync_interval_s * 1000LL));
+#else
+  if (!o.peer.empty())
+    std::fprintf(stderr, "--peer ignoré: construit sans la synchronisation locale\n");
+#endif
 
   // Output directories are checked (or created, 0700) before any window.
   for (const auto& [flag, dir] : {std::pair<const char*, const std::string*>{
@@ -417,17 +448,25 @@ int Run(const Options& o) {
 
   k.clock = clock;
   k.worker = worker.get();
+  k.peer_worker = peer_worker.get();
   k.hub_note = note;
   k.state = InitialState(clock->NowMillis(), o.lang == "en" ? Lang::kEn : Lang::kFr);
   k.state.reach_low = o.reach_low;
+  k.state.peer.enabled = peer_worker != nullptr;
+  k.state.peer.name = o.peer_name;
   k.state.walkin.printer = o.ticket_printer;
   k.state.convocation.out_dir = o.convocation_dir;
   k.state.convocation.printer = o.printer;
   SyncWorker* wp = worker.get();
-  k.runner = std::make_unique<EffectRunner>(rep->get(), [wp] { if (wp) wp->Nudge(); });
+  SyncWorker* pp = peer_worker.get();
+  k.runner = std::make_unique<EffectRunner>(rep->get(), [wp, pp] {
+    if (wp) wp->Nudge();
+    if (pp) pp->Nudge();
+  });
   k.input.OpenSpeaker(o.speech_wav_dir, o.no_speech || !o.screenshot_dir.empty());
   Settle(k);
   if (worker) worker->Start();
+  if (peer_worker) peer_worker->Start();
 
   int rc = 0;
   if (o.display) {  // the waiting-room TV (display.h): speech through k.input
@@ -442,6 +481,7 @@ int Run(const Options& o) {
   else MainLoop(k);
 
   if (worker) worker->Stop();
+  if (peer_worker) peer_worker->Stop();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
@@ -489,7 +529,16 @@ int main(int argc, char** argv) {
                "Écran de salle d'attente : appels des tickets et prochains rendez-vous");
   app.add_option("--ticket-printer", o.ticket_printer,
                  "File CUPS (lp -d NOM) pour imprimer les tickets sans rendez-vous");
+  app.add_option("--peer", o.peer,
+                 "Poste de la maison à synchroniser en tâche de fond HOTE:PORT (relais peer serve)");
+  app.add_option("--pki", o.pki, "Dossier de l'autorité de la maison (ca.crt ; relais pki)");
+  app.add_option("--peer-name", o.peer_name,
+                 "Nom du poste dans la barre d'état (défaut : « le secrétariat »)");
   CLI11_PARSE(app, argc, argv);
+  if (!o.peer.empty()) {
+    if (relais::common::Status v = relais::kiosk::CheckPeerOptions(o.peer, o.pki, o.peer_name); !v.ok())
+      return std::fprintf(stderr, "%s\n", v.message().c_str()), 2;
+  }
   if (!o.ticket_printer.empty() && !relais::kiosk::IsValidPrinterName(o.ticket_printer))
     return std::fprintf(stderr, "--ticket-printer : nom d'imprimante invalide (lettres, chiffres, _ . -)\n"), 2;
   // An explicit but empty --ca must not quietly mean "no TLS".

@@ -86,6 +86,16 @@ struct SyncStatus {
   int64_t last_hub_ms = 0;
 };
 
+// The kiosk's background LAN sync with its house peer (--peer, issue #17):
+// copied from the peer SyncWorker's snapshot by the main loop.
+struct PeerSyncStatus {
+  bool enabled = false;              // false without --peer
+  std::string name = "le secrétariat";  // --peer-name, as said in a sentence
+  bool online = false;               // last round succeeded
+  int64_t last_success_ms = 0;       // 0 = never
+  std::string last_error;            // sticky until the next success
+};
+
 // One field with concurrent values, shown side by side.
 struct ConflictValue {
   std::string value;
@@ -219,6 +229,7 @@ struct AppState {
   bool message_is_error = false;
 
   SyncStatus sync;
+  PeerSyncStatus peer;  // LAN sync with the house peer (sync_text.h)
   SecretariatState secretariat;  // screen kSecretariat (secretariat.h)
   std::deque<Effect> effects;  // consumed by the executor
   uint64_t version = 0;        // bumped by every change (redraw trigger)

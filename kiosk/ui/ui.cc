@@ -7,6 +7,7 @@
 #include "kiosk/app/a11y_text.h"
 #include "kiosk/app/focus.h"
 #include "kiosk/app/i18n.h"
+#include "kiosk/app/sync_text.h"
 #include "kiosk/app/walkin.h"
 #include "kiosk/app/walkin_text.h"
 #include "kiosk/ui/screens.h"
@@ -144,11 +145,16 @@ void DrawStatusBar(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
   ImGui::PushStyleColor(ImGuiCol_Text, Rgb(p.on_status));
   ImGui::SetCursorScreenPos(ImVec2(14, y + 10));
   const SyncStatus& st = s.sync;
-  if (!st.enabled) Badge(Tr(s.lang, Msg::kLocalOnly), p.status_muted);
-  else if (st.online) Badge(Tr(s.lang, Msg::kOnline), p.status_ok);
+  if (!st.enabled && !s.peer.enabled) Badge(Tr(s.lang, Msg::kLocalOnly), p.status_muted);
+  else if (st.online || s.peer.online) Badge(Tr(s.lang, Msg::kOnline), p.status_ok);
   else Badge(Tr(s.lang, Msg::kOffline), p.status_danger);
   char buf[160];
-  if (st.enabled) {
+  if (s.peer.enabled) {  // hub + house peer in one sentence (sync_text.h)
+    ImGui::SameLine(0, 28);
+    ImGui::TextUnformatted(SyncStatusText(s.lang, st, s.peer, s.now_ms).c_str());
+    const std::string& err = s.peer.last_error.empty() ? st.last_error : s.peer.last_error;
+    if (!err.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", err.c_str());
+  } else if (st.enabled) {
     ImGui::SameLine(0, 28);
     if (st.last_success_ms > 0) {
       std::snprintf(buf, sizeof buf, Tr(s.lang, Msg::kSyncedAgo),

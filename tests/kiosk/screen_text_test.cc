@@ -139,5 +139,24 @@ TEST_F(ScreenTextTest, StatusBarNamesTheLastHubReached) {
   EXPECT_TRUE(Shows(text, "dernier hub joignable : 127.0.0.1:50052")) << text;
 }
 
+// With --peer, the status bar says the hub + peer sentence (issue #17):
+// the peer synced a minute ago while the hub is down.
+TEST_F(ScreenTextTest, StatusBarSaysPeerSyncWhenHubDown) {
+  AppState s = Load();
+  SyncStatus st;
+  st.enabled = true;
+  st.online = false;
+  st.last_error = "hub injoignable";
+  st.last_success_ms = s.now_ms - 3'600'000;
+  Apply(s, act::SyncUpdate{st});
+  s.peer.enabled = true;
+  s.peer.online = true;
+  s.peer.last_success_ms = s.now_ms - 60'000;
+  const std::string text = Draw(s);
+  EXPECT_TRUE(Shows(text, "synchronisé avec le secrétariat il y a 1 min (hub injoignable)"))
+      << text;
+  EXPECT_TRUE(Shows(text, "En ligne")) << text;  // the peer is reachable
+}
+
 }  // namespace
 }  // namespace relais::kiosk::testing
