@@ -11,8 +11,11 @@
 #include <glpk.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
@@ -20,7 +23,9 @@
 
 #include "common/report/release.h"
 #include "common/report/release_serve.h"
+#include "common/report/facts.h"
 #include "tests/report/release_fixture.h"
+#include "tools/report_demo/seed.h"
 
 namespace relais::common::report {
 namespace {
@@ -30,6 +35,16 @@ using testing::ReleaseFixture;
 
 constexpr int kYear = 2026;
 const std::vector<std::string> kSites = {"A", "B", "C"};
+
+// Cells audited so far out of `total`, printed to stderr every 100 cells
+// (the 50-site audit runs for minutes).
+struct Progress {
+  int done = 0, total = 0;
+  void Step() {
+    if (++done % 100 == 0 || done == total)
+      std::fprintf(stderr, "audit: %d / %d cells\n", done, total);
+  }
+};
 
 // Periods as month spans [m0, m1].
 struct Span {
@@ -52,10 +67,11 @@ int MonthOf(const std::string& date) { return std::stoi(date.substr(5, 2)); }
 
 // Every request the API accepts over 2026 (ranges x granularities x one
 // site or all sites), every published number recorded.
-Published Enumerate(const std::map<int, YearRelease>& rel, int* requests) {
+Published Enumerate(const std::map<int, YearRelease>& rel,
+                    const std::vector<std::string>& all_sites, int* requests) {
   Published out;
-  std::vector<std::vector<std::string>> site_sets = {kSites};
-  for (const std::string& s : kSites) site_sets.push_back({s});
+  std::vector<std::vector<std::string>> site_sets = {all_sites};
+  for (const std::string& s : all_sites) site_sets.push_back({s});
   for (int a = 1; a <= 12; ++a)
     for (int b = a; b <= 12; ++b)
       for (Granularity g :
@@ -143,11 +159,12 @@ struct Finding {
   double value, lo, hi;
 };
 std::vector<Finding> Audit(
-    const YearRelease& rel, const Published& pub,
-    const std::vector<std::string>& cols,
-    const std::map<std::string, std::vector<std::string>>& parts) {
+    const YearRelease& rel, const std::vector<std::string>& sites,
+    const Published& pub, const std::vector<std::string>& cols,
+    const std::map<std::string, std::vector<std::string>>& parts,
+    Progress* progress) {
   Lp lp;
-  std::vector<std::string> units = kSites;
+  std::vector<std::string> units = sites;
   units.push_back(kOrgUnit);
   const auto periods = AllPeriods();
   for (const std::string& c : cols)
@@ -165,7 +182,7 @@ std::vector<Finding> Audit(
   for (const std::string& c : cols)
     for (const auto& [p, span] : periods) {
       std::map<int, double> k{{lp.Var(kOrgUnit, p, c), -1}};
-      for (const std::string& s : kSites) k[lp.Var(s, p, c)] = 1;
+      for (const std::string& s : sites) k[lp.Var(s, p, c)] = 1;
       lp.Equal(k, 0);
     }
   for (const auto& [whole, ps] : parts)
@@ -192,6 +209,7 @@ std::vector<Finding> Audit(
       const int v = lp.Var(key.first, key.second, c);
       out.push_back({key.first + " " + key.second + " " + c, *it->second.value,
                      lp.Optimum(v, GLP_MIN), lp.Optimum(v, GLP_MAX)});
+      progress->Step();
     }
   return out;
 }
@@ -199,10 +217,14 @@ std::vector<Finding> Audit(
 // Every primary cell of `rel` whose interval, given everything the API
 // serves from `rel`, is narrower than kMinCell. `audited` counts the primary
 // cells looked at, `small` those with a true value 1..10.
-std::vector<Finding> Exposed(const YearRelease& rel, int* audited, int* small) {
+// `min_width` (if not null) receives the narrowest interval found.
+std::vector<Finding> Exposed(const YearRelease& rel,
+                             const std::vector<std::string>& sites,
+                             int* audited, int* small,
+                             double* min_width = nullptr) {
   const std::map<int, YearRelease> rels{{kYear, rel}};
   int requests = 0;
-  const Published pub = Enumerate(rels, &requests);
+  const Published pub = Enumerate(rels, sites, &requests);
   std::printf("%d requests, %zu numbers published\n", requests, pub.size());
   EXPECT_GT(requests, 400);
   std::vector<std::string> presence;
@@ -234,13 +256,24 @@ std::vector<Finding> Exposed(const YearRelease& rel, int* audited, int* small) {
       {{"teleconsultations"}, {}},
       {{"nouveaux_patients"}, {}},
       {{"sans_rdv"}, {}}};
-  std::vector<Finding> out;
+  Progress progress;
   for (const Group& g : groups)
-    for (const Finding& f : Audit(rel, pub, g.cols, g.parts)) {
+    for (const auto& [key, row] : rel.rows)
+      for (const std::string& c : g.cols) {
+        auto it = row.cells.find(c);
+        progress.total +=
+            it != row.cells.end() && it->second.mask == Mask::kPrimary;
+      }
+  std::vector<Finding> out;
+  double narrowest = HUGE_VAL;
+  for (const Group& g : groups)
+    for (const Finding& f : Audit(rel, sites, pub, g.cols, g.parts, &progress)) {
       ++*audited;
       if (f.value < kMinCell) ++*small;
+      narrowest = std::min(narrowest, f.hi - f.lo);
       if (f.hi - f.lo < kMinCell - 1e-6) out.push_back(f);
     }
+  if (min_width) *min_width = narrowest;
   std::printf(
       "%d primary cells audited (%d with a true value 1-10), %zu exposed\n",
       *audited, *small, out.size());
@@ -256,7 +289,7 @@ TEST(ReleaseAuditTest, NoSuppressedCellNarrowedBelowTheThresholdByAnyRequests) {
     ASSERT_TRUE(rel.ok()) << rel.status().ToString();
     EXPECT_EQ(rel->unprotected, 0);
     int audited = 0, small = 0;
-    for (const Finding& f : Exposed(*rel, &audited, &small))
+    for (const Finding& f : Exposed(*rel, kSites, &audited, &small))
       ADD_FAILURE() << "seed " << seed << ": " << f.what << " = " << f.value
                     << " is pinned to [" << f.lo << ", " << f.hi << "]";
     EXPECT_GT(small, 40);  // the fixture really has many small cells
@@ -306,7 +339,7 @@ TEST(ReleaseAuditTest, MonthByMonthReleasesWithLateRecordsPassTheAudit) {
       rel = *std::move(next);
     }
     int audited = 0, small = 0;
-    for (const Finding& f : Exposed(rel, &audited, &small))
+    for (const Finding& f : Exposed(rel, kSites, &audited, &small))
       ADD_FAILURE() << f.what << " = " << f.value << " is pinned to [" << f.lo
                     << ", " << f.hi << "]";
     EXPECT_GT(small, 40);
@@ -326,10 +359,51 @@ TEST(ReleaseAuditTest, AuditCatchesAReleaseWithoutSecondarySuppression) {
       if (cell.mask == Mask::kSecondary) cell.mask = Mask::kNone, ++opened;
   ASSERT_GT(opened, 0);
   int audited = 0, small = 0, exact = 0;
-  const std::vector<Finding> found = Exposed(*rel, &audited, &small);
+  const std::vector<Finding> found = Exposed(*rel, kSites, &audited, &small);
   for (const Finding& f : found) exact += f.hi - f.lo < 1e-6;
   EXPECT_GT(found.size(), 20u);
   EXPECT_GT(exact, 10);
+}
+
+// Issue #20, "done when the audit passes on the 50-site benchmark data": the
+// same audit over the year report-bench generates (tools/report_demo/seed.h
+// BenchSeedOptions). RELAIS_AUDIT_BENCH_SITES=N audits N sites (minutes for
+// 50); unset, the same path runs over 3 bench sites.
+TEST(ReleaseAuditTest, BenchDataPassesTheAudit) {
+  int n = 3;
+  const char* env = std::getenv("RELAIS_AUDIT_BENCH_SITES");
+  if (env) {
+    n = std::atoi(env);
+    ASSERT_GE(n, 1) << "RELAIS_AUDIT_BENCH_SITES invalide : " << env;
+    ASSERT_LE(n, 500) << "RELAIS_AUDIT_BENCH_SITES trop grand : " << env;
+  }
+  std::fprintf(stderr, "audit of the report-bench data: %d sites%s\n", n,
+               env ? " (RELAIS_AUDIT_BENCH_SITES)" : " (default)");
+  const auto t0 = std::chrono::steady_clock::now();
+  const tools::SeedOptions o = tools::BenchSeedOptions(n);
+  std::vector<std::string> sites;
+  for (const auto& s : o.sites) sites.push_back(s.id);
+  const FactSet facts =
+      FactsFromRecords(tools::SyntheticRecords(o), sites);
+  ASSERT_EQ(facts.size(), static_cast<size_t>(n));
+  YearRelease empty;
+  empty.year = kYear;
+  auto rel = ExtendRelease(empty, facts, AfterYear());
+  ASSERT_TRUE(rel.ok()) << rel.status().ToString();
+  EXPECT_EQ(rel->unprotected, 0);
+  int audited = 0, small = 0;
+  double min_width = HUGE_VAL;
+  for (const Finding& f : Exposed(*rel, sites, &audited, &small, &min_width))
+    ADD_FAILURE() << f.what << " = " << f.value << " is pinned to [" << f.lo
+                  << ", " << f.hi << "]";
+  EXPECT_GT(audited, 0);  // the bench data has primary cells to protect
+  const double s = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(stderr,
+               "audit of the report-bench data RAN: %d sites, %d primary "
+               "cells audited (%d with a true value 1-10), narrowest "
+               "interval %.3f, %.1f s\n",
+               n, audited, small, min_width, s);
 }
 
 }  // namespace

@@ -64,10 +64,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: report-bench [sites] [runs] [rdv/jour]\n");
     return 2;
   }
-  tools::SeedOptions o;
-  o.months = 12;
-  for (int i = 0; i < sites; ++i)
-    o.sites.push_back({"site-" + std::to_string(i), per_day, 3, 2});
+  const tools::SeedOptions o = tools::BenchSeedOptions(sites, per_day);
   const auto g0 = Clock::now();
   std::vector<common::Record> records = tools::SyntheticRecords(o);
   std::fprintf(stdout,

@@ -194,4 +194,12 @@ std::vector<std::pair<std::string, std::vector<Record>>> RunsByAuthor(
   return runs;
 }
 
+SeedOptions BenchSeedOptions(int sites, int per_day) {
+  SeedOptions o;
+  o.months = 12;
+  for (int i = 0; i < sites; ++i)
+    o.sites.push_back({"site-" + std::to_string(i), per_day, 3, 2});
+  return o;
+}
+
 }  // namespace relais::tools

@@ -30,6 +30,11 @@ struct SeedOptions {
 // written by replica "seed-S".
 std::vector<common::Record> SyntheticRecords(const SeedOptions& o);
 
+// The year report-bench measures (and the release audit replays): sites
+// "site-0".."site-<sites-1>", each `per_day` appointments a working day, 3
+// GPs and 2 nurses, the 12 months of 2026. REQUIRES: sites, per_day >= 1.
+SeedOptions BenchSeedOptions(int sites, int per_day = 30);
+
 // The author of a record's newest write: the replica of its sibling with the
 // greatest HLC ("" for a record without fields).
 std::string NewestAuthor(const common::Record& r);
