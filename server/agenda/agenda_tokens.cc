@@ -1,9 +1,8 @@
 #include "server/agenda/agenda_tokens.h"
 
-#include <openssl/rand.h>
-
 #include "common/model/validate.h"
 #include "server/report/council_tokens.h"
+#include "server/token.h"
 
 namespace relais::server {
 
@@ -47,20 +46,9 @@ Result<std::string> SqliteAgendaTokens::Enroll(const AgendaGrant& g, int64_t exp
                                    "pas de --practitioner");
   if (expires_ms < 0 || (expires_ms != 0 && expires_ms <= clock_->NowMillis()))
     return Status::InvalidArgument("date d'expiration déjà passée");
-  unsigned char raw[32];
-  if (RAND_bytes(raw, sizeof raw) != 1) return Status::Internal("générateur aléatoire indisponible");
-  static const char kHex[] = "0123456789abcdef";
-  std::string token;
-  for (unsigned char b : raw) {
-    token += kHex[b >> 4];
-    token += kHex[b & 15];
-  }
+  RELAIS_ASSIGN_OR_RETURN(std::string token, GenerateToken());
   std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(common::Stmt exists,
-                          db_->Prepare("SELECT 1 FROM agenda_tokens WHERE name = ?"));
-  exists.Bind(1, g.name);
-  RELAIS_ASSIGN_OR_RETURN(bool taken, exists.Step());
-  if (taken) return Status::AlreadyExists("un jeton agenda nommé '" + g.name + "' existe déjà");
+  RELAIS_RETURN_IF_ERROR(CheckTokenNameFree(*db_, "agenda_tokens", "agenda", g.name));
   RELAIS_ASSIGN_OR_RETURN(
       common::Stmt ins,
       db_->Prepare("INSERT INTO agenda_tokens(token_hash, kind, org, practitioner, name,"
@@ -73,12 +61,7 @@ Result<std::string> SqliteAgendaTokens::Enroll(const AgendaGrant& g, int64_t exp
 
 Status SqliteAgendaTokens::Revoke(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(common::Stmt del,
-                          db_->Prepare("DELETE FROM agenda_tokens WHERE name = ?"));
-  del.Bind(1, name);
-  RELAIS_RETURN_IF_ERROR(del.Run());
-  if (db_->changes() == 0) return Status::NotFound("aucun jeton agenda nommé '" + name + "'");
-  return Status::OK();
+  return DeleteNamedToken(*db_, "agenda_tokens", "agenda", name);
 }
 
 Result<std::vector<AgendaTokenInfo>> SqliteAgendaTokens::List() {

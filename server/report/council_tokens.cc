@@ -69,6 +69,29 @@ Result<int64_t> ParseCouncilExpiry(const std::string& text, int64_t now_ms) {
   return common::ParisLocalToUtc(common::CivilFromDays(last_day + 1), 0, 0) * 1000;
 }
 
+Status CheckTokenNameFree(common::Db& db, const char* table, const char* what,
+                          const std::string& name) {
+  RELAIS_ASSIGN_OR_RETURN(common::Stmt exists, db.Prepare(std::string("SELECT 1 FROM ") + table +
+                                                          " WHERE name = ?"));
+  exists.Bind(1, name);
+  RELAIS_ASSIGN_OR_RETURN(bool taken, exists.Step());
+  if (taken)
+    return Status::AlreadyExists(std::string("un jeton ") + what + " nommé '" + name +
+                                 "' existe déjà");
+  return Status::OK();
+}
+
+Status DeleteNamedToken(common::Db& db, const char* table, const char* what,
+                        const std::string& name) {
+  RELAIS_ASSIGN_OR_RETURN(common::Stmt del, db.Prepare(std::string("DELETE FROM ") + table +
+                                                       " WHERE name = ?"));
+  del.Bind(1, name);
+  RELAIS_RETURN_IF_ERROR(del.Run());
+  if (db.changes() == 0)
+    return Status::NotFound(std::string("aucun jeton ") + what + " nommé '" + name + "'");
+  return Status::OK();
+}
+
 Result<std::unique_ptr<SqliteCouncilTokens>> SqliteCouncilTokens::Open(
     const std::string& path, common::Clock* clock) {
   RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<common::Db> db,
@@ -118,14 +141,7 @@ Result<std::string> SqliteCouncilTokens::Enroll(
     token += kHex[b & 15];
   }
   std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(
-      common::Stmt exists,
-      db_->Prepare("SELECT 1 FROM council_tokens WHERE name = ?"));
-  exists.Bind(1, name);
-  RELAIS_ASSIGN_OR_RETURN(bool taken, exists.Step());
-  if (taken)
-    return Status::AlreadyExists("un jeton conseil nommé '" + name +
-                                 "' existe déjà");
+  RELAIS_RETURN_IF_ERROR(CheckTokenNameFree(*db_, "council_tokens", "conseil", name));
   RELAIS_ASSIGN_OR_RETURN(
       common::Stmt ins,
       db_->Prepare("INSERT INTO council_tokens(token_hash, sites, name, created, expires)"
@@ -138,13 +154,7 @@ Result<std::string> SqliteCouncilTokens::Enroll(
 
 Status SqliteCouncilTokens::Revoke(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(
-      common::Stmt del, db_->Prepare("DELETE FROM council_tokens WHERE name = ?"));
-  del.Bind(1, name);
-  RELAIS_RETURN_IF_ERROR(del.Run());
-  if (db_->changes() == 0)
-    return Status::NotFound("aucun jeton conseil nommé '" + name + "'");
-  return Status::OK();
+  return DeleteNamedToken(*db_, "council_tokens", "conseil", name);
 }
 
 Result<std::vector<CouncilTokenInfo>> SqliteCouncilTokens::List() {

@@ -31,6 +31,17 @@ namespace relais::server {
 // SHA-256 of `token`, lower-case hex.
 std::string CouncilTokenHash(const std::string& token);
 
+// Token tables keyed by a unique `name` column (council_tokens here,
+// agenda_tokens in server/agenda). `table` is one of those constants, never
+// input. ALREADY_EXISTS « un jeton WHAT nommé 'NAME' existe déjà » if the
+// name is taken. REQUIRES: the caller holds its store's lock.
+common::Status CheckTokenNameFree(common::Db& db, const char* table, const char* what,
+                                  const std::string& name);
+// Deletes the token named `name`; NOT_FOUND « aucun jeton WHAT nommé
+// 'NAME' » if there is none. REQUIRES: as above.
+common::Status DeleteNamedToken(common::Db& db, const char* table, const char* what,
+                                const std::string& name);
+
 struct CouncilTokenInfo {
   std::string name;
   std::vector<std::string> sites;
