@@ -211,8 +211,11 @@ void BundleBuilder::AddAppointment(const Appointment& a) {
     const std::string pid = Pseudonym(a.patient_ref);
     Json patient{{"meta", Meta("", "fr-core-patient")}};
     if (options_.with_patient_details) {
-      if (!a.patient_name.empty())
-        patient["name"] = Json::array({Json{{"text", CleanText(a.patient_name)}}});
+      // FR Core Patient slices names on `use`: "usual" (slice usualName)
+      // asks for no family/given split, which Relais does not store.
+      if (!a.patient_name.empty() && a.patient_name != kUnreadable)
+        patient["name"] =
+            Json::array({Json{{"use", "usual"}, {"text", CleanText(a.patient_name)}}});
       if (IsValidDate(a.patient_birth)) patient["birthDate"] = a.patient_birth;
     }
     Add("Patient", pid, std::move(patient));

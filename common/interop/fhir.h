@@ -17,7 +17,10 @@
 //   Schedule of its (practitioner, site).
 // - Patients: one Patient per patient reference, id = a pseudonym
 //   (options.patient_pseudonym), no name or birth date unless
-//   options.with_patient_details. Never exported: note, check-in code.
+//   options.with_patient_details; then FR Core Patient: name
+//   [{use "usual", text}] (the usualName slice; never an unreadable
+//   placeholder), birthDate; no identifier (Relais holds no INS), no
+//   gender (not in the model). Never exported: note, check-in code.
 
 #include <cstdint>
 #include <functional>

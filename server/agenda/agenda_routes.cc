@@ -3,6 +3,10 @@
 #include <httplib.h>
 
 #include <cctype>
+#include <iostream>
+#include <mutex>
+#include <set>
+
 #include "common/crypto/pseudonyms.h"
 
 #include <nlohmann/json.hpp>
@@ -57,11 +61,27 @@ std::vector<std::string> Values(const httplib::Request& q, const char* name) {
   return out;
 }
 
+// Fills and sends the disclosure of `agenda` as served to `grant`.
+void Disclose(const AgendaAuditLog& audit, const AgendaGrant& grant, int64_t now,
+              const common::interop::Agenda& agenda) {
+  AgendaDisclosure d{grant.name, grant.kind, grant.org, grant.practitioner, now, 0, 0};
+  std::set<std::string> patients;
+  for (const common::Appointment* a : common::interop::ExportedAppointments(agenda)) {
+    ++d.appointments;
+    const bool shown = !a->patient_name.empty() ||
+                       (grant.kind == "fhir" && !a->patient_birth.empty());
+    if (shown) patients.insert(a->patient_ref.empty() ? "appt:" + a->id : a->patient_ref);
+  }
+  d.patients = patients.size();
+  audit(d);
+}
+
 void Fhir(HubStore& store, SqliteAgendaTokens& tokens, common::Clock& clock,
-          const std::string& base_url, bool slots, const httplib::Request& q,
-          httplib::Response& res) {
-  auto grant = tokens.Check(Bearer(q), "fhir");
-  if (!grant.ok()) return Outcome(res, grant.status());
+          const std::string& base_url, const AgendaAuditLog& audit, bool slots,
+          const httplib::Request& q, httplib::Response& res) {
+  auto access = tokens.Authorize(Bearer(q), "fhir");
+  if (!access.ok()) return Outcome(res, access.status());
+  const AgendaGrant* grant = &access->grant;
   if (slots && q.has_param("status") && q.get_param_value("status") != "free")
     return Outcome(res, Status::InvalidArgument("seul status=free est servi"));
   const int64_t now = clock.NowMillis() / 1000;
@@ -72,12 +92,15 @@ void Fhir(HubStore& store, SqliteAgendaTokens& tokens, common::Clock& clock,
   hq.from = period->first;
   hq.to = period->second;
   hq.free_slots = slots;
+  const bool details = access->ring != nullptr && !slots;
+  if (details) hq.reveal = access->ring.get();
   auto agenda = LoadHubAgenda(store, hq);
   if (!agenda.ok()) return Outcome(res, agenda.status());
   if (slots) agenda->appointments.clear();
   common::interop::FhirOptions opt;
   opt.now = now;
-  opt.with_patient_details = false;
+  opt.with_patient_details = details;
+  if (details) Disclose(audit, *grant, now, *agenda);
   if (!base_url.empty()) opt.base_url = base_url;
   const common::ResponsePseudonyms pseudonyms;  // per response
   opt.patient_pseudonym = [&pseudonyms](const std::string& ref) { return pseudonyms(ref); };
@@ -86,13 +109,15 @@ void Fhir(HubStore& store, SqliteAgendaTokens& tokens, common::Clock& clock,
 }
 
 void Ical(HubStore& store, SqliteAgendaTokens& tokens, common::Clock& clock,
-          const std::string& token, httplib::Response& res) {
+          const AgendaAuditLog& audit, const std::string& token, httplib::Response& res) {
   auto text = [&res](int code, const std::string& m) {
     res.status = code;
     res.set_content(m + "\n", "text/plain; charset=utf-8");
   };
-  auto grant = tokens.Check(token, "ical");
-  if (!grant.ok()) return text(401, grant.status().message());
+  auto access = tokens.Authorize(token, "ical");
+  if (!access.ok()) return text(401, access.status().message());
+  const AgendaGrant* grant = &access->grant;
+  const bool names = access->ring != nullptr;
   const int64_t now = clock.NowMillis() / 1000;
   const int64_t today = common::DaysFromCivil(common::ParisDate(now));
   HubAgendaQuery hq;
@@ -100,10 +125,15 @@ void Ical(HubStore& store, SqliteAgendaTokens& tokens, common::Clock& clock,
   hq.practitioner = grant->practitioner;
   hq.from = common::ParisLocalToUtc(common::CivilFromDays(today - 30), 0, 0);
   hq.to = common::ParisLocalToUtc(common::CivilFromDays(today + 90), 0, 0);
+  if (names) hq.reveal = access->ring.get();
   auto agenda = LoadHubAgenda(store, hq);
   if (!agenda.ok()) return text(HttpCode(agenda.status()), agenda.status().message());
+  if (names) {
+    for (common::Appointment& a : agenda->appointments) a.patient_birth.clear();
+    Disclose(audit, *grant, now, *agenda);
+  }
   common::interop::IcalOptions opt;
-  opt.with_patient_names = false;
+  opt.with_patient_names = names;
   opt.now = now;
   opt.calendar_name = "Relais Santé — " + grant->name;
   res.set_header("Cache-Control", "private, max-age=300");
@@ -147,19 +177,47 @@ Result<std::pair<int64_t, int64_t>> ParseFhirPeriod(const std::vector<std::strin
                         common::ParisLocalToUtc(common::CivilFromDays(end), 0, 0));
 }
 
+std::string AgendaDisclosureLine(const AgendaDisclosure& d) {
+  std::string name;
+  for (char c : d.token_name.substr(0, 80)) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == '\'' || c == '\\') {
+      static const char kHex[] = "0123456789abcdef";
+      name += "\\x";
+      name += kHex[u >> 4];
+      name += kHex[u & 15];
+    } else {
+      name += c;
+    }
+  }
+  std::string line = "agenda-details token='" + name + "' kind=" + d.kind + " org=" + d.org;
+  if (!d.practitioner.empty()) line += " practitioner=" + d.practitioner;
+  line += " at=" + common::FormatUtc(d.at_s);
+  line += " patients=" + std::to_string(d.patients) +
+          " appointments=" + std::to_string(d.appointments) + "\n";
+  return line;
+}
+
 void InstallAgendaRoutes(httplib::Server& http, HubStore& store, SqliteAgendaTokens& tokens,
-                         common::Clock& clock, std::string base_url) {
-  http.Get("/fhir/Appointment", [&store, &tokens, &clock, base_url](const httplib::Request& q,
-                                                                    httplib::Response& r) {
-    Fhir(store, tokens, clock, base_url, /*slots=*/false, q, r);
+                         common::Clock& clock, std::string base_url, AgendaAuditLog audit) {
+  if (!audit) {
+    audit = [](const AgendaDisclosure& d) {
+      static std::mutex mu;
+      std::lock_guard<std::mutex> lock(mu);
+      std::cerr << AgendaDisclosureLine(d) << std::flush;
+    };
+  }
+  http.Get("/fhir/Appointment", [&store, &tokens, &clock, base_url, audit](
+                                    const httplib::Request& q, httplib::Response& r) {
+    Fhir(store, tokens, clock, base_url, audit, /*slots=*/false, q, r);
   });
-  http.Get("/fhir/Slot", [&store, &tokens, &clock, base_url](const httplib::Request& q,
-                                                             httplib::Response& r) {
-    Fhir(store, tokens, clock, base_url, /*slots=*/true, q, r);
+  http.Get("/fhir/Slot", [&store, &tokens, &clock, base_url, audit](const httplib::Request& q,
+                                                                    httplib::Response& r) {
+    Fhir(store, tokens, clock, base_url, audit, /*slots=*/true, q, r);
   });
   http.Get(R"(/ical/([0-9a-f]{64})\.ics)",
-           [&store, &tokens, &clock](const httplib::Request& q, httplib::Response& r) {
-             Ical(store, tokens, clock, q.matches[1], r);
+           [&store, &tokens, &clock, audit](const httplib::Request& q, httplib::Response& r) {
+             Ical(store, tokens, clock, audit, q.matches[1], r);
            });
 }
 

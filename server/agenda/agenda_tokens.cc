@@ -1,6 +1,7 @@
 #include "server/agenda/agenda_tokens.h"
 
 #include "common/model/validate.h"
+#include "server/agenda/agenda_key_wrap.h"
 #include "server/report/council_tokens.h"
 #include "server/token.h"
 
@@ -18,6 +19,20 @@ bool IsPractitionerRef(const std::string& ref) {
   return common::IsValidSiteId(ref.substr(0, at)) && common::IsValidSiteId(ref.substr(at + 1));
 }
 
+// Schema v1 -> v2 in place (see agenda_tokens.h), in one transaction.
+Status MigrateToV2(common::Db& db) {
+  RELAIS_ASSIGN_OR_RETURN(int64_t has, db.QueryInt(
+      "SELECT COUNT(*) FROM pragma_table_info('agenda_tokens') WHERE name = 'patient_details'"));
+  if (has > 0) return Status::OK();
+  common::Transaction tx(&db);
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  RELAIS_RETURN_IF_ERROR(db.Exec(
+      "ALTER TABLE agenda_tokens ADD COLUMN patient_details INTEGER NOT NULL DEFAULT 0"));
+  RELAIS_RETURN_IF_ERROR(
+      db.Exec("ALTER TABLE agenda_tokens ADD COLUMN wrapped_key TEXT NOT NULL DEFAULT ''"));
+  return tx.Commit();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteAgendaTokens>> SqliteAgendaTokens::Open(const std::string& path,
@@ -28,10 +43,12 @@ Result<std::unique_ptr<SqliteAgendaTokens>> SqliteAgendaTokens::Open(const std::
       " token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, org TEXT NOT NULL,"
       " practitioner TEXT NOT NULL, name TEXT NOT NULL UNIQUE,"
       " created INTEGER NOT NULL, expires INTEGER NOT NULL)"));
+  RELAIS_RETURN_IF_ERROR(MigrateToV2(*db));
   return std::unique_ptr<SqliteAgendaTokens>(new SqliteAgendaTokens(std::move(db), clock));
 }
 
-Result<std::string> SqliteAgendaTokens::Enroll(const AgendaGrant& g, int64_t expires_ms) {
+Result<std::string> SqliteAgendaTokens::Enroll(const AgendaGrant& g, int64_t expires_ms,
+                                               const common::crypto::Keyring* org_key) {
   if (g.name.empty() || g.name.size() > 200)
     return Status::InvalidArgument("nom de jeton vide ou trop long (200 octets au plus)");
   if (!common::IsValidSiteId(g.org))
@@ -46,15 +63,29 @@ Result<std::string> SqliteAgendaTokens::Enroll(const AgendaGrant& g, int64_t exp
                                    "pas de --practitioner");
   if (expires_ms < 0 || (expires_ms != 0 && expires_ms <= clock_->NowMillis()))
     return Status::InvalidArgument("date d'expiration déjà passée");
+  if (g.patient_details && org_key == nullptr)
+    return Status::InvalidArgument(
+        "détails des patients : la clé de l'organisation (--cle relais-<org>.cle) est requise");
+  if (!g.patient_details && org_key != nullptr)
+    return Status::InvalidArgument("--cle sans détails des patients : rien à en faire");
+  if (org_key != nullptr && org_key->site() != g.org)
+    return Status::InvalidArgument("--cle : clé de l'organisation « " + org_key->site() +
+                                   " », pas de « " + g.org + " »");
   RELAIS_ASSIGN_OR_RETURN(std::string token, GenerateToken());
+  std::string wrapped;
+  if (org_key != nullptr) {
+    RELAIS_ASSIGN_OR_RETURN(wrapped, WrapKeyForToken(*org_key, token));
+  }
   std::lock_guard<std::mutex> lock(mu_);
   RELAIS_RETURN_IF_ERROR(CheckTokenNameFree(*db_, "agenda_tokens", "agenda", g.name));
   RELAIS_ASSIGN_OR_RETURN(
       common::Stmt ins,
       db_->Prepare("INSERT INTO agenda_tokens(token_hash, kind, org, practitioner, name,"
-                   " created, expires) VALUES(?,?,?,?,?,?,?)"));
+                   " created, expires, patient_details, wrapped_key)"
+                   " VALUES(?,?,?,?,?,?,?,?,?)"));
   ins.Bind(1, CouncilTokenHash(token)).Bind(2, g.kind).Bind(3, g.org).Bind(4, g.practitioner);
   ins.Bind(5, g.name).Bind(6, clock_->NowMillis()).Bind(7, expires_ms);
+  ins.Bind(8, int64_t{g.patient_details ? 1 : 0}).Bind(9, wrapped);
   RELAIS_RETURN_IF_ERROR(ins.Run());
   return token;
 }
@@ -68,8 +99,8 @@ Result<std::vector<AgendaTokenInfo>> SqliteAgendaTokens::List() {
   std::lock_guard<std::mutex> lock(mu_);
   RELAIS_ASSIGN_OR_RETURN(
       common::Stmt st,
-      db_->Prepare("SELECT kind, org, practitioner, name, created, expires, token_hash"
-                   " FROM agenda_tokens ORDER BY name"));
+      db_->Prepare("SELECT kind, org, practitioner, name, created, expires, token_hash,"
+                   " patient_details FROM agenda_tokens ORDER BY name"));
   std::vector<AgendaTokenInfo> out;
   for (;;) {
     RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -79,28 +110,48 @@ Result<std::vector<AgendaTokenInfo>> SqliteAgendaTokens::List() {
     i.created_ms = st.ColumnInt(4);
     i.expires_ms = st.ColumnInt(5);
     i.hash_prefix = st.ColumnText(6).substr(0, 12);
+    i.grant.patient_details = st.ColumnInt(7) != 0;
     out.push_back(std::move(i));
   }
   return out;
 }
 
 Result<AgendaGrant> SqliteAgendaTokens::Check(const std::string& token, const std::string& kind) {
+  RELAIS_ASSIGN_OR_RETURN(AgendaAccess a, Authorize(token, kind));
+  return a.grant;
+}
+
+Result<AgendaAccess> SqliteAgendaTokens::Authorize(const std::string& token,
+                                                   const std::string& kind) {
   if (token.empty()) return Status::Unauthenticated("jeton absent");
   if (token.size() > 128) return Status::Unauthenticated("jeton agenda inconnu");
   const std::string hash = CouncilTokenHash(token);
-  std::lock_guard<std::mutex> lock(mu_);
-  RELAIS_ASSIGN_OR_RETURN(
-      common::Stmt st,
-      db_->Prepare("SELECT kind, org, practitioner, name, expires FROM agenda_tokens"
-                   " WHERE token_hash = ?"));
-  st.Bind(1, hash);
-  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row || st.ColumnText(0) != kind) return Status::Unauthenticated("jeton agenda inconnu");
-  const int64_t expires = st.ColumnInt(4);
-  if (expires != 0 && clock_->NowMillis() >= expires)
-    return Status::Unauthenticated("jeton agenda expiré : demandez-en un nouveau à "
-                                   "l'administrateur du hub");
-  return AgendaGrant{st.ColumnText(0), st.ColumnText(1), st.ColumnText(2), st.ColumnText(3)};
+  AgendaAccess out;
+  std::string wrapped;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    RELAIS_ASSIGN_OR_RETURN(
+        common::Stmt st,
+        db_->Prepare("SELECT kind, org, practitioner, name, expires, patient_details,"
+                     " wrapped_key FROM agenda_tokens WHERE token_hash = ?"));
+    st.Bind(1, hash);
+    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row || st.ColumnText(0) != kind) return Status::Unauthenticated("jeton agenda inconnu");
+    const int64_t expires = st.ColumnInt(4);
+    if (expires != 0 && clock_->NowMillis() >= expires)
+      return Status::Unauthenticated("jeton agenda expiré : demandez-en un nouveau à "
+                                     "l'administrateur du hub");
+    out.grant = {st.ColumnText(0), st.ColumnText(1), st.ColumnText(2), st.ColumnText(3)};
+    if (st.ColumnInt(5) != 0) wrapped = st.ColumnText(6);
+  }
+  if (!wrapped.empty()) {
+    auto ring = UnwrapKeyForToken(wrapped, token);
+    if (ring.ok() && ring->site() == out.grant.org) {
+      out.ring = std::make_shared<const common::crypto::Keyring>(std::move(ring).value());
+      out.grant.patient_details = true;
+    }
+  }
+  return out;
 }
 
 }  // namespace relais::server

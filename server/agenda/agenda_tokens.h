@@ -9,7 +9,18 @@
 //                 practitioner TEXT NOT NULL,     -- 'ical': "id@site"; else ''
 //                 name         TEXT NOT NULL UNIQUE,
 //                 created      INTEGER NOT NULL,  -- UTC milliseconds
-//                 expires      INTEGER NOT NULL)  -- UTC ms, 0 = never
+//                 expires      INTEGER NOT NULL,  -- UTC ms, 0 = never
+//                 patient_details INTEGER NOT NULL DEFAULT 0,  -- schema v2
+//                 wrapped_key  TEXT NOT NULL DEFAULT '')       -- schema v2
+//
+// Schema v2 (patient details, issue #20): Open adds the last two columns to
+// a v1 table in place, in one transaction; v1 tokens get 0 and '' and so
+// stay pseudonymous. `patient_details` = 1: a FHIR token sees the patients'
+// names and birth dates, an iCal token puts the name in its practitioner's
+// events; `wrapped_key` is then the organisation's key sealed under the
+// token (agenda_key_wrap.h). Details are served only when the flag is set
+// AND the wrapped key opens with the presented token: a flag set by hand in
+// the database reveals nothing.
 //
 // A 'fhir' token reads /fhir/* of one organisation (a regional service, a
 // booking platform). An 'ical' token is one practitioner's subscription: it
@@ -22,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "common/crypto/keyring.h"
 #include "common/storage/sqlite.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
@@ -33,6 +45,16 @@ struct AgendaGrant {
   std::string org;
   std::string practitioner;  // "id@site" for "ical"
   std::string name;
+  // FHIR: Patient name / birthDate; iCal: the patient's name in the
+  // practitioner's own events. Off by default.
+  bool patient_details = false;
+};
+
+// What a presented token may read: its grant, and the organisation's key
+// when (and only when) it may see patient details and the key opened.
+struct AgendaAccess {
+  AgendaGrant grant;  // grant.patient_details = (ring != nullptr)
+  std::shared_ptr<const common::crypto::Keyring> ring;
 };
 
 struct AgendaTokenInfo {
@@ -51,13 +73,22 @@ class SqliteAgendaTokens {
   // INVALID_ARGUMENT (French) for an empty or long name, an org that is not
   // a site id, a kind other than fhir/ical, an ical grant without a
   // practitioner "id@site" (or a fhir grant with one), an expiry in the
-  // past; ALREADY_EXISTS for a taken name.
-  common::Result<std::string> Enroll(const AgendaGrant& grant, int64_t expires_ms);
+  // past; ALREADY_EXISTS for a taken name. With grant.patient_details,
+  // `org_key` (the organisation's key file, relais-<org>.cle) is required
+  // and must be the organisation's own (INVALID_ARGUMENT otherwise); it is
+  // kept only sealed under the new token. Without, `org_key` must be null.
+  common::Result<std::string> Enroll(const AgendaGrant& grant, int64_t expires_ms,
+                                     const common::crypto::Keyring* org_key = nullptr);
   common::Status Revoke(const std::string& name);  // NOT_FOUND if none
   common::Result<std::vector<AgendaTokenInfo>> List();
   // The grant of `token` if it is of `kind`; UNAUTHENTICATED otherwise
   // (empty, unknown, other kind, expired: the message says which).
   common::Result<AgendaGrant> Check(const std::string& token, const std::string& kind);
+  // Check, plus the organisation's key for a details token. A details row
+  // whose wrapped key does not open with `token` (flag flipped by hand,
+  // tampered) gives a pseudonymous access (ring null, patient_details
+  // false), never an error that would tell the holder what happened.
+  common::Result<AgendaAccess> Authorize(const std::string& token, const std::string& kind);
 
  private:
   SqliteAgendaTokens(std::unique_ptr<common::Db> db, common::Clock* clock)

@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "common/crypto/seal.h"
 #include "common/domain/slot_range.h"
 #include "common/domain/slots.h"
 #include "common/merge/merge.h"
@@ -47,6 +48,18 @@ void Blank(common::Appointment* a) {
   a->note.clear();
   a->code.clear();
   a->patient_idx.clear();
+}
+
+// The clear value of sealed field `f` of appointment `r` under `ring`; ""
+// when it does not open (only values sealed by the organisation are shown).
+std::string OpenSealed(const common::crypto::Keyring& ring, const Record& r, const char* f) {
+  const FieldView v = common::View(r);
+  auto it = v.find(f);
+  if (it == v.end() || !common::crypto::LooksSealed(it->second)) return "";
+  auto clear = common::crypto::OpenValue(
+      ring, common::crypto::SealAd(common::CollectionName(r.collection), r.site_id, r.id, f),
+      it->second);
+  return clear ? *clear : "";
 }
 
 }  // namespace
@@ -100,6 +113,10 @@ Result<common::interop::Agenda> LoadHubAgenda(HubStore& store, const HubAgendaQu
           common::Appointment a = common::AppointmentFromView(r, v);
           Blank(&a);
           if (a.deleted) break;
+          if (q.reveal != nullptr && a.start >= q.from && a.start < q.to) {
+            a.patient_name = OpenSealed(*q.reveal, r, common::field::kPatientName);
+            a.patient_birth = OpenSealed(*q.reveal, r, common::field::kPatientBirth);
+          }
           in.appointments.push_back(a);
           if (a.start < q.from || a.start >= q.to) break;
           if (!q.practitioner.empty() &&

@@ -6,11 +6,16 @@
 // security.md): names, birth dates, notes, check-in codes and blind indexes
 // are blanked here, whatever the store returns, so nothing served from the
 // hub can carry them. Patients appear only as per-response pseudonyms.
+// Exception (issue #20): with `reveal` (the organisation's key, unwrapped
+// for one request by a details token, agenda_tokens.h), the sealed name and
+// birth date that open under that key are kept; values that do not open
+// (another organisation's, tampered, or clear legacy text) stay blank.
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "common/crypto/keyring.h"
 #include "common/interop/agenda.h"
 #include "common/util/status.h"
 #include "server/hub_store.h"
@@ -22,6 +27,9 @@ struct HubAgendaQuery {
   int64_t from = 0, to = 0;  // [from, to), UTC seconds; at most 120 days
   std::string practitioner;  // "id@site": only their appointments; "" = all
   bool free_slots = false;   // compute the free slots of the period
+  // Opens patient name and birth date (see above); null = pseudonymous.
+  // Not owned; must outlive the call.
+  const common::crypto::Keyring* reveal = nullptr;
 };
 
 // Most records read for one request, and most appointments / slots served.

@@ -179,7 +179,11 @@ TEST(FhirTest, PatientIdentityOnlyWithTheOption) {
     if (r.at("resourceType") != "Patient") continue;
     ++patients;
     EXPECT_EQ(r.at("name").at(0).at("text"), "Jeanne Dupont");
+    // FR Core Patient 2.0.1: the usualName slice (use = usual, 1..1); the
+    // officialName slice would need family and given, which we lack.
+    EXPECT_EQ(r.at("name").at(0).at("use"), "usual");
     EXPECT_EQ(r.at("birthDate"), "1950-04-01");
+    EXPECT_FALSE(r.contains("identifier"));
   }
   EXPECT_EQ(patients, 1);  // both appointments point at the same patient
   EXPECT_EQ(with.dump().find("ABC234"), std::string::npos);
