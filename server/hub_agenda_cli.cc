@@ -9,6 +9,8 @@
 #include "common/util/clock.h"
 #include "common/util/time.h"
 #include "server/agenda/agenda_tokens.h"
+#include "server/agenda/pg_agenda_tokens.h"
+#include "server/hub_store_open.h"
 #include "server/report/council_tokens.h"
 
 namespace relais::server {
@@ -17,7 +19,7 @@ struct AgendaCli {
   CLI::App* enroll = nullptr;
   CLI::App* list = nullptr;
   CLI::App* revoke = nullptr;
-  std::string db, name, org, practitioner, expires, key_file;
+  std::string db, store, name, org, practitioner, expires, key_file;
   bool patient_details = false;  // --patient-details (FHIR)
   bool with_names = false;       // --with-names (iCal, one practitioner)
 };
@@ -28,6 +30,12 @@ int Report(const common::Status& s) {
   if (s.ok()) return 0;
   std::cerr << "relais-hub: " << s.message() << "\n";
   return s.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+// The tokens of --db or --store (exactly one).
+common::Result<std::unique_ptr<AgendaTokens>> Open(const AgendaCli& a) {
+  RELAIS_RETURN_IF_ERROR(CheckStoreChoice(StoreChoice{a.db, a.store}, false));
+  return OpenAgendaTokens(a.db, a.store);
 }
 
 std::string ParisDay(int64_t ms) { return common::FormatDate(common::ParisDate(ms / 1000)); }
@@ -63,7 +71,7 @@ int Enroll(const AgendaCli& a) {
     }
     ring = std::make_unique<common::crypto::Keyring>(std::move(r).value());
   }
-  auto tokens = SqliteAgendaTokens::Open(a.db);
+  auto tokens = Open(a);
   if (!tokens.ok()) return Report(tokens.status());
   AgendaGrant g{ical ? "ical" : "fhir", a.org, a.practitioner, a.name, details};
   auto token = (*tokens)->Enroll(g, expires_ms, ring.get());
@@ -88,7 +96,7 @@ int Enroll(const AgendaCli& a) {
 }
 
 int List(const AgendaCli& a) {
-  auto tokens = SqliteAgendaTokens::Open(a.db);
+  auto tokens = Open(a);
   if (!tokens.ok()) return Report(tokens.status());
   auto list = (*tokens)->List();
   if (!list.ok()) return Report(list.status());
@@ -110,7 +118,7 @@ int List(const AgendaCli& a) {
 }
 
 int Revoke(const AgendaCli& a) {
-  auto tokens = SqliteAgendaTokens::Open(a.db);
+  auto tokens = Open(a);
   if (!tokens.ok()) return Report(tokens.status());
   if (const common::Status s = (*tokens)->Revoke(a.name); !s.ok()) return Report(s);
   std::cout << "Jeton agenda '" << a.name << "' révoqué\n";
@@ -125,8 +133,11 @@ std::shared_ptr<AgendaCli> AddAgendaCommands(CLI::App& app) {
       "agenda-enroll",
       "Crée un jeton de lecture d'agenda : FHIR pour une organisation, ou abonnement "
       "iCalendar d'un praticien (--practitioner)");
-  a->enroll->add_option("--db", a->db, "Base SQLite du hub (ou fichier local avec --store)")
-      ->required();
+  const char* kDb = "Base SQLite du hub (ses jetons agenda)";
+  const char* kStore = "Base PostgreSQL du hub (postgresql://…) : jetons agenda partagés par "
+                       "ses hubs";
+  a->enroll->add_option("--db", a->db, kDb);
+  a->enroll->add_option("--store", a->store, kStore);
   a->enroll->add_option("--name", a->name, "Nom du jeton (qui le reçoit)")->required();
   a->enroll->add_option("--org", a->org, "Organisation (identifiant)")->required();
   a->enroll->add_option("--practitioner", a->practitioner,
@@ -143,9 +154,11 @@ std::shared_ptr<AgendaCli> AddAgendaCommands(CLI::App& app) {
   a->enroll->add_option("--expires", a->expires,
                         "Dernier jour valable AAAA-MM-JJ, ou nombre de jours");
   a->list = app.add_subcommand("agenda-list", "Liste les jetons d'agenda (empreintes)");
-  a->list->add_option("--db", a->db, "Base SQLite du hub")->required();
+  a->list->add_option("--db", a->db, kDb);
+  a->list->add_option("--store", a->store, kStore);
   a->revoke = app.add_subcommand("agenda-revoke", "Révoque un jeton d'agenda");
-  a->revoke->add_option("--db", a->db, "Base SQLite du hub")->required();
+  a->revoke->add_option("--db", a->db, kDb);
+  a->revoke->add_option("--store", a->store, kStore);
   a->revoke->add_option("--name", a->name, "Nom du jeton")->required();
   return a;
 }

@@ -45,6 +45,7 @@
 #include "server/hub_agenda_cli.h"
 #include "server/report/release_store.h"
 #include "server/agenda/agenda_routes.h"
+#include "server/agenda/pg_agenda_tokens.h"
 #include "server/hub_snapshot_cli.h"
 #include "server/hub_store_cli.h"
 #include "common/util/secret.h"
@@ -148,7 +149,7 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
   std::unique_ptr<LiveFacts> facts;
   std::unique_ptr<HubReportBackend> backend;
   std::unique_ptr<ReportServer> report;
-  std::unique_ptr<SqliteAgendaTokens> agenda_tokens;
+  std::unique_ptr<AgendaTokens> agenda_tokens;
   std::unique_ptr<SqliteReleaseStore> releases;
   if (!http_listen.empty()) {
     std::string host;
@@ -198,7 +199,7 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
     backend->set_releases(releases.get());
     report = std::make_unique<ReportServer>(*backend, *common::SystemClock::Default());
     // The agenda (FHIR, iCalendar) for the agenda tokens, on the same port.
-    auto agenda = SqliteAgendaTokens::Open(db);
+    auto agenda = OpenAgendaTokens(db, choice.store);  // PostgreSQL with --store
     if (!agenda.ok()) return Report(agenda.status());
     agenda_tokens = std::move(agenda).value();
     report->AddRoutes([&store, &agenda_tokens](httplib::Server& http) {

@@ -76,7 +76,7 @@ void Disclose(const AgendaAuditLog& audit, const AgendaGrant& grant, int64_t now
   audit(d);
 }
 
-void Fhir(HubStore& store, SqliteAgendaTokens& tokens, common::Clock& clock,
+void Fhir(HubStore& store, AgendaTokens& tokens, common::Clock& clock,
           const std::string& base_url, const AgendaAuditLog& audit, bool slots,
           const httplib::Request& q, httplib::Response& res) {
   auto access = tokens.Authorize(Bearer(q), "fhir");
@@ -108,7 +108,7 @@ void Fhir(HubStore& store, SqliteAgendaTokens& tokens, common::Clock& clock,
                   "application/fhir+json; charset=utf-8");
 }
 
-void Ical(HubStore& store, SqliteAgendaTokens& tokens, common::Clock& clock,
+void Ical(HubStore& store, AgendaTokens& tokens, common::Clock& clock,
           const AgendaAuditLog& audit, const std::string& token, httplib::Response& res) {
   auto text = [&res](int code, const std::string& m) {
     res.status = code;
@@ -198,7 +198,7 @@ std::string AgendaDisclosureLine(const AgendaDisclosure& d) {
   return line;
 }
 
-void InstallAgendaRoutes(httplib::Server& http, HubStore& store, SqliteAgendaTokens& tokens,
+void InstallAgendaRoutes(httplib::Server& http, HubStore& store, AgendaTokens& tokens,
                          common::Clock& clock, std::string base_url, AgendaAuditLog audit) {
   if (!audit) {
     audit = [](const AgendaDisclosure& d) {

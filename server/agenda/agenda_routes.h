@@ -74,7 +74,7 @@ std::string AgendaDisclosureLine(const AgendaDisclosure& d);
 // of common/interop/fhir.h). `audit` receives every disclosure (null: its
 // AgendaDisclosureLine on std::cerr, the hub log); it is called on the
 // request's thread and must be thread-safe.
-void InstallAgendaRoutes(httplib::Server& http, HubStore& store, SqliteAgendaTokens& tokens,
+void InstallAgendaRoutes(httplib::Server& http, HubStore& store, AgendaTokens& tokens,
                          common::Clock& clock, std::string base_url = "",
                          AgendaAuditLog audit = nullptr);
 

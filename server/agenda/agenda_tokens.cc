@@ -47,8 +47,8 @@ Result<std::unique_ptr<SqliteAgendaTokens>> SqliteAgendaTokens::Open(const std::
   return std::unique_ptr<SqliteAgendaTokens>(new SqliteAgendaTokens(std::move(db), clock));
 }
 
-Result<std::string> SqliteAgendaTokens::Enroll(const AgendaGrant& g, int64_t expires_ms,
-                                               const common::crypto::Keyring* org_key) {
+Result<std::string> AgendaTokens::Enroll(const AgendaGrant& g, int64_t expires_ms,
+                                         const common::crypto::Keyring* org_key) {
   if (g.name.empty() || g.name.size() > 200)
     return Status::InvalidArgument("nom de jeton vide ou trop long (200 octets au plus)");
   if (!common::IsValidSiteId(g.org))
@@ -76,6 +76,40 @@ Result<std::string> SqliteAgendaTokens::Enroll(const AgendaGrant& g, int64_t exp
   if (org_key != nullptr) {
     RELAIS_ASSIGN_OR_RETURN(wrapped, WrapKeyForToken(*org_key, token));
   }
+  RELAIS_RETURN_IF_ERROR(
+      Insert(CouncilTokenHash(token), g, clock_->NowMillis(), expires_ms, wrapped));
+  return token;
+}
+
+Result<AgendaGrant> AgendaTokens::Check(const std::string& token, const std::string& kind) {
+  RELAIS_ASSIGN_OR_RETURN(AgendaAccess a, Authorize(token, kind));
+  return a.grant;
+}
+
+Result<AgendaAccess> AgendaTokens::Authorize(const std::string& token, const std::string& kind) {
+  if (token.empty()) return Status::Unauthenticated("jeton absent");
+  if (token.size() > 128) return Status::Unauthenticated("jeton agenda inconnu");
+  RELAIS_ASSIGN_OR_RETURN(std::optional<AgendaTokenRow> row, Find(CouncilTokenHash(token)));
+  if (!row || row->grant.kind != kind) return Status::Unauthenticated("jeton agenda inconnu");
+  if (row->expires_ms != 0 && clock_->NowMillis() >= row->expires_ms)
+    return Status::Unauthenticated("jeton agenda expiré : demandez-en un nouveau à "
+                                   "l'administrateur du hub");
+  AgendaAccess out;
+  out.grant = row->grant;
+  out.grant.patient_details = false;
+  if (row->grant.patient_details && !row->wrapped_key.empty()) {
+    auto ring = UnwrapKeyForToken(row->wrapped_key, token);
+    if (ring.ok() && ring->site() == out.grant.org) {
+      out.ring = std::make_shared<const common::crypto::Keyring>(std::move(ring).value());
+      out.grant.patient_details = true;
+    }
+  }
+  return out;
+}
+
+Status SqliteAgendaTokens::Insert(const std::string& token_hash, const AgendaGrant& g,
+                                  int64_t created_ms, int64_t expires_ms,
+                                  const std::string& wrapped) {
   std::lock_guard<std::mutex> lock(mu_);
   RELAIS_RETURN_IF_ERROR(CheckTokenNameFree(*db_, "agenda_tokens", "agenda", g.name));
   RELAIS_ASSIGN_OR_RETURN(
@@ -83,11 +117,10 @@ Result<std::string> SqliteAgendaTokens::Enroll(const AgendaGrant& g, int64_t exp
       db_->Prepare("INSERT INTO agenda_tokens(token_hash, kind, org, practitioner, name,"
                    " created, expires, patient_details, wrapped_key)"
                    " VALUES(?,?,?,?,?,?,?,?,?)"));
-  ins.Bind(1, CouncilTokenHash(token)).Bind(2, g.kind).Bind(3, g.org).Bind(4, g.practitioner);
-  ins.Bind(5, g.name).Bind(6, clock_->NowMillis()).Bind(7, expires_ms);
+  ins.Bind(1, token_hash).Bind(2, g.kind).Bind(3, g.org).Bind(4, g.practitioner);
+  ins.Bind(5, g.name).Bind(6, created_ms).Bind(7, expires_ms);
   ins.Bind(8, int64_t{g.patient_details ? 1 : 0}).Bind(9, wrapped);
-  RELAIS_RETURN_IF_ERROR(ins.Run());
-  return token;
+  return ins.Run();
 }
 
 Status SqliteAgendaTokens::Revoke(const std::string& name) {
@@ -116,42 +149,21 @@ Result<std::vector<AgendaTokenInfo>> SqliteAgendaTokens::List() {
   return out;
 }
 
-Result<AgendaGrant> SqliteAgendaTokens::Check(const std::string& token, const std::string& kind) {
-  RELAIS_ASSIGN_OR_RETURN(AgendaAccess a, Authorize(token, kind));
-  return a.grant;
-}
-
-Result<AgendaAccess> SqliteAgendaTokens::Authorize(const std::string& token,
-                                                   const std::string& kind) {
-  if (token.empty()) return Status::Unauthenticated("jeton absent");
-  if (token.size() > 128) return Status::Unauthenticated("jeton agenda inconnu");
-  const std::string hash = CouncilTokenHash(token);
-  AgendaAccess out;
-  std::string wrapped;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    RELAIS_ASSIGN_OR_RETURN(
-        common::Stmt st,
-        db_->Prepare("SELECT kind, org, practitioner, name, expires, patient_details,"
-                     " wrapped_key FROM agenda_tokens WHERE token_hash = ?"));
-    st.Bind(1, hash);
-    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row || st.ColumnText(0) != kind) return Status::Unauthenticated("jeton agenda inconnu");
-    const int64_t expires = st.ColumnInt(4);
-    if (expires != 0 && clock_->NowMillis() >= expires)
-      return Status::Unauthenticated("jeton agenda expiré : demandez-en un nouveau à "
-                                     "l'administrateur du hub");
-    out.grant = {st.ColumnText(0), st.ColumnText(1), st.ColumnText(2), st.ColumnText(3)};
-    if (st.ColumnInt(5) != 0) wrapped = st.ColumnText(6);
-  }
-  if (!wrapped.empty()) {
-    auto ring = UnwrapKeyForToken(wrapped, token);
-    if (ring.ok() && ring->site() == out.grant.org) {
-      out.ring = std::make_shared<const common::crypto::Keyring>(std::move(ring).value());
-      out.grant.patient_details = true;
-    }
-  }
-  return out;
+Result<std::optional<AgendaTokenRow>> SqliteAgendaTokens::Find(const std::string& hash) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RELAIS_ASSIGN_OR_RETURN(
+      common::Stmt st,
+      db_->Prepare("SELECT kind, org, practitioner, name, expires, patient_details,"
+                   " wrapped_key FROM agenda_tokens WHERE token_hash = ?"));
+  st.Bind(1, hash);
+  RELAIS_ASSIGN_OR_RETURN(bool found, st.Step());
+  if (!found) return std::optional<AgendaTokenRow>();
+  AgendaTokenRow row;
+  row.grant = {st.ColumnText(0), st.ColumnText(1), st.ColumnText(2), st.ColumnText(3),
+               st.ColumnInt(5) != 0};
+  row.expires_ms = st.ColumnInt(4);
+  row.wrapped_key = st.ColumnText(6);
+  return std::optional<AgendaTokenRow>(std::move(row));
 }
 
 }  // namespace relais::server

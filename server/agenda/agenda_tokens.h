@@ -1,7 +1,9 @@
 #pragma once
 // Agenda read tokens (issue #20): who may read an organisation's agenda from
 // the hub's HTTP listener, apart from replica and council tokens, in their
-// own table of the hub's database file:
+// own table: of the hub's SQLite file (SqliteAgendaTokens) or of its
+// PostgreSQL database (PgAgendaTokens, pg_agenda_tokens.h, the same columns
+// in relais.agenda_tokens, shared by every hub over that database):
 //
 //   agenda_tokens(token_hash   TEXT PRIMARY KEY,  -- SHA-256 hex
 //                 kind         TEXT NOT NULL,     -- 'fhir' | 'ical'
@@ -26,10 +28,12 @@
 // booking platform). An 'ical' token is one practitioner's subscription: it
 // is the secret part of the URL /ical/<token>.ics (calendar apps cannot
 // send headers), reads that practitioner's events only, and is revoked by
-// name. Only hashes are stored; the token is shown once. Thread-safe.
+// name. Only hashes are stored; the token is shown once. Implementations
+// are thread-safe.
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,10 +68,17 @@ struct AgendaTokenInfo {
   std::string hash_prefix;  // first 12 hex digits
 };
 
-class SqliteAgendaTokens {
+// What a stored row holds, as read by Authorize (agenda_tokens.cc turns it
+// into an access the same way for both stores).
+struct AgendaTokenRow {
+  AgendaGrant grant;  // grant.patient_details = the stored flag
+  int64_t expires_ms = 0;
+  std::string wrapped_key;
+};
+
+class AgendaTokens {
  public:
-  static common::Result<std::unique_ptr<SqliteAgendaTokens>> Open(
-      const std::string& path, common::Clock* clock = common::SystemClock::Default());
+  virtual ~AgendaTokens() = default;
 
   // A new token (64 hex characters, 32 random bytes) for `grant`.
   // INVALID_ARGUMENT (French) for an empty or long name, an org that is not
@@ -79,8 +90,8 @@ class SqliteAgendaTokens {
   // kept only sealed under the new token. Without, `org_key` must be null.
   common::Result<std::string> Enroll(const AgendaGrant& grant, int64_t expires_ms,
                                      const common::crypto::Keyring* org_key = nullptr);
-  common::Status Revoke(const std::string& name);  // NOT_FOUND if none
-  common::Result<std::vector<AgendaTokenInfo>> List();
+  virtual common::Status Revoke(const std::string& name) = 0;  // NOT_FOUND if none
+  virtual common::Result<std::vector<AgendaTokenInfo>> List() = 0;  // by name
   // The grant of `token` if it is of `kind`; UNAUTHENTICATED otherwise
   // (empty, unknown, other kind, expired: the message says which).
   common::Result<AgendaGrant> Check(const std::string& token, const std::string& kind);
@@ -90,10 +101,33 @@ class SqliteAgendaTokens {
   // false), never an error that would tell the holder what happened.
   common::Result<AgendaAccess> Authorize(const std::string& token, const std::string& kind);
 
+ protected:
+  explicit AgendaTokens(common::Clock* clock) : clock_(clock) {}
+  // Stores a checked row; ALREADY_EXISTS (French) for a taken name.
+  virtual common::Status Insert(const std::string& token_hash, const AgendaGrant& grant,
+                                int64_t created_ms, int64_t expires_ms,
+                                const std::string& wrapped_key) = 0;
+  // The row of `token_hash`, nullopt if none.
+  virtual common::Result<std::optional<AgendaTokenRow>> Find(const std::string& token_hash) = 0;
+  common::Clock* clock_;
+};
+
+class SqliteAgendaTokens final : public AgendaTokens {
+ public:
+  // Opens (creates) the table in the SQLite file `path`, migrating v1.
+  static common::Result<std::unique_ptr<SqliteAgendaTokens>> Open(
+      const std::string& path, common::Clock* clock = common::SystemClock::Default());
+
+  common::Status Revoke(const std::string& name) override;
+  common::Result<std::vector<AgendaTokenInfo>> List() override;
+
  private:
   SqliteAgendaTokens(std::unique_ptr<common::Db> db, common::Clock* clock)
-      : clock_(clock), db_(std::move(db)) {}
-  common::Clock* clock_;
+      : AgendaTokens(clock), db_(std::move(db)) {}
+  common::Status Insert(const std::string& token_hash, const AgendaGrant& grant,
+                        int64_t created_ms, int64_t expires_ms,
+                        const std::string& wrapped_key) override;
+  common::Result<std::optional<AgendaTokenRow>> Find(const std::string& token_hash) override;
   std::mutex mu_;
   std::unique_ptr<common::Db> db_;  // GUARDED_BY(mu_)
 };

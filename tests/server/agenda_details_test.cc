@@ -17,6 +17,8 @@
 #include "common/crypto/keyring.h"
 #include "common/storage/sqlite.h"
 #include "server/agenda/agenda_key_wrap.h"
+#include "server/agenda/pg_agenda_tokens.h"
+#include "server/pg_conn.h"
 #include "server/report/council_tokens.h"
 #include "tests/server/agenda_fixture.h"
 
@@ -39,9 +41,19 @@ class AgendaDetailsTest : public AgendaHubFixture {
     return disclosures_;
   }
 
-  // Runs an SQL statement on the agenda token file, as someone with write
-  // access to the hub's disk would.
+  // Runs an SQL statement on the agenda token table, as someone with write
+  // access to the hub's database would.
   void Sql(const std::string& sql) {
+    if (Kind() == pgtest::StoreKind::kPostgres) {
+      auto c = pg::PgConn::Connect(Location().conninfo);
+      ASSERT_TRUE(c.ok()) << c.status().ToString();
+      std::string pg_sql = sql;
+      for (size_t at; (at = pg_sql.find(" agenda_tokens")) != std::string::npos;)
+        pg_sql.replace(at, 14, " relais.agenda_tokens");
+      auto r = (*c)->Exec(pg_sql);
+      ASSERT_TRUE(r.ok()) << r.status().ToString() << " " << pg_sql;
+      return;
+    }
     auto db = common::Db::Open(dir_.File("agenda.db"), /*create=*/false);
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     ASSERT_OK((*db)->Exec(sql));
@@ -263,21 +275,34 @@ TEST_P(AgendaDetailsTest, EnrolRefusesMissingOrForeignKeys) {
 }
 
 TEST_P(AgendaDetailsTest, VersionOneTokensMigrateInPlaceAndStayPseudonymous) {
-  // A token table as the previous version wrote it, in a fresh file.
+  // A token table as the previous version wrote it: a fresh SQLite file, or
+  // a fresh PostgreSQL database.
+  const bool pg = Kind() == pgtest::StoreKind::kPostgres;
   const std::string path = dir_.File("old-agenda.db");
+  std::string conninfo;
   const std::string old_token(64, 'c');
-  {
+  const std::string v1 =
+      "CREATE TABLE agenda_tokens(token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+      " org TEXT NOT NULL, practitioner TEXT NOT NULL, name TEXT NOT NULL UNIQUE,"
+      " created BIGINT NOT NULL, expires BIGINT NOT NULL)";
+  const std::string row = "INSERT INTO agenda_tokens VALUES('" + CouncilTokenHash(old_token) +
+                          "', 'fhir', 'CDS71', '', 'ancien', 1, 0)";
+  if (pg) {
+    auto loc = pgtest::NewStoreLocation(pgtest::StoreKind::kPostgres, path);
+    ASSERT_TRUE(loc.ok()) << loc.status().ToString();
+    conninfo = loc->conninfo;
+    auto c = pg::PgConn::Connect(conninfo);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    auto made = (*c)->Exec("CREATE SCHEMA relais; SET search_path = relais; " + v1 + "; " + row);
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+  } else {
     auto db = common::Db::Open(path, /*create=*/true);
     ASSERT_TRUE(db.ok());
-    ASSERT_OK((*db)->Exec(
-        "CREATE TABLE agenda_tokens(token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL,"
-        " org TEXT NOT NULL, practitioner TEXT NOT NULL, name TEXT NOT NULL UNIQUE,"
-        " created INTEGER NOT NULL, expires INTEGER NOT NULL)"));
-    ASSERT_OK((*db)->Exec("INSERT INTO agenda_tokens VALUES('" + CouncilTokenHash(old_token) +
-                          "', 'fhir', 'CDS71', '', 'ancien', 1, 0)"));
+    ASSERT_OK((*db)->Exec(v1));
+    ASSERT_OK((*db)->Exec(row));
   }
   for (int round = 0; round < 2; ++round) {  // the second Open finds v2
-    auto t = SqliteAgendaTokens::Open(path, &clock_);
+    auto t = OpenAgendaTokens(path, conninfo, &clock_);
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     auto access = (*t)->Authorize(old_token, "fhir");
     ASSERT_TRUE(access.ok()) << access.status().ToString();
@@ -286,17 +311,19 @@ TEST_P(AgendaDetailsTest, VersionOneTokensMigrateInPlaceAndStayPseudonymous) {
     EXPECT_EQ(access->ring, nullptr);
     auto list = (*t)->List();
     ASSERT_TRUE(list.ok());
-    ASSERT_EQ(list->size(), 1u);
+    ASSERT_EQ(list->size(), 1u + static_cast<size_t>(round));  // "ancien" sorts first
+    EXPECT_EQ((*list)[0].grant.name, "ancien");
     EXPECT_FALSE((*list)[0].grant.patient_details);
+    // New tokens, with details, go in beside it.
+    const common::crypto::Keyring key = OrgKey("CDS71");
+    auto fresh = (*t)->Enroll({"fhir", "CDS71", "", "neuf" + std::to_string(round), true}, 0,
+                              &key);
+    ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+    auto details = (*t)->Authorize(*fresh, "fhir");
+    ASSERT_TRUE(details.ok());
+    EXPECT_TRUE(details->grant.patient_details);
+    EXPECT_NE(details->ring, nullptr);
   }
-  // Both columns were added, once.
-  auto db = common::Db::Open(path, false);
-  ASSERT_TRUE(db.ok());
-  auto cols = (*db)->QueryInt(
-      "SELECT COUNT(*) FROM pragma_table_info('agenda_tokens')"
-      " WHERE name IN ('patient_details', 'wrapped_key')");
-  ASSERT_TRUE(cols.ok());
-  EXPECT_EQ(*cols, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, AgendaDetailsTest, pgtest::AllStores(), pgtest::StoreName);

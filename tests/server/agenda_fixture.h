@@ -19,6 +19,7 @@
 #include "common/model/schedule.h"
 #include "server/agenda/agenda_routes.h"
 #include "server/agenda/agenda_tokens.h"
+#include "server/agenda/pg_agenda_tokens.h"
 #include "tests/common/test_util.h"
 #include "tests/server/hub_fixture.h"
 
@@ -36,7 +37,11 @@ class AgendaHubFixture : public StoreHubFixture {
  protected:
   void SetUp() override {
     StoreHubFixture::SetUp();
-    auto t = SqliteAgendaTokens::Open(dir_.File("agenda.db"), &clock_);
+    // The agenda tokens live in the hub's store: its PostgreSQL database, or
+    // (SQLite) a file of their own here.
+    auto t = OpenAgendaTokens(dir_.File("agenda.db"),
+                              Kind() == pgtest::StoreKind::kPostgres ? Location().conninfo : "",
+                              &clock_);
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     tokens_ = std::move(t).value();
     InstallAgendaRoutes(http_, *store_, *tokens_, clock_, "",
@@ -136,7 +141,7 @@ class AgendaHubFixture : public StoreHubFixture {
   }
 
   common::FakeClock clock_{kNow};
-  std::unique_ptr<SqliteAgendaTokens> tokens_;
+  std::unique_ptr<AgendaTokens> tokens_;
   httplib::Server http_;
   std::thread thread_;
   int port_ = 0;
