@@ -202,7 +202,20 @@ struct PeerAnnouncer::Impl {
         if (self->group) avahi_entry_group_reset(self->group);
         self->established = false;
         return;
-      default:  // CONNECTING, FAILURE: NO_FAIL reconnects by itself
+      case AVAHI_CLIENT_FAILURE:
+        // The daemon went away: drop this connection and wait for the
+        // daemon with a new client (as avahi-publish does); it announces
+        // again once the daemon runs.
+        self->established = false;
+        if (avahi_client_errno(c) != AVAHI_ERR_DISCONNECTED) return;
+        if (self->group) avahi_entry_group_free(self->group);
+        self->group = nullptr;
+        avahi_client_free(c);
+        self->client = nullptr;
+        self->client = avahi_client_new(avahi_threaded_poll_get(self->poll),
+                                        AVAHI_CLIENT_NO_FAIL, &OnClient, self, nullptr);
+        return;
+      default:  // CONNECTING: waiting for the daemon
         self->established = false;
         return;
     }

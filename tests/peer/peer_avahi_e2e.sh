@@ -14,7 +14,8 @@
 #    within a time bound; msp2's replica is unchanged;
 #  - 100 more services announced: still bounded, no crash;
 #  - `--no-announce` is not browsed; with the daemon stopped, serve says
-#    once that discovery is off and still serves `--peer`.
+#    once that discovery is off and still serves `--peer`; when the daemon
+#    comes back, the serves announce themselves without a restart.
 # A missing prerequisite fails (no skip). usage: peer_avahi_e2e.sh BUILD_DIR
 set -u
 B=${1:?build dir}
@@ -173,4 +174,12 @@ up "$GD"; sleep 1
 "$R" peer sync --db "$W/a/k.db" --peer "127.0.0.1:$GD" --pki "$W/ca-a" >"$W/out" 2>&1 || fail "--peer sans Avahi: $(cat "$W/out")"
 "$R" peer sync --db "$W/a/k.db" --discover --pki "$W/ca-a" >"$W/out" 2>&1 && fail "--discover sans démon"
 grep -q "démon Avahi indisponible" "$W/out" || fail "message sans démon: $(cat "$W/out")"
+# The daemon comes back: both serves announce themselves (again), no restart.
+start_avahi
+for _ in $(seq 50); do
+  b=$(browse); echo "$b" | grep -q ";$GD;" && echo "$b" | grep -q ";$GS;" && break; sleep 0.2
+done
+browse | grep -q ";$GD;" || fail "serve non annoncé au retour du démon: $(browse)"
+browse | grep -q ";$GS;" || fail "serve non ré-annoncé au retour du démon: $(browse)"
+[ "$(grep -c "découverte des pairs désactivée" "$W/serve-d.log")" = 1 ] || fail "avertissement répété"
 echo "OK peer_avahi_e2e"
