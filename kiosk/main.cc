@@ -6,7 +6,7 @@
 //   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
 //   relais-kiosk --db site.db --display [--fullscreen]   (waiting-room TV, display.h)
 //   [--ticket-printer NAME]: walk-in receipts through CUPS lp (ticket_printer.h)
-//   [--peer HOST:PORT --pki DIR [--peer-name "le secrétariat"]]: a second
+//   [--peer HOST:PORT|auto --pki DIR [--peer-name "le secrétariat"]]: a second
 //   background worker syncs with the house peer over the LAN (peer_sync.h)
 // The token comes from --token-file or RELAIS_TOKEN (--token still works but
 // warns: it is visible in `ps`). Before each sync the worker runs PRAGMA
@@ -530,7 +530,8 @@ int main(int argc, char** argv) {
   app.add_option("--ticket-printer", o.ticket_printer,
                  "File CUPS (lp -d NOM) pour imprimer les tickets sans rendez-vous");
   app.add_option("--peer", o.peer,
-                 "Poste de la maison à synchroniser en tâche de fond HOTE:PORT (relais peer serve)");
+                 "Poste de la maison à synchroniser en tâche de fond HOTE:PORT (relais peer serve), "
+                 "ou auto : les postes annoncés sur le réseau local (_relais._tcp, Avahi)");
   app.add_option("--pki", o.pki, "Dossier de l'autorité de la maison (ca.crt ; relais pki)");
   app.add_option("--peer-name", o.peer_name,
                  "Nom du poste dans la barre d'état (défaut : « le secrétariat »)");

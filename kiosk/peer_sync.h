@@ -17,12 +17,16 @@ namespace relais::kiosk {
 struct PeerWorkerConfig {
   std::string db;       // the kiosk's replica file
   std::string pki_dir;  // holds ca.crt
-  std::string peer;     // host:port of `relais peer serve`
+  std::string peer;     // host:port of `relais peer serve`, or "auto"
   int64_t deadline_ms = 30000;  // per round trip
 };
 
 // One PeerSyncOnce per call: pushed = records sent, pulled = received,
-// conflicts = records set aside. Errors are the peer client's (UNAVAILABLE
+// conflicts = records set aside. With peer "auto", each call browses the
+// LAN (_relais._tcp, at most 3 s) and syncs with every replica of the
+// organisation announced there (peer_discover.h), counts summed; the round
+// fails (NOT_FOUND / UNAVAILABLE, French) when none was found or none
+// synced. Errors are the peer client's (UNAVAILABLE
 // when the peer is unreachable), or DATA_LOSS for a damaged replica file.
 common::SyncWorker::SyncFn MakePeerSyncFn(const PeerWorkerConfig& config);
 

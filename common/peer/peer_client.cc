@@ -63,10 +63,9 @@ class Session {
       : replica_(replica), tls_(tls), o_(o), stub_(v1::Peer::NewStub(MakeChannel(tls, o.peer))) {}
 
   // One call; checks the server's certificate and the answer's identity.
-  Result<v1::ExchangeResponse> Call(const v1::ExchangeRequest& req) {
+  Result<v1::ExchangeResponse> Call(const v1::ExchangeRequest& req, int64_t deadline_ms) {
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::milliseconds(o_.deadline_ms));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(deadline_ms));
     v1::ExchangeResponse resp;
     grpc::Status gs = stub_->Exchange(&ctx, req, &resp);
     if (!gs.ok()) return FromGrpc(gs, o_.peer);
@@ -105,7 +104,9 @@ Result<PeerSyncReport> Session::Run() {
   v1::ExchangeRequest hello = Request();
   hello.set_pull_cursor(static_cast<uint64_t>(INT64_MAX));
   hello.set_max_pull_records(1);
-  RELAIS_ASSIGN_OR_RETURN(v1::ExchangeResponse who, Call(hello));
+  RELAIS_ASSIGN_OR_RETURN(
+      v1::ExchangeResponse who,
+      Call(hello, o_.hello_deadline_ms > 0 ? o_.hello_deadline_ms : o_.deadline_ms));
   ++report.round_trips;
   report.peer_id = peer_.replica_id;
   const std::string push_key = "peer_push:" + peer_.replica_id;
@@ -125,7 +126,7 @@ Result<PeerSyncReport> Session::Run() {
     for (const Record& r : out) common::ToProto(r, req.add_push());
     req.set_push_seq(last);
     req.set_pull_cursor(pull_cursor);
-    RELAIS_ASSIGN_OR_RETURN(v1::ExchangeResponse resp, Call(req));
+    RELAIS_ASSIGN_OR_RETURN(v1::ExchangeResponse resp, Call(req, o_.deadline_ms));
     ++report.round_trips;
     if (resp.ack_seq() != last) return Status::Internal("accusé de réception du pair incohérent");
     if (static_cast<size_t>(resp.pull_size()) > kMaxExchangeRecords)

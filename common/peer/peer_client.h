@@ -22,6 +22,9 @@ namespace relais::peer {
 struct PeerSyncOptions {
   std::string peer;  // host:port
   int64_t deadline_ms = 30000;  // per round trip
+  // First call (TLS handshake and hello) when > 0, else deadline_ms: a
+  // discovered address that is not a peer costs at most this.
+  int64_t hello_deadline_ms = 0;
   size_t batch_records = 500;
   size_t batch_bytes = 4 << 20;
   int max_round_trips = 10000;

@@ -51,19 +51,21 @@ common::Status CheckPeerOptions(const std::string& peer, const std::string& pki_
                                 const std::string& name) {
   using common::Status;
   const size_t colon = peer.rfind(':');
-  bool ok = peer.size() <= 255 && colon != std::string::npos && colon > 0 &&
-            colon + 1 < peer.size() && peer.size() - colon - 1 <= 5;
-  for (size_t i = 0; ok && i < peer.size(); ++i) {
+  // "auto": the peers announced on the LAN (_relais._tcp, kiosk/peer_sync.h).
+  bool ok = peer == kPeerAuto ||
+            (peer.size() <= 255 && colon != std::string::npos && colon > 0 &&
+             colon + 1 < peer.size() && peer.size() - colon - 1 <= 5);
+  for (size_t i = 0; ok && peer != kPeerAuto && i < peer.size(); ++i) {
     const unsigned char c = peer[i];
     if (c <= ' ' || c == ',' || c == 0x7F) ok = false;
     if (i > colon && (c < '0' || c > '9')) ok = false;
   }
-  if (ok) {
+  if (ok && peer != kPeerAuto) {
     const long port = std::stol(peer.substr(colon + 1));
     ok = port >= 1 && port <= 65535;
   }
   if (!ok) return Status::InvalidArgument("--peer : adresse invalide « " + peer.substr(0, 60) +
-                                          " » (attendu HOTE:PORT, port 1 à 65535)");
+                                          " » (attendu HOTE:PORT, port 1 à 65535, ou auto)");
   if (pki_dir.empty())
     return Status::InvalidArgument("--peer demande --pki DOSSIER (ca.crt de la maison, relais pki)");
   if (name.empty() || name.size() > 40)

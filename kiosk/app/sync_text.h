@@ -21,7 +21,10 @@ namespace relais::kiosk {
 std::string SyncStatusText(Lang lang, const SyncStatus& hub, const PeerSyncStatus& peer,
                            int64_t now_ms);
 
-// Checks `relais-kiosk --peer HOST:PORT --pki DIR --peer-name NAME` before
+// `--peer auto`: sync with the peers announced on the LAN (Avahi).
+inline constexpr char kPeerAuto[] = "auto";
+
+// Checks `relais-kiosk --peer HOST:PORT|auto --pki DIR --peer-name NAME` before
 // anything starts: INVALID_ARGUMENT with a French message for an address
 // that is not HOST:PORT (port 1-65535, at most 255 characters, no spaces
 // or commas), a missing --pki, or a name empty / longer than 40 bytes /

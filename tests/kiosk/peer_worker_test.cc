@@ -6,6 +6,7 @@
 // wrote, and the counts of records sent/received.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "kiosk/peer_sync.h"
@@ -93,6 +94,25 @@ TEST_F(KioskPeerWorkerTest, ForeignCertificateRefused) {
   EXPECT_EQ(st.code(), common::StatusCode::kFailedPrecondition) << st.ToString();
   EXPECT_NE(st.message().find("certificat"), std::string::npos) << st.message();
   EXPECT_EQ(Dump(s), before);
+}
+
+// `--peer auto` without an Avahi daemon (the system bus pointed at a
+// socket that does not exist, so the machine's daemon, if any, is not
+// asked): the round fails with the French reason, nothing is written.
+TEST_F(KioskPeerWorkerTest, AutoWithoutAvahiSaysSo) {
+  const KeyAndCert ca = Ca("msp1");
+  Node& k = NewNode("kiosque.db", "msp1", ca, 41);
+  const std::string db = dir_.File("kiosque.db");
+  const std::string pki = WritePki(ca, k, db);
+  const std::string bus = "unix:path=" + dir_.File("pas-de-bus");
+  ASSERT_EQ(setenv("DBUS_SYSTEM_BUS_ADDRESS", bus.c_str(), 1), 0);
+  const std::string before = Dump(k);
+  common::SyncCounts c;
+  common::Status st = kiosk::MakePeerSyncFn(kiosk::PeerWorkerConfig{db, pki, "auto", 10000})(&c);
+  unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+  EXPECT_EQ(st.code(), common::StatusCode::kUnavailable) << st.ToString();
+  EXPECT_NE(st.message().find("démon Avahi indisponible"), std::string::npos) << st.message();
+  EXPECT_EQ(Dump(k), before);
 }
 
 }  // namespace

@@ -79,6 +79,9 @@ namespace {
 TEST(PeerOptionsTest, CraftedRefusedHonestAccepted) {
   EXPECT_TRUE(CheckPeerOptions("192.168.1.10:7443", "/etc/relais/pki", "le secrétariat").ok());
   EXPECT_TRUE(CheckPeerOptions("secretariat.local:1", "pki", "la salle 2").ok());
+  EXPECT_TRUE(CheckPeerOptions("auto", "pki", "le secrétariat").ok());  // LAN discovery
+  EXPECT_FALSE(CheckPeerOptions("auto", "", "le secrétariat").ok());
+  EXPECT_FALSE(CheckPeerOptions("AUTO", "pki", "le secrétariat").ok());
   for (const std::string& bad : std::vector<std::string>
        {"", "hote", ":7443", "hote:", "hote:0", "hote:65536", "hote:99999999999",
         "hote:74a3", "a b:1", "a,b:1", std::string(300, 'a') + ":1", "hote:-1",
