@@ -71,8 +71,8 @@ Status YearSim::Secretariat(int d, int r) {
     }
     Tick();
   }
-  if (r < 0) return Status::OK();
   RELAIS_RETURN_IF_ERROR(CloseTickets(d));
+  if (r < 0) return Status::OK();
   RELAIS_RETURN_IF_ERROR(
       Book(d, r, options_.per_day / Rounds() + (r < options_.per_day % Rounds() ? 1 : 0)));
   RELAIS_RETURN_IF_ERROR(RunActions(d * Rounds() + r, kSecretariat));

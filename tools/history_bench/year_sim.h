@@ -6,8 +6,8 @@
 // Time: working day d, round r (0..R-1) is "slot" d*R + r; round r covers
 // the Paris minutes [480 + r*600/R, 480 + (r+1)*600/R) of the day and its
 // work happens at the end of that window (the simulation clock). Round
-// r = -1 is the evening pass (18:30): late no-shows and the last
-// consultations only.
+// r = -1 is the evening pass (18:30): late no-shows, the last walk-in
+// tickets and the last consultations only.
 
 #include <cstdint>
 #include <map>
