@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <zlib.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "common/net/address.h"
@@ -104,7 +105,7 @@ void HttpSyncServer::Install() {
     // 4. The body, bounded.
     std::string body;
     bool too_big = false;
-    read([&](const char* data, size_t len) {
+    const bool complete = read([&](const char* data, size_t len) {
       if (body.size() + len > max_bytes) {
         too_big = true;
         return false;
@@ -112,6 +113,16 @@ void HttpSyncServer::Install() {
       body.append(data, len);
       return true;
     });
+    // cpp-httplib refuses a Content-Length over payload_max_length without
+    // calling the receiver: that is "too large" as well.
+    const std::string length = req.get_header_value("Content-Length");
+    if (!complete && !too_big && !length.empty() &&
+        std::strtoull(length.c_str(), nullptr, 10) > max_bytes)
+      too_big = true;
+    if (!complete && !too_big) {
+      res.set_header("Connection", "close");
+      return refuse(Status::InvalidArgument("requête incomplète ou corps illisible"));
+    }
     if (too_big || body.size() > max_bytes) {
       res.set_header("Connection", "close");
       Refuse(res, Status::ResourceExhausted("requête trop grande (maximum " +

@@ -68,6 +68,11 @@ Result<SyncReport> RunSession(common::Replica& replica, const SyncOptions& optio
     Remember(replica, TransportName(second));
     return again;
   }
+  // The hub answered on the second transport (bad token, refused
+  // record...): its answer is the one that matters.
+  const StatusCode second_code = again.status().code();
+  if (second_code != StatusCode::kUnavailable && second_code != StatusCode::kDeadlineExceeded)
+    return again.status();
   return Status(first_error.code(),
                 first_error.message() + " ; puis en " + TransportName(second) + ": " +
                     again.status().message());

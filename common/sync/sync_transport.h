@@ -18,8 +18,9 @@
 //     found HTTP/2 open again).
 // A session that got at least one response and then failed is NOT retried
 // on the other transport: its batches are committed and the next session
-// resumes (ack after commit). If both transports fail, the error is the
-// first one's code, with both messages. The meta is written best effort
+// resumes (ack after commit). If the second transport reaches the hub and
+// is refused (UNAUTHENTICATED...), that refusal is returned; if it fails to
+// reach it too, the first one's code with both messages. The meta is written best effort
 // (one transaction), like SyncOnce's status meta.
 
 #include "common/replica/replica.h"
