@@ -111,6 +111,26 @@ TEST_F(HttpTransportTest, AuthErrorsAreNotRetriedOnTheOtherTransport) {
   EXPECT_EQ(SyncOnce(*a, other).status().code(), StatusCode::kPermissionDenied);
 }
 
+TEST_F(HttpTransportTest, TlsIsVerifiedAndTlsNameIsHonoured) {
+  const std::string token = Enroll({"S1"});
+  auto a = NewReplica("a.db", "S1");
+  AddAppointments(*a, 1);
+  SyncOptions o = TlsOptions(token);
+  o.transport = Transport::kHttp;
+  o.ca_file = dir_.File("office-ca.pem");  // does not vouch for the hub
+  auto bad = SyncOnce(*a, o);
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnavailable) << bad.status().ToString();
+  o.ca_file = dir_.File("ca.pem");
+  o.tls_server_name = "autre.example";  // not in the hub's certificate
+  auto wrong = SyncOnce(*a, o);
+  EXPECT_EQ(wrong.status().code(), StatusCode::kUnavailable) << wrong.status().ToString();
+  EXPECT_EQ(*a->PendingCount(), 2);
+  o.tls_server_name = "localhost";  // in it; reached at 127.0.0.1
+  auto ok = SyncOnce(*a, o);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(*a->PendingCount(), 0);
+}
+
 TEST_F(HttpTransportTest, OptionsAreCheckedBeforeAnyConnection) {
   SyncOptions o;
   o.token = "t";
