@@ -1,12 +1,12 @@
 #include "server/hub_http_sync.h"
 
 #include <httplib.h>
-#include <zlib.h>
 
 #include <cstdlib>
 #include <cstring>
 
 #include "common/net/address.h"
+#include "common/net/gzip.h"
 #include "common/net/http_sync_wire.h"
 #include "server/report/http_serve.h"
 #include "server/token.h"
@@ -25,26 +25,6 @@ void Refuse(httplib::Response& res, const Status& s) {
   res.status = net::HttpStatusForCode(s.code());
   res.set_header(net::kHttpSyncStatusHeader, std::to_string(static_cast<int>(s.code())));
   res.set_content(s.message() + "\n", "text/plain; charset=utf-8");
-}
-
-// gzip of `in`; empty on failure (then sent as is).
-std::string Gzip(const std::string& in) {
-  z_stream z;
-  std::memset(&z, 0, sizeof(z));
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    return {};
-  std::string out;
-  out.resize(deflateBound(&z, static_cast<uLong>(in.size())) + 32);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  const size_t n = z.total_out;
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) return {};
-  out.resize(n);
-  return out;
 }
 
 bool AcceptsGzip(const httplib::Request& req) {
@@ -143,7 +123,7 @@ void HttpSyncServer::Install() {
     if (!response.SerializeToString(&out))
       return Refuse(res, Status::Internal("réponse impossible à sérialiser"));
     if (out.size() > 1024 && AcceptsGzip(req)) {
-      std::string z = Gzip(out);
+      std::string z = net::Gzip(out);
       if (!z.empty()) {
         out.swap(z);
         res.set_header("Content-Encoding", "gzip");
@@ -211,8 +191,10 @@ Result<int> HttpSyncServer::Start(const HttpSyncOptions& o) {
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http_->set_read_timeout(o.timeout_s, 0);
   http_->set_write_timeout(o.timeout_s, 0);
+  http_->set_tcp_nodelay(true);  // headers and body are separate writes
   http_->set_keep_alive_max_count(100);
-  http_->set_keep_alive_timeout(30);
+  // An idle keep-alive connection holds a worker: let it go soon.
+  http_->set_keep_alive_timeout(5);
   Install();
   return BindAndServe(*http_, host, port, &thread_);
 }

@@ -21,8 +21,8 @@
 // text/plain message; a success is 200 application/x-protobuf (gzip when
 // the client accepts it and the body is over 1 KiB). Bounded: a fixed pool
 // of `threads` workers, read/write timeouts, keep-alive at most 100 calls
-// per connection. TLS with the gRPC server's certificate and key; plain
-// text only on a loopback address.
+// per connection and 5 s idle (an idle connection holds a worker). TLS with
+// the gRPC server's certificate and key; plain text only on loopback.
 //
 // Thread safety: Start/Stop from one thread. `service` must outlive it.
 

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/net/address.h"
+#include "common/net/gzip.h"
 #include "common/net/http_sync_wire.h"
 
 namespace relais::sync {
@@ -106,6 +107,10 @@ class HttpCaller final : public HubCaller {
     headers_ = curl_slist_append(headers_, "Accept: application/x-protobuf");
     headers_ = curl_slist_append(headers_, ("Authorization: Bearer " + o_.token).c_str());
     headers_ = curl_slist_append(headers_, "Expect:");  // no 100-continue round trip
+    // The same plus the body's encoding, for gzip requests.
+    for (curl_slist* h = headers_; h; h = h->next)
+      gzip_headers_ = curl_slist_append(gzip_headers_, h->data);
+    gzip_headers_ = curl_slist_append(gzip_headers_, "Content-Encoding: gzip");
     if (!target_.connect_to.empty())
       connect_to_ = curl_slist_append(connect_to_, target_.connect_to.c_str());
     return Status::OK();
@@ -120,6 +125,15 @@ class HttpCaller final : public HubCaller {
     if (!curl_) RELAIS_RETURN_IF_ERROR(Init());
     std::string payload;
     if (!req.SerializeToString(&payload)) return Status::Internal("requête impossible à sérialiser");
+    // gzip like gRPC's channel (the hub inflates within its bound).
+    bool gzipped = false;
+    if (o_.compress && payload.size() > 1024) {
+      std::string z = net::Gzip(payload);
+      if (!z.empty()) {
+        payload.swap(z);
+        gzipped = true;
+      }
+    }
     BodySink body;
     HeaderSink head;
     char err[CURL_ERROR_SIZE] = {0};
@@ -129,7 +143,7 @@ class HttpCaller final : public HubCaller {
     curl_easy_setopt(c, CURLOPT_POST, 1L);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload.data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, gzipped ? gzip_headers_ : headers_);
     if (connect_to_) curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to_);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(o_.deadline_ms));
@@ -200,6 +214,8 @@ class HttpCaller final : public HubCaller {
     curl_ = nullptr;
     curl_slist_free_all(headers_);
     headers_ = nullptr;
+    curl_slist_free_all(gzip_headers_);
+    gzip_headers_ = nullptr;
     curl_slist_free_all(connect_to_);
     connect_to_ = nullptr;
   }
@@ -208,6 +224,7 @@ class HttpCaller final : public HubCaller {
   HttpTarget target_;
   CURL* curl_ = nullptr;
   curl_slist* headers_ = nullptr;
+  curl_slist* gzip_headers_ = nullptr;
   curl_slist* connect_to_ = nullptr;
 };
 

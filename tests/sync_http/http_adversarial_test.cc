@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "common/net/gzip.h"
 #include "common/net/http_sync_wire.h"
 #include "server/report/http_serve.h"
 #include "tests/sync_http/http_fixture.h"
@@ -77,6 +78,19 @@ TEST_F(HttpAdversarialTest, HubRefusesCraftedRequestsAndHonestDataSurvives) {
   // Over max_message_bytes (4 MiB): refused, nothing buffered beyond.
   ExpectRefused(c.Post(token, std::string((4 << 20) + 1, 'x')), 413,
                 StatusCode::kResourceExhausted, "trop grande");
+  // A gzip bomb: 40 KiB on the wire, 5 MiB once inflated.
+  {
+    httplib::Headers h{{"Authorization", "Bearer " + token}, {"Content-Encoding", "gzip"}};
+    const std::string bomb = net::Gzip(std::string(5 << 20, '\0'));
+    ASSERT_LT(bomb.size(), 64u << 10);
+    ExpectRefused(c.raw().Post(net::kHttpSyncPath, h, bomb, net::kHttpSyncContentType), 413,
+                  StatusCode::kResourceExhausted, "trop grande");
+    // An honest gzip request goes through (what the client sends).
+    HubHttpClient z(http_address_, dir_.File("ca.pem"));
+    auto ok = z.raw().Post(net::kHttpSyncPath, h, net::Gzip(honest), net::kHttpSyncContentType);
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200) << ok->body;
+  }
   // The same size in chunks (no Content-Length announced up front).
   HubHttpClient chunked(http_address_, dir_.File("ca.pem"));
   httplib::Headers auth{{"Authorization", "Bearer " + token}};
