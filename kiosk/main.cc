@@ -1,6 +1,6 @@
 // relais-kiosk: the house's kiosk, in the shape of Dear ImGui's
 // example_glfw_opengl3 (GLFW 3.3 core profile, "#version 330 core").
-//   relais-kiosk --db site.db [--hub HOST:PORT[,HOST:PORT...] --token-file F] [--lang fr|en]
+//   relais-kiosk --db site.db [--hub HOST:PORT[,HOST:PORT...] [--http-hub HOST:PORT[,...]] --token-file F] [--lang fr|en]
 //                [--fullscreen] [--reach-low] [--no-speech | --speech-wav-dir DIR] [--now YYYY-MM-DDTHH:MM]
 //                [--screenshot-dir DIR --frames N]
 //   relais-kiosk --db site.db --set-pin PRACTITIONER_ID:1234
@@ -58,6 +58,8 @@ using common::Status;
 struct Options {
   std::string db, hub, token, token_file, ca, lang = "fr", now, set_pin, screenshot_dir;
   std::vector<std::string> hubs;  // --hub parsed (ParseHubList)
+  std::string http_hub;                // --http-hub as given
+  std::vector<std::string> http_hubs;  // parsed, by position with hubs
   bool fullscreen = false;
   bool no_speech = false;
   bool reach_low = false;  // --reach-low: public controls in the lower half
@@ -332,6 +334,10 @@ std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock,
     so.hub = o.hubs.front();
     so.token = o.token;
     so.ca_file = o.ca;
+    // Auto: gRPC, HTTP/1.1 after a gRPC failure a proxy causes (remembered).
+    so.transport = sync::Transport::kAuto;
+    so.http_hubs = o.http_hubs;
+    if (!so.http_hubs.empty()) so.http_hub = so.http_hubs.front();
     RELAIS_ASSIGN_OR_RETURN(sync::FailoverReport r, sync::SyncWithFailover(**holder, so));
     *c = SyncCounts{r.sync.pushed, r.sync.pulled, r.sync.conflicts};
     auto last = sync::ReadLastHub(*(*holder)->store());
@@ -501,6 +507,9 @@ int main(int argc, char** argv) {
   app.add_option("--db", o.db, "Fichier SQLite de la réplique de la maison")->required();
   app.add_option("--hub", o.hub,
                  "Serveur de synchronisation HOTE:PORT, ou plusieurs séparés par des virgules");
+  app.add_option("--http-hub", o.http_hub,
+                 "Synchronisation HTTP/1.1 du hub HOTE:PORT (relais-hub --http-sync-listen), une par "
+                 "hub : utilisée si gRPC ne passe pas (proxy)");
   app.add_option("--token-file", o.token_file,
                  "Fichier du jeton de la réplique (relais-hub enroll ; sinon RELAIS_TOKEN)");
   app.add_option("--token", o.token,
@@ -552,6 +561,14 @@ int main(int argc, char** argv) {
     auto hubs = relais::sync::ParseHubList(o.hub);
     if (!hubs.ok()) return std::fprintf(stderr, "%s\n", hubs.status().message().c_str()), 2;
     o.hubs = *hubs;
+    if (!o.http_hub.empty()) {
+      auto http_hubs = relais::sync::ParseHubList(o.http_hub);
+      if (!http_hubs.ok())
+        return std::fprintf(stderr, "--http-hub : %s\n", http_hubs.status().message().c_str()), 2;
+      if (http_hubs->size() != o.hubs.size())
+        return std::fprintf(stderr, "--http-hub : une adresse par hub de --hub, dans le même ordre\n"), 2;
+      o.http_hubs = *http_hubs;
+    }
 #endif
     relais::common::TokenSource source;
     std::string warning;

@@ -19,6 +19,9 @@
 //   relais-hub snapshot --db hub.db --site S --out F [--key hub-sign.key]
 //   relais-hub snapshot-key [--key hub-sign.key] --print-public
 //   relais-hub import-changes --db hub.db --in CHANGES --out RESPONSE
+// With --http-sync-listen HOST:PORT the hub also serves the sync protocol
+// over HTTP/1.1 POST (server/hub_http_sync.h; same TLS cert/key as gRPC,
+// plain text only on loopback) for replicas behind HTTP/1.1-only proxies.
 // With --http-listen HOST:PORT the hub also serves the funding office's
 // dashboard, usage API and /healthz (docs/reporting.md), from its aggregate
 // store (--report-db, default <db>-agregats.db). /metrics is served only on
@@ -55,6 +58,7 @@
 #include "server/report/fact_store.h"
 #include "server/report/report_server.h"
 #include "server/hub_server.h"
+#include "server/hub_http_sync.h"
 #include "server/pg_conn.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
@@ -93,7 +97,7 @@ bool SplitHostPort(const std::string& hp, std::string* host, int* port) {
 int Serve(const StoreChoice& choice, const ServerOptions& options,
           const HubServiceOptions& service_options,
           const std::string& http_listen, const std::string& report_db,
-          const AdminOptions& admin_opts) {
+          const AdminOptions& admin_opts, const std::string& http_sync_listen) {
   // The admin listener's settings are checked before anything starts.
   std::string admin_host, admin_token;
   int admin_port = -1;
@@ -144,6 +148,19 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
             << running->port << "), base "
             << (choice.store.empty() ? db : "PostgreSQL " + pg::RedactConnInfo(choice.store))
             << "\n";
+  // The sync protocol over HTTP/1.1 (proxies without HTTP/2), own port.
+  std::unique_ptr<HttpSyncServer> http_sync;
+  if (!http_sync_listen.empty()) {
+    http_sync = std::make_unique<HttpSyncServer>(&service);
+    HttpSyncOptions ho;
+    ho.listen = http_sync_listen;
+    ho.tls_cert_file = options.tls_cert_file;
+    ho.tls_key_file = options.tls_key_file;
+    auto port = http_sync->Start(ho);
+    if (!port.ok()) return Report(port.status());
+    std::cerr << "relais-hub: synchronisation HTTP/1.1 sur " << http_sync_listen << " (port "
+              << *port << (http_sync->plaintext() ? ", en clair" : ", TLS") << ")\n";
+  }
   // The funding office's HTTP endpoint, on its own port.
   std::unique_ptr<SqliteCouncilTokens> council;
   std::unique_ptr<LiveFacts> facts;
@@ -242,6 +259,7 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
   });
   server->Wait();
   waiter.join();
+  if (http_sync) http_sync->Stop();
   std::cerr << "relais-hub: arrêté\n";
   return 0;
 }
@@ -268,6 +286,12 @@ int main(int argc, char** argv) {
   std::string http_listen;
   app.add_option("--http-listen", http_listen,
                  "Adresse hôte:port du tableau de bord financeur (désactivé si vide)");
+  std::string http_sync_listen;
+  app.add_option("--http-sync-listen", http_sync_listen,
+                 "Adresse hôte:port de la synchronisation en HTTP/1.1 (POST "
+                 "/relais.sync.v1/Sync) pour les maisons derrière un proxy sans HTTP/2; "
+                 "même certificat TLS que gRPC, en clair seulement en boucle locale "
+                 "(désactivé si vide)");
   std::string report_db;
   app.add_option("--report-db", report_db,
                  "Magasin d'agrégats du financeur (défaut: <db>-agregats.db à côté "
@@ -436,5 +460,6 @@ int main(int argc, char** argv) {
   HubServiceOptions service_options;
   service_options.max_calls_per_peer = static_cast<int>(max_calls_per_peer);
   service_options.store_kind = StoreKind(served);
-  return Serve(served, options, service_options, http_listen, report_db, admin_opts);
+  return Serve(served, options, service_options, http_listen, report_db, admin_opts,
+               http_sync_listen);
 }

@@ -256,16 +256,39 @@ grpc::Status HubService::SyncFrom(grpc::ServerContext* context,
                                   const pb::SyncRequest& request,
                                   pb::SyncResponse* response,
                                   SteadyClock::time_point start) {
+  return ToGrpcStatus(Logged(request, response, start, "", [&](PushResult* pushed) {
+    return DoSync(context, request, response, pushed);
+  }));
+}
+
+Status HubService::SyncOverHttp(const std::string& token_hash, const pb::SyncRequest& request,
+                                pb::SyncResponse* response) {
+  return Logged(request, response, SteadyClock::now(), "http", [&](PushResult* pushed) {
+    return ServeSync(store_, clock_, options_, token_hash, request, response, pushed,
+                     &metrics_);
+  });
+}
+
+void HubService::RecordRefusal(const std::string& peer, const Status& s) {
+  LogLine("sync replica=? transport=http peer=" + EscapeForLog(peer) +
+          " error=" + EscapeForLog(s.ToString(), 300) + "\n");
+  metrics_.RecordCall(static_cast<int>(s.code()), SteadyClock::duration::zero());
+}
+
+Status HubService::Logged(const pb::SyncRequest& request, pb::SyncResponse* response,
+                          SteadyClock::time_point start, const char* transport,
+                          const std::function<Status(PushResult*)>& work) {
   const int64_t start_ms = clock_.NowMillis();
   PushResult pushed;
-  Status s = DoSync(context, request, response, &pushed);
+  Status s = work(&pushed);
   if (!s.ok()) response->Clear();
   const int64_t bytes =
       static_cast<int64_t>(request.ByteSizeLong() + response->ByteSizeLong());
   std::ostringstream line;
   line << "sync replica="
-       << (request.replica_id().empty() ? "?" : EscapeForLog(request.replica_id()))
-       << " pushed=" << pushed.changed << "/" << request.push_size()
+       << (request.replica_id().empty() ? "?" : EscapeForLog(request.replica_id()));
+  if (transport[0] != '\0') line << " transport=" << transport;
+  line << " pushed=" << pushed.changed << "/" << request.push_size()
        << " pulled=" << response->pull_size() << " bytes=" << bytes
        << " ms=" << clock_.NowMillis() - start_ms;
   // Parts the pusher could not vouch for (common/merge/accept.h): 0 for an
@@ -280,7 +303,7 @@ grpc::Status HubService::SyncFrom(grpc::ServerContext* context,
   metrics_.AddBytes(bytes);
   metrics_.RecordCall(static_cast<int>(s.code()), SteadyClock::now() - start);
   LogLine(line.str());
-  return ToGrpcStatus(s);
+  return s;
 }
 
 }  // namespace relais::server

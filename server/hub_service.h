@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <ostream>
@@ -90,6 +91,19 @@ class HubService final : public relais::sync::v1::Hub::Service {
                     const relais::sync::v1::SyncRequest* request,
                     relais::sync::v1::SyncResponse* response) override;
 
+  // The same work for the HTTP/1.1 endpoint (server/hub_http_sync.h), once
+  // its request is read and parsed: ServeSync with the hash of the call's
+  // bearer token, logged and counted as a gRPC call (the log line says
+  // transport=http). On error `response` is cleared. Thread-safe.
+  common::Status SyncOverHttp(const std::string& token_hash,
+                              const relais::sync::v1::SyncRequest& request,
+                              relais::sync::v1::SyncResponse* response);
+  // An HTTP call refused before its request was parsed (no token, too
+  // large, garbage...): logged and counted as a refused gRPC call.
+  void RecordRefusal(const std::string& peer, const common::Status& s);
+  HubStore& store() { return store_; }
+  const HubServiceOptions& options() const { return options_; }
+
   // Prometheus text exposition of the relais_hub_* families (counters,
   // latency histograms, each replica's last successful sync), see
   // server/hub_metrics.h. Replica ids are pseudonymous. Thread-safe.
@@ -112,6 +126,13 @@ class HubService final : public relais::sync::v1::Hub::Service {
   grpc::Status Refuse(grpc::ServerContext* context, const common::Status& s,
                       SteadyClock::time_point start);
   void LogLine(const std::string& line);
+  // Runs `work` (which fills `response` and `pushed`), then logs one line
+  // and counts the call, timed from `start`. `transport`: "" (gRPC) or
+  // "http", written in the log line.
+  common::Status Logged(const relais::sync::v1::SyncRequest& request,
+                        relais::sync::v1::SyncResponse* response,
+                        SteadyClock::time_point start, const char* transport,
+                        const std::function<common::Status(PushResult*)>& work);
 
   // The work of Sync, in our error currency: ServeSync with the call's
   // bearer token.

@@ -43,6 +43,11 @@ Result<std::vector<std::string>> CheckedHubs(const SyncOptions& o) {
   std::vector<std::string> hubs = o.hubs;
   if (hubs.empty() && !o.hub.empty()) hubs.push_back(o.hub);
   if (hubs.empty()) return Status::InvalidArgument("adresse du hub manquante");
+  if (!o.http_hubs.empty() && o.http_hubs.size() != hubs.size())
+    return Status::InvalidArgument(
+        "--http-hub: une adresse HTTP par hub, dans le même ordre (" +
+        std::to_string(hubs.size()) + " hub(s), " + std::to_string(o.http_hubs.size()) +
+        " adresse(s) HTTP)");
   if (hubs.size() > kMaxHubs)
     return Status::InvalidArgument("trop de hubs (au plus " + std::to_string(kMaxHubs) + ")");
   for (size_t i = 0; i < hubs.size(); ++i) {
@@ -77,6 +82,13 @@ Result<FailoverReport> SyncWithFailover(common::Replica& replica, const SyncOpti
     SyncOptions one = options;
     one.hub = hub;
     one.hubs.clear();
+    // The hub's HTTP endpoint, paired by position (sync_client.h).
+    if (!options.http_hubs.empty()) {
+      const std::vector<std::string>& all = options.hubs.empty() ? hubs : options.hubs;
+      const size_t at = static_cast<size_t>(std::find(all.begin(), all.end(), hub) - all.begin());
+      one.http_hub = at < options.http_hubs.size() ? options.http_hubs[at] : std::string();
+    }
+    one.http_hubs.clear();
     report.tried.push_back(hub);
     Result<SyncReport> r = SyncOnce(replica, one);
     if (r.ok()) {

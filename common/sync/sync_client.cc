@@ -7,12 +7,10 @@
 #include <memory>
 #include <mutex>
 
-#include <grpcpp/grpcpp.h>
-
 #include "common/convert/convert.h"
 #include "common/merge/merge.h"
-#include "proto/sync.grpc.pb.h"
-#include "common/net/address.h"
+#include "common/sync/sync_transport.h"
+#include "proto/sync.pb.h"
 
 namespace relais::sync {
 
@@ -23,99 +21,6 @@ using common::Status;
 using common::StatusCode;
 
 namespace {
-
-Result<std::shared_ptr<grpc::Channel>> MakeChannel(const SyncOptions& o) {
-  if (o.hub.empty()) return Status::InvalidArgument("adresse du hub manquante");
-  if (o.token.empty()) return Status::InvalidArgument("jeton manquant");
-  std::shared_ptr<grpc::ChannelCredentials> creds;
-  grpc::ChannelArguments args;
-  if (o.ca_file.empty()) {
-    if (!net::IsLoopbackAddress(o.hub))
-      return Status::InvalidArgument(
-          "connexion en clair refusée vers " + o.hub +
-          ": donnez --ca (certificat de l'autorité du hub)");
-    creds = grpc::InsecureChannelCredentials();
-  } else {
-    RELAIS_ASSIGN_OR_RETURN(std::string ca, net::ReadFile(o.ca_file));
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = ca;
-    creds = grpc::SslCredentials(ssl);
-    if (!o.tls_server_name.empty())
-      args.SetSslTargetNameOverride(o.tls_server_name);
-  }
-  if (o.compress) args.SetCompressionAlgorithm(GRPC_COMPRESS_GZIP);
-  args.SetMaxReceiveMessageSize(64 << 20);
-  // Slow links: notice a dead connection within ~40 s even when idle.
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  // A private channel must not reuse another channel's connection.
-  if (!o.channel_key.empty() || o.fresh_channel)
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(o.hub, creds, args);
-}
-
-// Channels are reused across sync sessions (one TCP + HTTP/2 handshake per
-// hub, not per sync: a no-op sync is then a single small round trip). A
-// channel whose call failed on the transport is dropped, so the next session
-// connects afresh instead of waiting on gRPC's reconnect backoff.
-class ChannelCache {
- public:
-  Result<std::shared_ptr<grpc::Channel>> Get(const SyncOptions& o) {
-    const std::string key = Key(o);
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = channels_.find(key);
-    if (it != channels_.end()) return it->second;
-    RELAIS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> ch, MakeChannel(o));
-    channels_[key] = ch;
-    return ch;
-  }
-  void Drop(const SyncOptions& o) {
-    std::lock_guard<std::mutex> lock(mu_);
-    channels_.erase(Key(o));
-  }
-
- private:
-  static std::string Key(const SyncOptions& o) {
-    return o.hub + "|" + o.ca_file + "|" + o.tls_server_name + "|" +
-           (o.compress ? "z" : "-") + "|" + o.channel_key;
-  }
-  std::mutex mu_;
-  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
-};
-
-ChannelCache& Channels() {
-  static ChannelCache* cache = new ChannelCache();  // never destroyed
-  return *cache;
-}
-
-// Our Status for a failed call, with a French explanation of the usual cases.
-Status FromGrpc(const grpc::Status& s, const std::string& hub) {
-  const auto code = static_cast<StatusCode>(s.error_code());
-  std::string what;
-  switch (s.error_code()) {
-    case grpc::StatusCode::UNAVAILABLE:
-      what = "hub injoignable (" + hub + ")";
-      break;
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      what = "le hub (" + hub + ") n'a pas répondu à temps";
-      break;
-    case grpc::StatusCode::UNAUTHENTICATED:
-      what = "jeton refusé par le hub";
-      break;
-    case grpc::StatusCode::PERMISSION_DENIED:
-      what = "accès refusé par le hub";
-      break;
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      what = "le hub refuse la synchronisation";
-      break;
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      what = "le hub refuse un enregistrement";
-      break;
-    default:
-      what = "erreur du hub";
-  }
-  return Status(code, what + ": " + s.error_message());
-}
 
 // The HLC to store after observing the pulled records (bounded drift).
 Result<std::string> ObservedHlc(common::Replica& replica,
@@ -134,16 +39,11 @@ Result<std::string> ObservedHlc(common::Replica& replica,
 
 }  // namespace
 
-namespace {
-Result<SyncReport> SyncSession(common::Replica& replica,
-                               const SyncOptions& options);
-}  // namespace
-
 Result<SyncReport> SyncOnce(common::Replica& replica,
                             const SyncOptions& options) {
   common::ReplicaStore* store = replica.store();
   const std::string now = std::to_string(replica.clock()->NowMillis());
-  Result<SyncReport> r = SyncSession(replica, options);
+  Result<SyncReport> r = RunSession(replica, options);
   // What `relais status` and the kiosk show, in one commit. Best effort: a
   // full disk must not hide the sync's own error.
   common::Transaction tx(store->db());
@@ -160,8 +60,12 @@ Result<SyncReport> SyncOnce(common::Replica& replica,
 
 Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& site_id,
                              const SyncOptions& options) {
-  RELAIS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, MakeChannel(options));
-  auto stub = pb::Hub::NewStub(channel);
+  std::unique_ptr<HubCaller> caller;
+  if (options.transport == Transport::kHttp) {
+    RELAIS_ASSIGN_OR_RETURN(caller, MakeHttpCaller(options));
+  } else {
+    RELAIS_ASSIGN_OR_RETURN(caller, MakeGrpcCaller(options));
+  }
   pb::SyncRequest req;
   req.set_protocol_version(common::kProtocolVersion);
   req.set_replica_id(replica_id);
@@ -170,30 +74,13 @@ Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& s
   req.set_pull_cursor(static_cast<uint64_t>(INT64_MAX));
   req.set_max_pull_records(1);
   req.set_max_pull_bytes(1024);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() +
-                   std::chrono::milliseconds(options.deadline_ms));
-  ctx.AddMetadata("authorization", "Bearer " + options.token);
-  pb::SyncResponse resp;
-  grpc::Status gs = stub->Sync(&ctx, req, &resp);
-  if (!gs.ok()) return FromGrpc(gs, options.hub);
+  RELAIS_ASSIGN_OR_RETURN(pb::SyncResponse resp, caller->Call(req));
   if (resp.pull_size() != 0) return Status::Internal("réponse du hub inattendue (sonde)");
   return HubIdentity{resp.hub_epoch(), resp.hub_last_seq()};
 }
 
-namespace {
-
-Result<SyncReport> SyncSession(common::Replica& replica,
-                               const SyncOptions& options) {
-  if (options.hub.empty()) return Status::InvalidArgument("adresse du hub manquante");
-  if (options.token.empty()) return Status::InvalidArgument("jeton manquant");
-  std::shared_ptr<grpc::Channel> channel;
-  if (options.fresh_channel) {
-    RELAIS_ASSIGN_OR_RETURN(channel, MakeChannel(options));
-  } else {
-    RELAIS_ASSIGN_OR_RETURN(channel, Channels().Get(options));
-  }
-  auto stub = pb::Hub::NewStub(channel);
+Result<SyncReport> SyncSessionWith(common::Replica& replica, const SyncOptions& options,
+                                   HubCaller& caller, bool* answered) {
   common::ReplicaStore* store = replica.store();
   // A replica whose load from a snapshot was interrupted is incomplete
   // (common/snapshot/bootstrap.h): finishing the load comes first.
@@ -214,27 +101,23 @@ Result<SyncReport> SyncSession(common::Replica& replica,
                             BuildRequest(replica, options, push_cursor, pull_cursor, &req));
     const size_t sent = static_cast<size_t>(req.push_size());
 
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::milliseconds(options.deadline_ms));
-    ctx.AddMetadata("authorization", "Bearer " + options.token);
-    pb::SyncResponse resp;
-    grpc::Status gs = stub->Sync(&ctx, req, &resp);
+    Result<pb::SyncResponse> called = caller.Call(req);
     ++report.round_trips;
-    if (!gs.ok()) {
-      if (gs.error_code() == grpc::StatusCode::UNAVAILABLE ||
-          gs.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-        if (!options.fresh_channel) Channels().Drop(options);
-      }
+    if (!called.ok()) {
+      const StatusCode code = called.status().code();
+      if (code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded)
+        caller.DropConnection();
       // A delta the hub cannot complete (it lacks the record: restored, or
       // replaced): send whole states again, as after a new epoch.
-      if (gs.error_code() == grpc::StatusCode::ABORTED) {
-        if (++report.resyncs > 2) return FromGrpc(gs, options.hub);
+      if (code == StatusCode::kAborted) {
+        if (++report.resyncs > 2) return called.status();
         RELAIS_RETURN_IF_ERROR(store->MarkAllPending({}));  // same epoch
         continue;
       }
-      return FromGrpc(gs, options.hub);
+      return called.status();
     }
+    if (answered) *answered = true;
+    const pb::SyncResponse& resp = *called;
     report.bytes += static_cast<int64_t>(req.ByteSizeLong() + resp.ByteSizeLong());
     if (sent_seq != 0 && resp.ack_seq() != sent_seq)
       return Status::Internal("accusé de réception du hub incohérent");
@@ -258,11 +141,12 @@ Result<SyncReport> SyncSession(common::Replica& replica,
     if (options.progress)
       options.progress(SyncProgress{report.pushed, report.pulled, pending,
                                     resp.has_more()});
-    if (pending == 0 && !resp.has_more()) return report;
+    if (pending == 0 && !resp.has_more()) {
+      report.transport = caller.name();
+      return report;
+    }
   }
 }
-
-}  // namespace
 
 Result<uint64_t> BuildRequest(common::Replica& replica, const SyncOptions& options,
                               uint64_t push_after, uint64_t pull_cursor,

@@ -24,14 +24,22 @@
 #include <vector>
 
 #include "common/replica/replica.h"
+#include "common/sync/hub_caller.h"
 #include "common/util/status.h"
 
-namespace relais::sync::v1 {
-class SyncRequest;
-class SyncResponse;
-}  // namespace relais::sync::v1
-
 namespace relais::sync {
+
+// Largest response a replica accepts from the hub, once decompressed, on
+// any transport (gRPC max receive size, HTTP body bound).
+inline constexpr size_t kMaxResponseBytes = 64 << 20;
+
+// Replica meta remembering the transport that worked in auto mode
+// (docs/sync-model.md): "http" once an HTTP session succeeded after gRPC
+// failed, "grpc" (or empty) otherwise; and when it was decided (ms, replica
+// clock). gRPC is tried again once SyncOptions::grpc_retry_ms has passed.
+inline constexpr char kSyncTransportMeta[] = "sync_transport";
+inline constexpr char kSyncTransportMsMeta[] = "sync_transport_ms";
+inline constexpr int64_t kDefaultGrpcRetryMs = 24LL * 3600 * 1000;  // once a day
 
 struct SyncProgress {
   int pushed = 0;            // records acknowledged so far
@@ -45,6 +53,16 @@ struct SyncOptions {
   // Several hubs over one database, for SyncWithFailover (failover.h) only;
   // SyncOnce uses `hub`. Parse user input with ParseHubList (hub_list.h).
   std::vector<std::string> hubs;
+  // The hub's HTTP/1.1 endpoint (relais-hub --http-sync-listen), host:port,
+  // for SyncOnce; "" = none (auto then means gRPC only). For
+  // SyncWithFailover: http_hubs, by position with hubs (or empty).
+  std::string http_hub;
+  std::vector<std::string> http_hubs;
+  // kAuto: gRPC, or HTTP when remembered (kSyncTransportMeta) and less than
+  // grpc_retry_ms old; a gRPC UNAVAILABLE before any response makes one
+  // HTTP attempt, remembered if it succeeds. kGrpc / kHttp: that one only.
+  Transport transport = Transport::kAuto;
+  int64_t grpc_retry_ms = kDefaultGrpcRetryMs;
   std::string token;    // from `relais-hub enroll`
   std::string ca_file;  // PEM of the CA: TLS. Empty: plain text (loopback only)
   // TLS name to check instead of the host (tests, hubs reached by IP).
@@ -84,6 +102,7 @@ struct SyncReport {
   int64_t bytes = 0;    // protobuf bytes sent + received (before gzip)
   int resyncs = 0;      // full re-sends after the hub lost history
   int set_aside = 0;    // pulled records whose id is held for another site
+  std::string transport;  // "grpc" or "http": the one that completed
 };
 
 common::Result<SyncReport> SyncOnce(common::Replica& replica,
@@ -101,6 +120,13 @@ struct HubIdentity {
 };
 common::Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& site_id,
                                      const SyncOptions& options);
+
+// One session over `caller` (SyncOnce's loop: push in batches, ack after
+// the hub's commit, pull, resync), without SyncOnce's status meta or
+// transport choice. `answered` (optional) is set to true as soon as one
+// response of the hub arrived. Errors as SyncOnce.
+common::Result<SyncReport> SyncSessionWith(common::Replica& replica, const SyncOptions& options,
+                                           HubCaller& caller, bool* answered = nullptr);
 
 // The two halves of one round trip, shared by SyncOnce (gRPC) and the
 // sync by file (change_file_replica.h), so both send and apply alike.

@@ -43,5 +43,8 @@ check --hubs 4 --store sqlite
 check --hub-memory-quota-mb 7
 check --hub-memory-quota-mb 8193
 check --hub-memory-quota-mb x
+check --transport h2
+check --transport http --procs 2
+check --transport http --scale-sites 10
 [ "$fail" -eq 0 ] && echo "bad_args_test: ok"
 exit "$fail"

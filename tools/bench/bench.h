@@ -57,6 +57,11 @@ struct Config {
   // database per run or scale row, shared by --hubs relais-hub processes.
   std::string store = "sqlite";
   int hubs = 1;  // 1..8; sqlite: 1 only (one process owns hub.db)
+  // grpc (default) or http: the houses sync over HTTP/1.1 POST
+  // (relais-hub --http-sync-listen, common/sync/http_caller.h), through the
+  // same byte-counting pass-through proxies. http: --procs 1, no scale
+  // mode, no poor-link or hostile phases (those are gRPC scenarios).
+  std::string transport = "grpc";
 };
 
 struct House {
@@ -144,6 +149,7 @@ class Bench {
   std::unique_ptr<pgtest::PgCluster> pg_;  // pg: started once, stopped at exit
   // What the sites dial, one per hub: the proxies, or the hubs (scale).
   std::vector<std::string> hub_addrs_;
+  std::vector<std::string> http_addrs_;  // --transport http: by hub, as hub_addrs_
   std::string ca_file_;  // empty: plain text
   std::atomic<int> errors_{0};
   std::unique_ptr<HubStore> tokens_;  // closed before the hubs start

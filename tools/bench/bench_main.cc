@@ -199,6 +199,10 @@ int main(int argc, char** argv) {
   app.add_option("--scale-records", cfg.scale_records,
                  "Mode échelle: rendez-vous envoyés par chaque site à sa connexion")
       ->check(CLI::Range(0, 10000));
+  app.add_option("--transport", cfg.transport,
+                 "grpc (défaut) ou http: les maisons synchronisent en HTTP/1.1 "
+                 "(relais-hub --http-sync-listen), même charge, même TLS")
+      ->check(CLI::IsMember({"grpc", "http"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -214,12 +218,22 @@ int main(int argc, char** argv) {
               << " demande --store pg (un seul processus écrit dans hub.db)\n";
     return 2;
   }
+  if (cfg.transport == "http" && (cfg.procs > 1 || !cfg.scale_sites.empty())) {
+    std::cerr << "relais-bench: --transport http: sans --procs ni --scale-sites\n";
+    return 2;
+  }
   if (quick) {
     cfg.sites = 4;
     cfg.records = 200;
     cfg.hostile_seconds = std::min(cfg.hostile_seconds, 3.0);
   }
   cfg.poor_link = !no_poor;
+  if (cfg.transport == "http" && (cfg.poor_link || cfg.hostile_seconds > 0)) {
+    std::cerr << "relais-bench: --transport http: phases lien dégradé et hostile_push "
+                 "omises (scénarios gRPC)\n";
+    cfg.poor_link = false;
+    cfg.hostile_seconds = 0;
+  }
   cfg.tls = !plaintext && tls == "on";
   // Every simulated site dials from 127.0.0.1 and the hub admits
   // --max-calls-per-peer calls at once per address (default 8): ask for

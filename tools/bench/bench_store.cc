@@ -96,12 +96,28 @@ bool Bench::StartHubs(const std::string& dir, bool proxied) {
     const int port = FreePort();
     auto hub = std::make_unique<HubProcess>();
     const std::string log = dir + "/hub-" + std::to_string(k) + ".log";
-    if (!Check(hub->Start(cfg_.hub_bin, store_args, port, log, args),
+    std::vector<std::string> hub_args = args;
+    const int http_port = cfg_.transport == "http" ? FreePort() : 0;
+    if (http_port)
+      hub_args.insert(hub_args.end(),
+                      {"--http-sync-listen", "127.0.0.1:" + std::to_string(http_port)});
+    if (!Check(hub->Start(cfg_.hub_bin, store_args, port, log, hub_args),
                "relais-hub " + std::to_string(k)))
       return false;
     TrackHub(hub->pid(), true);
     hubs_.push_back(std::move(hub));
     hub_ports_.push_back(port);
+    if (http_port) {
+      if (!proxied) {
+        http_addrs_.push_back("127.0.0.1:" + std::to_string(http_port));
+      } else {
+        auto hp = std::make_unique<FaultProxy>("127.0.0.1:" + std::to_string(http_port),
+                                               LinkProfile{});
+        if (!Check(hp->Start().status(), "proxy http")) return false;
+        http_addrs_.push_back("127.0.0.1:" + std::to_string(hp->port()));
+        proxies_.push_back(std::move(hp));
+      }
+    }
     if (!proxied) {
       hub_addrs_.push_back("127.0.0.1:" + std::to_string(port));
       continue;
@@ -124,6 +140,7 @@ void Bench::StopHubs() {
   hubs_.clear();
   hub_ports_.clear();
   hub_addrs_.clear();
+  http_addrs_.clear();
 }
 
 ProcStats Bench::HubStats() const {
@@ -146,7 +163,7 @@ json Bench::StoreFields() const {
     rss.push_back(s.rss_mb);
     peak.push_back(s.peak_mb);
   }
-  json j = {{"store", cfg_.store}, {"hubs", cfg_.hubs},
+  json j = {{"store", cfg_.store}, {"hubs", cfg_.hubs}, {"transport", cfg_.transport},
             {"hubs_rss_mb", rss}, {"hubs_peak_rss_mb", peak}};
   if (pg_) {
     const ServerMemory m = PostgresMemory(pg_->dir() + "/data/postmaster.pid");

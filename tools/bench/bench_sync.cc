@@ -58,6 +58,10 @@ SyncOptions Bench::Options(const House& h) const {
   o.token = h.token;
   o.channel_key = h.channel;
   o.ca_file = ca_file_;
+  if (!http_addrs_.empty()) {
+    o.transport = relais::sync::Transport::kHttp;
+    o.http_hub = http_addrs_[static_cast<size_t>(h.hub) % http_addrs_.size()];
+  }
   return o;
 }
 

@@ -116,6 +116,16 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--hub", *hub_spec,
                   "Adresse du hub hôte:port, ou plusieurs séparées par des virgules (au plus 8)")
       ->required();
+  auto http_spec = std::make_shared<std::string>();
+  cmd->add_option("--http-hub", *http_spec,
+                  "Adresse hôte:port de la synchronisation HTTP/1.1 du hub (relais-hub "
+                  "--http-sync-listen), une par hub dans le même ordre: utilisée derrière un "
+                  "proxy qui bloque HTTP/2");
+  auto transport = std::make_shared<std::string>("auto");
+  cmd->add_option("--transport", *transport,
+                  "auto (gRPC, puis HTTP/1.1 si gRPC ne passe pas, choix retenu un jour), "
+                  "grpc ou http")
+      ->capture_default_str();
   auto token = std::make_shared<TokenArgs>();
   AddTokenOptions(cmd, token.get(), "jeton donné par relais-hub enroll");
   auto* ca = cmd->add_option("--ca", opts->ca_file,
@@ -127,7 +137,8 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
                 "Reste actif: synchronise périodiquement et après chaque changement local");
   cmd->add_option("--interval", *interval, "Période en secondes avec --watch")
       ->check(CLI::Range(1, 86400));
-  cmd->callback([&ctx, db, opts, quiet, watch, interval, ca, token, hub_spec] {
+  cmd->callback([&ctx, db, opts, quiet, watch, interval, ca, token, hub_spec, http_spec,
+                 transport] {
     // A bad list is refused before anything else (no connection, no file).
     auto hubs = sync::ParseHubList(*hub_spec);
     if (!hubs.ok()) {
@@ -136,6 +147,30 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
     }
     opts->hubs = *hubs;
     opts->hub = opts->hubs.front();
+    auto tr = sync::ParseTransport(*transport);
+    if (!tr.ok()) {
+      ctx.exit_code = Report(tr.status());
+      return;
+    }
+    opts->transport = *tr;
+    if (!http_spec->empty()) {
+      auto http_hubs = sync::ParseHubList(*http_spec);
+      if (!http_hubs.ok()) {
+        ctx.exit_code = Report(Status::InvalidArgument("--http-hub: " + http_hubs.status().message()));
+        return;
+      }
+      if (http_hubs->size() != opts->hubs.size()) {
+        ctx.exit_code = Report(Status::InvalidArgument(
+            "--http-hub: une adresse HTTP par hub de --hub, dans le même ordre"));
+        return;
+      }
+      opts->http_hubs = *http_hubs;
+      opts->http_hub = opts->http_hubs.front();
+    } else if (opts->transport == sync::Transport::kHttp) {
+      ctx.exit_code = Report(Status::InvalidArgument(
+          "--transport http demande --http-hub hôte:port (relais-hub --http-sync-listen)"));
+      return;
+    }
     auto t = TokenFor(*token);
     if (!t.ok()) {
       ctx.exit_code = Report(t.status());
@@ -177,6 +212,7 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
               << "reçus: " << report->sync.pulled << "\n"
               << "conflits: " << report->sync.conflicts << "\n";
     if (o.hubs.size() > 1) std::cout << "hub: " << report->hub << "\n";
+    if (!o.http_hub.empty()) std::cout << "transport: " << report->sync.transport << "\n";
   });
 
   auto* status = app.add_subcommand("status", "État de la réplique et de sa synchronisation");
@@ -229,6 +265,11 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
       std::cout << "enregistrements écartés (identifiant déjà tenu pour un autre site): " << *aside
                 << "\n";
     if (!err->empty()) std::cout << "dernière erreur: " << *err << "\n";
+    if (auto tr = st->GetMeta(sync::kSyncTransportMeta); tr.ok() && *tr == "http") {
+      auto at = st->GetMetaInt(sync::kSyncTransportMsMeta);
+      std::cout << "transport: HTTP/1.1 (gRPC bloqué, constaté "
+                << Ago(now, at.ok() ? static_cast<int64_t>(*at) : 0) << ")\n";
+    }
     if (last_hub->hub.empty())
       std::cout << "aucun hub encore joint\n";
     else
