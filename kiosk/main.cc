@@ -153,15 +153,7 @@ void Settle(Kiosk& k) {
   }
   if (k.peer_worker) {
     SyncSnapshot snap = k.peer_worker->Snapshot();
-    PeerSyncStatus& p = k.state.peer;
-    const bool fresh = snap.last_success_ms != p.last_success_ms;
-    if (fresh || snap.online != p.online || snap.last_error != p.last_error) {
-      p.online = snap.online;
-      p.last_success_ms = snap.last_success_ms;
-      p.last_error = snap.last_error;
-      ++k.state.version;  // redraw the status bar
-    }
-    if (fresh) k.state.effects.push_back(EffReload{});  // the peer sent changes
+    Apply(k.state, act::PeerSyncUpdate{snap.online, snap.last_success_ms, snap.last_error});
   }
   Status st = k.runner->RunPending(k.state);
   if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
