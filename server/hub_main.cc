@@ -345,6 +345,12 @@ int main(int argc, char** argv) {
   tokens->add_option("--db", tdb.db, "Base SQLite du hub");
   tokens->add_option("--store", tdb.store, kStoreHelp);
 
+  auto* letters = app.add_subcommand(
+      "ticket-letters", "Liste les lettres de tickets attribuées (site, lettre, réplique)");
+  StoreChoice ldb;
+  letters->add_option("--db", ldb.db, "Base SQLite du hub");
+  letters->add_option("--store", ldb.store, kStoreHelp);
+
   auto* rebind = app.add_subcommand(
       "rebind", "Lie une réplique (borne remplacée) à un nouveau jeton et révoque l'ancien");
   StoreChoice bndb;
@@ -430,6 +436,7 @@ int main(int argc, char** argv) {
     return Revoke(rdb, rtoken, rname);
   }
   if (tokens->parsed()) return ListTokens(tdb);
+  if (letters->parsed()) return ListTicketLetters(ldb);
   if (rebind->parsed()) return Rebind(bndb, bnname, bnreplica);
   if (const int rc = RunAgendaCli(*agenda_cli); rc >= 0) return rc;
   if (council->parsed()) return CouncilEnroll(cdb, cname, csites, cexpires);

@@ -234,6 +234,12 @@ Status ServeSync(HubStore& store, common::Clock& clock, const HubServiceOptions&
   response->set_hub_epoch(pull.epoch);
   response->set_hub_last_seq(pull.last_seq);
   response->set_hub_time_ms(clock.NowMillis());
+  // The caller's walk-in ticket letter at its home site (assigned at its
+  // first sync, one read afterwards): numbers unique by construction.
+  RELAIS_ASSIGN_OR_RETURN(std::string letter,
+                          store.AssignTicketLetter(request.site_id(), scope.replica_id));
+  response->set_ticket_prefix(letter);
+  response->set_ticket_prefixes_full(letter.empty());
   return Status::OK();
 }
 

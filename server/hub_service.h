@@ -71,7 +71,8 @@ grpc::Status ToGrpcStatus(const common::Status& s);
 // PERMISSION_DENIED; binds the token at its first use), the batch size
 // (options.max_push_records), then HubStore::Push (one transaction) and
 // only after its commit the acknowledgement, then the next pull page of the
-// scope within options' caps. Fills `response` and `pushed`; on error
+// scope within options' caps, then the caller's ticket letter at its home
+// site (HubStore::AssignTicketLetter, assigned at the first sync). Fills `response` and `pushed`; on error
 // `response` may be partly filled (callers clear it). `metrics`: the store
 // latency histograms to feed, or nullptr. Thread-safe if the store is.
 common::Status ServeSync(HubStore& store, common::Clock& clock,

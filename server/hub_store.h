@@ -71,6 +71,14 @@ struct TokenInfo {
   int64_t created_ms = 0;
 };
 
+// A walk-in ticket letter held by a replica at a site (docs/domain.md,
+// "Numérotation"): unique per (site, letter) and per (site, replica).
+struct TicketLetter {
+  std::string site_id, letter, replica_id;
+};
+// Letters per site: "A".."Z".
+inline constexpr int kTicketLettersPerSite = 26;
+
 class HubStore {
  public:
   virtual ~HubStore() = default;
@@ -147,6 +155,18 @@ class HubStore {
   // RenewEpoch() after the data was restored from a backup.
   virtual Result<std::string> Epoch() = 0;
   virtual Status RenewEpoch() = 0;
+
+  // The ticket letter of `replica_id` at `site_id` (its home site, already
+  // authorised): the one it holds, else the first free letter of A..Z at
+  // that site, assigned now for good (atomic: two hubs or threads assigning
+  // at once never give one letter twice). "" when all kTicketLettersPerSite
+  // letters of the site are held by other replicas (not an error: the sync
+  // goes on, the replica refuses to issue tickets). INVALID_ARGUMENT for a
+  // malformed id.
+  virtual Result<std::string> AssignTicketLetter(const std::string& site_id,
+                                                 const std::string& replica_id) = 0;
+  // Every assigned letter, sorted by (site, letter).
+  virtual Result<std::vector<TicketLetter>> ListTicketLetters() = 0;
 };
 
 }  // namespace relais::server

@@ -65,6 +65,16 @@ int ListTokens(const StoreChoice& c) {
   return 0;
 }
 
+int ListTicketLetters(const StoreChoice& c) {
+  auto store = OpenForCli(c, false);
+  if (!store.ok()) return ReportStatus(store.status());
+  auto letters = (*store)->ListTicketLetters();
+  if (!letters.ok()) return ReportStatus(letters.status());
+  for (const TicketLetter& l : *letters)
+    std::cout << l.site_id << " " << l.letter << " replica=" << l.replica_id << "\n";
+  return 0;
+}
+
 int Rebind(const StoreChoice& c, const std::string& name, const std::string& replica) {
   auto store = OpenForCli(c, false);
   if (!store.ok()) return ReportStatus(store.status());

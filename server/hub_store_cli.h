@@ -19,6 +19,8 @@ int Enroll(const StoreChoice& c, const std::vector<std::string>& sites,
            const std::string& name);
 int Revoke(const StoreChoice& c, const std::string& token, const std::string& name);
 int ListTokens(const StoreChoice& c);
+// The walk-in ticket letters: one line "SITE LETTER replica=ID" each.
+int ListTicketLetters(const StoreChoice& c);
 // A replaced kiosk: its replica id moves to the new (unused) token named
 // `name`; the token that held it is revoked.
 int Rebind(const StoreChoice& c, const std::string& name, const std::string& replica);

@@ -1,9 +1,9 @@
 // PgHubStore::ImportFrom: `relais-hub migrate --from hub.db --to
 // postgresql://...`. Every record keeps its state, hub sequence and origin,
-// every token its hash, scope, binding and revocation, and the hub keeps its
-// epoch; seq_base becomes the source's last sequence, so every position the
-// new store hands out is above every cursor a replica holds: no replica
-// re-sends or re-pulls anything.
+// every token its hash, scope, binding and revocation, every replica its
+// ticket letter, and the hub keeps its epoch; seq_base becomes the source's
+// last sequence, so every position the new store hands out is above every
+// cursor a replica holds: no replica re-sends or re-pulls anything.
 #include <nlohmann/json.hpp>
 
 #include "common/codec/record_json.h"
@@ -26,6 +26,7 @@ Status PgHubStore::ImportFrom(HubStore& from,
   RELAIS_ASSIGN_OR_RETURN(uint64_t last_seq, from.LastSeq());
   RELAIS_ASSIGN_OR_RETURN(std::vector<TokenInfo> tokens, from.ListTokens());
   RELAIS_ASSIGN_OR_RETURN(std::vector<std::string> sites, from.Sites());
+  RELAIS_ASSIGN_OR_RETURN(std::vector<TicketLetter> letters, from.ListTicketLetters());
 
   RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
   PgTransaction tx(c.get());
@@ -33,7 +34,7 @@ Status PgHubStore::ImportFrom(HubStore& from,
   // The whole import is one transaction: no hub may write meanwhile.
   RELAIS_ASSIGN_OR_RETURN(PgResult lock,
                           c->Exec("LOCK TABLE relais.records, relais.tokens,"
-                                  " relais.meta IN EXCLUSIVE MODE"));
+                                  " relais.ticket_letters, relais.meta IN EXCLUSIVE MODE"));
   (void)lock;
   RELAIS_ASSIGN_OR_RETURN(
       PgResult used, c->Exec("SELECT (SELECT count(*) FROM relais.records) +"
@@ -52,6 +53,15 @@ Status PgHubStore::ImportFrom(HubStore& from,
                 " name, created) VALUES ($1, $2, $3, $4, $5, $6)",
                 Params{t.token_hash, list, t.replica_id, t.revoked ? "true" : "false",
                        t.name, std::to_string(t.created_ms)}));
+    (void)ins;
+  }
+
+  // Ticket letters: every replica keeps its letter.
+  for (const TicketLetter& l : letters) {
+    RELAIS_ASSIGN_OR_RETURN(
+        PgResult ins, c->Exec("INSERT INTO relais.ticket_letters(site_id, letter, replica_id)"
+                              " VALUES ($1, $2, $3)",
+                              Params{l.site_id, l.letter, l.replica_id}));
     (void)ins;
   }
 

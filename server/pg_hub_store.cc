@@ -38,6 +38,12 @@ const char* const kSchemaV1 =
     "CREATE UNIQUE INDEX tokens_name ON relais.tokens(name) WHERE name <> '';"
     "INSERT INTO relais.meta(key, value) VALUES ('application', 'relais-hub'),"
     " ('schema_version', '1'), ('seq_base', '0');";
+// Version 1 -> 2 (run under the creation lock, so once).
+const char* const kSchemaV2 =
+    "CREATE TABLE relais.ticket_letters(site_id text NOT NULL, letter text NOT NULL,"
+    " replica_id text NOT NULL, PRIMARY KEY(site_id, letter),"
+    " UNIQUE(site_id, replica_id));"
+    "UPDATE relais.meta SET value = '2' WHERE key = 'schema_version';";
 
 std::string Describe(const Record& r) {
   return std::string(common::CollectionName(r.collection)) + " '" + r.id + "'";
@@ -134,6 +140,10 @@ Status PgHubStore::CreateOrCheckSchema() {
         "la base PostgreSQL du hub vient d'une version plus récente de"
         " relais-hub (schéma " + m["schema_version"] + "); mettez ce hub à jour");
   if (version < 1) return Status::DataLoss("schéma du hub PostgreSQL illisible");
+  if (version < 2) {
+    RELAIS_ASSIGN_OR_RETURN(PgResult v2, c->Exec(kSchemaV2));
+    (void)v2;
+  }
   if (m["epoch"].empty()) {
     // A new database (or one whose epoch was removed): the epoch is made in
     // the same locked transaction, so hubs opening it together agree on it.

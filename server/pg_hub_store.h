@@ -3,7 +3,7 @@
 // number of relais-hub processes (they keep no state of their own: tokens,
 // bindings, epoch and records all live in the database).
 //
-// Schema (in the PostgreSQL schema "relais"; meta.schema_version = 1):
+// Schema (in the PostgreSQL schema "relais"; meta.schema_version = 2):
 //   meta(key text PRIMARY KEY, value text): application = 'relais-hub',
 //     schema_version, epoch, seq_base (see below)
 //   records(site_id, collection, id, state text (canonical JSON),
@@ -12,6 +12,9 @@
 //   tokens(token_hash PRIMARY KEY, sites, replica_id, revoked, name, created)
 //     + unique index on replica_id <> '' (one replica id <-> one token)
 //     + unique index on name <> ''
+//   ticket_letters(site_id, letter, replica_id, PRIMARY KEY(site_id, letter),
+//                  UNIQUE(site_id, replica_id)): walk-in ticket letters
+//     (version 2; a version-1 database gets the table, empty, at Open)
 //
 // Hub sequences ("positions") and why no pull can skip a record when
 // several hubs commit concurrently (docs/protocol.md, "Plusieurs hubs"):
@@ -43,7 +46,7 @@
 
 namespace relais::server {
 
-inline constexpr int kPgHubSchemaVersion = 1;
+inline constexpr int kPgHubSchemaVersion = 2;
 // Positions per transaction (i < 2^20); a batch is far smaller
 // (HubServiceOptions::max_push_records).
 inline constexpr int kPgSeqShift = 20;
@@ -64,6 +67,9 @@ class PgHubStore final : public HubStore {
   Status AddToken(const TokenInfo& token) override;
   Status Revoke(const std::string& token_hash, const std::string& name) override;
   Result<std::vector<TokenInfo>> ListTokens() override;
+  Result<std::string> AssignTicketLetter(const std::string& site_id,
+                                         const std::string& replica_id) override;
+  Result<std::vector<TicketLetter>> ListTicketLetters() override;
   Result<Scope> Authorize(const std::string& token_hash,
                           const std::string& replica_id,
                           const std::string& site_id) override;

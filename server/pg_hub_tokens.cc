@@ -172,3 +172,56 @@ Status PgHubStore::CheckToken(const std::string& token_hash) {
 }
 
 }  // namespace relais::server
+
+namespace relais::server {
+
+Result<std::string> PgHubStore::AssignTicketLetter(const std::string& site_id,
+                                                   const std::string& replica_id) {
+  RELAIS_RETURN_IF_ERROR(CheckTicketLetterArgs(site_id, replica_id));
+  constexpr const char* kHeld =
+      "SELECT letter FROM relais.ticket_letters WHERE site_id = $1 AND replica_id = $2";
+  RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
+  {
+    // The common case, a letter already held, only reads.
+    RELAIS_ASSIGN_OR_RETURN(PgResult r, c->Exec(kHeld, Params{site_id, replica_id}));
+    if (r.rows()) return r.text(0, 0);
+  }
+  PgTransaction tx(c.get());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  // One assignment at a time per site, across every hub on this database;
+  // the primary key and the unique (site, replica) are the last line.
+  RELAIS_ASSIGN_OR_RETURN(
+      PgResult lock, c->Exec("SELECT pg_advisory_xact_lock(hashtext('relais-ticket-letter:'"
+                             " || $1))",
+                             Params{site_id}));
+  (void)lock;
+  RELAIS_ASSIGN_OR_RETURN(PgResult again, c->Exec(kHeld, Params{site_id, replica_id}));
+  if (again.rows()) return again.text(0, 0);
+  RELAIS_ASSIGN_OR_RETURN(
+      PgResult q, c->Exec("SELECT letter FROM relais.ticket_letters WHERE site_id = $1",
+                          Params{site_id}));
+  std::vector<std::string> taken;
+  for (int i = 0; i < q.rows(); ++i) taken.push_back(q.text(i, 0));
+  const std::string letter = FirstFreeTicketLetter(taken);
+  if (letter.empty()) return letter;
+  RELAIS_ASSIGN_OR_RETURN(
+      PgResult ins, c->Exec("INSERT INTO relais.ticket_letters(site_id, letter, replica_id)"
+                            " VALUES ($1, $2, $3)",
+                            Params{site_id, letter, replica_id}));
+  (void)ins;
+  RELAIS_RETURN_IF_ERROR(tx.Commit());
+  return letter;
+}
+
+Result<std::vector<TicketLetter>> PgHubStore::ListTicketLetters() {
+  RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
+  RELAIS_ASSIGN_OR_RETURN(
+      PgResult r, c->Exec("SELECT site_id, letter, replica_id FROM relais.ticket_letters"
+                          " ORDER BY site_id COLLATE \"C\", letter COLLATE \"C\""));
+  std::vector<TicketLetter> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back(TicketLetter{r.text(i, 0), r.text(i, 1), r.text(i, 2)});
+  return out;
+}
+
+}  // namespace relais::server

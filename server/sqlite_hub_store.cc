@@ -57,6 +57,10 @@ const char* const kMigrations[] = {
     "DROP TABLE later_bindings;"
     "CREATE UNIQUE INDEX tokens_replica ON tokens(replica_id)"
     " WHERE replica_id != '';",
+    // 2 -> 3: walk-in ticket letters, assigned from the next sync on.
+    "CREATE TABLE ticket_letters(site_id TEXT NOT NULL, letter TEXT NOT NULL,"
+    " replica_id TEXT NOT NULL, PRIMARY KEY(site_id, letter),"
+    " UNIQUE(site_id, replica_id));",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kHubSchemaVersion);

@@ -2,7 +2,7 @@
 // SqliteHubStore: the embedded HubStore (one SQLite file, WAL,
 // synchronous=FULL).
 //
-// Schema (version 2; PRAGMA application_id = 0x52454C48 'RELH',
+// Schema (version 3; PRAGMA application_id = 0x52454C48 'RELH',
 // PRAGMA user_version = schema version, upgraded by Migrate()):
 //   meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
 //     hub_seq: last hub sequence handed out; epoch: identity of the data;
@@ -20,6 +20,9 @@
 //          name TEXT, created INT (ms since epoch))
 //   unique index tokens_replica(replica_id) WHERE replica_id != '':
 //     one replica id <-> one token (revoked tokens keep theirs).
+//   ticket_letters(site_id TEXT, letter TEXT ('A'..'Z'), replica_id TEXT,
+//                  PRIMARY KEY(site_id, letter), UNIQUE(site_id, replica_id))
+//     walk-in ticket letters (AssignTicketLetter; version 3, added empty).
 //
 // Thread-safe. Writes (Push, AddToken, Revoke, Rebind, RenewEpoch, the
 // first binding in Authorize) use one writer connection under mu_; they are
@@ -45,7 +48,7 @@
 
 namespace relais::server {
 
-inline constexpr int kHubSchemaVersion = 2;
+inline constexpr int kHubSchemaVersion = 3;
 
 class SqliteHubStore final : public HubStore {
  public:
@@ -68,6 +71,9 @@ class SqliteHubStore final : public HubStore {
   Status Revoke(const std::string& token_hash,
                 const std::string& name) override;
   Result<std::vector<TokenInfo>> ListTokens() override;
+  Result<std::string> AssignTicketLetter(const std::string& site_id,
+                                         const std::string& replica_id) override;
+  Result<std::vector<TicketLetter>> ListTicketLetters() override;
   Result<Scope> Authorize(const std::string& token_hash,
                           const std::string& replica_id,
                           const std::string& site_id) override;

@@ -191,6 +191,69 @@ Result<RebindResult> SqliteHubStore::Rebind(const std::string& token_name,
   return out;
 }
 
+namespace {
+
+// The letter of `replica_id` at `site_id` through `db`, "" if none.
+Result<std::string> LetterOf(Db* db, const std::string& site_id,
+                             const std::string& replica_id) {
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, db->PrepareCached("SELECT letter FROM ticket_letters"
+                                 " WHERE site_id=? AND replica_id=?"));
+  st.Bind(1, site_id).Bind(2, replica_id);
+  RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.ColumnText(0) : std::string();
+}
+
+}  // namespace
+
+Result<std::string> SqliteHubStore::AssignTicketLetter(const std::string& site_id,
+                                                       const std::string& replica_id) {
+  RELAIS_RETURN_IF_ERROR(CheckTicketLetterArgs(site_id, replica_id));
+  {
+    // The common case, a letter already held, only reads.
+    ReadLease r = AcquireReader();
+    RELAIS_ASSIGN_OR_RETURN(std::string held, LetterOf(r.db(), site_id, replica_id));
+    if (!held.empty()) return held;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(db_.get());
+  RELAIS_RETURN_IF_ERROR(tx.status());
+  RELAIS_ASSIGN_OR_RETURN(std::string held, LetterOf(db_.get(), site_id, replica_id));
+  if (!held.empty()) return held;
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt q, db_->Prepare("SELECT letter FROM ticket_letters WHERE site_id=?"));
+  q.Bind(1, site_id);
+  std::vector<std::string> taken;
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    taken.push_back(q.ColumnText(0));
+  }
+  const std::string letter = FirstFreeTicketLetter(taken);
+  if (letter.empty()) return letter;
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt ins, db_->Prepare("INSERT INTO ticket_letters(site_id, letter, replica_id)"
+                             " VALUES(?,?,?)"));
+  ins.Bind(1, site_id).Bind(2, letter).Bind(3, replica_id);
+  RELAIS_RETURN_IF_ERROR(ins.Run());
+  RELAIS_RETURN_IF_ERROR(tx.Commit());
+  return letter;
+}
+
+Result<std::vector<TicketLetter>> SqliteHubStore::ListTicketLetters() {
+  ReadLease r = AcquireReader();
+  RELAIS_ASSIGN_OR_RETURN(
+      Stmt st, r.db()->Prepare("SELECT site_id, letter, replica_id FROM ticket_letters"
+                               " ORDER BY site_id, letter"));
+  std::vector<TicketLetter> out;
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(TicketLetter{st.ColumnText(0), st.ColumnText(1), st.ColumnText(2)});
+  }
+  return out;
+}
+
 Status SqliteHubStore::CheckToken(const std::string& token_hash) {
   ReadLease r = AcquireReader();
   RELAIS_ASSIGN_OR_RETURN(

@@ -32,6 +32,23 @@ common::Result<Scope> CheckTokenUse(Scope scope, bool revoked,
   return scope;
 }
 
+common::Status CheckTicketLetterArgs(const std::string& site_id,
+                                     const std::string& replica_id) {
+  if (!common::IsValidSiteId(site_id))
+    return common::Status::InvalidArgument("identifiant de site invalide");
+  if (!common::IsValidReplicaId(replica_id))
+    return common::Status::InvalidArgument("identifiant de réplique invalide");
+  return common::Status::OK();
+}
+
+std::string FirstFreeTicketLetter(const std::vector<std::string>& taken) {
+  for (int i = 0; i < kTicketLettersPerSite; ++i) {
+    const std::string letter(1, static_cast<char>('A' + i));
+    if (std::find(taken.begin(), taken.end(), letter) == taken.end()) return letter;
+  }
+  return "";
+}
+
 common::Status CheckNewToken(const TokenInfo& token) {
   if (token.sites.empty())
     return common::Status::InvalidArgument("au moins un site est requis");

@@ -37,6 +37,14 @@ common::Status CheckRebindTarget(const std::string& token_name, bool revoked,
 std::string JoinSites(std::vector<std::string> sites);
 std::vector<std::string> SplitSites(const std::string& list);
 
+// AssignTicketLetter's argument checks (INVALID_ARGUMENT): valid site and
+// replica ids.
+common::Status CheckTicketLetterArgs(const std::string& site_id,
+                                     const std::string& replica_id);
+// The first letter of "A".."Z" not in `taken` (a site's assigned letters);
+// "" when all kTicketLettersPerSite are taken.
+std::string FirstFreeTicketLetter(const std::vector<std::string>& taken);
+
 // What an administrator does when a replica id is already taken.
 std::string ReplicaTakenMessage(const std::string& replica_id);
 

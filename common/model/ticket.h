@@ -18,9 +18,12 @@
 //   appointment  record id of the appointment it became ("" unless converted)
 //
 // Numbering: the counter is per (site, day, prefix); each replica has its
-// own prefix (replica meta "ticket_prefix", default DefaultTicketPrefix of
-// its replica id), so two kiosks issuing offline never hand out one number
-// as long as their prefixes differ (`relais ticket prefix` shows and sets it).
+// own prefix letter, assigned by the hub at its first sync, unique among the
+// replicas of its home site (replica meta "ticket_prefix_hub"), so two
+// kiosks issuing offline never hand out one number. A replica without a hub
+// letter uses the letter set by hand (meta "ticket_prefix", `relais ticket
+// prefix --set`, the administrator's choice for a site without hub), else
+// refuses to issue tickets (common/replica/tickets.h).
 
 #include <cstdint>
 #include <string>
@@ -45,8 +48,12 @@ inline constexpr const char kAppointment[] = "appointment";
 inline constexpr int kMaxTicketCounter = 9999;
 // Longest room text of a called ticket, in bytes.
 inline constexpr size_t kMaxTicketRoomLen = 64;
-// Replica meta key holding the replica's prefix letter ("" = default).
+// Replica meta key holding the prefix letter set by hand ("" = none).
 inline constexpr const char kTicketPrefixMeta[] = "ticket_prefix";
+// Replica meta keys written by sync: the letter the hub assigned ("" =
+// none yet), and "1" when the hub said the home site has no free letter.
+inline constexpr const char kTicketPrefixHubMeta[] = "ticket_prefix_hub";
+inline constexpr const char kTicketPrefixFullMeta[] = "ticket_prefix_full";
 
 // Ticket statuses, in the order a visit follows (the terminal ones last).
 inline const std::vector<std::string>& TicketStatuses() {
@@ -69,8 +76,9 @@ Ticket TicketFromView(const Record& r, const FieldView& v);
 
 // "A".."Z" alone.
 bool IsValidTicketPrefix(const std::string& prefix);
-// The default prefix of a replica: 'A' + FNV-1a(replica_id) mod 26. Stable
-// across versions (a kiosk keeps its letter after an upgrade).
+// The letter replicas used before hub assignment: 'A' + FNV-1a(replica_id)
+// mod 26 (1/26 chance two kiosks of a site clash). No longer used to issue
+// tickets; kept for tests that rebuild tickets of that era.
 char DefaultTicketPrefix(const std::string& replica_id);
 // "A12" -> ('A', 12). False unless [A-Z][1-9][0-9]{0,3}.
 bool ParseTicketNumber(const std::string& number, char* prefix, int* counter);

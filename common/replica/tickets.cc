@@ -101,12 +101,31 @@ Result<T> InTransaction(Replica& r, F body) {
 
 }  // namespace
 
+Result<TicketPrefixInfo> TicketPrefixOf(Replica& r) {
+  for (const auto& [key, source] :
+       {std::pair{kTicketPrefixHubMeta, TicketPrefixSource::kHub},
+        std::pair{kTicketPrefixMeta, TicketPrefixSource::kManual}}) {
+    RELAIS_ASSIGN_OR_RETURN(std::string p, r.store()->GetMeta(key));
+    if (p.empty()) continue;
+    if (!IsValidTicketPrefix(p))
+      return Status::DataLoss(std::string("méta-donnée ") + key + " illisible " +
+                              QuoteForMessage(p.substr(0, 8)));
+    return TicketPrefixInfo{p, source};
+  }
+  RELAIS_ASSIGN_OR_RETURN(std::string full, r.store()->GetMeta(kTicketPrefixFullMeta));
+  if (full == "1")
+    return Status::FailedPrecondition(
+        "pas de lettre de ticket pour cette borne: les 26 lettres du site " + r.site_id() +
+        " sont déjà attribuées à d'autres répliques (relais-hub ticket-letters)");
+  return Status::FailedPrecondition(
+      "pas encore de lettre de ticket pour cette borne: synchronisez-la une fois avec le hub"
+      " (il attribue à chaque réplique du site une lettre distincte), ou, pour un site sans"
+      " hub, fixez-en une: relais ticket prefix --set A");
+}
+
 Result<std::string> TicketPrefix(Replica& r) {
-  RELAIS_ASSIGN_OR_RETURN(std::string p, r.store()->GetMeta(kTicketPrefixMeta));
-  if (p.empty()) return std::string(1, DefaultTicketPrefix(r.replica_id()));
-  if (!IsValidTicketPrefix(p))
-    return Status::DataLoss("méta-donnée ticket_prefix illisible " + QuoteForMessage(p));
-  return p;
+  RELAIS_ASSIGN_OR_RETURN(TicketPrefixInfo p, TicketPrefixOf(r));
+  return p.letter;
 }
 
 Status SetTicketPrefix(Replica& r, const std::string& prefix) {

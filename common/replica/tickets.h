@@ -25,12 +25,24 @@
 
 namespace relais::common {
 
-// The replica's prefix letter: meta kTicketPrefixMeta, else
-// DefaultTicketPrefix(replica id). DATA_LOSS for a stored value that is not
-// one letter A-Z.
+// Where a replica's prefix letter comes from.
+enum class TicketPrefixSource { kHub, kManual };
+struct TicketPrefixInfo {
+  std::string letter;
+  TicketPrefixSource source = TicketPrefixSource::kHub;
+};
+// The replica's prefix letter: the hub's (meta kTicketPrefixHubMeta, unique
+// at the site by construction), else the one set by hand (meta
+// kTicketPrefixMeta). FAILED_PRECONDITION with a French message when there
+// is neither (never synced with a hub of this version, or the hub said the
+// site's 26 letters are taken): the replica never picks a letter that could
+// clash. DATA_LOSS for a stored value that is not one letter A-Z.
+Result<TicketPrefixInfo> TicketPrefixOf(Replica& r);
+// TicketPrefixOf(r).letter.
 Result<std::string> TicketPrefix(Replica& r);
-// Stores `prefix` (one letter A-Z, INVALID_ARGUMENT otherwise) as this
-// replica's prefix; "" goes back to the default.
+// Stores `prefix` (one letter A-Z, INVALID_ARGUMENT otherwise) as the letter
+// set by hand; "" clears it. It is used only while the replica has no hub
+// letter (the hub's wins).
 Status SetTicketPrefix(Replica& r, const std::string& prefix);
 // Other replicas (by issuer) that issued tickets with `prefix` at the home
 // site during the last kClashWindowDays days (today included), sorted: the

@@ -9,6 +9,8 @@
 
 #include "common/convert/convert.h"
 #include "common/merge/merge.h"
+#include "common/model/ticket.h"
+#include "common/model/validate.h"
 #include "common/sync/sync_transport.h"
 #include "proto/sync.pb.h"
 
@@ -190,6 +192,11 @@ Result<AppliedResponse> ApplyResponse(common::Replica& replica, uint64_t sent_pu
   // checked before anything pulled is applied.
   RELAIS_RETURN_IF_ERROR(replica.AcceptHubScope(
       std::vector<std::string>(resp.sites().begin(), resp.sites().end())));
+  // The ticket letter is checked before anything is applied, too.
+  if (!resp.ticket_prefix().empty() && !common::IsValidTicketPrefix(resp.ticket_prefix()))
+    return Status::InvalidArgument(
+        "réponse du hub invalide: lettre de ticket " +
+        common::QuoteForMessage(resp.ticket_prefix().substr(0, 8)) + " (une lettre de A à Z)");
   RELAIS_ASSIGN_OR_RETURN(std::string known_epoch, store->GetMeta("hub_epoch"));
   if ((!known_epoch.empty() && known_epoch != resp.hub_epoch()) ||
       sent_pull_cursor > resp.hub_last_seq()) {
@@ -217,6 +224,13 @@ Result<AppliedResponse> ApplyResponse(common::Replica& replica, uint64_t sent_pu
     meta["clock_offset_ms"] = std::to_string(std::llabs(offset) > 2000 ? offset : 0);
   }
   if (ack != 0) meta["push_cursor"] = std::to_string(ack);
+  // An older hub sends neither field: what the replica knows stays.
+  if (!resp.ticket_prefix().empty()) {
+    meta[common::kTicketPrefixHubMeta] = resp.ticket_prefix();
+    meta[common::kTicketPrefixFullMeta] = "";
+  } else if (resp.ticket_prefixes_full()) {
+    meta[common::kTicketPrefixFullMeta] = "1";
+  }
   RELAIS_ASSIGN_OR_RETURN(meta["hlc"], ObservedHlc(replica, pulled));
   // Data, both cursors and the clock move together, or not at all.
   RELAIS_ASSIGN_OR_RETURN(common::ApplyStats stats, store->ApplyRemote(pulled, meta));

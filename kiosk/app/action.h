@@ -103,6 +103,15 @@ struct Tick {
 struct SyncUpdate {
   SyncStatus status;
 };
+// The peer SyncWorker's snapshot (--peer, kiosk/peer_sync.h), copied by
+// the main loop each frame: updates AppState::peer (a change redraws the
+// status bar) and, when a new round succeeded (last_success_ms moved),
+// queues EffReload: the peer may have sent changes. Not an input.
+struct PeerSyncUpdate {
+  bool online = false;
+  int64_t last_success_ms = 0;
+  std::string last_error;
+};
 struct DismissMessage {};
 // Accessibility (docs/kiosk.md « Accessibilité »). Speak: « Écouter » or
 // F1 / '*': says ScreenSpeech() of the current public screen.
@@ -153,7 +162,7 @@ using Action =
                  act::ReverseEntry, act::UnlockStaff, act::Lock,
                  act::ChangeDay, act::ChangeMonth, act::ToggleLanguage,
                  act::ResolveConflict, act::ChangeOwnPin, act::Tick,
-                 act::SyncUpdate, act::DismissMessage, act::ChooseAppointment,
+                 act::SyncUpdate, act::PeerSyncUpdate, act::DismissMessage, act::ChooseAppointment,
                  act::ChooseStaffUser, act::SearchSlots, act::SelectSlot,
                  act::BookSlot, act::MoveOverlap, act::Speak, act::ToggleTextScale,
                  act::ToggleHighContrast, act::ScanCheckIn, act::SetPlanningPole,

@@ -285,6 +285,16 @@ struct Visitor {
     s.sync.last_hub = a.status.last_hub;
     s.sync.last_hub_ms = a.status.last_hub_ms;
   }
+  void operator()(const act::PeerSyncUpdate& a) {
+    PeerSyncStatus& p = s.peer;
+    const bool fresh = a.last_success_ms != p.last_success_ms;
+    if (!fresh && a.online == p.online && a.last_error == p.last_error) return;
+    p.online = a.online;
+    p.last_success_ms = a.last_success_ms;
+    p.last_error = a.last_error;
+    ++s.version;  // redraw the status bar
+    if (fresh) s.effects.push_back(EffReload{});  // the peer sent changes
+  }
   void operator()(const act::DismissMessage&) { s.message.clear(); }
   // The secretariat screen (secretariat.h).
   void operator()(const act::SearchSlots& a) { if (Staff()) ApplySearchSlots(s, a); }
@@ -401,7 +411,8 @@ AppState InitialState(int64_t now_ms, Lang lang) {
 
 void Apply(AppState& state, const Action& action) {
   const bool is_input = !std::holds_alternative<act::Tick>(action) &&
-                        !std::holds_alternative<act::SyncUpdate>(action);
+                        !std::holds_alternative<act::SyncUpdate>(action) &&
+                        !std::holds_alternative<act::PeerSyncUpdate>(action);
   // While « Besoin de plus de temps ? » covers the form, a key or touch only
   // gives more time (the control under the prompt is not reached); a
   // scanned QR still checks in.

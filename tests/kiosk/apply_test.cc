@@ -334,9 +334,6 @@ TEST(I18nTest, EveryMessageHasBothLanguages) {
   EXPECT_EQ(RelativeTime(Lang::kFr, 180000), "il y a 3 min");
 }
 
-}  // namespace
-}  // namespace relais::kiosk::testing
-
 namespace relais::kiosk::testing {
 namespace {
 
@@ -356,6 +353,49 @@ TEST_F(KioskTest, SecretariatHasItsOwnPin) {
   Apply(s, act::Lock{});
   Apply(s, act::UnlockStaff{"8643"});
   EXPECT_FALSE(s.staff_unlocked);
+}
+
+}  // namespace
+}  // namespace relais::kiosk::testing
+
+// The peer (LAN) worker's status goes through Apply like the hub's: the
+// status bar's fields, a redraw only on change, a reload only after a new
+// successful round, and never an input (the idle timeout keeps running).
+TEST(PeerSyncApplyTest, StatusReloadAndRedrawOnlyOnChange) {
+  const int64_t t0 = 1795000000000;
+  AppState s = InitialState(t0, Lang::kFr);
+  s.effects.clear();
+  s.peer.enabled = true;
+  Apply(s, act::Navigate{Screen::kCheckInBirth});
+  const int64_t last_input = s.last_input_ms;
+  Apply(s, act::Tick{t0 + 5000});
+  const uint64_t v0 = s.version;
+
+  Apply(s, act::PeerSyncUpdate{false, 0, "UNAVAILABLE: poste injoignable"});
+  EXPECT_FALSE(s.peer.online);
+  EXPECT_EQ(s.peer.last_error, "UNAVAILABLE: poste injoignable");
+  EXPECT_EQ(s.version, v0 + 1);
+  EXPECT_TRUE(s.effects.empty()) << "no round succeeded: nothing to reload";
+  EXPECT_EQ(s.last_input_ms, last_input) << "not an input";
+  EXPECT_EQ(s.screen, Screen::kCheckInBirth);
+
+  // The same snapshot again: no redraw.
+  Apply(s, act::PeerSyncUpdate{false, 0, "UNAVAILABLE: poste injoignable"});
+  EXPECT_EQ(s.version, v0 + 1);
+
+  // A round succeeds: online, error cleared, one reload queued.
+  Apply(s, act::PeerSyncUpdate{true, t0 + 4000, ""});
+  EXPECT_TRUE(s.peer.online);
+  EXPECT_EQ(s.peer.last_success_ms, t0 + 4000);
+  EXPECT_EQ(s.peer.last_error, "");
+  EXPECT_GT(s.version, v0 + 1);
+  const uint64_t v1 = s.version;
+  ASSERT_EQ(s.effects.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<EffReload>(s.effects.front()));
+  Apply(s, act::PeerSyncUpdate{true, t0 + 4000, ""});
+  EXPECT_EQ(s.effects.size(), 1u) << "the same round is not reloaded twice";
+  EXPECT_EQ(s.version, v1);
+  EXPECT_EQ(s.last_input_ms, last_input);
 }
 
 }  // namespace

@@ -26,6 +26,8 @@ class WalkinEffectsTest : public testing::KioskTest {
       ASSERT_TRUE(replica_->WriteAt(site, common::Collection::kRoom,
                                     common::RoomRecordId(id, site), {{common::field::kName, name}})
                       .ok());
+    // The letter the hub gives at the first sync (common/replica/tickets.h).
+    ASSERT_TRUE(common::SetTicketPrefix(*replica_, "A").ok());
   }
   common::Ticket Stored(const std::string& number) {
     auto day = common::TicketToday(*replica_);
@@ -103,6 +105,23 @@ TEST_F(WalkinEffectsTest, APrinterFailureKeepsTheNumberOnScreen) {
   EXPECT_EQ(s.screen, Screen::kTicket);
   EXPECT_FALSE(s.walkin.issued.number.empty());
   EXPECT_TRUE(s.walkin.issued.print_failed);
+}
+
+TEST_F(WalkinEffectsTest, NoTicketLetterYetSendsThePatientToTheDesk) {
+  // A kiosk that has never synced with its hub has no letter: it hands out
+  // no number (one could clash with another kiosk's) and says why.
+  ASSERT_TRUE(common::SetTicketPrefix(*replica_, "").ok());
+  AppState s = Load();
+  Apply(s, act::Walkin{act::TakeTicket{}});
+  EXPECT_FALSE(runner_->RunPending(s).ok());
+  EXPECT_NE(s.screen, Screen::kTicket);
+  EXPECT_TRUE(s.checkin.no_appointment) << "« adressez-vous au secrétariat »";
+  EXPECT_TRUE(s.walkin.issued.number.empty());
+  EXPECT_TRUE(s.message_is_error);
+  EXPECT_NE(s.message.find("lettre de ticket"), std::string::npos) << s.message;
+  auto day = common::TicketToday(*replica_);
+  ASSERT_TRUE(day.ok());
+  EXPECT_TRUE(common::TicketsOn(*replica_, *day)->empty());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/replica/replica.h"
+#include "common/replica/tickets.h"
 #include "common/sync/sync_client.h"
 #include "server/hub_server.h"
 #include "server/pg_hub_store.h"
@@ -152,6 +153,21 @@ TEST(PgMigrateTest, ReplicasResendNothingAfterMigration) {
     EXPECT_EQ((*t1)[i].replica_id, (*t2)[i].replica_id);
     EXPECT_EQ((*t1)[i].revoked, (*t2)[i].revoked);
   }
+  // Same walk-in ticket letters (first syncs above: a, c, then b).
+  auto l1 = (*before)->ListTicketLetters();
+  auto l2 = (*pg)->ListTicketLetters();
+  ASSERT_OK(l1);
+  ASSERT_OK(l2);
+  ASSERT_EQ(l2->size(), 3u);
+  ASSERT_EQ(l1->size(), l2->size());
+  const std::vector<std::string> want = {"S1 A " + a->replica_id(), "S1 B " + b->replica_id(),
+                                         "S2 A " + c->replica_id()};
+  for (size_t i = 0; i < l2->size(); ++i) {
+    const auto& x = (*l1)[i];
+    const auto& y = (*l2)[i];
+    EXPECT_EQ(y.site_id + " " + y.letter + " " + y.replica_id, want[i]);
+    EXPECT_EQ(x.site_id + " " + x.letter + " " + x.replica_id, want[i]);
+  }
   std::vector<std::pair<std::string, std::string>> keys = {{"S1", "p1@S1"}, {"S2", "p9@S2"}};
   for (const std::string& id : ids) keys.push_back({"S1", id});
   for (const auto& [site, id] : keys) {
@@ -178,6 +194,10 @@ TEST(PgMigrateTest, ReplicasResendNothingAfterMigration) {
     EXPECT_EQ(rep->pulled, 0);
     EXPECT_EQ(rep->resyncs, 0) << "the replica saw a new epoch or a lost history";
   }
+  // Each replica keeps its letter through the migration.
+  EXPECT_EQ(*common::TicketPrefix(*a), "A");
+  EXPECT_EQ(*common::TicketPrefix(*b), "B");
+  EXPECT_EQ(*common::TicketPrefix(*c), "A");
   // New writes get positions above every migrated sequence and flow.
   ASSERT_OK(a->SetStatus(ids[1], "cancelled"));
   auto pushed = Sync(*a, hub.address(), tok_a);

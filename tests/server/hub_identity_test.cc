@@ -141,13 +141,13 @@ TEST_F(HubMigrationTest, Version1FileMigratesInPlaceAndResolvesDuplicateBinding)
   ASSERT_OK(plan);
   EXPECT_NE(plan->find("records_site_seq"), std::string::npos) << *plan;
   opened->reset();
-  // The note is given once; the file is at version 2.
+  // The note is given once; the file is at the current version (3).
   std::string again;
   ASSERT_OK(SqliteHubStore::Open(path_, false, common::SystemClock::Default(), &again));
   EXPECT_EQ(again, "");
   auto db = common::Db::Open(path_, false);
   ASSERT_OK(db);
-  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), 2);
+  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), 3);
 }
 
 class HubIdentityTest : public ::testing::Test {

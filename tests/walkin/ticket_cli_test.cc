@@ -30,7 +30,7 @@ class TicketCliTest : public ::testing::Test {
 TEST_F(TicketCliTest, IssueCallDoneLeaveConvert) {
   CliResult p = Run({"ticket", "prefix", "--db", db_, "--set", "B"});
   ASSERT_EQ(p.code, 0) << p.err;
-  EXPECT_EQ(p.out, "B\tchoisi\n");
+  EXPECT_EQ(p.out, "B\tchoisie à la main\n");
   CliResult i1 = Run({"ticket", "issue", "--db", db_});
   ASSERT_EQ(i1.code, 0) << i1.err;
   EXPECT_EQ(First(i1.out), "B1");
@@ -67,7 +67,20 @@ TEST_F(TicketCliTest, IssueCallDoneLeaveConvert) {
   EXPECT_NE(all.out.find("rendez-vous rdv-"), std::string::npos) << all.out;
 }
 
+TEST_F(TicketCliTest, NoLetterYetIsRefusedClearly) {
+  const std::string before = Dump();
+  CliResult i = Run({"ticket", "issue", "--db", db_});
+  EXPECT_EQ(i.code, 1);
+  EXPECT_NE(i.err.find("pas encore de lettre de ticket pour cette borne"), std::string::npos)
+      << i.err;
+  EXPECT_EQ(Dump(), before);
+  CliResult p = Run({"ticket", "prefix", "--db", db_});
+  EXPECT_EQ(p.code, 1);
+  EXPECT_NE(p.err.find("relais ticket prefix --set"), std::string::npos) << p.err;
+}
+
 TEST_F(TicketCliTest, BadArgumentsExit2AndWriteNothing) {
+  ASSERT_EQ(Run({"ticket", "prefix", "--db", db_, "--set", "A"}).code, 0);
   CliResult issued = Run({"ticket", "issue", "--db", db_});
   ASSERT_EQ(issued.code, 0) << issued.err;
   const std::string num = First(issued.out);

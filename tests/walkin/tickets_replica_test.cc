@@ -160,11 +160,24 @@ TEST_F(TicketsReplicaTest, ConvertCreatesACheckedInWalkInAppointment) {
   EXPECT_EQ(ConvertTicket(*r_, a->id, appt).status().code(), StatusCode::kFailedPrecondition);
 }
 
-TEST_F(TicketsReplicaTest, PrefixDefaultsToTheReplicaLetterAndIsStored) {
+TEST_F(TicketsReplicaTest, NoLetterNoTicketThenManualThenHubLetterWins) {
+  // Neither a hub letter nor one set by hand: refused, nothing written (the
+  // replica never guesses a letter another kiosk may hold).
   ASSERT_OK(SetTicketPrefix(*r_, ""));
-  auto p = TicketPrefix(*r_);
-  ASSERT_OK(p.status());
-  EXPECT_EQ(*p, std::string(1, DefaultTicketPrefix(r_->replica_id())));
+  const std::string before = *r_->Dump();
+  auto none = IssueTicket(*r_);
+  ASSERT_EQ(none.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(none.status().message().find("synchronisez-la une fois avec le hub"),
+            std::string::npos)
+      << none.status().ToString();
+  EXPECT_EQ(*r_->Dump(), before);
+  // The hub said the site's letters are all taken: the message says so.
+  ASSERT_OK(r_->store()->SetMeta(kTicketPrefixFullMeta, "1"));
+  auto full = IssueTicket(*r_);
+  ASSERT_EQ(full.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(full.status().message().find("les 26 lettres du site S1"), std::string::npos)
+      << full.status().ToString();
+  // Set by hand (a site without hub).
   ASSERT_OK(SetTicketPrefix(*r_, "Q"));
   auto t = IssueTicket(*r_);
   ASSERT_OK(t.status());
@@ -173,13 +186,22 @@ TEST_F(TicketsReplicaTest, PrefixDefaultsToTheReplicaLetterAndIsStored) {
   r_.reset();
   auto again = Replica::Open(dir_.File("a.db"), &clock_);
   ASSERT_OK(again.status());
-  auto q = TicketPrefix(**again);
+  auto q = TicketPrefixOf(**again);
   ASSERT_OK(q.status());
-  EXPECT_EQ(*q, "Q");
-  // A tampered meta value is reported, not used.
-  ASSERT_OK((*again)->store()->SetMeta(kTicketPrefixMeta, "zz"));
+  EXPECT_EQ(q->letter, "Q");
+  EXPECT_EQ(q->source, TicketPrefixSource::kManual);
+  // The hub's letter (written by sync) wins over the one set by hand.
+  ASSERT_OK((*again)->store()->SetMeta(kTicketPrefixHubMeta, "K"));
+  auto k = IssueTicket(**again);
+  ASSERT_OK(k.status());
+  EXPECT_EQ(k->number, "K1");
+  // A tampered meta value is reported, not used, whichever key holds it.
+  ASSERT_OK((*again)->store()->SetMeta(kTicketPrefixHubMeta, "zz"));
   EXPECT_EQ(TicketPrefix(**again).status().code(), StatusCode::kDataLoss);
   EXPECT_FALSE(IssueTicket(**again).ok());
+  ASSERT_OK((*again)->store()->SetMeta(kTicketPrefixHubMeta, ""));
+  ASSERT_OK((*again)->store()->SetMeta(kTicketPrefixMeta, "1"));
+  EXPECT_EQ(TicketPrefix(**again).status().code(), StatusCode::kDataLoss);
 }
 
 }  // namespace

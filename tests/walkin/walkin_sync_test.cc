@@ -111,7 +111,7 @@ TEST_F(WalkinSyncTest, TwoKiosksOfflineThenSyncAgreeOnTheQueue) {
   EXPECT_EQ(Queue(*a).size(), 5u);
 }
 
-TEST_F(WalkinSyncTest, SamePrefixOfflineIsDetectedAndNothingIsLost) {
+TEST_F(WalkinSyncTest, SameHandSetPrefixOfflineIsDetectedThenHubLettersTakeOver) {
   const std::string ta = Enroll({"S1"}), tb = Enroll({"S1"});
   auto a = Kiosk("a.db", "C", 1), b = Kiosk("b.db", "C", 2);
   ASSERT_TRUE(a && b);
@@ -130,10 +130,14 @@ TEST_F(WalkinSyncTest, SamePrefixOfflineIsDetectedAndNothingIsLost) {
   auto clashes = common::TicketPrefixClashes(*a, "C");
   ASSERT_OK(clashes.status());
   EXPECT_EQ(*clashes, (std::vector<std::string>{b->replica_id()}));
-  // The next number after sync skips both.
+  // After sync the hub's letters (distinct: A for the first to sync, B)
+  // replace the letter set by hand: no clash from then on.
   auto next = common::IssueTicket(*a);
   ASSERT_OK(next.status());
-  EXPECT_EQ(next->number, "C2");
+  EXPECT_EQ(next->number, "A1");
+  auto next_b = common::IssueTicket(*b);
+  ASSERT_OK(next_b.status());
+  EXPECT_EQ(next_b->number, "B1");
 }
 
 TEST_F(WalkinSyncTest, CraftedTicketsAreRefusedHonestOnesSurvive) {

@@ -31,6 +31,9 @@ CONFLICT=$(find_bin relais-demo-conflict)
 
 [[ ! -e "$DB" ]] || { echo "seed_kiosk: $DB existe déjà" >&2; exit 2; }
 "$RELAIS" init --db "$DB" --site msp-vallee >/dev/null
+# A demo site without hub: its walk-in ticket letter is set by hand (with a
+# hub, each replica gets a distinct one at its first sync).
+"$RELAIS" ticket prefix --db "$DB" --set A >/dev/null
 
 pract() { "$RELAIS" practitioner add --db "$DB" --id "$1" --name "$2" --profession "$3" --share "$4" >/dev/null; }
 pract dr-martin "Dr Claire Martin" "Médecin généraliste" 35

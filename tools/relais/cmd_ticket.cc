@@ -115,10 +115,14 @@ Status Prefix(const std::string& db, const std::string& set, bool set_given, boo
                                    " (une lettre majuscule de A à Z)");
   RELAIS_ASSIGN_OR_RETURN(auto r, Replica::Open(db));
   if (set_given || reset) RELAIS_RETURN_IF_ERROR(SetTicketPrefix(*r, reset ? "" : set));
-  RELAIS_ASSIGN_OR_RETURN(std::string p, TicketPrefix(*r));
-  RELAIS_ASSIGN_OR_RETURN(std::string stored, r->store()->GetMeta(kTicketPrefixMeta));
-  std::cout << p << "\t" << (stored.empty() ? "par défaut (identifiant de réplique)" : "choisi")
-            << "\n";
+  RELAIS_ASSIGN_OR_RETURN(TicketPrefixInfo info, TicketPrefixOf(*r));
+  const std::string& p = info.letter;
+  const bool hub = info.source == TicketPrefixSource::kHub;
+  std::cout << p << "\t" << (hub ? "attribuée par le hub" : "choisie à la main") << "\n";
+  if (hub && set_given && set != p)
+    std::cerr << "relais: attention: la lettre " << p
+              << " attribuée par le hub reste utilisée (unique à ce site); " << set
+              << " ne servirait que sans elle\n";
   RELAIS_ASSIGN_OR_RETURN(auto clashes, TicketPrefixClashes(*r, p));
   for (const std::string& other : clashes)
     std::cerr << "relais: attention: la réplique " << other << " a déjà émis des tickets " << p
