@@ -70,7 +70,7 @@ TEST_F(OrgMigrationTest, OneSiteReplicaOfSchemaV2MigratesInPlace) {
 
   auto r = common::Replica::Open(path);
   ASSERT_OK(r);
-  EXPECT_EQ(UserVersion(path), 3);
+  EXPECT_EQ(UserVersion(path), common::kReplicaSchemaVersion);
   EXPECT_EQ((*r)->org_id(), "MSP1");
   EXPECT_EQ((*r)->scope(), std::vector<std::string>{"MSP1"});
   EXPECT_TRUE((*r)->has_key());  // relais-MSP1.cle: the organisation's key
