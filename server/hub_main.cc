@@ -19,6 +19,7 @@
 //   relais-hub snapshot --db hub.db --site S --out F [--key hub-sign.key]
 //   relais-hub snapshot-key [--key hub-sign.key] --print-public
 //   relais-hub import-changes --db hub.db --in CHANGES --out RESPONSE
+//   relais-hub purge --db hub.db [--dry-run] [--batch N] [--site S ...]
 // With --http-sync-listen HOST:PORT the hub also serves the sync protocol
 // over HTTP/1.1 POST (server/hub_http_sync.h; same TLS cert/key as gRPC,
 // plain text only on loopback) for replicas behind HTTP/1.1-only proxies.
@@ -50,6 +51,7 @@
 #include "server/agenda/agenda_routes.h"
 #include "server/agenda/pg_agenda_tokens.h"
 #include "server/hub_snapshot_cli.h"
+#include "server/hub_purge_cli.h"
 #include "server/hub_store_cli.h"
 #include "common/util/secret.h"
 #include "common/util/time.h"
@@ -411,6 +413,8 @@ int main(int argc, char** argv) {
   RegisterSnapshotCommands(app, &snapshot_cli);
   ChangesCli changes_cli;
   RegisterChangesCommand(app, &changes_cli);
+  PurgeCli purge_cli;
+  RegisterPurgeCommand(app, &purge_cli);
 
   try {
     app.parse(argc, argv);
@@ -420,6 +424,7 @@ int main(int argc, char** argv) {
   }
   if (int rc = RunSnapshotCommands(snapshot_cli); rc >= 0) return rc;
   if (int rc = RunChangesCommand(changes_cli); rc >= 0) return rc;
+  if (int rc = RunPurgeCommand(purge_cli); rc >= 0) return rc;
   if (enroll->parsed()) {
     if (!eorg.empty()) sites.push_back(eorg);  // checked with the sites by Enroll
     return Enroll(edb, sites, name);

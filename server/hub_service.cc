@@ -188,6 +188,30 @@ Status ServeSync(HubStore& store, common::Clock& clock, const HubServiceOptions&
   RELAIS_RETURN_IF_ERROR(CheckRequestShape(request));
   RELAIS_ASSIGN_OR_RETURN(Scope scope,
                           store.Authorize(token_hash, request.replica_id(), request.site_id()));
+  // History purge (docs/sync-model.md §11): the purge horizon of each site
+  // of the scope. A replica whose cursor is below one of them holds states
+  // from before a purge (restored from an old backup): nothing it pushes is
+  // taken and nothing is pulled; the answer tells it to re-bootstrap.
+  RELAIS_ASSIGN_OR_RETURN(auto horizons, store.PurgeHorizons(scope.sites));
+  bool below_horizon = false;
+  for (const auto& [site, horizon] : horizons) {
+    pb::PurgeHorizon* h = response->add_purge_horizons();
+    h->set_site_id(site);
+    h->set_horizon(horizon);
+    if (!request.rebootstrap() && request.pull_cursor() > 0 &&
+        request.pull_cursor() < horizon)
+      below_horizon = true;
+  }
+  if (below_horizon) {
+    for (const std::string& s : scope.sites) response->add_sites(s);
+    RELAIS_ASSIGN_OR_RETURN(std::string epoch, store.Epoch());
+    RELAIS_ASSIGN_OR_RETURN(uint64_t last, store.LastSeq());
+    response->set_hub_epoch(epoch);
+    response->set_hub_last_seq(last);
+    response->set_pull_cursor(request.pull_cursor());
+    response->set_hub_time_ms(clock.NowMillis());
+    return Status::OK();
+  }
   if (static_cast<size_t>(request.push_size()) > options.max_push_records)
     return Status::InvalidArgument(
         "lot trop grand: " + std::to_string(request.push_size()) +
@@ -224,6 +248,29 @@ Status ServeSync(HubStore& store, common::Clock& clock, const HubServiceOptions&
                       request.pull_cursor(), max_records, max_bytes);
   }();
   RELAIS_ASSIGN_OR_RETURN(PullResult pull, std::move(pull_result));
+  // History purge (docs/sync-model.md §11). A request that pushed nothing
+  // acknowledges its pull cursor: the replica holds no write the hub lacks
+  // and has applied every state of its scope up to that cursor.
+  if (request.push_size() == 0) {
+    RELAIS_ASSIGN_OR_RETURN(bool moved, store.RecordAck(scope.replica_id,
+                                                        request.pull_cursor()));
+    if (moved && options.auto_purge) {
+      common::Result<PurgeReport> purged =
+          store.Purge(scope.sites, options.purge_batch, /*dry_run=*/false);
+      // A store without purge refuses: the sync itself goes on.
+      if (purged.ok()) pushed->purged = purged->purged;
+    }
+  }
+  // Horizons as they are after this sync's purge run.
+  if (pushed->purged > 0) {
+    RELAIS_ASSIGN_OR_RETURN(horizons, store.PurgeHorizons(scope.sites));
+    response->clear_purge_horizons();
+    for (const auto& [site, horizon] : horizons) {
+      pb::PurgeHorizon* h = response->add_purge_horizons();
+      h->set_site_id(site);
+      h->set_horizon(horizon);
+    }
+  }
   for (const common::Record& r : pull.records)
     common::ToProto(r, response->add_pull());
   response->set_pull_cursor(pull.cursor);
@@ -300,6 +347,7 @@ Status HubService::Logged(const pb::SyncRequest& request, pb::SyncResponse* resp
   // Parts the pusher could not vouch for (common/merge/accept.h): 0 for an
   // honest replica of a hub that kept its history.
   if (pushed.ignored > 0) line << " ignored=" << pushed.ignored;
+  if (pushed.purged > 0) line << " purged=" << pushed.purged;
   if (!s.ok()) line << " error=" << EscapeForLog(s.ToString(), 300);
   line << "\n";
   if (s.ok())

@@ -57,6 +57,11 @@ struct HubServiceOptions {
   // The store="..." label of every /metrics series: "sqlite" or
   // "postgresql" (server/hub_metrics.h).
   std::string store_kind = "sqlite";
+  // History purge (docs/sync-model.md §11): after a sync that moved the
+  // caller's acknowledged cursor, one purge run over the caller's sites,
+  // removing at most `purge_batch` tombstones.
+  bool auto_purge = true;
+  size_t purge_batch = 1000;
 };
 
 // The one mapping from our Status to gRPC's (codes are 1:1).

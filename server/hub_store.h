@@ -11,6 +11,7 @@
 // push in progress: one house's big push must not stall the others' syncs.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,21 @@ struct PushResult {
   int changed = 0;   // records whose hub state changed (new hub_seq)
   // Parts the pusher could not vouch for, not taken (common/merge/accept.h).
   int ignored = 0;
+  // Tombstones purged by the automatic purge run after this sync (§11).
+  int purged = 0;
+};
+
+// History purge (docs/sync-model.md §11): what one run did (or would do,
+// dry run) per site.
+struct SitePurge {
+  std::string site_id;
+  uint64_t horizon = 0;  // stability horizon of the site after the run
+  int purged = 0;        // tombstones removed (dry run: removable)
+};
+struct PurgeReport {
+  std::vector<SitePurge> sites;  // sorted by site id
+  int purged = 0;                // sum over sites
+  bool more = false;             // the budget ran out: run again
 };
 
 struct PullResult {
@@ -167,6 +183,45 @@ class HubStore {
                                                  const std::string& replica_id) = 0;
   // Every assigned letter, sorted by (site, letter).
   virtual Result<std::vector<TicketLetter>> ListTicketLetters() = 0;
+
+  // --- History purge by causal stability (docs/sync-model.md §11) ---
+  // The defaults keep a store without purge correct: it acknowledges
+  // nothing, reports no horizon (replicas then purge nothing and are never
+  // told to re-bootstrap) and refuses an explicit purge.
+  //
+  // Stores that `replica_id` has durably applied every state of its scope
+  // with hub_seq <= `pull_cursor` (the cursor of a request that pushed
+  // nothing: the replica had no write the hub lacked). Returns true if the
+  // stored acknowledgement changed. The latest value is kept, also when it
+  // goes down (a replica restored from a backup).
+  virtual Result<bool> RecordAck(const std::string& replica_id, uint64_t pull_cursor) {
+    (void)replica_id;
+    (void)pull_cursor;
+    return false;
+  }
+  // The stored purge horizon of each of `sites` that has one (> 0): every
+  // tombstone of that site with hub_seq <= horizon may be gone.
+  virtual Result<std::map<std::string, uint64_t>> PurgeHorizons(
+      const std::vector<std::string>& sites) {
+    (void)sites;
+    return std::map<std::string, uint64_t>();
+  }
+  // One bounded purge run, in one transaction: for each site (of `only`,
+  // or every site if `only` is empty) computes its stability horizon
+  // (common::StabilityHorizon over the acknowledgements of the live --
+  // bound, not revoked -- replicas whose token holds the site), stores it,
+  // and removes at most `max_records` settled tombstones
+  // (common::IsPurgeableTombstone) with hub_seq <= horizon. `dry_run`:
+  // computes and counts, changes nothing.
+  virtual Result<PurgeReport> Purge(const std::vector<std::string>& only,
+                                    size_t max_records, bool dry_run) {
+    (void)only;
+    (void)max_records;
+    (void)dry_run;
+    return Status::FailedPrecondition(
+        "purge de l'historique non disponible sur ce stockage (PostgreSQL: "
+        "pas encore)");
+  }
 };
 
 }  // namespace relais::server

@@ -8,6 +8,7 @@
 
 #include "common/codec/record_json.h"
 #include "common/merge/accept.h"
+#include "common/merge/purge.h"
 #include "common/model/schema.h"
 
 namespace relais::server {
@@ -61,6 +62,16 @@ const char* const kMigrations[] = {
     "CREATE TABLE ticket_letters(site_id TEXT NOT NULL, letter TEXT NOT NULL,"
     " replica_id TEXT NOT NULL, PRIMARY KEY(site_id, letter),"
     " UNIQUE(site_id, replica_id));",
+    // 3 -> 4: history purge (docs/sync-model.md §11). Acknowledged pull
+    // cursors per replica, stored purge horizon per site, and the
+    // tombstones of each site in hub_seq order (a purge run reads only
+    // those).
+    "CREATE TABLE replica_acks(replica_id TEXT PRIMARY KEY,"
+    " pull_cursor INTEGER NOT NULL, at_ms INTEGER NOT NULL);"
+    "CREATE TABLE purge_horizons(site_id TEXT PRIMARY KEY,"
+    " horizon INTEGER NOT NULL);"
+    "CREATE INDEX records_tombstones ON records(site_id, hub_seq)"
+    " WHERE instr(state, '\"_deleted\"') > 0;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kHubSchemaVersion);
@@ -217,6 +228,13 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
   ++result->accepted;
   RELAIS_ASSIGN_OR_RETURN(std::optional<StoredRecord> have,
                           GetLocked(in.site_id, in.collection, in.id));
+  // A settled tombstone of a record the hub does not hold (purged here,
+  // §11, or created and deleted before its first push) brings nothing:
+  // not stored, so a late push cannot bring a purged record back.
+  if (!have && !in.partial && common::IsPurgeableTombstone(in)) {
+    ++result->ignored;
+    return Status::OK();
+  }
   // The acceptance rule shared by every store (common/merge/accept.h).
   RELAIS_ASSIGN_OR_RETURN(
       common::Acceptance acc,

@@ -23,6 +23,13 @@
 //   ticket_letters(site_id TEXT, letter TEXT ('A'..'Z'), replica_id TEXT,
 //                  PRIMARY KEY(site_id, letter), UNIQUE(site_id, replica_id))
 //     walk-in ticket letters (AssignTicketLetter; version 3, added empty).
+//   (version 4, history purge, docs/sync-model.md §11)
+//   replica_acks(replica_id TEXT PRIMARY KEY, pull_cursor INT (last
+//                acknowledged pull cursor), at_ms INT)
+//   purge_horizons(site_id TEXT PRIMARY KEY, horizon INT): tombstones of
+//                the site with hub_seq <= horizon may have been removed
+//   index records_tombstones(site_id, hub_seq) WHERE the state holds a
+//     `_deleted` field -> a purge run reads tombstones only
 //
 // Thread-safe. Writes (Push, AddToken, Revoke, Rebind, RenewEpoch, the
 // first binding in Authorize) use one writer connection under mu_; they are
@@ -48,7 +55,7 @@
 
 namespace relais::server {
 
-inline constexpr int kHubSchemaVersion = 3;
+inline constexpr int kHubSchemaVersion = 4;
 
 class SqliteHubStore final : public HubStore {
  public:
@@ -91,6 +98,11 @@ class SqliteHubStore final : public HubStore {
   Result<std::vector<std::string>> Sites() override;
   Result<std::string> Epoch() override;
   Status RenewEpoch() override;
+  Result<bool> RecordAck(const std::string& replica_id, uint64_t pull_cursor) override;
+  Result<std::map<std::string, uint64_t>> PurgeHorizons(
+      const std::vector<std::string>& sites) override;
+  Result<PurgeReport> Purge(const std::vector<std::string>& only, size_t max_records,
+                            bool dry_run) override;
 
   // Tests: caps the database at `pages` pages (PRAGMA max_page_count) to
   // simulate a full disk.
@@ -142,6 +154,10 @@ class SqliteHubStore final : public HubStore {
   // REQUIRES: mu_ held, open transaction.
   Status PushOne(const Scope& scope, const Record& in, uint64_t* seq,
                  PushResult* result);
+  // One site of a purge run (sqlite_hub_purge.cc). REQUIRES: mu_ held,
+  // open transaction.
+  Status PurgeSite(SitePurge* site, uint64_t previous, size_t* budget, bool dry_run,
+                   bool* more);
 
   std::mutex mu_;
   std::unique_ptr<common::Db> db_;       // the writer, GUARDED_BY(mu_)

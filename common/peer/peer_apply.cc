@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "common/merge/accept.h"
+#include "common/merge/purge.h"
 #include "common/merge/merge.h"
 #include "common/model/validate.h"
 
@@ -100,6 +101,13 @@ Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::str
     RELAIS_ASSIGN_OR_RETURN(std::optional<Record> local, store->Get(sent.collection, sent.id));
     if (local && local->site_id != sent.site_id) {
       ++stats.set_aside;
+      continue;
+    }
+    // A settled tombstone of a record not held here (purged here after the
+    // hub's purge horizon passed it, docs/sync-model.md §11, or never
+    // had): nothing to take, and taking it would keep a purged record.
+    if (!local && common::IsPurgeableTombstone(sent)) {
+      ++stats.skipped;
       continue;
     }
     const Record& in = sent;

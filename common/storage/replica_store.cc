@@ -32,6 +32,10 @@ const char* const kMigrations[] = {
     " SELECT 'org', value FROM meta WHERE key = 'site_id';"
     "INSERT OR IGNORE INTO meta(key, value)"
     " SELECT 'scope', value FROM meta WHERE key = 'site_id';",
+    // 3 -> 4: history purge (docs/sync-model.md §11).
+    "ALTER TABLE records ADD COLUMN hub_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE rebootstrap_pending(collection INTEGER NOT NULL,"
+    " id TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY(collection, id));",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kReplicaSchemaVersion);
@@ -127,7 +131,7 @@ Status ReplicaStore::Upsert(const Record& r, uint64_t seq) {
           "INSERT INTO records(collection, id, site_id, state, seq, k1, acked_vv)"
           " VALUES(?1,?2,?3,?4,?5,?6,?8)"
           " ON CONFLICT(collection, id) DO UPDATE SET site_id=excluded.site_id,"
-          " state=excluded.state, seq=excluded.seq, k1=excluded.k1,"
+          " state=excluded.state, seq=excluded.seq, k1=excluded.k1, hub_at=0,"
           " acked_vv = CASE WHEN excluded.seq = 0 THEN excluded.acked_vv"
           " WHEN records.seq <= ?7 THEN json_extract(records.state, '$.vv')"
           " ELSE records.acked_vv END"));
@@ -151,10 +155,11 @@ Status ReplicaStore::PutLocal(const Record& r) {
 
 Result<ApplyStats> ReplicaStore::ApplyRemote(
     const std::vector<Record>& incoming,
-    const std::map<std::string, std::string>& meta) {
+    const std::map<std::string, std::string>& meta, const HubBatchInfo* hub) {
   Transaction tx(db_.get());
   RELAIS_RETURN_IF_ERROR(tx.status());
   ApplyStats stats;
+  std::vector<std::pair<Collection, std::string>> at_hub;  // equal to a pulled state
   for (const Record& in : incoming) {
     // What arrives is checked like what the hub accepts (bounds, fields,
     // values, dots): a broken or hostile sender cannot store garbage here.
@@ -181,6 +186,7 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
                                        in.id + "): " + err);
     }
     if (local && merged == *local) {
+      if (merged == in) at_hub.emplace_back(in.collection, in.id);
       if (!(merged == in)) {
         // The hub lacks part of a state counted as delivered, or keeps a
         // value this replica superseded: send it again (see the header;
@@ -196,6 +202,7 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
     }
     if (merged == in) {
       RELAIS_RETURN_IF_ERROR(Upsert(merged, 0));
+      at_hub.emplace_back(in.collection, in.id);
     } else {
       RELAIS_ASSIGN_OR_RETURN(Record again, ReassertOver(merged, in));
       RELAIS_RETURN_IF_ERROR(PutLocal(again));
@@ -209,6 +216,8 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
     RELAIS_RETURN_IF_ERROR(
         SetMeta("set_aside", std::to_string(before + static_cast<uint64_t>(stats.set_aside))));
   }
+  // After the meta: push_cursor already says what was acknowledged.
+  if (hub) RELAIS_RETURN_IF_ERROR(ApplyHubBookkeeping(*hub, at_hub, &stats));
   RELAIS_RETURN_IF_ERROR(tx.Commit());
   return stats;
 }

@@ -18,8 +18,17 @@
 //           acked_vv TEXT (version vector, canonical JSON, of a state of
 //           the record the hub has merged, '' = none; see below),
 //           PRIMARY KEY(collection, id))
+//           hub_at INT (schema 4, §11: an upper bound of the hub sequence
+//           of a hub state equal to or containing this state; 0 =
+//           unknown. Reset by every local change),
 //   index records_seq(seq)                -> "changes since N" in O(changes)
 //   index records_k1(collection, k1)      -> day views without a full scan
+//
+//   rebootstrap_pending(collection INT, id TEXT, state TEXT, PRIMARY
+//           KEY(collection, id)) (schema 4): the states kept aside while a
+//           replica below the purge horizon re-bootstraps (§11)
+//   meta purge_horizon:<site>: last purge horizon the hub gave for the site;
+//   meta rebootstrap = "1" while a re-bootstrap is under way
 //
 // acked_vv, for delta pushes (merge.h TrimToDelta): a state the hub sent
 // (ApplyRemote with nothing local to add) is merged there; a state whose seq
@@ -49,13 +58,34 @@
 
 namespace relais::common {
 
-inline constexpr int kReplicaSchemaVersion = 3;
+inline constexpr int kReplicaSchemaVersion = 4;
 
 struct ApplyStats {
+  int purged = 0;      // settled tombstones removed (history purge, §11)
   int applied = 0;     // records whose local state changed
   int unchanged = 0;   // already known
   int conflicts = 0;   // records left with fields needing attention
   int set_aside = 0;   // same (collection, id) already held for another site
+};
+
+// What the hub said alongside a pulled batch, for the history purge
+// (docs/sync-model.md §11). All zero/empty: nothing to record or purge
+// (peers, snapshots, old hubs).
+struct HubBatchInfo {
+  uint64_t received_at = 0;  // the page's pull cursor (>= each state's hub seq)
+  // Local sequences (acked_after, acked_upto] were just acknowledged; the
+  // hub's last sequence read after that push committed is acked_at.
+  uint64_t acked_after = 0;
+  uint64_t acked_upto = 0;
+  uint64_t acked_at = 0;
+  std::map<std::string, uint64_t> horizons;  // site -> purge horizon
+  size_t max_purge = 1000;                   // tombstones removed per batch
+};
+
+// What FinishRebootstrap did.
+struct RebootstrapStats {
+  int resent = 0;   // states kept with writes the hub lacks, pending again
+  int dropped = 0;  // states dropped (all known to the hub, or purged there)
 };
 
 struct PendingChange {
@@ -95,8 +125,29 @@ class ReplicaStore {
   // author delivered them, issue #17), so it is pushed again and the hub
   // takes what it now can; a field where the hub still holds a value this
   // replica superseded by its own write is written again (ReassertOver).
+  //
+  // History purge (§11), with `hub` given (the sync client): in the same
+  // transaction, records the hub sequence bound of every state now equal
+  // to the hub's (pulled, or just acknowledged), then removes the settled
+  // tombstones of each site of hub->horizons whose bound is <= the
+  // horizon and that hold nothing unsent (seq <= push_cursor), at most
+  // hub->max_purge; stores meta purge_horizon:<site>.
   Result<ApplyStats> ApplyRemote(const std::vector<Record>& incoming,
-                                 const std::map<std::string, std::string>& meta);
+                                 const std::map<std::string, std::string>& meta,
+                                 const HubBatchInfo* hub = nullptr);
+
+  // Re-bootstrap of a replica below its scope's purge horizon (restored
+  // from an old backup; §11), in one transaction each. Begin: sets aside
+  // every state with something unsent (seq > push_cursor), removes every
+  // record, pull_cursor = 0, meta rebootstrap = 1 (pulls then include this
+  // replica's own states). Finish (after the pull from 0 is complete): for
+  // each state set aside, keeps what the hub lacks -- the join with the
+  // hub's state, pending, if it adds anything; a record the hub no longer
+  // holds only if it is this replica's own unsent creation (its vector
+  // names no other replica), else it was purged there: dropped -- then
+  // clears meta rebootstrap.
+  Status BeginRebootstrap();
+  Result<RebootstrapStats> FinishRebootstrap();
 
   // Local changes with seq > after, in seq order, at most `max_records` and
   // about `max_bytes` of state (at least one record if any).
@@ -148,6 +199,11 @@ class ReplicaStore {
   explicit ReplicaStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
   Status Migrate();
   Status Upsert(const Record& r, uint64_t seq);
+  // The §11 part of ApplyRemote. `at_hub`: records just stored equal to a
+  // pulled state. REQUIRES: an open Transaction.
+  Status ApplyHubBookkeeping(const HubBatchInfo& hub,
+                             const std::vector<std::pair<Collection, std::string>>& at_hub,
+                             ApplyStats* stats);
   // `local` with this replica's value of each field where `hub` still holds
   // a value `local` has seen and superseded by this replica's own write,
   // a write the hub already holds (the hub could not take that

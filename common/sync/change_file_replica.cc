@@ -127,6 +127,15 @@ Result<ImportReport> ImportResponse(common::Replica& replica, const std::string&
     const std::string mark = hex + ":" + std::to_string(i);
     RELAIS_ASSIGN_OR_RETURN(AppliedResponse applied,
                             ApplyResponse(replica, pull_cursor, ack, resp, {{kImportMeta, mark}}));
+    if (applied.rebootstrap) {
+      // As SyncOnce (docs/sync-model.md §11): below the purge horizon, the
+      // scope is pulled again from 0 by the next exported file.
+      RELAIS_RETURN_IF_ERROR(store->BeginRebootstrap());
+      RELAIS_RETURN_IF_ERROR(
+          store->SetMeta(kImportMeta, hex + ":" + std::to_string(responses.size() - 1)));
+      report.resync = true;
+      return report;
+    }
     if (applied.resync) {
       // As SyncOnce: send everything again and pull the scope from the start.
       const std::string last = hex + ":" + std::to_string(responses.size() - 1);
@@ -141,6 +150,10 @@ Result<ImportReport> ImportResponse(common::Replica& replica, const std::string&
     report.set_aside += applied.set_aside;
   }
   report.more_to_pull = responses.back().has_more();
+  if (!report.more_to_pull) {
+    RELAIS_ASSIGN_OR_RETURN(std::string rebootstrap, store->GetMeta("rebootstrap"));
+    if (rebootstrap == "1") RELAIS_RETURN_IF_ERROR(store->FinishRebootstrap().status());
+  }
   return report;
 }
 

@@ -41,6 +41,17 @@ Result<std::string> ObservedHlc(common::Replica& replica,
 
 }  // namespace
 
+bool BelowPurgeHorizon(common::Replica& replica, uint64_t sent_pull_cursor,
+                       const pb::SyncResponse& resp) {
+  if (sent_pull_cursor == 0) return false;
+  // Re-bootstrapping: everything held was pulled in this pass, from 0.
+  const Result<std::string> again = replica.store()->GetMeta("rebootstrap");
+  if (!again.ok() || *again == "1") return false;
+  for (const pb::PurgeHorizon& h : resp.purge_horizons())
+    if (replica.InScope(h.site_id()) && sent_pull_cursor < h.horizon()) return true;
+  return false;
+}
+
 Result<SyncReport> SyncOnce(common::Replica& replica,
                             const SyncOptions& options) {
   common::ReplicaStore* store = replica.store();
@@ -121,6 +132,13 @@ Result<SyncReport> SyncSessionWith(common::Replica& replica, const SyncOptions& 
     if (answered) *answered = true;
     const pb::SyncResponse& resp = *called;
     report.bytes += static_cast<int64_t>(req.ByteSizeLong() + resp.ByteSizeLong());
+    // Below the purge horizon the hub takes nothing and says so (§11).
+    if (BelowPurgeHorizon(replica, pull_cursor, resp)) {
+      if (++report.rebootstraps > 1)
+        return Status::Internal("réamorçage sous l'horizon de purge en boucle: abandon");
+      RELAIS_RETURN_IF_ERROR(store->BeginRebootstrap());
+      continue;
+    }
     if (sent_seq != 0 && resp.ack_seq() != sent_seq)
       return Status::Internal("accusé de réception du hub incohérent");
     RELAIS_ASSIGN_OR_RETURN(AppliedResponse applied,
@@ -137,6 +155,14 @@ Result<SyncReport> SyncSessionWith(common::Replica& replica, const SyncOptions& 
     report.pulled += applied.pulled;
     report.conflicts += applied.conflicts;
     report.set_aside += applied.set_aside;
+    report.purged += applied.purged;
+    if (!resp.has_more()) {
+      RELAIS_ASSIGN_OR_RETURN(std::string rebootstrap, store->GetMeta("rebootstrap"));
+      if (rebootstrap == "1") {
+        // The scope is pulled again from 0: what was kept aside goes back.
+        RELAIS_RETURN_IF_ERROR(store->FinishRebootstrap().status());
+      }
+    }
 
     RELAIS_ASSIGN_OR_RETURN(uint64_t acked, store->GetMetaInt("push_cursor"));
     RELAIS_ASSIGN_OR_RETURN(int64_t pending, store->CountChangesSince(acked));
@@ -177,7 +203,12 @@ Result<uint64_t> BuildRequest(common::Replica& replica, const SyncOptions& optio
   }
   if (!changes.empty()) req->set_push_seq(changes.back().seq);
   req->set_pull_cursor(pull_cursor);
-  req->set_include_own(options.include_own);
+  // While re-bootstrapping (§11) this replica holds nothing: its own
+  // states must come back too.
+  const common::Result<std::string> rebootstrap = replica.store()->GetMeta("rebootstrap");
+  if (!rebootstrap.ok()) return rebootstrap.status();
+  req->set_include_own(options.include_own || *rebootstrap == "1");
+  req->set_rebootstrap(*rebootstrap == "1");
   req->set_max_pull_records(static_cast<uint32_t>(options.pull_batch_records));
   req->set_max_pull_bytes(static_cast<uint32_t>(options.pull_batch_bytes));
   return changes.empty() ? 0 : changes.back().seq;
@@ -204,6 +235,15 @@ Result<AppliedResponse> ApplyResponse(common::Replica& replica, uint64_t sent_pu
     out.new_epoch = resp.hub_epoch();
     return out;
   }
+  // History purge (§11): per-site horizons; a cursor below one of them
+  // means this replica's states predate a purge (old backup).
+  common::HubBatchInfo hub;
+  if (BelowPurgeHorizon(replica, sent_pull_cursor, resp)) {
+    out.rebootstrap = true;
+    return out;
+  }
+  for (const pb::PurgeHorizon& h : resp.purge_horizons())
+    if (replica.InScope(h.site_id())) hub.horizons[h.site_id()] = h.horizon();
   std::vector<Record> pulled;
   pulled.reserve(static_cast<size_t>(resp.pull_size()));
   for (const pb::Record& p : resp.pull()) {
@@ -233,7 +273,14 @@ Result<AppliedResponse> ApplyResponse(common::Replica& replica, uint64_t sent_pu
   }
   RELAIS_ASSIGN_OR_RETURN(meta["hlc"], ObservedHlc(replica, pulled));
   // Data, both cursors and the clock move together, or not at all.
-  RELAIS_ASSIGN_OR_RETURN(common::ApplyStats stats, store->ApplyRemote(pulled, meta));
+  hub.received_at = resp.pull_cursor();
+  if (ack != 0) {
+    RELAIS_ASSIGN_OR_RETURN(hub.acked_after, store->GetMetaInt("push_cursor"));
+    hub.acked_upto = ack;
+    hub.acked_at = resp.hub_last_seq();
+  }
+  RELAIS_ASSIGN_OR_RETURN(common::ApplyStats stats, store->ApplyRemote(pulled, meta, &hub));
+  out.purged = stats.purged;
   out.pulled = static_cast<int>(pulled.size());
   out.conflicts = stats.conflicts;
   out.set_aside = stats.set_aside;

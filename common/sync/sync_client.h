@@ -103,6 +103,8 @@ struct SyncReport {
   int resyncs = 0;      // full re-sends after the hub lost history
   int set_aside = 0;    // pulled records whose id is held for another site
   std::string transport;  // "grpc" or "http": the one that completed
+  int purged = 0;       // settled tombstones removed here (§11)
+  int rebootstraps = 0;  // re-bootstraps below the purge horizon (§11)
 };
 
 common::Result<SyncReport> SyncOnce(common::Replica& replica,
@@ -147,10 +149,22 @@ struct AppliedResponse {
   // (ReplicaStore::MarkAllPending with meta hub_epoch = `new_epoch`).
   bool resync = false;
   std::string new_epoch;
+  // This replica's pull cursor is below the purge horizon of a site of its
+  // scope (restored from an old backup, docs/sync-model.md §11): nothing
+  // was applied; the caller re-bootstraps (ReplicaStore::BeginRebootstrap).
+  bool rebootstrap = false;
+  int purged = 0;
   int pulled = 0;
   int conflicts = 0;
   int set_aside = 0;
 };
+
+// True if `sent_pull_cursor` (> 0) is below the purge horizon of a site of
+// the replica's scope named in `resp` (docs/sync-model.md §11): the replica
+// holds states from before a purge and must re-bootstrap
+// (ReplicaStore::BeginRebootstrap); the hub then took nothing of the push.
+bool BelowPurgeHorizon(common::Replica& replica, uint64_t sent_pull_cursor,
+                       const relais::sync::v1::SyncResponse& resp);
 
 // Applies a response of the hub to a request whose pull cursor was
 // `sent_pull_cursor` and whose push batch ended at local sequence `ack`

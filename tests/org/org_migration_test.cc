@@ -17,13 +17,17 @@ namespace {
 using relais::testing::RunRelaisCli;
 
 // Turns a freshly written replica file back into what version 2 wrote:
-// the v2 -> v3 migration only added the meta keys org and scope.
+// the v2 -> v3 migration only added the meta keys org and scope (and
+// v3 -> v4 the purge column and table, dropped too).
 void DowngradeToV2(const std::string& path) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   char* err = nullptr;
   const int rc = sqlite3_exec(
-      db, "DELETE FROM meta WHERE key IN ('org','scope'); PRAGMA user_version=2;", nullptr,
+      db,
+      "DELETE FROM meta WHERE key IN ('org','scope'); ALTER TABLE records DROP COLUMN hub_at;"
+      " DROP TABLE rebootstrap_pending; PRAGMA user_version=2;",
+      nullptr,
       nullptr, &err);
   EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
   sqlite3_free(err);
@@ -66,7 +70,7 @@ TEST_F(OrgMigrationTest, OneSiteReplicaOfSchemaV2MigratesInPlace) {
 
   auto r = common::Replica::Open(path);
   ASSERT_OK(r);
-  EXPECT_EQ(UserVersion(path), 3);
+  EXPECT_EQ(UserVersion(path), common::kReplicaSchemaVersion);
   EXPECT_EQ((*r)->org_id(), "MSP1");
   EXPECT_EQ((*r)->scope(), std::vector<std::string>{"MSP1"});
   EXPECT_TRUE((*r)->has_key());  // relais-MSP1.cle: the organisation's key

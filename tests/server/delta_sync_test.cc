@@ -151,7 +151,8 @@ TEST_F(DeltaSyncTest, AReplicaFromBeforeDeltasMigratesAndStaysCorrect) {
   a.reset();
   // Back to schema 1 (no acked_vv column), as written by the previous build.
   Exec(dir_.File("a.db"),
-       "ALTER TABLE records DROP COLUMN acked_vv; PRAGMA user_version=1;");
+       "ALTER TABLE records DROP COLUMN acked_vv; ALTER TABLE records DROP COLUMN hub_at;"
+       " DROP TABLE rebootstrap_pending; PRAGMA user_version=1;");
   auto reopened = common::Replica::Open(dir_.File("a.db"));
   ASSERT_OK(reopened);
   a = std::move(reopened).value();

@@ -147,7 +147,7 @@ TEST_F(HubMigrationTest, Version1FileMigratesInPlaceAndResolvesDuplicateBinding)
   EXPECT_EQ(again, "");
   auto db = common::Db::Open(path_, false);
   ASSERT_OK(db);
-  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), 3);
+  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), kHubSchemaVersion);
 }
 
 class HubIdentityTest : public ::testing::Test {

@@ -1,0 +1,35 @@
+#pragma once
+// History purge by causal stability (issue #17, docs/sync-model.md §11):
+// the pure part shared by the hub stores and the replica store.
+//
+// A record is *purgeable* when it is a settled tombstone: its `_deleted`
+// field holds exactly one sibling, whose value is "1". A conflicted
+// deletion (a concurrent "0" sibling) is not purgeable: staff must settle
+// it first. Whether a purgeable record may actually be removed is decided
+// by its store from causal stability (every live replica of its site has
+// durably applied a state at least as new), never from the record alone.
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/model/record.h"
+
+namespace relais::common {
+
+// True if `r` is a settled tombstone (see above).
+bool IsPurgeableTombstone(const Record& r);
+
+// Cheap pre-filter on a canonical JSON state (codec/record_json.h): false
+// means the state is certainly not a tombstone, so it need not be decoded.
+bool MayBeTombstoneJson(const std::string& state_json);
+
+// Stability horizon of a site: the minimum of the acknowledged pull
+// cursors of the live replicas holding it (`acks`: one entry per live
+// replica of the site; a replica with no acknowledgement yet counts as 0).
+// No live replica: `last_seq` (nobody could need a tombstone). Never below
+// `previous` (a stored horizon does not move back: what was purged is gone).
+uint64_t StabilityHorizon(const std::map<std::string, uint64_t>& acks,
+                          uint64_t last_seq, uint64_t previous);
+
+}  // namespace relais::common
