@@ -145,8 +145,8 @@ TEST(OrgCliNoOrgTest, FirstSiteIsTheOrganisationAndASite) {
 
 // A site record written before the organisation fields existed (only
 // retention_months, the site's id), in a file taken back to replica schema
-// 2 (no org/scope meta, user_version 2: what a replica made before
-// issue #19 holds), opens, keeps its data, shows "-" for what it lacks and
+// 2 (no org/scope meta, no purge column and table of v4, user_version 2:
+// what a replica made before issue #19 holds), opens, keeps its data, shows "-" for what it lacks and
 // restricts no slot.
 TEST(OrgMigrationTest, OldSiteRecordStillReadsAndRestrictsNothing) {
   TempDir dir;
@@ -160,7 +160,8 @@ TEST(OrgMigrationTest, OldSiteRecordStillReadsAndRestrictsNothing) {
     ASSERT_OK(w.status());
     ASSERT_OK((*r)->AddPractitioner("a", "Dr A", "medecin"));
     ASSERT_OK((*r)->store()->db()->Exec(
-        "DELETE FROM meta WHERE key IN ('org', 'scope'); PRAGMA user_version = 2;"));
+        "DELETE FROM meta WHERE key IN ('org', 'scope'); ALTER TABLE records DROP COLUMN hub_at;"
+        " DROP TABLE rebootstrap_pending; PRAGMA user_version = 2;"));
   }
   {
     auto r = Replica::Open(db);  // migrates 2 -> current

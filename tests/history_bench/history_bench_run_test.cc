@@ -129,12 +129,19 @@ TEST(HistoryBenchRun, SameSeedSameYear) {
   EXPECT_EQ(ja["tombstones"], jb["tombstones"]);
 }
 
-TEST(HistoryBenchArgs, PurgeRefusedWhileNotWired) {
-  TempDir dir;
-  const Ran r = RunBench(dir, "--days 1 --per-day 1 --purge");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("purge pas encore disponible"), std::string::npos) << r.err;
-  EXPECT_TRUE(r.out.empty()) << "no JSON line when nothing ran";
+// The purge removes history, never live data: the same seeded year with and
+// without --purge ends with the same live records, and no more tombstones.
+TEST(HistoryBenchRun, PurgeKeepsTheLiveRecords) {
+  TempDir a, b;
+  std::cerr << "graine 4242 (sans puis avec --purge)\n";
+  const Json plain = ParseLine(RunBench(a, kTinyYear));
+  const Json purged = ParseLine(RunBench(b, std::string(kTinyYear) + " --purge"));
+  ASSERT_TRUE(plain.is_object() && purged.is_object());
+  EXPECT_EQ(purged["purge"], true);
+  EXPECT_EQ(purged["converged"], true);
+  EXPECT_EQ(purged["live_records"], plain["live_records"]);
+  EXPECT_EQ(purged["ops"], plain["ops"]);
+  EXPECT_LE(purged["tombstones"].get<int64_t>(), plain["tombstones"].get<int64_t>());
 }
 
 TEST(HistoryBenchArgs, BadNumbersRefused) {

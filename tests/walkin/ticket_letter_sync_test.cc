@@ -142,7 +142,7 @@ INSTANTIATE_TEST_SUITE_P(Stores, TicketLetterSyncTest, pgtest::AllStores(), pgte
 // a letter out of A-Z is refused before anything moves.
 TEST(TicketLetterResponseTest, HostileLetterIsRefusedHonestOneIsStored) {
   common::testing::TempDir dir;
-  ASSERT_OK(common::Replica::Init(dir.File("k.db"), "S1").status());
+  ASSERT_OK(common::Status(common::Replica::Init(dir.File("k.db"), "S1").status()));
   auto r = common::Replica::Open(dir.File("k.db"));
   ASSERT_OK(r.status());
   auto response = [](const std::string& letter, bool full) {
@@ -170,14 +170,14 @@ TEST(TicketLetterResponseTest, HostileLetterIsRefusedHonestOneIsStored) {
   }
   EXPECT_EQ(*(*r)->Dump(), before);
   // "Site full" without a letter: remembered, and said when issuing.
-  ASSERT_OK(relais::sync::ApplyResponse(**r, 0, 0, response("", true)).status());
+  ASSERT_OK(common::Status(relais::sync::ApplyResponse(**r, 0, 0, response("", true)).status()));
   EXPECT_NE(common::IssueTicket(**r).status().message().find("26 lettres"), std::string::npos);
   // An honest letter is stored (and clears "full").
-  ASSERT_OK(relais::sync::ApplyResponse(**r, 5, 0, response("C", false)).status());
+  ASSERT_OK(common::Status(relais::sync::ApplyResponse(**r, 5, 0, response("C", false)).status()));
   EXPECT_EQ(*common::TicketPrefix(**r), "C");
   EXPECT_EQ(*(*r)->store()->GetMeta(common::kTicketPrefixFullMeta), "");
   // A hub older than the field sends nothing: the letter stays.
-  ASSERT_OK(relais::sync::ApplyResponse(**r, 5, 0, response("", false)).status());
+  ASSERT_OK(common::Status(relais::sync::ApplyResponse(**r, 5, 0, response("", false)).status()));
   auto t = common::IssueTicket(**r);
   ASSERT_OK(t.status());
   EXPECT_EQ(t->number, "C1");

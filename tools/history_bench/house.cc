@@ -16,7 +16,7 @@ const char* WhoName(int who) {
 }
 
 Status SimHouse::Start(const std::string& hub_file, const std::vector<std::string>& names,
-                       uint64_t seed) {
+                       uint64_t seed, bool auto_purge) {
   hub_file_ = hub_file;
   if (std::filesystem::exists(dir_ + "/ca.pem")) {
     tls_ = server::bench::TlsFiles{dir_ + "/ca.pem", dir_ + "/hub.pem", dir_ + "/hub.key"};
@@ -26,7 +26,8 @@ Status SimHouse::Start(const std::string& hub_file, const std::vector<std::strin
     tls_ = *tls;
   }
   RELAIS_RETURN_IF_ERROR(
-      hub_.Start(hub_path(), dir_ + "/" + hub_file + ".log", tls_, kSite, names, clock_));
+      hub_.Start(hub_path(), dir_ + "/" + hub_file + ".log", tls_, kSite, names, clock_,
+                 auto_purge));
   for (size_t i = 0; i < names.size(); ++i) {
     HouseReplica h;
     h.name = names[i];

@@ -48,9 +48,10 @@ class SimHouse {
   // Makes the TLS files (once per directory), starts the hub on
   // dir/<hub_file> with a token per name of `names`, creates and opens one
   // replica per name (dir/<name>.db), seeded with `seed` + index for
-  // reproducible record ids and check-in codes.
+  // reproducible record ids and check-in codes. `auto_purge`: the hub
+  // purges settled tombstones after syncs (HubServiceOptions::auto_purge).
   common::Status Start(const std::string& hub_file, const std::vector<std::string>& names,
-                       uint64_t seed);
+                       uint64_t seed, bool auto_purge = false);
   // One sync session of replica `i` with the hub (SyncOnce); adds the
   // round trips and bytes to the counters; its report in `*report` if given.
   common::Status Sync(int i, sync::SyncReport* report = nullptr);

@@ -1,12 +1,15 @@
 #include "tools/history_bench/purge_hook.h"
 
+#include "server/hub_purge.h"
+
 namespace relais::histbench {
 
 common::Status RunPurge(const PurgeContext& ctx) {
   if (!ctx.enabled) return common::Status::OK();
-  // h-purge wires the hub purge here (and the replicas' purge), then sets
-  // kPurgeWired to true.
-  return common::Status::FailedPrecondition("purge pas encore disponible");
+  if (ctx.hub == nullptr) return common::Status::InvalidArgument("purge: pas de hub");
+  server::PurgeRunOptions options;  // every site, bounded runs
+  common::Result<server::PurgeReport> r = server::RunHubPurge(*ctx.hub, options, nullptr);
+  return r.ok() ? common::Status::OK() : r.status();
 }
 
 }  // namespace relais::histbench

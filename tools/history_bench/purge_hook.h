@@ -3,11 +3,12 @@
 // the purge of tombstones and stale metadata by causal stability (h-purge,
 // in the hub and replica stores) is called during the simulated year.
 //
-// Today it is a no-op: kPurgeWired is false, `relais-history-bench
-// --purge` is refused (« purge pas encore disponible ») and the JSON line
-// says "purge":false. To wire it: call the hub's and the replicas' purge in
-// RunPurge when ctx.enabled, set kPurgeWired to true, and the same bench
-// then measures the year with the purge ("purge":true).
+// With --purge the hub purges settled tombstones after each sync that
+// moves an acknowledgement (HubServiceOptions::auto_purge) and RunPurge
+// runs a full `relais-hub purge` pass (server/hub_purge.h) each evening;
+// replicas purge their own tombstones at their next sync, when the hub
+// sends them the horizon (docs/sync-model.md §11). Without --purge the hub
+// keeps everything: the baseline ("purge":false).
 
 #include <cstdint>
 #include <vector>
@@ -18,8 +19,8 @@
 
 namespace relais::histbench {
 
-// False while RunPurge does nothing.
-inline constexpr bool kPurgeWired = false;
+// True since RunPurge calls the hub purge (kept for main.cc's check).
+inline constexpr bool kPurgeWired = true;
 
 struct PurgeContext {
   bool enabled = false;                      // --purge given (and wired)

@@ -75,7 +75,8 @@ common::Result<std::string> RunHistory(const RunOptions& o) {
   common::FakeClock clock(1767596400000);
   SimHouse year(o.dir + "/annee", &clock, "annee");
   std::filesystem::create_directories(o.dir + "/annee");
-  RELAIS_RETURN_IF_ERROR(year.Start("hub.db", {"kiosk", "secretariat", "laptop"}, o.year.seed));
+  RELAIS_RETURN_IF_ERROR(year.Start("hub.db", {"kiosk", "secretariat", "laptop"}, o.year.seed,
+                                    /*auto_purge=*/o.year.purge));
   YearCounts counts;
   RELAIS_RETURN_IF_ERROR(SimulateYear(year, o.year, &counts));
   RELAIS_RETURN_IF_ERROR(year.SyncUntilQuiet());

@@ -10,7 +10,8 @@ using common::Status;
 
 Status SimHub::Start(const std::string& db_path, const std::string& log_path,
                      const server::bench::TlsFiles& tls, const std::string& site,
-                     const std::vector<std::string>& replicas, common::Clock* clock) {
+                     const std::vector<std::string>& replicas, common::Clock* clock,
+                     bool auto_purge) {
   if (std::filesystem::exists(db_path))
     return Status::AlreadyExists("le fichier du hub existe déjà: " + db_path);
   log_.open(log_path, std::ios::app);
@@ -30,6 +31,8 @@ Status SimHub::Start(const std::string& db_path, const std::string& log_path,
   }
   server::HubServiceOptions so;
   so.log = &log_;
+  // Without --purge the year is the baseline: the hub keeps every tombstone.
+  so.auto_purge = auto_purge;
   service_ = std::make_unique<server::HubService>(*store_, *clock, so);
   server::ServerOptions opts;
   opts.listen = "127.0.0.1:0";

@@ -34,7 +34,8 @@ class SimHub {
   // `tls`. The call log goes to `log_path`. `clock` outlives the hub.
   common::Status Start(const std::string& db_path, const std::string& log_path,
                        const server::bench::TlsFiles& tls, const std::string& site,
-                       const std::vector<std::string>& replicas, common::Clock* clock);
+                       const std::vector<std::string>& replicas, common::Clock* clock,
+                       bool auto_purge = false);
   // Shuts the server down and closes the store. Idempotent.
   void Stop();
 
