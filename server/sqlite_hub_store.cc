@@ -8,7 +8,6 @@
 
 #include "common/codec/record_json.h"
 #include "common/merge/accept.h"
-#include "common/merge/purge.h"
 #include "common/model/schema.h"
 
 namespace relais::server {
@@ -228,14 +227,8 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
   ++result->accepted;
   RELAIS_ASSIGN_OR_RETURN(std::optional<StoredRecord> have,
                           GetLocked(in.site_id, in.collection, in.id));
-  // A settled tombstone of a record the hub does not hold (purged here,
-  // §11, or created and deleted before its first push) brings nothing:
-  // not stored, so a late push cannot bring a purged record back.
-  if (!have && !in.partial && common::IsPurgeableTombstone(in)) {
-    ++result->ignored;
-    return Status::OK();
-  }
-  // The acceptance rule shared by every store (common/merge/accept.h).
+  // The acceptance rule shared by every store (common/merge/accept.h); it
+  // also drops a settled tombstone of a record the hub does not hold (§11).
   RELAIS_ASSIGN_OR_RETURN(
       common::Acceptance acc,
       common::Accept(in, have ? &have->record : nullptr, scope.replica_id,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/merge/merge.h"
+#include "common/merge/purge.h"
 #include "common/model/schema.h"
 #include "common/model/ticket.h"
 #include "common/model/validate.h"
@@ -257,6 +258,17 @@ Result<Acceptance> Accept(const Record& in, const Record* have,
         return out;
       }
       return Status::InvalidArgument(Describe(in) + ": champ obligatoire manquant: " + f);
+    }
+    // A settled tombstone of a record the hub does not hold (purged,
+    // docs/sync-model.md §11, or created and deleted before its first
+    // push) brings nothing: not stored, so a late push cannot bring a
+    // purged record back. Judged after every check above, so such a push
+    // is refused exactly when any other would be.
+    if (IsPurgeableTombstone(*cur)) {
+      out.skipped = true;
+      out.ignored += 1;
+      owned.reset();
+      return out;
     }
     out.state_ = owned ? nullptr : &in;
     out.changed = true;

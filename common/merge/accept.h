@@ -73,8 +73,9 @@ struct Acceptance {
   // echo suppression may skip sending it back.
   bool exact = false;
   // Parts of the push that were not taken: vector entries and siblings the
-  // author cannot vouch for, omissions that did not delete. 0 for honest
-  // replicas of a hub that kept its history.
+  // author cannot vouch for, omissions that did not delete, a settled
+  // tombstone of a record the hub does not hold (§11 of sync-model.md). 0
+  // for honest replicas of a hub that kept its history, but for that last.
   int ignored = 0;
   // Nothing to store: the state had only parts the author cannot vouch for.
   bool skipped = false;
