@@ -43,19 +43,6 @@ Result<std::string> BearerHash(const httplib::Request& req) {
   return HashToken(value.substr(kBearer.size()));
 }
 
-bool SplitHostPort(const std::string& hp, std::string* host, int* port) {
-  const size_t colon = hp.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 >= hp.size() || colon + 6 < hp.size())
-    return false;
-  for (size_t i = colon + 1; i < hp.size(); ++i)
-    if (hp[i] < '0' || hp[i] > '9') return false;
-  *host = hp.substr(0, colon);
-  if (host->size() > 2 && host->front() == '[' && host->back() == ']')
-    *host = host->substr(1, host->size() - 2);
-  *port = std::atoi(hp.c_str() + colon + 1);
-  return *port <= 65535;
-}
-
 }  // namespace
 
 HttpSyncServer::HttpSyncServer(HubService* service) : service_(service) {}
@@ -164,7 +151,7 @@ void HttpSyncServer::Install() {
 Result<int> HttpSyncServer::Start(const HttpSyncOptions& o) {
   std::string host;
   int port = -1;
-  if (!SplitHostPort(o.listen, &host, &port))
+  if (!net::SplitListenAddress(o.listen, &host, &port))
     return Status::InvalidArgument("--http-sync-listen: hôte:port attendu, reçu '" + o.listen +
                                    "'");
   if (o.threads < 1 || o.threads > 256)

@@ -84,18 +84,6 @@ std::string FactStorePath(const std::string& db) {
   return db + "-agregats.db";
 }
 
-// Splits "host:port"; false if malformed.
-bool SplitHostPort(const std::string& hp, std::string* host, int* port) {
-  const size_t colon = hp.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 >= hp.size() || colon + 6 < hp.size())
-    return false;
-  for (size_t i = colon + 1; i < hp.size(); ++i)
-    if (hp[i] < '0' || hp[i] > '9') return false;
-  *host = hp.substr(0, colon);
-  *port = std::atoi(hp.c_str() + colon + 1);
-  return *port <= 65535;
-}
-
 int Serve(const StoreChoice& choice, const ServerOptions& options,
           const HubServiceOptions& service_options,
           const std::string& http_listen, const std::string& report_db,
@@ -105,7 +93,7 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
   int admin_port = -1;
   const bool admin_on = admin_opts.listen != "off";
   if (admin_on) {
-    if (!SplitHostPort(admin_opts.listen, &admin_host, &admin_port))
+    if (!net::SplitListenAddress(admin_opts.listen, &admin_host, &admin_port))
       return Report(Status::InvalidArgument("--admin-listen: hôte:port ou off attendu, reçu '" +
                                             admin_opts.listen + "'"));
     if (!admin_opts.token_file.empty()) {
@@ -173,7 +161,7 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
   if (!http_listen.empty()) {
     std::string host;
     int http_port = -1;
-    if (!SplitHostPort(http_listen, &host, &http_port))
+    if (!net::SplitListenAddress(http_listen, &host, &http_port))
       return Report(Status::InvalidArgument("--http-listen: hôte:port attendu, reçu '" +
                                             http_listen + "'"));
     auto tokens = SqliteCouncilTokens::Open(db);

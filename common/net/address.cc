@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <cstdlib>
+
 #include <fstream>
 #include <sstream>
 
@@ -32,6 +34,19 @@ common::Result<std::string> ReadFile(const std::string& path) {
   out << in.rdbuf();
   if (in.bad()) return common::Status::Internal("lecture impossible: " + path);
   return out.str();
+}
+
+bool SplitListenAddress(const std::string& hp, std::string* host, int* port) {
+  const size_t colon = hp.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= hp.size() || colon + 6 < hp.size())
+    return false;
+  for (size_t i = colon + 1; i < hp.size(); ++i)
+    if (hp[i] < '0' || hp[i] > '9') return false;
+  *host = hp.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']')
+    *host = host->substr(1, host->size() - 2);
+  *port = std::atoi(hp.c_str() + colon + 1);
+  return *port <= 65535;
 }
 
 }  // namespace relais::net
