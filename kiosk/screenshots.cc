@@ -66,6 +66,7 @@ int Screenshots(Kiosk& k, const Options& o) {
                         {"code-contraste", Screen::kCheckInCode, 100, true},
                         {"accueil-200", Screen::kWelcome, 200, false},
                         {"code-200", Screen::kCheckInCode, 200, false},
+                        {"naissance", Screen::kCheckInBirth},
                         {"naissance-200", Screen::kCheckInBirth, 200, false},
                         {"confirmation-200", Screen::kCheckInDone, 200, true},
                         // Walk-in queue (docs/kiosk.md « Sans rendez-vous »).

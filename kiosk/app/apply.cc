@@ -53,7 +53,8 @@ const common::Practitioner* FindPractitioner(const AppState& s,
 // Shows the confirmation for the single match; for several appointments of
 // ONE patient (same pseudonymous ref) with different practitioners, asks
 // "Avec quel professionnel ?" (names only, domain notes §2.3); otherwise the
-// secretariat message (two different patients never get to choose).
+// secretariat message (two different patients never get to choose, and
+// neither does one with more than kMaxCheckInChoices appointments today).
 void FinishCheckIn(AppState& s, const std::vector<size_t>& matches) {
   s.checkin = CheckInResult{};
   s.screen = Screen::kCheckInDone;
@@ -65,6 +66,7 @@ void FinishCheckIn(AppState& s, const std::vector<size_t>& matches) {
       practitioners.insert(s.today_appointments[i].practitioner);
     }
     if (patients.size() == 1 && practitioners.size() == matches.size() &&
+        matches.size() <= kMaxCheckInChoices &&
         !s.today_appointments[matches[0]].patient_ref.empty()) {
       for (size_t i : matches) {
         const common::Appointment& a = s.today_appointments[i];

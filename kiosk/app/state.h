@@ -55,6 +55,12 @@ struct CheckInForm {
   InputField active = InputField::kCode;
 };
 
+// At most this many appointments are offered on « Avec quel professionnel ? »:
+// three buttons and « Aucun de ceux-ci » fit on screen at 200 % text
+// (ReachTest.ChoiceScreenFitsAtTextScale200); a patient with more
+// appointments today is sent to the secretariat instead.
+inline constexpr size_t kMaxCheckInChoices = 3;
+
 // Result of the last check-in. Deliberately holds no patient name.
 struct CheckInResult {
   bool ok = false;

@@ -76,6 +76,37 @@ TEST_F(KioskTest, OnePatientWithTwoAppointmentsChoosesThePractitioner) {
   EXPECT_TRUE(s.effects.empty());
 }
 
+// Four appointments today with four practitioners: more than the choice
+// screen shows at 200 % text, so the patient is sent to the secretariat
+// (kMaxCheckInChoices); three still get the choice.
+TEST_F(KioskTest, MoreChoicesThanFitOnScreenGoToSecretariat) {
+  ASSERT_TRUE(replica_->AddPractitioner("kine-d", "Denis Duval", "kine").ok());
+  AppState loaded = Load();
+  std::vector<std::string> ids;
+  for (const char* p : {"dr-a", "dr-b", "ide-c", "kine-d"}) {
+    const std::string pid = Pid(loaded, p);
+    ids.push_back(Add(pid, 10, 15 * static_cast<int>(ids.size()), "LEROY Anne", "1944-04-04").first);
+  }
+  const std::string ref =
+      common::View(**replica_->Get(common::Collection::kAppointment, ids[0]))["patient_ref"];
+  for (size_t i = 1; i < ids.size(); ++i)
+    ASSERT_TRUE(
+        replica_->Write(common::Collection::kAppointment, ids[i], {{"patient_ref", ref}}).ok());
+  AppState s = Load();
+  Apply(s, act::CheckInByBirth{"04041944", "ler"});
+  EXPECT_EQ(s.screen, Screen::kCheckInDone);
+  EXPECT_FALSE(s.checkin.ok);
+  EXPECT_TRUE(s.checkin.choices.empty());
+  EXPECT_TRUE(s.effects.empty()) << "nobody checked in";
+  // The fourth one cancelled: three left, the choice comes back.
+  ASSERT_TRUE(replica_->Write(common::Collection::kAppointment, ids[3],
+                              {{"status", "cancelled"}}).ok());
+  s = Load();
+  Apply(s, act::CheckInByBirth{"04041944", "ler"});
+  EXPECT_EQ(s.screen, Screen::kCheckInChoose);
+  EXPECT_EQ(s.checkin.choices.size(), 3u);
+}
+
 TEST_F(KioskTest, AmbiguousOrUnknownGoesToSecretariat) {
   Add("dr-a", 10, 0, "MARTIN Paul", "1980-02-02");
   Add("dr-b", 10, 20, "MARTINEZ Pia", "1980-02-02");

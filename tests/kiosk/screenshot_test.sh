@@ -37,7 +37,7 @@ status=0
 mode=$(stat -c %a "$TMP/shots")
 if [[ "$mode" != 700 ]]; then echo "FAIL: $TMP/shots mode $mode, want 700"; status=1; fi
 for s in accueil code confirmation planning presences charges conflits \
-         accueil-contraste code-contraste accueil-200 code-200 naissance-200 \
+         accueil-contraste code-contraste accueil-200 code-200 naissance naissance-200 \
          confirmation-200 secretariat ticket file-attente affichage ticket-200 pin \
          pin-200 choix choix-200; do
   f="$TMP/shots/kiosk-$s.png"
