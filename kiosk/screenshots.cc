@@ -77,7 +77,10 @@ int Screenshots(Kiosk& k, const Options& o) {
                         {"pin", Screen::kStaffPin},
                         {"pin-200", Screen::kStaffPin, 200, false},
                         {"choix", Screen::kCheckInChoose},
-                        {"choix-200", Screen::kCheckInChoose, 200, false}};
+                        {"choix-200", Screen::kCheckInChoose, 200, false},
+                        // « Besoin de plus de temps ? » over the code screen.
+                        {"invite", Screen::kCheckInCode},
+                        {"invite-200", Screen::kCheckInCode, 200, false}};
   int failures = 0;
   for (const Shot& s : shots) {
     AppState& st = k.state;
@@ -112,6 +115,10 @@ int Screenshots(Kiosk& k, const Options& o) {
         }
       }
     }
+    // The idle prompt shows after kPublicIdleMs without input (focus.h
+    // IdlePromptShown); every other shot is taken just after an input.
+    const bool invite = std::string(s.name).rfind("invite", 0) == 0;
+    st.last_input_ms = invite ? st.now_ms - kPublicIdleMs - 1000 : st.now_ms;
     if (s.screen == Screen::kSecretariat) ScreenshotSearch(k);
     if (s.screen == Screen::kCheckInChoose) PrepareChoiceShot(st);
     if (s.screen == Screen::kTicket || s.screen == Screen::kQueue) PrepareWalkinShot(st, s.screen);

@@ -39,7 +39,7 @@ if [[ "$mode" != 700 ]]; then echo "FAIL: $TMP/shots mode $mode, want 700"; stat
 for s in accueil code confirmation planning presences charges conflits \
          accueil-contraste code-contraste accueil-200 code-200 naissance naissance-200 \
          confirmation-200 secretariat ticket file-attente affichage ticket-200 pin \
-         pin-200 choix choix-200; do
+         pin-200 choix choix-200 invite invite-200; do
   f="$TMP/shots/kiosk-$s.png"
   size=$(stat -c %s "$f" 2>/dev/null || echo 0)
   if (( size < 30000 )); then
