@@ -219,8 +219,7 @@ class HubStore {
     (void)max_records;
     (void)dry_run;
     return Status::FailedPrecondition(
-        "purge de l'historique non disponible sur ce stockage (PostgreSQL: "
-        "pas encore)");
+        "purge de l'historique non disponible sur ce stockage");
   }
 };
 

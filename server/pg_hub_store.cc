@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/codec/record_json.h"
+#include "common/merge/purge.h"
 #include "common/model/schema.h"
 #include "server/pull_page.h"
 #include "server/token.h"
@@ -44,6 +45,17 @@ const char* const kSchemaV2 =
     " replica_id text NOT NULL, PRIMARY KEY(site_id, letter),"
     " UNIQUE(site_id, replica_id));"
     "UPDATE relais.meta SET value = '2' WHERE key = 'schema_version';";
+// Version 2 -> 3: history purge (docs/sync-model.md §11). Acknowledged pull
+// cursor per replica, stored purge horizon per site, and the tombstones of
+// each site in hub_seq order (a purge run reads only those).
+const char* const kSchemaV3 =
+    "CREATE TABLE relais.replica_acks(replica_id text PRIMARY KEY,"
+    " pull_cursor bigint NOT NULL, at_ms bigint NOT NULL);"
+    "CREATE TABLE relais.purge_horizons(site_id text PRIMARY KEY,"
+    " horizon bigint NOT NULL);"
+    "CREATE INDEX records_tombstones ON relais.records(site_id, hub_seq)"
+    " WHERE strpos(state, '\"_deleted\"') > 0;"
+    "UPDATE relais.meta SET value = '3' WHERE key = 'schema_version';";
 
 std::string Describe(const Record& r) {
   return std::string(common::CollectionName(r.collection)) + " '" + r.id + "'";
@@ -144,6 +156,10 @@ Status PgHubStore::CreateOrCheckSchema() {
     RELAIS_ASSIGN_OR_RETURN(PgResult v2, c->Exec(kSchemaV2));
     (void)v2;
   }
+  if (version < 3) {
+    RELAIS_ASSIGN_OR_RETURN(PgResult v3, c->Exec(kSchemaV3));
+    (void)v3;
+  }
   if (m["epoch"].empty()) {
     // A new database (or one whose epoch was removed): the epoch is made in
     // the same locked transaction, so hubs opening it together agree on it.
@@ -218,6 +234,13 @@ Result<PushResult> PgHubStore::Push(const Scope& scope,
     ++result.accepted;
     const Key key = KeyOf(in);
     auto it = have.find(key);
+    // A settled tombstone of a record the hub does not hold (purged here,
+    // §11, or created and deleted before its first push) brings nothing:
+    // not stored, so a late push cannot bring a purged record back.
+    if (it == have.end() && !in.partial && common::IsPurgeableTombstone(in)) {
+      ++result.ignored;
+      continue;
+    }
     RELAIS_ASSIGN_OR_RETURN(
         common::Acceptance acc,
         common::Accept(in, it != have.end() ? &it->second : nullptr,

@@ -3,7 +3,7 @@
 // number of relais-hub processes (they keep no state of their own: tokens,
 // bindings, epoch and records all live in the database).
 //
-// Schema (in the PostgreSQL schema "relais"; meta.schema_version = 2):
+// Schema (in the PostgreSQL schema "relais"; meta.schema_version = 3):
 //   meta(key text PRIMARY KEY, value text): application = 'relais-hub',
 //     schema_version, epoch, seq_base (see below)
 //   records(site_id, collection, id, state text (canonical JSON),
@@ -15,6 +15,10 @@
 //   ticket_letters(site_id, letter, replica_id, PRIMARY KEY(site_id, letter),
 //                  UNIQUE(site_id, replica_id)): walk-in ticket letters
 //     (version 2; a version-1 database gets the table, empty, at Open)
+//   replica_acks(replica_id PRIMARY KEY, pull_cursor, at_ms),
+//   purge_horizons(site_id PRIMARY KEY, horizon) + partial index
+//     records_tombstones: history purge (version 3, docs/sync-model.md §11;
+//     an older database gets them, empty, at Open)
 //
 // Hub sequences ("positions") and why no pull can skip a record when
 // several hubs commit concurrently (docs/protocol.md, "Plusieurs hubs"):
@@ -46,7 +50,7 @@
 
 namespace relais::server {
 
-inline constexpr int kPgHubSchemaVersion = 2;
+inline constexpr int kPgHubSchemaVersion = 3;
 // Positions per transaction (i < 2^20); a batch is far smaller
 // (HubServiceOptions::max_push_records).
 inline constexpr int kPgSeqShift = 20;
@@ -87,6 +91,14 @@ class PgHubStore final : public HubStore {
   Result<std::vector<std::string>> Sites() override;
   Result<std::string> Epoch() override;
   Status RenewEpoch() override;
+  // History purge (docs/sync-model.md §11), pg_hub_purge.cc: same contracts
+  // as HubStore. Purge runs are serialised across every hub on the database
+  // (advisory lock) and take each purged site's push lock.
+  Result<bool> RecordAck(const std::string& replica_id, uint64_t pull_cursor) override;
+  Result<std::map<std::string, uint64_t>> PurgeHorizons(
+      const std::vector<std::string>& sites) override;
+  Result<PurgeReport> Purge(const std::vector<std::string>& only, size_t max_records,
+                            bool dry_run) override;
 
   // `relais-hub migrate`: copies every record (state, hub_seq, origin),
   // token and the epoch from `from` into this store, in one transaction,

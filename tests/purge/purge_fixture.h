@@ -1,5 +1,5 @@
 #pragma once
-// A hub (SQLite, in process on 127.0.0.1) and replicas of site S1 with
+// A hub (SQLite or PostgreSQL, the test parameter; in process on 127.0.0.1) and replicas of site S1 with
 // helpers to sync them, for the history purge tests (docs/sync-model.md
 // §11).
 
@@ -18,7 +18,7 @@
 
 namespace relais::server::testing {
 
-class PurgeFixture : public HubFixture {
+class PurgeFixture : public StoreHubFixture {
  protected:
   struct Member {
     std::string file;
