@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "common/codec/record_json.h"
-#include "common/merge/purge.h"
 #include "common/model/schema.h"
 #include "server/pull_page.h"
 #include "server/token.h"
@@ -234,13 +233,8 @@ Result<PushResult> PgHubStore::Push(const Scope& scope,
     ++result.accepted;
     const Key key = KeyOf(in);
     auto it = have.find(key);
-    // A settled tombstone of a record the hub does not hold (purged here,
-    // §11, or created and deleted before its first push) brings nothing:
-    // not stored, so a late push cannot bring a purged record back.
-    if (it == have.end() && !in.partial && common::IsPurgeableTombstone(in)) {
-      ++result.ignored;
-      continue;
-    }
+    // The acceptance rule shared by every store; it also drops a settled
+    // tombstone of a record the hub does not hold (§11).
     RELAIS_ASSIGN_OR_RETURN(
         common::Acceptance acc,
         common::Accept(in, it != have.end() ? &it->second : nullptr,
