@@ -61,7 +61,12 @@ Result<SyncReport> RunSession(common::Replica& replica, const SyncOptions& optio
     if (first == Transport::kGrpc && remembered == "http") Remember(replica, "grpc");
     return r;
   }
-  if (r.status().code() != StatusCode::kUnavailable || answered) return r;
+  // Unreachable, or swallowed without an answer until the deadline (a
+  // proxy that drops what it does not understand): try the other way.
+  const StatusCode first_code = r.status().code();
+  if ((first_code != StatusCode::kUnavailable && first_code != StatusCode::kDeadlineExceeded) ||
+      answered)
+    return r;
   const Status first_error = r.status();
   Result<SyncReport> again = Over(replica, options, second, nullptr);
   if (again.ok()) {

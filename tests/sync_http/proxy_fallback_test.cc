@@ -4,6 +4,11 @@
 // On both hub stores (SQLite, PostgreSQL).
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <set>
 
 #include "common/sync/failover.h"
@@ -71,6 +76,45 @@ TEST_P(ProxyFallbackTest, AutoFallsBackToHttpRemembersAndGoesStraightNextTime) {
     ASSERT_TRUE(got.ok());
     EXPECT_TRUE(got->has_value()) << id;
   }
+}
+
+// A path that swallows gRPC silently (TCP accepted, never an answer, as a
+// proxy that drops what it does not understand): the deadline expires, and
+// auto falls back to HTTP/1.1 all the same, and remembers it.
+TEST_P(ProxyFallbackTest, SilentGrpcPathFallsBackAfterTheDeadline) {
+  // Listens but never accepts: the kernel completes the TCP handshake and
+  // the TLS ClientHello is never answered.
+  const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(silent, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(silent, 16), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string silent_hub = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+
+  const std::string token = Enroll({"S1"});
+  auto a = NewReplica("a.db", "S1");
+  AddAppointments(*a, 3);
+  SyncOptions o = TlsOptions(token);
+  o.hub = silent_hub;
+  o.hubs.clear();
+  o.deadline_ms = 1500;
+  SyncOptions grpc_only = o;
+  grpc_only.transport = Transport::kGrpc;
+  auto g = SyncOnce(*a, grpc_only);
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.status().code(), StatusCode::kDeadlineExceeded) << g.status().ToString();
+  auto r = SyncOnce(*a, o);
+  ::close(silent);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->transport, "http");
+  EXPECT_EQ(r->pushed, 4);
+  EXPECT_EQ(*a->PendingCount(), 0);
+  EXPECT_EQ(*a->store()->GetMeta(sync::kSyncTransportMeta), "http");
+  EXPECT_EQ(HubRecordCount("S1"), 4u);
 }
 
 TEST_P(ProxyFallbackTest, CutMidSessionResumesWithNothingLostOrDuplicated) {
