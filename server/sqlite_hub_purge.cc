@@ -146,14 +146,8 @@ Result<PurgeReport> SqliteHubStore::Purge(const std::vector<std::string>& only,
   }
   size_t budget = max_records;
   for (const std::string& site : sites) {
-    std::map<std::string, uint64_t> site_acks;
-    for (const auto& [replica, held] : live) {
-      if (!std::binary_search(held.begin(), held.end(), site)) continue;
-      auto a = acks.find(replica);
-      site_acks[replica] = a == acks.end() ? 0 : a->second;
-    }
     const uint64_t prev = previous.count(site) ? previous[site] : 0;
-    SitePurge sp{site, common::StabilityHorizon(site_acks, last, prev), 0};
+    SitePurge sp{site, common::SiteHorizon(live, acks, previous, site, last), 0};
     if (sp.horizon > 0) {
       RELAIS_RETURN_IF_ERROR(PurgeSite(&sp, prev, &budget, dry_run, &report.more));
     }

@@ -20,4 +20,18 @@ uint64_t StabilityHorizon(const std::map<std::string, uint64_t>& acks,
   return std::max(h, previous);
 }
 
+uint64_t SiteHorizon(const std::map<std::string, std::vector<std::string>>& live,
+                     const std::map<std::string, uint64_t>& acks,
+                     const std::map<std::string, uint64_t>& previous,
+                     const std::string& site, uint64_t last_seq) {
+  std::map<std::string, uint64_t> site_acks;
+  for (const auto& [replica, held] : live) {
+    if (!std::binary_search(held.begin(), held.end(), site)) continue;
+    auto a = acks.find(replica);
+    site_acks[replica] = a == acks.end() ? 0 : a->second;
+  }
+  auto p = previous.find(site);
+  return StabilityHorizon(site_acks, last_seq, p == previous.end() ? 0 : p->second);
+}
+
 }  // namespace relais::common

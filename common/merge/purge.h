@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/model/record.h"
 
@@ -31,5 +32,14 @@ bool MayBeTombstoneJson(const std::string& state_json);
 // `previous` (a stored horizon does not move back: what was purged is gone).
 uint64_t StabilityHorizon(const std::map<std::string, uint64_t>& acks,
                           uint64_t last_seq, uint64_t previous);
+
+// StabilityHorizon of `site` from a hub's whole tables, as both hub stores
+// hold them: `live` maps each live (bound, not revoked) replica to the
+// sites of its token, sorted; `acks` holds the stored acknowledgements (a
+// live replica without one counts as 0); `previous` the stored horizons.
+uint64_t SiteHorizon(const std::map<std::string, std::vector<std::string>>& live,
+                     const std::map<std::string, uint64_t>& acks,
+                     const std::map<std::string, uint64_t>& previous,
+                     const std::string& site, uint64_t last_seq);
 
 }  // namespace relais::common

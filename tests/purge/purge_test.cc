@@ -35,6 +35,17 @@ TEST(PurgeRulesTest, HorizonIsTheSlowestLiveReplicaAndNeverMovesBack) {
   EXPECT_EQ(common::StabilityHorizon({{"a", 10}}, 50, 30), 30u);  // restored replica
 }
 
+TEST(PurgeRulesTest, SiteHorizonCountsOnlyTheSitesLiveReplicas) {
+  const std::map<std::string, std::vector<std::string>> live = {
+      {"a", {"S1", "S2"}}, {"b", {"S2"}}, {"c", {"S1"}}};
+  const std::map<std::string, uint64_t> acks = {{"a", 40}, {"b", 25}, {"z", 3}};
+  // S1: a (40) and c (no acknowledgement yet: 0); z is not live.
+  EXPECT_EQ(common::SiteHorizon(live, acks, {}, "S1", 50), 0u);
+  EXPECT_EQ(common::SiteHorizon(live, acks, {}, "S2", 50), 25u);
+  EXPECT_EQ(common::SiteHorizon(live, acks, {{"S2", 30}}, "S2", 50), 30u);  // never back
+  EXPECT_EQ(common::SiteHorizon(live, acks, {}, "S3", 50), 50u);  // nobody holds S3
+}
+
 TEST_P(PurgeTest, StableTombstoneIsPurgedAtHubAndEveryReplica) {
   Member& a = Add("a", 1);
   Member& b = Add("b", 2);
