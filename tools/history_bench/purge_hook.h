@@ -19,11 +19,8 @@
 
 namespace relais::histbench {
 
-// True since RunPurge calls the hub purge (kept for main.cc's check).
-inline constexpr bool kPurgeWired = true;
-
 struct PurgeContext {
-  bool enabled = false;                      // --purge given (and wired)
+  bool enabled = false;                      // --purge given
   server::HubStore* hub = nullptr;           // the running hub's store
   std::vector<common::Replica*> replicas;    // every replica of the house
   int64_t now_ms = 0;                        // the simulated clock

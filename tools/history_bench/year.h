@@ -48,7 +48,7 @@ struct YearOptions {
   int per_day = 100;
   int syncs_per_day = 4;
   uint64_t seed = 1;
-  // Passed to RunPurge (purge_hook.h); true only once the purge is wired.
+  // --purge: the hub purges (auto_purge and RunPurge, purge_hook.h).
   bool purge = false;
 };
 
