@@ -182,6 +182,17 @@ Status CheckRequestShape(const pb::SyncRequest& request) {
 
 }  // namespace
 
+// The response's purge horizons: exactly `horizons` (site -> horizon).
+static void SetPurgeHorizons(const std::map<std::string, uint64_t>& horizons,
+                             pb::SyncResponse* response) {
+  response->clear_purge_horizons();
+  for (const auto& [site, horizon] : horizons) {
+    pb::PurgeHorizon* h = response->add_purge_horizons();
+    h->set_site_id(site);
+    h->set_horizon(horizon);
+  }
+}
+
 Status ServeSync(HubStore& store, common::Clock& clock, const HubServiceOptions& options,
                  const std::string& token_hash, const pb::SyncRequest& request,
                  pb::SyncResponse* response, PushResult* pushed, HubMetrics* metrics) {
@@ -193,11 +204,9 @@ Status ServeSync(HubStore& store, common::Clock& clock, const HubServiceOptions&
   // from before a purge (restored from an old backup): nothing it pushes is
   // taken and nothing is pulled; the answer tells it to re-bootstrap.
   RELAIS_ASSIGN_OR_RETURN(auto horizons, store.PurgeHorizons(scope.sites));
+  SetPurgeHorizons(horizons, response);
   bool below_horizon = false;
   for (const auto& [site, horizon] : horizons) {
-    pb::PurgeHorizon* h = response->add_purge_horizons();
-    h->set_site_id(site);
-    h->set_horizon(horizon);
     if (!request.rebootstrap() && request.pull_cursor() > 0 &&
         request.pull_cursor() < horizon)
       below_horizon = true;
@@ -264,12 +273,7 @@ Status ServeSync(HubStore& store, common::Clock& clock, const HubServiceOptions&
   // Horizons as they are after this sync's purge run.
   if (pushed->purged > 0) {
     RELAIS_ASSIGN_OR_RETURN(horizons, store.PurgeHorizons(scope.sites));
-    response->clear_purge_horizons();
-    for (const auto& [site, horizon] : horizons) {
-      pb::PurgeHorizon* h = response->add_purge_horizons();
-      h->set_site_id(site);
-      h->set_horizon(horizon);
-    }
+    SetPurgeHorizons(horizons, response);
   }
   for (const common::Record& r : pull.records)
     common::ToProto(r, response->add_pull());
