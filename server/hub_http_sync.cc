@@ -20,6 +20,11 @@ using common::StatusCode;
 
 namespace {
 
+// The Retry-After hint (seconds) of a 429 for too many calls from one
+// address: an honest replica makes one call at a time, so the flood's own
+// calls are what must end first.
+constexpr int kTooManyCallsRetryAfterS = 2;
+
 // A refusal: HTTP status from the code, Relais-Status, French text.
 void Refuse(httplib::Response& res, const Status& s) {
   res.status = net::HttpStatusForCode(s.code());
@@ -60,6 +65,16 @@ void HttpSyncServer::Install() {
       service->RecordRefusal(req.remote_addr, s);
       Refuse(res, s);
     };
+    // 1b. At most max_calls_per_peer calls in progress per address, the
+    // same budget as gRPC (server/peer_call_limiter.h), held until the
+    // answer is written: 429 with Retry-After, body left unread.
+    const PeerCallLimiter::Slot slot = service->call_limiter().Acquire(req.remote_addr);
+    if (!slot.held()) {
+      refuse(service->call_limiter().TooManyCalls(req.remote_addr));
+      res.set_header("Retry-After", std::to_string(kTooManyCallsRetryAfterS));
+      res.set_header("Connection", "close");
+      return;
+    }
     // 2. Strangers are refused before their body is read.
     Result<std::string> token_hash = BearerHash(req);
     if (!token_hash.ok()) return refuse(token_hash.status());

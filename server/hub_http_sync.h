@@ -10,6 +10,11 @@
 // Limits before trust, in this order:
 //   1. path /relais.sync.v1/Sync only (404 otherwise), POST only (405,
 //      French message);
+//   1b. at most max_calls_per_peer calls in progress per client address,
+//      one budget with gRPC (HubService::call_limiter()): beyond it 429,
+//      Relais-Status 8 (RESOURCE_EXHAUSTED, as gRPC), `Retry-After: 2` and
+//      « trop d'appels simultanés depuis … réessayez plus tard »; the slot
+//      is held until the answer is written (slow bodies included);
 //   2. `Authorization: Bearer <token>` checked against the store
 //      (HubStore::CheckToken) before a byte of the body is read: 401;
 //   3. Content-Type application/x-protobuf (415);

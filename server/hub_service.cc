@@ -48,30 +48,6 @@ common::Result<std::string> BearerHash(grpc::ServerContext* context) {
   return HashToken(value.substr(kBearer.size()));
 }
 
-// Holds one of a peer's call slots for the life of a call.
-class PeerSlot {
- public:
-  PeerSlot(std::mutex& mu, std::map<std::string, int>& calls, std::string peer,
-           int max)
-      : mu_(mu), calls_(calls), peer_(std::move(peer)) {
-    std::lock_guard<std::mutex> lock(mu_);
-    held_ = calls_[peer_] < max;
-    if (held_) ++calls_[peer_];
-  }
-  ~PeerSlot() {
-    if (!held_) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    if (--calls_[peer_] == 0) calls_.erase(peer_);
-  }
-  bool held() const { return held_; }
-
- private:
-  std::mutex& mu_;
-  std::map<std::string, int>& calls_;
-  std::string peer_;
-  bool held_ = false;
-};
-
 }  // namespace
 
 HubService::HubService(HubStore& store, common::Clock& clock,
@@ -79,7 +55,8 @@ HubService::HubService(HubStore& store, common::Clock& clock,
     : store_(store),
       clock_(clock),
       options_(options),
-      metrics_(options_.store_kind) {
+      metrics_(options_.store_kind),
+      call_limiter_(std::max(1, options_.max_calls_per_peer)) {
   // Streamed unary: same bytes on the wire as a unary call, but gRPC hands
   // us the call before reading its message, so strangers are refused first.
   MarkMethodStreamed(
@@ -93,14 +70,8 @@ grpc::Status HubService::StreamedSync(grpc::ServerContext* context,
                                       Streamer* stream) {
   const SteadyClock::time_point start = SteadyClock::now();
   const std::string peer = PeerHost(context->peer());
-  PeerSlot slot(peers_mu_, calls_per_peer_, peer, options_.max_calls_per_peer);
-  if (!slot.held())
-    return Refuse(context,
-                  Status::ResourceExhausted(
-                      "trop d'appels simultanés depuis " + peer + " (maximum " +
-                      std::to_string(options_.max_calls_per_peer) +
-                      "): réessayez plus tard"),
-                  start);
+  const PeerCallLimiter::Slot slot = call_limiter_.Acquire(peer);
+  if (!slot.held()) return Refuse(context, call_limiter_.TooManyCalls(peer), start);
   common::Result<pb::SyncRequest> request = ReadRequest(context, stream);
   if (!request.ok()) return Refuse(context, request.status(), start);
   pb::SyncResponse response;

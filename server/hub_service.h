@@ -6,6 +6,7 @@
 // when the handler starts; in this order the handler
 //   1. refuses a peer (client IP) that already has max_calls_per_peer calls
 //      in progress: RESOURCE_EXHAUSTED, "trop d'appels simultanés...";
+//      the budget is shared with the HTTP/1.1 endpoint (call_limiter());
 //   2. checks the `authorization: Bearer <token>` metadata against the
 //      store (HubStore::CheckToken): UNAUTHENTICATED if missing, unknown or
 //      revoked, before a byte of the message is buffered or inflated;
@@ -41,6 +42,7 @@
 #include "proto/sync.grpc.pb.h"
 #include "server/hub_metrics.h"
 #include "server/hub_store.h"
+#include "server/peer_call_limiter.h"
 
 namespace relais::server {
 
@@ -108,6 +110,9 @@ class HubService final : public relais::sync::v1::Hub::Service {
   // large, garbage...): logged and counted as a refused gRPC call.
   void RecordRefusal(const std::string& peer, const common::Status& s);
   HubStore& store() { return store_; }
+  // The per-address call budget (max_calls_per_peer), shared by gRPC and
+  // the HTTP/1.1 endpoint: an HTTP call holds a slot of it too.
+  PeerCallLimiter& call_limiter() { return call_limiter_; }
   const HubServiceOptions& options() const { return options_; }
 
   // Prometheus text exposition of the relais_hub_* families (counters,
@@ -152,8 +157,7 @@ class HubService final : public relais::sync::v1::Hub::Service {
   HubServiceOptions options_;
   std::mutex log_mu_;  // one whole line at a time on options_.log
   HubMetrics metrics_;
-  std::mutex peers_mu_;
-  std::map<std::string, int> calls_per_peer_;  // guarded by peers_mu_
+  PeerCallLimiter call_limiter_;
 };
 
 }  // namespace relais::server

@@ -34,8 +34,8 @@ StatusCode CodeForHttpStatus(long s) {
     case 501: return StatusCode::kUnimplemented;
     case 408:
     case 504: return StatusCode::kDeadlineExceeded;
-    case 413: return StatusCode::kResourceExhausted;
-    case 429:
+    case 413:
+    case 429: return StatusCode::kResourceExhausted;
     case 502:
     case 503: return StatusCode::kUnavailable;
     default: break;

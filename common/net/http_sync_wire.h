@@ -29,8 +29,9 @@ int HttpStatusForCode(common::StatusCode code);
 
 // The canonical code for an answer without a valid Relais-Status header:
 // 401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 404/405/501 UNIMPLEMENTED,
-// 408/504 DEADLINE_EXCEEDED, 429/502/503 UNAVAILABLE, 413
-// RESOURCE_EXHAUSTED, other 4xx INVALID_ARGUMENT, other 5xx INTERNAL,
+// 408/504 DEADLINE_EXCEEDED, 502/503 UNAVAILABLE, 413 and 429
+// RESOURCE_EXHAUSTED (429 as gRPC's per-address refusal, not UNAVAILABLE:
+// no failover, the worker backs off), other 4xx INVALID_ARGUMENT, other 5xx INTERNAL,
 // anything else UNKNOWN.
 common::StatusCode CodeForHttpStatus(long http_status);
 

@@ -56,6 +56,7 @@ size_t OnBody(char* p, size_t size, size_t n, void* ud) {
 struct HeaderSink {
   std::string status;        // Relais-Status
   std::string content_type;  // Content-Type
+  std::string retry_after;   // Retry-After (a 429's hint)
   size_t bytes = 0;
 };
 
@@ -68,7 +69,7 @@ size_t OnHeader(char* p, size_t size, size_t n, void* ud) {
   std::string line(p, len);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
   if (line.rfind("HTTP/", 0) == 0) {
-    *h = HeaderSink{"", "", h->bytes};
+    *h = HeaderSink{"", "", "", h->bytes};
     return len;
   }
   const size_t colon = line.find(':');
@@ -80,6 +81,7 @@ size_t OnHeader(char* p, size_t size, size_t n, void* ud) {
   value.erase(0, value.find_first_not_of(" \t"));
   if (name == "relais-status") h->status = value.substr(0, 8);
   if (name == "content-type") h->content_type = value.substr(0, 200);
+  if (name == "retry-after") h->retry_after = value.substr(0, 40);
   return len;
 }
 
@@ -202,6 +204,10 @@ class HttpCaller final : public HubCaller {
       detail = Printable(body.body);
     else if (!from_hub)
       detail += " (réponse d'un intermédiaire, pas du hub)";
+    // 429 (the hub's per-address limit, or a proxy's): RESOURCE_EXHAUSTED
+    // like gRPC's refusal, so the worker backs off instead of failing over.
+    if (http_status == 429 && !head.retry_after.empty())
+      detail += " (Retry-After: " + Printable(head.retry_after) + " s)";
     return HubError(code, detail, label);
   }
 
