@@ -2,13 +2,16 @@
 
 #include <stb_image_write.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <vector>
 
 #include "backends/imgui_impl_glfw.h"
 #include "backends/imgui_impl_opengl3.h"
 #include "imgui.h"
 #include "kiosk/app/apply.h"
+#include "kiosk/app/sync_text.h"
 
 namespace relais::kiosk {
 
@@ -55,6 +58,27 @@ void Settle(Kiosk& k) {
   }
   Status st = k.runner->RunPending(k.state);
   if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
+}
+
+bool WaitForFirstSync(Kiosk& k, int seconds) {
+  // Steady time: the kiosk's clock may be fixed (--now).
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  for (;;) {
+    glfwPollEvents();
+    Settle(k);
+    const bool hub_done = !k.worker || k.worker->Snapshot().successes > 0;
+    const bool peer_done = !k.peer_worker || k.peer_worker->Snapshot().successes > 0;
+    if (hub_done && peer_done) {
+      Settle(k);  // the snapshots taken after the rounds, and their reload
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+std::string SyncLine(const Kiosk& k) {
+  return SyncStatusText(k.state.lang, k.state.sync, k.state.peer, k.state.now_ms);
 }
 
 bool SavePng(GLFWwindow* window, const std::string& path) {

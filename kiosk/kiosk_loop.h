@@ -48,6 +48,13 @@ void Frame(Kiosk& k);
 // snapshots through Apply (act::SyncUpdate, act::PeerSyncUpdate) and runs
 // the pending effects (errors on stderr).
 void Settle(Kiosk& k);
+// Waits, up to `seconds` (glfwPollEvents and Settle every 100 ms), until
+// every enabled sync worker (k.worker, k.peer_worker) has completed a
+// successful round; the pulled changes are reloaded through Settle. True
+// if all did in time. REQUIRES: the workers are started.
+bool WaitForFirstSync(Kiosk& k, int seconds);
+// The status bar's sync sentence (kiosk/app/sync_text.h) for k.state.
+std::string SyncLine(const Kiosk& k);
 // Writes the window's back buffer as a PNG at `path`; false if it cannot.
 bool SavePng(GLFWwindow* window, const std::string& path);
 // Until the window closes: waits for input (or 0.25 s), settles, and draws

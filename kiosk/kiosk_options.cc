@@ -48,6 +48,10 @@ int ParseOptions(int argc, char** argv, Options* op) {
                  "Imprimante CUPS des convocations (lp -d NOM) ; sinon elles sont seulement enregistrées");
   app.add_option("--frames", o.frames, "Images rendues par écran en mode capture")
       ->check(CLI::Range(2, 100));
+  app.add_option("--wait-sync", o.wait_sync_s,
+                 "Mode capture : attend au plus S secondes une première synchronisation réussie "
+                 "(--hub, --peer) puis affiche l'état de la synchronisation")
+      ->check(CLI::Range(1, 300));
   app.add_flag("--display", o.display,
                "Écran de salle d'attente : appels des tickets et prochains rendez-vous");
   app.add_option("--ticket-printer", o.ticket_printer,
@@ -63,6 +67,10 @@ int ParseOptions(int argc, char** argv, Options* op) {
     if (common::Status v = CheckPeerOptions(o.peer, o.pki, o.peer_name); !v.ok())
       return std::fprintf(stderr, "%s\n", v.message().c_str()), 2;
   }
+  if (o.wait_sync_s > 0 && o.screenshot_dir.empty())
+    return std::fprintf(stderr, "--wait-sync demande --screenshot-dir (mode capture)\n"), 2;
+  if (o.wait_sync_s > 0 && o.hub.empty() && o.peer.empty())
+    return std::fprintf(stderr, "--wait-sync demande --hub ou --peer (rien à attendre)\n"), 2;
   if (!o.ticket_printer.empty() && !IsValidPrinterName(o.ticket_printer))
     return std::fprintf(stderr, "--ticket-printer : nom d'imprimante invalide (lettres, chiffres, _ . -)\n"), 2;
   // An explicit but empty --ca must not quietly mean "no TLS".

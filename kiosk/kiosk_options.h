@@ -17,6 +17,10 @@ struct Options {
   bool reach_low = false;  // --reach-low: public controls in the lower half
   std::string speech_wav_dir;  // --speech-wav-dir: « Écouter » writes WAV files
   int frames = 4;
+  // --wait-sync S (with --screenshot-dir): before the captures, wait up to
+  // S s for a first successful round of each sync worker, then print the
+  // status bar's sync sentence on stdout (0 = do not wait).
+  int wait_sync_s = 0;
   int sync_interval_s = 30;
   bool display = false;        // --display: the waiting-room screen (display.h)
   std::string ticket_printer;  // --ticket-printer: CUPS queue for walk-in receipts
@@ -29,8 +33,9 @@ struct Options {
 // Returned by the two functions below when the kiosk should go on.
 inline constexpr int kContinue = -1;
 
-// Parses argv into `o` and checks --peer/--pki/--peer-name, --ticket-printer
-// and an explicit empty --ca. kContinue, or the exit code (0 after --help or
+// Parses argv into `o` and checks --peer/--pki/--peer-name, --ticket-printer,
+// --wait-sync (needs --screenshot-dir and --hub or --peer) and an explicit
+// empty --ca. kContinue, or the exit code (0 after --help or
 // --version, 2 for a bad option, with its message printed).
 int ParseOptions(int argc, char** argv, Options* o);
 

@@ -82,6 +82,16 @@ int Screenshots(Kiosk& k, const Options& o) {
                         {"invite", Screen::kCheckInCode},
                         {"invite-200", Screen::kCheckInCode, 200, false}};
   int failures = 0;
+  if (o.wait_sync_s > 0) {
+    // The captures then show the synced replica and status bar.
+    if (!WaitForFirstSync(k, o.wait_sync_s)) {
+      std::fprintf(stderr, "--wait-sync : aucune synchronisation réussie en %d s\n",
+                   o.wait_sync_s);
+      ++failures;
+    }
+    std::printf("état de la synchronisation : %s\n", SyncLine(k).c_str());
+    std::fflush(stdout);
+  }
   for (const Shot& s : shots) {
     AppState& st = k.state;
     st.staff_unlocked = IsStaffScreen(s.screen);  // screenshots skip the PIN

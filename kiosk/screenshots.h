@@ -9,7 +9,10 @@
 
 namespace relais::kiosk {
 
-// 0 when every PNG was written, 1 otherwise (the failures on stderr).
+// With --wait-sync S, first waits for the sync workers' first successful
+// round (WaitForFirstSync) and prints « état de la synchronisation : … »
+// on stdout; a timeout counts as a failure. 0 when every PNG was written
+// (and the wait succeeded), 1 otherwise (the failures on stderr).
 int Screenshots(Kiosk& k, const Options& o);
 
 }  // namespace relais::kiosk
