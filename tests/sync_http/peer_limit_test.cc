@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <httplib.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -26,6 +28,7 @@
 #include "server/hub_http_sync.h"
 #include "server/hub_server.h"
 #include "server/peer_call_limiter.h"
+#include "server/report/http_serve.h"
 #include "tests/server/hub_fixture.h"
 
 namespace relais::server::testing {
@@ -288,6 +291,36 @@ TEST_F(PeerLimitTest, SaturatedAddressIsRefusedOnBothTransportsWithOneCode) {
   auto r = SyncOnce(*honest, HttpOptions(token));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(HubRecordCount("S1"), 4u);
+}
+
+// A bare 429 (a proxy's rate limit: no Relais-Status) is RESOURCE_EXHAUSTED
+// for the client too, never UNAVAILABLE (no failover, no transport
+// fallback): the worker backs off. The replica is untouched.
+TEST_F(PeerLimitTest, Bare429FromAProxyIsResourceExhaustedWithItsHint) {
+  httplib::Server proxy;
+  proxy.Post(net::kHttpSyncPath, [](const httplib::Request&, httplib::Response& res) {
+    res.status = 429;
+    res.set_header("Retry-After", "7");
+    res.set_content("Too Many Requests", "text/plain");
+  });
+  std::thread thread;
+  auto port = BindAndServe(proxy, "127.0.0.1", 0, &thread);
+  ASSERT_TRUE(port.ok()) << port.status().ToString();
+  auto a = NewReplica("a.db", "S1");
+  AddAppointments(*a, 2);
+  SyncOptions o = HttpOptions(Enroll({"S1"}));
+  o.http_hub = "127.0.0.1:" + std::to_string(*port);
+  auto r = SyncOnce(*a, o);
+  StopServing(proxy, &thread);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("intermédiaire"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_NE(r.status().message().find("Retry-After: 7"), std::string::npos)
+      << r.status().ToString();
+  auto pending = a->store()->ChangesSince(0, 1000, 16 << 20);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->size(), 3u);  // still to send: nothing acknowledged
 }
 
 }  // namespace
