@@ -291,7 +291,7 @@ int main(int argc, char** argv) {
   int64_t max_calls_per_peer = HubServiceOptions{}.max_calls_per_peer;
   app.add_option("--max-calls-per-peer", max_calls_per_peer,
                  "Appels simultanés admis par adresse cliente (1 à 1024, défaut 8); "
-                 "au-delà: refus RESOURCE_EXHAUSTED")
+                 "gRPC et HTTP/1.1 ensemble; au-delà: refus RESOURCE_EXHAUSTED (HTTP 429)")
       ->capture_default_str();
   int64_t memory_quota_mb = kDefaultMemoryQuotaMb;
   app.add_option("--memory-quota-mb", memory_quota_mb,
