@@ -88,10 +88,17 @@ Status WriteNewEpoch(pg::PgConn* c) {
   return Status::OK();
 }
 
+// Columns: horizon, epoch, top (the largest position <= horizon of any
+// record of the sites, own echoes included; NULL if none: one backward
+// probe of records_site_seq per site), then state and hub_seq of each row.
 const std::string& PullSql() {
   static const std::string sql = "WITH hz AS (SELECT " + kHorizon +
-         " AS h, (SELECT value FROM relais.meta WHERE key = 'epoch') AS e)"
-         " SELECT hz.h, hz.e, r.state, r.hub_seq FROM hz LEFT JOIN LATERAL"
+         " AS h, (SELECT value FROM relais.meta WHERE key = 'epoch') AS e),"
+         " top AS (SELECT max(t.hub_seq) AS m FROM hz, unnest($1::text[]) AS u(site)"
+         " CROSS JOIN LATERAL (SELECT hub_seq FROM relais.records WHERE site_id ="
+         " u.site AND hub_seq <= hz.h ORDER BY hub_seq DESC LIMIT 1) t)"
+         " SELECT hz.h, hz.e, top.m, r.state, r.hub_seq FROM hz CROSS JOIN top"
+         " LEFT JOIN LATERAL"
          " (SELECT state, hub_seq FROM relais.records WHERE site_id ="
          " ANY($1::text[]) AND hub_seq > $2::bigint AND hub_seq <= hz.h AND"
          " ($3 = '' OR origin <> $3) ORDER BY hub_seq LIMIT $4) r ON true"
@@ -295,13 +302,23 @@ Result<PullResult> PgHubStore::Pull(const Scope& scope, uint64_t after,
   const uint64_t last = static_cast<uint64_t>(std::max<int64_t>(rows.int64(0, 0), 0));
   out.last_seq = last;
   out.epoch = rows.text(0, 1);
+  // A complete pull ends at the scope's top, not at the horizon: the
+  // horizon follows transaction ids and moves with every transaction of
+  // the database, the top only when a record of the scope changes, so a
+  // sync that changes nothing returns the cursor it was given and nothing
+  // is written (no new acknowledgement, no replica meta; issue #17).
+  // Nothing is skipped: every state of the scope not yet delivered has a
+  // position above the top (it was not in the snapshot: above the horizon)
+  // or at most the top and then it is in this page (see the header).
+  const uint64_t top =
+      rows.is_null(0, 2) ? 0 : static_cast<uint64_t>(std::max<int64_t>(rows.int64(0, 2), 0));
   PullPageBuilder page(&out, max_records, max_bytes);
-  for (int i = 0; i < rows.rows() && !rows.is_null(i, 2); ++i) {
+  for (int i = 0; i < rows.rows() && !rows.is_null(i, 3); ++i) {
     RELAIS_ASSIGN_OR_RETURN(
-        bool taken, page.Add(rows.text(i, 2), static_cast<uint64_t>(rows.int64(i, 3))));
+        bool taken, page.Add(rows.text(i, 3), static_cast<uint64_t>(rows.int64(i, 4))));
     if (!taken) break;
   }
-  page.Finish(after, last);
+  page.Finish(after, top);
   return out;
 }
 
