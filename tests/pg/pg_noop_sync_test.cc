@@ -220,6 +220,18 @@ TEST_F(PgNoOpSyncTest, OwnTombstoneIsPurgedEverywhereThenSyncsWriteNothing) {
   }
   EXPECT_EQ(CursorOf("a.db"), std::make_pair(tomb, 0));
   EXPECT_EQ(HubFingerprint(), hub0);
+
+  // A new kiosk of S1 after the purge: the tombstone was S1's top, so its
+  // complete first pull ends at the purge horizon, not below it (a cursor
+  // below it would read as a restored backup, re-bootstrapped forever).
+  const std::string tc = Enroll({"S1"}, "c");
+  auto c = NewReplica("c.db", "S1", 3);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(SyncOk(*c, tc).rebootstraps, 0);
+  WatchCursorWrites("c.db");
+  for (int i = 0; i < kNoOpSyncs; ++i) EXPECT_EQ(SyncOk(*c, tc).rebootstraps, 0);
+  EXPECT_EQ(CursorOf("c.db"), std::make_pair(tomb, 0));
+  EXPECT_EQ(*c->Dump(), *a->Dump());
 }
 
 }  // namespace
