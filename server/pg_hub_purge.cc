@@ -86,11 +86,17 @@ Status PurgePgSite(pg::PgConn* c, SitePurge* site, uint64_t previous,
 Result<bool> PgHubStore::RecordAck(const std::string& replica_id, uint64_t pull_cursor) {
   RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
   // One statement: the row is written only when the cursor differs (most
-  // syncs leave it where it was); RETURNING says whether it changed.
+  // syncs leave it where it was); RETURNING says whether it changed. An
+  // equal stored value yields no row to insert, so there is no conflict
+  // either: ON CONFLICT DO UPDATE ... WHERE would still lock the row, which
+  // writes the tuple header and takes a transaction id (issue #17: a no-op
+  // sync writes nothing).
   RELAIS_ASSIGN_OR_RETURN(
       PgResult r,
       c->Exec("INSERT INTO relais.replica_acks AS a(replica_id, pull_cursor, at_ms)"
-              " VALUES ($1, $2::bigint, $3::bigint) ON CONFLICT (replica_id) DO UPDATE"
+              " SELECT $1::text, $2::bigint, $3::bigint WHERE NOT EXISTS (SELECT 1 FROM"
+              " relais.replica_acks WHERE replica_id = $1 AND pull_cursor = $2::bigint)"
+              " ON CONFLICT (replica_id) DO UPDATE"
               " SET pull_cursor = excluded.pull_cursor, at_ms = excluded.at_ms"
               " WHERE a.pull_cursor <> excluded.pull_cursor"
               " RETURNING 1",

@@ -88,10 +88,22 @@ Status WriteNewEpoch(pg::PgConn* c) {
   return Status::OK();
 }
 
+// Columns: horizon, epoch, top, then state and hub_seq of each row. The
+// top is the largest position <= horizon of any record of the sites, own
+// echoes included (one backward probe of records_site_seq per site), or
+// the sites' largest purge horizon if higher (capped by the horizon): a
+// purge may have removed the records up there, and a cursor below a purge
+// horizon reads as a replica restored from a backup (§11).
 const std::string& PullSql() {
   static const std::string sql = "WITH hz AS (SELECT " + kHorizon +
-         " AS h, (SELECT value FROM relais.meta WHERE key = 'epoch') AS e)"
-         " SELECT hz.h, hz.e, r.state, r.hub_seq FROM hz LEFT JOIN LATERAL"
+         " AS h, (SELECT value FROM relais.meta WHERE key = 'epoch') AS e,"
+         " (SELECT coalesce(max(horizon), 0) FROM relais.purge_horizons WHERE"
+         " site_id = ANY($1::text[])) AS p),"
+         " top AS (SELECT max(t.hub_seq) AS m FROM hz, unnest($1::text[]) AS u(site)"
+         " CROSS JOIN LATERAL (SELECT hub_seq FROM relais.records WHERE site_id ="
+         " u.site AND hub_seq <= hz.h ORDER BY hub_seq DESC LIMIT 1) t)"
+         " SELECT hz.h, hz.e, GREATEST(top.m, LEAST(hz.p, hz.h)), r.state, r.hub_seq"
+         " FROM hz CROSS JOIN top LEFT JOIN LATERAL"
          " (SELECT state, hub_seq FROM relais.records WHERE site_id ="
          " ANY($1::text[]) AND hub_seq > $2::bigint AND hub_seq <= hz.h AND"
          " ($3 = '' OR origin <> $3) ORDER BY hub_seq LIMIT $4) r ON true"
@@ -295,13 +307,24 @@ Result<PullResult> PgHubStore::Pull(const Scope& scope, uint64_t after,
   const uint64_t last = static_cast<uint64_t>(std::max<int64_t>(rows.int64(0, 0), 0));
   out.last_seq = last;
   out.epoch = rows.text(0, 1);
+  // A complete pull ends at the scope's top, not at the horizon: the
+  // horizon follows transaction ids and moves with every transaction of
+  // the database, the top only when a record of the scope changes, so a
+  // sync that changes nothing returns the cursor it was given and nothing
+  // is written (no new acknowledgement, no replica meta; issue #17).
+  // Nothing is skipped: every state of the scope not yet delivered has a
+  // position above the top (it was not in the snapshot: above the horizon)
+  // or at most the top and then it is in this page, or purged (see the
+  // header).
+  const uint64_t top =
+      rows.is_null(0, 2) ? 0 : static_cast<uint64_t>(std::max<int64_t>(rows.int64(0, 2), 0));
   PullPageBuilder page(&out, max_records, max_bytes);
-  for (int i = 0; i < rows.rows() && !rows.is_null(i, 2); ++i) {
+  for (int i = 0; i < rows.rows() && !rows.is_null(i, 3); ++i) {
     RELAIS_ASSIGN_OR_RETURN(
-        bool taken, page.Add(rows.text(i, 2), static_cast<uint64_t>(rows.int64(i, 3))));
+        bool taken, page.Add(rows.text(i, 3), static_cast<uint64_t>(rows.int64(i, 4))));
     if (!taken) break;
   }
-  page.Finish(after, last);
+  page.Finish(after, top);
   return out;
 }
 

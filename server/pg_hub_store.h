@@ -31,6 +31,14 @@
 // the snapshot, or it aborted), and every transaction that has not finished
 // yet, or starts later, has xid >= xmin, so all its positions are above the
 // horizon. The cursor never passes a position that could still appear.
+// A complete pull does not end at the horizon itself (it moves with every
+// transaction of the database, so each no-op sync would move the replica's
+// cursor and its purge acknowledgement) but at the scope's top: the
+// largest position <= horizon of any record of the pulled sites (own
+// echoes included) or of their purge horizons, or the request's cursor if
+// larger. Every position in (cursor, top] is in the snapshot, so in the
+// page (or purged); every later state gets a position above the horizon,
+// so above the top (issue #17).
 // seq_base is 0 for a new database, and the last SQLite sequence for one
 // moved by `relais-hub migrate`, so replicas' cursors stay valid.
 //

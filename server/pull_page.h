@@ -24,9 +24,10 @@ class PullPageBuilder {
   // DATA_LOSS for an unreadable stored state.
   common::Result<bool> Add(const std::string& state_json, uint64_t seq);
 
-  // Ends the page. When nothing more is in scope up to `last` (the store's
-  // last sequence or horizon, read in the same snapshot), the cursor jumps
-  // there, past other sites' changes and the replica's own echoes.
+  // Ends the page. When nothing more is in scope up to `last` (SQLite: the
+  // store's last sequence; PostgreSQL: the scope's top under the horizon;
+  // read in the same snapshot), the cursor jumps there (never back), past
+  // other sites' changes and the replica's own echoes.
   void Finish(uint64_t after, uint64_t last);
 
  private:

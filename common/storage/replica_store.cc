@@ -75,7 +75,8 @@ Result<uint64_t> ReplicaStore::GetMetaInt(const std::string& key) {
 Status ReplicaStore::SetMeta(const std::string& key, const std::string& value) {
   RELAIS_ASSIGN_OR_RETURN(
       Stmt st, db_->PrepareCached("INSERT INTO meta(key, value) VALUES(?, ?) "
-                            "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+                            "ON CONFLICT(key) DO UPDATE SET value=excluded.value"
+                            " WHERE value IS NOT excluded.value"));
   st.Bind(1, key).Bind(2, value);
   return st.Run();
 }

@@ -277,7 +277,15 @@ Result<AppliedResponse> ApplyResponse(common::Replica& replica, uint64_t sent_pu
   if (ack != 0) {
     RELAIS_ASSIGN_OR_RETURN(hub.acked_after, store->GetMetaInt("push_cursor"));
     hub.acked_upto = ack;
-    hub.acked_at = resp.hub_last_seq();
+    // An upper bound of the pushed states' hub sequences (§11): the last
+    // sequence read after the push committed, or, when the pull is
+    // complete, its cursor if lower: that cursor is at least the largest
+    // position of the scope in the same snapshot (PostgreSQL ends a
+    // complete pull at the scope's top, not at the horizon, which would
+    // keep such a replica's own tombstones above every acknowledgement).
+    hub.acked_at = resp.has_more()
+                       ? resp.hub_last_seq()
+                       : std::min<uint64_t>(resp.hub_last_seq(), resp.pull_cursor());
   }
   RELAIS_ASSIGN_OR_RETURN(common::ApplyStats stats, store->ApplyRemote(pulled, meta, &hub));
   out.purged = stats.purged;

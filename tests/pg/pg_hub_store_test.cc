@@ -125,6 +125,19 @@ TEST_F(PgHubsTest, LateCommitIsNotSkippedByAPullInBetween) {
   ASSERT_OK(second);
   for (const Record& r : second->records) got.insert(r.id);
   EXPECT_EQ(got, (std::set<std::string>{"rdv-a", "rdv-b"}));
+  // A complete pull ends at the scope's top (issue #17), read here with
+  // SQL; pulling again with nothing new returns the same cursor.
+  auto sql = pg::PgConn::Connect(conninfo_);
+  ASSERT_OK(sql);
+  auto top = (*sql)->Exec("SELECT max(hub_seq) FROM relais.records");
+  ASSERT_OK(top);
+  EXPECT_EQ(second->cursor, static_cast<uint64_t>(top->int64(0, 0)));
+  for (int i = 0; i < 3; ++i) {
+    auto again = hubs_[i]->Pull(reader, second->cursor, 100, 1 << 20);
+    ASSERT_OK(again);
+    EXPECT_TRUE(again->records.empty());
+    EXPECT_EQ(again->cursor, second->cursor) << "a pull with nothing new moved the cursor";
+  }
 }
 
 // 8 pushers and 4 pullers on 4 hubs at once, random batches and pages: every
