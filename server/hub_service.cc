@@ -230,8 +230,12 @@ Status ServeSync(HubStore& store, common::Clock& clock, const HubServiceOptions&
   RELAIS_ASSIGN_OR_RETURN(PullResult pull, std::move(pull_result));
   // History purge (docs/sync-model.md §11). A request that pushed nothing
   // acknowledges its pull cursor: the replica holds no write the hub lacks
-  // and has applied every state of its scope up to that cursor.
-  if (request.push_size() == 0) {
+  // and has applied every state of its scope up to that cursor. A cursor
+  // past the hub's last sequence was never handed out by this hub (a
+  // probe, ProbeHub, asks with INT64_MAX; a hostile replica could too): it
+  // proves nothing and is not recorded, or it would release tombstones the
+  // replica has never seen.
+  if (request.push_size() == 0 && request.pull_cursor() <= pull.last_seq) {
     RELAIS_ASSIGN_OR_RETURN(bool moved, store.RecordAck(scope.replica_id,
                                                         request.pull_cursor()));
     if (moved && options.auto_purge) {
