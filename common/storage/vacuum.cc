@@ -19,17 +19,17 @@ Result<FileSpace> ReadFileSpace(Db* db) {
   return s;
 }
 
-std::string EnsureIncrementalVacuum(Db* db, const std::string& path) {
+std::string EnsureIncrementalVacuum(Db* db, const std::string& path, int64_t max_bytes) {
   if (path.empty() || path == ":memory:") return "";
   Result<FileSpace> space = ReadFileSpace(db);
   if (!space.ok())
     return path + ": mode auto_vacuum illisible (" + space.status().ToString() + ")";
   if (space->auto_vacuum == 2) return "";
-  if (space->bytes() > kMaxSwitchBytes)
+  if (space->bytes() > max_bytes)
     return path + ": fichier de " + Kio(space->bytes()) +
            " laissé en auto_vacuum=NONE (ses pages libres ne sont pas rendues) :"
            " lancer « compact --db " + path + " » à un moment calme";
-  Result<CompactReport> r = Compact(db);
+  Result<CompactReport> r = Compact(db, max_bytes);
   if (!r.ok())
     return path + ": passage en auto_vacuum incrémental impossible (" + r.status().ToString() +
            ") ; fichier inchangé, nouvel essai à la prochaine ouverture";

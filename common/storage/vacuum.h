@@ -33,7 +33,7 @@ struct FileSpace {
 };
 Result<FileSpace> ReadFileSpace(Db* db);
 
-// Files larger than this are not switched at open (a VACUUM rewrites the
+// Files larger than this (`max_bytes` below) are not switched at open (a VACUUM rewrites the
 // whole file and needs about twice its size free on disk): the line says
 // to run `compact` by hand at a quiet time.
 inline constexpr int64_t kMaxSwitchBytes = int64_t{1} << 30;  // 1 Gio
@@ -45,7 +45,8 @@ inline constexpr int64_t kMaxSwitchBytes = int64_t{1} << 30;  // 1 Gio
 // Never fails the open: a VACUUM that fails (disk full, file busy) leaves
 // the file exactly as it was -- VACUUM is one transaction -- the line says
 // so, and the next open tries again. ":memory:" and "" are left as they are.
-std::string EnsureIncrementalVacuum(Db* db, const std::string& path);
+std::string EnsureIncrementalVacuum(Db* db, const std::string& path,
+                                    int64_t max_bytes = kMaxSwitchBytes);
 
 // A change that frees fewer pages than this leaves them for reuse.
 inline constexpr int64_t kReleaseThresholdPages = 64;
