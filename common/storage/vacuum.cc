@@ -1,5 +1,7 @@
 #include "common/storage/vacuum.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 namespace relais::common {
@@ -63,6 +65,25 @@ Result<CompactReport> Compact(Db* db, int64_t max_bytes) {
   RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
   RELAIS_ASSIGN_OR_RETURN(FileSpace after, ReadFileSpace(db));
   return CompactReport{before.bytes(), after.bytes()};
+}
+
+Result<CompactReport> CompactFile(const std::string& path, int64_t app_id,
+                                  const std::string& what, int64_t max_bytes) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0)
+    return Status::NotFound("fichier absent : '" + path + "'");
+  if (!S_ISREG(st.st_mode))
+    return Status::FailedPrecondition("'" + path + "' n'est pas un fichier ordinaire");
+  // An empty file would become a database: refused before SQLite opens it.
+  if (st.st_size == 0)
+    return Status::FailedPrecondition("'" + path + "' est vide : ce n'est pas " + what);
+  RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, /*create=*/false));
+  RELAIS_ASSIGN_OR_RETURN(int64_t id, db->QueryInt("PRAGMA application_id"));
+  if (id != app_id)
+    return Status::FailedPrecondition("'" + path + "' n'est pas " + what);
+  Result<CompactReport> r = Compact(db.get(), max_bytes);
+  if (!r.ok()) return r.status().WithContext(path);
+  return r;
 }
 
 }  // namespace relais::common

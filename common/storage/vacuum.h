@@ -73,4 +73,20 @@ struct CompactReport {
 // disk is full, UNAVAILABLE when busy), the file then unchanged.
 Result<CompactReport> Compact(Db* db, int64_t max_bytes = kMaxSwitchBytes);
 
+// Application ids (PRAGMA application_id) of the two store files.
+inline constexpr int64_t kReplicaApplicationId = 0x52454C53;  // 'RELS'
+inline constexpr int64_t kHubApplicationId = 0x52454C48;      // 'RELH'
+
+// The maintenance compaction of a store file by path, through its own
+// connection (`relais compact --db`, `relais-hub compact --db`, a nightly
+// timer; the kiosk or the hub may hold the file open meanwhile: WAL).
+// NOT_FOUND if `path` does not exist, FAILED_PRECONDITION if it is not a
+// file with `app_id` (`what` names the expected kind in the French message,
+// e.g. "une réplique Relais Santé"), DATA_LOSS if it is not a database at
+// all, UNAVAILABLE if the file stays busy (5 s), then as Compact. Never
+// creates or migrates anything.
+Result<CompactReport> CompactFile(const std::string& path, int64_t app_id,
+                                  const std::string& what,
+                                  int64_t max_bytes = kMaxSwitchBytes);
+
 }  // namespace relais::common
