@@ -162,7 +162,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, VacuumHubTest,
                          ::testing::Values(relais::pgtest::StoreKind::kSqlite),
                          relais::pgtest::StoreName);
 
-// SIGKILL in the middle of the one-time VACUUM of a big file: the file
+// SIGKILL in the middle of the one-time VACUUM of a big file (once the WAL
+// holds part of the rewrite): the file
 // opens, holds every row it held, and is switched by the next open.
 TEST(VacuumCrashTest, KilledDuringTheSwitchKeepsTheFile) {
   const unsigned seed = std::random_device{}();
@@ -197,7 +198,15 @@ TEST(VacuumCrashTest, KilledDuringTheSwitchKeepsTheFile) {
   char c = 0;
   ASSERT_EQ(::read(fds[0], &c, 1), 1);
   ASSERT_EQ(c, 's');
-  std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 40));
+  // Kill once the VACUUM is writing its frames (WAL over 4 Mio), after a
+  // seeded extra delay of 0-9 ms; at most 30 s of waiting.
+  const std::string wal = path + "-wal";
+  for (int i = 0; i < 30000; ++i) {
+    struct stat st {};
+    if (::stat(wal.c_str(), &st) == 0 && st.st_size > (4 << 20)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 10));
   ::kill(child, SIGKILL);
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
