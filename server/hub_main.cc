@@ -20,6 +20,7 @@
 //   relais-hub snapshot-key [--key hub-sign.key] --print-public
 //   relais-hub import-changes --db hub.db --in CHANGES --out RESPONSE
 //   relais-hub purge --db hub.db [--dry-run] [--batch N] [--site S ...]
+//   relais-hub compact --db hub.db
 // With --http-sync-listen HOST:PORT the hub also serves the sync protocol
 // over HTTP/1.1 POST (server/hub_http_sync.h; same TLS cert/key as gRPC,
 // plain text only on loopback) for replicas behind HTTP/1.1-only proxies.
@@ -403,6 +404,8 @@ int main(int argc, char** argv) {
   RegisterChangesCommand(app, &changes_cli);
   PurgeCli purge_cli;
   RegisterPurgeCommand(app, &purge_cli);
+  CompactCli compact_cli;
+  RegisterCompactCommand(app, &compact_cli);
 
   try {
     app.parse(argc, argv);
@@ -413,6 +416,7 @@ int main(int argc, char** argv) {
   if (int rc = RunSnapshotCommands(snapshot_cli); rc >= 0) return rc;
   if (int rc = RunChangesCommand(changes_cli); rc >= 0) return rc;
   if (int rc = RunPurgeCommand(purge_cli); rc >= 0) return rc;
+  if (int rc = RunCompactCommand(compact_cli); rc >= 0) return rc;
   if (enroll->parsed()) {
     if (!eorg.empty()) sites.push_back(eorg);  // checked with the sites by Enroll
     return Enroll(edb, sites, name);

@@ -13,6 +13,7 @@ Result<PurgeReport> RunHubPurge(HubStore& store, const PurgeRunOptions& options,
     RELAIS_ASSIGN_OR_RETURN(PurgeReport r,
                             store.Purge(options.sites, options.batch, options.dry_run));
     total.purged += r.purged;
+    total.released_pages += r.released_pages;
     total.more = r.more;
     for (const SitePurge& s : r.sites) {
       SitePurge& t = sites[s.site_id];
@@ -30,6 +31,7 @@ Result<PurgeReport> RunHubPurge(HubStore& store, const PurgeRunOptions& options,
          << " purged=" << total.purged << " more=" << (total.more ? 1 : 0) << " horizons=";
     for (size_t i = 0; i < total.sites.size(); ++i)
       line << (i ? "," : "") << total.sites[i].site_id << ":" << total.sites[i].horizon;
+    line << " released_pages=" << total.released_pages;
     *log << line.str() << "\n" << std::flush;
   }
   return total;

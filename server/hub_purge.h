@@ -4,7 +4,8 @@
 // HubStore::Purge until it has nothing left or `max_runs` runs are done
 // (each run removes at most `batch` tombstones in one transaction), then
 // writes one log line on `log`:
-//   purge dry_run=0|1 sites=N purged=P more=0|1 horizons=S1:h1,S2:h2
+//   purge dry_run=0|1 sites=N purged=P more=0|1 horizons=S1:h1,S2:h2 released_pages=F
+// (F: free pages given back to the file system, SQLite store).
 // Errors as HubStore::Purge (FAILED_PRECONDITION for a store without purge).
 
 #include <ostream>

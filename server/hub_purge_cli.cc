@@ -4,6 +4,7 @@
 
 #include "common/model/schema.h"
 #include "common/model/validate.h"
+#include "common/storage/vacuum.h"
 #include "server/hub_purge.h"
 #include "server/hub_store_cli.h"
 
@@ -46,6 +47,21 @@ int RunPurgeCommand(const PurgeCli& cli) {
     std::cout << "  site " << s.site_id << ": horizon " << s.horizon << ", " << s.purged << "\n";
   if (done->more)
     std::cout << "il en reste: relancez relais-hub purge\n";
+  return 0;
+}
+
+void RegisterCompactCommand(CLI::App& app, CompactCli* cli) {
+  cli->compact = app.add_subcommand(
+      "compact", "Compacte la base SQLite du hub (VACUUM : rend au disque la place libre)");
+  cli->compact->add_option("--db", cli->db, "Base SQLite du hub")->required();
+}
+
+int RunCompactCommand(const CompactCli& cli) {
+  if (!cli.compact || !cli.compact->parsed()) return -1;
+  auto r = common::CompactFile(cli.db, common::kHubApplicationId, "une base de hub Relais Santé");
+  if (!r.ok()) return ReportStatus(r.status());
+  std::cout << "hub compacté: " << cli.db << " (" << r->bytes_before / 1024 << " Kio -> "
+            << r->bytes_after / 1024 << " Kio)\n";
   return 0;
 }
 

@@ -25,4 +25,15 @@ void RegisterPurgeCommand(CLI::App& app, PurgeCli* cli);
 // The exit code of purge, or -1 if it was not the command given.
 int RunPurgeCommand(const PurgeCli& cli);
 
+// `relais-hub compact --db F`: VACUUM of the SQLite hub file through its
+// own connection (issue #17, common/storage/vacuum.h; `relais-hub serve`
+// may keep it open). PostgreSQL has its own autovacuum: not offered.
+struct CompactCli {
+  std::string db;
+  CLI::App* compact = nullptr;
+};
+void RegisterCompactCommand(CLI::App& app, CompactCli* cli);
+// The exit code of compact, or -1 if it was not the command given.
+int RunCompactCommand(const CompactCli& cli);
+
 }  // namespace relais::server

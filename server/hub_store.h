@@ -53,6 +53,9 @@ struct PurgeReport {
   std::vector<SitePurge> sites;  // sorted by site id
   int purged = 0;                // sum over sites
   bool more = false;             // the budget ran out: run again
+  // Free pages given back to the file system after the commit (SQLite
+  // store, common/storage/vacuum.h); 0 for PostgreSQL or a failed release.
+  int64_t released_pages = 0;
 };
 
 struct PullResult {

@@ -5,6 +5,7 @@
 
 #include "common/codec/record_json.h"
 #include "common/merge/purge.h"
+#include "common/storage/vacuum.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token_rules.h"
 
@@ -157,6 +158,11 @@ Result<PurgeReport> SqliteHubStore::Purge(const std::vector<std::string>& only,
   }
   if (dry_run) return report;  // the transaction rolls back
   RELAIS_RETURN_IF_ERROR(tx.Commit());
+  // Outside the purge transaction, bounded (common/storage/vacuum.h). Best
+  // effort: the purge is committed; free pages a failed release leaves are
+  // taken by the next run.
+  Result<int64_t> released = common::ReleaseFreePages(db_.get(), report.purged > 0);
+  if (released.ok()) report.released_pages = *released;
   return report;
 }
 

@@ -4,11 +4,13 @@
 #include "server/token.h"
 
 #include <algorithm>
+#include <iostream>
 #include <sstream>
 
 #include "common/codec/record_json.h"
 #include "common/merge/accept.h"
 #include "common/model/schema.h"
+#include "common/storage/vacuum.h"
 
 namespace relais::server {
 
@@ -123,6 +125,11 @@ Result<std::unique_ptr<SqliteHubStore>> SqliteHubStore::Open(
   RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, create));
   std::unique_ptr<SqliteHubStore> store(new SqliteHubStore(std::move(db), clock));
   RELAIS_RETURN_IF_ERROR(store->Migrate().WithContext(path));
+  // A file created before issue #17 is switched once, before the readers
+  // open (never fails the open; common/storage/vacuum.h).
+  if (const std::string line = common::EnsureIncrementalVacuum(store->db_.get(), path);
+      !line.empty())
+    std::clog << "relais-hub: " << line << std::endl;
   // Readers only once the schema is current: they never see an old one.
   RELAIS_RETURN_IF_ERROR(store->OpenReaders(path));
   RELAIS_ASSIGN_OR_RETURN(std::string epoch, store->Epoch());

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iostream>
 
 #include "common/codec/record_json.h"
 #include "common/merge/accept.h"
 #include "common/merge/merge.h"
 #include "common/model/schema.h"
 #include "common/model/ticket.h"
+#include "common/storage/vacuum.h"
 
 namespace relais::common {
 
@@ -47,6 +49,9 @@ Result<std::unique_ptr<ReplicaStore>> ReplicaStore::Open(
   RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, create));
   std::unique_ptr<ReplicaStore> store(new ReplicaStore(std::move(db)));
   RELAIS_RETURN_IF_ERROR(store->Migrate().WithContext(path));
+  // A file created before issue #17 is switched once (never fails the open).
+  if (const std::string line = EnsureIncrementalVacuum(store->db(), path); !line.empty())
+    std::clog << "relais: " << line << std::endl;
   return store;
 }
 
@@ -220,6 +225,11 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
   // After the meta: push_cursor already says what was acknowledged.
   if (hub) RELAIS_RETURN_IF_ERROR(ApplyHubBookkeeping(*hub, at_hub, &stats));
   RELAIS_RETURN_IF_ERROR(tx.Commit());
+  // Outside the purge transaction, bounded. Best effort: the batch is
+  // committed, so a failed release (busy file) must not fail the apply;
+  // the pages stay free and the next release takes them.
+  Result<int64_t> released = ReleaseFreePages(db_.get(), stats.purged > 0);
+  if (released.ok()) stats.released_pages = *released;
   return stats;
 }
 

@@ -66,6 +66,10 @@ struct ApplyStats {
   int unchanged = 0;   // already known
   int conflicts = 0;   // records left with fields needing attention
   int set_aside = 0;   // same (collection, id) already held for another site
+  // Free pages given back to the file system after the commit (purge, or a
+  // large freelist; common/storage/vacuum.h). 0 if that release failed: it
+  // is retried after the next change.
+  int64_t released_pages = 0;
 };
 
 // What the hub said alongside a pulled batch, for the history purge

@@ -102,6 +102,9 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
   // Reading the schema first detects a file that is not a database at all.
   auto probe = db->QueryInt("SELECT count(*) FROM sqlite_master");
   if (!probe.ok()) return probe.status().WithContext(path);
+  // A file without tables yet takes auto_vacuum=INCREMENTAL now: once WAL
+  // mode has written the header, only a VACUUM can change it (vacuum.h).
+  if (*probe == 0) RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA auto_vacuum=INCREMENTAL"));
   RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
   RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));
   RELAIS_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));

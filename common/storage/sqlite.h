@@ -59,7 +59,8 @@ class Stmt {
 class Db {
  public:
   // Opens (or creates, if `create`) a database file in WAL mode with
-  // synchronous=FULL, foreign keys on and a 5 s busy timeout. A file this
+  // synchronous=FULL, foreign keys on and a 5 s busy timeout. A file with
+  // no table yet is put in auto_vacuum=INCREMENTAL (common/storage/vacuum.h). A file this
   // call creates is created mode 0600 before SQLite opens it (SQLite gives
   // the -wal and -shm files the database file's mode). A symlink to an
   // existing file is opened; a dangling one is refused (PERMISSION_DENIED)

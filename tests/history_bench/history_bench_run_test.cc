@@ -144,6 +144,27 @@ TEST(HistoryBenchRun, PurgeKeepsTheLiveRecords) {
   EXPECT_LE(purged["tombstones"].get<int64_t>(), plain["tombstones"].get<int64_t>());
 }
 
+// The nightly compaction (--compact, issue #17) rewrites files, never
+// records: the same seeded year ends with the same records, converged, and
+// 4 files (hub + 3 replicas) compacted each night before a working day.
+TEST(HistoryBenchRun, CompactKeepsEveryRecord) {
+  TempDir a, b;
+  std::cerr << "graine 4242 (sans puis avec --compact)\n";
+  const Json plain = ParseLine(RunBench(a, kTinyYear));
+  const Json compacted = ParseLine(RunBench(b, std::string(kTinyYear) + " --compact"));
+  ASSERT_TRUE(plain.is_object() && compacted.is_object());
+  EXPECT_EQ(plain["compaction"], "none");
+  EXPECT_EQ(compacted["compaction"], "nightly");
+  EXPECT_EQ(compacted["converged"], true);
+  EXPECT_EQ(plain["ops"]["compactions"], 0);
+  EXPECT_EQ(compacted["ops"]["compactions"], 4 * (compacted["days"].get<int>() - 1));
+  for (const char* k : {"all_records", "live_records", "tombstones"})
+    EXPECT_EQ(compacted[k], plain[k]) << k;
+  Json ops = compacted["ops"];
+  ops["compactions"] = 0;
+  EXPECT_EQ(ops, plain["ops"]);
+}
+
 TEST(HistoryBenchArgs, BadNumbersRefused) {
   TempDir dir;
   for (const char* args : {"--days 0", "--days 401", "--days -3", "--days 1e9",

@@ -53,7 +53,7 @@ std::string PrepareDir(const std::string& given, bool* created_tmp, std::string*
 int main(int argc, char** argv) {
   RunOptions o;
   std::string workdir;
-  bool keep = false, purge = false;
+  bool keep = false, purge = false, compact = false;
   CLI::App app{"relais-history-bench: octets du hub et des répliques après une année simulée"};
   app.add_option("--days", o.year.days, "Jours ouvrés simulés")->check(CLI::Range(1, 400));
   app.add_option("--per-day", o.year.per_day, "Rendez-vous pris par jour")
@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
   app.add_option("--workdir", workdir, "Répertoire de travail (absent ou vide; gardé)");
   app.add_flag("--keep", keep, "Garder le répertoire temporaire");
   app.add_flag("--purge", purge, "Purger l'historique chaque jour (RunPurge)");
+  app.add_flag("--compact", compact,
+               "Compacter chaque nuit le hub et les répliques (relais compact, relais-hub compact)");
   o.year.seed = 17;
   try {
     app.parse(argc, argv);
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;  // bad arguments: exit 2, nothing run
   }
   o.year.purge = purge;
+  o.year.compact = compact;
   ::umask(077);  // every file of the run (databases, keys, TLS) is 0600
   bool created_tmp = false;
   std::string err;

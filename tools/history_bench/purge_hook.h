@@ -11,6 +11,7 @@
 // keeps everything: the baseline ("purge":false).
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/replica/replica.h"
@@ -25,10 +26,19 @@ struct PurgeContext {
   std::vector<common::Replica*> replicas;    // every replica of the house
   int64_t now_ms = 0;                        // the simulated clock
   int day = 0;                               // working day index, from 0
+  // --compact: the files a nightly timer compacts (hub first, then the
+  // replicas); empty: no compaction.
+  std::vector<std::string> compact_files;
 };
 
 // Called at the end of every simulated day, after the day's last syncs.
 // Errors fail the run. REQUIRES: ctx.hub and every replica non-null.
 common::Status RunPurge(const PurgeContext& ctx);
+
+// The night's maintenance compaction (issue #17): CompactFile on each of
+// ctx.compact_files (common/storage/vacuum.h), the stores keeping their
+// connections open as the kiosk and `relais-hub serve` do. Returns the
+// number of files compacted. Errors fail the run.
+common::Result<int> RunNightlyCompaction(const PurgeContext& ctx);
 
 }  // namespace relais::histbench

@@ -46,7 +46,7 @@ Json CountsJson(const YearCounts& c) {
               {"ledger_entries", c.ledger_entries}, {"ledger_reversals", c.ledger_reversals},
               {"tickets", c.tickets}, {"tickets_closed", c.tickets_closed},
               {"audit_views", c.audit_views}, {"skipped", c.skipped},
-              {"purge_calls", c.purge_calls}};
+              {"purge_calls", c.purge_calls}, {"compactions", c.compactions}};
 }
 
 // Every replica of `house` and its hub hold the same states, byte for byte.
@@ -138,6 +138,7 @@ common::Result<std::string> RunHistory(const RunOptions& o) {
   j["replica_ratio"] = Ratio(worst.bytes, reader.bytes);
   j["goal"] = 1.2;
   j["purge"] = o.year.purge;
+  j["compaction"] = o.year.compact ? "nightly" : "none";
   j["hub_bytes_per_live_record"] = Ratio(hub.bytes, live_n);
   j["replica_bytes_per_live_record"] = Ratio(worst.bytes, live_n);
   j["hub_vacuum_ratio"] = Ratio(hub.vacuum_bytes, hub_live.vacuum_bytes);

@@ -198,6 +198,13 @@ Status YearSim::Run() {
     ctx.day = d;
     if (Status s = RunPurge(ctx); !s.ok()) return s.WithContext("purge");
     ++counts_->purge_calls;
+    if (options_.compact && d + 1 < options_.days) {
+      ctx.compact_files.push_back(house_.hub_path());
+      for (HouseReplica& h : house_.replicas()) ctx.compact_files.push_back(h.path);
+      common::Result<int> n = RunNightlyCompaction(ctx);
+      if (!n.ok()) return n.status();
+      counts_->compactions += *n;
+    }
   }
   return Status::OK();
 }

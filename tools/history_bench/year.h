@@ -50,6 +50,11 @@ struct YearOptions {
   uint64_t seed = 1;
   // --purge: the hub purges (auto_purge and RunPurge, purge_hook.h).
   bool purge = false;
+  // --compact: each night before a working day (not after the last one, so
+  // the year ends with a full day of work since the last compaction),
+  // `relais compact` of every replica file and `relais-hub compact` of the
+  // hub file (common::CompactFile, own connection, as a nightly timer).
+  bool compact = false;
 };
 
 struct YearCounts {
@@ -61,6 +66,7 @@ struct YearCounts {
   int64_t tickets = 0, tickets_closed = 0, audit_views = 0;
   int64_t skipped = 0;
   int64_t purge_calls = 0;
+  int64_t compactions = 0;  // files compacted (4 per night with --compact)
 };
 
 // Runs the year on `house` (started, replicas empty). RunPurge

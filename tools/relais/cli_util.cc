@@ -184,6 +184,7 @@ int Run(int argc, char** argv) {
   RegisterCommuneCommand(app, ctx);
   RegisterExportCommands(app, ctx);
   RegisterTicketCommands(app, ctx);
+  RegisterCompactCommand(app, ctx);
 #ifdef RELAIS_HAVE_SYNC
   RegisterSyncCommands(app, ctx);
   RegisterRepairCommand(app, ctx);

@@ -74,6 +74,8 @@ void RegisterTicketCommands(CLI::App& app, Context& ctx);
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
 // `relais commune --cp CP [--nom NOM]`: the shipped list of communes (cmd_commune.cc).
 void RegisterCommuneCommand(CLI::App& app, Context& ctx);
+// compact: VACUUM of a replica file (cmd_compact.cc).
+void RegisterCompactCommand(CLI::App& app, Context& ctx);
 // The INSEE code a desk means by --cp/--commune (both empty: "", not asked);
 // INVALID_ARGUMENT / NOT_FOUND in French, listing the postcode's communes.
 Result<std::string> ResolvePatientCommune(const std::string& cp, const std::string& commune);
