@@ -29,10 +29,11 @@ int RunPurgeCommand(const PurgeCli& cli) {
   int64_t batch = 0;
   if (!common::ParseInt64(cli.batch, &batch) || batch < 1 || batch > 100000)
     return ReportStatus(Status::InvalidArgument(
-        "--batch invalide: '" + cli.batch + "' (attendu: un nombre de 1 à 100000)"));
+        "--batch invalide: " + common::QuoteForMessage(cli.batch) +
+        " (attendu: un nombre de 1 à 100000)"));
   for (const std::string& s : cli.sites)
     if (!common::IsValidSiteId(s))
-      return ReportStatus(Status::InvalidArgument("--site invalide: '" + s + "'"));
+      return ReportStatus(Status::InvalidArgument("--site invalide: " + common::QuoteForMessage(s)));
   auto store = OpenHubStore(cli.store, false);
   if (!store.ok()) return ReportStatus(store.status());
   PurgeRunOptions options;

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/util/clock.h"
+#include "server/agenda/pg_agenda_tokens.h"
 #include "server/pg_hub_store.h"
 #include "server/sqlite_hub_store.h"
 #include "server/token.h"
@@ -101,17 +102,27 @@ int Migrate(const std::string& from_db, const std::string& to_store) {
         "--to: " + std::string(s.message())));
   auto from = SqliteHubStore::Open(from_db, false);
   if (!from.ok()) return ReportStatus(from.status());
+  // Agenda tokens (docs/security.md): their rows as they are, in the
+  // import's transaction; the table is made (v2) in the new database first.
+  auto agenda = ReadSqliteAgendaTokens(from_db);
+  if (!agenda.ok()) return ReportStatus(agenda.status());
   auto to = PgHubStore::Open(to_store);
   if (!to.ok()) return ReportStatus(to.status());
+  if (auto table = PgAgendaTokens::Open(to_store); !table.ok())
+    return ReportStatus(table.status());
   auto last = (*from)->LastSeq();
   if (!last.ok()) return ReportStatus(last.status());
   std::cerr << "relais-hub: migration de " << from_db << " (séquence " << *last
             << ") vers PostgreSQL...\n";
-  const common::Status st = (*to)->ImportFrom(**from, [](size_t n) {
-    if (n % 50000 == 0 && n > 0)
-      std::cerr << "relais-hub: " << n << " enregistrements copiés\n";
-  });
+  const common::Status st = (*to)->ImportFrom(
+      **from,
+      [](size_t n) {
+        if (n % 50000 == 0 && n > 0)
+          std::cerr << "relais-hub: " << n << " enregistrements copiés\n";
+      },
+      [&agenda](pg::PgConn& c) { return ImportAgendaTokens(c, *agenda); });
   if (!st.ok()) return ReportStatus(st);
+  std::cerr << "relais-hub: " << agenda->size() << " jeton(s) agenda copié(s)\n";
   auto epoch = (*to)->Epoch();
   std::cout << "migration terminée: même époque (" << (epoch.ok() ? *epoch : "?")
             << "), mêmes séquences; les répliques ne renverront rien. Démarrez les hubs"

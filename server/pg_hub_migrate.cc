@@ -1,7 +1,8 @@
 // PgHubStore::ImportFrom: `relais-hub migrate --from hub.db --to
 // postgresql://...`. Every record keeps its state, hub sequence and origin,
 // every token its hash, scope, binding and revocation, every replica its
-// ticket letter, and the hub keeps its epoch; seq_base becomes the source's
+// ticket letter, the agenda tokens (through `in_tx`, hub_store_cli.cc) their
+// rows as they are, and the hub keeps its epoch; seq_base becomes the source's
 // last sequence, so every position the new store hands out is above every
 // cursor a replica holds: no replica re-sends or re-pulls anything.
 #include <nlohmann/json.hpp>
@@ -21,7 +22,8 @@ constexpr size_t kImportBatch = 1000;
 }
 
 Status PgHubStore::ImportFrom(HubStore& from,
-                              const std::function<void(size_t)>& progress) {
+                              const std::function<void(size_t)>& progress,
+                              const std::function<Status(pg::PgConn&)>& in_tx) {
   RELAIS_ASSIGN_OR_RETURN(std::string epoch, from.Epoch());
   RELAIS_ASSIGN_OR_RETURN(uint64_t last_seq, from.LastSeq());
   RELAIS_ASSIGN_OR_RETURN(std::vector<TokenInfo> tokens, from.ListTokens());
@@ -103,6 +105,7 @@ Status PgHubStore::ImportFrom(HubStore& from,
               " ELSE $2 END WHERE key IN ('epoch', 'seq_base')",
               Params{epoch, std::to_string(last_seq)}));
   (void)meta;
+  if (in_tx) RELAIS_RETURN_IF_ERROR(in_tx(*c.get()));
   RELAIS_RETURN_IF_ERROR(tx.Commit());
   return Status::OK();
 }

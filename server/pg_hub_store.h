@@ -111,8 +111,11 @@ class PgHubStore final : public HubStore {
   // `relais-hub migrate`: copies every record (state, hub_seq, origin),
   // token and the epoch from `from` into this store, in one transaction,
   // and sets seq_base to from's last sequence. FAILED_PRECONDITION if this
-  // store already holds records or tokens.
-  Status ImportFrom(HubStore& from, const std::function<void(size_t)>& progress);
+  // store already holds records or tokens. `in_tx` (optional) runs on the
+  // import's connection inside its transaction, before the commit (the
+  // agenda tokens, server/agenda/pg_agenda_tokens.h): its error aborts all.
+  Status ImportFrom(HubStore& from, const std::function<void(size_t)>& progress,
+                    const std::function<Status(pg::PgConn&)>& in_tx = nullptr);
 
   // The plan of the pull query (EXPLAIN) for `scope` from `after` (tests
   // check that it reads the index records_site_seq, not the whole table).

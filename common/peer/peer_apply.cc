@@ -70,16 +70,37 @@ void KeepUndeliveredCreation(const Record& local, const std::string& me, Record*
   }
 }
 
+// This replica's bound for a peer's hub_at on `site` (see the header):
+// every live replica of the site acknowledged a pull past the stored purge
+// horizon, and this one applied every state of its scope up to its pull
+// cursor. The horizon is the sound one on PostgreSQL too: there a hub_at
+// taken from a push acknowledgement (the xmin horizon read after the
+// commit) may lie below the push's txid-based position, and the purge
+// horizon is at least the tombstone's hub_at on every replica that purged.
+Result<uint64_t> HubAtBound(common::ReplicaStore* store, const std::string& site,
+                            std::map<std::string, uint64_t>* cache) {
+  if (auto it = cache->find(site); it != cache->end()) return it->second;
+  RELAIS_ASSIGN_OR_RETURN(uint64_t pull, store->GetMetaInt("pull_cursor"));
+  RELAIS_ASSIGN_OR_RETURN(uint64_t horizon, store->GetMetaInt("purge_horizon:" + site));
+  const uint64_t bound = std::min(pull, horizon);
+  cache->emplace(site, bound);
+  return bound;
+}
+
 }  // namespace
 
 Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::string& author,
                                         const std::vector<std::string>& author_sites,
                                         const std::vector<Record>& records,
-                                        const std::map<std::string, std::string>& meta) {
+                                        const std::map<std::string, std::string>& meta,
+                                        const std::vector<uint64_t>& hub_at) {
   if (author == replica.replica_id())
     return Status::PermissionDenied("un pair ne peut pas porter l'identifiant de cette réplique");
   if (records.size() > kMaxExchangeRecords)
     return Status::InvalidArgument("trop d'enregistrements dans un échange entre pairs");
+  if (!hub_at.empty() && hub_at.size() != records.size())
+    return Status::InvalidArgument("pair: hub_at ne correspond pas aux enregistrements");
+  std::map<std::string, uint64_t> bounds;  // site -> HubAtBound
   std::vector<std::string> sender_sites = author_sites;
   std::sort(sender_sites.begin(), sender_sites.end());
   common::ReplicaStore* store = replica.store();
@@ -91,7 +112,8 @@ Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::str
   const std::string& me = replica.replica_id();
   PeerApplyStats stats;
   common::Hlc max_hlc = 0;
-  for (const Record& sent : records) {
+  for (size_t i = 0; i < records.size(); ++i) {
+    const Record& sent = records[i];
     if (sent.partial)
       return Status::InvalidArgument("pair: état partiel refusé (" + sent.id + ")");
     RELAIS_RETURN_IF_ERROR(common::CheckRecordBounds(sent).WithContext("pair " + author));
@@ -109,6 +131,15 @@ Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::str
     if (!local && common::IsPurgeableTombstone(sent)) {
       ++stats.skipped;
       continue;
+    }
+    // A state the hub had, at or below what this replica pulled, that it
+    // does not hold: deleted and purged since (see the header).
+    if (!local && !hub_at.empty() && hub_at[i] > 0) {
+      RELAIS_ASSIGN_OR_RETURN(uint64_t bound, HubAtBound(store, sent.site_id, &bounds));
+      if (hub_at[i] <= bound) {
+        ++stats.skipped;
+        continue;
+      }
     }
     const Record& in = sent;
     // The hub's rule, this replica standing for the hub.
@@ -150,7 +181,8 @@ Result<PeerApplyStats> ApplyPeerRecords(common::Replica& replica, const std::str
 Result<std::vector<Record>> ChangesForPeer(common::Replica& replica, uint64_t after,
                                            const std::vector<std::string>& peer_sites,
                                            size_t max_records, size_t max_bytes,
-                                           uint64_t* last_seq, bool* more) {
+                                           uint64_t* last_seq, bool* more,
+                                           std::vector<uint64_t>* hub_at) {
   std::vector<std::string> sites = peer_sites;
   std::sort(sites.begin(), sites.end());
   max_records = std::clamp<size_t>(max_records, 1, kMaxExchangeRecords);
@@ -160,9 +192,12 @@ Result<std::vector<Record>> ChangesForPeer(common::Replica& replica, uint64_t af
   RELAIS_ASSIGN_OR_RETURN(std::vector<common::PendingChange> changes,
                           replica.store()->ChangesSince(after, max_records, max_bytes));
   std::vector<Record> out;
+  if (hub_at) hub_at->clear();
   for (common::PendingChange& c : changes) {
     *last_seq = c.seq;
-    if (Contains(sites, c.record.site_id)) out.push_back(std::move(c.record));
+    if (!Contains(sites, c.record.site_id)) continue;
+    out.push_back(std::move(c.record));
+    if (hub_at) hub_at->push_back(c.hub_at);
   }
   RELAIS_ASSIGN_OR_RETURN(int64_t left, replica.store()->CountChangesSince(*last_seq));
   *more = left > 0;

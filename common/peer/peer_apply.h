@@ -24,6 +24,7 @@
 // otherwise neither replica could ever give the hub a whole creation.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,18 +49,31 @@ struct PeerApplyStats {
 // Applies `records` sent by `author` whose certificate names `author_sites`,
 // in one transaction, then stores `meta` in the same transaction (the
 // peer cursors). Errors as described above; nothing written on error.
+//
+// `hub_at` (empty = all 0, else one per record; Record.hub_at on the wire):
+// the sender's hub_at of each state (docs/sync-model.md §11). A record not
+// held here whose hub_at is > 0 and <= this replica's bound for its site --
+// min(pull_cursor, meta purge_horizon:<site>) -- is not taken (skipped):
+// the hub had a state containing it at or below a position every live
+// replica of the site, this one included, has pulled past, so not holding
+// it means it was deleted and purged (a peer restored from an old backup
+// handing back its own creation). Nothing is lost by that refusal: the hub
+// holds any such state that was not purged. A sender lying with hub_at = 0
+// is not caught (documented limit).
 common::Result<PeerApplyStats> ApplyPeerRecords(
     common::Replica& replica, const std::string& author,
     const std::vector<std::string>& author_sites, const std::vector<common::Record>& records,
-    const std::map<std::string, std::string>& meta);
+    const std::map<std::string, std::string>& meta, const std::vector<uint64_t>& hub_at = {});
 
 // Local records changed after `after` (local sequence) that belong to a
 // site of `peer_sites`, whole states, in sequence order, at most
 // `max_records` / about `max_bytes`. `*last_seq` is the sequence of the
 // last record examined (the cursor to give next time: records outside the
 // peer's scope are passed over, not resent), `*more` whether some remain.
+// `hub_at`, if given, receives each returned record's hub_at (same order).
 common::Result<std::vector<common::Record>> ChangesForPeer(
     common::Replica& replica, uint64_t after, const std::vector<std::string>& peer_sites,
-    size_t max_records, size_t max_bytes, uint64_t* last_seq, bool* more);
+    size_t max_records, size_t max_bytes, uint64_t* last_seq, bool* more,
+    std::vector<uint64_t>* hub_at = nullptr);
 
 }  // namespace relais::peer

@@ -118,12 +118,17 @@ Result<PeerSyncReport> Session::Run() {
     RELAIS_ASSIGN_OR_RETURN(uint64_t pull_cursor, store->GetMetaInt(pull_key));
     uint64_t last = push_cursor;
     bool more_local = false;
+    std::vector<uint64_t> out_hub_at;
     RELAIS_ASSIGN_OR_RETURN(
         std::vector<Record> out,
         ChangesForPeer(replica_, push_cursor, peer_.sites, o_.batch_records, o_.batch_bytes,
-                       &last, &more_local));
+                       &last, &more_local, &out_hub_at));
     v1::ExchangeRequest req = Request();
-    for (const Record& r : out) common::ToProto(r, req.add_push());
+    for (size_t i = 0; i < out.size(); ++i) {
+      auto* p = req.add_push();
+      common::ToProto(out[i], p);
+      p->set_hub_at(out_hub_at[i]);
+    }
     req.set_push_seq(last);
     req.set_pull_cursor(pull_cursor);
     RELAIS_ASSIGN_OR_RETURN(v1::ExchangeResponse resp, Call(req, o_.deadline_ms));
@@ -132,17 +137,19 @@ Result<PeerSyncReport> Session::Run() {
     if (static_cast<size_t>(resp.pull_size()) > kMaxExchangeRecords)
       return Status::InvalidArgument("le pair envoie trop d'enregistrements");
     std::vector<Record> pulled;
+    std::vector<uint64_t> pulled_hub_at;
     for (const auto& p : resp.pull()) {
       auto r = common::FromProto(p);
       if (!r.ok()) return r.status().WithContext("réponse du pair invalide");
       pulled.push_back(std::move(r).value());
+      pulled_hub_at.push_back(p.hub_at());
     }
     // Records and both cursors move together, or not at all.
     std::map<std::string, std::string> meta{{push_key, std::to_string(last)},
                                             {pull_key, std::to_string(resp.pull_cursor())}};
     RELAIS_ASSIGN_OR_RETURN(PeerApplyStats stats,
                             ApplyPeerRecords(replica_, peer_.replica_id, peer_.sites, pulled,
-                                             meta));
+                                             meta, pulled_hub_at));
     report.sent += static_cast<int>(out.size());
     report.received += resp.pull_size();
     report.applied += stats.applied;

@@ -59,14 +59,17 @@ Status PeerService::Serve(const std::string& peer_pem, const v1::ExchangeRequest
   if (static_cast<size_t>(req.push_size()) > kMaxExchangeRecords)
     return Status::InvalidArgument("trop d'enregistrements dans un échange entre pairs");
   std::vector<Record> records;
+  std::vector<uint64_t> hub_at;
   records.reserve(static_cast<size_t>(req.push_size()));
   for (const auto& p : req.push()) {
     auto r = common::FromProto(p);
     if (!r.ok()) return r.status().WithContext("pair " + peer.replica_id);
     records.push_back(std::move(r).value());
+    hub_at.push_back(p.hub_at());
   }
-  RELAIS_ASSIGN_OR_RETURN(PeerApplyStats stats,
-                          ApplyPeerRecords(replica, peer.replica_id, peer.sites, records, {}));
+  RELAIS_ASSIGN_OR_RETURN(
+      PeerApplyStats stats,
+      ApplyPeerRecords(replica, peer.replica_id, peer.sites, records, {}, hub_at));
   resp->set_replica_id(replica.replica_id());
   for (const std::string& s : replica.scope()) resp->add_sites(s);
   resp->set_ack_seq(req.push_seq());
@@ -75,11 +78,16 @@ Status PeerService::Serve(const std::string& peer_pem, const v1::ExchangeRequest
   resp->set_set_aside(static_cast<uint32_t>(stats.set_aside));
   uint64_t last = 0;
   bool more = false;
+  std::vector<uint64_t> out_hub_at;
   RELAIS_ASSIGN_OR_RETURN(
       std::vector<Record> out,
       ChangesForPeer(replica, req.pull_cursor(), peer.sites, req.max_pull_records(),
-                     req.max_pull_bytes(), &last, &more));
-  for (const Record& r : out) common::ToProto(r, resp->add_pull());
+                     req.max_pull_bytes(), &last, &more, &out_hub_at));
+  for (size_t i = 0; i < out.size(); ++i) {
+    auto* p = resp->add_pull();
+    common::ToProto(out[i], p);
+    p->set_hub_at(out_hub_at[i]);
+  }
   resp->set_pull_cursor(last);
   resp->set_has_more(more);
   return Status::OK();

@@ -180,8 +180,15 @@ Result<BootstrapReport> InitFromSnapshot(const BootstrapRequest& req,
     if (batch.size() < batch_max && r) continue;
     if (!batch.empty()) {
       loaded += batch.size();
+      // hub_at (history purge, §11): each state in the file is a hub state
+      // read by a pull that ended at or below the snapshot's cursor, a
+      // header field the signature covers; without it the replica would
+      // never purge the snapshot's tombstones. No horizons: nothing purged.
+      HubBatchInfo at_cursor;
+      at_cursor.received_at = v.header.cursor;
       RELAIS_RETURN_IF_ERROR(
-          store->ApplyRemote(batch, {{kMetaLoaded, std::to_string(loaded)}}).status());
+          store->ApplyRemote(batch, {{kMetaLoaded, std::to_string(loaded)}}, &at_cursor)
+              .status());
       batch.clear();
       if (options.progress) options.progress(loaded, v.header.record_count);
       if (options.stop_after_batches > 0 && ++batches >= options.stop_after_batches)

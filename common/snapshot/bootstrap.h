@@ -12,7 +12,9 @@
 //  4. only then the replica file is created (or an interrupted load of the
 //     same snapshot, or of another of the same epoch, is taken up) and the
 //     records are applied with ReplicaStore::ApplyRemote in transactions of
-//     `batch_records`, each storing how many are done (meta snapshot_loaded);
+//     `batch_records`, each storing how many are done (meta snapshot_loaded)
+//     and giving each state hub_at = the snapshot's (signed) cursor, so the
+//     history purge (§11) can later remove its tombstones;
 //  5. the last transaction, only after the reader re-checked that the file
 //     is the verified one, sets pull_cursor, hub_epoch and
 //     snapshot_state=done.

@@ -236,7 +236,7 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
 Result<std::vector<PendingChange>> ReplicaStore::ChangesSince(
     uint64_t after, size_t max_records, size_t max_bytes) {
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->Prepare("SELECT seq, state, acked_vv FROM records"
+      Stmt st, db_->Prepare("SELECT seq, state, acked_vv, hub_at FROM records"
                             " WHERE seq > ? ORDER BY seq LIMIT ?"));
   st.Bind(1, static_cast<int64_t>(after))
       .Bind(2, static_cast<int64_t>(max_records));
@@ -251,7 +251,8 @@ Result<std::vector<PendingChange>> ReplicaStore::ChangesSince(
     auto rec = DecodeRecordJson(state);
     if (!rec.ok()) return Status::DataLoss("enregistrement illisible");
     PendingChange change{static_cast<uint64_t>(st.ColumnInt(0)),
-                         std::move(rec).value(), {}};
+                         std::move(rec).value(), {},
+                         static_cast<uint64_t>(st.ColumnInt(3))};
     const std::string acked = st.ColumnText(2);
     if (!acked.empty()) {
       // Unreadable: send the whole state (always correct).

@@ -96,6 +96,7 @@ struct PendingChange {
   uint64_t seq = 0;
   Record record;
   VersionVector acked;  // see acked_vv above; empty = send the whole state
+  uint64_t hub_at = 0;  // the record's hub_at column (§11), for LAN peers
 };
 
 class ReplicaStore {

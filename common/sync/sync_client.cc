@@ -71,10 +71,12 @@ Result<SyncReport> SyncOnce(common::Replica& replica,
   return r;
 }
 
-Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& site_id,
-                             const SyncOptions& options) {
+namespace {
+
+Result<HubIdentity> ProbeOver(const std::string& replica_id, const std::string& site_id,
+                              const SyncOptions& options, Transport t) {
   std::unique_ptr<HubCaller> caller;
-  if (options.transport == Transport::kHttp) {
+  if (t == Transport::kHttp) {
     RELAIS_ASSIGN_OR_RETURN(caller, MakeHttpCaller(options));
   } else {
     RELAIS_ASSIGN_OR_RETURN(caller, MakeGrpcCaller(options));
@@ -89,7 +91,29 @@ Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& s
   req.set_max_pull_bytes(1024);
   RELAIS_ASSIGN_OR_RETURN(pb::SyncResponse resp, caller->Call(req));
   if (resp.pull_size() != 0) return Status::Internal("réponse du hub inattendue (sonde)");
-  return HubIdentity{resp.hub_epoch(), resp.hub_last_seq()};
+  return HubIdentity{resp.hub_epoch(), resp.hub_last_seq(), caller->name()};
+}
+
+}  // namespace
+
+Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& site_id,
+                             const SyncOptions& options) {
+  if (options.transport == Transport::kHttp)
+    return ProbeOver(replica_id, site_id, options, Transport::kHttp);
+  Result<HubIdentity> r = ProbeOver(replica_id, site_id, options, Transport::kGrpc);
+  if (r.ok() || options.transport == Transport::kGrpc || options.http_hub.empty()) return r;
+  // One round trip: a failure to reach the hub is a failure before any
+  // answer, as RunSession's fallback (sync_transport.h).
+  const common::StatusCode code = r.status().code();
+  if (code != common::StatusCode::kUnavailable && code != common::StatusCode::kDeadlineExceeded)
+    return r;
+  Result<HubIdentity> again = ProbeOver(replica_id, site_id, options, Transport::kHttp);
+  if (again.ok()) return again;
+  const common::StatusCode second = again.status().code();
+  if (second != common::StatusCode::kUnavailable && second != common::StatusCode::kDeadlineExceeded)
+    return again.status();
+  return Status(r.status().code(),
+                r.status().message() + " ; puis en http: " + again.status().message());
 }
 
 Result<SyncReport> SyncSessionWith(common::Replica& replica, const SyncOptions& options,

@@ -115,10 +115,14 @@ common::Result<SyncReport> SyncOnce(common::Replica& replica,
 // sequence, so nothing pulled. Authenticates like a sync and so binds the
 // token to `replica_id` at its first use. Used by `relais init
 // --from-snapshot --hub` to refuse a snapshot of an older epoch before
-// loading it. Errors as SyncOnce.
+// loading it. Transport as SyncOnce's (options.transport, http_hub): kAuto
+// with an http_hub tries gRPC, then HTTP/1.1 once if gRPC failed with
+// UNAVAILABLE or DEADLINE_EXCEEDED (nothing remembered: no replica here).
+// Errors as SyncOnce.
 struct HubIdentity {
   std::string epoch;
   uint64_t last_seq = 0;
+  std::string transport;  // "grpc" or "http": the one that answered
 };
 common::Result<HubIdentity> ProbeHub(const std::string& replica_id, const std::string& site_id,
                                      const SyncOptions& options);

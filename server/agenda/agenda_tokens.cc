@@ -149,6 +149,41 @@ Result<std::vector<AgendaTokenInfo>> SqliteAgendaTokens::List() {
   return out;
 }
 
+Result<std::vector<AgendaTokenExport>> ReadSqliteAgendaTokens(const std::string& path) {
+  RELAIS_ASSIGN_OR_RETURN(std::unique_ptr<common::Db> db, common::Db::OpenReader(path));
+  RELAIS_ASSIGN_OR_RETURN(
+      int64_t tables,
+      db->QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
+                   " AND name = 'agenda_tokens'"));
+  if (tables == 0) return std::vector<AgendaTokenExport>();
+  RELAIS_ASSIGN_OR_RETURN(int64_t rows, db->QueryInt("SELECT COUNT(*) FROM agenda_tokens"));
+  if (rows > kMaxAgendaTokenRows)
+    return Status::FailedPrecondition("table agenda_tokens démesurée (" + std::to_string(rows) +
+                                      " lignes): ce n'est pas celle d'un hub");
+  RELAIS_ASSIGN_OR_RETURN(
+      int64_t v2, db->QueryInt("SELECT COUNT(*) FROM pragma_table_info('agenda_tokens')"
+                               " WHERE name = 'patient_details'"));
+  RELAIS_ASSIGN_OR_RETURN(
+      common::Stmt st,
+      db->Prepare(std::string("SELECT token_hash, kind, org, practitioner, name, created,"
+                              " expires, ") +
+                  (v2 > 0 ? "patient_details, wrapped_key" : "0, ''") +
+                  " FROM agenda_tokens ORDER BY name"));
+  std::vector<AgendaTokenExport> out;
+  for (;;) {
+    RELAIS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    AgendaTokenExport e;
+    e.token_hash = st.ColumnText(0);
+    e.grant = {st.ColumnText(1), st.ColumnText(2), st.ColumnText(3), st.ColumnText(4),
+               st.ColumnInt(7) != 0};
+    e.created_ms = st.ColumnInt(5);
+    e.expires_ms = st.ColumnInt(6);
+    e.wrapped_key = st.ColumnText(8);
+    out.push_back(std::move(e));
+  }
+}
+
 Result<std::optional<AgendaTokenRow>> SqliteAgendaTokens::Find(const std::string& hash) {
   std::lock_guard<std::mutex> lock(mu_);
   RELAIS_ASSIGN_OR_RETURN(

@@ -76,6 +76,25 @@ struct AgendaTokenRow {
   std::string wrapped_key;
 };
 
+// A whole stored row, for `relais-hub migrate`, which copies rows as they
+// are: the wrapped key opens with the token alone, whatever the store.
+struct AgendaTokenExport {
+  std::string token_hash;
+  AgendaGrant grant;  // grant.patient_details = the stored flag
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;
+  std::string wrapped_key;
+};
+
+// Every agenda token row of the SQLite file `path` (a stopped hub's
+// hub.db), by name, read through a query_only connection: the source is
+// never written, not even migrated. None if the file has no agenda table; a
+// v1 table reads as patient_details false, wrapped_key "". NOT_FOUND if the
+// file is missing. At most kMaxAgendaTokenRows rows (FAILED_PRECONDITION
+// beyond: not a hub's table).
+inline constexpr int64_t kMaxAgendaTokenRows = 1'000'000;
+common::Result<std::vector<AgendaTokenExport>> ReadSqliteAgendaTokens(const std::string& path);
+
 class AgendaTokens {
  public:
   virtual ~AgendaTokens() = default;

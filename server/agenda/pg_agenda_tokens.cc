@@ -79,6 +79,30 @@ Status PgAgendaTokens::Insert(const std::string& token_hash, const AgendaGrant& 
   return ins.status();
 }
 
+Status ImportAgendaTokens(pg::PgConn& c, const std::vector<AgendaTokenExport>& rows) {
+  RELAIS_ASSIGN_OR_RETURN(PgResult lock,
+                          c.Exec("LOCK TABLE relais.agenda_tokens IN EXCLUSIVE MODE"));
+  (void)lock;
+  RELAIS_ASSIGN_OR_RETURN(PgResult used, c.Exec("SELECT count(*) FROM relais.agenda_tokens"));
+  if (used.int64(0, 0) != 0)
+    return Status::FailedPrecondition(
+        "la base PostgreSQL de destination contient déjà des jetons agenda: la migration se "
+        "fait vers une base neuve");
+  for (const AgendaTokenExport& e : rows) {
+    const AgendaGrant& g = e.grant;
+    RELAIS_ASSIGN_OR_RETURN(
+        PgResult ins,
+        c.Exec("INSERT INTO relais.agenda_tokens(token_hash, kind, org, practitioner, name,"
+               " created, expires, patient_details, wrapped_key)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+               Params{e.token_hash, g.kind, g.org, g.practitioner, g.name,
+                      std::to_string(e.created_ms), std::to_string(e.expires_ms),
+                      g.patient_details ? "1" : "0", e.wrapped_key}));
+    (void)ins;
+  }
+  return Status::OK();
+}
+
 Status PgAgendaTokens::Revoke(const std::string& name) {
   RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
   RELAIS_ASSIGN_OR_RETURN(

@@ -38,6 +38,13 @@ class PgAgendaTokens final : public AgendaTokens {
   pg::PgPool pool_;
 };
 
+// `relais-hub migrate`: inserts `rows` as they are through `c`, in the
+// caller's transaction, after locking relais.agenda_tokens.
+// FAILED_PRECONDITION if the table already holds a token (a migration goes
+// to a new database). REQUIRES: PgAgendaTokens::Open ran on that database
+// (the table exists, schema v2).
+common::Status ImportAgendaTokens(pg::PgConn& c, const std::vector<AgendaTokenExport>& rows);
+
 // The agenda tokens of a hub: in PostgreSQL when `store` (a --store URI)
 // is given, else in the SQLite file `db`.
 common::Result<std::unique_ptr<AgendaTokens>> OpenAgendaTokens(

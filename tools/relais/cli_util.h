@@ -101,6 +101,9 @@ struct SnapshotInitArgs {
   // before loading (ProbeHub).
   std::string hub, ca;
   TokenArgs token;
+  // --http-hub / --transport, as relais sync: the probe's transport. An
+  // HTTP answer in auto mode is remembered for the first sync.
+  std::string http_hub, transport = "auto";
 };
 // Prints the replica id on stdout, progress and a summary on stderr;
 // returns the exit code. `ring`: the imported organisation key, or nullptr.

@@ -72,6 +72,12 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
                     "Avec --from-snapshot: hub hôte:port dont vérifier l'époque avant de charger");
     cmd->add_option("--ca", snap->ca, "Certificat de l'autorité du hub (PEM), avec --hub");
     AddTokenOptions(cmd, &snap->token, "de cette réplique, avec --hub");
+    cmd->add_option("--http-hub", snap->http_hub,
+                    "Avec --hub: adresse hôte:port de la synchronisation HTTP/1.1 du hub "
+                    "(relais-hub --http-sync-listen), comme pour relais sync");
+    cmd->add_option("--transport", snap->transport,
+                    "Avec --hub: auto (défaut; gRPC, puis HTTP/1.1), grpc ou http, comme pour "
+                    "relais sync");
 #endif
     cmd->callback([&ctx, db, scope, key_file, pass, snap] {
       std::optional<crypto::Keyring> ring;
@@ -91,7 +97,8 @@ void RegisterLocalCommands(CLI::App& app, Context& ctx) {
       bool from_snapshot = !snap->snapshot.empty() || !snap->hub_key.empty() ||
                            !snap->hub_key_file.empty() || !snap->scope.empty();
 #ifdef RELAIS_HAVE_SYNC
-      from_snapshot = from_snapshot || !snap->hub.empty();
+      from_snapshot = from_snapshot || !snap->hub.empty() || !snap->http_hub.empty() ||
+                      snap->transport != "auto";
 #endif
       if (from_snapshot) {
 #ifdef RELAIS_HAVE_SYNC
