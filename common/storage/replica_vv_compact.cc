@@ -1,0 +1,1 @@
+// ReplicaStore: version-vector compaction of retired replicas (placeholder).
