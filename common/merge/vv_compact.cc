@@ -35,4 +35,19 @@ int CompactAgainst(Record* r, const Record& compacted,
   return dropped;
 }
 
+std::set<ReplicaId> CompactableReplicas(
+    const std::map<ReplicaId, RetiredReplica>& retired,
+    const std::map<std::string, uint64_t>& horizons) {
+  std::set<ReplicaId> out;
+  for (const auto& [id, r] : retired) {
+    bool stable = true;
+    for (const std::string& site : r.sites) {
+      auto it = horizons.find(site);
+      if (it == horizons.end() || it->second < r.revoked_seq) stable = false;
+    }
+    if (stable) out.insert(id);
+  }
+  return out;
+}
+
 }  // namespace relais::common

@@ -30,7 +30,11 @@
 // the state itself (the sibling would otherwise lose its author and fail
 // ValidateRecord's "every dot is covered").
 
+#include <cstdint>
+#include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "common/model/record.h"
 
@@ -50,5 +54,22 @@ int CompactRetired(Record* r, const std::set<ReplicaId>& retired);
 // Returns the number of entries dropped.
 int CompactAgainst(Record* r, const Record& compacted,
                    const std::set<ReplicaId>& retired);
+
+// A retired replica as a hub store knows it: the hub's last sequence when
+// its token was revoked, and the sites of that token.
+struct RetiredReplica {
+  uint64_t revoked_seq = 0;
+  std::vector<std::string> sites;
+};
+
+// The retired replicas whose entries may be compacted: those whose
+// revocation sequence is <= the stored purge horizon of every site of
+// their token (`horizons`: site -> horizon; a missing site counts as 0).
+// Then every live replica of those sites has applied every state that
+// carries the replica's final entries. One predicate for the whole hub
+// (not per site), so the hub and every replica it tells agree on it.
+std::set<ReplicaId> CompactableReplicas(
+    const std::map<ReplicaId, RetiredReplica>& retired,
+    const std::map<std::string, uint64_t>& horizons);
 
 }  // namespace relais::common
