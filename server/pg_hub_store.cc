@@ -55,6 +55,14 @@ const char* const kSchemaV3 =
     "CREATE INDEX records_tombstones ON relais.records(site_id, hub_seq)"
     " WHERE strpos(state, '\"_deleted\"') > 0;"
     "UPDATE relais.meta SET value = '3' WHERE key = 'schema_version';";
+// Version 3 -> 4: compaction of retired replicas (§11): the position at
+// each token's revocation (tokens revoked before: the current one).
+const char* const kSchemaV4 =
+    "ALTER TABLE relais.tokens ADD COLUMN revoked_seq bigint NOT NULL DEFAULT 0;"
+    "UPDATE relais.tokens SET revoked_seq = GREATEST(0, (SELECT value::bigint"
+    " FROM relais.meta WHERE key = 'seq_base') + (pg_snapshot_xmin("
+    "pg_current_snapshot())::text::bigint << 20) - 1) WHERE revoked;"
+    "UPDATE relais.meta SET value = '4' WHERE key = 'schema_version';";
 
 std::string Describe(const Record& r) {
   return std::string(common::CollectionName(r.collection)) + " '" + r.id + "'";
@@ -158,6 +166,10 @@ Status PgHubStore::CreateOrCheckSchema() {
   if (version < 3) {
     RELAIS_ASSIGN_OR_RETURN(PgResult v3, c->Exec(kSchemaV3));
     (void)v3;
+  }
+  if (version < 4) {
+    RELAIS_ASSIGN_OR_RETURN(PgResult v4, c->Exec(kSchemaV4));
+    (void)v4;
   }
   if (m["epoch"].empty()) {
     // A new database (or one whose epoch was removed): the epoch is made in
