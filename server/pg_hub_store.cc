@@ -58,7 +58,7 @@ const char* const kSchemaV3 =
 // Version 3 -> 4: compaction of retired replicas (§11): the position at
 // each token's revocation (tokens revoked before: the current one).
 const char* const kSchemaV4 =
-    "ALTER TABLE relais.tokens ADD COLUMN revoked_seq bigint NOT NULL DEFAULT 0;"
+    "ALTER TABLE relais.tokens ADD COLUMN IF NOT EXISTS revoked_seq bigint NOT NULL DEFAULT 0;"
     "UPDATE relais.tokens SET revoked_seq = GREATEST(0, (SELECT value::bigint"
     " FROM relais.meta WHERE key = 'seq_base') + (pg_snapshot_xmin("
     "pg_current_snapshot())::text::bigint << 20) - 1) WHERE revoked;"

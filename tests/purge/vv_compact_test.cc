@@ -3,6 +3,11 @@
 // PostgreSQL) and real replicas in process on 127.0.0.1.
 #include "common/codec/record_json.h"
 #include "common/merge/vv_compact.h"
+#include "common/storage/sqlite.h"
+#include "common/sync/sync_client.h"
+#include "proto/sync.pb.h"
+#include "server/sqlite_hub_store.h"
+#include "server/token.h"
 #include "tests/purge/purge_fixture.h"
 
 namespace relais::server::testing {
@@ -46,6 +51,9 @@ TEST_P(VvCompactTest, RetiredReplicaEntriesAreCompactedAtHubAndEveryReplica) {
   EXPECT_EQ(dry->compacted, 0);
   ASSERT_TRUE(AtHub(ids[0]).has_value());
   EXPECT_GT(AtHub(ids[0])->vv.Get(rid), 0u);
+  SyncOk(b);  // b pulls a's note but has not acknowledged it: still unstable
+  EXPECT_GT(At(b, ids[0])->vv.Get(rid), 0u);
+  EXPECT_TRUE(Compacted().empty() || AtHub(ids[0])->vv.Get(rid) > 0u);
 
   SyncAll(4);
   EXPECT_EQ(Compacted(), std::set<std::string>{rid});
@@ -145,6 +153,70 @@ TEST(VvCompactRulesTest, CompactableOnceEverySiteOfTheTokenIsPastTheRevocation) 
   EXPECT_EQ(common::CompactableReplicas(retired, {{"S1", 50}, {"S2", 40}}),
             (std::set<std::string>{"q", "r"}));
   EXPECT_TRUE(common::CompactableReplicas(retired, {{"S2", 90}}).empty());  // S1 unknown: 0
+}
+
+TEST(VvCompactRulesTest, SqliteHubMigratesToVersion5InPlace) {
+  // A version-4 hub (before compaction) with a revoked and a live token:
+  // the migration keeps them and dates the revocation at the hub's last
+  // sequence (an upper bound).
+  common::testing::TempDir dir;
+  const std::string path = dir.File("hub.db");
+  {
+    auto s = SqliteHubStore::Open(path, true, common::SystemClock::Default());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    for (const char* name : {"old", "live"}) {
+      TokenInfo t;
+      t.token_hash = HashToken(*GenerateToken());
+      t.sites = {"S1"};
+      t.name = name;
+      t.replica_id = std::string("id-") + name;
+      ASSERT_TRUE((*s)->AddToken(t).ok());
+    }
+    ASSERT_TRUE((*s)->Revoke("", "old").ok());
+  }
+  {
+    auto db = common::Db::Open(path, false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("ALTER TABLE tokens DROP COLUMN revoked_seq;"
+                            " INSERT OR REPLACE INTO meta(key, value) VALUES('hub_seq', '7');"
+                            " PRAGMA user_version=4;").ok());
+  }
+  auto s = SqliteHubStore::Open(path, false, common::SystemClock::Default());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto tokens = (*s)->ListTokens();
+  ASSERT_TRUE(tokens.ok());
+  EXPECT_EQ(tokens->size(), 2u);
+  s->reset();
+  auto db = common::Db::Open(path, false);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), kHubSchemaVersion);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT revoked_seq FROM tokens WHERE name='old'"), 7);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT revoked_seq FROM tokens WHERE name='live'"), 0);
+}
+
+TEST_P(VvCompactTest, HubResponseNamingThisReplicaOrMalformedIsRefused) {
+  Member& a = Add("a", 1);
+  relais::sync::v1::SyncResponse resp;
+  std::set<std::string> out;
+  resp.add_compacted_replicas("r-retired");
+  EXPECT_TRUE(relais::sync::ReadCompactedReplicas(*a.replica, resp, &out).ok());
+  EXPECT_EQ(out, std::set<std::string>{"r-retired"});
+  auto own = resp;
+  own.add_compacted_replicas(a.replica->replica_id());
+  auto st = relais::sync::ReadCompactedReplicas(*a.replica, own, &out);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.ToString().find("déclarée retirée"), std::string::npos) << st.ToString();
+  auto bad = resp;
+  bad.add_compacted_replicas("pas un id/");
+  st = relais::sync::ReadCompactedReplicas(*a.replica, bad, &out);
+  EXPECT_NE(st.ToString().find("mal formée"), std::string::npos) << st.ToString();
+  auto many = resp;
+  for (int i = 0; i <= relais::sync::kMaxCompactedReplicas; ++i)
+    many.add_compacted_replicas("r" + std::to_string(i));
+  st = relais::sync::ReadCompactedReplicas(*a.replica, many, &out);
+  EXPECT_NE(st.ToString().find("trop de répliques retirées"), std::string::npos) << st.ToString();
+  // Honest data still syncs.
+  SyncOk(a);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, VvCompactTest, relais::pgtest::AllStores(),
