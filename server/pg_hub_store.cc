@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include <nlohmann/json.hpp>
 
 #include "common/codec/record_json.h"
+#include "common/merge/vv_compact.h"
 #include "common/model/schema.h"
+#include "server/pg_hub_vv_compact.h"
 #include "server/pull_page.h"
 #include "server/token.h"
 
@@ -241,10 +244,18 @@ Result<PushResult> PgHubStore::Push(const Scope& scope,
   };
   std::map<Key, Change> changes;
   int index = 0;
-  for (const Record& in : batch) {
+  // Compaction (§11, pg_hub_vv_compact.h): entries the hub's state has lost
+  // do not come back with a push.
+  RELAIS_ASSIGN_OR_RETURN(std::set<std::string> compactable, PgCompactable(c.get()));
+  for (const Record& in_sent : batch) {
     ++result.accepted;
-    const Key key = KeyOf(in);
+    const Key key = KeyOf(in_sent);
     auto it = have.find(key);
+    Record stripped;
+    const bool compacted = it != have.end() && !compactable.empty() &&
+                           common::CompactAgainst(&(stripped = in_sent), it->second,
+                                                  compactable) > 0;
+    const Record& in = compacted ? stripped : in_sent;
     // The acceptance rule shared by every store; it also drops a settled
     // tombstone of a record the hub does not hold (§11).
     RELAIS_ASSIGN_OR_RETURN(
@@ -256,7 +267,8 @@ Result<PushResult> PgHubStore::Push(const Scope& scope,
     ++result.changed;
     Record state = acc.state();  // a copy: it may point into `have`
     changes[key] = Change{common::EncodeRecordJson(state),
-                          acc.exact ? scope.replica_id : std::string(), ++index};
+                          acc.exact && !compacted ? scope.replica_id : std::string(),
+                          ++index};
     have[key] = std::move(state);
   }
   if (index >= (1 << kPgSeqShift))

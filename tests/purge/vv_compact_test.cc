@@ -108,6 +108,7 @@ TEST_P(VvCompactTest, HostilePushDoesNotResurrectACompactedEntry) {
   forged.vv.Set(rid, r_counter);
   auto pushed = store_->Push(scope, {forged});
   ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  EXPECT_EQ(pushed->ignored, 0) << "compacted before Accept, not counted";
   EXPECT_EQ(Bytes(AtHub(ids[0])), Bytes(before));
   // 2. The entry with r's replaced note brought back as a sibling.
   forged.fields["note"].insert(forged.fields["note"].begin(),
