@@ -138,7 +138,10 @@ class ReplicaStore {
   // to the hub's (pulled, or just acknowledged), then removes the settled
   // tombstones of each site of hub->horizons whose bound is <= the
   // horizon and that hold nothing unsent (seq <= push_cursor), at most
-  // hub->max_purge; stores meta purge_horizon:<site>.
+  // hub->max_purge; stores meta purge_horizon:<site>. Compaction (§11):
+  // a local state loses hub->compacted's entries that the incoming state
+  // has lost, before the merge; then stable states lose them too
+  // (CompactStable), in the same transaction.
   Result<ApplyStats> ApplyRemote(const std::vector<Record>& incoming,
                                  const std::map<std::string, std::string>& meta,
                                  const HubBatchInfo* hub = nullptr);
