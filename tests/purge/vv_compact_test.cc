@@ -124,6 +124,41 @@ TEST_P(VvCompactTest, HostilePushDoesNotResurrectACompactedEntry) {
   EXPECT_EQ(Bytes(At(b, ids[0])), Bytes(before));
 }
 
+TEST_P(VvCompactTest, PendingEditDuringCompactionConverges) {
+  // b holds an unsent edit (its state is not stable, so not compacted)
+  // while the hub compacts the record: its push is compacted before
+  // Accept, it gets the result back and drops the entry too.
+  Member& a = Add("a", 1);
+  Member& b = Add("b", 2);
+  Member& r = Add("r", 3);
+  const std::string rid = r.replica->replica_id();
+  const std::vector<std::string> ids = AddAppointments(*a.replica, 1);
+  SyncAll();
+  ASSERT_TRUE(r.replica->Write(Collection::kAppointment, ids[0], {{"note", "de r"}}).ok());
+  SyncOk(r);
+  SyncOk(a);
+  ASSERT_TRUE(a.replica->Write(Collection::kAppointment, ids[0], {{"note", "de a"}}).ok());
+  ASSERT_TRUE(store_->Revoke("", "r").ok());
+  r.active = false;
+  SyncOk(a);
+  SyncOk(b);
+  SyncOk(b);  // b has applied a's note and acknowledged it
+  ASSERT_TRUE(b.replica->Write(Collection::kAppointment, ids[0], {{"room", "9"}}).ok());
+  b.active = false;
+  for (int i = 0; i < 3; ++i) SyncOk(a);
+  ASSERT_EQ(AtHub(ids[0])->vv.Get(rid), 0u) << Bytes(AtHub(ids[0]));
+  ASSERT_GT(At(b, ids[0])->vv.Get(rid), 0u);
+  b.active = true;
+  SyncAll(3);
+  const auto h = AtHub(ids[0]);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->vv.Get(rid), 0u) << Bytes(h);
+  EXPECT_EQ(h->fields.at("room")[0].dot.replica, b.replica->replica_id());
+  EXPECT_EQ(Bytes(At(a, ids[0])), Bytes(h));
+  EXPECT_EQ(Bytes(At(b, ids[0])), Bytes(h));
+  EXPECT_EQ(log_.str().find("ignored="), std::string::npos) << log_.str();
+}
+
 TEST_P(VvCompactTest, ReboundReplicaIsNotRetired) {
   // rebind moves a replica id to a new token: the id lives on (it writes
   // again with its own counters), so its entries are never compacted.
