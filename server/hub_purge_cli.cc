@@ -44,8 +44,11 @@ int RunPurgeCommand(const PurgeCli& cli) {
   if (!done.ok()) return ReportStatus(done.status());
   std::cout << (cli.dry_run ? "à effacer: " : "effacés: ") << done->purged
             << " enregistrements supprimés, sur " << done->sites.size() << " sites\n";
+  std::cout << (cli.dry_run ? "à compacter: " : "compactés: ") << done->compacted
+            << " vecteurs de version (répliques retirées)\n";
   for (const SitePurge& s : done->sites)
-    std::cout << "  site " << s.site_id << ": horizon " << s.horizon << ", " << s.purged << "\n";
+    std::cout << "  site " << s.site_id << ": horizon " << s.horizon << ", " << s.purged
+              << ", compactés " << s.compacted << "\n";
   if (done->more)
     std::cout << "il en reste: relancez relais-hub purge\n";
   return 0;

@@ -242,14 +242,21 @@ Status ServeSync(HubStore& store, common::Clock& clock, const HubServiceOptions&
       common::Result<PurgeReport> purged =
           store.Purge(scope.sites, options.purge_batch, /*dry_run=*/false);
       // A store without purge refuses: the sync itself goes on.
-      if (purged.ok()) pushed->purged = purged->purged;
+      if (purged.ok()) {
+        pushed->purged = purged->purged;
+        pushed->compacted = purged->compacted;
+      }
     }
   }
   // Horizons as they are after this sync's purge run.
-  if (pushed->purged > 0) {
+  if (pushed->purged > 0 || pushed->compacted > 0) {
     RELAIS_ASSIGN_OR_RETURN(horizons, store.PurgeHorizons(scope.sites));
     SetPurgeHorizons(horizons, response);
   }
+  // Retired replicas whose entries are compacted (§11): read after the
+  // horizons, so never more than they allow.
+  RELAIS_ASSIGN_OR_RETURN(std::vector<std::string> compacted, store.CompactedReplicas());
+  for (const std::string& id : compacted) response->add_compacted_replicas(id);
   for (const common::Record& r : pull.records)
     common::ToProto(r, response->add_pull());
   response->set_pull_cursor(pull.cursor);
@@ -327,6 +334,7 @@ Status HubService::Logged(const pb::SyncRequest& request, pb::SyncResponse* resp
   // honest replica of a hub that kept its history.
   if (pushed.ignored > 0) line << " ignored=" << pushed.ignored;
   if (pushed.purged > 0) line << " purged=" << pushed.purged;
+  if (pushed.compacted > 0) line << " compacted=" << pushed.compacted;
   if (!s.ok()) line << " error=" << EscapeForLog(s.ToString(), 300);
   line << "\n";
   if (s.ok())

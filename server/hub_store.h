@@ -40,6 +40,8 @@ struct PushResult {
   int ignored = 0;
   // Tombstones purged by the automatic purge run after this sync (§11).
   int purged = 0;
+  // Records compacted by that run (retired replicas' vector entries, §11).
+  int compacted = 0;
 };
 
 // History purge (docs/sync-model.md §11): what one run did (or would do,
@@ -48,10 +50,14 @@ struct SitePurge {
   std::string site_id;
   uint64_t horizon = 0;  // stability horizon of the site after the run
   int purged = 0;        // tombstones removed (dry run: removable)
+  // Stable records whose version vector lost retired replicas' entries
+  // (docs/sync-model.md §11 « Compaction »; dry run: compactable).
+  int compacted = 0;
 };
 struct PurgeReport {
   std::vector<SitePurge> sites;  // sorted by site id
   int purged = 0;                // sum over sites
+  int compacted = 0;             // sum over sites
   bool more = false;             // the budget ran out: run again
   // Free pages given back to the file system after the commit (SQLite
   // store, common/storage/vacuum.h); 0 for PostgreSQL or a failed release.
@@ -223,6 +229,13 @@ class HubStore {
     (void)dry_run;
     return Status::FailedPrecondition(
         "purge de l'historique non disponible sur ce stockage");
+  }
+  // Retired replicas (token revoked, id not bound again) whose
+  // version-vector entries are compactable (common::CompactableReplicas
+  // over the stored horizons), sorted: SyncResponse.compacted_replicas.
+  // A store without purge compacts nothing.
+  virtual Result<std::vector<std::string>> CompactedReplicas() {
+    return std::vector<std::string>();
   }
 };
 

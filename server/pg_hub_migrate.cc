@@ -58,6 +58,15 @@ Status PgHubStore::ImportFrom(HubStore& from,
     (void)ins;
   }
 
+  // Revoked tokens: revoked at the latest at the source's last sequence
+  // (compaction of retired replicas, docs/sync-model.md §11).
+  {
+    RELAIS_ASSIGN_OR_RETURN(
+        PgResult rs, c->Exec("UPDATE relais.tokens SET revoked_seq = $1::bigint WHERE revoked",
+                             Params{std::to_string(last_seq)}));
+    (void)rs;
+  }
+
   // Ticket letters: every replica keeps its letter.
   for (const TicketLetter& l : letters) {
     RELAIS_ASSIGN_OR_RETURN(

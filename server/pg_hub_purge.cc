@@ -16,6 +16,7 @@
 #include "common/codec/record_json.h"
 #include "common/merge/purge.h"
 #include "server/pg_hub_store.h"
+#include "server/pg_hub_vv_compact.h"
 #include "server/token_rules.h"
 
 namespace relais::server {
@@ -173,6 +174,19 @@ Result<PurgeReport> PgHubStore::Purge(const std::vector<std::string>& only,
     report.purged += sp.purged;
     report.sites.push_back(std::move(sp));
     if (report.more) break;
+  }
+  // Compaction of retired replicas (§11), with what the budget left, over
+  // the horizons just stored (a dry run reads the previous ones). Each
+  // site's push lock is held since its tombstone pass.
+  if (!report.more && budget > 0) {
+    RELAIS_ASSIGN_OR_RETURN(std::set<std::string> compactable, PgCompactable(c.get()));
+    for (SitePurge& sp : report.sites) {
+      if (sp.horizon == 0) continue;  // its lock was not taken
+      RELAIS_RETURN_IF_ERROR(
+          CompactPgSite(c.get(), &sp, compactable, &budget, dry_run, &report.more));
+      report.compacted += sp.compacted;
+      if (report.more) break;
+    }
   }
   if (dry_run) return report;  // the transaction rolls back
   RELAIS_RETURN_IF_ERROR(tx.Commit());

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include <nlohmann/json.hpp>
 
 #include "common/codec/record_json.h"
+#include "common/merge/vv_compact.h"
 #include "common/model/schema.h"
+#include "server/pg_hub_vv_compact.h"
 #include "server/pull_page.h"
 #include "server/token.h"
 
@@ -55,6 +58,14 @@ const char* const kSchemaV3 =
     "CREATE INDEX records_tombstones ON relais.records(site_id, hub_seq)"
     " WHERE strpos(state, '\"_deleted\"') > 0;"
     "UPDATE relais.meta SET value = '3' WHERE key = 'schema_version';";
+// Version 3 -> 4: compaction of retired replicas (§11): the position at
+// each token's revocation (tokens revoked before: the current one).
+const char* const kSchemaV4 =
+    "ALTER TABLE relais.tokens ADD COLUMN IF NOT EXISTS revoked_seq bigint NOT NULL DEFAULT 0;"
+    "UPDATE relais.tokens SET revoked_seq = GREATEST(0, (SELECT value::bigint"
+    " FROM relais.meta WHERE key = 'seq_base') + (pg_snapshot_xmin("
+    "pg_current_snapshot())::text::bigint << 20) - 1) WHERE revoked;"
+    "UPDATE relais.meta SET value = '4' WHERE key = 'schema_version';";
 
 std::string Describe(const Record& r) {
   return std::string(common::CollectionName(r.collection)) + " '" + r.id + "'";
@@ -171,6 +182,10 @@ Status PgHubStore::CreateOrCheckSchema() {
     RELAIS_ASSIGN_OR_RETURN(PgResult v3, c->Exec(kSchemaV3));
     (void)v3;
   }
+  if (version < 4) {
+    RELAIS_ASSIGN_OR_RETURN(PgResult v4, c->Exec(kSchemaV4));
+    (void)v4;
+  }
   if (m["epoch"].empty()) {
     // A new database (or one whose epoch was removed): the epoch is made in
     // the same locked transaction, so hubs opening it together agree on it.
@@ -241,10 +256,18 @@ Result<PushResult> PgHubStore::Push(const Scope& scope,
   };
   std::map<Key, Change> changes;
   int index = 0;
-  for (const Record& in : batch) {
+  // Compaction (§11, pg_hub_vv_compact.h): entries the hub's state has lost
+  // do not come back with a push.
+  RELAIS_ASSIGN_OR_RETURN(std::set<std::string> compactable, PgCompactable(c.get()));
+  for (const Record& in_sent : batch) {
     ++result.accepted;
-    const Key key = KeyOf(in);
+    const Key key = KeyOf(in_sent);
     auto it = have.find(key);
+    Record stripped;
+    const bool compacted = it != have.end() && !compactable.empty() &&
+                           common::CompactAgainst(&(stripped = in_sent), it->second,
+                                                  compactable) > 0;
+    const Record& in = compacted ? stripped : in_sent;
     // The acceptance rule shared by every store; it also drops a settled
     // tombstone of a record the hub does not hold (§11).
     RELAIS_ASSIGN_OR_RETURN(
@@ -256,7 +279,8 @@ Result<PushResult> PgHubStore::Push(const Scope& scope,
     ++result.changed;
     Record state = acc.state();  // a copy: it may point into `have`
     changes[key] = Change{common::EncodeRecordJson(state),
-                          acc.exact ? scope.replica_id : std::string(), ++index};
+                          acc.exact && !compacted ? scope.replica_id : std::string(),
+                          ++index};
     have[key] = std::move(state);
   }
   if (index >= (1 << kPgSeqShift))

@@ -19,6 +19,9 @@
 //   purge_horizons(site_id PRIMARY KEY, horizon) + partial index
 //     records_tombstones: history purge (version 3, docs/sync-model.md §11;
 //     an older database gets them, empty, at Open)
+//   tokens.revoked_seq: position when the token was revoked (version 4,
+//     compaction of retired replicas, §11; tokens revoked before: the
+//     position of the migration)
 //
 // Hub sequences ("positions") and why no pull can skip a record when
 // several hubs commit concurrently (docs/protocol.md, "Plusieurs hubs"):
@@ -58,7 +61,7 @@
 
 namespace relais::server {
 
-inline constexpr int kPgHubSchemaVersion = 3;
+inline constexpr int kPgHubSchemaVersion = 4;
 // Positions per transaction (i < 2^20); a batch is far smaller
 // (HubServiceOptions::max_push_records).
 inline constexpr int kPgSeqShift = 20;
@@ -107,6 +110,8 @@ class PgHubStore final : public HubStore {
       const std::vector<std::string>& sites) override;
   Result<PurgeReport> Purge(const std::vector<std::string>& only, size_t max_records,
                             bool dry_run) override;
+  // Compaction of retired replicas (pg_hub_vv_compact.cc), as HubStore.
+  Result<std::vector<std::string>> CompactedReplicas() override;
 
   // `relais-hub migrate`: copies every record (state, hub_seq, origin),
   // token and the epoch from `from` into this store, in one transaction,

@@ -63,7 +63,11 @@ Status PgHubStore::Revoke(const std::string& token_hash, const std::string& name
     return Status::InvalidArgument("jeton ou nom requis");
   RELAIS_ASSIGN_OR_RETURN(pg::PgPool::Lease c, pool_.Acquire());
   RELAIS_ASSIGN_OR_RETURN(
-      PgResult r, c->Exec("UPDATE relais.tokens SET revoked = true WHERE"
+      PgResult r, c->Exec("UPDATE relais.tokens SET revoked_seq = CASE WHEN revoked"
+                          " THEN revoked_seq ELSE GREATEST(0, (SELECT value::bigint FROM"
+                          " relais.meta WHERE key = 'seq_base') + (pg_snapshot_xmin("
+                          "pg_current_snapshot())::text::bigint << 20) - 1) END,"
+                          " revoked = true WHERE"
                           " ($1 <> '' AND token_hash = $1) OR ($2 <> '' AND name = $2)"
                           " RETURNING 1",
                           Params{token_hash, name}));

@@ -156,6 +156,16 @@ Result<PurgeReport> SqliteHubStore::Purge(const std::vector<std::string>& only,
     report.sites.push_back(std::move(sp));
     if (report.more) break;
   }
+  // Compaction of retired replicas (§11), with what the budget left, over
+  // the horizons just stored (a dry run reads the previous ones).
+  if (!report.more && budget > 0) {
+    RELAIS_ASSIGN_OR_RETURN(std::set<std::string> compactable, CompactableIn(db_.get()));
+    for (SitePurge& sp : report.sites) {
+      RELAIS_RETURN_IF_ERROR(CompactSite(&sp, compactable, &budget, dry_run, &report.more));
+      report.compacted += sp.compacted;
+      if (report.more) break;
+    }
+  }
   if (dry_run) return report;  // the transaction rolls back
   RELAIS_RETURN_IF_ERROR(tx.Commit());
   // Outside the purge transaction, bounded (common/storage/vacuum.h). Best

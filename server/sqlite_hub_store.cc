@@ -9,6 +9,7 @@
 
 #include "common/codec/record_json.h"
 #include "common/merge/accept.h"
+#include "common/merge/vv_compact.h"
 #include "common/model/schema.h"
 #include "common/storage/vacuum.h"
 
@@ -73,6 +74,12 @@ const char* const kMigrations[] = {
     " horizon INTEGER NOT NULL);"
     "CREATE INDEX records_tombstones ON records(site_id, hub_seq)"
     " WHERE instr(state, '\"_deleted\"') > 0;",
+    // 4 -> 5: compaction of retired replicas' vector entries (§11): the
+    // hub sequence at each token's revocation. A token revoked before this
+    // version gets the current one (an upper bound: later is only safer).
+    "ALTER TABLE tokens ADD COLUMN revoked_seq INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE tokens SET revoked_seq = coalesce((SELECT CAST(value AS INTEGER)"
+    " FROM meta WHERE key='hub_seq'), 0) WHERE revoked != 0;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kHubSchemaVersion);
@@ -226,7 +233,8 @@ Status SqliteHubStore::RenewEpoch() {
 }
 
 Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
-                               uint64_t* seq, PushResult* result) {
+                               const std::set<std::string>& compactable, uint64_t* seq,
+                               PushResult* result) {
   if (!scope.Contains(in.site_id))
     return Status::PermissionDenied("site '" + in.site_id +
                                     "' hors du périmètre de ce jeton (" +
@@ -234,11 +242,20 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
   ++result->accepted;
   RELAIS_ASSIGN_OR_RETURN(std::optional<StoredRecord> have,
                           GetLocked(in.site_id, in.collection, in.id));
+  // Compaction (§11): an entry of a compactable retired replica that the
+  // hub's state has lost does not come back with a push.
+  std::optional<Record> compacted;
+  if (have && !compactable.empty()) {
+    compacted = in;
+    if (common::CompactAgainst(&*compacted, have->record, compactable) == 0)
+      compacted.reset();
+  }
+  const Record& pushed = compacted ? *compacted : in;
   // The acceptance rule shared by every store (common/merge/accept.h); it
   // also drops a settled tombstone of a record the hub does not hold (§11).
   RELAIS_ASSIGN_OR_RETURN(
       common::Acceptance acc,
-      common::Accept(in, have ? &have->record : nullptr, scope.replica_id,
+      common::Accept(pushed, have ? &have->record : nullptr, scope.replica_id,
                      clock_->NowMillis(), limits_));
   result->ignored += acc.ignored;
   if (acc.skipped || !acc.changed) return Status::OK();  // no new hub_seq
@@ -257,8 +274,9 @@ Status SqliteHubStore::PushOne(const Scope& scope, const Record& in,
       .Bind(3, state.site_id)
       .Bind(4, common::EncodeRecordJson(state))
       .Bind(5, static_cast<int64_t>(*seq))
-      // Echo suppression: the pusher holds exactly this state.
-      .Bind(6, acc.exact ? scope.replica_id : std::string());
+      // Echo suppression: the pusher holds exactly this state (not when
+      // compaction changed what it sent: it gets the compacted state back).
+      .Bind(6, acc.exact && !compacted ? scope.replica_id : std::string());
   return st.Run();
 }
 
@@ -271,8 +289,9 @@ Result<PushResult> SqliteHubStore::Push(const Scope& scope,
   RELAIS_RETURN_IF_ERROR(tx.status());
   RELAIS_ASSIGN_OR_RETURN(uint64_t seq, LastSeqLocked());
   const uint64_t first = seq;
+  RELAIS_ASSIGN_OR_RETURN(std::set<std::string> compactable, CompactableIn(db_.get()));
   for (const Record& r : batch)
-    RELAIS_RETURN_IF_ERROR(PushOne(scope, r, &seq, &result));
+    RELAIS_RETURN_IF_ERROR(PushOne(scope, r, compactable, &seq, &result));
   if (push_hook_) push_hook_();
   if (seq != first) {
     RELAIS_ASSIGN_OR_RETURN(

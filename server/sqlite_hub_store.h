@@ -30,6 +30,9 @@
 //                the site with hub_seq <= horizon may have been removed
 //   index records_tombstones(site_id, hub_seq) WHERE the state holds a
 //     `_deleted` field -> a purge run reads tombstones only
+//   (version 5, compaction of retired replicas, sync-model.md §11)
+//   tokens.revoked_seq INT: hub_seq when the token was revoked (tokens
+//     already revoked at the migration: the hub_seq of the migration)
 //
 // Thread-safe. Writes (Push, AddToken, Revoke, Rebind, RenewEpoch, the
 // first binding in Authorize) use one writer connection under mu_; they are
@@ -45,6 +48,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,7 +59,7 @@
 
 namespace relais::server {
 
-inline constexpr int kHubSchemaVersion = 4;
+inline constexpr int kHubSchemaVersion = 5;
 
 class SqliteHubStore final : public HubStore {
  public:
@@ -101,6 +105,7 @@ class SqliteHubStore final : public HubStore {
   Result<bool> RecordAck(const std::string& replica_id, uint64_t pull_cursor) override;
   Result<std::map<std::string, uint64_t>> PurgeHorizons(
       const std::vector<std::string>& sites) override;
+  Result<std::vector<std::string>> CompactedReplicas() override;
   Result<PurgeReport> Purge(const std::vector<std::string>& only, size_t max_records,
                             bool dry_run) override;
 
@@ -152,12 +157,24 @@ class SqliteHubStore final : public HubStore {
   // Checks one record against scope and the acceptance rule, and writes
   // the merged state with a new hub_seq if it changed.
   // REQUIRES: mu_ held, open transaction.
-  Status PushOne(const Scope& scope, const Record& in, uint64_t* seq,
+  // Entries of `compactable` replicas the hub's state has lost are
+  // dropped from `in` first (common::CompactAgainst).
+  Status PushOne(const Scope& scope, const Record& in,
+                 const std::set<std::string>& compactable, uint64_t* seq,
                  PushResult* result);
   // One site of a purge run (sqlite_hub_purge.cc). REQUIRES: mu_ held,
   // open transaction.
   Status PurgeSite(SitePurge* site, uint64_t previous, size_t* budget, bool dry_run,
                    bool* more);
+  // Retired replicas whose entries are compactable, read through `db`
+  // (common::CompactableReplicas over tokens and purge_horizons).
+  static Result<std::set<std::string>> CompactableIn(common::Db* db);
+  // The compaction part of a purge run for one site (sqlite_hub_vv_compact.cc):
+  // rewrites, keeping their hub_seq, at most *budget records of hub_seq <=
+  // site->horizon whose vector holds an entry of `compactable` that no
+  // sibling names. REQUIRES: mu_ held, open transaction.
+  Status CompactSite(SitePurge* site, const std::set<std::string>& compactable,
+                     size_t* budget, bool dry_run, bool* more);
 
   std::mutex mu_;
   std::unique_ptr<common::Db> db_;       // the writer, GUARDED_BY(mu_)

@@ -92,8 +92,10 @@ Status SqliteHubStore::Revoke(const std::string& token_hash,
     return Status::InvalidArgument("jeton ou nom requis");
   std::lock_guard<std::mutex> lock(mu_);
   RELAIS_ASSIGN_OR_RETURN(
-      Stmt st, db_->Prepare("UPDATE tokens SET revoked=1 WHERE"
-                            " (? != '' AND token_hash=?) OR (? != '' AND name=?)"));
+      Stmt st, db_->Prepare("UPDATE tokens SET revoked_seq = CASE WHEN revoked=0"
+                            " THEN coalesce((SELECT CAST(value AS INTEGER) FROM meta"
+                            " WHERE key='hub_seq'), 0) ELSE revoked_seq END, revoked=1"
+                            " WHERE (? != '' AND token_hash=?) OR (? != '' AND name=?)"));
   st.Bind(1, token_hash).Bind(2, token_hash).Bind(3, name).Bind(4, name);
   RELAIS_RETURN_IF_ERROR(st.Run());
   if (db_->changes() == 0) return Status::NotFound("aucun jeton correspondant");

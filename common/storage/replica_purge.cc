@@ -71,7 +71,8 @@ Status ReplicaStore::ApplyHubBookkeeping(
     budget -= doomed.size();
     stats->purged += static_cast<int>(doomed.size());
   }
-  return Status::OK();
+  // 3. Compaction of retired replicas' entries (replica_vv_compact.cc).
+  return CompactStable(hub, stats);
 }
 
 Status ReplicaStore::BeginRebootstrap() {

@@ -7,6 +7,7 @@
 #include "common/codec/record_json.h"
 #include "common/merge/accept.h"
 #include "common/merge/merge.h"
+#include "common/merge/vv_compact.h"
 #include "common/model/schema.h"
 #include "common/model/ticket.h"
 #include "common/storage/vacuum.h"
@@ -182,6 +183,13 @@ Result<ApplyStats> ReplicaStore::ApplyRemote(
     }
     if (local) {
       RELAIS_RETURN_IF_ERROR(CheckSameWrites(*local, in).WithContext("état reçu incohérent"));
+      // Compaction (§11): entries the hub's state has lost go here too,
+      // before the merge, or the join would keep them and push them back.
+      if (hub && !hub->compacted.empty() &&
+          CompactAgainst(&*local, in, hub->compacted) > 0) {
+        RELAIS_RETURN_IF_ERROR(RewriteState(*local));
+        ++stats.compacted;
+      }
     }
     Record merged = local ? Merge(*local, in) : in;
     // Two states that cannot both be true (e.g. one write id in different

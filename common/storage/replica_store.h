@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,7 @@ inline constexpr int kReplicaSchemaVersion = 4;
 
 struct ApplyStats {
   int purged = 0;      // settled tombstones removed (history purge, §11)
+  int compacted = 0;   // vectors that lost retired replicas' entries (§11)
   int applied = 0;     // records whose local state changed
   int unchanged = 0;   // already known
   int conflicts = 0;   // records left with fields needing attention
@@ -84,6 +86,11 @@ struct HubBatchInfo {
   uint64_t acked_at = 0;
   std::map<std::string, uint64_t> horizons;  // site -> purge horizon
   size_t max_purge = 1000;                   // tombstones removed per batch
+  // Retired replicas whose entries the hub compacts (§11 « Compaction »):
+  // dropped from a local state that is stable (hub_at <= its site's
+  // horizon, nothing unsent; at most max_purge per batch) and from a local
+  // state when the pulled one has lost them (common/merge/vv_compact.h).
+  std::set<std::string> compacted;
 };
 
 // What FinishRebootstrap did.
@@ -136,7 +143,10 @@ class ReplicaStore {
   // to the hub's (pulled, or just acknowledged), then removes the settled
   // tombstones of each site of hub->horizons whose bound is <= the
   // horizon and that hold nothing unsent (seq <= push_cursor), at most
-  // hub->max_purge; stores meta purge_horizon:<site>.
+  // hub->max_purge; stores meta purge_horizon:<site>. Compaction (§11):
+  // a local state loses hub->compacted's entries that the incoming state
+  // has lost, before the merge; then stable states lose them too
+  // (CompactStable), in the same transaction.
   Result<ApplyStats> ApplyRemote(const std::vector<Record>& incoming,
                                  const std::map<std::string, std::string>& meta,
                                  const HubBatchInfo* hub = nullptr);
@@ -217,6 +227,13 @@ class ReplicaStore {
   // write id, so the hub's removal rule takes it. Same values, new dot and
   // stamp (meta hlc advanced). REQUIRES: an open Transaction.
   Result<Record> ReassertOver(const Record& local, const Record& hub);
+  // Compaction (replica_vv_compact.cc). RewriteState: the stored state of
+  // r's record replaced by `r`, keeping seq, hub_at and acked_vv (a change
+  // of the vector only). CompactStable: the stable states of hub.horizons'
+  // sites lose hub.compacted's entries (common::CompactRetired), at most
+  // hub.max_purge. REQUIRES: an open Transaction.
+  Status RewriteState(const Record& r);
+  Status CompactStable(const HubBatchInfo& hub, ApplyStats* stats);
   Result<std::vector<Record>> Collect(Stmt& st);
   Result<std::vector<Record>> SortedForDump(Stmt& st);
 

@@ -41,6 +41,24 @@ Result<std::string> ObservedHlc(common::Replica& replica,
 
 }  // namespace
 
+Status ReadCompactedReplicas(const common::Replica& replica, const pb::SyncResponse& resp,
+                             std::set<std::string>* out) {
+  // Bounded and checked: a broken hub naming this very replica (alive: it
+  // is syncing) or a malformed id would make it drop entries it needs.
+  if (resp.compacted_replicas_size() > kMaxCompactedReplicas)
+    return Status::InvalidArgument("réponse du hub invalide: trop de répliques retirées (" +
+                                   std::to_string(resp.compacted_replicas_size()) + ")");
+  for (const std::string& id : resp.compacted_replicas()) {
+    if (!common::IsValidReplicaId(id))
+      return Status::InvalidArgument("réponse du hub invalide: réplique retirée mal formée");
+    if (id == replica.replica_id())
+      return Status::InvalidArgument(
+          "réponse du hub invalide: cette réplique est déclarée retirée (" + id + ")");
+    out->insert(id);
+  }
+  return Status::OK();
+}
+
 bool BelowPurgeHorizon(common::Replica& replica, uint64_t sent_pull_cursor,
                        const pb::SyncResponse& resp) {
   if (sent_pull_cursor == 0) return false;
@@ -268,6 +286,7 @@ Result<AppliedResponse> ApplyResponse(common::Replica& replica, uint64_t sent_pu
   }
   for (const pb::PurgeHorizon& h : resp.purge_horizons())
     if (replica.InScope(h.site_id())) hub.horizons[h.site_id()] = h.horizon();
+  RELAIS_RETURN_IF_ERROR(ReadCompactedReplicas(replica, resp, &hub.compacted));
   std::vector<Record> pulled;
   pulled.reserve(static_cast<size_t>(resp.pull_size()));
   for (const pb::Record& p : resp.pull()) {

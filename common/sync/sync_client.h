@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -169,6 +170,15 @@ struct AppliedResponse {
 // (ReplicaStore::BeginRebootstrap); the hub then took nothing of the push.
 bool BelowPurgeHorizon(common::Replica& replica, uint64_t sent_pull_cursor,
                        const relais::sync::v1::SyncResponse& resp);
+
+// Retired replicas named by a response (SyncResponse.compacted_replicas,
+// docs/sync-model.md §11 « Compaction »): at most kMaxCompactedReplicas
+// valid replica ids, never this replica's own. INVALID_ARGUMENT (French
+// message) otherwise: nothing of the response is applied.
+inline constexpr int kMaxCompactedReplicas = 1024;
+common::Status ReadCompactedReplicas(const common::Replica& replica,
+                                     const relais::sync::v1::SyncResponse& resp,
+                                     std::set<std::string>* out);
 
 // Applies a response of the hub to a request whose pull cursor was
 // `sent_pull_cursor` and whose push batch ended at local sequence `ack`

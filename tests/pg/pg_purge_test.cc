@@ -118,7 +118,7 @@ TEST(PgPurgeTest, Version2DatabaseGainsPurgeTablesAndKeepsItsData) {
     ASSERT_OK(c);
     auto v = (*c)->Exec("SELECT value FROM relais.meta WHERE key = 'schema_version'");
     ASSERT_OK(v);
-    EXPECT_EQ(v->text(0, 0), "3");
+    EXPECT_EQ(v->text(0, 0), "4");
   }
   // The purge works on the migrated database.
   auto ack = (*s)->RecordAck("r1", 5);
