@@ -25,7 +25,7 @@ std::unique_ptr<common::NightlyCompactor> StartHubCompaction(
   o.idle_ms = 0;
   o.poll_ms = options.poll_ms;
   o.name = "base du hub";
-  auto job = [sqlite, clock] { return sqlite->CompactUnderLock(clock->NowMillis()); };
+  auto job = [sqlite, clock] { return sqlite->CompactUnderLock(clock); };
   auto c = std::make_unique<common::NightlyCompactor>(job, clock, o, last.ok() ? *last : 0, log);
   c->Start();
   log("compactage de nuit de la base entre " + common::FormatCompactWindow(options.window) +

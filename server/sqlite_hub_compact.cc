@@ -4,11 +4,11 @@
 
 namespace relais::server {
 
-Result<common::CompactReport> SqliteHubStore::CompactUnderLock(int64_t stamp_ms,
+Result<common::CompactReport> SqliteHubStore::CompactUnderLock(common::Clock* clock,
                                                                int64_t max_bytes) {
   std::lock_guard<std::mutex> lock(mu_);
   RELAIS_ASSIGN_OR_RETURN(common::CompactReport r, common::Compact(db_.get(), max_bytes));
-  RELAIS_RETURN_IF_ERROR(common::StampLastCompaction(db_.get(), stamp_ms));
+  RELAIS_RETURN_IF_ERROR(common::StampLastCompaction(db_.get(), clock->NowMillis()));
   return r;
 }
 

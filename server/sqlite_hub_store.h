@@ -109,9 +109,10 @@ class SqliteHubStore final : public HubStore {
   // VACUUM through the writer connection under mu_, so pushes and token
   // writes wait for it on the mutex (no SQLITE_BUSY) while pulls keep
   // reading the last committed state (WAL); then stamps
-  // kLastCompactionMetaKey = `stamp_ms` in meta. Errors as common::Compact
-  // (the file unchanged if the VACUUM failed).
-  Result<common::CompactReport> CompactUnderLock(int64_t stamp_ms,
+  // kLastCompactionMetaKey = `clock`'s time, read under mu_ after the
+  // VACUUM, in meta. Errors as common::Compact (the file unchanged if the
+  // VACUUM failed).
+  Result<common::CompactReport> CompactUnderLock(common::Clock* clock,
                                                  int64_t max_bytes = common::kMaxSwitchBytes);
   // The last successful compaction recorded in meta (0 = never).
   Result<int64_t> LastCompactionMs();

@@ -107,6 +107,55 @@ TEST_F(HubNightlyTest, CompactsHubDbOnceWhileAHouseKeepsSyncing) {
   }
 }
 
+TEST_F(HubNightlyTest, APushDuringTheVacuumWaitsThenCommits) {
+  const std::string token = Enroll({"S1"}, "maison");
+  auto house = NewReplica("house.db", "S1", 1);
+  ASSERT_TRUE(house);
+  AddAppointments(*house, 20);
+  ASSERT_TRUE(sync::SyncOnce(*house, Options(token)).ok());
+  MakeFreePages(dir_.File("hub.db"), 2);
+  const std::vector<std::string> late = AddAppointments(*house, 1);
+  ASSERT_EQ(late.size(), 1u);
+
+  // Inside the job, under the hub's writer mutex (VACUUM done, stamping):
+  // the house pushes; the push must wait for the mutex, then commit.
+  HookClock clock(k0330);
+  std::thread pusher;
+  Status push_status = Status::Internal("pas d'envoi");
+  int64_t push_ms = -1;
+  std::atomic<common::NightlyCompactor*> compactor_ptr{nullptr};
+  clock.hook = [&] {
+    // The thread polls as soon as it starts: wait for the pointer.
+    if (!WaitFor([&] { return compactor_ptr.load() != nullptr; }, 5)) return;
+    if (pusher.joinable() || !compactor_ptr.load()->counters().running) return;
+    pusher = std::thread([&] {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto r = sync::SyncOnce(*house, Options(token));
+      push_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - t0).count();
+      push_status = r.ok() ? Status::OK() : r.status();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  };
+  HubCompactOptions o;
+  o.poll_ms = 3600'000;  // the thread's first poll only
+  auto compactor = StartHubCompaction(store_.get(), &clock, o, [](const std::string&) {});
+  ASSERT_NE(compactor, nullptr);
+  compactor_ptr = compactor.get();
+  ASSERT_TRUE(WaitFor([&] { return compactor->counters().runs == 1; }));
+  compactor->Stop();
+  clock.hook = nullptr;
+  ASSERT_TRUE(pusher.joinable()) << "aucun envoi pendant le VACUUM";
+  pusher.join();
+  EXPECT_TRUE(push_status.ok()) << push_status.ToString();
+  EXPECT_GE(push_ms, 250) << "l'envoi n'a pas attendu la fin du VACUUM";
+  EXPECT_LT(push_ms, 5000);
+  auto got = store_->Get("S1", common::Collection::kAppointment, late[0]);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(got->has_value()) << "envoi perdu pendant le compactage";
+  EXPECT_EQ(ReadRaw(dir_.File("hub.db")).freelist_count, 0);
+}
+
 TEST_F(HubNightlyTest, NoCompactLeavesTheFileAndSaysSo) {
   std::vector<std::string> log;
   common::FakeClock clock(k0330);
