@@ -56,6 +56,10 @@ void Settle(Kiosk& k) {
     SyncSnapshot snap = k.peer_worker->Snapshot();
     Apply(k.state, act::PeerSyncUpdate{snap.online, snap.last_success_ms, snap.last_error});
   }
+  if (k.compactor) {
+    k.compactor->NoteActivity(k.state.last_input_ms);
+    Apply(k.state, act::Maintenance{k.compactor->counters().running});
+  }
   Status st = k.runner->RunPending(k.state);
   if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
 }

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/storage/nightly_compactor.h"
 #include "common/util/clock.h"
 #include "kiosk/app/effects.h"
 #include "kiosk/app/state.h"
@@ -40,13 +41,16 @@ struct Kiosk {
   std::shared_ptr<HubNote> hub_note;
   int input_events = 0;
   PhysicalInput input;  // scanner bursts, speech keys, « Écouter »
+  // Nightly compaction (kiosk/nightly.h); nullptr with --sans-compactage.
+  common::NightlyCompactor* compactor = nullptr;
 };
 
 // One ImGui frame: draw from k.state, render, then Apply what the user did.
 void Frame(Kiosk& k);
 // Ticks the clock, hands typed input over, copies both sync workers'
-// snapshots through Apply (act::SyncUpdate, act::PeerSyncUpdate) and runs
-// the pending effects (errors on stderr).
+// snapshots through Apply (act::SyncUpdate, act::PeerSyncUpdate), tells the
+// nightly compactor the last input and copies whether it runs
+// (act::Maintenance), and runs the pending effects (errors on stderr).
 void Settle(Kiosk& k);
 // Waits, up to `seconds` (glfwPollEvents and Settle every 100 ms), until
 // every enabled sync worker (k.worker, k.peer_worker) has completed a

@@ -62,7 +62,17 @@ int ParseOptions(int argc, char** argv, Options* op) {
   app.add_option("--pki", o.pki, "Dossier de l'autorité de la maison (ca.crt ; relais pki)");
   app.add_option("--peer-name", o.peer_name,
                  "Nom du poste dans la barre d'état (défaut : « le secrétariat »)");
+  app.add_option("--compactage", o.compact_window,
+                 "Fenêtre du compactage de nuit de la réplique, heures locales HH-HH (défaut "
+                 "02-05) ; la borne doit être inactive depuis 10 min");
+  app.add_flag("--sans-compactage", o.no_compact,
+               "Pas de compactage de nuit automatique (relais compact --db reste possible)");
   CLI11_PARSE(app, argc, argv);
+  {
+    auto w = common::ParseCompactWindow(o.compact_window, "--compactage");
+    if (!w.ok()) return std::fprintf(stderr, "%s\n", w.status().message().c_str()), 2;
+    o.compact = *w;
+  }
   if (!o.peer.empty()) {
     if (common::Status v = CheckPeerOptions(o.peer, o.pki, o.peer_name); !v.ok())
       return std::fprintf(stderr, "%s\n", v.message().c_str()), 2;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "common/util/compact_schedule.h"
+
 namespace relais::kiosk {
 
 struct Options {
@@ -28,6 +30,11 @@ struct Options {
   std::string convocation_dir, printer;
   // LAN sync with the house peer (--peer, kiosk/peer_sync.h).
   std::string peer, pki, peer_name = "le secrétariat";
+  // Nightly compaction of the replica (kiosk/nightly.h): --compactage HH-HH
+  // (Paris local hours, parsed into `compact`), --sans-compactage.
+  std::string compact_window = "02-05";
+  common::CompactWindow compact = common::kKioskCompactWindow;
+  bool no_compact = false;
 };
 
 // Returned by the two functions below when the kiosk should go on.

@@ -41,6 +41,7 @@
 #include "kiosk/display.h"
 #include "kiosk/kiosk_loop.h"
 #include "kiosk/kiosk_options.h"
+#include "kiosk/nightly.h"
 #include "kiosk/physical_input.h"
 #include "kiosk/screenshots.h"
 #include "kiosk/set_pin.h"
@@ -90,7 +91,7 @@ GLFWwindow* OpenWindow(bool fullscreen) {
 }
 
 std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock,
-                                       std::shared_ptr<HubNote> note) {
+                                       std::shared_ptr<HubNote> note, FileMutex file_mu) {
 #ifdef RELAIS_HAVE_SYNC_CLIENT
   if (o.hubs.empty()) return nullptr;
   // The worker thread owns its own Replica (a Replica is not thread-safe).
@@ -122,13 +123,14 @@ std::unique_ptr<SyncWorker> MakeWorker(const Options& o, common::Clock* clock,
     }
     return Status::OK();
   };
-  return std::make_unique<SyncWorker>(
-      fn, clock, sync::FailoverWorkerOptions(o.sync_interval_s * 1000LL));
+  return std::make_unique<SyncWorker>(SerialiseWithFile(fn, file_mu), clock,
+                                      sync::FailoverWorkerOptions(o.sync_interval_s * 1000LL));
 #else
   if (!o.hub.empty())
     std::fprintf(stderr, "--hub ignoré: construit sans le client de synchronisation\n");
   (void)clock;
   (void)note;
+  (void)file_mu;
   return nullptr;
 #endif
 }
@@ -152,13 +154,15 @@ int Run(const Options& o) {
     note->at_ms = last->at_ms;
   }
 #endif
-  std::unique_ptr<SyncWorker> worker = MakeWorker(o, clock, note);
+  // Sync rounds and the nightly compaction take this lock (nightly.h).
+  FileMutex file_mu = std::make_shared<std::mutex>();
+  std::unique_ptr<SyncWorker> worker = MakeWorker(o, clock, note, file_mu);
   std::unique_ptr<SyncWorker> peer_worker;
 #ifdef RELAIS_HAVE_PEER
   if (!o.peer.empty())
     peer_worker = std::make_unique<SyncWorker>(
-        MakePeerSyncFn(PeerWorkerConfig{o.db, o.pki, o.peer}), clock,
-        PeerWorkerOptions(o.sync_interval_s * 1000LL));
+        SerialiseWithFile(MakePeerSyncFn(PeerWorkerConfig{o.db, o.pki, o.peer}), file_mu),
+        clock, PeerWorkerOptions(o.sync_interval_s * 1000LL));
 #else
   if (!o.peer.empty())
     std::fprintf(stderr, "--peer ignoré: construit sans la synchronisation locale\n");
@@ -247,6 +251,19 @@ int Run(const Options& o) {
   Settle(k);
   if (worker) worker->Start();
   if (peer_worker) peer_worker->Start();
+  // Not in capture mode (a one-shot run); the last run is in the replica.
+  std::unique_ptr<common::NightlyCompactor> compactor;
+  if (o.no_compact) {
+    std::fprintf(stderr, "compactage de nuit désactivé (--sans-compactage)\n");
+  } else if (o.screenshot_dir.empty()) {
+    auto last = common::ReadLastCompaction((*rep)->store()->db());
+    if (!last.ok()) std::fprintf(stderr, "%s\n", last.status().ToString().c_str());
+    compactor = MakeReplicaCompactor(o.db, o.compact, clock, file_mu, last.ok() ? *last : 0);
+    k.compactor = compactor.get();
+    compactor->Start();
+    std::fprintf(stderr, "compactage de nuit de la réplique entre %s (heure locale, borne "
+                         "inactive)\n", common::FormatCompactWindow(o.compact).c_str());
+  }
 
   int rc = 0;
   if (o.display) {  // the waiting-room TV (display.h): speech through k.input
@@ -260,6 +277,7 @@ int Run(const Options& o) {
   } else if (!o.screenshot_dir.empty()) rc = Screenshots(k, o);
   else MainLoop(k);
 
+  if (compactor) compactor->Stop();
   if (worker) worker->Stop();
   if (peer_worker) peer_worker->Stop();
   ImGui_ImplOpenGL3_Shutdown();

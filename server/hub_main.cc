@@ -30,6 +30,8 @@
 // the admin listener (--admin-listen, default 127.0.0.1:0 = loopback,
 // ephemeral port, printed at start; "off" to disable); a non-loopback admin
 // address needs --admin-token-file (then /metrics wants that Bearer token).
+// Serving a SQLite hub.db, it compacts the file once a night (03:00-04:00
+// Paris, --compact-window HH-HH, --no-compact; server/hub_maintenance.h).
 // Files it creates (hub db, -wal, -shm, aggregate store, backups) are 0600.
 // Exit codes: 0 ok, 2 bad arguments, 1 other failures.
 #include <pthread.h>
@@ -61,6 +63,7 @@
 #include "server/report/fact_store.h"
 #include "server/report/report_server.h"
 #include "server/hub_server.h"
+#include "server/hub_maintenance.h"
 #include "server/hub_http_sync.h"
 #include "server/pg_conn.h"
 #include "server/sqlite_hub_store.h"
@@ -88,7 +91,8 @@ std::string FactStorePath(const std::string& db) {
 int Serve(const StoreChoice& choice, const ServerOptions& options,
           const HubServiceOptions& service_options,
           const std::string& http_listen, const std::string& report_db,
-          const AdminOptions& admin_opts, const std::string& http_sync_listen) {
+          const AdminOptions& admin_opts, const std::string& http_sync_listen,
+          const HubCompactOptions& compact) {
   // The admin listener's settings are checked before anything starts.
   std::string admin_host, admin_token;
   int admin_port = -1;
@@ -240,6 +244,11 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
     std::cerr << "relais-hub: administration (/metrics) sur http://" << admin_host << ":"
               << *port << "/metrics" << (admin_token.empty() ? "" : " (jeton requis)") << "\n";
   }
+  // Nightly VACUUM of a SQLite hub.db (hub_maintenance.h); stopped first.
+  auto compactor = StartHubCompaction(store->get(), common::SystemClock::Default(), compact,
+                                      [](const std::string& line) {
+                                        std::cerr << "relais-hub: " << line << "\n";
+                                      });
   grpc::Server* server = running->server.get();
   std::thread waiter([server, &signals] {
     int sig = 0;
@@ -250,6 +259,7 @@ int Serve(const StoreChoice& choice, const ServerOptions& options,
   });
   server->Wait();
   waiter.join();
+  if (compactor) compactor->Stop();
   if (http_sync) http_sync->Stop();
   std::cerr << "relais-hub: arrêté\n";
   return 0;
@@ -306,6 +316,13 @@ int main(int argc, char** argv) {
                  "affiché au démarrage ; off pour désactiver)");
   app.add_option("--admin-token-file", admin_opts.token_file,
                  "Fichier d'un jeton exigé pour /metrics (obligatoire hors boucle locale)");
+  std::string compact_window = "03-04";
+  app.add_option("--compact-window", compact_window,
+                 "Fenêtre du compactage de nuit (VACUUM) d'une base SQLite, heures locales "
+                 "HH-HH (défaut 03-04)");
+  bool no_compact = false;
+  app.add_flag("--no-compact", no_compact,
+               "Pas de compactage de nuit automatique (relais-hub compact --db reste possible)");
   app.require_subcommand(0, 1);
 
   auto* enroll = app.add_subcommand("enroll", "Inscrit une réplique et affiche son jeton");
@@ -464,6 +481,11 @@ int main(int argc, char** argv) {
   HubServiceOptions service_options;
   service_options.max_calls_per_peer = static_cast<int>(max_calls_per_peer);
   service_options.store_kind = StoreKind(served);
+  HubCompactOptions compact;
+  compact.enabled = !no_compact;
+  auto window = relais::common::ParseCompactWindow(compact_window, "--compact-window");
+  if (!window.ok()) return Report(window.status());
+  compact.window = *window;
   return Serve(served, options, service_options, http_listen, report_db, admin_opts,
-               http_sync_listen);
+               http_sync_listen, compact);
 }

@@ -54,6 +54,7 @@
 
 #include "common/merge/accept.h"
 #include "common/storage/sqlite.h"
+#include "common/storage/vacuum.h"
 #include "common/util/clock.h"
 #include "server/hub_store.h"
 
@@ -108,6 +109,18 @@ class SqliteHubStore final : public HubStore {
   Result<std::vector<std::string>> CompactedReplicas() override;
   Result<PurgeReport> Purge(const std::vector<std::string>& only, size_t max_records,
                             bool dry_run) override;
+
+  // The nightly compaction (server/hub_maintenance.h, sqlite_hub_compact.cc):
+  // VACUUM through the writer connection under mu_, so pushes and token
+  // writes wait for it on the mutex (no SQLITE_BUSY) while pulls keep
+  // reading the last committed state (WAL); then stamps
+  // kLastCompactionMetaKey = `clock`'s time, read under mu_ after the
+  // VACUUM, in meta. Errors as common::Compact (the file unchanged if the
+  // VACUUM failed).
+  Result<common::CompactReport> CompactUnderLock(common::Clock* clock,
+                                                 int64_t max_bytes = common::kMaxSwitchBytes);
+  // The last successful compaction recorded in meta (0 = never).
+  Result<int64_t> LastCompactionMs();
 
   // Tests: caps the database at `pages` pages (PRAGMA max_page_count) to
   // simulate a full disk.

@@ -112,6 +112,11 @@ struct PeerSyncUpdate {
   int64_t last_success_ms = 0;
   std::string last_error;
 };
+// The nightly compaction of the replica started (running) or ended
+// (kiosk/nightly.h): sets AppState::maintenance. Not an input.
+struct Maintenance {
+  bool running = false;
+};
 struct DismissMessage {};
 // Accessibility (docs/kiosk.md « Accessibilité »). Speak: « Écouter » or
 // F1 / '*': says ScreenSpeech() of the current public screen.
@@ -168,6 +173,6 @@ using Action =
                  act::ToggleHighContrast, act::ScanCheckIn, act::SetPlanningPole,
                  act::MoveDisplaced, act::MoveFocus, act::Activate, act::Back,
                  act::TypeChar, act::EraseChar, act::ExtendTime, act::ToggleReachLow,
-                 act::Walkin, act::PrintConvocation>;
+                 act::Walkin, act::PrintConvocation, act::Maintenance>;
 
 }  // namespace relais::kiosk

@@ -297,6 +297,11 @@ struct Visitor {
     ++s.version;  // redraw the status bar
     if (fresh) s.effects.push_back(EffReload{});  // the peer sent changes
   }
+  void operator()(const act::Maintenance& a) {
+    if (a.running == s.maintenance) return;
+    s.maintenance = a.running;
+    ++s.version;  // draw or hide the maintenance screen
+  }
   void operator()(const act::DismissMessage&) { s.message.clear(); }
   // The secretariat screen (secretariat.h).
   void operator()(const act::SearchSlots& a) { if (Staff()) ApplySearchSlots(s, a); }
@@ -414,7 +419,11 @@ AppState InitialState(int64_t now_ms, Lang lang) {
 void Apply(AppState& state, const Action& action) {
   const bool is_input = !std::holds_alternative<act::Tick>(action) &&
                         !std::holds_alternative<act::SyncUpdate>(action) &&
-                        !std::holds_alternative<act::PeerSyncUpdate>(action);
+                        !std::holds_alternative<act::PeerSyncUpdate>(action) &&
+                        !std::holds_alternative<act::Maintenance>(action);
+  // During the nightly compaction no input reaches the screens (nothing is
+  // written to the replica meanwhile); it does not count as activity.
+  if (is_input && state.maintenance) return;
   // While « Besoin de plus de temps ? » covers the form, a key or touch only
   // gives more time (the control under the prompt is not reached); a
   // scanned QR still checks in.

@@ -142,6 +142,9 @@ constexpr Entry kTable[] = {
     {Msg::kChangePin, "Changer mon code", "Change my PIN"},
     {Msg::kKioskPad, "Borne (code sans nom)", "Kiosk (PIN without a name)"},
     {Msg::kWrittenBy, "Poste", "Kiosk"},
+    {Msg::kNightMaintenance, "Maintenance de nuit…", "Night maintenance…"},
+    {Msg::kNightMaintenanceSub, "La borne range ses fichiers. Elle revient dans un instant.",
+     "The kiosk is tidying its files. It will be back in a moment."},
 };
 
 const char* const kFrMonths[] = {"janvier", "février", "mars",     "avril",

@@ -122,6 +122,8 @@ enum class Msg {
   kChangePin,
   kKioskPad,
   kWrittenBy,
+  kNightMaintenance,
+  kNightMaintenanceSub,
 };
 
 const char* Tr(Lang lang, Msg m);

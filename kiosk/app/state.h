@@ -239,6 +239,9 @@ struct AppState {
   SecretariatState secretariat;  // screen kSecretariat (secretariat.h)
   std::deque<Effect> effects;  // consumed by the executor
   uint64_t version = 0;        // bumped by every change (redraw trigger)
+  // The nightly compaction of the replica is running (kiosk/nightly.h):
+  // the screen shows « Maintenance de nuit… » and every input is ignored.
+  bool maintenance = false;
 
   // Accessibility of the public screens (docs/kiosk.md « Accessibilité »);
   // kept until toggled back. text_scale_pct: 100, 150 or 200.

@@ -285,6 +285,15 @@ void DrawScreen(const AppState& s, UiScratch& ui, std::vector<Action>* out) {
       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
   ImGui::Begin("##kiosk", nullptr, flags);
   PushFontOr(ui.fonts.body);
+  if (s.maintenance) {  // nightly compaction (kiosk/nightly.h): no control at all
+    ImGui::SetCursorPosY(io.DisplaySize.y * 0.35f);
+    CenteredText(Tr(s.lang, Msg::kNightMaintenance), ui.fonts.title);
+    ImGui::Dummy(ImVec2(0, 24));
+    CenteredText(Tr(s.lang, Msg::kNightMaintenanceSub));
+    PopFontOr(ui.fonts.body);
+    ImGui::End();
+    return;
+  }
   DrawTopBar(s, ui, out);
   DrawBanner(s, ui, out);
   const float h = io.DisplaySize.y - ImGui::GetCursorScreenPos().y - kStatusBar - 6;

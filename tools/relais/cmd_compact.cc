@@ -1,7 +1,8 @@
 // `relais compact --db PATH`: the maintenance compaction of a replica file
 // (issue #17, common/storage/vacuum.h): VACUUM through its own connection,
-// the kiosk may keep the file open meanwhile. Run each night by the
-// relais-compact timer (docs/deploy.md). Prints the sizes before and after.
+// the kiosk may keep the file open meanwhile. The kiosk also runs it by
+// itself each night (kiosk/nightly.h, docs/deploy.md « Compactage de
+// nuit »); this is the manual command. Prints the sizes before and after.
 // Exit codes: 0 done, 2 bad arguments, 1 anything else (file unchanged).
 #include <iostream>
 #include <memory>
