@@ -9,6 +9,12 @@ bool IsPurgeableTombstone(const Record& r) {
   return it != r.fields.end() && it->second.size() == 1 && it->second[0].value == "1";
 }
 
+bool RevivesSettledTombstone(const Record& before,
+                             const std::map<std::string, std::string>& changes) {
+  auto it = changes.find(kDeletedField);
+  return it != changes.end() && it->second != "1" && IsPurgeableTombstone(before);
+}
+
 bool MayBeTombstoneJson(const std::string& state_json) {
   return state_json.find(std::string("\"") + kDeletedField + "\"") != std::string::npos;
 }

@@ -21,6 +21,19 @@ namespace relais::common {
 // True if `r` is a settled tombstone (see above).
 bool IsPurgeableTombstone(const Record& r);
 
+// A settled tombstone is final (docs/sync-model.md §11 « Une suppression
+// réglée est définitive »): true if `changes` (field -> new value of a local
+// write) would bring the settled tombstone `before` back to life, i.e. write
+// `_deleted` with a value other than "1". Such a write must be refused: once
+// every live replica applied the deletion, the hub may purge the record at
+// any sync (this replica hears of it one sync later), and a revival reaching
+// a hub that no longer holds the record cannot be taken there (the other
+// replicas' writes reach the hub only from their authors, accept.h step 4):
+// the reviving replica would keep a record nobody else ever gets. Other
+// writes to a settled tombstone are allowed (it stays a settled tombstone).
+bool RevivesSettledTombstone(const Record& before,
+                             const std::map<std::string, std::string>& changes);
+
 // Cheap pre-filter on a canonical JSON state (codec/record_json.h): false
 // means the state is certainly not a tombstone, so it need not be decoded.
 bool MayBeTombstoneJson(const std::string& state_json);

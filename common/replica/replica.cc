@@ -6,6 +6,7 @@
 
 #include "common/domain/ledger.h"
 #include "common/domain/overlaps.h"
+#include "common/merge/purge.h"
 #include "common/replica/random_id.h"
 #include "common/model/org.h"
 
@@ -104,6 +105,12 @@ Result<Record> Replica::WriteLocked(
     return Status::InvalidArgument("l'enregistrement " + QuoteForMessage(id) +
                                    " est au site " + cur->site_id + ", pas " + where);
   }
+  // A settled deletion is final: the hub may have purged it already (§11).
+  if (cur && RevivesSettledTombstone(*cur, changes))
+    return Status::FailedPrecondition(
+        "l'enregistrement " + QuoteForMessage(id) +
+        " est supprimé et la suppression est définitive (l'historique purgé ne"
+        " peut pas la défaire): créez-en un nouveau");
   if (cur && c == Collection::kLedger)
     return Status::FailedPrecondition(
         "écriture comptable " + id +

@@ -198,6 +198,7 @@ Result<SyncReport> SyncSessionWith(common::Replica& replica, const SyncOptions& 
     report.conflicts += applied.conflicts;
     report.set_aside += applied.set_aside;
     report.purged += applied.purged;
+    report.horizons_moved = report.horizons_moved || applied.horizons_moved;
     if (!resp.has_more()) {
       RELAIS_ASSIGN_OR_RETURN(std::string rebootstrap, store->GetMeta("rebootstrap"));
       if (rebootstrap == "1") {
@@ -284,8 +285,13 @@ Result<AppliedResponse> ApplyResponse(common::Replica& replica, uint64_t sent_pu
     out.rebootstrap = true;
     return out;
   }
-  for (const pb::PurgeHorizon& h : resp.purge_horizons())
-    if (replica.InScope(h.site_id())) hub.horizons[h.site_id()] = h.horizon();
+  for (const pb::PurgeHorizon& h : resp.purge_horizons()) {
+    if (!replica.InScope(h.site_id())) continue;
+    hub.horizons[h.site_id()] = h.horizon();
+    RELAIS_ASSIGN_OR_RETURN(std::string held,
+                            store->GetMeta("purge_horizon:" + h.site_id()));
+    if (held != std::to_string(h.horizon())) out.horizons_moved = true;
+  }
   RELAIS_RETURN_IF_ERROR(ReadCompactedReplicas(replica, resp, &hub.compacted));
   std::vector<Record> pulled;
   pulled.reserve(static_cast<size_t>(resp.pull_size()));

@@ -106,6 +106,12 @@ struct SyncReport {
   std::string transport;  // "grpc" or "http": the one that completed
   int purged = 0;       // settled tombstones removed here (§11)
   int rebootstraps = 0;  // re-bootstraps below the purge horizon (§11)
+  // The hub sent a purge horizon this replica did not hold yet (§11). The
+  // hub may then have purged tombstones that replicas which synced before
+  // the horizon moved still hold: they drop them at their next sync. A
+  // caller waiting for a quiet house ("a pass where nothing moved") counts
+  // this as movement, like pushed, pulled and purged.
+  bool horizons_moved = false;
 };
 
 common::Result<SyncReport> SyncOnce(common::Replica& replica,
@@ -162,6 +168,7 @@ struct AppliedResponse {
   int pulled = 0;
   int conflicts = 0;
   int set_aside = 0;
+  bool horizons_moved = false;  // see SyncReport::horizons_moved
 };
 
 // True if `sent_pull_cursor` (> 0) is below the purge horizon of a site of

@@ -11,6 +11,7 @@
 
 #include "common/domain/plage_input.h"
 #include "common/merge/merge.h"
+#include "common/merge/purge.h"
 #include "common/model/schedule.h"
 #include "common/replica/slot_cache.h"
 #include "common/replica/slot_inputs.h"
@@ -290,6 +291,11 @@ TEST_F(SlotCacheTest, RandomChangesMatchTheOracle) {
         ASSERT_OK(cur);
         if (cur->has_value() && rng() % 2) {
           ASSERT_WRITE(rep_->Write(Collection::kScheduleException, id, {{kDeletedField, "1"}}));
+        } else if (cur->has_value() && IsPurgeableTombstone(**cur)) {
+          // A settled deletion is final (docs/sync-model.md §11): the
+          // revival is refused and the exception stays deleted.
+          auto w = rep_->Write(Collection::kScheduleException, id, {{kDeletedField, "0"}});
+          ASSERT_EQ(w.status().code(), StatusCode::kFailedPrecondition) << w.status().ToString();
         } else {
           const bool repl = rng() % 2;
           ASSERT_WRITE(rep_->Write(Collection::kScheduleException, id,

@@ -64,9 +64,15 @@ Status SimHouse::SyncUntilQuiet(int max_passes) {
   for (int pass = 0; pass < max_passes; ++pass) {
     bool moved = false;
     for (size_t i = 0; i < replicas_.size(); ++i) {
+      // A sync that moved the site's purge horizon (this replica's
+      // acknowledgement was the last one missing) lets the hub purge
+      // tombstones that the replicas synced earlier in the pass still hold:
+      // they drop them at their next sync (docs/sync-model.md §11). So a
+      // new horizon, or a purge, is movement too.
       sync::SyncReport rep;
       RELAIS_RETURN_IF_ERROR(Sync(static_cast<int>(i), &rep));
-      moved = moved || rep.pushed > 0 || rep.pulled > 0;
+      moved = moved || rep.pushed > 0 || rep.pulled > 0 || rep.purged > 0 ||
+              rep.horizons_moved;
     }
     if (!moved) return Status::OK();
   }

@@ -56,8 +56,9 @@ class SimHouse {
   // round trips and bytes to the counters; its report in `*report` if given.
   common::Status Sync(int i, sync::SyncReport* report = nullptr);
   // Every replica syncs in turn, pass after pass, until a whole pass moves
-  // nothing (nothing pushed, nothing pulled): all of them and the hub then
-  // hold the same states. ABORTED if that takes more than `max_passes`.
+  // nothing (nothing pushed, pulled or purged, no new purge horizon heard:
+  // sync::SyncReport::horizons_moved): all of them and the hub then hold
+  // the same states. ABORTED if that takes more than `max_passes`.
   common::Status SyncUntilQuiet(int max_passes = 6);
   // Closes the replicas (their files are then quiescent) and stops the hub.
   void Close();
