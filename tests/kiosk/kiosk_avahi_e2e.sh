@@ -2,7 +2,7 @@
 # `relais-kiosk --peer auto` end to end with a REAL avahi-daemon (issue #17),
 # in a private network and mount namespace (`unshare --net --mount`, root;
 # only `lo`, multicast on), with a private dbus-daemon and avahi-daemon set
-# up as in tests/peer/peer_avahi_e2e.sh. Then:
+# up by tests/peer/avahi_ns.sh. Then:
 #  - `--wait-sync` without capture mode, without --hub/--peer, or out of
 #    range is refused (French message, nothing written);
 #  - msp1's secretariat (`relais peer serve`) announces _relais._tcp; msp2's
@@ -39,11 +39,7 @@ fi
 
 W=$(mktemp -d /tmp/relais-kiosk-avahi.XXXXXX); PIDS=
 trap '{ for p in $PIDS; do kill $p; done; wait; } 2>/dev/null; rm -rf "$W"' EXIT
-bg() { "$@" & PIDS="$PIDS $!"; }
-port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-up() { for _ in $(seq 100); do python3 -c "import socket;socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null && return 0; sleep 0.1; done; fail "port $1 fermé"; }
-waitfor() { for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; fail "attendu « $2 » dans $1"; }
-browse() { timeout 10 avahi-browse -rtp _relais._tcp 2>/dev/null; }
+. "$(dirname "$0")/../peer/avahi_ns.sh"
 # The kiosk, headless, capture mode: bounded by `timeout` (and --wait-sync).
 kiosk() {
   mkdir -p "$W/shots"
@@ -51,44 +47,7 @@ kiosk() {
     --pki "$W/ca-a" --screenshot-dir "$W/shots" --frames 2 --wait-sync "$1"
 }
 
-mount --make-rprivate / || fail "mount privé"
-mkdir -p /run/avahi-daemon && mount -t tmpfs tmpfs /run/avahi-daemon || fail "tmpfs /run/avahi-daemon"
-ip link set lo up && ip link set lo multicast on || fail "lo multicast"
-[ "$(ip -o link | wc -l)" = 1 ] || fail "l'espace de noms a d'autres interfaces que lo"
-cat >"$W/dbus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$W/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="root"/><allow own="*"/>
-    <allow send_destination="*"/><allow receive_sender="*"/>
-  </policy>
-</busconfig>
-EOF
-cat >"$W/avahi.conf" <<EOF
-[server]
-use-ipv4=yes
-use-ipv6=no
-allow-interfaces=lo
-enable-dbus=yes
-[wide-area]
-enable-wide-area=no
-[publish]
-publish-hinfo=no
-publish-workstation=no
-[reflector]
-enable-reflector=no
-EOF
-export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$W/bus"
-bg dbus-daemon --config-file="$W/dbus.conf" --nofork --nopidfile 2>"$W/dbus.log"
-for _ in $(seq 50); do [ -S "$W/bus" ] && break; sleep 0.1; done
-[ -S "$W/bus" ] || fail "dbus-daemon privé absent"
-avahi-daemon --no-drop-root --no-chroot --no-rlimits -f "$W/avahi.conf" >"$W/avahi.log" 2>&1 &
-PIDS="$PIDS $!"
-waitfor "$W/avahi.log" "Server startup complete"
+avahi_ns_setup
 
 # msp1: the kiosk (k) and the secretariat (s), each with its own writes;
 # msp2: another organisation's replica (x).

@@ -34,54 +34,8 @@ fi
 
 W=$(mktemp -d /tmp/relais-avahi-e2e.XXXXXX); PIDS=
 trap '{ for p in $PIDS; do kill $p; done; wait; } 2>/dev/null; rm -rf "$W"' EXIT
-bg() { "$@" & PIDS="$PIDS $!"; }
-port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-up() { for _ in $(seq 100); do python3 -c "import socket;socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null && return 0; sleep 0.1; done; fail "port $1 fermé"; }
-waitfor() { for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; fail "attendu « $2 » dans $1"; }
-browse() { timeout 10 avahi-browse -rtp _relais._tcp 2>/dev/null; }
-
-mount --make-rprivate / || fail "mount privé"
-mkdir -p /run/avahi-daemon && mount -t tmpfs tmpfs /run/avahi-daemon || fail "tmpfs /run/avahi-daemon"
-ip link set lo up && ip link set lo multicast on || fail "lo multicast"
-[ "$(ip -o link | wc -l)" = 1 ] || fail "l'espace de noms a d'autres interfaces que lo"
-cat >"$W/dbus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$W/bus</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="root"/><allow own="*"/>
-    <allow send_destination="*"/><allow receive_sender="*"/>
-  </policy>
-</busconfig>
-EOF
-cat >"$W/avahi.conf" <<EOF
-[server]
-use-ipv4=yes
-use-ipv6=no
-allow-interfaces=lo
-enable-dbus=yes
-entries-per-entry-group-max=200
-[wide-area]
-enable-wide-area=no
-[publish]
-publish-hinfo=no
-publish-workstation=no
-[reflector]
-enable-reflector=no
-EOF
-export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$W/bus"
-bg dbus-daemon --config-file="$W/dbus.conf" --nofork --nopidfile 2>"$W/dbus.log"
-for _ in $(seq 50); do [ -S "$W/bus" ] && break; sleep 0.1; done
-[ -S "$W/bus" ] || fail "dbus-daemon privé absent"
-start_avahi() {
-  avahi-daemon --no-drop-root --no-chroot --no-rlimits -f "$W/avahi.conf" >"$W/avahi.log" 2>&1 & AV=$!
-  PIDS="$PIDS $AV"
-  waitfor "$W/avahi.log" "Server startup complete"
-}
-start_avahi
+. "$(dirname "$0")/avahi_ns.sh"
+avahi_ns_setup
 
 # Two houses, three replicas (as peer_cli_e2e.sh).
 mkdir -p "$W/a" "$W/b"
