@@ -10,6 +10,10 @@
 //    only in its own name: sync-model.md §7);
 //  - `changed` says whether the state differs from the previous one;
 //  - pushing the same record again is accepted and changes nothing;
+//  - version-vector compaction (common/merge/vv_compact.h) of that state,
+//    every replica but the author counted as retired: the compacted state
+//    is valid, keeps every field, drops only entries no value carries, is
+//    idempotent, and CompactAgainst on a copy of the state gives it back;
 //  - fuzz_hub_push only (this file built with RELAIS_FUZZ_HUB_STORE=1, ten
 //    times slower): a differential test of the hub's store. The same
 //    records pushed one by one into a SqliteHubStore on ":memory:"
@@ -30,6 +34,7 @@
 #include "common/convert/convert.h"
 #include "common/merge/accept.h"
 #include "common/merge/merge.h"
+#include "common/merge/vv_compact.h"
 #include "common/model/validate.h"
 #include "proto/sync.pb.h"
 #include "server/sqlite_hub_store.h"
@@ -130,6 +135,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (have) {
       for (const auto& [replica, counter] : have->vv.entries())
         Check(state.vv.Get(replica) >= counter, "vecteur du hub conservé", in);
+    }
+    // Compaction (issue #17), on a copy: the stored state is unchanged.
+    {
+      std::set<std::string> retired;
+      for (const auto& [replica, counter] : state.vv.entries())
+        if (replica != author) retired.insert(replica);
+      Record compacted = state;
+      const int dropped = relais::common::CompactRetired(&compacted, retired);
+      Check(relais::common::ValidateRecord(compacted).empty(), "état compacté valide", in);
+      Check(compacted.fields == state.fields, "compaction: champs intacts", in);
+      Check(state.vv.entries().size() - compacted.vv.entries().size() ==
+                static_cast<size_t>(dropped),
+            "compaction: nombre d'entrées retirées", in);
+      for (const auto& [replica, counter] : state.vv.entries()) {
+        const uint64_t left = compacted.vv.Get(replica);
+        Check(left == counter || (left == 0 && retired.count(replica) &&
+                                  !relais::common::CarriesDotOf(state, replica)),
+              "compaction: seule une entrée retirée sans valeur part", in);
+      }
+      Record twice = compacted;
+      Check(relais::common::CompactRetired(&twice, retired) == 0 && twice == compacted,
+            "compaction idempotente", in);
+      Record against = state;
+      relais::common::CompactAgainst(&against, compacted, retired);
+      Check(against == compacted, "CompactAgainst rend l'état compacté", in);
     }
     hub[key] = state;
     const Record& stored = hub[key];
