@@ -3,11 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/util/status.h"
 
@@ -42,6 +46,25 @@ inline int64_t UtcSeconds(int y, int mo, int d, int h, int mi) {
 template <typename T>
 std::string StatusString(const Result<T>& r) {
   return r.status().ToString();
+}
+
+// Runs `args` through /bin/sh with each one single-quoted (no shell
+// interpretation of any character, a quote included), stdout and stderr
+// together into *out; returns the exit code (-1: not exited or no shell).
+inline int RunAndCapture(const std::vector<std::string>& args, std::string* out) {
+  std::string cmd;
+  for (const std::string& a : args) {
+    std::string q = "'";
+    for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    cmd += q + "' ";
+  }
+  FILE* p = ::popen((cmd + "2>&1").c_str(), "r");
+  if (!p) return -1;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
+  const int rc = ::pclose(p);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
 // A fresh temporary directory, removed at destruction.

@@ -32,23 +32,13 @@
 namespace relais::server {
 namespace {
 
+using common::testing::RunAndCapture;
+
 using common::testing::TempDir;
 
 constexpr int64_t kMonday9 = 1796630400;              // 2026-12-07 08:00Z
 constexpr int64_t kNow = (kMonday9 - 86400) * 1000;  // the Sunday before
 constexpr char kPeriod[] = "/fhir/Appointment?date=ge2026-12-07&date=lt2026-12-09";
-
-int RunHub(const std::vector<std::string>& args, std::string* out) {
-  std::string cmd;
-  for (const std::string& a : args) cmd += "'" + a + "' ";
-  FILE* p = ::popen((cmd + "2>&1").c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
-  const int rc = ::pclose(p);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 // The agenda routes over `store` and `tokens` on 127.0.0.1, for one scope.
 class AgendaServer {
@@ -165,7 +155,7 @@ TEST(PgAgendaMigrateTest, AgendaTokensStillAnswerTheSameAfterMigrate) {
   auto url = (*cluster)->CreateDatabase();
   ASSERT_OK(url);
   std::string out;
-  ASSERT_EQ(RunHub({RELAIS_HUB_BINARY, "migrate", "--from", hub_db, "--to", *url}, &out), 0)
+  ASSERT_EQ(RunAndCapture({RELAIS_HUB_BINARY, "migrate", "--from", hub_db, "--to", *url}, &out), 0)
       << out;
   EXPECT_NE(out.find("4 jeton(s) agenda copié(s)"), std::string::npos) << out;
 
@@ -182,7 +172,7 @@ TEST(PgAgendaMigrateTest, AgendaTokensStillAnswerTheSameAfterMigrate) {
         << "request " << i << " answers otherwise after migrate";
   // A second migration into the same database is refused; nothing doubled.
   std::string again;
-  EXPECT_NE(RunHub({RELAIS_HUB_BINARY, "migrate", "--from", hub_db, "--to", *url}, &again), 0);
+  EXPECT_NE(RunAndCapture({RELAIS_HUB_BINARY, "migrate", "--from", hub_db, "--to", *url}, &again), 0);
   EXPECT_EQ((*pg_tokens)->List()->size(), 4u);
 }
 

@@ -24,6 +24,8 @@ using relais::sync::SyncReport;
 using relais::sync::SyncOnce;
 namespace {
 
+using common::testing::RunAndCapture;
+
 using common::Collection;
 using common::testing::TempDir;
 
@@ -47,18 +49,6 @@ class InProcessHub {
   HubService service_;
   RunningServer running_;
 };
-
-int RunCommand(const std::vector<std::string>& args, std::string* out) {
-  std::string cmd;
-  for (const std::string& a : args) cmd += "'" + a + "' ";
-  FILE* p = ::popen((cmd + "2>&1").c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
-  const int rc = ::pclose(p);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 common::Result<SyncReport> Sync(common::Replica& r, const std::string& hub,
                                 const std::string& token) {
@@ -131,11 +121,11 @@ TEST(PgMigrateTest, ReplicasResendNothingAfterMigration) {
   auto url = (*cluster)->CreateDatabase();
   ASSERT_OK(url);
   std::string out;
-  ASSERT_EQ(RunCommand({RELAIS_HUB_BINARY, "migrate", "--from", hub_db, "--to", *url}, &out), 0) << out;
+  ASSERT_EQ(RunAndCapture({RELAIS_HUB_BINARY, "migrate", "--from", hub_db, "--to", *url}, &out), 0) << out;
   EXPECT_NE(out.find("migration terminée"), std::string::npos) << out;
   // A second migration into the same (now used) database is refused.
   std::string again;
-  EXPECT_NE(RunCommand({RELAIS_HUB_BINARY, "migrate", "--from", hub_db, "--to", *url}, &again), 0);
+  EXPECT_NE(RunAndCapture({RELAIS_HUB_BINARY, "migrate", "--from", hub_db, "--to", *url}, &again), 0);
   EXPECT_NE(again.find("contient déjà"), std::string::npos) << again;
 
   auto pg = PgHubStore::Open(*url);
@@ -217,13 +207,13 @@ TEST(PgMigrateTest, ReplicasResendNothingAfterMigration) {
 TEST(PgMigrateTest, BadArgumentsAreRefusedBeforeAnyWrite) {
   TempDir dir;
   std::string out;
-  EXPECT_EQ(RunCommand({RELAIS_HUB_BINARY, "migrate", "--from", dir.File("absent.db"), "--to",
+  EXPECT_EQ(RunAndCapture({RELAIS_HUB_BINARY, "migrate", "--from", dir.File("absent.db"), "--to",
                  "mysql://x"}, &out), 2) << out;
   out.clear();
-  EXPECT_NE(RunCommand({RELAIS_HUB_BINARY, "migrate", "--from", dir.File("absent.db"), "--to",
+  EXPECT_NE(RunAndCapture({RELAIS_HUB_BINARY, "migrate", "--from", dir.File("absent.db"), "--to",
                  "postgresql://relais@127.0.0.1:1/x"}, &out), 0) << out;
   out.clear();
-  EXPECT_EQ(RunCommand({RELAIS_HUB_BINARY, "migrate", "--from", dir.File("absent.db"), "--to",
+  EXPECT_EQ(RunAndCapture({RELAIS_HUB_BINARY, "migrate", "--from", dir.File("absent.db"), "--to",
                  "postgresql://" + std::string(5000, 'a')}, &out), 2) << out;
   EXPECT_NE(out.find("trop longue"), std::string::npos) << out;
 }

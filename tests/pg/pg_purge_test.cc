@@ -20,19 +20,9 @@
 namespace relais::server {
 namespace {
 
-using common::Collection;
+using common::testing::RunAndCapture;
 
-int RunCommand(const std::vector<std::string>& args, std::string* out) {
-  std::string cmd;
-  for (const std::string& a : args) cmd += "'" + a + "' ";
-  FILE* p = ::popen((cmd + "2>&1").c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
-  const int rc = ::pclose(p);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+using common::Collection;
 
 // An appointment of S1 written by replica "r1"; deleted (a settled
 // tombstone) if `deleted`.
@@ -193,11 +183,11 @@ TEST(PgPurgeTest, HubPurgeCommandWorksOnPostgreSQL) {
     Fill(**s, 1, 2);
   }
   std::string out;
-  ASSERT_EQ(RunCommand({RELAIS_HUB_BINARY, "purge", "--store", *db, "--dry-run"}, &out), 0)
+  ASSERT_EQ(RunAndCapture({RELAIS_HUB_BINARY, "purge", "--store", *db, "--dry-run"}, &out), 0)
       << out;
   EXPECT_NE(out.find("à effacer: 2"), std::string::npos) << out;
   out.clear();
-  ASSERT_EQ(RunCommand({RELAIS_HUB_BINARY, "purge", "--store", *db}, &out), 0) << out;
+  ASSERT_EQ(RunAndCapture({RELAIS_HUB_BINARY, "purge", "--store", *db}, &out), 0) << out;
   EXPECT_NE(out.find("effacés: 2"), std::string::npos) << out;
   EXPECT_EQ(out.find("non disponible"), std::string::npos) << out;
   auto s = PgHubStore::Open(*db);
@@ -206,7 +196,7 @@ TEST(PgPurgeTest, HubPurgeCommandWorksOnPostgreSQL) {
   EXPECT_EQ(CountAtHub(**s, "live", 1), 1);
   // A crafted site argument is refused before anything is read.
   out.clear();
-  EXPECT_NE(RunCommand({RELAIS_HUB_BINARY, "purge", "--store", *db, "--site", "S1;DROP"}, &out),
+  EXPECT_NE(RunAndCapture({RELAIS_HUB_BINARY, "purge", "--store", *db, "--site", "S1;DROP"}, &out),
             0);
   EXPECT_NE(out.find("--site invalide"), std::string::npos) << out;
 }

@@ -19,26 +19,10 @@
 namespace relais::server {
 namespace {
 
+using common::testing::RunAndCapture;
+
 using common::Collection;
 using common::Record;
-
-// Runs `args` (no shell interpretation: each one single-quoted), stdout
-// and stderr together into *out; returns the exit code (-1: not exited).
-int RunHubCli(const std::vector<std::string>& args, std::string* out) {
-  std::string cmd;
-  for (const std::string& a : args) {
-    std::string q = "'";
-    for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    cmd += q + "' ";
-  }
-  FILE* p = ::popen((cmd + "2>&1").c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
-  const int rc = ::pclose(p);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 int64_t Rows(const std::string& path) {
   sqlite3* db = nullptr;
@@ -106,7 +90,7 @@ TEST(PurgeCliTest, BadBatchIsRefusedWithExit2OnSqlite) {
     std::vector<std::string> args = {RELAIS_HUB_BINARY, "purge", "--db", db};
     args.insert(args.end(), extra.begin(), extra.end());
     std::string out;
-    const int rc = RunHubCli(args, &out);
+    const int rc = RunAndCapture(args, &out);
     const std::string shown = extra.back().substr(0, 40);
     EXPECT_EQ(rc, 2) << shown << ": " << out;
     EXPECT_NE(out.find("--batch invalide"), std::string::npos) << shown << ": " << out;
@@ -117,17 +101,17 @@ TEST(PurgeCliTest, BadBatchIsRefusedWithExit2OnSqlite) {
   // Honest batches: a dry run of one counts one and says more remain,
   // then batches of one purge both.
   std::string out;
-  ASSERT_EQ(RunHubCli({RELAIS_HUB_BINARY, "purge", "--db", db, "--dry-run", "--batch", "1"}, &out), 0)
+  ASSERT_EQ(RunAndCapture({RELAIS_HUB_BINARY, "purge", "--db", db, "--dry-run", "--batch", "1"}, &out), 0)
       << out;
   EXPECT_NE(out.find("à effacer: 1"), std::string::npos) << out;
   EXPECT_NE(out.find("il en reste"), std::string::npos) << out;
   EXPECT_EQ(Rows(db), 3);
   out.clear();
-  ASSERT_EQ(RunHubCli({RELAIS_HUB_BINARY, "purge", "--db", db, "--batch", "1"}, &out), 0) << out;
+  ASSERT_EQ(RunAndCapture({RELAIS_HUB_BINARY, "purge", "--db", db, "--batch", "1"}, &out), 0) << out;
   EXPECT_NE(out.find("effacés: 2"), std::string::npos) << out;
   EXPECT_EQ(Rows(db), 1) << "the live appointment stays";
   out.clear();
-  ASSERT_EQ(RunHubCli({RELAIS_HUB_BINARY, "purge", "--db", db, "--batch", "100000"}, &out), 0) << out;
+  ASSERT_EQ(RunAndCapture({RELAIS_HUB_BINARY, "purge", "--db", db, "--batch", "100000"}, &out), 0) << out;
   EXPECT_NE(out.find("effacés: 0"), std::string::npos) << out;
 }
 
